@@ -1,0 +1,18 @@
+//! Checks: small named units with stable ids (see `docs/checks.md`). Each reads
+//! the model's prediction, the request and the raw answer, and reports findings.
+//! Checks never call a target and never change the model.
+
+mod context;
+mod error;
+mod finding;
+mod model;
+mod registry;
+mod sdk;
+mod sdkparse;
+mod shape;
+mod wire;
+
+pub use context::{CheckCtx, Sink};
+pub use finding::{bucket_path, Finding, Severity};
+pub use registry::{lookup, CheckDef, CheckSet, UnknownCheck, CHECKS};
+pub use sdkparse::{SdkParser, SdkVerdict, OPERATIONS as SDK_OPERATIONS};

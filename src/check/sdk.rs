@@ -1,0 +1,22 @@
+//! The official SDK's view of the same bytes.
+
+use super::{CheckCtx, SdkVerdict, Sink};
+use crate::target::Exchange;
+
+/// aws-sdk-directconnect deserializes the very same response bytes, with no `Unknown` enum variants.
+pub fn parse(ctx: &CheckCtx<'_>, _exchange: &Exchange, sink: &mut Sink<'_>) {
+    match ctx.sdk {
+        Some(SdkVerdict::ParseFailed { message }) => sink.report("$", "the SDK parses the answer", message.clone()),
+        Some(SdkVerdict::UnknownEnum { values }) => sink.report(
+            "$",
+            "every enum value known to the SDK",
+            format!("Unknown variants for {}", values.join(", ")),
+        ),
+        Some(SdkVerdict::UnmodeledError { code }) => sink.report(
+            "$",
+            "an error the SDK models for this operation",
+            format!("unhandled error {}", code.as_deref().unwrap_or("(no code)")),
+        ),
+        _ => {}
+    }
+}

@@ -1,0 +1,144 @@
+//! Argument definitions (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Property-based conformance harness for the AWS Direct Connect API.
+#[derive(Debug, Parser)]
+#[command(name = "dxconform", version, about)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug; or DXCONFORM_LOG=filter).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate operation sequences, run them against a target, check every answer.
+    Run(RunArgs),
+    /// Serve the reference target (Direct Connect as AWS documents it) on loopback.
+    Serve(ServeArgs),
+    /// Re-execute a saved failing sequence and say whether it still fails.
+    Replay(ReplayArgs),
+}
+
+/// Kinds of target on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// The reference target, in-process on an ephemeral loopback port (default).
+    Embedded,
+    /// The pinned moto server, started from the project's virtualenv.
+    Moto,
+    /// Real AWS through the standard credential chain (requires --allow-real-aws).
+    Aws,
+}
+
+/// Where the target is and how to reach it.
+#[derive(Debug, Args, Clone)]
+pub struct TargetArgs {
+    /// Kind of target.
+    #[arg(long, value_enum, default_value = "embedded", env = "DXCONFORM_TARGET_KIND")]
+    pub target: TargetArg,
+    /// Endpoint URL of a running target (any awsJson Direct Connect endpoint).
+    #[arg(long, env = "DXCONFORM_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Region to sign for and expect in answers.
+    #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
+    pub region: String,
+    /// Account id of the owner principal.
+    #[arg(long, default_value = "111111111111")]
+    pub owner_account: String,
+    /// Account id of the partner principal.
+    #[arg(long, default_value = "222222222222")]
+    pub partner_account: String,
+    /// For --endpoint targets: the request header that selects the account (default: the access key id is the account).
+    #[arg(long)]
+    pub account_header: Option<String>,
+    /// For --endpoint targets: a URL POSTed before each case to reset the target.
+    #[arg(long)]
+    pub reset_url: Option<String>,
+    /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
+    #[arg(long)]
+    pub moto_server: Option<PathBuf>,
+    /// AWS profile of the owner principal (--target aws).
+    #[arg(long)]
+    pub owner_profile: Option<String>,
+    /// AWS profile of the partner principal (--target aws).
+    #[arg(long)]
+    pub partner_profile: Option<String>,
+    /// Allow a non-loopback endpoint or real AWS. Real Direct Connect resources cost money.
+    #[arg(long)]
+    pub allow_real_aws: bool,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30.0, env = "DXCONFORM_TIMEOUT")]
+    pub timeout: f64,
+}
+
+/// Which checks run.
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Only these checks (ids or families such as `model`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Skip these checks (ids or families), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_checks: Vec<String>,
+}
+
+/// `dxconform run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Target selection.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Check selection.
+    #[command(flatten)]
+    pub checks: CheckArgs,
+    /// Number of generated cases.
+    #[arg(long, default_value_t = 64, env = "DXCONFORM_CASES")]
+    pub cases: u32,
+    /// Most steps per case.
+    #[arg(long, default_value_t = 12, env = "DXCONFORM_MAX_STEPS")]
+    pub max_steps: usize,
+    /// Seed of the run (default: random; printed so the run can be reproduced).
+    #[arg(long, env = "DXCONFORM_SEED")]
+    pub seed: Option<u64>,
+    /// Use only the owner principal (skip cross-account steps).
+    #[arg(long)]
+    pub one_account: bool,
+    /// Output folder for report.json, report.md and replay files.
+    #[arg(long, default_value = "dxconform-out")]
+    pub out: PathBuf,
+}
+
+/// `dxconform serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+    /// Region the target answers for.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Milliseconds each asynchronous state change takes (requested ⇢ pending ⇢ available).
+    #[arg(long, default_value_t = 0)]
+    pub async_delay_ms: u64,
+}
+
+/// `dxconform replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The replay file (written by `dxconform run` under OUT/replays/).
+    pub file: PathBuf,
+    /// Target selection.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Check selection (default: the checks recorded in the file).
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}

@@ -1,0 +1,186 @@
+//! Turning parsed arguments into library calls.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use super::args::{Cli, Command, ReplayArgs, RunArgs, ServeArgs, TargetArg, TargetArgs};
+use crate::exit_code::ExitCode;
+use crate::run::{RunConfig, ReplayFile};
+use crate::target::{AccountSelector, Accounts, Principal, TargetConfig, TargetKind, WireOptions};
+
+/// Run the parsed command.
+pub fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Serve(args) => serve(args),
+        Command::Replay(args) => replay(args),
+    }
+}
+
+fn is_account(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_loopback(endpoint: &str) -> bool {
+    reqwest::Url::parse(endpoint).ok().and_then(|u| u.host_str().map(str::to_owned)).is_some_and(|h| {
+        h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) || h == "[::1]"
+    })
+}
+
+fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
+    for (name, id) in [("--owner-account", &args.owner_account), ("--partner-account", &args.partner_account)] {
+        if !is_account(id) {
+            bail!("{name} must be 12 digits, got {id:?}");
+        }
+    }
+    if args.owner_account == args.partner_account {
+        bail!("--owner-account and --partner-account must differ");
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        bail!("--timeout must be a positive number of seconds");
+    }
+    let kind = match (args.target, &args.endpoint) {
+        (TargetArg::Embedded, Some(_)) => TargetKind::Url,
+        (TargetArg::Embedded, None) => TargetKind::Embedded,
+        (TargetArg::Moto, _) => TargetKind::Moto,
+        (TargetArg::Aws, _) => TargetKind::Aws,
+    };
+    let real = kind == TargetKind::Aws || args.endpoint.as_deref().is_some_and(|e| !is_loopback(e));
+    if real && !args.allow_real_aws {
+        bail!("refusing to call a non-loopback endpoint or real AWS without --allow-real-aws (real Direct Connect resources cost money)");
+    }
+    if let Some(endpoint) = &args.endpoint {
+        let url = reqwest::Url::parse(endpoint).with_context(|| format!("invalid --endpoint {endpoint:?}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            bail!("invalid --endpoint {endpoint:?}: expected http:// or https://");
+        }
+    }
+    let selector = args.account_header.clone().map(AccountSelector::Header);
+    let mut profiles = BTreeMap::new();
+    if let Some(p) = &args.owner_profile {
+        profiles.insert(Principal::Owner, p.clone());
+    }
+    if let Some(p) = &args.partner_profile {
+        profiles.insert(Principal::Partner, p.clone());
+    }
+    Ok(TargetConfig {
+        kind,
+        endpoint: args.endpoint.clone(),
+        region: args.region.clone(),
+        accounts: Accounts {
+            owner: args.owner_account.clone(),
+            partner: args.partner_account.clone(),
+        },
+        selector,
+        reset_url: args.reset_url.clone(),
+        moto_server: args.moto_server.clone(),
+        profiles,
+        wire: WireOptions {
+            timeout: Duration::from_secs_f64(args.timeout),
+            ..WireOptions::default()
+        },
+        emulator: Default::default(),
+    })
+}
+
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // Keep seeds short enough to type.
+    (nanos as u64 ^ u64::from(std::process::id())) % 1_000_000_000
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    if args.cases == 0 {
+        bail!("--cases must be at least 1");
+    }
+    if args.max_steps == 0 {
+        bail!("--max-steps must be at least 1");
+    }
+    let seed = args.seed.unwrap_or_else(random_seed);
+    let config = RunConfig {
+        target: target_config(&args.target)?,
+        cases: args.cases,
+        seed,
+        gen: crate::gen::GenConfig {
+            max_steps: args.max_steps,
+            two_accounts: !args.one_account,
+        },
+        checks: args.checks.checks,
+        exclude_checks: args.checks.exclude_checks,
+        out: args.out.clone(),
+        ..RunConfig::default()
+    };
+    eprintln!("dxconform: seed {seed} ({} cases, up to {} steps each)", config.cases, config.gen.max_steps);
+    let mut report = crate::run::run(&config)?;
+    let written = crate::report::write_all(&mut report, &args.out)?;
+    print!("{}", crate::report::summary(&report));
+    println!("report: {} and {}", written.json.display(), written.markdown.display());
+    Ok(if report.conformant() { ExitCode::Conformant } else { ExitCode::Findings })
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let config = crate::emulator::EmulatorConfig {
+            region: args.region.clone(),
+            async_delay: Duration::from_millis(args.async_delay_ms),
+            ..Default::default()
+        };
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+        let emulator = crate::emulator::Emulator::start(addr, config)
+            .await
+            .with_context(|| format!("cannot serve on {addr}"))?;
+        println!("dxconform reference target listening on {}", emulator.endpoint());
+        println!("accounts: the SigV4 access key id (12 digits) or header x-dxconform-account-id; reset: POST /dxconform/reset");
+        tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+        emulator.shutdown().await;
+        Ok(ExitCode::Conformant)
+    })
+}
+
+fn replay(args: ReplayArgs) -> Result<ExitCode> {
+    let file = ReplayFile::load(&args.file)?;
+    let checks = if args.checks.checks.is_empty() { file.checks.clone() } else { args.checks.checks };
+    let config = RunConfig {
+        target: target_config(&args.target)?,
+        checks,
+        exclude_checks: args.checks.exclude_checks,
+        seed: file.seed,
+        ..RunConfig::default()
+    };
+    let outcome = crate::run::replay(&config, &file)?;
+    for s in &outcome.steps {
+        println!("{}", crate::report::step_line(s));
+    }
+    for f in &outcome.findings {
+        println!("{:?} {} {} {}: expected {}, got {}", f.severity, f.check, f.operation, f.path, f.expected, f.actual);
+    }
+    if outcome.still_fails {
+        println!("still fails: {} findings", outcome.findings.len());
+        Ok(ExitCode::Findings)
+    } else {
+        println!("does not fail any more");
+        Ok(ExitCode::Conformant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("http://127.0.0.1:4566"));
+        assert!(is_loopback("http://localhost:1"));
+        assert!(is_loopback("http://[::1]:1/"));
+        assert!(!is_loopback("https://directconnect.us-east-1.amazonaws.com"));
+        assert!(!is_loopback("http://10.0.0.1:1"));
+    }
+}

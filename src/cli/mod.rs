@@ -1,0 +1,39 @@
+//! The command line: parses arguments into configurations and calls the library.
+//! No conformance logic lives here.
+
+mod args;
+mod commands;
+
+pub use args::Cli;
+
+/// Parse arguments, run the command, and return the exit code. Only `main` exits.
+pub fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { crate::exit_code::ExitCode::Error } else { crate::exit_code::ExitCode::Conformant };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    init_tracing(cli.verbose);
+    match commands::dispatch(cli) {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            crate::exit_code::ExitCode::Error.into()
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DXCONFORM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,453 @@
+//! Dedicated connections: CreateConnection, DescribeConnections, UpdateConnection,
+//! DeleteConnection.
+//!
+//! Lifecycle (LIFECYCLE.md): CreateConnection answers `requested`; the state is then
+//! computed on each observation from the monotonic clock: `requested` until
+//! created + delay, `pending` until created + 2·delay, then `available`. It never
+//! moves backwards. DeleteConnection answers `deleted` at once (as AWS's published
+//! outputs show); deleted connections stay visible to their owner as `deleted`.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::dispatch::{Call, Handler, Outcome};
+use super::tags::{Tagged, Tags};
+use super::{ids, locations, paging, ApiError, World};
+
+/// Operations answered by this file.
+pub(super) const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateConnection", create_connection),
+    ("DescribeConnections", describe_connections),
+    ("UpdateConnection", update_connection),
+    ("DeleteConnection", delete_connection),
+];
+
+/// Port speeds of dedicated connections (LIFECYCLE.md; hosted speeds such as
+/// 50Mbps are for partner-allocated hosted connections only).
+const DEDICATED_BANDWIDTHS: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
+
+/// MACsec encryption modes (the model types `encryptionMode` as a plain string;
+/// the API reference lists these values).
+const ENCRYPTION_MODES: &[&str] = &["no_encrypt", "should_encrypt", "must_encrypt"];
+
+/// The states a dedicated connection of this target goes through, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum ConnectionState {
+    /// Just created; the LOA is being prepared.
+    Requested,
+    /// Being provisioned.
+    Pending,
+    /// Up and usable.
+    Available,
+    /// Deleted (terminal).
+    Deleted,
+}
+
+impl ConnectionState {
+    /// The wire value (ConnectionState enum of the model).
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            ConnectionState::Requested => "requested",
+            ConnectionState::Pending => "pending",
+            ConnectionState::Available => "available",
+            ConnectionState::Deleted => "deleted",
+        }
+    }
+}
+
+/// A dedicated connection.
+#[derive(Debug, Clone)]
+pub(super) struct Connection {
+    /// `dxcon-` id.
+    pub id: String,
+    owner: String,
+    name: String,
+    region: String,
+    location: String,
+    bandwidth: String,
+    aws_device: String,
+    aws_logical_device: String,
+    created_at: Duration,
+    deleted: bool,
+    mac_sec: bool,
+    encryption_mode: Option<String>,
+    provider_name: Option<String>,
+    billing_mode: Option<String>,
+    tags: Tags,
+}
+
+impl Connection {
+    /// The state at clock reading `now`, with provisioning delay `delay`.
+    pub(super) fn state(&self, now: Duration, delay: Duration) -> ConnectionState {
+        if self.deleted {
+            return ConnectionState::Deleted;
+        }
+        let age = now.saturating_sub(self.created_at);
+        if age < delay {
+            ConnectionState::Requested
+        } else if age < delay.saturating_mul(2) {
+            ConnectionState::Pending
+        } else {
+            ConnectionState::Available
+        }
+    }
+
+    /// The `Connection` document in state `state`.
+    fn render(&self, state: ConnectionState) -> Value {
+        let mut out = Map::new();
+        let mut put = |key: &str, value: Value| {
+            out.insert(key.to_owned(), value);
+        };
+        put("ownerAccount", json!(self.owner));
+        put("connectionId", json!(self.id));
+        put("connectionName", json!(self.name));
+        put("connectionState", json!(state.as_str()));
+        put("region", json!(self.region));
+        put("location", json!(self.location));
+        put("bandwidth", json!(self.bandwidth));
+        put("awsDevice", json!(self.aws_device));
+        put("awsDeviceV2", json!(self.aws_device));
+        put("awsLogicalDeviceId", json!(self.aws_logical_device));
+        put("jumboFrameCapable", json!(false));
+        put("hasLogicalRedundancy", json!("unknown"));
+        put("macSecCapable", json!(self.mac_sec));
+        if self.mac_sec {
+            put("encryptionMode", json!(self.encryption_mode.as_deref().unwrap_or("no_encrypt")));
+            // No MACsec key is associated yet, so the port is not encrypting.
+            put("portEncryptionStatus", json!("Encryption Down"));
+        }
+        if let Some(provider) = &self.provider_name {
+            put("providerName", json!(provider));
+        }
+        if let Some(mode) = &self.billing_mode {
+            put("billingMode", json!(mode));
+        }
+        self.tags.render_into(&mut out);
+        Value::Object(out)
+    }
+}
+
+impl Tagged for Connection {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
+/// The caller's connection `id`; another account's is as missing as a made-up id.
+fn owned<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Connection, ApiError> {
+    world
+        .account_mut(call.account)
+        .connections
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Connection", id))
+}
+
+/// CreateConnection: a new dedicated connection in state `requested`.
+fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let location_code = call.required_string("location")?;
+    let bandwidth = call.required_string("bandwidth")?;
+    let name = call.required_string("connectionName")?;
+    let region = world.region().to_owned();
+    let Some(location) = locations::find(&region, location_code) else {
+        return Err(ApiError::client(format!(
+            "Location {location_code} is not a valid Direct Connect location in {region}. \
+             Use DescribeLocations to list the valid locations."
+        )));
+    };
+    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
+        return Err(ApiError::client(format!(
+            "Bandwidth {bandwidth} is not valid for a dedicated connection. \
+             Valid values: {}",
+            DEDICATED_BANDWIDTHS.join(", ")
+        )));
+    }
+    if let Some(lag_id) = call.string("lagId") {
+        // LAGs are not implemented yet, so no caller owns one.
+        return Err(ApiError::not_found("Lag", lag_id));
+    }
+    let tags = Tags::from_request(call.list("tags"))?;
+    let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
+    let id = world.ids.next("dxcon");
+    let connection = Connection {
+        id: id.clone(),
+        owner: call.account.to_owned(),
+        name: name.to_owned(),
+        region,
+        aws_device: ids::device(&location.code, "port"),
+        aws_logical_device: ids::device(&location.code, "logical"),
+        location: location.code,
+        bandwidth: bandwidth.to_owned(),
+        created_at: call.now,
+        deleted: false,
+        mac_sec,
+        encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
+        provider_name: call.string("providerName").map(str::to_owned),
+        billing_mode: call.string("billingMode").map(str::to_owned),
+        tags,
+    };
+    let output = connection.render(ConnectionState::Requested);
+    world.account_mut(call.account).connections.insert(id, connection);
+    Ok(output)
+}
+
+/// DescribeConnections: the caller's connections in creation order (paginated),
+/// or the one named.
+fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let render = |c: &Connection| c.render(c.state(call.now, delay));
+    let account = world.account(call.account);
+    if let Some(id) = call.string("connectionId") {
+        let connection = account
+            .and_then(|a| a.connections.get(id))
+            .ok_or_else(|| ApiError::not_found("Connection", id))?;
+        return Ok(json!({ "connections": [render(connection)] }));
+    }
+    let all: Vec<&Connection> = account.map(|a| a.connections.iter().collect()).unwrap_or_default();
+    let (page, next) = paging::page(&all, call)?;
+    let mut out = Map::new();
+    out.insert(
+        "connections".to_owned(),
+        Value::Array(page.iter().map(|c| render(c)).collect()),
+    );
+    if let Some(token) = next {
+        out.insert("nextToken".to_owned(), json!(token));
+    }
+    Ok(Value::Object(out))
+}
+
+/// UpdateConnection: rename, or change the MACsec encryption mode; answers the
+/// connection in its current state.
+fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let delay = world.config.async_delay;
+    let connection = owned(world, call, id)?;
+    if connection.deleted {
+        return Err(ApiError::client(format!(
+            "Connection {id} is in the deleted state and cannot be updated"
+        )));
+    }
+    let mode = call.string("encryptionMode");
+    if let Some(mode) = mode {
+        if !ENCRYPTION_MODES.contains(&mode) {
+            return Err(ApiError::client(format!(
+                "Encryption mode {mode} is not valid. Valid values: {}",
+                ENCRYPTION_MODES.join(", ")
+            )));
+        }
+        if !connection.mac_sec {
+            return Err(ApiError::client(format!(
+                "Connection {id} is not MACsec capable, so its encryption mode cannot be set"
+            )));
+        }
+    }
+    if let Some(name) = call.string("connectionName") {
+        connection.name = name.to_owned();
+    }
+    if let Some(mode) = mode {
+        connection.encryption_mode = Some(mode.to_owned());
+    }
+    Ok(connection.render(connection.state(call.now, delay)))
+}
+
+/// DeleteConnection: the connection is `deleted` at once.
+fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let connection = owned(world, call, id)?;
+    if connection.deleted {
+        return Err(ApiError::client(format!(
+            "Connection {id} is in the deleted state and cannot be deleted"
+        )));
+    }
+    connection.deleted = true;
+    Ok(connection.render(ConnectionState::Deleted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, invoke_at, world};
+    use crate::emulator::EmulatorConfig;
+    use regex::Regex;
+
+    const OWNER: &str = "111111111111";
+    const OTHER: &str = "222222222222";
+
+    fn create(world: &mut World, body: Value) -> Outcome {
+        invoke(world, OWNER, "CreateConnection", body)
+    }
+
+    fn basic() -> Value {
+        json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"primary"})
+    }
+
+    #[test]
+    fn create_answers_a_requested_connection() {
+        let mut w = world();
+        let out = create(&mut w, basic()).unwrap();
+        let id = out["connectionId"].as_str().unwrap();
+        assert!(Regex::new("^dxcon-[a-z0-9]{8}$").unwrap().is_match(id), "{id}");
+        assert_eq!(out["connectionState"], "requested");
+        assert_eq!(out["ownerAccount"], OWNER);
+        assert_eq!(out["region"], "us-east-1");
+        assert_eq!(out["location"], "EqDC2");
+        assert_eq!(out["bandwidth"], "10Gbps");
+        assert_eq!(out["jumboFrameCapable"], false);
+        assert_eq!(out["hasLogicalRedundancy"], "unknown");
+        assert_eq!(out["macSecCapable"], false);
+        assert!(out["awsDevice"].as_str().unwrap().starts_with("EqDC2-"));
+        for absent in ["encryptionMode", "portEncryptionStatus", "tags", "providerName", "lagId"] {
+            assert!(out.get(absent).is_none(), "{absent} should be omitted");
+        }
+    }
+
+    #[test]
+    fn create_with_macsec_tags_and_provider() {
+        let mut w = world();
+        let out = create(
+            &mut w,
+            json!({"location":"CSVA1","bandwidth":"100Gbps","connectionName":"m","requestMACSec":true,
+                   "providerName":"Example","tags":[{"key":"env","value":"test"}]}),
+        )
+        .unwrap();
+        assert_eq!(out["macSecCapable"], true);
+        assert_eq!(out["encryptionMode"], "no_encrypt");
+        assert_eq!(out["portEncryptionStatus"], "Encryption Down");
+        assert_eq!(out["providerName"], "Example");
+        assert_eq!(out["tags"], json!([{"key":"env","value":"test"}]));
+    }
+
+    #[test]
+    fn create_rejections() {
+        let mut w = world();
+        for (body, needle) in [
+            (json!({"location":"Nowhere","bandwidth":"1Gbps","connectionName":"a"}), "Location Nowhere"),
+            (json!({"location":"EqDC2","bandwidth":"50Mbps","connectionName":"a"}), "Bandwidth 50Mbps"),
+            (json!({"location":"EqDC2","bandwidth":"2Gbps","connectionName":"a"}), "Bandwidth 2Gbps"),
+            (
+                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","lagId":"dxlag-ab12cd34"}),
+                "Could not find Lag with ID dxlag-ab12cd34",
+            ),
+        ] {
+            let err = create(&mut w, body).unwrap_err();
+            assert_eq!(err.error_type, "DirectConnectClientException");
+            assert!(err.message.contains(needle), "{}", err.message);
+        }
+        let dup = json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags":[{"key":"k"},{"key":"k"}]});
+        assert_eq!(create(&mut w, dup).unwrap_err().error_type, "DuplicateTagKeysException");
+        let tags: Vec<Value> = (0..51).map(|i| json!({"key": format!("k{i}")})).collect();
+        let many = json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags": tags});
+        assert_eq!(create(&mut w, many).unwrap_err().error_type, "TooManyTagsException");
+        let described = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        assert_eq!(described["connections"], json!([]), "rejected creates leave nothing behind");
+    }
+
+    #[test]
+    fn state_moves_forward_with_the_clock() {
+        let delay = Duration::from_millis(50);
+        let mut w = World::new(EmulatorConfig {
+            async_delay: delay,
+            ..EmulatorConfig::default()
+        });
+        let t0 = Duration::from_secs(10);
+        let out = invoke_at(&mut w, OWNER, "CreateConnection", basic(), t0).unwrap();
+        let id = out["connectionId"].as_str().unwrap().to_owned();
+        let state_at = |w: &mut World, t: Duration| {
+            let out = invoke_at(w, OWNER, "DescribeConnections", json!({"connectionId": id}), t).unwrap();
+            out["connections"][0]["connectionState"].as_str().unwrap().to_owned()
+        };
+        let observed: Vec<String> = [0, 49, 50, 99, 100, 5000]
+            .into_iter()
+            .map(|ms| state_at(&mut w, t0 + Duration::from_millis(ms)))
+            .collect();
+        assert_eq!(
+            observed,
+            ["requested", "requested", "pending", "pending", "available", "available"]
+        );
+    }
+
+    #[test]
+    fn zero_delay_is_available_at_first_describe() {
+        let mut w = world();
+        let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
+        let out = invoke(&mut w, OWNER, "DescribeConnections", json!({"connectionId": id})).unwrap();
+        assert_eq!(out["connections"][0]["connectionState"], "available");
+    }
+
+    #[test]
+    fn describe_lists_in_creation_order_and_isolates_accounts() {
+        let mut w = world();
+        let a = create(&mut w, basic()).unwrap()["connectionId"].clone();
+        let b = create(&mut w, basic()).unwrap()["connectionId"].clone();
+        invoke(&mut w, OTHER, "CreateConnection", basic()).unwrap();
+        let out = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let ids: Vec<&Value> = out["connections"].as_array().unwrap().iter().map(|c| &c["connectionId"]).collect();
+        assert_eq!(ids, vec![&a, &b]);
+        let err = invoke(&mut w, OTHER, "DescribeConnections", json!({"connectionId": a})).unwrap_err();
+        assert_eq!(err.message, format!("Could not find Connection with ID {}", a.as_str().unwrap()));
+        let missing = invoke(&mut w, OTHER, "DescribeConnections", json!({"connectionId":"dxcon-zzzzzzzz"})).unwrap_err();
+        assert_eq!(missing.message, "Could not find Connection with ID dxcon-zzzzzzzz");
+        for op in ["UpdateConnection", "DeleteConnection"] {
+            let err = invoke(&mut w, OTHER, op, json!({"connectionId": a})).unwrap_err();
+            assert_eq!(err.message, format!("Could not find Connection with ID {}", a.as_str().unwrap()));
+        }
+        let fresh = invoke(&mut w, "333333333333", "DescribeConnections", json!({})).unwrap();
+        assert_eq!(fresh, json!({"connections": []}));
+    }
+
+    #[test]
+    fn describe_paginates() {
+        let mut w = world();
+        for _ in 0..5 {
+            create(&mut w, basic()).unwrap();
+        }
+        let first = invoke(&mut w, OWNER, "DescribeConnections", json!({"maxResults": 2})).unwrap();
+        assert_eq!(first["connections"].as_array().unwrap().len(), 2);
+        let token = first["nextToken"].clone();
+        let rest = invoke(&mut w, OWNER, "DescribeConnections", json!({"nextToken": token})).unwrap();
+        assert_eq!(rest["connections"].as_array().unwrap().len(), 3);
+        assert!(rest.get("nextToken").is_none());
+    }
+
+    #[test]
+    fn update_renames_and_guards_encryption_mode() {
+        let mut w = world();
+        let plain = create(&mut w, basic()).unwrap()["connectionId"].clone();
+        let out = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": plain, "connectionName":"renamed"}))
+            .unwrap();
+        assert_eq!(out["connectionName"], "renamed");
+        assert_eq!(out["connectionState"], "available");
+        let err = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": plain, "encryptionMode":"must_encrypt"}))
+            .unwrap_err();
+        assert!(err.message.contains("not MACsec capable"), "{}", err.message);
+
+        let mut body = basic();
+        body["requestMACSec"] = json!(true);
+        let secure = create(&mut w, body).unwrap()["connectionId"].clone();
+        let err = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": secure, "encryptionMode":"always"}))
+            .unwrap_err();
+        assert!(err.message.contains("Encryption mode always"), "{}", err.message);
+        let out = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": secure, "encryptionMode":"must_encrypt"}))
+            .unwrap();
+        assert_eq!(out["encryptionMode"], "must_encrypt");
+    }
+
+    #[test]
+    fn delete_is_immediate_and_final() {
+        let mut w = world();
+        let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
+        let out = invoke(&mut w, OWNER, "DeleteConnection", json!({"connectionId": id})).unwrap();
+        assert_eq!(out["connectionState"], "deleted");
+        let again = invoke(&mut w, OWNER, "DeleteConnection", json!({"connectionId": id})).unwrap_err();
+        assert!(again.message.contains("deleted state"), "{}", again.message);
+        let update = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": id, "connectionName":"x"}))
+            .unwrap_err();
+        assert!(update.message.contains("deleted state"), "{}", update.message);
+        let out = invoke_at(&mut w, OWNER, "DescribeConnections", json!({}), Duration::from_secs(3600)).unwrap();
+        assert_eq!(out["connections"][0]["connectionState"], "deleted");
+    }
+}

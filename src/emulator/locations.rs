@@ -1,0 +1,180 @@
+//! Direct Connect locations per region (DescribeLocations), and the look-up
+//! CreateConnection uses to accept a location code.
+//!
+//! The table holds real locations with their real codes and names (the code
+//! `EqDC2` is spelled as in AWS's own examples). Regions not in the table get four
+//! clearly synthetic locations, so every region can still create connections.
+
+use serde_json::{json, Value};
+
+use super::dispatch::{Call, Handler, Outcome};
+use super::World;
+
+/// Operations answered by this file.
+pub(super) const OPERATIONS: &[(&str, Handler)] = &[("DescribeLocations", describe_locations)];
+
+const PORTS: &[&str] = &["1Gbps", "10Gbps", "100Gbps"];
+const PORTS_400: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
+const MACSEC: &[&str] = &["10Gbps", "100Gbps"];
+const MACSEC_400: &[&str] = &["10Gbps", "100Gbps", "400Gbps"];
+
+/// One location where connections can be requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Location {
+    /// Location code, the value of `location` in CreateConnection.
+    pub code: String,
+    /// Colocation partner and building.
+    pub name: String,
+    /// Port speeds of dedicated connections offered here.
+    pub port_speeds: &'static [&'static str],
+    /// Port speeds offered with MACsec.
+    pub mac_sec_port_speeds: &'static [&'static str],
+}
+
+type Row = (&'static str, &'static str, &'static [&'static str], &'static [&'static str]);
+
+const TABLE: &[(&str, &[Row])] = &[
+    (
+        "us-east-1",
+        &[
+            ("EqDC2", "Equinix DC2/DC11, Ashburn, VA, US", PORTS_400, MACSEC_400),
+            ("CSVA1", "CoreSite VA1, Reston, VA, US", PORTS_400, MACSEC_400),
+            ("CS32A", "CoreSite NY1, New York, NY, US", PORTS, MACSEC),
+            ("165HS", "165 Halsey Street, Newark, NJ, US", PORTS, MACSEC),
+            ("MB1SD", "Markley, Boston, MA, US", PORTS, MACSEC),
+        ],
+    ),
+    (
+        "us-east-2",
+        &[
+            ("EQC50", "Equinix CH2, Chicago, IL, US", PORTS_400, MACSEC_400),
+            ("COL67", "Cologix COL2, Columbus, OH, US", PORTS, MACSEC),
+            ("NPKC1", "Netrality Data Centers, Kansas City, MO, US", PORTS, MACSEC),
+            ("QTS52", "QTS, Chicago, IL, US", PORTS, MACSEC),
+        ],
+    ),
+    (
+        "us-west-1",
+        &[
+            ("CSSV4", "CoreSite SV4, Santa Clara, CA, US", PORTS_400, MACSEC_400),
+            ("EQSV5", "Equinix SV5, San Jose, CA, US", PORTS_400, MACSEC_400),
+            ("EQLA3", "Equinix LA3, El Segundo, CA, US", PORTS, MACSEC),
+            ("CSOW", "CoreSite LA1, Los Angeles, CA, US", PORTS, MACSEC),
+        ],
+    ),
+    (
+        "us-west-2",
+        &[
+            ("EQSE2", "Westin Building Exchange, Seattle, WA, US", PORTS_400, MACSEC_400),
+            ("PEH51", "Pittock Block, Portland, OR, US", PORTS, MACSEC),
+            ("SNAP", "Switch SUPERNAP 8, Las Vegas, NV, US", PORTS, MACSEC),
+            ("T5ALA", "Serverfarm LAX1 El Segundo, El Segundo, CA, US", PORTS, &[]),
+        ],
+    ),
+    (
+        "eu-west-1",
+        &[
+            ("EQLD5", "Equinix LD5, Slough, GB", PORTS, MACSEC),
+            ("ITXD2", "Digital Realty DUB2, Dublin, IE", PORTS, MACSEC),
+            ("SCDB9", "Servecentric Unit 9, Dublin, IE", PORTS, MACSEC),
+            ("TEJB1", "Teraco JB1, Johannesburg, ZA", PORTS, MACSEC),
+        ],
+    ),
+    (
+        "eu-central-1",
+        &[
+            ("EQFA5", "Equinix FR5, Frankfurt, DE", PORTS, MACSEC),
+            ("INX6", "Digital Realty FRA6, Frankfurt, DE", PORTS, MACSEC),
+            ("EQAM3", "Equinix AM3, Amsterdam, NL", PORTS, MACSEC),
+            ("THV52", "Telehouse Voltaire, Paris, FR", PORTS, MACSEC),
+        ],
+    ),
+    (
+        "ap-northeast-1",
+        &[
+            ("EQTY2", "Equinix TY2, Tokyo, JP", PORTS, MACSEC),
+            ("ATTC1", "AT Tokyo Chuo Data Center, Tokyo, JP", PORTS, MACSEC),
+            ("EQOS1", "Equinix OS1, Osaka, JP", PORTS, MACSEC),
+            ("NEIN2", "NEC Inzai, Inzai-shi, JP", PORTS, MACSEC),
+        ],
+    ),
+];
+
+/// The locations of `region`, in a fixed order.
+pub(super) fn in_region(region: &str) -> Vec<Location> {
+    match TABLE.iter().find(|(r, _)| *r == region) {
+        Some((_, rows)) => rows
+            .iter()
+            .map(|&(code, name, port_speeds, mac_sec_port_speeds)| Location {
+                code: code.to_owned(),
+                name: name.to_owned(),
+                port_speeds,
+                mac_sec_port_speeds,
+            })
+            .collect(),
+        None => (1..=4)
+            .map(|n| Location {
+                code: format!("DXCF{n}"),
+                name: format!("dxconform synthetic location {n}, {region}"),
+                port_speeds: PORTS,
+                mac_sec_port_speeds: MACSEC,
+            })
+            .collect(),
+    }
+}
+
+/// The location with `code` in `region` (exact, case-sensitive code).
+pub(super) fn find(region: &str, code: &str) -> Option<Location> {
+    in_region(region).into_iter().find(|l| l.code == code)
+}
+
+impl Location {
+    fn to_json(&self, region: &str) -> Value {
+        json!({
+            "locationCode": self.code,
+            "locationName": self.name,
+            "region": region,
+            "availablePortSpeeds": self.port_speeds,
+            "availableProviders": [],
+            "availableMacSecPortSpeeds": self.mac_sec_port_speeds,
+        })
+    }
+}
+
+/// DescribeLocations: the fixed locations of the configured region.
+fn describe_locations(world: &mut World, _call: &Call<'_>) -> Outcome {
+    let region = world.region();
+    let locations: Vec<Value> = in_region(region).iter().map(|l| l.to_json(region)).collect();
+    Ok(json!({ "locations": locations }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, world};
+    use serde_json::json;
+
+    #[test]
+    fn every_region_has_at_least_four_locations() {
+        for (region, rows) in TABLE {
+            assert!(rows.len() >= 4, "{region}");
+        }
+        assert_eq!(in_region("sa-east-1").len(), 4);
+        assert!(find("us-east-1", "EqDC2").is_some());
+        assert!(find("us-east-1", "eqdc2").is_none());
+        assert!(find("us-west-2", "EqDC2").is_none());
+    }
+
+    #[test]
+    fn describe_locations_lists_the_region() {
+        let mut world = world();
+        let out = invoke(&mut world, "111111111111", "DescribeLocations", json!({})).unwrap();
+        let locations = out["locations"].as_array().unwrap();
+        assert!(locations.len() >= 4);
+        assert_eq!(locations[0]["locationCode"], "EqDC2");
+        assert!(locations.iter().all(|l| l["region"] == "us-east-1"));
+        assert_eq!(locations[2]["availablePortSpeeds"], json!(["1Gbps", "10Gbps", "100Gbps"]));
+        assert_eq!(locations[2]["availableMacSecPortSpeeds"], json!(["10Gbps", "100Gbps"]));
+        assert_eq!(locations[2]["availableProviders"], json!([]));
+    }
+}

@@ -1,0 +1,42 @@
+//! The reference target: Direct Connect as AWS documents it, in memory and
+//! deterministic. `dxconform run` starts it in-process on an ephemeral loopback
+//! port by default; `dxconform serve --port N` runs it standalone.
+//!
+//! It owns the awsJson 1.1 protocol surface, accounts, resources and their
+//! lifecycles. It depends on `crate::spec` only and must never use the harness's
+//! model: the oracle cannot grade itself.
+//!
+//! Layout: `server` (HTTP accept loop, routing), `protocol` (awsJson decoding and
+//! rendering), `auth` (SigV4 header form, caller account), `dispatch` (operation
+//! table, input validation), `input` (violation → error mapping), one file per
+//! resource family (`connections`, `tags`, `locations`), and the shared pieces
+//! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `config`, `error`,
+//! `api_error`).
+
+mod api_error;
+mod arn;
+mod auth;
+mod clock;
+mod config;
+mod connections;
+mod dispatch;
+mod error;
+mod ids;
+mod input;
+mod locations;
+mod paging;
+mod protocol;
+mod server;
+mod store;
+mod tags;
+#[cfg(test)]
+mod testing;
+mod world;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::EmulatorConfig;
+pub use error::ServeError;
+pub use server::Emulator;
+
+use api_error::ApiError;
+use world::World;

@@ -1,0 +1,62 @@
+//! An insertion-ordered collection of one account's resources of one kind, looked
+//! up by id. Describe calls list in creation order, as AWS's published outputs do.
+
+use std::collections::HashMap;
+
+/// Resources of one kind, in creation order, indexed by id.
+#[derive(Debug)]
+pub(super) struct Store<T> {
+    items: Vec<T>,
+    index: HashMap<String, usize>,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T> Store<T> {
+    /// Add a resource under `id` (ids are never reused, so this never replaces).
+    pub(super) fn insert(&mut self, id: String, item: T) -> &mut T {
+        let position = self.items.len();
+        self.items.push(item);
+        self.index.insert(id, position);
+        &mut self.items[position]
+    }
+
+    /// The resource with `id`.
+    pub(super) fn get(&self, id: &str) -> Option<&T> {
+        self.index.get(id).map(|&i| &self.items[i])
+    }
+
+    /// The resource with `id`, for change.
+    pub(super) fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.index.get(id).map(|&i| &mut self.items[i])
+    }
+
+    /// All resources in creation order.
+    pub(super) fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_creation_order_and_finds_by_id() {
+        let mut store = Store::default();
+        store.insert("b".to_owned(), 2);
+        store.insert("a".to_owned(), 1);
+        assert_eq!(store.iter().copied().collect::<Vec<_>>(), vec![2, 1]);
+        assert_eq!(store.get("a"), Some(&1));
+        *store.get_mut("b").unwrap() = 5;
+        assert_eq!(store.get("b"), Some(&5));
+        assert_eq!(store.get("c"), None);
+    }
+}

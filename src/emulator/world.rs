@@ -1,0 +1,76 @@
+//! The in-memory world: every account's resources, the id generator and the
+//! configuration. Handlers receive `&mut World`; nothing here knows about HTTP.
+//!
+//! Ownership is the isolation rule: each resource lives in the account that
+//! created it, and handlers look resources up only in the caller's account.
+
+use std::collections::BTreeMap;
+
+use super::connections::Connection;
+use super::ids::IdGen;
+use super::store::Store;
+use super::EmulatorConfig;
+
+/// One account's resources.
+#[derive(Debug, Default)]
+pub(super) struct Account {
+    /// Dedicated connections, in creation order (deleted ones stay, as `deleted`).
+    pub connections: Store<Connection>,
+}
+
+/// All state of the reference target.
+#[derive(Debug)]
+pub(super) struct World {
+    /// The configuration the target was started with.
+    pub config: EmulatorConfig,
+    /// Id sequences (kept across resets, so ids are never reused).
+    pub ids: IdGen,
+    accounts: BTreeMap<String, Account>,
+}
+
+impl World {
+    /// An empty world.
+    pub(super) fn new(config: EmulatorConfig) -> Self {
+        World {
+            config,
+            ids: IdGen::default(),
+            accounts: BTreeMap::new(),
+        }
+    }
+
+    /// Forget every resource of every account (`POST /dxconform/reset`).
+    pub(super) fn reset(&mut self) {
+        self.accounts.clear();
+    }
+
+    /// The resources of `account`, if it has any.
+    pub(super) fn account(&self, account: &str) -> Option<&Account> {
+        self.accounts.get(account)
+    }
+
+    /// The resources of `account`, created empty on first use.
+    pub(super) fn account_mut(&mut self, account: &str) -> &mut Account {
+        self.accounts.entry(account.to_owned()).or_default()
+    }
+
+    /// The configured region.
+    pub(super) fn region(&self) -> &str {
+        &self.config.region
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_forgets_resources_but_not_id_sequences() {
+        let mut world = World::new(EmulatorConfig::default());
+        let first = world.ids.next("dxcon");
+        world.account_mut("111111111111");
+        assert!(world.account("111111111111").is_some());
+        world.reset();
+        assert!(world.account("111111111111").is_none());
+        assert_ne!(world.ids.next("dxcon"), first);
+    }
+}

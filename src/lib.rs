@@ -1,0 +1,18 @@
+//! dxconform: a property-based conformance harness for the AWS Direct Connect API.
+//!
+//! Layers (see `docs/architecture.md`): [`spec`] ← [`model`] ← [`gen`]; [`check`]
+//! reads spec and model; [`target`] reaches endpoints; [`run`] drives cases,
+//! shrinking and replay; [`report`] renders run output; [`emulator`] is the
+//! reference target and depends on [`spec`] only.
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod emulator;
+pub mod gen;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod spec;
+pub mod target;
+pub mod cli;
+pub mod exit_code;

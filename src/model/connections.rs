@@ -1,0 +1,433 @@
+//! Predictions for the connection lifecycle (CreateConnection, DescribeConnections,
+//! UpdateConnection, DeleteConnection), tags on connections and DescribeLocations.
+//!
+//! Sources, cited per rule:
+//! - [api] the Direct Connect API reference (request/response members, ownership);
+//! - [outputs] published outputs of real calls (CreateConnection → `requested`,
+//!   DeleteConnection → `deleted`);
+//! - [model] the service model (declared errors, `TooManyTagsException` etc.).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, Step, Tag, CONNECTION};
+use crate::target::{Outcome, Principal};
+
+/// The one error type Direct Connect uses for rejected client calls [model].
+pub const CLIENT_ERROR: &str = "DirectConnectClientException";
+/// At most 50 tags per resource [api TagResource].
+pub const MAX_TAGS: usize = 50;
+
+/// Members every connection answer must carry for the model to follow it.
+const CONNECTION_MEMBERS: &[&str] = &[
+    "connectionId",
+    "connectionName",
+    "connectionState",
+    "ownerAccount",
+    "region",
+    "location",
+    "bandwidth",
+];
+
+fn tags_json(tags: &[Tag]) -> Value {
+    Value::Array(tags.iter().map(|t| json!({"key": t.key, "value": t.value})).collect())
+}
+
+impl Model {
+    /// The body and prediction of a step; `None` to skip it.
+    pub(super) fn predict(&self, step: &Step) -> Option<(Value, Prediction)> {
+        match step {
+            Step::CreateConnection {
+                by,
+                location,
+                bandwidth,
+                name,
+                tags,
+            } => Some(self.create_connection(*by, *location, bandwidth, name, tags)),
+            Step::DescribeConnections { by, target } => self.describe_connections(*by, *target),
+            Step::UpdateConnection { by, target, name } => {
+                let handle = self.resolve(*target, ResourceKind::Connection)?;
+                Some(self.update_connection(*by, handle, name))
+            }
+            Step::DeleteConnection { by, target } => {
+                let handle = self.resolve(*target, ResourceKind::Connection)?;
+                Some(self.delete_connection(*by, handle))
+            }
+            Step::DescribeLocations { .. } => {
+                let mut p = Prediction::succeed(Basis::Documented);
+                p.required_members = vec!["locations"];
+                Some((json!({}), p))
+            }
+            Step::TagResource { by, target, tags } => {
+                let handle = self.resolve(*target, ResourceKind::Connection)?;
+                Some(self.tag_resource(*by, handle, tags))
+            }
+            Step::UntagResource { by, target, keys } => {
+                let handle = self.resolve(*target, ResourceKind::Connection)?;
+                let body = json!({"resourceArn": self.arn(handle)?, "tagKeys": keys});
+                Some((body, self.mutation(*by, handle, "untag")))
+            }
+            Step::DescribeTags { by, targets } => self.describe_tags(*by, targets),
+        }
+    }
+
+    fn location_code(&self, index: u8) -> String {
+        let pool = &self.env.locations;
+        pool.get(index as usize % pool.len().max(1))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The attributes a connection answer echoes.
+    fn connection_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
+        let mut echo: Vec<(&'static str, Value)> = ["connectionName", "bandwidth", "location"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
+        echo.push(("region", json!(self.env.region)));
+        if let Some(id) = &r.id {
+            echo.push(("connectionId", json!(id)));
+        }
+        echo
+    }
+
+    fn create_connection(
+        &self,
+        by: Principal,
+        location: u8,
+        bandwidth: &str,
+        name: &str,
+        tags: &[Tag],
+    ) -> (Value, Prediction) {
+        let location = self.location_code(location);
+        let mut body = json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
+        if !tags.is_empty() {
+            body["tags"] = tags_json(tags);
+        }
+        let handle = Handle(self.resources.len() as u32);
+        let expectation = Expectation {
+            handle,
+            kind: ResourceKind::Connection,
+            id: None,
+            // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
+            // state of a standard connection".
+            states: CONNECTION.set(&["requested"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("connectionName", json!(name)),
+                ("bandwidth", json!(bandwidth)),
+                ("location", json!(location)),
+                ("ownerAccount", json!(self.env.accounts.of(by))),
+                ("region", json!(self.env.region)),
+            ],
+            // [api] Connection.tags: "The tags associated with the connection."
+            tags: (!tags.is_empty()).then(|| tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect()),
+        };
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.resources.push(expectation);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        (body, prediction)
+    }
+
+    /// How the model sees a connection from `by`'s account.
+    fn connection_view(&self, by: Principal, handle: Handle) -> Expectation {
+        let r = self.resource(handle);
+        let gone = r.deleted;
+        let visibility = if r.owner != by {
+            Visibility::MustNot
+        } else if gone {
+            Visibility::May
+        } else {
+            Visibility::Must
+        };
+        Expectation {
+            handle,
+            kind: ResourceKind::Connection,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if gone { StateCheck::Gone } else { StateCheck::Transition },
+            visibility,
+            echo: self.connection_echo(r),
+            tags: (!gone).then(|| Model::tag_pairs(&r.tags)),
+        }
+    }
+
+    fn describe_connections(&self, by: Principal, target: Option<HandleRef>) -> Option<(Value, Prediction)> {
+        let list = Some(ListSpec {
+            member: "connections",
+            id_member: "connectionId",
+            exclusive: target.is_some(),
+        });
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.list = list;
+        match target {
+            None => {
+                for (i, r) in self.resources.iter().enumerate() {
+                    if r.kind == ResourceKind::Connection && r.id.is_some() {
+                        prediction.resources.push(self.connection_view(by, Handle(i as u32)));
+                    }
+                }
+                Some((json!({}), prediction))
+            }
+            Some(reference) => {
+                let handle = self.resolve(reference, ResourceKind::Connection)?;
+                let view = self.connection_view(by, handle);
+                let body = json!({"connectionId": view.id});
+                prediction.expect = match view.visibility {
+                    Visibility::Must => Expect::Succeed,
+                    // [api] DescribeConnections lists the caller's connections; another
+                    // account's id is either not found or an empty list.
+                    Visibility::MustNot => Expect::Either {
+                        error_types: vec![CLIENT_ERROR],
+                        reason: "another account's connection may be answered as not found or as an empty list".into(),
+                    },
+                    Visibility::May => Expect::Either {
+                        error_types: vec![CLIENT_ERROR],
+                        reason: "a deleted connection may be listed as deleted, vanish, or be not found".into(),
+                    },
+                };
+                if view.visibility == Visibility::MustNot {
+                    prediction.basis = Basis::Assumed;
+                }
+                prediction.resources.push(view);
+                Some((body, prediction))
+            }
+        }
+    }
+
+    /// Prediction for a call acting on one connection as a whole (update, delete).
+    fn on_connection(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
+        let r = self.resource(handle);
+        if r.owner != by {
+            // [api] calls act on the caller's resources; another account's connection
+            // is not theirs to change.
+            return Prediction::reject(
+                vec![CLIENT_ERROR],
+                format!("only the owner account may {action} a connection"),
+                "model.ownership",
+                Basis::Documented,
+            );
+        }
+        let mut view = self.connection_view(by, handle);
+        view.visibility = Visibility::Must;
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted {
+            prediction.expect = Expect::Either {
+                error_types: vec![CLIENT_ERROR],
+                reason: format!("AWS may refuse to {action} a deleted connection or answer with its deleted state"),
+            };
+            prediction.basis = Basis::Assumed;
+            view.states = CONNECTION.gone_set();
+        }
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.resources.push(view);
+        prediction
+    }
+
+    fn update_connection(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
+        let id = self.resource(handle).id.clone();
+        let body = json!({"connectionId": id, "connectionName": name});
+        let mut prediction = self.on_connection(by, handle, "update");
+        if let Some(view) = prediction.resources.first_mut() {
+            view.echo.retain(|(m, _)| *m != "connectionName");
+            view.echo.push(("connectionName", json!(name)));
+        }
+        (body, prediction)
+    }
+
+    fn delete_connection(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({"connectionId": r.id});
+        let mut prediction = self.on_connection(by, handle, "delete");
+        if let Some(view) = prediction.resources.first_mut() {
+            if !r.deleted {
+                // [outputs] DeleteConnection answers `deleted`; [api] `deleting` also exists.
+                view.states = CONNECTION.set(&["deleting", "deleted"]);
+                view.state_check = StateCheck::Result;
+            }
+            view.tags = None;
+        }
+        (body, prediction)
+    }
+
+    /// Prediction for TagResource/UntagResource (empty answers).
+    fn mutation(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
+        let r = self.resource(handle);
+        if r.owner != by {
+            return Prediction::reject(
+                vec![CLIENT_ERROR],
+                format!("only the owner account may {action} a connection"),
+                "model.ownership",
+                Basis::Documented,
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted {
+            prediction.expect = Expect::Either {
+                error_types: vec![CLIENT_ERROR],
+                reason: format!("AWS may refuse to {action} a deleted connection"),
+            };
+            prediction.basis = Basis::Assumed;
+        }
+        prediction
+    }
+
+    fn tag_resource(&self, by: Principal, handle: Handle, tags: &[Tag]) -> (Value, Prediction) {
+        let body = json!({"resourceArn": self.arn(handle), "tags": tags_json(tags)});
+        let r = self.resource(handle);
+        let mut merged = r.tags.clone();
+        for t in tags {
+            merged.insert(t.key.clone(), t.value.clone());
+        }
+        if r.owner == by && merged.len() > MAX_TAGS {
+            // [api TagResource] "Each resource can have a maximum of 50 tags."
+            let prediction = Prediction::reject(
+                vec!["TooManyTagsException"],
+                format!("a resource has at most {MAX_TAGS} tags"),
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, prediction);
+        }
+        (body, self.mutation(by, handle, "tag"))
+    }
+
+    fn describe_tags(&self, by: Principal, targets: &[HandleRef]) -> Option<(Value, Prediction)> {
+        let mut handles: Vec<Handle> = Vec::new();
+        for t in targets {
+            let h = self.resolve(*t, ResourceKind::Connection)?;
+            if !handles.contains(&h) {
+                handles.push(h);
+            }
+        }
+        if handles.is_empty() {
+            return None;
+        }
+        let arns: Vec<String> = handles.iter().filter_map(|h| self.arn(*h)).collect();
+        let body = json!({"resourceArns": arns});
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.list = Some(ListSpec {
+            member: "resourceTags",
+            id_member: "resourceArn",
+            exclusive: true,
+        });
+        let foreign = handles.iter().any(|h| self.resource(*h).owner != by);
+        let deleted = handles.iter().any(|h| self.resource(*h).deleted);
+        if foreign || deleted {
+            prediction.expect = Expect::Either {
+                error_types: vec![CLIENT_ERROR],
+                reason: "tags of another account's or a deleted resource may be refused or answered empty".into(),
+            };
+            prediction.basis = Basis::Assumed;
+            return Some((body, prediction));
+        }
+        for (h, arn) in handles.iter().zip(&arns) {
+            let r = self.resource(*h);
+            prediction.resources.push(Expectation {
+                handle: *h,
+                kind: ResourceKind::Connection,
+                id: Some(arn.clone()),
+                states: Default::default(),
+                state_check: StateCheck::Transition,
+                visibility: Visibility::Must,
+                echo: Vec::new(),
+                tags: Some(Model::tag_pairs(&r.tags)),
+            });
+        }
+        Some((body, prediction))
+    }
+
+    /// Apply what an answer means for the model (after states were narrowed).
+    pub(super) fn apply(&mut self, step: &Step, prediction: &Prediction, outcome: &Outcome) {
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        match step {
+            Step::CreateConnection {
+                by,
+                location: _,
+                bandwidth,
+                name,
+                tags,
+            } => {
+                let body = outcome.body();
+                let id = body
+                    .and_then(|b| b.get("connectionId"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let observed = body
+                    .and_then(|b| b.get("connectionState"))
+                    .and_then(Value::as_str)
+                    .and_then(|s| CONNECTION.index(s));
+                let possible = match observed {
+                    Some(i) => CONNECTION.closure(super::StateSet(1 << i)),
+                    None => CONNECTION.closure(CONNECTION.set(&["requested"])),
+                };
+                let location = prediction
+                    .resources
+                    .first()
+                    .and_then(|e| e.echo.iter().find(|(m, _)| *m == "location"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or(Value::Null);
+                let attributes = BTreeMap::from([
+                    ("connectionName".to_owned(), json!(name)),
+                    ("bandwidth".to_owned(), json!(bandwidth)),
+                    ("location".to_owned(), location),
+                ]);
+                self.resources.push(Resource {
+                    kind: ResourceKind::Connection,
+                    owner: *by,
+                    id: if succeeded { id } else { None },
+                    possible,
+                    created: succeeded,
+                    deleted: false,
+                    attributes,
+                    tags: tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+                });
+            }
+            Step::UpdateConnection { target, name, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
+                    if !self.resource(h).deleted {
+                        self.resource_mut(h)
+                            .attributes
+                            .insert("connectionName".to_owned(), json!(name));
+                    }
+                }
+            }
+            Step::DeleteConnection { target, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
+                    let r = self.resource_mut(h);
+                    r.deleted = true;
+                    // The answer's state (already narrowed) counts if it is a gone state.
+                    let observed_gone = r.possible.intersect(CONNECTION.gone_set());
+                    r.possible = if observed_gone.is_empty() {
+                        CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]))
+                    } else {
+                        observed_gone
+                    };
+                }
+            }
+            Step::TagResource { target, tags, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
+                    let r = self.resource_mut(h);
+                    for t in tags {
+                        r.tags.insert(t.key.clone(), t.value.clone());
+                    }
+                }
+            }
+            Step::UntagResource { target, keys, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
+                    let r = self.resource_mut(h);
+                    for k in keys {
+                        r.tags.remove(k);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

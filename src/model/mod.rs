@@ -1,0 +1,21 @@
+//! The lifecycle model: Direct Connect resources, their possible-state sets and
+//! asynchronous successor edges, and the prediction for each operation.
+//!
+//! The model never looks at a target. It turns a symbolic [`Step`] into a
+//! request, predicts what a conformant answer looks like ([`Prediction`]), and
+//! narrows its knowledge from what was observed ([`Model::observe`]). Every
+//! lifecycle fact cites its source (the API reference, the service model, or
+//! published outputs of real calls, collected in LIFECYCLE facts below).
+
+mod connections;
+mod lifecycle;
+mod prediction;
+mod resource;
+mod state;
+mod step;
+
+pub use lifecycle::{Lifecycle, StateSet, CONNECTION};
+pub use prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+pub use resource::{Handle, HandleRef, Resource, ResourceKind, Tag};
+pub use state::{Call, Env, Model};
+pub use step::{Plan, Step};

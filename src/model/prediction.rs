@@ -1,0 +1,164 @@
+//! What the model predicts for one call.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Handle, ResourceKind, StateSet};
+
+/// How sure the model is: what a prediction rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// The service model (botocore / the SDK).
+    Spec,
+    /// The API reference or published outputs of real calls.
+    Documented,
+    /// Reasonable but not documented.
+    Assumed,
+}
+
+/// Whether the call should succeed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// A success answer.
+    Succeed,
+    /// A rejection with one of these error types, because `rule` forbids the call.
+    Reject {
+        /// Acceptable error types.
+        error_types: Vec<&'static str>,
+        /// The rule that forbids it, for the finding.
+        rule: String,
+        /// The check that reports an acceptance (`error.expected`, or `model.ownership`
+        /// when the rule is about which account may act).
+        check: &'static str,
+    },
+    /// AWS is known (or may) answer either way: success satisfying the expectations,
+    /// or a rejection of one of these types.
+    Either {
+        /// Acceptable error types.
+        error_types: Vec<&'static str>,
+        /// Why both are acceptable.
+        reason: String,
+    },
+}
+
+/// Which check reports a state outside the predicted set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateCheck {
+    /// The synchronous result of a write (`model.state`).
+    Result,
+    /// A later observation of a live resource (`model.transition`).
+    Transition,
+    /// An observation of a deleted resource (`model.gone`).
+    Gone,
+}
+
+/// Whether a resource must appear in a list answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Must appear (`model.visible`).
+    Must,
+    /// Must not appear: it belongs to another account (`model.visible`).
+    MustNot,
+    /// May appear or not (deleted resources may linger or vanish).
+    May,
+}
+
+/// What the answer must show about one resource.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The resource.
+    pub handle: Handle,
+    /// Its type.
+    pub kind: ResourceKind,
+    /// Its id, or `None` when this call creates it (bound from the answer).
+    pub id: Option<String>,
+    /// Allowed states in the answer.
+    pub states: StateSet,
+    /// Which check reports a state outside `states`.
+    pub state_check: StateCheck,
+    /// Whether it must appear (list answers only; the root of a write answer must always be it).
+    pub visibility: Visibility,
+    /// Members that must echo these values.
+    pub echo: Vec<(&'static str, Value)>,
+    /// Expected tags (order-insensitive), when the answer should carry them.
+    pub tags: Option<Vec<(String, String)>>,
+}
+
+/// Where resources sit in a list answer.
+#[derive(Debug, Clone)]
+pub struct ListSpec {
+    /// Member holding the list (`connections`).
+    pub member: &'static str,
+    /// Member of each item holding its id (`connectionId`).
+    pub id_member: &'static str,
+    /// The call named one resource: nothing else of ours may be listed.
+    pub exclusive: bool,
+}
+
+/// The model's prediction for one call.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    /// Success, rejection, or either.
+    pub expect: Expect,
+    /// What the prediction rests on.
+    pub basis: Basis,
+    /// The answer is a list (`Some`) or the resource itself (`None`).
+    pub list: Option<ListSpec>,
+    /// Resources the answer must (or must not) show.
+    pub resources: Vec<Expectation>,
+    /// Members a success answer (or each listed item) must carry, beyond the spec's
+    /// required ones, for `shape.required`.
+    pub required_members: Vec<&'static str>,
+    /// Ids already taken in this case; a create must not return one (`model.unique`).
+    pub taken_ids: Vec<String>,
+}
+
+impl Prediction {
+    /// A bare success prediction with no resource expectations.
+    pub fn succeed(basis: Basis) -> Prediction {
+        Prediction {
+            expect: Expect::Succeed,
+            basis,
+            list: None,
+            resources: Vec::new(),
+            required_members: Vec::new(),
+            taken_ids: Vec::new(),
+        }
+    }
+
+    /// A rejection prediction.
+    pub fn reject(
+        error_types: Vec<&'static str>,
+        rule: impl Into<String>,
+        check: &'static str,
+        basis: Basis,
+    ) -> Prediction {
+        Prediction {
+            expect: Expect::Reject {
+                error_types,
+                rule: rule.into(),
+                check,
+            },
+            ..Prediction::succeed(basis)
+        }
+    }
+}
+
+impl Prediction {
+    /// The JSON item an expectation is about, with its JSON path: the answer itself
+    /// for single-resource answers, or the list item with the expectation's id.
+    pub fn locate<'a>(&self, expectation: &Expectation, body: &'a Value) -> Option<(String, &'a Value)> {
+        match &self.list {
+            None => Some(("$".to_owned(), body)),
+            Some(list) => {
+                let id = expectation.id.as_deref()?;
+                let items = body.get(list.member)?.as_array()?;
+                items.iter().enumerate().find_map(|(i, item)| {
+                    (item.get(list.id_member).and_then(Value::as_str) == Some(id))
+                        .then(|| (format!("$.{}[{i}]", list.member), item))
+                })
+            }
+        }
+    }
+}

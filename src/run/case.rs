@@ -1,0 +1,163 @@
+//! Executing one plan against a target: request, prediction, checks, observation.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::redact;
+use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
+use crate::model::{Env, Model, Plan, ResourceKind, Step};
+use crate::spec::Spec;
+use crate::target::{Exchange, LaunchedTarget, Outcome, Principal};
+
+/// What a case needs besides its plan.
+#[derive(Debug)]
+pub struct CaseContext<'a> {
+    /// The target.
+    pub target: &'a LaunchedTarget,
+    /// Facts about the target.
+    pub env: &'a Env,
+    /// Enabled checks.
+    pub checks: &'a CheckSet,
+    /// The SDK parser for `sdk.parse`.
+    pub sdk: &'a SdkParser,
+    /// The specification.
+    pub spec: &'a Spec,
+}
+
+/// One executed (or skipped) step, as reports show it. Secrets are redacted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// Index in the plan.
+    pub index: usize,
+    /// The symbolic step.
+    pub step: Step,
+    /// The step referred to a resource the case did not have and was not sent.
+    pub skipped: bool,
+    /// Operation.
+    pub operation: String,
+    /// Caller.
+    pub principal: Principal,
+    /// Request body (redacted).
+    pub request: Value,
+    /// HTTP status (0: none).
+    pub status: u16,
+    /// Outcome label (`success`, `service-error`, …).
+    pub outcome: String,
+    /// Error type of a service error.
+    pub error_type: Option<String>,
+    /// Response body as text (redacted when JSON).
+    pub response: String,
+    /// Latency in microseconds.
+    pub latency_us: u64,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Default)]
+pub struct CaseOutcome {
+    /// Every step.
+    pub steps: Vec<StepRecord>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// Resources the case created and could not delete (targets without reset).
+    pub leaked: Vec<String>,
+}
+
+impl StepRecord {
+    fn skipped(index: usize, step: &Step) -> StepRecord {
+        StepRecord {
+            index,
+            step: step.clone(),
+            skipped: true,
+            operation: step.operation().to_owned(),
+            principal: step.principal(),
+            request: Value::Null,
+            status: 0,
+            outcome: "skipped".to_owned(),
+            error_type: None,
+            response: String::new(),
+            latency_us: 0,
+        }
+    }
+
+    fn from_exchange(index: usize, step: &Step, exchange: &Exchange) -> StepRecord {
+        let response = match serde_json::from_slice::<Value>(&exchange.body) {
+            Ok(v) => redact(&v).to_string(),
+            Err(_) => exchange.body_text(),
+        };
+        StepRecord {
+            index,
+            step: step.clone(),
+            skipped: false,
+            operation: exchange.operation.clone(),
+            principal: exchange.principal,
+            request: redact(&exchange.request),
+            status: exchange.status,
+            outcome: exchange.outcome.label().to_owned(),
+            error_type: exchange.outcome.error_type().map(str::to_owned),
+            response,
+            latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Execute `plan`: every step is predicted, sent, checked and observed in order.
+/// A transport fault ends the case (the target's state is unknown after it).
+pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
+    let mut model = Model::new(ctx.env.clone());
+    let mut outcome = CaseOutcome::default();
+    let want_sdk = ctx.checks.enabled("sdk.parse");
+    for (index, step) in plan.steps.iter().enumerate() {
+        let Some((call, prediction)) = model.call(step) else {
+            outcome.steps.push(StepRecord::skipped(index, step));
+            continue;
+        };
+        let exchange = ctx.target.client.call(call.principal, call.operation, &call.body).await;
+        let verdict = if want_sdk && matches!(exchange.outcome, Outcome::Success(_) | Outcome::ServiceError { .. }) {
+            Some(ctx.sdk.parse(&exchange.operation, exchange.status, &exchange.headers, &exchange.body).await)
+        } else {
+            None
+        };
+        let check_ctx = CheckCtx::new(ctx.spec, &prediction, verdict.as_ref(), index);
+        outcome.findings.extend(ctx.checks.run(&check_ctx, &exchange));
+        model.observe(step, &prediction, &exchange.outcome);
+        outcome.steps.push(StepRecord::from_exchange(index, step, &exchange));
+        if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
+            break;
+        }
+    }
+    if !ctx.target.can_reset() {
+        outcome.leaked = cleanup(ctx.target, &model).await;
+    }
+    outcome
+}
+
+/// Delete what the case created and did not delete (targets that cannot be reset).
+/// Returns the ids that could not be deleted.
+async fn cleanup(target: &LaunchedTarget, model: &Model) -> Vec<String> {
+    let mut leaked = Vec::new();
+    for r in model.resources().iter().rev() {
+        let Some(id) = &r.id else { continue };
+        if r.deleted {
+            continue;
+        }
+        let (operation, body) = match r.kind {
+            ResourceKind::Connection => ("DeleteConnection", json!({"connectionId": id})),
+        };
+        let mut deleted = false;
+        for attempt in 0..3u64 {
+            let exchange = target.client.call(r.owner, operation, &body).await;
+            if matches!(exchange.outcome, Outcome::Success(_)) {
+                deleted = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+        }
+        if !deleted {
+            tracing::warn!(id = %id, "could not delete a resource the case created");
+            leaked.push(id.clone());
+        }
+    }
+    leaked
+}

@@ -1,0 +1,34 @@
+//! Errors of the run layer: a run that cannot start or finish.
+
+use std::path::PathBuf;
+
+/// A run that could not be carried out (as opposed to a run that found deviations).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The target could not be launched or reached.
+    #[error(transparent)]
+    Target(#[from] crate::target::TargetError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime")]
+    Runtime(#[source] std::io::Error),
+    /// A check selector is unknown.
+    #[error(transparent)]
+    Checks(#[from] crate::check::UnknownCheck),
+    /// A replay file cannot be read.
+    #[error("cannot read replay file {path}: {reason}")]
+    Replay {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An output file cannot be written.
+    #[error("cannot write {path}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,163 @@
+//! The run's output model: one serde document (`report.json`) that every report renders.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::StepRecord;
+use crate::check::{Finding, Severity};
+use crate::model::{Basis, Plan};
+use crate::target::TargetIdentity;
+
+/// Version of the report.json schema (bumped on incompatible changes; documented in the README).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How a run reproduces a bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repro {
+    /// Run seed.
+    pub seed: u64,
+    /// Search round within the run (one per distinct failure).
+    pub round: u32,
+    /// The shrunk plan.
+    pub plan: Plan,
+    /// Its steps as executed when re-run after shrinking.
+    pub steps: Vec<StepRecord>,
+    /// The findings of that re-run.
+    pub findings: Vec<Finding>,
+    /// Whether the re-run showed the bucket again (false: flaky).
+    pub reproduced: bool,
+    /// Replay file, relative to the output folder.
+    pub replay_file: Option<String>,
+}
+
+/// One root cause: findings grouped by (check, operation, JSON path, status).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Check id.
+    pub check: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Basis of the expectation.
+    pub basis: Basis,
+    /// Operation.
+    pub operation: String,
+    /// JSON path with `[*]` for list indices.
+    pub path: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Occurrences during the search (not counting shrinking).
+    pub count: u64,
+    /// Expected (first occurrence).
+    pub expected: String,
+    /// Actual (first occurrence).
+    pub actual: String,
+    /// Minimal reproduction, when this bucket was shrunk.
+    pub repro: Option<Repro>,
+}
+
+impl Bucket {
+    /// The bucket key.
+    pub fn key(&self) -> (String, String, String, u16) {
+        (self.check.clone(), self.operation.clone(), self.path.clone(), self.status)
+    }
+}
+
+/// Calls of one operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperationStats {
+    /// Requests sent.
+    pub calls: u64,
+    /// Requests by outcome label.
+    pub outcomes: BTreeMap<String, u64>,
+    /// Total latency in microseconds.
+    pub latency_us: u64,
+}
+
+/// One cell of the operations × check groups table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoverageCell {
+    /// Exercised, no failure.
+    Pass,
+    /// At least one failure bucket.
+    Fail,
+    /// The target does not implement the operation.
+    NotImplemented,
+    /// Never called.
+    NotExercised,
+}
+
+/// The harness itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Harness {
+    /// `dxconform`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+    /// Specification provenance (`botocore 1.44.8`).
+    pub spec: String,
+}
+
+/// Settings of the run that produced the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportConfig {
+    /// Cases requested.
+    pub cases: u32,
+    /// Most steps per case.
+    pub max_steps: usize,
+    /// Enabled checks.
+    pub checks: Vec<String>,
+    /// Whether the partner principal was used.
+    pub two_accounts: bool,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The harness.
+    pub harness: Harness,
+    /// The target.
+    pub target: TargetIdentity,
+    /// Run seed (`--seed` reproduces the run).
+    pub seed: u64,
+    /// Start time, epoch seconds.
+    pub started_at: u64,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Settings.
+    pub config: ReportConfig,
+    /// Cases generated and run during the search (shrinking excluded).
+    pub cases_run: u64,
+    /// Steps sent during the search.
+    pub steps_run: u64,
+    /// Steps skipped (their resource did not exist).
+    pub steps_skipped: u64,
+    /// Requests sent in total, shrinking and re-runs included.
+    pub requests: u64,
+    /// Per operation.
+    pub operations: BTreeMap<String, OperationStats>,
+    /// Operations × check groups.
+    pub coverage: BTreeMap<String, BTreeMap<String, CoverageCell>>,
+    /// Finding buckets, failures first.
+    pub buckets: Vec<Bucket>,
+    /// Resource ids a run could not delete.
+    pub leaked: Vec<String>,
+}
+
+/// Check groups of the coverage table, in display order.
+pub const CHECK_GROUPS: &[&str] = &["op", "wire", "shape", "sdk", "error", "model"];
+
+impl RunReport {
+    /// Failure buckets.
+    pub fn failures(&self) -> impl Iterator<Item = &Bucket> {
+        self.buckets.iter().filter(|b| b.severity == Severity::Failure)
+    }
+
+    /// Whether the target conformed (no failure bucket).
+    pub fn conformant(&self) -> bool {
+        self.failures().next().is_none()
+    }
+}

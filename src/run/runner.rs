@@ -1,0 +1,343 @@
+//! The search: generate plans with proptest, run them, shrink each new failure
+//! to a minimal plan, re-run it to tell reproducible from flaky, and continue
+//! the search for failures not seen yet until the case budget is spent.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use serde_json::{json, Value};
+
+use super::case::{execute, CaseContext, CaseOutcome};
+use super::outcome::{Bucket, CoverageCell, Harness, OperationStats, ReportConfig, Repro, RunReport, CHECK_GROUPS, SCHEMA_VERSION};
+use super::{RunConfig, RunError};
+use crate::check::{CheckSet, Finding, SdkParser, Severity};
+use crate::model::{Env, Plan, Step};
+use crate::spec::Spec;
+use crate::target::{LaunchedTarget, Principal, TargetError};
+
+type Key = (String, String, String, u16);
+
+/// Locations used when a target cannot list its own (real Direct Connect location codes in us-east-1).
+const FALLBACK_LOCATIONS: &[&str] = &["EqDC2", "CSVA1", "EqAsh2"];
+
+/// Learn what plans are resolved against: the target's locations.
+pub(super) async fn discover_env(target: &LaunchedTarget) -> Env {
+    let exchange = target.client.call(Principal::Owner, "DescribeLocations", &json!({})).await;
+    let mut locations: Vec<String> = exchange
+        .outcome
+        .body()
+        .and_then(|b| b.get("locations"))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|l| l.get("locationCode").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if locations.is_empty() {
+        locations = FALLBACK_LOCATIONS.iter().map(|s| (*s).to_owned()).collect();
+    }
+    Env {
+        region: target.identity.region.clone(),
+        accounts: target.client.accounts().clone(),
+        locations,
+    }
+}
+
+/// The proptest RNG of one search round: a pure function of (seed, round).
+fn rng(seed: u64, round: u32) -> TestRng {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    bytes[8..12].copy_from_slice(&round.to_le_bytes());
+    bytes[12..16].copy_from_slice(b"dxcf");
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+}
+
+/// Search state shared with the proptest closure.
+#[derive(Default)]
+struct Search {
+    known: BTreeSet<Key>,
+    shrinking_for: Option<BTreeSet<Key>>,
+    explored: u64,
+    steps_run: u64,
+    steps_skipped: u64,
+    requests: u64,
+    tally: BTreeMap<Key, (u64, Finding)>,
+    operations: BTreeMap<String, OperationStats>,
+    leaked: Vec<String>,
+    infra: Option<TargetError>,
+}
+
+impl Search {
+    fn count_requests(&mut self, outcome: &CaseOutcome) {
+        self.requests += outcome.steps.iter().filter(|s| !s.skipped).count() as u64;
+        self.leaked.extend(outcome.leaked.iter().cloned());
+    }
+
+    fn tally(&mut self, outcome: &CaseOutcome) {
+        self.explored += 1;
+        for s in &outcome.steps {
+            if s.skipped {
+                self.steps_skipped += 1;
+                continue;
+            }
+            self.steps_run += 1;
+            let stats = self.operations.entry(s.operation.clone()).or_default();
+            stats.calls += 1;
+            *stats.outcomes.entry(s.outcome.clone()).or_default() += 1;
+            stats.latency_us += s.latency_us;
+        }
+        for f in &outcome.findings {
+            let entry = self.tally.entry(f.key()).or_insert_with(|| (0, f.clone()));
+            entry.0 += 1;
+        }
+    }
+}
+
+fn new_failures(findings: &[Finding], known: &BTreeSet<Key>) -> BTreeSet<Key> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Failure)
+        .map(Finding::key)
+        .filter(|k| !known.contains(k))
+        .collect()
+}
+
+/// Run the search described by `config` and return its report.
+pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(RunError::Runtime)?;
+    let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
+    let started = Instant::now();
+    let started_at = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let target = runtime.block_on(LaunchedTarget::launch(&config.target))?;
+    let identity = target.identity.clone();
+    let result = runtime.block_on(target.probe()).map_err(RunError::from).and_then(|()| {
+        let env = runtime.block_on(discover_env(&target));
+        search(config, &runtime, &target, &env, &checks)
+    });
+    runtime.block_on(async {
+        // Leave an emulator as clean as it was found; a failed reset changes no result.
+        let _ = target.reset().await;
+        target.stop().await;
+    });
+    let (search, repros) = result?;
+    let mut buckets: Vec<Bucket> = search
+        .tally
+        .iter()
+        .map(|(key, (count, first))| Bucket {
+            check: key.0.clone(),
+            severity: first.severity,
+            basis: first.basis,
+            operation: key.1.clone(),
+            path: key.2.clone(),
+            status: key.3,
+            count: *count,
+            expected: first.expected.clone(),
+            actual: first.actual.clone(),
+            repro: repros.get(key).cloned(),
+        })
+        .collect();
+    buckets.sort_by(|a, b| (a.severity, &a.check, &a.operation, &a.path).cmp(&(b.severity, &b.check, &b.operation, &b.path)));
+    let coverage = coverage(&search.operations, &buckets);
+    Ok(RunReport {
+        schema_version: SCHEMA_VERSION,
+        harness: harness(),
+        target: identity,
+        seed: config.seed,
+        started_at,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        config: ReportConfig {
+            cases: config.cases,
+            max_steps: config.gen.max_steps,
+            checks: checks.ids().iter().map(|s| (*s).to_owned()).collect(),
+            two_accounts: config.gen.two_accounts,
+        },
+        cases_run: search.explored,
+        steps_run: search.steps_run,
+        steps_skipped: search.steps_skipped,
+        requests: search.requests,
+        operations: search.operations,
+        coverage,
+        buckets,
+        leaked: search.leaked,
+    })
+}
+
+/// The harness identity for reports.
+pub(super) fn harness() -> Harness {
+    let spec = Spec::builtin();
+    Harness {
+        name: env!("CARGO_PKG_NAME").to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        spec: format!("{} {}", spec.source.package, spec.source.version),
+    }
+}
+
+type Repros = BTreeMap<Key, Repro>;
+
+fn search(
+    config: &RunConfig,
+    runtime: &tokio::runtime::Runtime,
+    target: &LaunchedTarget,
+    env: &Env,
+    checks: &CheckSet,
+) -> Result<(Search, Repros), RunError> {
+    let sdk = SdkParser::new();
+    let ctx = CaseContext {
+        target,
+        env,
+        checks,
+        sdk: &sdk,
+        spec: Spec::builtin(),
+    };
+    let run_case = |plan: &Plan| -> Result<CaseOutcome, TargetError> {
+        runtime.block_on(async {
+            target.reset().await?;
+            Ok(execute(&ctx, plan).await)
+        })
+    };
+    let strategy = crate::gen::plan(&config.gen);
+    let state = RefCell::new(Search::default());
+    let mut repros: Repros = BTreeMap::new();
+    let total = u64::from(config.cases);
+    let mut round: u32 = 0;
+    loop {
+        let remaining = total.saturating_sub(state.borrow().explored);
+        if remaining == 0 {
+            break;
+        }
+        state.borrow_mut().shrinking_for = None;
+        let proptest_config = Config {
+            cases: u32::try_from(remaining).unwrap_or(u32::MAX),
+            max_shrink_iters: config.max_shrink_iters,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(proptest_config, rng(config.seed, round));
+        let result = runner.run(&strategy, |plan| {
+            let outcome = match run_case(&plan) {
+                Ok(o) => o,
+                Err(e) => {
+                    state.borrow_mut().infra = Some(e);
+                    return Err(TestCaseError::fail("infrastructure error"));
+                }
+            };
+            let mut s = state.borrow_mut();
+            if s.infra.is_some() {
+                return Err(TestCaseError::fail("infrastructure error"));
+            }
+            s.count_requests(&outcome);
+            match &s.shrinking_for {
+                Some(keys) => {
+                    if outcome.findings.iter().any(|f| keys.contains(&f.key())) {
+                        Err(TestCaseError::fail("same failure"))
+                    } else {
+                        Ok(())
+                    }
+                }
+                None => {
+                    s.tally(&outcome);
+                    let fresh = new_failures(&outcome.findings, &s.known);
+                    if fresh.is_empty() {
+                        Ok(())
+                    } else {
+                        s.shrinking_for = Some(fresh);
+                        Err(TestCaseError::fail("new failure"))
+                    }
+                }
+            }
+        });
+        if let Some(e) = state.borrow_mut().infra.take() {
+            return Err(e.into());
+        }
+        match result {
+            Ok(()) => break,
+            Err(TestError::Fail(_, minimal)) => {
+                let keys = state.borrow_mut().shrinking_for.take().unwrap_or_default();
+                let rerun = run_case(&minimal)?;
+                state.borrow_mut().count_requests(&rerun);
+                let reproduced = rerun.findings.iter().any(|f| keys.contains(&f.key()));
+                tracing::info!(round, steps = minimal.steps.len(), reproduced, "shrunk a failure");
+                let repro = Repro {
+                    seed: config.seed,
+                    round,
+                    plan: minimal,
+                    steps: rerun.steps,
+                    findings: rerun.findings,
+                    reproduced,
+                    replay_file: None,
+                };
+                for key in &keys {
+                    repros.insert(key.clone(), repro.clone());
+                }
+                state.borrow_mut().known.extend(keys);
+                round += 1;
+            }
+            Err(TestError::Abort(reason)) => {
+                tracing::warn!(%reason, "search aborted");
+                break;
+            }
+        }
+    }
+    Ok((state.into_inner(), repros))
+}
+
+/// Operations × check groups, from what was called and what failed.
+fn coverage(
+    operations: &BTreeMap<String, OperationStats>,
+    buckets: &[Bucket],
+) -> BTreeMap<String, BTreeMap<String, CoverageCell>> {
+    Step::OPERATIONS
+        .iter()
+        .map(|op| {
+            let stats = operations.get(*op);
+            let calls = stats.map_or(0, |s| s.calls);
+            let not_implemented = stats.map_or(0, |s| s.outcomes.get("not-implemented").copied().unwrap_or(0));
+            let row = CHECK_GROUPS
+                .iter()
+                .map(|group| {
+                    let failed = buckets.iter().any(|b| {
+                        b.severity == Severity::Failure
+                            && b.operation == *op
+                            && b.check.split('.').next() == Some(*group)
+                            && b.check != "op.implemented"
+                    });
+                    let cell = if calls == 0 {
+                        CoverageCell::NotExercised
+                    } else if not_implemented == calls {
+                        CoverageCell::NotImplemented
+                    } else if failed {
+                        CoverageCell::Fail
+                    } else {
+                        CoverageCell::Pass
+                    };
+                    ((*group).to_owned(), cell)
+                })
+                .collect();
+            ((*op).to_owned(), row)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_have_distinct_deterministic_rngs() {
+        use rand::RngCore;
+        let mut a = rng(7, 0);
+        let mut b = rng(7, 0);
+        let mut c = rng(7, 1);
+        let (x, y, z) = (a.next_u64(), b.next_u64(), c.next_u64());
+        assert_eq!(x, y);
+        assert_ne!(x, z);
+    }
+}

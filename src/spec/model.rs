@@ -1,0 +1,293 @@
+//! The specification's data model and look-ups.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::SpecError;
+
+/// The specification compiled into the binary, so a run never depends on files
+/// outside the executable (regenerate with the command in `specs/README.md`).
+const BUILTIN: &str = include_str!("../../specs/directconnect.json");
+
+/// The format version this code reads (`format` in the file).
+const FORMAT_VERSION: u64 = 1;
+
+/// Where the specification was generated from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// Python package the model came from (`botocore`).
+    pub package: String,
+    /// Pinned package version.
+    pub version: String,
+    /// Service API version (`2012-10-25`).
+    pub api_version: String,
+    /// SigV4 signing name (`directconnect`).
+    pub signing_name: String,
+    /// `X-Amz-Target` prefix (`OvertureService`).
+    pub target_prefix: String,
+    /// awsJson version (`1.1`).
+    pub json_version: String,
+}
+
+/// One operation: its input and output shapes and declared errors.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Operation {
+    /// Input shape name.
+    #[serde(default)]
+    pub input: Option<String>,
+    /// Output shape name.
+    #[serde(default)]
+    pub output: Option<String>,
+    /// Declared error shapes.
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Marked deprecated in the model.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// The JSON-level type of a shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShapeType {
+    /// JSON object with declared members.
+    Structure,
+    /// JSON array.
+    List,
+    /// JSON object with arbitrary keys.
+    Map,
+    /// JSON string.
+    String,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer.
+    Long,
+    /// JSON boolean.
+    Boolean,
+    /// Epoch seconds as a JSON number (awsJson default format).
+    Timestamp,
+    /// Base64 string.
+    Blob,
+    /// JSON number.
+    Double,
+    /// JSON number.
+    Float,
+}
+
+/// A structure member.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Member {
+    /// Target shape name.
+    pub shape: String,
+    /// Marked deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// Reference to a shape from a list or map.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShapeRef {
+    /// Target shape name.
+    pub shape: String,
+}
+
+/// A shape with its constraints.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Shape {
+    /// JSON-level type.
+    #[serde(rename = "type")]
+    pub shape_type: ShapeType,
+    /// Members of a structure, in model order.
+    #[serde(default)]
+    pub members: BTreeMap<String, Member>,
+    /// Required members of a structure.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Allowed values of a string enum.
+    #[serde(rename = "enum", default)]
+    pub enum_values: Option<Vec<String>>,
+    /// Minimum (length for strings/lists, value for numbers).
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Maximum (length for strings/lists, value for numbers).
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Regular expression a string must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Element of a list.
+    #[serde(default)]
+    pub member: Option<ShapeRef>,
+    /// Key of a map.
+    #[serde(default)]
+    pub key: Option<ShapeRef>,
+    /// Value of a map.
+    #[serde(default)]
+    pub value: Option<ShapeRef>,
+    /// The value is secret (e.g. BGP auth keys): never log it.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// This shape is an error structure.
+    #[serde(default)]
+    pub exception: bool,
+}
+
+/// The Direct Connect API specification.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Spec {
+    /// File format version.
+    pub format: u64,
+    /// Provenance.
+    pub source: Source,
+    /// Operations by name.
+    pub operations: BTreeMap<String, Operation>,
+    /// Shapes by name.
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+impl Spec {
+    /// The specification compiled into the binary (parsed once per process).
+    pub fn builtin() -> &'static Spec {
+        static SPEC: OnceLock<Spec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            // The built-in text is checked by `tests` on every build; failing here
+            // would mean the binary was built from a corrupt checkout.
+            Spec::parse(BUILTIN, "built-in").expect("built-in specification is valid")
+        })
+    }
+
+    /// Read a specification file (for `--spec FILE`).
+    pub fn from_file(path: &Path) -> Result<Spec, SpecError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Spec::parse(&text, &path.display().to_string())
+    }
+
+    /// Parse and check a specification text.
+    pub fn parse(text: &str, origin: &str) -> Result<Spec, SpecError> {
+        let invalid = |reason: String| SpecError::Invalid {
+            origin: origin.to_owned(),
+            reason,
+        };
+        let spec: Spec = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if spec.format != FORMAT_VERSION {
+            return Err(invalid(format!(
+                "format {} is not the supported format {FORMAT_VERSION}",
+                spec.format
+            )));
+        }
+        spec.check_references().map_err(invalid)?;
+        Ok(spec)
+    }
+
+    /// Every shape reference resolves, so validation never meets a dangling name.
+    fn check_references(&self) -> Result<(), String> {
+        let known = |name: &str, from: &str| {
+            if self.shapes.contains_key(name) {
+                Ok(())
+            } else {
+                Err(format!("{from} refers to unknown shape {name}"))
+            }
+        };
+        for (name, op) in &self.operations {
+            for shape in op.input.iter().chain(&op.output).chain(&op.errors) {
+                known(shape, name)?;
+            }
+        }
+        for (name, shape) in &self.shapes {
+            for member in shape.members.values() {
+                known(&member.shape, name)?;
+            }
+            for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+                known(&r.shape, name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Look up an operation.
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.get(name)
+    }
+
+    /// Look up a shape.
+    pub fn shape(&self, name: &str) -> Option<&Shape> {
+        self.shapes.get(name)
+    }
+
+    /// The shape of `member` in structure `shape`.
+    pub fn member_shape(&self, shape: &str, member: &str) -> Option<&Shape> {
+        let target = &self.shapes.get(shape)?.members.get(member)?.shape;
+        self.shapes.get(target)
+    }
+
+    /// Whether `error_type` (already stripped of any namespace) is declared by `operation`.
+    pub fn declares_error(&self, operation: &str, error_type: &str) -> bool {
+        self.operation(operation)
+            .is_some_and(|op| op.errors.iter().any(|e| e == error_type))
+    }
+
+    /// All string enums: shape name → allowed values.
+    pub fn enums(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.shapes
+            .iter()
+            .filter_map(|(name, s)| Some((name.as_str(), s.enum_values.as_deref()?)))
+    }
+
+    /// The `X-Amz-Target` header value of an operation.
+    pub fn target_header(&self, operation: &str) -> String {
+        format!("{}.{operation}", self.source.target_prefix)
+    }
+
+    /// The awsJson content type (`application/x-amz-json-1.1`).
+    pub fn content_type(&self) -> String {
+        format!("application/x-amz-json-{}", self.source.json_version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_has_all_73_operations_and_resolves() {
+        let spec = Spec::builtin();
+        assert_eq!(spec.operations.len(), 73);
+        assert_eq!(spec.source.package, "botocore");
+        assert_eq!(spec.target_header("CreateConnection"), "OvertureService.CreateConnection");
+        assert_eq!(spec.content_type(), "application/x-amz-json-1.1");
+        let create = spec.operation("CreateConnection").unwrap();
+        assert_eq!(create.output.as_deref(), Some("Connection"));
+        assert!(spec.declares_error("CreateConnection", "DirectConnectClientException"));
+        assert!(!spec.declares_error("CreateConnection", "ValidationException"));
+    }
+
+    #[test]
+    fn rejects_wrong_format_and_dangling_references() {
+        let err = Spec::parse(r#"{"format":2,"source":{},"operations":{},"shapes":{}}"#, "t");
+        assert!(err.is_err());
+        let text = r#"{"format":1,"source":{"package":"p","version":"v","apiVersion":"a","signingName":"s","targetPrefix":"T","jsonVersion":"1.1"},
+            "operations":{"Op":{"input":"Missing","errors":[]}},"shapes":{}}"#;
+        let err = Spec::parse(text, "t").unwrap_err().to_string();
+        assert!(err.contains("unknown shape Missing"), "{err}");
+    }
+
+    #[test]
+    fn enums_are_listed() {
+        let spec = Spec::builtin();
+        let states: Vec<_> = spec
+            .enums()
+            .find(|(n, _)| *n == "ConnectionState")
+            .unwrap()
+            .1
+            .to_vec();
+        assert!(states.contains(&"ordering".to_owned()));
+        assert!(states.contains(&"unknown".to_owned()));
+    }
+}

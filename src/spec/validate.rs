@@ -1,0 +1,301 @@
+//! Validation of raw JSON against a shape of the specification.
+//!
+//! Works on the wire JSON (not on SDK types) so that a violation names the exact
+//! JSON path, even where no SDK could parse the body.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Mutex, OnceLock};
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::{Shape, ShapeType, Spec};
+
+/// What rule of the specification a value breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViolationKind {
+    /// Wrong JSON type.
+    Type,
+    /// A required member is absent.
+    Required,
+    /// A string is not one of the enum's values (exact case).
+    Enum,
+    /// A length or value is outside min/max.
+    Range,
+    /// A string does not match the declared pattern.
+    Pattern,
+    /// A structure carries a member the specification does not declare.
+    UnknownMember,
+}
+
+/// One place where a JSON value breaks the specification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The broken rule.
+    pub kind: ViolationKind,
+    /// JSON path from the document root, e.g. `$.connections[0].vlan`.
+    pub path: String,
+    /// What the specification wants.
+    pub expected: String,
+    /// What the value is.
+    pub actual: String,
+}
+
+/// The JSON type name of a value, as used in messages.
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Short rendering of a value for messages (long strings are cut).
+fn brief(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 80 {
+        let cut: String = text.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
+}
+
+/// Compiled patterns, shared by every validation in the process. Patterns the
+/// `regex` crate cannot compile are remembered as `None` and skipped.
+fn pattern(source: &str) -> Option<Regex> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(source.to_owned())
+        .or_insert_with(|| Regex::new(source).ok())
+        .clone()
+}
+
+impl Spec {
+    /// Validate `value` as an instance of shape `shape`; the root path is `$`.
+    pub fn validate(&self, shape: &str, value: &Value) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut path = String::from("$");
+        self.validate_at(shape, value, &mut path, &mut out);
+        out
+    }
+
+    fn validate_at(&self, name: &str, value: &Value, path: &mut String, out: &mut Vec<Violation>) {
+        let Some(shape) = self.shape(name) else {
+            return;
+        };
+        let mut violate = |kind, expected: String, actual: String, path: &str| {
+            out.push(Violation {
+                kind,
+                path: path.to_owned(),
+                expected,
+                actual,
+            })
+        };
+        let type_ok = match shape.shape_type {
+            ShapeType::Structure | ShapeType::Map => value.is_object(),
+            ShapeType::List => value.is_array(),
+            ShapeType::String | ShapeType::Blob => value.is_string(),
+            ShapeType::Integer | ShapeType::Long => value.is_i64() || value.is_u64(),
+            ShapeType::Boolean => value.is_boolean(),
+            ShapeType::Timestamp | ShapeType::Double | ShapeType::Float => value.is_number(),
+        };
+        if !type_ok {
+            let expected = match shape.shape_type {
+                ShapeType::Timestamp => "number (epoch seconds)".to_owned(),
+                t => format!("{t:?}").to_lowercase(),
+            };
+            violate(
+                ViolationKind::Type,
+                format!("{expected} ({name})"),
+                format!("{} {}", json_type(value), brief(value)),
+                path,
+            );
+            return;
+        }
+        match shape.shape_type {
+            ShapeType::Structure => self.validate_structure(name, shape, value, path, out),
+            ShapeType::List => {
+                let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                check_range(shape, items.len() as f64, "length", value, path, out);
+                if let Some(member) = &shape.member {
+                    for (i, item) in items.iter().enumerate() {
+                        let len = path.len();
+                        let _ = write!(path, "[{i}]");
+                        self.validate_at(&member.shape, item, path, out);
+                        path.truncate(len);
+                    }
+                }
+            }
+            ShapeType::Map => {
+                let Some(map) = value.as_object() else { return };
+                for (k, v) in map {
+                    let len = path.len();
+                    let _ = write!(path, "[{}]", Value::String(k.clone()));
+                    if let Some(key) = &shape.key {
+                        self.validate_at(&key.shape, &Value::String(k.clone()), path, out);
+                    }
+                    if let Some(val) = &shape.value {
+                        self.validate_at(&val.shape, v, path, out);
+                    }
+                    path.truncate(len);
+                }
+            }
+            ShapeType::String => {
+                let text = value.as_str().unwrap_or_default();
+                if let Some(values) = &shape.enum_values {
+                    if !values.iter().any(|v| v == text) {
+                        violate(
+                            ViolationKind::Enum,
+                            format!("one of {} ({name})", values.join("|")),
+                            brief(value),
+                            path,
+                        );
+                    }
+                }
+                check_range(shape, text.chars().count() as f64, "length", value, path, out);
+                if let Some(source) = &shape.pattern {
+                    if let Some(re) = pattern(source) {
+                        if !re.is_match(text) {
+                            out.push(Violation {
+                                kind: ViolationKind::Pattern,
+                                path: path.clone(),
+                                expected: format!("matches {source} ({name})"),
+                                actual: brief(value),
+                            });
+                        }
+                    }
+                }
+            }
+            ShapeType::Integer | ShapeType::Long | ShapeType::Double | ShapeType::Float => {
+                if let Some(n) = value.as_f64() {
+                    check_range(shape, n, "value", value, path, out);
+                }
+                if shape.shape_type == ShapeType::Integer {
+                    let fits = value.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+                    if !fits {
+                        out.push(Violation {
+                            kind: ViolationKind::Range,
+                            path: path.clone(),
+                            expected: format!("32-bit integer ({name})"),
+                            actual: brief(value),
+                        });
+                    }
+                }
+            }
+            ShapeType::Boolean | ShapeType::Timestamp | ShapeType::Blob => {}
+        }
+    }
+
+    fn validate_structure(
+        &self,
+        name: &str,
+        shape: &Shape,
+        value: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+    ) {
+        let Some(object) = value.as_object() else { return };
+        for required in &shape.required {
+            if object.get(required).is_none_or(Value::is_null) {
+                out.push(Violation {
+                    kind: ViolationKind::Required,
+                    path: format!("{path}.{required}"),
+                    expected: format!("member {required} of {name}"),
+                    actual: "absent".to_owned(),
+                });
+            }
+        }
+        for (key, member_value) in object {
+            let len = path.len();
+            path.push('.');
+            path.push_str(key);
+            match shape.members.get(key) {
+                // awsJson serializers may emit null for absent members; SDKs skip them.
+                Some(_) if member_value.is_null() => {}
+                Some(member) => self.validate_at(&member.shape, member_value, path, out),
+                None => out.push(Violation {
+                    kind: ViolationKind::UnknownMember,
+                    path: path.clone(),
+                    expected: format!("a member of {name}"),
+                    actual: brief(member_value),
+                }),
+            }
+            path.truncate(len);
+        }
+    }
+}
+
+fn check_range(shape: &Shape, n: f64, what: &str, value: &Value, path: &str, out: &mut Vec<Violation>) {
+    let low = shape.min.is_some_and(|min| n < min);
+    let high = shape.max.is_some_and(|max| n > max);
+    if low || high {
+        let bound = |b: Option<f64>| b.map_or("-".to_owned(), |b| b.to_string());
+        out.push(Violation {
+            kind: ViolationKind::Range,
+            path: path.to_owned(),
+            expected: format!("{what} within [{}, {}]", bound(shape.min), bound(shape.max)),
+            actual: format!("{what} {n} of {}", brief(value)),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use serde_json::json;
+
+    fn kinds(shape: &str, value: Value) -> Vec<(ViolationKind, String)> {
+        Spec::builtin()
+            .validate(shape, &value)
+            .into_iter()
+            .map(|v| (v.kind, v.path))
+            .collect()
+    }
+
+    #[test]
+    fn a_conforming_connection_has_no_violations() {
+        let value = json!({"ownerAccount":"111111111111","connectionId":"dxcon-fg5678gh",
+            "connectionName":"a","connectionState":"requested","region":"us-east-1",
+            "location":"EqDC2","bandwidth":"1Gbps","vlan":0,"jumboFrameCapable":false,
+            "loaIssueTime": 1700000000.5, "tags":[{"key":"k","value":"v"}]});
+        assert_eq!(kinds("Connection", value), vec![]);
+    }
+
+    #[rstest]
+    #[case::mis_cased_enum(json!({"connectionState":"Available"}), ViolationKind::Enum, "$.connectionState")]
+    #[case::string_vlan(json!({"vlan":"5"}), ViolationKind::Type, "$.vlan")]
+    #[case::string_timestamp(json!({"loaIssueTime":"2024-01-01T00:00:00Z"}), ViolationKind::Type, "$.loaIssueTime")]
+    #[case::boolean_as_string(json!({"jumboFrameCapable":"false"}), ViolationKind::Type, "$.jumboFrameCapable")]
+    #[case::unknown_member(json!({"connectionID":"x"}), ViolationKind::UnknownMember, "$.connectionID")]
+    #[case::tag_without_key(json!({"tags":[{"value":"v"}]}), ViolationKind::Required, "$.tags[0].key")]
+    #[case::tag_key_too_long(json!({"tags":[{"key":"k".repeat(129)}]}), ViolationKind::Range, "$.tags[0].key")]
+    #[case::tag_key_bad_char(json!({"tags":[{"key":"a#b"}]}), ViolationKind::Pattern, "$.tags[0].key")]
+    #[case::list_not_array(json!({"tags":{"key":"k"}}), ViolationKind::Type, "$.tags")]
+    fn violations_name_kind_and_path(#[case] value: Value, #[case] kind: ViolationKind, #[case] path: &str) {
+        assert_eq!(kinds("Connection", value), vec![(kind, path.to_owned())]);
+    }
+
+    #[test]
+    fn nested_lists_carry_indices() {
+        let value = json!({"connections":[{"connectionState":"available"},{"connectionState":"gone"}]});
+        assert_eq!(
+            kinds("Connections", value),
+            vec![(ViolationKind::Enum, "$.connections[1].connectionState".to_owned())]
+        );
+    }
+
+    #[test]
+    fn integer_outside_32_bits_is_a_range_violation() {
+        let value = json!({"vlan": 5_000_000_000_i64});
+        assert_eq!(kinds("Connection", value), vec![(ViolationKind::Range, "$.vlan".to_owned())]);
+    }
+}
