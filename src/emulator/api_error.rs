@@ -132,7 +132,10 @@ mod tests {
     fn not_found_names_kind_and_id() {
         let e = ApiError::not_found("Connection", "dxcon-abcd1234");
         assert_eq!(e.status, 400);
-        assert_eq!(e.message, "Could not find Connection with ID dxcon-abcd1234");
+        assert_eq!(
+            e.message,
+            "Could not find Connection with ID dxcon-abcd1234"
+        );
         assert_eq!(ApiError::not_implemented("CreateLag").status, 501);
     }
 }

@@ -69,7 +69,10 @@ mod tests {
     #[test]
     fn round_trips_a_connection_arn() {
         let text = Arn::regional("us-east-1", "111111111111", "dxcon", "dxcon-fg5678gh");
-        assert_eq!(text, "arn:aws:directconnect:us-east-1:111111111111:dxcon/dxcon-fg5678gh");
+        assert_eq!(
+            text,
+            "arn:aws:directconnect:us-east-1:111111111111:dxcon/dxcon-fg5678gh"
+        );
         let arn = Arn::parse(&text).unwrap();
         assert_eq!(arn.resource_type, "dxcon");
         assert_eq!(arn.resource_id, "dxcon-fg5678gh");
@@ -79,8 +82,14 @@ mod tests {
     #[test]
     fn rejects_non_directconnect_arns() {
         assert_eq!(Arn::parse("dxcon-fg5678gh"), None);
-        assert_eq!(Arn::parse("arn:aws:ec2:us-east-1:111111111111:vpc/vpc-1"), None);
-        assert_eq!(Arn::parse("arn:aws:directconnect:us-east-1:111111111111:dxcon"), None);
+        assert_eq!(
+            Arn::parse("arn:aws:ec2:us-east-1:111111111111:vpc/vpc-1"),
+            None
+        );
+        assert_eq!(
+            Arn::parse("arn:aws:directconnect:us-east-1:111111111111:dxcon"),
+            None
+        );
         assert_eq!(partition("cn-north-1"), "aws-cn");
         assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
     }

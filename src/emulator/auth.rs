@@ -37,7 +37,10 @@ struct Credential<'h> {
 
 /// Parse the header, or say what is malformed.
 fn parse(header: &str) -> Result<Credential<'_>, String> {
-    let Some(rest) = header.strip_prefix(ALGORITHM).filter(|r| r.starts_with(' ')) else {
+    let Some(rest) = header
+        .strip_prefix(ALGORITHM)
+        .filter(|r| r.starts_with(' '))
+    else {
         return Err(format!("Authorization header must start with {ALGORITHM}"));
     };
     let mut credential = None;
@@ -45,13 +48,19 @@ fn parse(header: &str) -> Result<Credential<'_>, String> {
     let mut signature = None;
     for part in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((name, value)) = part.split_once('=') else {
-            return Err(format!("Authorization header component {part} is not name=value"));
+            return Err(format!(
+                "Authorization header component {part} is not name=value"
+            ));
         };
         match name {
             "Credential" => credential = Some(value),
             "SignedHeaders" => signed_headers = Some(value),
             "Signature" => signature = Some(value),
-            other => return Err(format!("Authorization header has unknown component {other}")),
+            other => {
+                return Err(format!(
+                    "Authorization header has unknown component {other}"
+                ))
+            }
         }
     }
     let missing: Vec<String> = [
@@ -88,20 +97,33 @@ fn parse(header: &str) -> Result<Credential<'_>, String> {
     }
     let headers_ok = !signed_headers.is_empty()
         && signed_headers.split(';').all(|h| {
-            !h.is_empty() && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         });
     if !headers_ok {
-        return Err(format!("SignedHeaders {signed_headers} must be lower-case header names joined by ';'"));
+        return Err(format!(
+            "SignedHeaders {signed_headers} must be lower-case header names joined by ';'"
+        ));
     }
-    let signature_ok = !signature.is_empty() && signature.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    let signature_ok = !signature.is_empty()
+        && signature
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
     if !signature_ok {
         return Err("Signature must be lower-case hexadecimal".to_owned());
     }
-    Ok(Credential { access_key_id, region })
+    Ok(Credential {
+        access_key_id,
+        region,
+    })
 }
 
 /// The caller's account, after checking the `Authorization` header's form.
-pub(super) fn caller_account(headers: &HeaderMap, config: &EmulatorConfig) -> Result<String, ApiError> {
+pub(super) fn caller_account(
+    headers: &HeaderMap,
+    config: &EmulatorConfig,
+) -> Result<String, ApiError> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Err(ApiError::missing_authentication());
     };
@@ -155,26 +177,42 @@ mod tests {
     #[test]
     fn account_from_key_then_header_then_default() {
         let numeric = header("222222222222", "us-east-1");
-        assert_eq!(account(&[("authorization", &numeric)]).unwrap(), "222222222222");
+        assert_eq!(
+            account(&[("authorization", &numeric)]).unwrap(),
+            "222222222222"
+        );
         let named = header("AKIDEXAMPLE", "us-east-1");
         assert_eq!(
             account(&[("authorization", &named), (ACCOUNT_HEADER, "333333333333")]).unwrap(),
             "333333333333"
         );
         assert_eq!(
-            account(&[("authorization", &numeric), (ACCOUNT_HEADER, "333333333333")]).unwrap(),
+            account(&[
+                ("authorization", &numeric),
+                (ACCOUNT_HEADER, "333333333333")
+            ])
+            .unwrap(),
             "222222222222",
             "a 12-digit access key wins over the header"
         );
-        assert_eq!(account(&[("authorization", &named)]).unwrap(), "111111111111");
+        assert_eq!(
+            account(&[("authorization", &named)]).unwrap(),
+            "111111111111"
+        );
         let bad = account(&[("authorization", &named), (ACCOUNT_HEADER, "12")]).unwrap_err();
-        assert_eq!((bad.status, bad.error_type), (403, "UnrecognizedClientException"));
+        assert_eq!(
+            (bad.status, bad.error_type),
+            (403, "UnrecognizedClientException")
+        );
     }
 
     #[test]
     fn missing_and_malformed_headers() {
         let err = account(&[]).unwrap_err();
-        assert_eq!((err.status, err.error_type), (403, "MissingAuthenticationTokenException"));
+        assert_eq!(
+            (err.status, err.error_type),
+            (403, "MissingAuthenticationTokenException")
+        );
         for malformed in [
             "Bearer token",
             "AWS4-HMAC-SHA256",
@@ -192,12 +230,19 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/directconnect/aws4_request",
         )])
         .unwrap_err();
-        assert!(err.message.contains("requires 'Signature' parameter"), "{}", err.message);
+        assert!(
+            err.message.contains("requires 'Signature' parameter"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn other_region_is_an_invalid_signature() {
         let err = account(&[("authorization", &header("AKID", "eu-west-1"))]).unwrap_err();
-        assert_eq!((err.status, err.error_type), (403, "InvalidSignatureException"));
+        assert_eq!(
+            (err.status, err.error_type),
+            (403, "InvalidSignatureException")
+        );
     }
 }

@@ -48,7 +48,10 @@ impl EmulatorConfig {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !region_ok {
-            return invalid(format!("region {:?} is not an AWS region name", self.region));
+            return invalid(format!(
+                "region {:?} is not an AWS region name",
+                self.region
+            ));
         }
         if !is_account_id(&self.default_account) {
             return invalid(format!(

@@ -113,7 +113,10 @@ impl Connection {
         put("hasLogicalRedundancy", json!("unknown"));
         put("macSecCapable", json!(self.mac_sec));
         if self.mac_sec {
-            put("encryptionMode", json!(self.encryption_mode.as_deref().unwrap_or("no_encrypt")));
+            put(
+                "encryptionMode",
+                json!(self.encryption_mode.as_deref().unwrap_or("no_encrypt")),
+            );
             // No MACsec key is associated yet, so the port is not encrypting.
             put("portEncryptionStatus", json!("Encryption Down"));
         }
@@ -139,7 +142,11 @@ impl Tagged for Connection {
 }
 
 /// The caller's connection `id`; another account's is as missing as a made-up id.
-fn owned<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Connection, ApiError> {
+fn owned<'w>(
+    world: &'w mut World,
+    call: &Call<'_>,
+    id: &str,
+) -> Result<&'w mut Connection, ApiError> {
     world
         .account_mut(call.account)
         .connections
@@ -191,7 +198,10 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         tags,
     };
     let output = connection.render(ConnectionState::Requested);
-    world.account_mut(call.account).connections.insert(id, connection);
+    world
+        .account_mut(call.account)
+        .connections
+        .insert(id, connection);
     Ok(output)
 }
 
@@ -207,7 +217,9 @@ fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
             .ok_or_else(|| ApiError::not_found("Connection", id))?;
         return Ok(json!({ "connections": [render(connection)] }));
     }
-    let all: Vec<&Connection> = account.map(|a| a.connections.iter().collect()).unwrap_or_default();
+    let all: Vec<&Connection> = account
+        .map(|a| a.connections.iter().collect())
+        .unwrap_or_default();
     let (page, next) = paging::page(&all, call)?;
     let mut out = Map::new();
     out.insert(
@@ -290,7 +302,10 @@ mod tests {
         let mut w = world();
         let out = create(&mut w, basic()).unwrap();
         let id = out["connectionId"].as_str().unwrap();
-        assert!(Regex::new("^dxcon-[a-z0-9]{8}$").unwrap().is_match(id), "{id}");
+        assert!(
+            Regex::new("^dxcon-[a-z0-9]{8}$").unwrap().is_match(id),
+            "{id}"
+        );
         assert_eq!(out["connectionState"], "requested");
         assert_eq!(out["ownerAccount"], OWNER);
         assert_eq!(out["region"], "us-east-1");
@@ -300,7 +315,13 @@ mod tests {
         assert_eq!(out["hasLogicalRedundancy"], "unknown");
         assert_eq!(out["macSecCapable"], false);
         assert!(out["awsDevice"].as_str().unwrap().starts_with("EqDC2-"));
-        for absent in ["encryptionMode", "portEncryptionStatus", "tags", "providerName", "lagId"] {
+        for absent in [
+            "encryptionMode",
+            "portEncryptionStatus",
+            "tags",
+            "providerName",
+            "lagId",
+        ] {
             assert!(out.get(absent).is_none(), "{absent} should be omitted");
         }
     }
@@ -325,9 +346,18 @@ mod tests {
     fn create_rejections() {
         let mut w = world();
         for (body, needle) in [
-            (json!({"location":"Nowhere","bandwidth":"1Gbps","connectionName":"a"}), "Location Nowhere"),
-            (json!({"location":"EqDC2","bandwidth":"50Mbps","connectionName":"a"}), "Bandwidth 50Mbps"),
-            (json!({"location":"EqDC2","bandwidth":"2Gbps","connectionName":"a"}), "Bandwidth 2Gbps"),
+            (
+                json!({"location":"Nowhere","bandwidth":"1Gbps","connectionName":"a"}),
+                "Location Nowhere",
+            ),
+            (
+                json!({"location":"EqDC2","bandwidth":"50Mbps","connectionName":"a"}),
+                "Bandwidth 50Mbps",
+            ),
+            (
+                json!({"location":"EqDC2","bandwidth":"2Gbps","connectionName":"a"}),
+                "Bandwidth 2Gbps",
+            ),
             (
                 json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","lagId":"dxlag-ab12cd34"}),
                 "Could not find Lag with ID dxlag-ab12cd34",
@@ -338,12 +368,23 @@ mod tests {
             assert!(err.message.contains(needle), "{}", err.message);
         }
         let dup = json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags":[{"key":"k"},{"key":"k"}]});
-        assert_eq!(create(&mut w, dup).unwrap_err().error_type, "DuplicateTagKeysException");
+        assert_eq!(
+            create(&mut w, dup).unwrap_err().error_type,
+            "DuplicateTagKeysException"
+        );
         let tags: Vec<Value> = (0..51).map(|i| json!({"key": format!("k{i}")})).collect();
-        let many = json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags": tags});
-        assert_eq!(create(&mut w, many).unwrap_err().error_type, "TooManyTagsException");
+        let many =
+            json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags": tags});
+        assert_eq!(
+            create(&mut w, many).unwrap_err().error_type,
+            "TooManyTagsException"
+        );
         let described = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
-        assert_eq!(described["connections"], json!([]), "rejected creates leave nothing behind");
+        assert_eq!(
+            described["connections"],
+            json!([]),
+            "rejected creates leave nothing behind"
+        );
     }
 
     #[test]
@@ -357,8 +398,18 @@ mod tests {
         let out = invoke_at(&mut w, OWNER, "CreateConnection", basic(), t0).unwrap();
         let id = out["connectionId"].as_str().unwrap().to_owned();
         let state_at = |w: &mut World, t: Duration| {
-            let out = invoke_at(w, OWNER, "DescribeConnections", json!({"connectionId": id}), t).unwrap();
-            out["connections"][0]["connectionState"].as_str().unwrap().to_owned()
+            let out = invoke_at(
+                w,
+                OWNER,
+                "DescribeConnections",
+                json!({"connectionId": id}),
+                t,
+            )
+            .unwrap();
+            out["connections"][0]["connectionState"]
+                .as_str()
+                .unwrap()
+                .to_owned()
         };
         let observed: Vec<String> = [0, 49, 50, 99, 100, 5000]
             .into_iter()
@@ -366,7 +417,14 @@ mod tests {
             .collect();
         assert_eq!(
             observed,
-            ["requested", "requested", "pending", "pending", "available", "available"]
+            [
+                "requested",
+                "requested",
+                "pending",
+                "pending",
+                "available",
+                "available"
+            ]
         );
     }
 
@@ -374,7 +432,13 @@ mod tests {
     fn zero_delay_is_available_at_first_describe() {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(&mut w, OWNER, "DescribeConnections", json!({"connectionId": id})).unwrap();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({"connectionId": id}),
+        )
+        .unwrap();
         assert_eq!(out["connections"][0]["connectionState"], "available");
     }
 
@@ -385,15 +449,41 @@ mod tests {
         let b = create(&mut w, basic()).unwrap()["connectionId"].clone();
         invoke(&mut w, OTHER, "CreateConnection", basic()).unwrap();
         let out = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
-        let ids: Vec<&Value> = out["connections"].as_array().unwrap().iter().map(|c| &c["connectionId"]).collect();
+        let ids: Vec<&Value> = out["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["connectionId"])
+            .collect();
         assert_eq!(ids, vec![&a, &b]);
-        let err = invoke(&mut w, OTHER, "DescribeConnections", json!({"connectionId": a})).unwrap_err();
-        assert_eq!(err.message, format!("Could not find Connection with ID {}", a.as_str().unwrap()));
-        let missing = invoke(&mut w, OTHER, "DescribeConnections", json!({"connectionId":"dxcon-zzzzzzzz"})).unwrap_err();
-        assert_eq!(missing.message, "Could not find Connection with ID dxcon-zzzzzzzz");
+        let err = invoke(
+            &mut w,
+            OTHER,
+            "DescribeConnections",
+            json!({"connectionId": a}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("Could not find Connection with ID {}", a.as_str().unwrap())
+        );
+        let missing = invoke(
+            &mut w,
+            OTHER,
+            "DescribeConnections",
+            json!({"connectionId":"dxcon-zzzzzzzz"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            missing.message,
+            "Could not find Connection with ID dxcon-zzzzzzzz"
+        );
         for op in ["UpdateConnection", "DeleteConnection"] {
             let err = invoke(&mut w, OTHER, op, json!({"connectionId": a})).unwrap_err();
-            assert_eq!(err.message, format!("Could not find Connection with ID {}", a.as_str().unwrap()));
+            assert_eq!(
+                err.message,
+                format!("Could not find Connection with ID {}", a.as_str().unwrap())
+            );
         }
         let fresh = invoke(&mut w, "333333333333", "DescribeConnections", json!({})).unwrap();
         assert_eq!(fresh, json!({"connections": []}));
@@ -405,10 +495,22 @@ mod tests {
         for _ in 0..5 {
             create(&mut w, basic()).unwrap();
         }
-        let first = invoke(&mut w, OWNER, "DescribeConnections", json!({"maxResults": 2})).unwrap();
+        let first = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({"maxResults": 2}),
+        )
+        .unwrap();
         assert_eq!(first["connections"].as_array().unwrap().len(), 2);
         let token = first["nextToken"].clone();
-        let rest = invoke(&mut w, OWNER, "DescribeConnections", json!({"nextToken": token})).unwrap();
+        let rest = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({"nextToken": token}),
+        )
+        .unwrap();
         assert_eq!(rest["connections"].as_array().unwrap().len(), 3);
         assert!(rest.get("nextToken").is_none());
     }
@@ -417,22 +519,50 @@ mod tests {
     fn update_renames_and_guards_encryption_mode() {
         let mut w = world();
         let plain = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": plain, "connectionName":"renamed"}))
-            .unwrap();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "UpdateConnection",
+            json!({"connectionId": plain, "connectionName":"renamed"}),
+        )
+        .unwrap();
         assert_eq!(out["connectionName"], "renamed");
         assert_eq!(out["connectionState"], "available");
-        let err = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": plain, "encryptionMode":"must_encrypt"}))
-            .unwrap_err();
-        assert!(err.message.contains("not MACsec capable"), "{}", err.message);
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "UpdateConnection",
+            json!({"connectionId": plain, "encryptionMode":"must_encrypt"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("not MACsec capable"),
+            "{}",
+            err.message
+        );
 
         let mut body = basic();
         body["requestMACSec"] = json!(true);
         let secure = create(&mut w, body).unwrap()["connectionId"].clone();
-        let err = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": secure, "encryptionMode":"always"}))
-            .unwrap_err();
-        assert!(err.message.contains("Encryption mode always"), "{}", err.message);
-        let out = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": secure, "encryptionMode":"must_encrypt"}))
-            .unwrap();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "UpdateConnection",
+            json!({"connectionId": secure, "encryptionMode":"always"}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("Encryption mode always"),
+            "{}",
+            err.message
+        );
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "UpdateConnection",
+            json!({"connectionId": secure, "encryptionMode":"must_encrypt"}),
+        )
+        .unwrap();
         assert_eq!(out["encryptionMode"], "must_encrypt");
     }
 
@@ -440,14 +570,42 @@ mod tests {
     fn delete_is_immediate_and_final() {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(&mut w, OWNER, "DeleteConnection", json!({"connectionId": id})).unwrap();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DeleteConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap();
         assert_eq!(out["connectionState"], "deleted");
-        let again = invoke(&mut w, OWNER, "DeleteConnection", json!({"connectionId": id})).unwrap_err();
+        let again = invoke(
+            &mut w,
+            OWNER,
+            "DeleteConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap_err();
         assert!(again.message.contains("deleted state"), "{}", again.message);
-        let update = invoke(&mut w, OWNER, "UpdateConnection", json!({"connectionId": id, "connectionName":"x"}))
-            .unwrap_err();
-        assert!(update.message.contains("deleted state"), "{}", update.message);
-        let out = invoke_at(&mut w, OWNER, "DescribeConnections", json!({}), Duration::from_secs(3600)).unwrap();
+        let update = invoke(
+            &mut w,
+            OWNER,
+            "UpdateConnection",
+            json!({"connectionId": id, "connectionName":"x"}),
+        )
+        .unwrap_err();
+        assert!(
+            update.message.contains("deleted state"),
+            "{}",
+            update.message
+        );
+        let out = invoke_at(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({}),
+            Duration::from_secs(3600),
+        )
+        .unwrap();
         assert_eq!(out["connections"][0]["connectionState"], "deleted");
     }
 }

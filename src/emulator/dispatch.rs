@@ -93,18 +93,26 @@ pub(super) fn dispatch(spec: &Spec, world: &mut World, call: &Call<'_>) -> Outco
     let Some(handler) = handler(call.operation) else {
         return Err(ApiError::not_implemented(call.operation));
     };
-    if let Some(shape) = spec.operation(call.operation).and_then(|op| op.input.as_deref()) {
+    if let Some(shape) = spec
+        .operation(call.operation)
+        .and_then(|op| op.input.as_deref())
+    {
         input::validate(spec, shape, call.input)?;
     }
     let outcome = handler(world, call);
     if cfg!(debug_assertions) {
         if let (Ok(output), Some(shape)) = (
             &outcome,
-            spec.operation(call.operation).and_then(|op| op.output.as_deref()),
+            spec.operation(call.operation)
+                .and_then(|op| op.output.as_deref()),
         ) {
             let violations = spec.validate(shape, output);
             if !violations.is_empty() {
-                tracing::error!(operation = call.operation, ?violations, "reference target output breaks the service model");
+                tracing::error!(
+                    operation = call.operation,
+                    ?violations,
+                    "reference target output breaks the service model"
+                );
             }
         }
     }
@@ -121,7 +129,10 @@ mod tests {
         let spec = Spec::builtin();
         let mut seen = HashSet::new();
         for (name, _) in TABLES.iter().flat_map(|t| t.iter()) {
-            assert!(spec.operation(name).is_some(), "{name} is not in the service model");
+            assert!(
+                spec.operation(name).is_some(),
+                "{name} is not in the service model"
+            );
             assert!(seen.insert(*name), "{name} is registered twice");
         }
         for expected in [

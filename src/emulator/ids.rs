@@ -143,7 +143,9 @@ mod tests {
 
     #[test]
     fn request_ids_look_like_uuids() {
-        let shape = Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$").unwrap();
+        let shape =
+            Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+                .unwrap();
         for n in 0..100 {
             let id = request_id(n);
             assert!(shape.is_match(&id), "{id}");

@@ -15,7 +15,11 @@ use super::ApiError;
 use crate::spec::{Spec, Violation, ViolationKind};
 
 /// Validate a request body against input shape `shape`.
-pub(super) fn validate(spec: &Spec, shape: &str, body: &Map<String, Value>) -> Result<(), ApiError> {
+pub(super) fn validate(
+    spec: &Spec,
+    shape: &str,
+    body: &Map<String, Value>,
+) -> Result<(), ApiError> {
     let document = Value::Object(body.clone());
     let violations = spec.validate(shape, &document);
     let is_serialization = |v: &Violation| {
@@ -37,7 +41,10 @@ pub(super) fn validate(spec: &Spec, shape: &str, body: &Map<String, Value>) -> R
         .collect();
     match messages.len() {
         0 => Ok(()),
-        1 => Err(ApiError::client(format!("1 validation error detected: {}", messages[0]))),
+        1 => Err(ApiError::client(format!(
+            "1 validation error detected: {}",
+            messages[0]
+        ))),
         n => Err(ApiError::client(format!(
             "{n} validation errors detected: {}",
             messages.join("; ")
@@ -154,8 +161,11 @@ mod tests {
 
     #[test]
     fn missing_required_member_is_a_client_error_naming_it() {
-        let err = check("CreateConnectionRequest", json!({"location":"EqDC2","bandwidth":"1Gbps"}))
-            .unwrap_err();
+        let err = check(
+            "CreateConnectionRequest",
+            json!({"location":"EqDC2","bandwidth":"1Gbps"}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
         assert_eq!(
             err.message,
@@ -172,7 +182,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.error_type, "SerializationException");
         assert!(err.message.contains("requestMACSec"), "{}", err.message);
-        let err = check("DescribeConnectionsRequest", json!({"maxResults": 5_000_000_000_i64})).unwrap_err();
+        let err = check(
+            "DescribeConnectionsRequest",
+            json!({"maxResults": 5_000_000_000_i64}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "SerializationException");
     }
 
@@ -184,16 +198,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(err.message.contains("'bad#key' at 'tags.2.member.key'"), "{}", err.message);
-        let err = check("TagResourceRequest", json!({"resourceArn":"a","tags":[{"key":"k".repeat(129)}]}))
-            .unwrap_err();
-        assert!(err.message.contains("Member must have length within [1, 128]"), "{}", err.message);
+        assert!(
+            err.message.contains("'bad#key' at 'tags.2.member.key'"),
+            "{}",
+            err.message
+        );
+        let err = check(
+            "TagResourceRequest",
+            json!({"resourceArn":"a","tags":[{"key":"k".repeat(129)}]}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("Member must have length within [1, 128]"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn two_violations_are_counted_and_unknown_members_ignored() {
-        let err = check("CreateConnectionRequest", json!({"bandwidth":"1Gbps","extra":1})).unwrap_err();
-        assert!(err.message.starts_with("2 validation errors detected: "), "{}", err.message);
+        let err = check(
+            "CreateConnectionRequest",
+            json!({"bandwidth":"1Gbps","extra":1}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.starts_with("2 validation errors detected: "),
+            "{}",
+            err.message
+        );
         assert!(check(
             "CreateConnectionRequest",
             json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","someFutureMember":1})
@@ -209,6 +243,10 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(err.message.contains("'Free' at 'billingMode'"), "{}", err.message);
+        assert!(
+            err.message.contains("'Free' at 'billingMode'"),
+            "{}",
+            err.message
+        );
     }
 }

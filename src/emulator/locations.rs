@@ -31,14 +31,29 @@ pub(super) struct Location {
     pub mac_sec_port_speeds: &'static [&'static str],
 }
 
-type Row = (&'static str, &'static str, &'static [&'static str], &'static [&'static str]);
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
 
 const TABLE: &[(&str, &[Row])] = &[
     (
         "us-east-1",
         &[
-            ("EqDC2", "Equinix DC2/DC11, Ashburn, VA, US", PORTS_400, MACSEC_400),
-            ("CSVA1", "CoreSite VA1, Reston, VA, US", PORTS_400, MACSEC_400),
+            (
+                "EqDC2",
+                "Equinix DC2/DC11, Ashburn, VA, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
+            (
+                "CSVA1",
+                "CoreSite VA1, Reston, VA, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
             ("CS32A", "CoreSite NY1, New York, NY, US", PORTS, MACSEC),
             ("165HS", "165 Halsey Street, Newark, NJ, US", PORTS, MACSEC),
             ("MB1SD", "Markley, Boston, MA, US", PORTS, MACSEC),
@@ -47,17 +62,37 @@ const TABLE: &[(&str, &[Row])] = &[
     (
         "us-east-2",
         &[
-            ("EQC50", "Equinix CH2, Chicago, IL, US", PORTS_400, MACSEC_400),
+            (
+                "EQC50",
+                "Equinix CH2, Chicago, IL, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
             ("COL67", "Cologix COL2, Columbus, OH, US", PORTS, MACSEC),
-            ("NPKC1", "Netrality Data Centers, Kansas City, MO, US", PORTS, MACSEC),
+            (
+                "NPKC1",
+                "Netrality Data Centers, Kansas City, MO, US",
+                PORTS,
+                MACSEC,
+            ),
             ("QTS52", "QTS, Chicago, IL, US", PORTS, MACSEC),
         ],
     ),
     (
         "us-west-1",
         &[
-            ("CSSV4", "CoreSite SV4, Santa Clara, CA, US", PORTS_400, MACSEC_400),
-            ("EQSV5", "Equinix SV5, San Jose, CA, US", PORTS_400, MACSEC_400),
+            (
+                "CSSV4",
+                "CoreSite SV4, Santa Clara, CA, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
+            (
+                "EQSV5",
+                "Equinix SV5, San Jose, CA, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
             ("EQLA3", "Equinix LA3, El Segundo, CA, US", PORTS, MACSEC),
             ("CSOW", "CoreSite LA1, Los Angeles, CA, US", PORTS, MACSEC),
         ],
@@ -65,10 +100,25 @@ const TABLE: &[(&str, &[Row])] = &[
     (
         "us-west-2",
         &[
-            ("EQSE2", "Westin Building Exchange, Seattle, WA, US", PORTS_400, MACSEC_400),
+            (
+                "EQSE2",
+                "Westin Building Exchange, Seattle, WA, US",
+                PORTS_400,
+                MACSEC_400,
+            ),
             ("PEH51", "Pittock Block, Portland, OR, US", PORTS, MACSEC),
-            ("SNAP", "Switch SUPERNAP 8, Las Vegas, NV, US", PORTS, MACSEC),
-            ("T5ALA", "Serverfarm LAX1 El Segundo, El Segundo, CA, US", PORTS, &[]),
+            (
+                "SNAP",
+                "Switch SUPERNAP 8, Las Vegas, NV, US",
+                PORTS,
+                MACSEC,
+            ),
+            (
+                "T5ALA",
+                "Serverfarm LAX1 El Segundo, El Segundo, CA, US",
+                PORTS,
+                &[],
+            ),
         ],
     ),
     (
@@ -93,7 +143,12 @@ const TABLE: &[(&str, &[Row])] = &[
         "ap-northeast-1",
         &[
             ("EQTY2", "Equinix TY2, Tokyo, JP", PORTS, MACSEC),
-            ("ATTC1", "AT Tokyo Chuo Data Center, Tokyo, JP", PORTS, MACSEC),
+            (
+                "ATTC1",
+                "AT Tokyo Chuo Data Center, Tokyo, JP",
+                PORTS,
+                MACSEC,
+            ),
             ("EQOS1", "Equinix OS1, Osaka, JP", PORTS, MACSEC),
             ("NEIN2", "NEC Inzai, Inzai-shi, JP", PORTS, MACSEC),
         ],
@@ -144,7 +199,10 @@ impl Location {
 /// DescribeLocations: the fixed locations of the configured region.
 fn describe_locations(world: &mut World, _call: &Call<'_>) -> Outcome {
     let region = world.region();
-    let locations: Vec<Value> = in_region(region).iter().map(|l| l.to_json(region)).collect();
+    let locations: Vec<Value> = in_region(region)
+        .iter()
+        .map(|l| l.to_json(region))
+        .collect();
     Ok(json!({ "locations": locations }))
 }
 
@@ -173,8 +231,14 @@ mod tests {
         assert!(locations.len() >= 4);
         assert_eq!(locations[0]["locationCode"], "EqDC2");
         assert!(locations.iter().all(|l| l["region"] == "us-east-1"));
-        assert_eq!(locations[2]["availablePortSpeeds"], json!(["1Gbps", "10Gbps", "100Gbps"]));
-        assert_eq!(locations[2]["availableMacSecPortSpeeds"], json!(["10Gbps", "100Gbps"]));
+        assert_eq!(
+            locations[2]["availablePortSpeeds"],
+            json!(["1Gbps", "10Gbps", "100Gbps"])
+        );
+        assert_eq!(
+            locations[2]["availableMacSecPortSpeeds"],
+            json!(["10Gbps", "100Gbps"])
+        );
         assert_eq!(locations[2]["availableProviders"], json!([]));
     }
 }

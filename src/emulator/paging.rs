@@ -12,7 +12,10 @@ use super::ApiError;
 pub(super) const PAGE_LIMIT: usize = 100;
 
 /// The slice of `items` this call asks for, and the token of the next page.
-pub(super) fn page<'a, T>(items: &'a [T], call: &Call<'_>) -> Result<(&'a [T], Option<String>), ApiError> {
+pub(super) fn page<'a, T>(
+    items: &'a [T],
+    call: &Call<'_>,
+) -> Result<(&'a [T], Option<String>), ApiError> {
     let start = match call.string("nextToken") {
         Some(token) => decode(token, call)
             .filter(|&offset| offset <= items.len())
@@ -71,15 +74,25 @@ mod tests {
     #[test]
     fn pages_through_everything_once() {
         let items: Vec<u32> = (0..7).collect();
-        let (first, token) = with(json!({"maxResults": 3}), "111111111111", |c| page(&items, c)).unwrap();
+        let (first, token) = with(json!({"maxResults": 3}), "111111111111", |c| {
+            page(&items, c)
+        })
+        .unwrap();
         assert_eq!(first, &[0, 1, 2]);
         let token = token.unwrap();
-        let (second, token) =
-            with(json!({"maxResults": 3, "nextToken": token}), "111111111111", |c| page(&items, c)).unwrap();
+        let (second, token) = with(
+            json!({"maxResults": 3, "nextToken": token}),
+            "111111111111",
+            |c| page(&items, c),
+        )
+        .unwrap();
         assert_eq!(second, &[3, 4, 5]);
-        let (third, token) =
-            with(json!({"maxResults": 3, "nextToken": token.unwrap()}), "111111111111", |c| page(&items, c))
-                .unwrap();
+        let (third, token) = with(
+            json!({"maxResults": 3, "nextToken": token.unwrap()}),
+            "111111111111",
+            |c| page(&items, c),
+        )
+        .unwrap();
         assert_eq!(third, &[6]);
         assert_eq!(token, None);
     }
@@ -89,11 +102,25 @@ mod tests {
         let items: Vec<u32> = (0..150).collect();
         let (all, token) = with(json!({}), "111111111111", |c| page(&items, c)).unwrap();
         assert_eq!((all.len(), token), (150, None));
-        let (capped, token) = with(json!({"maxResults": 1000}), "111111111111", |c| page(&items, c)).unwrap();
+        let (capped, token) = with(json!({"maxResults": 1000}), "111111111111", |c| {
+            page(&items, c)
+        })
+        .unwrap();
         assert_eq!(capped.len(), PAGE_LIMIT);
         let token = token.unwrap();
-        assert!(with(json!({"maxResults": 0}), "111111111111", |c| page(&items, c)).is_err());
-        assert!(with(json!({"nextToken": "garbage"}), "111111111111", |c| page(&items, c)).is_err());
-        assert!(with(json!({"nextToken": token}), "222222222222", |c| page(&items, c)).is_err());
+        assert!(with(json!({"maxResults": 0}), "111111111111", |c| page(
+            &items, c
+        ))
+        .is_err());
+        assert!(
+            with(json!({"nextToken": "garbage"}), "111111111111", |c| page(
+                &items, c
+            ))
+            .is_err()
+        );
+        assert!(with(json!({"nextToken": token}), "222222222222", |c| page(
+            &items, c
+        ))
+        .is_err());
     }
 }

@@ -60,10 +60,14 @@ fn operation(spec: &Spec, headers: &HeaderMap) -> Result<String, ApiError> {
         .to_str()
         .map_err(|_| ApiError::unknown_operation("X-Amz-Target is not ASCII"))?;
     match target.split_once('.') {
-        Some((prefix, name)) if prefix == spec.source.target_prefix && spec.operation(name).is_some() => {
+        Some((prefix, name))
+            if prefix == spec.source.target_prefix && spec.operation(name).is_some() =>
+        {
             Ok(name.to_owned())
         }
-        _ => Err(ApiError::unknown_operation(format!("Unknown operation {target}"))),
+        _ => Err(ApiError::unknown_operation(format!(
+            "Unknown operation {target}"
+        ))),
     }
 }
 
@@ -84,14 +88,17 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
                 _ => "null",
             }
         ))),
-        Err(e) => Err(ApiError::serialization(format!("Request body is not valid JSON: {e}"))),
+        Err(e) => Err(ApiError::serialization(format!(
+            "Request body is not valid JSON: {e}"
+        ))),
     }
 }
 
 /// An awsJson answer with status `status` and JSON `body`.
 pub(super) fn response(status: u16, body: &Value, request_id: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,
@@ -107,9 +114,10 @@ pub(super) fn response(status: u16, body: &Value, request_id: &str) -> Response<
 pub(super) fn error_response(error: &ApiError, request_id: &str) -> Response<Full<Bytes>> {
     let body = json!({"__type": error.error_type, "message": error.message});
     let mut response = response(error.status, &body, request_id);
-    response
-        .headers_mut()
-        .insert("x-amzn-errortype", HeaderValue::from_static(error.error_type));
+    response.headers_mut().insert(
+        "x-amzn-errortype",
+        HeaderValue::from_static(error.error_type),
+    );
     response
 }
 
@@ -117,10 +125,15 @@ pub(super) fn error_response(error: &ApiError, request_id: &str) -> Response<Ful
 mod tests {
     use super::*;
 
-    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/directconnect/aws4_request, \
+    const AUTH: &str =
+        "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/directconnect/aws4_request, \
                         SignedHeaders=host, Signature=abcd";
 
-    fn decode_with(target: Option<&str>, auth: Option<&str>, body: &str) -> Result<ApiRequest, ApiError> {
+    fn decode_with(
+        target: Option<&str>,
+        auth: Option<&str>,
+        body: &str,
+    ) -> Result<ApiRequest, ApiError> {
         let mut headers = HeaderMap::new();
         if let Some(target) = target {
             headers.insert("x-amz-target", target.parse().unwrap());
@@ -128,12 +141,22 @@ mod tests {
         if let Some(auth) = auth {
             headers.insert("authorization", auth.parse().unwrap());
         }
-        decode(Spec::builtin(), &EmulatorConfig::default(), &headers, body.as_bytes())
+        decode(
+            Spec::builtin(),
+            &EmulatorConfig::default(),
+            &headers,
+            body.as_bytes(),
+        )
     }
 
     #[test]
     fn decodes_a_well_formed_request() {
-        let request = decode_with(Some("OvertureService.DescribeConnections"), Some(AUTH), r#"{"a":1}"#).unwrap();
+        let request = decode_with(
+            Some("OvertureService.DescribeConnections"),
+            Some(AUTH),
+            r#"{"a":1}"#,
+        )
+        .unwrap();
         assert_eq!(request.operation, "DescribeConnections");
         assert_eq!(request.account, "111111111111");
         assert_eq!(request.body["a"], 1);
@@ -143,9 +166,18 @@ mod tests {
 
     #[test]
     fn target_is_checked_before_authentication() {
-        for target in [None, Some("OvertureService.Nope"), Some("Other.CreateConnection"), Some("CreateConnection")] {
+        for target in [
+            None,
+            Some("OvertureService.Nope"),
+            Some("Other.CreateConnection"),
+            Some("CreateConnection"),
+        ] {
             let err = decode_with(target, None, "{}").unwrap_err();
-            assert_eq!((err.status, err.error_type), (400, "UnknownOperationException"), "{target:?}");
+            assert_eq!(
+                (err.status, err.error_type),
+                (400, "UnknownOperationException"),
+                "{target:?}"
+            );
         }
         let err = decode_with(Some("OvertureService.CreateConnection"), None, "{}").unwrap_err();
         assert_eq!(err.error_type, "MissingAuthenticationTokenException");
@@ -154,8 +186,17 @@ mod tests {
     #[test]
     fn bodies_that_are_not_objects_are_serialization_errors() {
         for body in ["[]", "\"x\"", "3", "null", "{", "not json"] {
-            let err = decode_with(Some("OvertureService.DescribeConnections"), Some(AUTH), body).unwrap_err();
-            assert_eq!((err.status, err.error_type), (400, "SerializationException"), "{body}");
+            let err = decode_with(
+                Some("OvertureService.DescribeConnections"),
+                Some(AUTH),
+                body,
+            )
+            .unwrap_err();
+            assert_eq!(
+                (err.status, err.error_type),
+                (400, "SerializationException"),
+                "{body}"
+            );
         }
     }
 
@@ -163,8 +204,14 @@ mod tests {
     fn error_rendering() {
         let response = error_response(&ApiError::client("nope"), "rid");
         assert_eq!(response.status(), 400);
-        assert_eq!(response.headers()["content-type"], "application/x-amz-json-1.1");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/x-amz-json-1.1"
+        );
         assert_eq!(response.headers()["x-amzn-requestid"], "rid");
-        assert_eq!(response.headers()["x-amzn-errortype"], "DirectConnectClientException");
+        assert_eq!(
+            response.headers()["x-amzn-errortype"],
+            "DirectConnectClientException"
+        );
     }
 }

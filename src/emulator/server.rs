@@ -92,7 +92,11 @@ impl Emulator {
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, shared, stopped));
         tracing::info!(%local_addr, "dxconform reference target listening");
-        Ok(Emulator { local_addr, stop, task })
+        Ok(Emulator {
+            local_addr,
+            stop,
+            task,
+        })
     }
 
     /// The base URL clients use, e.g. `http://127.0.0.1:40123` (a wildcard bind
@@ -123,7 +127,11 @@ impl Emulator {
 
 /// Accept connections until told to stop (or the handle is dropped); in-flight
 /// connections are aborted when the loop ends.
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -167,17 +175,26 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Full<Byt
             tracing::debug!("state reset");
             protocol::response(200, &json!({}), &request_id)
         }
-        (&Method::GET, HEALTH_PATH) => protocol::response(200, &json!({"status": "ok"}), &request_id),
+        (&Method::GET, HEALTH_PATH) => {
+            protocol::response(200, &json!({"status": "ok"}), &request_id)
+        }
         (method, "/" | RESET_PATH | HEALTH_PATH) => protocol::error_response(
             &ApiError::no_route(405, format!("{method} is not allowed on {path}")),
             &request_id,
         ),
-        (_, _) => protocol::error_response(&ApiError::no_route(404, format!("No route for {path}")), &request_id),
+        (_, _) => protocol::error_response(
+            &ApiError::no_route(404, format!("No route for {path}")),
+            &request_id,
+        ),
     }
 }
 
 /// One API call: decode, dispatch, render.
-async fn api(shared: &Shared, request: Request<Incoming>, request_id: &str) -> Response<Full<Bytes>> {
+async fn api(
+    shared: &Shared,
+    request: Request<Incoming>,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -198,8 +215,14 @@ async fn api(shared: &Shared, request: Request<Incoming>, request_id: &str) -> R
     };
     let outcome = {
         let mut world = shared.world();
-        catch_unwind(AssertUnwindSafe(|| dispatch(shared.spec, &mut world, &call)))
-            .unwrap_or_else(|_| Err(ApiError::server("An internal error occurred in the reference target")))
+        catch_unwind(AssertUnwindSafe(|| {
+            dispatch(shared.spec, &mut world, &call)
+        }))
+        .unwrap_or_else(|_| {
+            Err(ApiError::server(
+                "An internal error occurred in the reference target",
+            ))
+        })
     };
     tracing::debug!(
         operation = call.operation,
@@ -306,11 +329,21 @@ mod tests {
 
         async fn error(&self, operation: &str, body: Value) -> (u16, String, String) {
             let answer = self.call(operation, body).await;
-            assert_ne!(answer.status, 200, "{operation} unexpectedly succeeded: {}", answer.body);
+            assert_ne!(
+                answer.status, 200,
+                "{operation} unexpectedly succeeded: {}",
+                answer.body
+            );
             (
                 answer.status,
-                answer.body["__type"].as_str().unwrap_or_default().to_owned(),
-                answer.body["message"].as_str().unwrap_or_default().to_owned(),
+                answer.body["__type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                answer.body["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         }
     }
@@ -341,39 +374,59 @@ mod tests {
         let id = created["connectionId"].as_str().unwrap().to_owned();
         let arn = format!("arn:aws:directconnect:us-east-1:{OWNER}:dxcon/{id}");
 
-        let described = client.ok("DescribeConnections", json!({"connectionId": id})).await;
+        let described = client
+            .ok("DescribeConnections", json!({"connectionId": id}))
+            .await;
         assert_eq!(described["connections"][0]["connectionState"], "available");
 
         let updated = client
-            .ok("UpdateConnection", json!({"connectionId": id, "connectionName":"e2e-renamed"}))
+            .ok(
+                "UpdateConnection",
+                json!({"connectionId": id, "connectionName":"e2e-renamed"}),
+            )
             .await;
         assert_eq!(updated["connectionName"], "e2e-renamed");
 
         assert_eq!(
             client
-                .ok("TagResource", json!({"resourceArn": arn, "tags":[{"key":"env","value":"test"}]}))
+                .ok(
+                    "TagResource",
+                    json!({"resourceArn": arn, "tags":[{"key":"env","value":"test"}]})
+                )
                 .await,
             json!({})
         );
         assert_eq!(
             client
-                .ok("UntagResource", json!({"resourceArn": arn, "tagKeys":["team"]}))
+                .ok(
+                    "UntagResource",
+                    json!({"resourceArn": arn, "tagKeys":["team"]})
+                )
                 .await,
             json!({})
         );
-        let tags = client.ok("DescribeTags", json!({"resourceArns":[arn]})).await;
+        let tags = client
+            .ok("DescribeTags", json!({"resourceArns":[arn]}))
+            .await;
         assert_eq!(
             tags,
             json!({"resourceTags":[{"resourceArn": arn, "tags":[{"key":"env","value":"test"}]}]})
         );
 
-        let deleted = client.ok("DeleteConnection", json!({"connectionId": id})).await;
+        let deleted = client
+            .ok("DeleteConnection", json!({"connectionId": id}))
+            .await;
         assert_eq!(deleted["connectionState"], "deleted");
         let after = client.ok("DescribeConnections", json!({})).await;
         assert_eq!(after["connections"][0]["connectionId"], json!(id));
         assert_eq!(after["connections"][0]["connectionState"], "deleted");
-        let (status, kind, message) = client.error("DeleteConnection", json!({"connectionId": id})).await;
-        assert_eq!((status, kind.as_str()), (400, "DirectConnectClientException"));
+        let (status, kind, message) = client
+            .error("DeleteConnection", json!({"connectionId": id}))
+            .await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (400, "DirectConnectClientException")
+        );
         assert!(message.contains("deleted state"), "{message}");
 
         emulator.shutdown().await;
@@ -385,18 +438,34 @@ mod tests {
         let owner = Client::new(&emulator, OWNER);
         let partner = Client::new(&emulator, PARTNER);
         let created = owner
-            .ok("CreateConnection", json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"mine"}))
+            .ok(
+                "CreateConnection",
+                json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"mine"}),
+            )
             .await;
         let id = created["connectionId"].as_str().unwrap();
-        assert_eq!(partner.ok("DescribeConnections", json!({})).await, json!({"connections": []}));
-        let (status, kind, message) = partner.error("DescribeConnections", json!({"connectionId": id})).await;
-        assert_eq!((status, kind.as_str()), (400, "DirectConnectClientException"));
+        assert_eq!(
+            partner.ok("DescribeConnections", json!({})).await,
+            json!({"connections": []})
+        );
+        let (status, kind, message) = partner
+            .error("DescribeConnections", json!({"connectionId": id}))
+            .await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (400, "DirectConnectClientException")
+        );
         assert_eq!(message, format!("Could not find Connection with ID {id}"));
         let (_, _, missing) = owner
-            .error("DescribeConnections", json!({"connectionId": "dxcon-00000000"}))
+            .error(
+                "DescribeConnections",
+                json!({"connectionId": "dxcon-00000000"}),
+            )
             .await;
         assert_eq!(missing, "Could not find Connection with ID dxcon-00000000");
-        let (_, _, delete) = partner.error("DeleteConnection", json!({"connectionId": id})).await;
+        let (_, _, delete) = partner
+            .error("DeleteConnection", json!({"connectionId": id}))
+            .await;
         assert_eq!(delete, message);
 
         // The account header selects the account when the access key is not one.
@@ -405,7 +474,10 @@ mod tests {
             .post(format!("{}/", emulator.endpoint()))
             .header("x-amz-target", "OvertureService.DescribeConnections")
             .header("x-dxconform-account-id", PARTNER)
-            .header("authorization", Client::new(&emulator, "AKIDEXAMPLE").authorization())
+            .header(
+                "authorization",
+                Client::new(&emulator, "AKIDEXAMPLE").authorization(),
+            )
             .body("{}");
         let answer = owner.send(by_header).await;
         assert_eq!(answer.body, json!({"connections": []}));
@@ -427,7 +499,10 @@ mod tests {
             .header("x-amz-target", "OvertureService.DescribeConnections")
             .body("{}");
         let answer = client.send(unsigned).await;
-        assert_eq!((answer.status, &answer.body["__type"]), (403, &json!("MissingAuthenticationTokenException")));
+        assert_eq!(
+            (answer.status, &answer.body["__type"]),
+            (403, &json!("MissingAuthenticationTokenException"))
+        );
 
         let malformed = client
             .http
@@ -436,7 +511,10 @@ mod tests {
             .header("authorization", "AWS4-HMAC-SHA256 Signature=00")
             .body("{}");
         let answer = client.send(malformed).await;
-        assert_eq!((answer.status, &answer.body["__type"]), (403, &json!("IncompleteSignatureException")));
+        assert_eq!(
+            (answer.status, &answer.body["__type"]),
+            (403, &json!("IncompleteSignatureException"))
+        );
 
         let not_object = client
             .http
@@ -445,18 +523,33 @@ mod tests {
             .header("authorization", client.authorization())
             .body("[1,2]");
         let answer = client.send(not_object).await;
-        assert_eq!((answer.status, &answer.body["__type"]), (400, &json!("SerializationException")));
+        assert_eq!(
+            (answer.status, &answer.body["__type"]),
+            (400, &json!("SerializationException"))
+        );
 
         let (status, kind, _) = client
-            .error("CreateConnection", json!({"location":"EqDC2","bandwidth":1,"connectionName":"x"}))
+            .error(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":1,"connectionName":"x"}),
+            )
             .await;
         assert_eq!((status, kind.as_str()), (400, "SerializationException"));
 
         let (status, kind, message) = client.error("CreateLag", json!({})).await;
         assert_eq!((status, kind.as_str()), (501, "NotImplemented"));
-        assert_eq!(message, "CreateLag is not implemented by the dxconform reference target");
+        assert_eq!(
+            message,
+            "CreateLag is not implemented by the dxconform reference target"
+        );
 
-        let health = client.send(client.http.get(format!("{}/dxconform/health", emulator.endpoint()))).await;
+        let health = client
+            .send(
+                client
+                    .http
+                    .get(format!("{}/dxconform/health", emulator.endpoint())),
+            )
+            .await;
         assert_eq!(health.status, 200);
         let wrong_method = client.send(client.http.get(&url)).await;
         assert_eq!(wrong_method.status, 405);
@@ -468,9 +561,15 @@ mod tests {
         let emulator = start().await;
         let client = Client::new(&emulator, OWNER);
         let (status, kind, message) = client
-            .error("CreateConnection", json!({"location":"EqDC2","bandwidth":"3Gbps","connectionName":"x"}))
+            .error(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"3Gbps","connectionName":"x"}),
+            )
             .await;
-        assert_eq!((status, kind.as_str()), (400, "DirectConnectClientException"));
+        assert_eq!(
+            (status, kind.as_str()),
+            (400, "DirectConnectClientException")
+        );
         assert!(message.contains("3Gbps"), "{message}");
 
         let (_, kind, _) = client
@@ -482,15 +581,30 @@ mod tests {
         assert_eq!(kind, "DuplicateTagKeysException");
 
         let id = client
-            .ok("CreateConnection", json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}))
+            .ok(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}),
+            )
             .await["connectionId"]
             .clone();
-        let arn = format!("arn:aws:directconnect:us-east-1:{OWNER}:dxcon/{}", id.as_str().unwrap());
-        let tags: Vec<Value> = (0..51).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
-        let (status, kind, _) = client.error("TagResource", json!({"resourceArn": arn, "tags": tags})).await;
+        let arn = format!(
+            "arn:aws:directconnect:us-east-1:{OWNER}:dxcon/{}",
+            id.as_str().unwrap()
+        );
+        let tags: Vec<Value> = (0..51)
+            .map(|i| json!({"key": format!("k{i}"), "value": "v"}))
+            .collect();
+        let (status, kind, _) = client
+            .error("TagResource", json!({"resourceArn": arn, "tags": tags}))
+            .await;
         assert_eq!((status, kind.as_str()), (400, "TooManyTagsException"));
 
-        let (_, kind, message) = client.error("CreateConnection", json!({"location":"EqDC2","bandwidth":"1Gbps"})).await;
+        let (_, kind, message) = client
+            .error(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"1Gbps"}),
+            )
+            .await;
         assert_eq!(kind, "DirectConnectClientException");
         assert!(message.contains("'connectionName'"), "{message}");
         emulator.shutdown().await;
@@ -503,24 +617,45 @@ mod tests {
             async_delay: Duration::from_millis(50),
             ..EmulatorConfig::default()
         };
-        let emulator = Emulator::start_with_clock("127.0.0.1:0".parse().unwrap(), config, Arc::new(clock.clone()))
-            .await
-            .unwrap();
+        let emulator = Emulator::start_with_clock(
+            "127.0.0.1:0".parse().unwrap(),
+            config,
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
         let client = Client::new(&emulator, OWNER);
         let created = client
-            .ok("CreateConnection", json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"slow"}))
+            .ok(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"slow"}),
+            )
             .await;
         assert_eq!(created["connectionState"], "requested");
         let id = created["connectionId"].clone();
         let mut seen = Vec::new();
         for step in [0, 25, 25, 25, 25, 1000] {
             clock.advance(Duration::from_millis(step));
-            let out = client.ok("DescribeConnections", json!({"connectionId": id})).await;
-            seen.push(out["connections"][0]["connectionState"].as_str().unwrap().to_owned());
+            let out = client
+                .ok("DescribeConnections", json!({"connectionId": id}))
+                .await;
+            seen.push(
+                out["connections"][0]["connectionState"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
         }
         assert_eq!(
             seen,
-            ["requested", "requested", "pending", "pending", "available", "available"]
+            [
+                "requested",
+                "requested",
+                "pending",
+                "pending",
+                "available",
+                "available"
+            ]
         );
         emulator.shutdown().await;
     }
@@ -530,11 +665,23 @@ mod tests {
         let emulator = start().await;
         let client = Client::new(&emulator, OWNER);
         client
-            .ok("CreateConnection", json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}))
+            .ok(
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}),
+            )
             .await;
-        let reset = client.send(client.http.post(format!("{}/dxconform/reset", emulator.endpoint()))).await;
+        let reset = client
+            .send(
+                client
+                    .http
+                    .post(format!("{}/dxconform/reset", emulator.endpoint())),
+            )
+            .await;
         assert_eq!((reset.status, reset.body), (200, json!({})));
-        assert_eq!(client.ok("DescribeConnections", json!({})).await, json!({"connections": []}));
+        assert_eq!(
+            client.ok("DescribeConnections", json!({})).await,
+            json!({"connections": []})
+        );
         emulator.shutdown().await;
     }
 
@@ -556,7 +703,9 @@ mod tests {
             default_account: "nope".to_owned(),
             ..EmulatorConfig::default()
         };
-        let err = Emulator::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap_err();
+        let err = Emulator::start("127.0.0.1:0".parse().unwrap(), config)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServeError::InvalidConfig { .. }), "{err}");
     }
 }

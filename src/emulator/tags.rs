@@ -71,7 +71,11 @@ impl Tags {
 
     /// Add or replace `incoming`; nothing changes if the result would exceed 50.
     pub(super) fn merge(&mut self, incoming: &Tags) -> Result<(), ApiError> {
-        let added = incoming.0.iter().filter(|t| self.get(&t.key).is_none()).count();
+        let added = incoming
+            .0
+            .iter()
+            .filter(|t| self.get(&t.key).is_none())
+            .count();
         if self.0.len() + added > MAX_TAGS {
             return Err(too_many(self.0.len() + added));
         }
@@ -134,20 +138,28 @@ fn kind_name(resource_type: &str) -> Option<&'static str> {
 
 /// The caller's resource named by `arn`. An ARN of another account, region or
 /// partition names nothing the caller may see: same answer as a missing id.
-fn resource<'w>(world: &'w mut World, call: &Call<'_>, arn: &str) -> Result<&'w mut dyn Tagged, ApiError> {
+fn resource<'w>(
+    world: &'w mut World,
+    call: &Call<'_>,
+    arn: &str,
+) -> Result<&'w mut dyn Tagged, ApiError> {
     let invalid = || ApiError::client(format!("Invalid resource ARN: {arn}"));
     let parsed = Arn::parse(arn).ok_or_else(invalid)?;
     let kind = kind_name(&parsed.resource_type).ok_or_else(invalid)?;
     let not_found = || ApiError::not_found(kind, &parsed.resource_id);
     let region = world.region();
-    let visible =
-        parsed.partition == partition(region) && parsed.region == region && parsed.account == call.account;
+    let visible = parsed.partition == partition(region)
+        && parsed.region == region
+        && parsed.account == call.account;
     if !visible {
         return Err(not_found());
     }
     let account = world.account_mut(call.account);
     let found: Option<&mut dyn Tagged> = match parsed.resource_type.as_str() {
-        "dxcon" => account.connections.get_mut(&parsed.resource_id).map(|c| c as &mut dyn Tagged),
+        "dxcon" => account
+            .connections
+            .get_mut(&parsed.resource_id)
+            .map(|c| c as &mut dyn Tagged),
         _ => None,
     };
     found.ok_or_else(not_found)
@@ -201,7 +213,11 @@ mod tests {
     const OTHER: &str = "222222222222";
 
     fn tag_list(n: usize) -> Value {
-        Value::Array((0..n).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect())
+        Value::Array(
+            (0..n)
+                .map(|i| json!({"key": format!("k{i}"), "value": "v"}))
+                .collect(),
+        )
     }
 
     fn connection(world: &mut World, account: &str) -> String {
@@ -220,15 +236,32 @@ mod tests {
     fn tag_replace_untag_describe() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags":[{"key":"a","value":"1"},{"key":"b"}]}))
-            .unwrap();
-        invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags":[{"key":"a","value":"2"}]})).unwrap();
+        invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags":[{"key":"a","value":"1"},{"key":"b"}]}),
+        )
+        .unwrap();
+        invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags":[{"key":"a","value":"2"}]}),
+        )
+        .unwrap();
         let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
         assert_eq!(
             out,
             json!({"resourceTags":[{"resourceArn": arn, "tags":[{"key":"a","value":"2"},{"key":"b"}]}]})
         );
-        invoke(&mut w, OWNER, "UntagResource", json!({"resourceArn": arn, "tagKeys":["a","b","absent"]})).unwrap();
+        invoke(
+            &mut w,
+            OWNER,
+            "UntagResource",
+            json!({"resourceArn": arn, "tagKeys":["a","b","absent"]}),
+        )
+        .unwrap();
         let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
         assert_eq!(out, json!({"resourceTags":[{"resourceArn": arn}]}));
     }
@@ -237,16 +270,44 @@ mod tests {
     fn duplicate_keys_and_too_many_tags() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        let err = invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags":[{"key":"a"},{"key":"a"}]}))
-            .unwrap_err();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags":[{"key":"a"},{"key":"a"}]}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "DuplicateTagKeysException");
-        let err = invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags": tag_list(51)})).unwrap_err();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags": tag_list(51)}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "TooManyTagsException");
-        invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags": tag_list(50)})).unwrap();
+        invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags": tag_list(50)}),
+        )
+        .unwrap();
         // Replacing existing keys keeps the count at 50; one new key is too many.
-        invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags": tag_list(50)})).unwrap();
-        let err = invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": arn, "tags":[{"key":"new"}]}))
-            .unwrap_err();
+        invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags": tag_list(50)}),
+        )
+        .unwrap();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": arn, "tags":[{"key":"new"}]}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "TooManyTagsException");
     }
 
@@ -256,15 +317,37 @@ mod tests {
         let arn = connection(&mut w, OWNER);
         let id = arn.rsplit('/').next().unwrap().to_owned();
         let err = invoke(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap_err();
-        assert_eq!(err.message, format!("Could not find Connection with ID {id}"));
+        assert_eq!(
+            err.message,
+            format!("Could not find Connection with ID {id}")
+        );
         let forged = Arn::regional("us-east-1", OTHER, "dxcon", &id);
-        let err = invoke(&mut w, OTHER, "TagResource", json!({"resourceArn": forged, "tags":[{"key":"a"}]}))
-            .unwrap_err();
-        assert_eq!(err.message, format!("Could not find Connection with ID {id}"));
+        let err = invoke(
+            &mut w,
+            OTHER,
+            "TagResource",
+            json!({"resourceArn": forged, "tags":[{"key":"a"}]}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            format!("Could not find Connection with ID {id}")
+        );
         let other_region = Arn::regional("us-west-2", OWNER, "dxcon", &id);
-        assert!(invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[other_region]})).is_err());
-        let err = invoke(&mut w, OWNER, "UntagResource", json!({"resourceArn":"nonsense","tagKeys":["a"]}))
-            .unwrap_err();
+        assert!(invoke(
+            &mut w,
+            OWNER,
+            "DescribeTags",
+            json!({"resourceArns":[other_region]})
+        )
+        .is_err());
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "UntagResource",
+            json!({"resourceArn":"nonsense","tagKeys":["a"]}),
+        )
+        .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
         let lag = Arn::regional("us-east-1", OWNER, "dxlag", "dxlag-abcd1234");
         let err = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]})).unwrap_err();
@@ -276,10 +359,25 @@ mod tests {
         let mut w = world();
         let first = connection(&mut w, OWNER);
         let second = connection(&mut w, OWNER);
-        invoke(&mut w, OWNER, "TagResource", json!({"resourceArn": first, "tags":[{"key":"n","value":"1"}]})).unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[second, first]})).unwrap();
+        invoke(
+            &mut w,
+            OWNER,
+            "TagResource",
+            json!({"resourceArn": first, "tags":[{"key":"n","value":"1"}]}),
+        )
+        .unwrap();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DescribeTags",
+            json!({"resourceArns":[second, first]}),
+        )
+        .unwrap();
         assert_eq!(out["resourceTags"][0]["resourceArn"], json!(second));
-        assert_eq!(out["resourceTags"][1]["tags"], json!([{"key":"n","value":"1"}]));
+        assert_eq!(
+            out["resourceTags"][1]["tags"],
+            json!([{"key":"n","value":"1"}])
+        );
     }
 
     #[test]

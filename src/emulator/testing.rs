@@ -45,7 +45,10 @@ pub(super) fn invoke_at(
             let shape = spec.operation(operation).and_then(|op| op.output.clone());
             let shape = shape.expect("implemented operations have an output shape");
             let violations = spec.validate(&shape, output);
-            assert!(violations.is_empty(), "{operation} output {output} breaks {shape}: {violations:?}");
+            assert!(
+                violations.is_empty(),
+                "{operation} output {output} breaks {shape}: {violations:?}"
+            );
         }
         Err(error) => {
             let protocol = ["SerializationException", "NotImplemented"];

@@ -319,13 +319,13 @@ impl Model {
         });
         let foreign = handles.iter().any(|h| self.resource(*h).owner != by);
         let deleted = handles.iter().any(|h| self.resource(*h).deleted);
-        if foreign || deleted {
+        let uncertain = foreign || deleted;
+        if uncertain {
             prediction.expect = Expect::Either {
                 error_types: vec![CLIENT_ERROR],
                 reason: "tags of another account's or a deleted resource may be refused or answered empty".into(),
             };
             prediction.basis = Basis::Assumed;
-            return Some((body, prediction));
         }
         for (h, arn) in handles.iter().zip(&arns) {
             let r = self.resource(*h);
@@ -335,9 +335,11 @@ impl Model {
                 id: Some(arn.clone()),
                 states: Default::default(),
                 state_check: StateCheck::Transition,
-                visibility: Visibility::Must,
+                // When any named resource is foreign or deleted, AWS's answer is not
+                // documented: every named ARN may be listed, none must be.
+                visibility: if uncertain { Visibility::May } else { Visibility::Must },
                 echo: Vec::new(),
-                tags: Some(Model::tag_pairs(&r.tags)),
+                tags: (!uncertain).then(|| Model::tag_pairs(&r.tags)),
             });
         }
         Some((body, prediction))

@@ -61,6 +61,14 @@ fn rng(seed: u64, round: u32) -> TestRng {
 struct Search {
     known: BTreeSet<Key>,
     shrinking_for: Option<BTreeSet<Key>>,
+    /// New keys of the failing case being shrunk.
+    pending: BTreeSet<Key>,
+    /// Exploring cases run in the current round.
+    case_in_round: u64,
+    /// The first this many cases of the round replay an earlier round's stream: not counted again.
+    replay_cases: u64,
+    /// Index (1-based) of the failing case in its round.
+    failing_case: u64,
     explored: u64,
     steps_run: u64,
     steps_skipped: u64,
@@ -207,20 +215,33 @@ fn search(
     let state = RefCell::new(Search::default());
     let mut repros: Repros = BTreeMap::new();
     let total = u64::from(config.cases);
+    // `round` numbers shrinks; `rng_round` numbers RNG streams. A failing case with
+    // several new keys is shrunk once per key: the next round replays the same RNG
+    // stream (so the same cases, against a reset target) up to that case without
+    // counting them again, and shrinks for the next key.
     let mut round: u32 = 0;
+    let mut rng_round: u32 = 0;
+    let mut replay_cases: u64 = 0;
+    let mut attempts_on_stream: u32 = 0;
     loop {
         let remaining = total.saturating_sub(state.borrow().explored);
         if remaining == 0 {
             break;
         }
-        state.borrow_mut().shrinking_for = None;
+        {
+            let mut s = state.borrow_mut();
+            s.shrinking_for = None;
+            s.case_in_round = 0;
+            s.replay_cases = replay_cases;
+            s.failing_case = 0;
+        }
         let proptest_config = Config {
-            cases: u32::try_from(remaining).unwrap_or(u32::MAX),
+            cases: u32::try_from(remaining + replay_cases).unwrap_or(u32::MAX),
             max_shrink_iters: config.max_shrink_iters,
             failure_persistence: None,
             ..Config::default()
         };
-        let mut runner = TestRunner::new_with_rng(proptest_config, rng(config.seed, round));
+        let mut runner = TestRunner::new_with_rng(proptest_config, rng(config.seed, rng_round));
         let result = runner.run(&strategy, |plan| {
             let outcome = match run_case(&plan) {
                 Ok(o) => o,
@@ -243,13 +264,19 @@ fn search(
                     }
                 }
                 None => {
-                    s.tally(&outcome);
+                    s.case_in_round += 1;
+                    if s.case_in_round > s.replay_cases {
+                        s.tally(&outcome);
+                    }
                     let fresh = new_failures(&outcome.findings, &s.known);
-                    if fresh.is_empty() {
-                        Ok(())
-                    } else {
-                        s.shrinking_for = Some(fresh);
-                        Err(TestCaseError::fail("new failure"))
+                    match fresh.iter().next() {
+                        None => Ok(()),
+                        Some(first) => {
+                            s.shrinking_for = Some(BTreeSet::from([first.clone()]));
+                            s.pending = fresh;
+                            s.failing_case = s.case_in_round;
+                            Err(TestCaseError::fail("new failure"))
+                        }
                     }
                 }
             }
@@ -260,10 +287,15 @@ fn search(
         match result {
             Ok(()) => break,
             Err(TestError::Fail(_, minimal)) => {
-                let keys = state.borrow_mut().shrinking_for.take().unwrap_or_default();
+                let (target, pending, failing_case) = {
+                    let mut s = state.borrow_mut();
+                    (s.shrinking_for.take().unwrap_or_default(), std::mem::take(&mut s.pending), s.failing_case)
+                };
                 let rerun = run_case(&minimal)?;
                 state.borrow_mut().count_requests(&rerun);
-                let reproduced = rerun.findings.iter().any(|f| keys.contains(&f.key()));
+                // The minimal plan stands for every pending key it shows again.
+                let shown: BTreeSet<Key> = rerun.findings.iter().map(Finding::key).filter(|k| pending.contains(k)).collect();
+                let reproduced = target.iter().all(|k| shown.contains(k));
                 tracing::info!(round, steps = minimal.steps.len(), reproduced, "shrunk a failure");
                 let repro = Repro {
                     seed: config.seed,
@@ -274,10 +306,21 @@ fn search(
                     reproduced,
                     replay_file: None,
                 };
-                for key in &keys {
-                    repros.insert(key.clone(), repro.clone());
+                for key in target.iter().chain(&shown) {
+                    repros.entry(key.clone()).or_insert_with(|| repro.clone());
                 }
-                state.borrow_mut().known.extend(keys);
+                let mut s = state.borrow_mut();
+                s.known.extend(target);
+                s.known.extend(shown);
+                let left = pending.iter().filter(|k| !s.known.contains(*k)).count();
+                attempts_on_stream += 1;
+                if left > 0 && attempts_on_stream < 16 {
+                    replay_cases = failing_case;
+                } else {
+                    rng_round += 1;
+                    replay_cases = 0;
+                    attempts_on_stream = 0;
+                }
                 round += 1;
             }
             Err(TestError::Abort(reason)) => {

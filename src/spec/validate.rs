@@ -124,7 +124,11 @@ impl Spec {
             ShapeType::Structure => self.validate_structure(name, shape, value, path, out),
             ShapeType::List => {
                 let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
-                check_range(shape, items.len() as f64, "length", value, path, out);
+                // An empty list means the same as an absent member to every awsJson
+                // deserializer, so a list's minimum length applies to non-empty lists only.
+                if !items.is_empty() {
+                    check_range(shape, items.len() as f64, "length", value, path, out);
+                }
                 if let Some(member) = &shape.member {
                     for (i, item) in items.iter().enumerate() {
                         let len = path.len();
@@ -291,6 +295,11 @@ mod tests {
             kinds("Connections", value),
             vec![(ViolationKind::Enum, "$.connections[1].connectionState".to_owned())]
         );
+    }
+
+    #[test]
+    fn an_empty_list_counts_as_absent() {
+        assert_eq!(kinds("Connection", json!({"tags": []})), vec![]);
     }
 
     #[test]
