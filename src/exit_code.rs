@@ -15,8 +15,14 @@ impl ExitCode {
     /// Every code with its meaning, for documentation.
     pub const ALL: [(ExitCode, &'static str); 3] = [
         (ExitCode::Conformant, "conformant: no failure finding"),
-        (ExitCode::Findings, "failure findings (for `replay`: the failure still reproduces)"),
-        (ExitCode::Error, "usage or infrastructure error: bad flags or files, unreachable target, nothing ran"),
+        (
+            ExitCode::Findings,
+            "failure findings (for `replay`: the failure still reproduces)",
+        ),
+        (
+            ExitCode::Error,
+            "usage or infrastructure error: bad flags or files, unreachable target, nothing ran",
+        ),
     ];
 
     /// The numeric code.

@@ -7,12 +7,12 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod cli;
 pub mod emulator;
+pub mod exit_code;
 pub mod gen;
 pub mod model;
 pub mod report;
 pub mod run;
 pub mod spec;
 pub mod target;
-pub mod cli;
-pub mod exit_code;

@@ -25,7 +25,12 @@ pub struct CheckCtx<'a> {
 
 impl<'a> CheckCtx<'a> {
     /// A context for one exchange.
-    pub fn new(spec: &'a Spec, prediction: &'a Prediction, sdk: Option<&'a SdkVerdict>, step: usize) -> Self {
+    pub fn new(
+        spec: &'a Spec,
+        prediction: &'a Prediction,
+        sdk: Option<&'a SdkVerdict>,
+        step: usize,
+    ) -> Self {
         CheckCtx {
             spec,
             prediction,
@@ -42,7 +47,11 @@ impl<'a> CheckCtx<'a> {
             let Outcome::Success(body) = &exchange.outcome else {
                 return Vec::new();
             };
-            match self.spec.operation(&exchange.operation).and_then(|op| op.output.as_deref()) {
+            match self
+                .spec
+                .operation(&exchange.operation)
+                .and_then(|op| op.output.as_deref())
+            {
                 Some(shape) => self.spec.validate(shape, body),
                 None => Vec::new(),
             }
@@ -68,7 +77,12 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     /// A sink for `def` on `exchange`.
-    pub fn new(def: &'a CheckDef, ctx: &CheckCtx<'_>, exchange: &'a Exchange, out: &'a mut Vec<Finding>) -> Self {
+    pub fn new(
+        def: &'a CheckDef,
+        ctx: &CheckCtx<'_>,
+        exchange: &'a Exchange,
+        out: &'a mut Vec<Finding>,
+    ) -> Self {
         Sink {
             def,
             operation: &exchange.operation,
@@ -80,7 +94,12 @@ impl<'a> Sink<'a> {
     }
 
     /// Report a finding at `path`.
-    pub fn report(&mut self, path: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) {
+    pub fn report(
+        &mut self,
+        path: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
         self.out.push(Finding {
             check: self.def.id.to_owned(),
             severity: self.def.severity,

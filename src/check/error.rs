@@ -21,7 +21,10 @@ pub fn declared_type(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_
 fn describe(outcome: &Outcome, status: u16) -> String {
     match outcome {
         Outcome::Success(_) => format!("accepted (HTTP {status})"),
-        Outcome::ServiceError { error_type, message } => {
+        Outcome::ServiceError {
+            error_type,
+            message,
+        } => {
             format!("{error_type}: {}", message.as_deref().unwrap_or(""))
         }
         other => other.label().to_owned(),
@@ -31,8 +34,15 @@ fn describe(outcome: &Outcome, status: u16) -> String {
 /// Shared by `error.expected` and `model.ownership`: a predicted rejection happened, with the predicted type.
 fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: &str) {
     let (types, why, check) = match &ctx.prediction.expect {
-        Expect::Reject { error_types, rule, check } => (error_types, rule.as_str(), *check),
-        Expect::Either { error_types, reason } => (error_types, reason.as_str(), "error.expected"),
+        Expect::Reject {
+            error_types,
+            rule,
+            check,
+        } => (error_types, rule.as_str(), *check),
+        Expect::Either {
+            error_types,
+            reason,
+        } => (error_types, reason.as_str(), "error.expected"),
         Expect::Succeed => return,
     };
     if check != which {
@@ -42,7 +52,11 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
     let actual = describe(&exchange.outcome, exchange.status);
     match &exchange.outcome {
         Outcome::Success(_) if must_reject => {
-            sink.report("$", format!("rejected with {} ({why})", types.join("|")), actual);
+            sink.report(
+                "$",
+                format!("rejected with {} ({why})", types.join("|")),
+                actual,
+            );
         }
         Outcome::ServiceError { error_type, .. } if !types.iter().any(|t| t == error_type) => {
             sink.report("$.__type", format!("{} ({why})", types.join("|")), actual);

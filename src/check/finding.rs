@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn bucket_paths_drop_indices_only() {
-        assert_eq!(bucket_path("$.connections[12].tags[0].key"), "$.connections[*].tags[*].key");
+        assert_eq!(
+            bucket_path("$.connections[12].tags[0].key"),
+            "$.connections[*].tags[*].key"
+        );
         assert_eq!(bucket_path("$.map[\"k1\"]"), "$.map[\"k1\"]");
         assert_eq!(bucket_path("$"), "$");
     }

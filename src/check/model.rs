@@ -7,14 +7,20 @@ use crate::model::{StateCheck, Visibility};
 use crate::target::{Exchange, Outcome};
 
 fn states(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: StateCheck) {
-    let Outcome::Success(body) = &exchange.outcome else { return };
+    let Outcome::Success(body) = &exchange.outcome else {
+        return;
+    };
     for e in &ctx.prediction.resources {
         if e.state_check != which || e.states.is_empty() || e.visibility == Visibility::MustNot {
             continue;
         }
-        let Some((path, item)) = ctx.prediction.locate(e, body) else { continue };
+        let Some((path, item)) = ctx.prediction.locate(e, body) else {
+            continue;
+        };
         let member = e.kind.state_member();
-        let Some(state) = item.get(member).and_then(Value::as_str) else { continue };
+        let Some(state) = item.get(member).and_then(Value::as_str) else {
+            continue;
+        };
         let lifecycle = e.kind.lifecycle();
         let allowed = lifecycle.names(e.states);
         if !lifecycle.index(state).is_some_and(|i| e.states.has(i)) {
@@ -23,7 +29,11 @@ fn states(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: S
                 StateCheck::Transition => "state reachable from the last observation",
                 StateCheck::Gone => "a gone state for a deleted resource",
             };
-            sink.report(format!("{path}.{member}"), format!("{what}: {}", allowed.join("|")), format!("{state:?}"));
+            sink.report(
+                format!("{path}.{member}"),
+                format!("{what}: {}", allowed.join("|")),
+                format!("{state:?}"),
+            );
         }
     }
 }
@@ -45,17 +55,25 @@ pub fn gone(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 
 /// Inputs come back as given (names, bandwidth, location, owner, region, tags).
 pub fn echo(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    let Outcome::Success(body) = &exchange.outcome else { return };
+    let Outcome::Success(body) = &exchange.outcome else {
+        return;
+    };
     for e in &ctx.prediction.resources {
         if e.visibility == Visibility::MustNot {
             continue;
         }
-        let Some((path, item)) = ctx.prediction.locate(e, body) else { continue };
+        let Some((path, item)) = ctx.prediction.locate(e, body) else {
+            continue;
+        };
         for (member, want) in &e.echo {
             // An absent member is shape.required's to report.
             match item.get(*member) {
                 Some(got) if !got.is_null() && got != want => {
-                    sink.report(format!("{path}.{member}"), want.to_string(), got.to_string());
+                    sink.report(
+                        format!("{path}.{member}"),
+                        want.to_string(),
+                        got.to_string(),
+                    );
                 }
                 _ => {}
             }
@@ -67,7 +85,12 @@ pub fn echo(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
                 .map(|tags| {
                     tags.iter()
                         .map(|t| {
-                            let field = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+                            let field = |k: &str| {
+                                t.get(k)
+                                    .and_then(Value::as_str)
+                                    .unwrap_or_default()
+                                    .to_owned()
+                            };
                             (field("key"), field("value"))
                         })
                         .collect()
@@ -90,8 +113,12 @@ pub fn echo(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 /// What was created is visible to its account; what belongs to another account is not;
 /// a call naming one resource lists only it.
 pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    let Outcome::Success(body) = &exchange.outcome else { return };
-    let Some(list) = &ctx.prediction.list else { return };
+    let Outcome::Success(body) = &exchange.outcome else {
+        return;
+    };
+    let Some(list) = &ctx.prediction.list else {
+        return;
+    };
     let listed = format!("$.{}", list.member);
     for e in &ctx.prediction.resources {
         let Some(id) = e.id.as_deref() else { continue };
@@ -103,7 +130,10 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             Visibility::MustNot if found => {
                 sink.report(
                     listed.clone(),
-                    format!("does not list {id} of another account to {}", exchange.principal),
+                    format!(
+                        "does not list {id} of another account to {}",
+                        exchange.principal
+                    ),
                     "listed",
                 );
             }
@@ -111,10 +141,18 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
         }
     }
     if list.exclusive {
-        let wanted: Vec<&str> = ctx.prediction.resources.iter().filter_map(|e| e.id.as_deref()).collect();
+        let wanted: Vec<&str> = ctx
+            .prediction
+            .resources
+            .iter()
+            .filter_map(|e| e.id.as_deref())
+            .collect();
         if let Some(items) = body.get(list.member).and_then(Value::as_array) {
             for (i, item) in items.iter().enumerate() {
-                let id = item.get(list.id_member).and_then(Value::as_str).unwrap_or("(no id)");
+                let id = item
+                    .get(list.id_member)
+                    .and_then(Value::as_str)
+                    .unwrap_or("(no id)");
                 if !wanted.contains(&id) {
                     sink.report(
                         format!("{listed}[{i}].{}", list.id_member),
@@ -129,12 +167,18 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 
 /// Two creates yield two distinct resources with distinct ids.
 pub fn unique(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    let Outcome::Success(body) = &exchange.outcome else { return };
+    let Outcome::Success(body) = &exchange.outcome else {
+        return;
+    };
     for e in ctx.prediction.resources.iter().filter(|e| e.id.is_none()) {
         let member = e.kind.id_member();
         if let Some(id) = body.get(member).and_then(Value::as_str) {
             if ctx.prediction.taken_ids.iter().any(|t| t == id) {
-                sink.report(format!("$.{member}"), "an id not returned before in this case", format!("{id:?} again"));
+                sink.report(
+                    format!("$.{member}"),
+                    "an id not returned before in this case",
+                    format!("{id:?} again"),
+                );
             }
         }
     }

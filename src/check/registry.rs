@@ -22,7 +22,13 @@ pub struct CheckDef {
     pub run: CheckFn,
 }
 
-const fn def(id: &'static str, severity: Severity, basis: Option<Basis>, summary: &'static str, run: CheckFn) -> CheckDef {
+const fn def(
+    id: &'static str,
+    severity: Severity,
+    basis: Option<Basis>,
+    summary: &'static str,
+    run: CheckFn,
+) -> CheckDef {
     CheckDef {
         id,
         severity,
@@ -87,7 +93,11 @@ impl Default for CheckSet {
 }
 
 fn matches(selector: &str, id: &str) -> bool {
-    selector == id || selector == "all" || id.strip_prefix(selector).is_some_and(|rest| rest.starts_with('.'))
+    selector == id
+        || selector == "all"
+        || id
+            .strip_prefix(selector)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 impl CheckSet {
@@ -147,7 +157,11 @@ mod tests {
             assert!(seen.insert(c.id), "duplicate id {}", c.id);
             assert!(c.id.contains('.'), "{} is not dotted", c.id);
             assert_eq!(c.id, c.id.to_lowercase());
-            assert!(doc.contains(&format!("`{}`", c.id)), "{} is not in docs/checks.md", c.id);
+            assert!(
+                doc.contains(&format!("`{}`", c.id)),
+                "{} is not in docs/checks.md",
+                c.id
+            );
             assert!(lookup(c.id).is_some());
         }
     }
@@ -159,7 +173,10 @@ mod tests {
         assert!(!model.enabled("model.unique"));
         assert!(!model.enabled("shape.type"));
         assert!(CheckSet::select(&["nope".into()], &[]).is_err());
-        assert!(CheckSet::select(&["mod".into()], &[]).is_err(), "prefixes match whole families only");
+        assert!(
+            CheckSet::select(&["mod".into()], &[]).is_err(),
+            "prefixes match whole families only"
+        );
         assert_eq!(CheckSet::default().ids().len(), CHECKS.len());
     }
 }

@@ -6,7 +6,9 @@ use crate::target::Exchange;
 /// aws-sdk-directconnect deserializes the very same response bytes, with no `Unknown` enum variants.
 pub fn parse(ctx: &CheckCtx<'_>, _exchange: &Exchange, sink: &mut Sink<'_>) {
     match ctx.sdk {
-        Some(SdkVerdict::ParseFailed { message }) => sink.report("$", "the SDK parses the answer", message.clone()),
+        Some(SdkVerdict::ParseFailed { message }) => {
+            sink.report("$", "the SDK parses the answer", message.clone())
+        }
         Some(SdkVerdict::UnknownEnum { values }) => sink.report(
             "$",
             "every enum value known to the SDK",

@@ -32,7 +32,9 @@ pub fn types(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 /// Members the specification requires and the model needs (ids, states, echoed inputs) are present.
 pub fn required(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     report_kind(ctx, exchange, sink, ViolationKind::Required);
-    let Outcome::Success(body) = &exchange.outcome else { return };
+    let Outcome::Success(body) = &exchange.outcome else {
+        return;
+    };
     let needed = &ctx.prediction.required_members;
     if needed.is_empty() {
         return;
@@ -40,7 +42,11 @@ pub fn required(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     let mut check_item = |path: String, item: &Value| {
         for member in needed {
             if item.get(member).is_none_or(Value::is_null) {
-                sink.report(format!("{path}.{member}"), format!("member {member}"), "absent");
+                sink.report(
+                    format!("{path}.{member}"),
+                    format!("member {member}"),
+                    "absent",
+                );
             }
         }
     };
@@ -54,7 +60,11 @@ pub fn required(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             }
             None => {
                 if !matches!(body.get(list.member), Some(v) if !v.is_null()) {
-                    sink.report(format!("$.{}", list.member), format!("member {} (a list)", list.member), "absent");
+                    sink.report(
+                        format!("$.{}", list.member),
+                        format!("member {} (a list)", list.member),
+                        "absent",
+                    );
                 }
             }
         },
@@ -81,7 +91,10 @@ fn documented_id_shapes() -> &'static [(&'static str, Regex)] {
             ("lagId", r"^dxlag-[a-z0-9]{6,}$"),
             ("virtualInterfaceId", r"^dxvif-[a-z0-9]{6,}$"),
             ("ownerAccount", r"^[0-9]{12}$"),
-            ("directConnectGatewayId", r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+            (
+                "directConnectGatewayId",
+                r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            ),
         ]
         .into_iter()
         .map(|(m, p)| (m, Regex::new(p).expect("static pattern")))
@@ -99,7 +112,11 @@ fn walk_ids(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
                 if let Value::String(s) = v {
                     if let Some((_, re)) = documented_id_shapes().iter().find(|(m, _)| m == k) {
                         if !re.is_match(s) {
-                            sink.report(path.clone(), format!("matches {}", re.as_str()), format!("{s:?}"));
+                            sink.report(
+                                path.clone(),
+                                format!("matches {}", re.as_str()),
+                                format!("{s:?}"),
+                            );
                         }
                     }
                 } else {

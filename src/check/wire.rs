@@ -7,11 +7,17 @@ use crate::target::{Exchange, Outcome};
 pub fn protocol(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     let expected = ctx.spec.content_type();
     match &exchange.outcome {
-        Outcome::ProtocolFault { reason } => sink.report("$", format!("an awsJson body ({expected})"), reason.clone()),
+        Outcome::ProtocolFault { reason } => {
+            sink.report("$", format!("an awsJson body ({expected})"), reason.clone())
+        }
         Outcome::Success(_) | Outcome::ServiceError { .. } => {
             let actual = exchange.header("content-type").unwrap_or("(none)");
             if !actual.to_ascii_lowercase().starts_with(&expected) {
-                sink.report("$", format!("content-type {expected}"), format!("content-type {actual}"));
+                sink.report(
+                    "$",
+                    format!("content-type {expected}"),
+                    format!("content-type {actual}"),
+                );
             }
         }
         _ => {}
@@ -25,7 +31,9 @@ pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             sink.report("$", "HTTP 200", format!("HTTP {}", exchange.status));
         }
         Outcome::ServiceError { error_type, .. } => {
-            let server_side = error_type.ends_with("ServerException") || error_type == "InternalFailure" || error_type == "ServiceUnavailable";
+            let server_side = error_type.ends_with("ServerException")
+                || error_type == "InternalFailure"
+                || error_type == "ServiceUnavailable";
             let ok = if server_side {
                 exchange.status >= 500
             } else {
@@ -33,7 +41,11 @@ pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             };
             if !ok {
                 let want = if server_side { "HTTP 5xx" } else { "HTTP 400" };
-                sink.report("$", format!("{want} for {error_type}"), format!("HTTP {}", exchange.status));
+                sink.report(
+                    "$",
+                    format!("{want} for {error_type}"),
+                    format!("HTTP {}", exchange.status),
+                );
             }
         }
         _ => {}
@@ -43,7 +55,11 @@ pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 /// The operation is answered at all (not an HTML 500, 501 or UnknownOperation).
 pub fn implemented(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     if let Outcome::NotImplemented { reason } = &exchange.outcome {
-        sink.report("$", format!("{} implemented", exchange.operation), reason.clone());
+        sink.report(
+            "$",
+            format!("{} implemented", exchange.operation),
+            reason.clone(),
+        );
     }
 }
 

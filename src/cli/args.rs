@@ -42,7 +42,12 @@ pub enum TargetArg {
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {
     /// Kind of target.
-    #[arg(long, value_enum, default_value = "embedded", env = "DXCONFORM_TARGET_KIND")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "embedded",
+        env = "DXCONFORM_TARGET_KIND"
+    )]
     pub target: TargetArg,
     /// Endpoint URL of a running target (any awsJson Direct Connect endpoint).
     #[arg(long, env = "DXCONFORM_ENDPOINT")]

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use super::args::{Cli, Command, ReplayArgs, RunArgs, ServeArgs, TargetArg, TargetArgs};
 use crate::exit_code::ExitCode;
-use crate::run::{RunConfig, ReplayFile};
+use crate::run::{ReplayFile, RunConfig};
 use crate::target::{AccountSelector, Accounts, Principal, TargetConfig, TargetKind, WireOptions};
 
 /// Run the parsed command.
@@ -24,13 +24,22 @@ fn is_account(id: &str) -> bool {
 }
 
 fn is_loopback(endpoint: &str) -> bool {
-    reqwest::Url::parse(endpoint).ok().and_then(|u| u.host_str().map(str::to_owned)).is_some_and(|h| {
-        h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) || h == "[::1]"
-    })
+    reqwest::Url::parse(endpoint)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|h| {
+            h == "localhost"
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+                || h == "[::1]"
+        })
 }
 
 fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
-    for (name, id) in [("--owner-account", &args.owner_account), ("--partner-account", &args.partner_account)] {
+    for (name, id) in [
+        ("--owner-account", &args.owner_account),
+        ("--partner-account", &args.partner_account),
+    ] {
         if !is_account(id) {
             bail!("{name} must be 12 digits, got {id:?}");
         }
@@ -52,7 +61,8 @@ fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
         bail!("refusing to call a non-loopback endpoint or real AWS without --allow-real-aws (real Direct Connect resources cost money)");
     }
     if let Some(endpoint) = &args.endpoint {
-        let url = reqwest::Url::parse(endpoint).with_context(|| format!("invalid --endpoint {endpoint:?}"))?;
+        let url = reqwest::Url::parse(endpoint)
+            .with_context(|| format!("invalid --endpoint {endpoint:?}"))?;
         if !matches!(url.scheme(), "http" | "https") {
             bail!("invalid --endpoint {endpoint:?}: expected http:// or https://");
         }
@@ -114,12 +124,23 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         out: args.out.clone(),
         ..RunConfig::default()
     };
-    eprintln!("dxconform: seed {seed} ({} cases, up to {} steps each)", config.cases, config.gen.max_steps);
+    eprintln!(
+        "dxconform: seed {seed} ({} cases, up to {} steps each)",
+        config.cases, config.gen.max_steps
+    );
     let mut report = crate::run::run(&config)?;
     let written = crate::report::write_all(&mut report, &args.out)?;
     print!("{}", crate::report::summary(&report));
-    println!("report: {} and {}", written.json.display(), written.markdown.display());
-    Ok(if report.conformant() { ExitCode::Conformant } else { ExitCode::Findings })
+    println!(
+        "report: {} and {}",
+        written.json.display(),
+        written.markdown.display()
+    );
+    Ok(if report.conformant() {
+        ExitCode::Conformant
+    } else {
+        ExitCode::Findings
+    })
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -147,7 +168,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
 
 fn replay(args: ReplayArgs) -> Result<ExitCode> {
     let file = ReplayFile::load(&args.file)?;
-    let checks = if args.checks.checks.is_empty() { file.checks.clone() } else { args.checks.checks };
+    let checks = if args.checks.checks.is_empty() {
+        file.checks.clone()
+    } else {
+        args.checks.checks
+    };
     let config = RunConfig {
         target: target_config(&args.target)?,
         checks,
@@ -160,7 +185,10 @@ fn replay(args: ReplayArgs) -> Result<ExitCode> {
         println!("{}", crate::report::step_line(s));
     }
     for f in &outcome.findings {
-        println!("{:?} {} {} {}: expected {}, got {}", f.severity, f.check, f.operation, f.path, f.expected, f.actual);
+        println!(
+            "{:?} {} {} {}: expected {}, got {}",
+            f.severity, f.check, f.operation, f.path, f.expected, f.actual
+        );
     }
     if outcome.still_fails {
         println!("still fails: {} findings", outcome.findings.len());
@@ -180,7 +208,9 @@ mod tests {
         assert!(is_loopback("http://127.0.0.1:4566"));
         assert!(is_loopback("http://localhost:1"));
         assert!(is_loopback("http://[::1]:1/"));
-        assert!(!is_loopback("https://directconnect.us-east-1.amazonaws.com"));
+        assert!(!is_loopback(
+            "https://directconnect.us-east-1.amazonaws.com"
+        ));
         assert!(!is_loopback("http://10.0.0.1:1"));
     }
 }

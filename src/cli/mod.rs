@@ -12,7 +12,11 @@ pub fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { crate::exit_code::ExitCode::Error } else { crate::exit_code::ExitCode::Conformant };
+            let code = if e.use_stderr() {
+                crate::exit_code::ExitCode::Error
+            } else {
+                crate::exit_code::ExitCode::Conformant
+            };
             let _ = e.print();
             return code.into();
         }
@@ -35,5 +39,8 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DXCONFORM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

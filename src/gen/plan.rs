@@ -53,8 +53,11 @@ fn tag_value() -> impl Strategy<Value = String> {
 }
 
 fn tags(max: usize) -> impl Strategy<Value = Vec<Tag>> {
-    btree_map(tag_key(), tag_value(), 0..=max)
-        .prop_map(|m| m.into_iter().map(|(key, value)| Tag { key, value }).collect())
+    btree_map(tag_key(), tag_value(), 0..=max).prop_map(|m| {
+        m.into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect()
+    })
 }
 
 fn handle() -> impl Strategy<Value = HandleRef> {
@@ -97,7 +100,10 @@ mod tests {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     fn runner(seed: u8) -> TestRunner {
-        TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]))
+        TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+        )
     }
 
     #[test]
@@ -117,7 +123,11 @@ mod tests {
                 if let Step::CreateConnection { tags, .. } | Step::TagResource { tags, .. } = s {
                     let mut keys: Vec<_> = tags.iter().map(|t| &t.key).collect();
                     keys.dedup();
-                    assert_eq!(keys.len(), tags.len(), "tag keys are distinct within a request");
+                    assert_eq!(
+                        keys.len(),
+                        tags.len(),
+                        "tag keys are distinct within a request"
+                    );
                 }
             }
         }

@@ -32,7 +32,11 @@ const CONNECTION_MEMBERS: &[&str] = &[
 ];
 
 fn tags_json(tags: &[Tag]) -> Value {
-    Value::Array(tags.iter().map(|t| json!({"key": t.key, "value": t.value})).collect())
+    Value::Array(
+        tags.iter()
+            .map(|t| json!({"key": t.key, "value": t.value}))
+            .collect(),
+    )
 }
 
 impl Model {
@@ -103,7 +107,8 @@ impl Model {
         tags: &[Tag],
     ) -> (Value, Prediction) {
         let location = self.location_code(location);
-        let mut body = json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
+        let mut body =
+            json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
@@ -125,7 +130,11 @@ impl Model {
                 ("region", json!(self.env.region)),
             ],
             // [api] Connection.tags: "The tags associated with the connection."
-            tags: (!tags.is_empty()).then(|| tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect()),
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
         };
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.resources.push(expectation);
@@ -150,14 +159,22 @@ impl Model {
             kind: ResourceKind::Connection,
             id: r.id.clone(),
             states: r.possible,
-            state_check: if gone { StateCheck::Gone } else { StateCheck::Transition },
+            state_check: if gone {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
             visibility,
             echo: self.connection_echo(r),
             tags: (!gone).then(|| Model::tag_pairs(&r.tags)),
         }
     }
 
-    fn describe_connections(&self, by: Principal, target: Option<HandleRef>) -> Option<(Value, Prediction)> {
+    fn describe_connections(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
         let list = Some(ListSpec {
             member: "connections",
             id_member: "connectionId",
@@ -170,7 +187,9 @@ impl Model {
             None => {
                 for (i, r) in self.resources.iter().enumerate() {
                     if r.kind == ResourceKind::Connection && r.id.is_some() {
-                        prediction.resources.push(self.connection_view(by, Handle(i as u32)));
+                        prediction
+                            .resources
+                            .push(self.connection_view(by, Handle(i as u32)));
                     }
                 }
                 Some((json!({}), prediction))
@@ -337,7 +356,11 @@ impl Model {
                 state_check: StateCheck::Transition,
                 // When any named resource is foreign or deleted, AWS's answer is not
                 // documented: every named ARN may be listed, none must be.
-                visibility: if uncertain { Visibility::May } else { Visibility::Must },
+                visibility: if uncertain {
+                    Visibility::May
+                } else {
+                    Visibility::Must
+                },
                 echo: Vec::new(),
                 tags: (!uncertain).then(|| Model::tag_pairs(&r.tags)),
             });
@@ -388,7 +411,10 @@ impl Model {
                     created: succeeded,
                     deleted: false,
                     attributes,
-                    tags: tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+                    tags: tags
+                        .iter()
+                        .map(|t| (t.key.clone(), t.value.clone()))
+                        .collect(),
                 });
             }
             Step::UpdateConnection { target, name, .. } if succeeded => {

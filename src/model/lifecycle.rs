@@ -53,7 +53,12 @@ impl Lifecycle {
 
     /// The set of the named states (names must be known; unknown names are ignored).
     pub fn set(&self, states: &[&str]) -> StateSet {
-        StateSet(states.iter().filter_map(|s| self.index(s)).fold(0, |acc, i| acc | (1 << i)))
+        StateSet(
+            states
+                .iter()
+                .filter_map(|s| self.index(s))
+                .fold(0, |acc, i| acc | (1 << i)),
+        )
     }
 
     /// Every state reachable from `set` along asynchronous edges (including `set`).
@@ -105,7 +110,17 @@ impl Lifecycle {
 /// available ⇄ down may flap; new LAG member connections are seen `requested` or `down`.
 pub static CONNECTION: Lifecycle = Lifecycle {
     name: "connection",
-    states: &["ordering", "requested", "pending", "available", "down", "deleting", "deleted", "rejected", "unknown"],
+    states: &[
+        "ordering",
+        "requested",
+        "pending",
+        "available",
+        "down",
+        "deleting",
+        "deleted",
+        "rejected",
+        "unknown",
+    ],
     edges: &[
         ("requested", "pending"),
         ("requested", "down"),
@@ -128,16 +143,31 @@ mod tests {
         let reach = CONNECTION.names(CONNECTION.closure(requested));
         assert_eq!(reach, vec!["requested", "pending", "available", "down"]);
         let available = CONNECTION.closure(CONNECTION.set(&["available"]));
-        assert!(!available.has(CONNECTION.index("requested").unwrap()), "no regression");
-        assert!(available.has(CONNECTION.index("down").unwrap()), "documented flap");
+        assert!(
+            !available.has(CONNECTION.index("requested").unwrap()),
+            "no regression"
+        );
+        assert!(
+            available.has(CONNECTION.index("down").unwrap()),
+            "documented flap"
+        );
         let deleted = CONNECTION.closure(CONNECTION.set(&["deleted"]));
-        assert_eq!(CONNECTION.names(deleted), vec!["deleted"], "nothing comes back from deleted");
+        assert_eq!(
+            CONNECTION.names(deleted),
+            vec!["deleted"],
+            "nothing comes back from deleted"
+        );
     }
 
     #[test]
     fn states_equal_the_service_model_enum() {
         let spec = crate::spec::Spec::builtin();
-        let values = spec.shape("ConnectionState").unwrap().enum_values.clone().unwrap();
+        let values = spec
+            .shape("ConnectionState")
+            .unwrap()
+            .enum_values
+            .clone()
+            .unwrap();
         assert_eq!(values, CONNECTION.states);
     }
 }

@@ -148,7 +148,11 @@ impl Prediction {
 impl Prediction {
     /// The JSON item an expectation is about, with its JSON path: the answer itself
     /// for single-resource answers, or the list item with the expectation's id.
-    pub fn locate<'a>(&self, expectation: &Expectation, body: &'a Value) -> Option<(String, &'a Value)> {
+    pub fn locate<'a>(
+        &self,
+        expectation: &Expectation,
+        body: &'a Value,
+    ) -> Option<(String, &'a Value)> {
         match &self.list {
             None => Some(("$".to_owned(), body)),
             Some(list) => {

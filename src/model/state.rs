@@ -121,7 +121,9 @@ impl Model {
             if expectation.id.is_none() || expectation.states.is_empty() {
                 continue;
             }
-            let Some((_, item)) = prediction.locate(expectation, body) else { continue };
+            let Some((_, item)) = prediction.locate(expectation, body) else {
+                continue;
+            };
             let lifecycle = expectation.kind.lifecycle();
             let observed = item
                 .get(expectation.kind.state_member())

@@ -49,12 +49,17 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
     let mut by_round: std::collections::BTreeMap<u32, String> = Default::default();
     let buckets_snapshot = report.buckets.clone();
     for bucket in &mut report.buckets {
-        let Some(repro) = &mut bucket.repro else { continue };
+        let Some(repro) = &mut bucket.repro else {
+            continue;
+        };
         if let Some(existing) = by_round.get(&repro.round) {
             repro.replay_file = Some(existing.clone());
             continue;
         }
-        let name = format!("replays/{next:03}-{}-{}.json", bucket.check, bucket.operation);
+        let name = format!(
+            "replays/{next:03}-{}-{}.json",
+            bucket.check, bucket.operation
+        );
         next += 1;
         let expect = buckets_snapshot
             .iter()
@@ -68,7 +73,9 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
             .collect();
         let file = ReplayFile {
             format: REPLAY_FORMAT,
-            about: "A minimal failing plan found by dxconform; re-run it with `dxconform replay FILE`.".to_owned(),
+            about:
+                "A minimal failing plan found by dxconform; re-run it with `dxconform replay FILE`."
+                    .to_owned(),
             seed: repro.seed,
             round: repro.round,
             target: report.target.clone(),
@@ -76,7 +83,8 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
             expect,
             plan: repro.plan.clone(),
         };
-        let text = serde_json::to_string_pretty(&file).map_err(|e| ReportError::Serialize(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&file)
+            .map_err(|e| ReportError::Serialize(e.to_string()))?;
         let path = out.join(&name);
         write(&path, &(text + "\n"))?;
         replays.push(path);
@@ -84,7 +92,8 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         repro.replay_file = Some(name);
     }
     let json = out.join("report.json");
-    let text = serde_json::to_string_pretty(report).map_err(|e| ReportError::Serialize(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(report).map_err(|e| ReportError::Serialize(e.to_string()))?;
     write(&json, &(text + "\n"))?;
     let md = out.join("report.md");
     write(&md, &markdown(report))?;

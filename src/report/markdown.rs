@@ -26,22 +26,38 @@ pub fn markdown(report: &RunReport) -> String {
     let version = report.target.version.as_deref().unwrap_or("unknown");
     let _ = writeln!(out, "# dxconform report: {version}\n");
     let _ = writeln!(out, "| | |\n|---|---|");
-    let _ = writeln!(out, "| target | {:?} `{}` |", report.target.kind, report.target.endpoint);
+    let _ = writeln!(
+        out,
+        "| target | {:?} `{}` |",
+        report.target.kind, report.target.endpoint
+    );
     let _ = writeln!(out, "| target version | {version} |");
-    let _ = writeln!(out, "| harness | {} {} (spec: {}) |", report.harness.name, report.harness.version, report.harness.spec);
+    let _ = writeln!(
+        out,
+        "| harness | {} {} (spec: {}) |",
+        report.harness.name, report.harness.version, report.harness.spec
+    );
     let _ = writeln!(out, "| seed | {} |", report.seed);
     let _ = writeln!(
         out,
         "| cases / steps / requests | {} / {} ({} skipped) / {} |",
         report.cases_run, report.steps_run, report.steps_skipped, report.requests
     );
-    let _ = writeln!(out, "| wall time | {:.1} s |", report.duration_ms as f64 / 1000.0);
+    let _ = writeln!(
+        out,
+        "| wall time | {:.1} s |",
+        report.duration_ms as f64 / 1000.0
+    );
     let _ = writeln!(
         out,
         "| result | {} failure buckets, {} warnings: **{}** |\n",
         failures,
         report.buckets.len() - failures,
-        if failures == 0 { "conformant" } else { "not conformant" }
+        if failures == 0 {
+            "conformant"
+        } else {
+            "not conformant"
+        }
     );
     let _ = writeln!(
         out,
@@ -72,9 +88,24 @@ pub fn markdown(report: &RunReport) -> String {
         let _ = writeln!(out, "None.");
     }
     for (i, b) in report.buckets.iter().enumerate() {
-        let sev = if b.severity == Severity::Failure { "failure" } else { "warning" };
-        let _ = writeln!(out, "### {}. `{}` on {} at `{}`\n", i + 1, b.check, b.operation, b.path);
-        let _ = writeln!(out, "- severity: {sev}; basis: {:?}; HTTP {}; seen {} times", b.basis, b.status, b.count);
+        let sev = if b.severity == Severity::Failure {
+            "failure"
+        } else {
+            "warning"
+        };
+        let _ = writeln!(
+            out,
+            "### {}. `{}` on {} at `{}`\n",
+            i + 1,
+            b.check,
+            b.operation,
+            b.path
+        );
+        let _ = writeln!(
+            out,
+            "- severity: {sev}; basis: {:?}; HTTP {}; seen {} times",
+            b.basis, b.status, b.count
+        );
         let _ = writeln!(out, "- expected: {}", escape(&b.expected));
         let _ = writeln!(out, "- actual: {}", escape(&b.actual));
         if let Some(r) = &b.repro {
@@ -82,7 +113,11 @@ pub fn markdown(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "- minimal sequence: {sent} steps ({})\n",
-                if r.reproduced { "reproduced on re-run" } else { "flaky: did not reproduce on re-run" }
+                if r.reproduced {
+                    "reproduced on re-run"
+                } else {
+                    "flaky: did not reproduce on re-run"
+                }
             );
             let _ = writeln!(out, "```text");
             for s in r.steps.iter().filter(|s| !s.skipped) {

@@ -10,18 +10,32 @@ use crate::run::{RunReport, StepRecord};
 /// One step of a sequence, on one line.
 pub fn step_line(s: &StepRecord) -> String {
     if s.skipped {
-        return format!("#{:<2} {:<7} {} (skipped: no such resource in this case)", s.index, s.principal, s.operation);
+        return format!(
+            "#{:<2} {:<7} {} (skipped: no such resource in this case)",
+            s.index, s.principal, s.operation
+        );
     }
     let answer = match &s.error_type {
         Some(t) => format!("{} {t}", s.status),
         None => format!("{} {}", s.status, s.outcome),
     };
-    format!("#{:<2} {:<7} {} {} -> {}", s.index, s.principal, s.operation, s.request, answer)
+    format!(
+        "#{:<2} {:<7} {} {} -> {}",
+        s.index, s.principal, s.operation, s.request, answer
+    )
 }
 
 fn target_line(report: &RunReport) -> String {
-    let version = report.target.version.as_deref().unwrap_or("version unknown");
-    format!("{:?} at {} ({version})", report.target.kind, report.target.endpoint).to_lowercase()
+    let version = report
+        .target
+        .version
+        .as_deref()
+        .unwrap_or("version unknown");
+    format!(
+        "{:?} at {} ({version})",
+        report.target.kind, report.target.endpoint
+    )
+    .to_lowercase()
 }
 
 /// The whole summary as text.
@@ -44,8 +58,17 @@ pub fn summary(report: &RunReport) -> String {
         report.duration_ms as f64 / 1000.0
     );
     for (op, stats) in &report.operations {
-        let outcomes: Vec<String> = stats.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let _ = writeln!(out, "  {op:<22} {:>5} calls: {}", stats.calls, outcomes.join(", "));
+        let outcomes: Vec<String> = stats
+            .outcomes
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {op:<22} {:>5} calls: {}",
+            stats.calls,
+            outcomes.join(", ")
+        );
     }
     let _ = writeln!(out);
     for b in &report.buckets {
@@ -65,7 +88,11 @@ pub fn summary(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "     minimal sequence ({sent} steps, {}):",
-                if r.reproduced { "reproduced" } else { "FLAKY: did not reproduce" }
+                if r.reproduced {
+                    "reproduced"
+                } else {
+                    "FLAKY: did not reproduce"
+                }
             );
             for s in r.steps.iter().filter(|s| !s.skipped) {
                 let _ = writeln!(out, "       {}", step_line(s));
@@ -73,15 +100,31 @@ pub fn summary(report: &RunReport) -> String {
             if let Some(file) = &r.replay_file {
                 let _ = writeln!(out, "     reproduce with: {}", replay_command(report, file));
             }
-            let _ = writeln!(out, "     or the whole run: dxconform run --seed {} --cases {}", r.seed, report.config.cases);
+            let _ = writeln!(
+                out,
+                "     or the whole run: dxconform run --seed {} --cases {}",
+                r.seed, report.config.cases
+            );
         }
     }
     let failures = report.failures().count();
     let warnings = report.buckets.len() - failures;
     if !report.leaked.is_empty() {
-        let _ = writeln!(out, "LEAKED {} resources could not be deleted: {}", report.leaked.len(), report.leaked.join(", "));
+        let _ = writeln!(
+            out,
+            "LEAKED {} resources could not be deleted: {}",
+            report.leaked.len(),
+            report.leaked.join(", ")
+        );
     }
-    let verdict = if failures == 0 { "conformant" } else { "not conformant" };
-    let _ = writeln!(out, "result: {failures} failures, {warnings} warnings: {verdict}");
+    let verdict = if failures == 0 {
+        "conformant"
+    } else {
+        "not conformant"
+    };
+    let _ = writeln!(
+        out,
+        "result: {failures} failures, {warnings} warnings: {verdict}"
+    );
     out
 }

@@ -113,16 +113,37 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             outcome.steps.push(StepRecord::skipped(index, step));
             continue;
         };
-        let exchange = ctx.target.client.call(call.principal, call.operation, &call.body).await;
-        let verdict = if want_sdk && matches!(exchange.outcome, Outcome::Success(_) | Outcome::ServiceError { .. }) {
-            Some(ctx.sdk.parse(&exchange.operation, exchange.status, &exchange.headers, &exchange.body).await)
+        let exchange = ctx
+            .target
+            .client
+            .call(call.principal, call.operation, &call.body)
+            .await;
+        let verdict = if want_sdk
+            && matches!(
+                exchange.outcome,
+                Outcome::Success(_) | Outcome::ServiceError { .. }
+            ) {
+            Some(
+                ctx.sdk
+                    .parse(
+                        &exchange.operation,
+                        exchange.status,
+                        &exchange.headers,
+                        &exchange.body,
+                    )
+                    .await,
+            )
         } else {
             None
         };
         let check_ctx = CheckCtx::new(ctx.spec, &prediction, verdict.as_ref(), index);
-        outcome.findings.extend(ctx.checks.run(&check_ctx, &exchange));
+        outcome
+            .findings
+            .extend(ctx.checks.run(&check_ctx, &exchange));
         model.observe(step, &prediction, &exchange.outcome);
-        outcome.steps.push(StepRecord::from_exchange(index, step, &exchange));
+        outcome
+            .steps
+            .push(StepRecord::from_exchange(index, step, &exchange));
         if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
             break;
         }

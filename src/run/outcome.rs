@@ -59,7 +59,12 @@ pub struct Bucket {
 impl Bucket {
     /// The bucket key.
     pub fn key(&self) -> (String, String, String, u16) {
-        (self.check.clone(), self.operation.clone(), self.path.clone(), self.status)
+        (
+            self.check.clone(),
+            self.operation.clone(),
+            self.path.clone(),
+            self.status,
+        )
     }
 }
 
@@ -153,7 +158,9 @@ pub const CHECK_GROUPS: &[&str] = &["op", "wire", "shape", "sdk", "error", "mode
 impl RunReport {
     /// Failure buckets.
     pub fn failures(&self) -> impl Iterator<Item = &Bucket> {
-        self.buckets.iter().filter(|b| b.severity == Severity::Failure)
+        self.buckets
+            .iter()
+            .filter(|b| b.severity == Severity::Failure)
     }
 
     /// Whether the target conformed (no failure bucket).

@@ -4,7 +4,13 @@
 use serde_json::Value;
 
 /// Members whose values are secrets.
-const SECRET_MEMBERS: &[&str] = &["authKey", "cak", "secretARN", "secretAccessKey", "sessionToken"];
+const SECRET_MEMBERS: &[&str] = &[
+    "authKey",
+    "cak",
+    "secretARN",
+    "secretAccessKey",
+    "sessionToken",
+];
 
 /// The placeholder written instead of a secret.
 pub const REDACTED: &str = "***redacted***";

@@ -60,7 +60,10 @@ impl ReplayFile {
         let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         let file: ReplayFile = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
         if file.format != REPLAY_FORMAT {
-            return Err(fail(format!("format {} is not {REPLAY_FORMAT}", file.format)));
+            return Err(fail(format!(
+                "format {} is not {REPLAY_FORMAT}",
+                file.format
+            )));
         }
         Ok(file)
     }
@@ -106,13 +109,19 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
         target.stop().await;
         let outcome = result?;
         let still_fails = if file.expect.is_empty() {
-            outcome.findings.iter().any(|f| f.severity == crate::check::Severity::Failure)
+            outcome
+                .findings
+                .iter()
+                .any(|f| f.severity == crate::check::Severity::Failure)
         } else {
             outcome.findings.iter().any(|f| {
                 let (check, operation, path, status) = f.key();
-                file.expect
-                    .iter()
-                    .any(|b| b.check == check && b.operation == operation && b.path == path && b.status == status)
+                file.expect.iter().any(|b| {
+                    b.check == check
+                        && b.operation == operation
+                        && b.path == path
+                        && b.status == status
+                })
             })
         };
         Ok(ReplayOutcome {

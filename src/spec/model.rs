@@ -204,7 +204,10 @@ impl Spec {
             for member in shape.members.values() {
                 known(&member.shape, name)?;
             }
-            for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+            for r in [&shape.member, &shape.key, &shape.value]
+                .into_iter()
+                .flatten()
+            {
                 known(&r.shape, name)?;
             }
         }
@@ -260,7 +263,10 @@ mod tests {
         let spec = Spec::builtin();
         assert_eq!(spec.operations.len(), 73);
         assert_eq!(spec.source.package, "botocore");
-        assert_eq!(spec.target_header("CreateConnection"), "OvertureService.CreateConnection");
+        assert_eq!(
+            spec.target_header("CreateConnection"),
+            "OvertureService.CreateConnection"
+        );
         assert_eq!(spec.content_type(), "application/x-amz-json-1.1");
         let create = spec.operation("CreateConnection").unwrap();
         assert_eq!(create.output.as_deref(), Some("Connection"));
@@ -270,7 +276,10 @@ mod tests {
 
     #[test]
     fn rejects_wrong_format_and_dangling_references() {
-        let err = Spec::parse(r#"{"format":2,"source":{},"operations":{},"shapes":{}}"#, "t");
+        let err = Spec::parse(
+            r#"{"format":2,"source":{},"operations":{},"shapes":{}}"#,
+            "t",
+        );
         assert!(err.is_err());
         let text = r#"{"format":1,"source":{"package":"p","version":"v","apiVersion":"a","signingName":"s","targetPrefix":"T","jsonVersion":"1.1"},
             "operations":{"Op":{"input":"Missing","errors":[]}},"shapes":{}}"#;

@@ -164,7 +164,14 @@ impl Spec {
                         );
                     }
                 }
-                check_range(shape, text.chars().count() as f64, "length", value, path, out);
+                check_range(
+                    shape,
+                    text.chars().count() as f64,
+                    "length",
+                    value,
+                    path,
+                    out,
+                );
                 if let Some(source) = &shape.pattern {
                     if let Some(re) = pattern(source) {
                         if !re.is_match(text) {
@@ -206,7 +213,9 @@ impl Spec {
         path: &mut String,
         out: &mut Vec<Violation>,
     ) {
-        let Some(object) = value.as_object() else { return };
+        let Some(object) = value.as_object() else {
+            return;
+        };
         for required in &shape.required {
             if object.get(required).is_none_or(Value::is_null) {
                 out.push(Violation {
@@ -237,7 +246,14 @@ impl Spec {
     }
 }
 
-fn check_range(shape: &Shape, n: f64, what: &str, value: &Value, path: &str, out: &mut Vec<Violation>) {
+fn check_range(
+    shape: &Shape,
+    n: f64,
+    what: &str,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
     let low = shape.min.is_some_and(|min| n < min);
     let high = shape.max.is_some_and(|max| n > max);
     if low || high {
@@ -284,16 +300,24 @@ mod tests {
     #[case::tag_key_too_long(json!({"tags":[{"key":"k".repeat(129)}]}), ViolationKind::Range, "$.tags[0].key")]
     #[case::tag_key_bad_char(json!({"tags":[{"key":"a#b"}]}), ViolationKind::Pattern, "$.tags[0].key")]
     #[case::list_not_array(json!({"tags":{"key":"k"}}), ViolationKind::Type, "$.tags")]
-    fn violations_name_kind_and_path(#[case] value: Value, #[case] kind: ViolationKind, #[case] path: &str) {
+    fn violations_name_kind_and_path(
+        #[case] value: Value,
+        #[case] kind: ViolationKind,
+        #[case] path: &str,
+    ) {
         assert_eq!(kinds("Connection", value), vec![(kind, path.to_owned())]);
     }
 
     #[test]
     fn nested_lists_carry_indices() {
-        let value = json!({"connections":[{"connectionState":"available"},{"connectionState":"gone"}]});
+        let value =
+            json!({"connections":[{"connectionState":"available"},{"connectionState":"gone"}]});
         assert_eq!(
             kinds("Connections", value),
-            vec![(ViolationKind::Enum, "$.connections[1].connectionState".to_owned())]
+            vec![(
+                ViolationKind::Enum,
+                "$.connections[1].connectionState".to_owned()
+            )]
         );
     }
 
@@ -305,6 +329,9 @@ mod tests {
     #[test]
     fn integer_outside_32_bits_is_a_range_violation() {
         let value = json!({"vlan": 5_000_000_000_i64});
-        assert_eq!(kinds("Connection", value), vec![(ViolationKind::Range, "$.vlan".to_owned())]);
+        assert_eq!(
+            kinds("Connection", value),
+            vec![(ViolationKind::Range, "$.vlan".to_owned())]
+        );
     }
 }
