@@ -154,17 +154,26 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
     let mut buckets: Vec<Bucket> = search
         .tally
         .iter()
-        .map(|(key, (count, first))| Bucket {
-            check: key.0.clone(),
-            severity: first.severity,
-            basis: first.basis,
-            operation: key.1.clone(),
-            path: key.2.clone(),
-            status: key.3,
-            count: *count,
-            expected: first.expected.clone(),
-            actual: first.actual.clone(),
-            repro: repros.get(key).cloned(),
+        .map(|(key, (count, first))| {
+            let repro = repros.get(key).cloned();
+            // Show the example the minimal sequence produces, so the reader sees
+            // expected/actual and the sequence that yields them together.
+            let example = repro
+                .as_ref()
+                .and_then(|r| r.findings.iter().find(|f| f.key() == *key))
+                .unwrap_or(first);
+            Bucket {
+                check: key.0.clone(),
+                severity: first.severity,
+                basis: first.basis,
+                operation: key.1.clone(),
+                path: key.2.clone(),
+                status: key.3,
+                count: *count,
+                expected: example.expected.clone(),
+                actual: example.actual.clone(),
+                repro,
+            }
         })
         .collect();
     buckets.sort_by(|a, b| {
