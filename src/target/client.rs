@@ -1,0 +1,231 @@
+//! The awsJson 1.1 wire client: any operation by name with a JSON body, signed
+//! with SigV4, recorded and classified.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::exchange::classify;
+use super::{
+    AccountSelector, Accounts, Exchange, Outcome, Principal, Signer, TargetError, TransportKind,
+};
+
+/// Wire options. Defaults suit loopback emulators; real AWS runs raise the timeout.
+#[derive(Debug, Clone)]
+pub struct WireOptions {
+    /// Whole-request timeout (default 30 s; `--timeout`, `DXCONFORM_TIMEOUT`).
+    pub timeout: Duration,
+    /// TCP connect timeout (default 5 s).
+    pub connect_timeout: Duration,
+}
+
+impl Default for WireOptions {
+    fn default() -> Self {
+        WireOptions {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Sends awsJson requests to one endpoint on behalf of the principals.
+#[derive(Debug, Clone)]
+pub struct WireClient {
+    http: reqwest::Client,
+    endpoint: String,
+    host: String,
+    target_prefix: String,
+    content_type: String,
+    accounts: Accounts,
+    selector: AccountSelector,
+    signers: BTreeMap<Principal, Signer>,
+}
+
+impl WireClient {
+    /// A client for `endpoint` (e.g. `http://127.0.0.1:4566`).
+    pub fn new(
+        endpoint: &str,
+        accounts: Accounts,
+        selector: AccountSelector,
+        signers: BTreeMap<Principal, Signer>,
+        options: &WireOptions,
+    ) -> Result<WireClient, TargetError> {
+        let url = reqwest::Url::parse(endpoint).map_err(|e| TargetError::InvalidEndpoint {
+            endpoint: endpoint.to_owned(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(TargetError::InvalidEndpoint {
+                endpoint: endpoint.to_owned(),
+                reason: "expected http:// or https:// with a host".to_owned(),
+            });
+        }
+        let host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| TargetError::Client(e.to_string()))?;
+        let spec = crate::spec::Spec::builtin();
+        Ok(WireClient {
+            http,
+            endpoint: url.to_string(),
+            host,
+            target_prefix: spec.source.target_prefix.clone(),
+            content_type: spec.content_type(),
+            accounts,
+            selector,
+            signers,
+        })
+    }
+
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The accounts of the principals.
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
+    }
+
+    /// The underlying HTTP client (for admin calls such as a reset).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Call `operation` as `principal` with `body`.
+    pub async fn call(&self, principal: Principal, operation: &str, body: &Value) -> Exchange {
+        let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+        let target = format!("{}.{operation}", self.target_prefix);
+        let mut headers: Vec<(String, String)> = vec![
+            ("host".to_owned(), self.host.clone()),
+            ("content-type".to_owned(), self.content_type.clone()),
+            ("x-amz-target".to_owned(), target),
+        ];
+        if let AccountSelector::Header(name) = &self.selector {
+            headers.push((
+                name.to_ascii_lowercase(),
+                self.accounts.of(principal).to_owned(),
+            ));
+        }
+        if let Some(signer) = self.signers.get(&principal) {
+            let borrowed: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            match signer.sign(&self.endpoint, &borrowed, &bytes) {
+                Ok(extra) => headers.extend(extra),
+                Err(reason) => {
+                    return self.fault(
+                        principal,
+                        operation,
+                        body,
+                        TransportKind::Other,
+                        format!("signing failed: {reason}"),
+                        Duration::ZERO,
+                    )
+                }
+            }
+        }
+        let mut request = self.http.post(&self.endpoint).body(bytes);
+        for (k, v) in &headers {
+            if k != "host" {
+                request = request.header(k, v);
+            }
+        }
+        let started = Instant::now();
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return self.fault(
+                    principal,
+                    operation,
+                    body,
+                    transport_kind(&e),
+                    e.to_string(),
+                    started.elapsed(),
+                )
+            }
+        };
+        let status = response.status().as_u16();
+        let response_headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let raw = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                let kind = if e.is_timeout() {
+                    TransportKind::Timeout
+                } else {
+                    TransportKind::Reset
+                };
+                return self.fault(
+                    principal,
+                    operation,
+                    body,
+                    kind,
+                    e.to_string(),
+                    started.elapsed(),
+                );
+            }
+        };
+        let latency = started.elapsed();
+        let outcome = classify(status, &raw);
+        Exchange {
+            operation: operation.to_owned(),
+            principal,
+            request: body.clone(),
+            status,
+            headers: response_headers,
+            body: raw,
+            latency,
+            outcome,
+        }
+    }
+
+    fn fault(
+        &self,
+        principal: Principal,
+        operation: &str,
+        body: &Value,
+        kind: TransportKind,
+        message: String,
+        latency: Duration,
+    ) -> Exchange {
+        Exchange {
+            operation: operation.to_owned(),
+            principal,
+            request: body.clone(),
+            status: 0,
+            headers: Vec::new(),
+            body: Default::default(),
+            latency,
+            outcome: Outcome::TransportFault { kind, message },
+        }
+    }
+}
+
+fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Refused
+    } else if e.is_request() || e.is_body() {
+        TransportKind::Reset
+    } else {
+        TransportKind::Other
+    }
+}

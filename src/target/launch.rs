@@ -1,0 +1,417 @@
+//! Starting, resetting and stopping targets: the embedded reference target,
+//! a pinned moto server, any URL, or real AWS.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccountSelector, Accounts, Principal, Signer, TargetError, WireClient, WireOptions};
+use crate::emulator::{Emulator, EmulatorConfig};
+
+/// The kinds of target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    /// The reference target, started in-process on an ephemeral loopback port.
+    Embedded,
+    /// A moto server spawned from the project's virtualenv (or `--endpoint` to a running one).
+    Moto,
+    /// Real AWS through the standard credential chain.
+    Aws,
+    /// Any endpoint URL.
+    Url,
+}
+
+/// How to reach a target.
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    /// Which kind.
+    pub kind: TargetKind,
+    /// Endpoint of an already running target (required for `Url`).
+    pub endpoint: Option<String>,
+    /// AWS region used for signing and expected in answers.
+    pub region: String,
+    /// Account of each principal.
+    pub accounts: Accounts,
+    /// How accounts are selected; `None` means the kind's default.
+    pub selector: Option<AccountSelector>,
+    /// Reset URL for `Url` targets (POSTed before each case).
+    pub reset_url: Option<String>,
+    /// moto_server executable (default: `$DXCONFORM_MOTO_SERVER`, `.venv/bin/moto_server`, PATH).
+    pub moto_server: Option<PathBuf>,
+    /// AWS profiles of the principals (for `Aws`).
+    pub profiles: BTreeMap<Principal, String>,
+    /// Wire options.
+    pub wire: WireOptions,
+    /// Reference-target settings (for `Embedded`).
+    pub emulator: EmulatorConfig,
+}
+
+impl Default for TargetConfig {
+    fn default() -> Self {
+        TargetConfig {
+            kind: TargetKind::Embedded,
+            endpoint: None,
+            region: "us-east-1".to_owned(),
+            accounts: Accounts::default(),
+            selector: None,
+            reset_url: None,
+            moto_server: None,
+            profiles: BTreeMap::new(),
+            wire: WireOptions::default(),
+            emulator: EmulatorConfig::default(),
+        }
+    }
+}
+
+/// What a report says about the target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetIdentity {
+    /// Kind of target.
+    pub kind: TargetKind,
+    /// Endpoint URL.
+    pub endpoint: String,
+    /// Product and version when known (e.g. `moto 5.2.5`).
+    pub version: Option<String>,
+    /// Region.
+    pub region: String,
+    /// How accounts were selected.
+    pub accounts: AccountSelector,
+}
+
+enum Guard {
+    None,
+    Embedded(Emulator),
+    Moto(tokio::process::Child),
+}
+
+/// A target ready to take requests. Stop it with [`LaunchedTarget::stop`].
+pub struct LaunchedTarget {
+    /// The wire client for this target.
+    pub client: WireClient,
+    /// What it is.
+    pub identity: TargetIdentity,
+    reset_url: Option<String>,
+    guard: Guard,
+}
+
+impl std::fmt::Debug for LaunchedTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LaunchedTarget")
+            .field("identity", &self.identity)
+            .finish()
+    }
+}
+
+impl LaunchedTarget {
+    /// Start (or connect to) the target described by `config`.
+    pub async fn launch(config: &TargetConfig) -> Result<LaunchedTarget, TargetError> {
+        let (endpoint, guard, version, default_selector, reset_url) = match config.kind {
+            TargetKind::Embedded => match &config.endpoint {
+                Some(endpoint) => (
+                    endpoint.clone(),
+                    Guard::None,
+                    None,
+                    AccountSelector::AccessKey,
+                    Some(format!(
+                        "{}/dxconform/reset",
+                        endpoint.trim_end_matches('/')
+                    )),
+                ),
+                None => {
+                    let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
+                    let emulator = Emulator::start(addr, config.emulator.clone())
+                        .await
+                        .map_err(TargetError::Embedded)?;
+                    let endpoint = emulator.endpoint();
+                    let reset = format!("{endpoint}/dxconform/reset");
+                    let version = Some(format!(
+                        "dxconform reference target {}",
+                        env!("CARGO_PKG_VERSION")
+                    ));
+                    (
+                        endpoint,
+                        Guard::Embedded(emulator),
+                        version,
+                        AccountSelector::AccessKey,
+                        Some(reset),
+                    )
+                }
+            },
+            TargetKind::Moto => {
+                let selector = AccountSelector::Header("x-moto-account-id".to_owned());
+                match &config.endpoint {
+                    Some(endpoint) => {
+                        let reset = format!("{}/moto-api/reset", endpoint.trim_end_matches('/'));
+                        (endpoint.clone(), Guard::None, None, selector, Some(reset))
+                    }
+                    None => {
+                        let program = find_moto(config.moto_server.as_deref())?;
+                        let (endpoint, child) = spawn_moto(&program).await?;
+                        let version = moto_version(&program).await.map(|v| format!("moto {v}"));
+                        let reset = format!("{endpoint}/moto-api/reset");
+                        (endpoint, Guard::Moto(child), version, selector, Some(reset))
+                    }
+                }
+            }
+            TargetKind::Url => {
+                let endpoint =
+                    config
+                        .endpoint
+                        .clone()
+                        .ok_or_else(|| TargetError::InvalidEndpoint {
+                            endpoint: String::new(),
+                            reason: "--endpoint is required for a URL target".to_owned(),
+                        })?;
+                (
+                    endpoint,
+                    Guard::None,
+                    None,
+                    AccountSelector::AccessKey,
+                    config.reset_url.clone(),
+                )
+            }
+            TargetKind::Aws => {
+                let endpoint = config
+                    .endpoint
+                    .clone()
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL_DIRECT_CONNECT").ok())
+                    .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+                    .unwrap_or_else(|| {
+                        format!("https://directconnect.{}.amazonaws.com", config.region)
+                    });
+                (
+                    endpoint,
+                    Guard::None,
+                    Some("AWS".to_owned()),
+                    AccountSelector::Credentials,
+                    None,
+                )
+            }
+        };
+        let selector = config.selector.clone().unwrap_or(default_selector);
+        let signers = signers(config, &selector).await?;
+        let client = WireClient::new(
+            &endpoint,
+            config.accounts.clone(),
+            selector.clone(),
+            signers,
+            &config.wire,
+        )?;
+        let identity = TargetIdentity {
+            kind: config.kind,
+            endpoint: client.endpoint().to_owned(),
+            version,
+            region: config.region.clone(),
+            accounts: selector,
+        };
+        Ok(LaunchedTarget {
+            client,
+            identity,
+            reset_url,
+            guard,
+        })
+    }
+
+    /// Whether the target can be reset between cases.
+    pub fn can_reset(&self) -> bool {
+        self.reset_url.is_some()
+    }
+
+    /// Reset the target's state (no-op without a reset URL).
+    pub async fn reset(&self) -> Result<(), TargetError> {
+        let Some(url) = &self.reset_url else {
+            return Ok(());
+        };
+        let failed = |reason: String| TargetError::Reset {
+            endpoint: url.clone(),
+            reason,
+        };
+        let response = self
+            .client
+            .http()
+            .post(url)
+            .send()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(failed(format!("HTTP {}", response.status())))
+        }
+    }
+
+    /// Check that the target answers at all (any HTTP answer counts).
+    pub async fn probe(&self) -> Result<(), TargetError> {
+        let exchange = self
+            .client
+            .call(
+                Principal::Owner,
+                "DescribeLocations",
+                &serde_json::json!({}),
+            )
+            .await;
+        match exchange.outcome {
+            super::Outcome::TransportFault { message, .. } => Err(TargetError::Unreachable {
+                endpoint: self.identity.endpoint.clone(),
+                reason: message,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stop what was started (the embedded server, the moto process).
+    pub async fn stop(self) {
+        match self.guard {
+            Guard::None => {}
+            Guard::Embedded(emulator) => emulator.shutdown().await,
+            Guard::Moto(mut child) => {
+                let _ = child.kill().await;
+            }
+        }
+    }
+}
+
+async fn signers(
+    config: &TargetConfig,
+    selector: &AccountSelector,
+) -> Result<BTreeMap<Principal, Signer>, TargetError> {
+    let service = crate::spec::Spec::builtin().source.signing_name.clone();
+    let mut out = BTreeMap::new();
+    for principal in Principal::ALL {
+        let signer = match selector {
+            AccountSelector::AccessKey => {
+                Signer::for_emulator(config.accounts.of(principal), &config.region, &service)
+            }
+            AccountSelector::Header(_) => {
+                Signer::for_emulator("AKIDDXCONFORMTEST", &config.region, &service)
+            }
+            AccountSelector::Credentials => {
+                let Some(profile) = config.profiles.get(&principal) else {
+                    if principal == Principal::Owner {
+                        let creds = aws_credentials(None, &config.region, principal).await?;
+                        out.insert(principal, Signer::new(creds, &config.region, &service));
+                    }
+                    continue;
+                };
+                let creds = aws_credentials(Some(profile), &config.region, principal).await?;
+                Signer::new(creds, &config.region, &service)
+            }
+        };
+        out.insert(principal, signer);
+    }
+    Ok(out)
+}
+
+/// Resolve credentials through aws-config's standard chain (env, profile, SSO cache, …).
+async fn aws_credentials(
+    profile: Option<&str>,
+    region: &str,
+    principal: Principal,
+) -> Result<aws_credential_types::Credentials, TargetError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_owned()));
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    let config = loader.load().await;
+    let failed = |reason: String| TargetError::Credentials {
+        principal: principal.to_string(),
+        reason,
+    };
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| failed("no credentials provider".to_owned()))?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| failed(e.to_string()))
+}
+
+fn find_moto(explicit: Option<&Path>) -> Result<PathBuf, TargetError> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = explicit {
+        candidates.push(p.to_owned());
+    }
+    if let Some(p) = std::env::var_os("DXCONFORM_MOTO_SERVER") {
+        candidates.push(PathBuf::from(p));
+    }
+    candidates.push(PathBuf::from(".venv/bin/moto_server"));
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"));
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path).map(|d| d.join("moto_server")));
+    }
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .ok_or_else(|| TargetError::MotoNotFound {
+            searched: candidates
+                .iter()
+                .take(4)
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+fn free_port() -> Result<u16, std::io::Error> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    Ok(listener.local_addr()?.port())
+}
+
+async fn spawn_moto(program: &Path) -> Result<(String, tokio::process::Child), TargetError> {
+    let spawn_error = |source| TargetError::Spawn {
+        program: program.to_owned(),
+        source,
+    };
+    let port = free_port().map_err(spawn_error)?;
+    let child = tokio::process::Command::new(program)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(spawn_error)?;
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let health = format!("{endpoint}/moto-api/");
+    while Instant::now() < deadline {
+        if let Ok(r) = http
+            .get(&health)
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+        {
+            if r.status().is_success() {
+                return Ok((endpoint, child));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(TargetError::NotReady {
+        endpoint,
+        seconds: 60,
+    })
+}
+
+/// moto's version, asked of the python beside the moto_server script.
+async fn moto_version(program: &Path) -> Option<String> {
+    let python = program.parent()?.join("python");
+    let output = tokio::process::Command::new(python)
+        .args(["-c", "import moto; print(moto.__version__)"])
+        .output()
+        .await
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}

@@ -1,0 +1,20 @@
+//! How to reach a target: the awsJson 1.1 wire client (reqwest, SigV4 via
+//! aws-sigv4), principals and their accounts, outcome classification, and
+//! launching the embedded reference target or a moto process.
+//!
+//! This layer never decides conformance: it records what was sent and what came
+//! back, and classifies the answer so checks can read it.
+
+mod client;
+mod error;
+mod exchange;
+mod launch;
+mod principal;
+mod signer;
+
+pub use client::{WireClient, WireOptions};
+pub use error::TargetError;
+pub use exchange::{Exchange, Outcome, TransportKind};
+pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind};
+pub use principal::{AccountSelector, Accounts, Principal};
+pub use signer::Signer;
