@@ -1,8 +1,12 @@
 //! Generation: proptest strategies for plans of valid operations over symbolic
 //! resource handles. References to resources are indices resolved at execution
 //! time ([`crate::model::HandleRef`]), so shrinking (dropping steps, shrinking
-//! values) keeps every sequence meaningful.
+//! values) keeps every sequence meaningful. One file per resource family;
+//! `plan.rs` weighs the families.
 
+mod common;
+mod connections;
 mod plan;
+mod tags;
 
 pub use plan::{plan, GenConfig};

@@ -1,9 +1,10 @@
 //! The plan strategy.
 
-use proptest::collection::{btree_map, vec};
+use proptest::collection::vec;
 use proptest::prelude::*;
 
-use crate::model::{HandleRef, Plan, Step, Tag};
+use crate::model::{Plan, Step};
+#[cfg(test)]
 use crate::target::Principal;
 
 /// Generation settings.
@@ -24,67 +25,11 @@ impl Default for GenConfig {
     }
 }
 
-fn principal(two_accounts: bool) -> BoxedStrategy<Principal> {
-    if two_accounts {
-        prop_oneof![6 => Just(Principal::Owner), 1 => Just(Principal::Partner)].boxed()
-    } else {
-        Just(Principal::Owner).boxed()
-    }
-}
-
-/// Names: usually from a small pool (so duplicates happen and uniqueness is
-/// tested), sometimes fresh, always within the VIF-style alphabet AWS accepts everywhere.
-fn name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        2 => prop::sample::select(vec!["dx-alpha", "dx-beta", "dx-gamma"]).prop_map(str::to_owned),
-        1 => "[a-z][a-z0-9-]{0,20}",
-    ]
-}
-
-fn tag_key() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => prop::sample::select(vec!["env", "team", "cost-center", "owner"]).prop_map(str::to_owned),
-        1 => "[a-zA-Z][a-zA-Z0-9_.:/=+@-]{0,15}",
-    ]
-}
-
-fn tag_value() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 _.:/=+@-]{0,12}"
-}
-
-fn tags(max: usize) -> impl Strategy<Value = Vec<Tag>> {
-    btree_map(tag_key(), tag_value(), 0..=max).prop_map(|m| {
-        m.into_iter()
-            .map(|(key, value)| Tag { key, value })
-            .collect()
-    })
-}
-
-fn handle() -> impl Strategy<Value = HandleRef> {
-    any::<u8>().prop_map(HandleRef)
-}
-
-/// One step.
+/// One step of any family, weighted by how much of the lifecycle each family covers.
 fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
-    let by = move || principal(two_accounts);
     prop_oneof![
-        4 => (by(), any::<u8>(), prop::sample::select(vec!["1Gbps", "10Gbps"]), name(), tags(3)).prop_map(
-            |(by, location, bandwidth, name, tags)| Step::CreateConnection {
-                by,
-                location,
-                bandwidth: bandwidth.to_owned(),
-                name,
-                tags,
-            }
-        ),
-        4 => (by(), proptest::option::of(handle())).prop_map(|(by, target)| Step::DescribeConnections { by, target }),
-        2 => (by(), handle(), name()).prop_map(|(by, target, name)| Step::UpdateConnection { by, target, name }),
-        2 => (by(), handle()).prop_map(|(by, target)| Step::DeleteConnection { by, target }),
-        1 => by().prop_map(|by| Step::DescribeLocations { by }),
-        2 => (by(), handle(), tags(3).prop_filter("at least one tag", |t| !t.is_empty()))
-            .prop_map(|(by, target, tags)| Step::TagResource { by, target, tags }),
-        1 => (by(), handle(), vec(tag_key(), 1..=2)).prop_map(|(by, target, keys)| Step::UntagResource { by, target, keys }),
-        2 => (by(), vec(handle(), 1..=2)).prop_map(|(by, targets)| Step::DescribeTags { by, targets }),
+        13 => super::connections::steps(two_accounts),
+        5 => super::tags::steps(two_accounts),
     ]
 }
 
@@ -120,7 +65,10 @@ mod tests {
             let p = plan(&config).new_tree(&mut r).unwrap().current();
             assert!((1..=7).contains(&p.steps.len()));
             for s in &p.steps {
-                if let Step::CreateConnection { tags, .. } | Step::TagResource { tags, .. } = s {
+                use crate::model::{ConnectionStep, TagStep};
+                if let Step::Connection(ConnectionStep::CreateConnection { tags, .. })
+                | Step::Tags(TagStep::TagResource { tags, .. }) = s
+                {
                     let mut keys: Vec<_> = tags.iter().map(|t| &t.key).collect();
                     keys.dedup();
                     assert_eq!(

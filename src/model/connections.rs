@@ -12,13 +12,12 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, Step, Tag, CONNECTION};
+use super::step::ConnectionStep;
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, Tag, CONNECTION};
 use crate::target::{Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
 pub const CLIENT_ERROR: &str = "DirectConnectClientException";
-/// At most 50 tags per resource [api TagResource].
-pub const MAX_TAGS: usize = 50;
 
 /// Members every connection answer must carry for the model to follow it.
 const CONNECTION_MEMBERS: &[&str] = &[
@@ -31,7 +30,7 @@ const CONNECTION_MEMBERS: &[&str] = &[
     "bandwidth",
 ];
 
-fn tags_json(tags: &[Tag]) -> Value {
+pub(super) fn tags_json(tags: &[Tag]) -> Value {
     Value::Array(
         tags.iter()
             .map(|t| json!({"key": t.key, "value": t.value}))
@@ -40,40 +39,32 @@ fn tags_json(tags: &[Tag]) -> Value {
 }
 
 impl Model {
-    /// The body and prediction of a step; `None` to skip it.
-    pub(super) fn predict(&self, step: &Step) -> Option<(Value, Prediction)> {
+    /// The body and prediction of a connection step; `None` to skip it.
+    pub(super) fn predict_connection(&self, step: &ConnectionStep) -> Option<(Value, Prediction)> {
         match step {
-            Step::CreateConnection {
+            ConnectionStep::CreateConnection {
                 by,
                 location,
                 bandwidth,
                 name,
                 tags,
             } => Some(self.create_connection(*by, *location, bandwidth, name, tags)),
-            Step::DescribeConnections { by, target } => self.describe_connections(*by, *target),
-            Step::UpdateConnection { by, target, name } => {
+            ConnectionStep::DescribeConnections { by, target } => {
+                self.describe_connections(*by, *target)
+            }
+            ConnectionStep::UpdateConnection { by, target, name } => {
                 let handle = self.resolve(*target, ResourceKind::Connection)?;
                 Some(self.update_connection(*by, handle, name))
             }
-            Step::DeleteConnection { by, target } => {
+            ConnectionStep::DeleteConnection { by, target } => {
                 let handle = self.resolve(*target, ResourceKind::Connection)?;
                 Some(self.delete_connection(*by, handle))
             }
-            Step::DescribeLocations { .. } => {
+            ConnectionStep::DescribeLocations { .. } => {
                 let mut p = Prediction::succeed(Basis::Documented);
                 p.required_members = vec!["locations"];
                 Some((json!({}), p))
             }
-            Step::TagResource { by, target, tags } => {
-                let handle = self.resolve(*target, ResourceKind::Connection)?;
-                Some(self.tag_resource(*by, handle, tags))
-            }
-            Step::UntagResource { by, target, keys } => {
-                let handle = self.resolve(*target, ResourceKind::Connection)?;
-                let body = json!({"resourceArn": self.arn(handle)?, "tagKeys": keys});
-                Some((body, self.mutation(*by, handle, "untag")))
-            }
-            Step::DescribeTags { by, targets } => self.describe_tags(*by, targets),
         }
     }
 
@@ -275,104 +266,16 @@ impl Model {
         (body, prediction)
     }
 
-    /// Prediction for TagResource/UntagResource (empty answers).
-    fn mutation(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
-        let r = self.resource(handle);
-        if r.owner != by {
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
-                format!("only the owner account may {action} a connection"),
-                "model.ownership",
-                Basis::Documented,
-            );
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        if r.deleted {
-            prediction.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: format!("AWS may refuse to {action} a deleted connection"),
-            };
-            prediction.basis = Basis::Assumed;
-        }
-        prediction
-    }
-
-    fn tag_resource(&self, by: Principal, handle: Handle, tags: &[Tag]) -> (Value, Prediction) {
-        let body = json!({"resourceArn": self.arn(handle), "tags": tags_json(tags)});
-        let r = self.resource(handle);
-        let mut merged = r.tags.clone();
-        for t in tags {
-            merged.insert(t.key.clone(), t.value.clone());
-        }
-        if r.owner == by && merged.len() > MAX_TAGS {
-            // [api TagResource] "Each resource can have a maximum of 50 tags."
-            let prediction = Prediction::reject(
-                vec!["TooManyTagsException"],
-                format!("a resource has at most {MAX_TAGS} tags"),
-                "error.expected",
-                Basis::Documented,
-            );
-            return (body, prediction);
-        }
-        (body, self.mutation(by, handle, "tag"))
-    }
-
-    fn describe_tags(&self, by: Principal, targets: &[HandleRef]) -> Option<(Value, Prediction)> {
-        let mut handles: Vec<Handle> = Vec::new();
-        for t in targets {
-            let h = self.resolve(*t, ResourceKind::Connection)?;
-            if !handles.contains(&h) {
-                handles.push(h);
-            }
-        }
-        if handles.is_empty() {
-            return None;
-        }
-        let arns: Vec<String> = handles.iter().filter_map(|h| self.arn(*h)).collect();
-        let body = json!({"resourceArns": arns});
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.list = Some(ListSpec {
-            member: "resourceTags",
-            id_member: "resourceArn",
-            exclusive: true,
-        });
-        let foreign = handles.iter().any(|h| self.resource(*h).owner != by);
-        let deleted = handles.iter().any(|h| self.resource(*h).deleted);
-        let uncertain = foreign || deleted;
-        if uncertain {
-            prediction.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: "tags of another account's or a deleted resource may be refused or answered empty".into(),
-            };
-            prediction.basis = Basis::Assumed;
-        }
-        for (h, arn) in handles.iter().zip(&arns) {
-            let r = self.resource(*h);
-            prediction.resources.push(Expectation {
-                handle: *h,
-                kind: ResourceKind::Connection,
-                id: Some(arn.clone()),
-                states: Default::default(),
-                state_check: StateCheck::Transition,
-                // When any named resource is foreign or deleted, AWS's answer is not
-                // documented: every named ARN may be listed, none must be.
-                visibility: if uncertain {
-                    Visibility::May
-                } else {
-                    Visibility::Must
-                },
-                echo: Vec::new(),
-                tags: (!uncertain).then(|| Model::tag_pairs(&r.tags)),
-            });
-        }
-        Some((body, prediction))
-    }
-
     /// Apply what an answer means for the model (after states were narrowed).
-    pub(super) fn apply(&mut self, step: &Step, prediction: &Prediction, outcome: &Outcome) {
+    pub(super) fn apply_connection(
+        &mut self,
+        step: &ConnectionStep,
+        prediction: &Prediction,
+        outcome: &Outcome,
+    ) {
         let succeeded = matches!(outcome, Outcome::Success(_));
         match step {
-            Step::CreateConnection {
+            ConnectionStep::CreateConnection {
                 by,
                 location: _,
                 bandwidth,
@@ -417,7 +320,7 @@ impl Model {
                         .collect(),
                 });
             }
-            Step::UpdateConnection { target, name, .. } if succeeded => {
+            ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
                     if !self.resource(h).deleted {
                         self.resource_mut(h)
@@ -426,7 +329,7 @@ impl Model {
                     }
                 }
             }
-            Step::DeleteConnection { target, .. } if succeeded => {
+            ConnectionStep::DeleteConnection { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
                     let r = self.resource_mut(h);
                     r.deleted = true;
@@ -437,22 +340,6 @@ impl Model {
                     } else {
                         observed_gone
                     };
-                }
-            }
-            Step::TagResource { target, tags, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    let r = self.resource_mut(h);
-                    for t in tags {
-                        r.tags.insert(t.key.clone(), t.value.clone());
-                    }
-                }
-            }
-            Step::UntagResource { target, keys, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    let r = self.resource_mut(h);
-                    for k in keys {
-                        r.tags.remove(k);
-                    }
                 }
             }
             _ => {}

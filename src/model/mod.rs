@@ -13,9 +13,11 @@ mod prediction;
 mod resource;
 mod state;
 mod step;
+mod tags;
 
 pub use lifecycle::{Lifecycle, StateSet, CONNECTION};
 pub use prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 pub use resource::{Handle, HandleRef, Resource, ResourceKind, Tag};
 pub use state::{Call, Env, Model};
-pub use step::{Plan, Step};
+pub use step::{ConnectionStep, FamilyStep, Plan, Step, TagStep};
+pub use tags::MAX_TAGS;

@@ -17,6 +17,9 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    /// Kinds that carry tags (TagResource/UntagResource/DescribeTags).
+    pub const TAGGABLE: &'static [ResourceKind] = &[ResourceKind::Connection];
+
     /// Name for reports.
     pub fn name(self) -> &'static str {
         match self {

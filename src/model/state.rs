@@ -95,7 +95,10 @@ impl Model {
     /// The request a step makes and the predicted answer; `None` when the step
     /// cannot be made (it refers to a resource the case does not have) and is skipped.
     pub fn call(&self, step: &Step) -> Option<(Call, Prediction)> {
-        let (body, prediction) = self.predict(step)?;
+        let (body, prediction) = match step {
+            Step::Connection(s) => self.predict_connection(s),
+            Step::Tags(s) => self.predict_tags(s),
+        }?;
         Some((
             Call {
                 operation: step.operation(),
@@ -112,7 +115,10 @@ impl Model {
         if let Outcome::Success(body) = outcome {
             self.narrow_states(prediction, body);
         }
-        self.apply(step, prediction, outcome);
+        match step {
+            Step::Connection(s) => self.apply_connection(s, prediction, outcome),
+            Step::Tags(s) => self.apply_tags(s, outcome),
+        }
     }
 
     /// Narrow each located resource's possible states to what its observed state can reach.

@@ -1,15 +1,59 @@
-//! Symbolic operations: what a plan is made of.
+//! Symbolic operations: what a plan is made of. Each resource family owns its
+//! step enum (one concept per file); [`Step`] is their union.
 
 use serde::{Deserialize, Serialize};
 
-use super::{HandleRef, Tag};
+use super::{HandleRef, ResourceKind, Tag};
 use crate::target::Principal;
 
-/// One operation over symbolic handles. Serializable, so failing plans can be
-/// saved as replay files and re-executed against any target.
+/// What every family's step tells the runner.
+pub trait FamilyStep {
+    /// The API operation the step calls.
+    fn operation(&self) -> &'static str;
+    /// The caller.
+    fn principal(&self) -> Principal;
+}
+
+/// One operation over symbolic handles. Serializable (each step is an object with
+/// an `op` member naming the operation), so failing plans can be saved as replay
+/// files and re-executed against any target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Step {
+    /// Connections and locations.
+    Connection(ConnectionStep),
+    /// Tags on any taggable resource.
+    Tags(TagStep),
+}
+
+impl Step {
+    fn family(&self) -> &dyn FamilyStep {
+        match self {
+            Step::Connection(s) => s,
+            Step::Tags(s) => s,
+        }
+    }
+
+    /// The API operation this step calls.
+    pub fn operation(&self) -> &'static str {
+        self.family().operation()
+    }
+
+    /// The caller.
+    pub fn principal(&self) -> Principal {
+        self.family().principal()
+    }
+
+    /// Every operation a step can call (the modelled operations).
+    pub fn operations() -> Vec<&'static str> {
+        [ConnectionStep::OPERATIONS, TagStep::OPERATIONS].concat()
+    }
+}
+
+/// Steps of the connection family.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "PascalCase")]
-pub enum Step {
+pub enum ConnectionStep {
     /// CreateConnection at the `location`-th location of the run's pool.
     CreateConnection {
         /// Caller.
@@ -51,73 +95,98 @@ pub enum Step {
         /// Caller.
         by: Principal,
     },
-    /// TagResource on a connection's ARN.
-    TagResource {
-        /// Caller.
-        by: Principal,
-        /// The connection.
-        target: HandleRef,
-        /// Tags to add or replace.
-        tags: Vec<Tag>,
-    },
-    /// UntagResource on a connection's ARN.
-    UntagResource {
-        /// Caller.
-        by: Principal,
-        /// The connection.
-        target: HandleRef,
-        /// Keys to remove.
-        keys: Vec<String>,
-    },
-    /// DescribeTags of connections' ARNs.
-    DescribeTags {
-        /// Caller.
-        by: Principal,
-        /// The connections (at least one).
-        targets: Vec<HandleRef>,
-    },
 }
 
-impl Step {
-    /// The API operation this step calls.
-    pub fn operation(&self) -> &'static str {
-        match self {
-            Step::CreateConnection { .. } => "CreateConnection",
-            Step::DescribeConnections { .. } => "DescribeConnections",
-            Step::UpdateConnection { .. } => "UpdateConnection",
-            Step::DeleteConnection { .. } => "DeleteConnection",
-            Step::DescribeLocations { .. } => "DescribeLocations",
-            Step::TagResource { .. } => "TagResource",
-            Step::UntagResource { .. } => "UntagResource",
-            Step::DescribeTags { .. } => "DescribeTags",
-        }
-    }
-
-    /// The caller.
-    pub fn principal(&self) -> Principal {
-        match self {
-            Step::CreateConnection { by, .. }
-            | Step::DescribeConnections { by, .. }
-            | Step::UpdateConnection { by, .. }
-            | Step::DeleteConnection { by, .. }
-            | Step::DescribeLocations { by }
-            | Step::TagResource { by, .. }
-            | Step::UntagResource { by, .. }
-            | Step::DescribeTags { by, .. } => *by,
-        }
-    }
-
-    /// Every operation a step can call (the modelled operations).
+impl ConnectionStep {
+    /// Operations of this family.
     pub const OPERATIONS: &'static [&'static str] = &[
         "CreateConnection",
         "DescribeConnections",
         "UpdateConnection",
         "DeleteConnection",
         "DescribeLocations",
-        "TagResource",
-        "UntagResource",
-        "DescribeTags",
     ];
+}
+
+impl FamilyStep for ConnectionStep {
+    fn operation(&self) -> &'static str {
+        match self {
+            ConnectionStep::CreateConnection { .. } => "CreateConnection",
+            ConnectionStep::DescribeConnections { .. } => "DescribeConnections",
+            ConnectionStep::UpdateConnection { .. } => "UpdateConnection",
+            ConnectionStep::DeleteConnection { .. } => "DeleteConnection",
+            ConnectionStep::DescribeLocations { .. } => "DescribeLocations",
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            ConnectionStep::CreateConnection { by, .. }
+            | ConnectionStep::DescribeConnections { by, .. }
+            | ConnectionStep::UpdateConnection { by, .. }
+            | ConnectionStep::DeleteConnection { by, .. }
+            | ConnectionStep::DescribeLocations { by } => *by,
+        }
+    }
+}
+
+/// Steps on tags, for any taggable resource kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "PascalCase")]
+pub enum TagStep {
+    /// TagResource on a resource's ARN.
+    TagResource {
+        /// Caller.
+        by: Principal,
+        /// Kind of the resource.
+        kind: ResourceKind,
+        /// The resource.
+        target: HandleRef,
+        /// Tags to add or replace.
+        tags: Vec<Tag>,
+    },
+    /// UntagResource on a resource's ARN.
+    UntagResource {
+        /// Caller.
+        by: Principal,
+        /// Kind of the resource.
+        kind: ResourceKind,
+        /// The resource.
+        target: HandleRef,
+        /// Keys to remove.
+        keys: Vec<String>,
+    },
+    /// DescribeTags of resources' ARNs.
+    DescribeTags {
+        /// Caller.
+        by: Principal,
+        /// The resources (at least one), each with its kind.
+        targets: Vec<(ResourceKind, HandleRef)>,
+    },
+}
+
+impl TagStep {
+    /// Operations of this family.
+    pub const OPERATIONS: &'static [&'static str] =
+        &["TagResource", "UntagResource", "DescribeTags"];
+}
+
+impl FamilyStep for TagStep {
+    fn operation(&self) -> &'static str {
+        match self {
+            TagStep::TagResource { .. } => "TagResource",
+            TagStep::UntagResource { .. } => "UntagResource",
+            TagStep::DescribeTags { .. } => "DescribeTags",
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            TagStep::TagResource { by, .. }
+            | TagStep::UntagResource { by, .. }
+            | TagStep::DescribeTags { by, .. } => *by,
+        }
+    }
 }
 
 /// A sequence of steps: one test case.
@@ -125,4 +194,29 @@ impl Step {
 pub struct Plan {
     /// The steps, in order.
     pub steps: Vec<Step>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_serialize_flat_with_an_op_member_and_round_trip() {
+        let step = Step::Connection(ConnectionStep::DeleteConnection {
+            by: Principal::Owner,
+            target: HandleRef(2),
+        });
+        let json = serde_json::to_value(&step).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"op": "DeleteConnection", "by": "owner", "target": 2})
+        );
+        assert_eq!(serde_json::from_value::<Step>(json).unwrap(), step);
+        let tags = Step::Tags(TagStep::DescribeTags {
+            by: Principal::Partner,
+            targets: vec![(ResourceKind::Connection, HandleRef(0))],
+        });
+        let json = serde_json::to_value(&tags).unwrap();
+        assert_eq!(serde_json::from_value::<Step>(json).unwrap(), tags);
+    }
 }

@@ -93,6 +93,42 @@ pub enum CoverageCell {
     NotExercised,
 }
 
+/// How far the run got along one edge of a resource's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeStatus {
+    /// Observed on this target.
+    Exercised,
+    /// Modelled, never observed.
+    NotReached,
+    /// A finding of `model.state`, `model.transition` or `model.gone` involved this resource type.
+    Violated,
+}
+
+/// One lifecycle edge and whether the run exercised it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransitionCoverage {
+    /// Resource type (`connection`, `lag`, …).
+    pub kind: String,
+    /// From state (`[*]` for creation).
+    pub from: String,
+    /// To state.
+    pub to: String,
+    /// What moves it: an operation name, or `async`.
+    pub via: String,
+    /// Exercised, not reached, or violated.
+    pub status: EdgeStatus,
+}
+
+/// An operation of the specification the model does not cover, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotModelled {
+    /// Operation.
+    pub operation: String,
+    /// One-line reason.
+    pub reason: String,
+}
+
 /// The harness itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Harness {
@@ -150,6 +186,12 @@ pub struct RunReport {
     pub buckets: Vec<Bucket>,
     /// Resource ids a run could not delete.
     pub leaked: Vec<String>,
+    /// Lifecycle edges per resource type, with what the run saw of each.
+    #[serde(default)]
+    pub transitions: Vec<TransitionCoverage>,
+    /// Operations of the specification that are not modelled, with reasons.
+    #[serde(default)]
+    pub not_modelled: Vec<NotModelled>,
 }
 
 /// Check groups of the coverage table, in display order.

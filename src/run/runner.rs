@@ -206,6 +206,8 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
         coverage,
         buckets,
         leaked: search.leaked,
+        transitions: Vec::new(),
+        not_modelled: Vec::new(),
     })
 }
 
@@ -382,7 +384,7 @@ fn coverage(
     operations: &BTreeMap<String, OperationStats>,
     buckets: &[Bucket],
 ) -> BTreeMap<String, BTreeMap<String, CoverageCell>> {
-    Step::OPERATIONS
+    Step::operations()
         .iter()
         .map(|op| {
             let stats = operations.get(*op);
