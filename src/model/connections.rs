@@ -307,17 +307,15 @@ impl Model {
                     ("location".to_owned(), location),
                 ]);
                 self.resources.push(Resource {
-                    kind: ResourceKind::Connection,
-                    owner: *by,
                     id: if succeeded { id } else { None },
                     possible,
                     created: succeeded,
-                    deleted: false,
                     attributes,
                     tags: tags
                         .iter()
                         .map(|t| (t.key.clone(), t.value.clone()))
                         .collect(),
+                    ..Resource::new(ResourceKind::Connection, *by)
                 });
             }
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {

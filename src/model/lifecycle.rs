@@ -39,8 +39,12 @@ pub struct Lifecycle {
     pub name: &'static str,
     /// The states, in the service model's enum order.
     pub states: &'static [&'static str],
+    /// The service model's enum shape of the state member (a test keeps `states` equal to it).
+    pub enum_shape: &'static str,
     /// Asynchronous edges `from ⇢ to`.
     pub edges: &'static [(&'static str, &'static str)],
+    /// Edges made by calls `(from, to, operation)`: `[*]` creates, `*` is any state not gone.
+    pub calls: &'static [(&'static str, &'static str, &'static str)],
     /// States in which a resource counts as gone (deleted, rejected).
     pub gone: &'static [&'static str],
 }
@@ -104,10 +108,13 @@ impl Lifecycle {
 /// Connections (dedicated and hosted).
 ///
 /// Sources: `ConnectionState` enum of the service model (botocore directconnect 2012-10-25);
-/// API reference for `Connection.connectionState` ("requested: the initial state of a standard
-/// connection … pending: approved and being initialized … available … down …");
-/// LIFECYCLE facts: CreateConnection answers `requested`; DeleteConnection answers `deleted`;
-/// available ⇄ down may flap; new LAG member connections are seen `requested` or `down`.
+/// API reference for `Connection.connectionState` ("ordering: the initial state of a hosted
+/// connection … requested: the initial state of a standard connection … pending: approved and
+/// being initialized … rejected: a hosted connection in the ordering state enters the rejected
+/// state if it is deleted by the customer"); LIFECYCLE facts: CreateConnection answers
+/// `requested`; DeleteConnection answers `deleted`; available ⇄ down may flap; new LAG member
+/// connections are seen `requested` or `down`; Allocate*/AssociateHostedConnection answer
+/// `ordering`; ConfirmConnection answers `pending`.
 pub static CONNECTION: Lifecycle = Lifecycle {
     name: "connection",
     states: &[
@@ -121,6 +128,7 @@ pub static CONNECTION: Lifecycle = Lifecycle {
         "rejected",
         "unknown",
     ],
+    enum_shape: "ConnectionState",
     edges: &[
         ("requested", "pending"),
         ("requested", "down"),
@@ -130,8 +138,261 @@ pub static CONNECTION: Lifecycle = Lifecycle {
         ("down", "available"),
         ("deleting", "deleted"),
     ],
+    calls: &[
+        ("[*]", "requested", "CreateConnection"),
+        ("*", "deleted", "DeleteConnection"),
+        ("*", "deleting", "DeleteConnection"),
+        ("[*]", "ordering", "AllocateHostedConnection"),
+        ("[*]", "ordering", "AllocateConnectionOnInterconnect"),
+        ("ordering", "pending", "ConfirmConnection"),
+        ("ordering", "rejected", "DeleteConnection"),
+        ("[*]", "requested", "CreateLag"),
+    ],
     gone: &["deleting", "deleted", "rejected"],
 };
+
+/// Interconnects. Sources: `InterconnectState` enum; LIFECYCLE facts: CreateInterconnect →
+/// requested ⇢ pending ⇢ available | down; DeleteInterconnect answers `deleted`.
+pub static INTERCONNECT: Lifecycle = Lifecycle {
+    name: "interconnect",
+    states: &[
+        "requested",
+        "pending",
+        "available",
+        "down",
+        "deleting",
+        "deleted",
+        "unknown",
+    ],
+    enum_shape: "InterconnectState",
+    edges: &[
+        ("requested", "pending"),
+        ("requested", "down"),
+        ("pending", "available"),
+        ("pending", "down"),
+        ("available", "down"),
+        ("down", "available"),
+        ("deleting", "deleted"),
+    ],
+    calls: &[
+        ("[*]", "requested", "CreateInterconnect"),
+        ("*", "deleted", "DeleteInterconnect"),
+        ("*", "deleting", "DeleteInterconnect"),
+    ],
+    gone: &["deleting", "deleted"],
+};
+
+/// Link aggregation groups. Sources: `LagState` enum; LIFECYCLE facts: CreateLag → requested |
+/// pending | available (published output: pending); DeleteLag answers `deleted`; UpdateLag
+/// answers the current state.
+pub static LAG: Lifecycle = Lifecycle {
+    name: "lag",
+    states: &[
+        "requested",
+        "pending",
+        "available",
+        "down",
+        "deleting",
+        "deleted",
+        "unknown",
+    ],
+    enum_shape: "LagState",
+    edges: &[
+        ("requested", "pending"),
+        ("requested", "down"),
+        ("pending", "available"),
+        ("pending", "down"),
+        ("available", "down"),
+        ("down", "available"),
+        ("deleting", "deleted"),
+    ],
+    calls: &[
+        ("[*]", "pending", "CreateLag"),
+        ("[*]", "requested", "CreateLag"),
+        ("[*]", "available", "CreateLag"),
+        ("*", "deleted", "DeleteLag"),
+        ("*", "deleting", "DeleteLag"),
+    ],
+    gone: &["deleting", "deleted"],
+};
+
+/// Virtual interfaces. Sources: `VirtualInterfaceState` enum and its API reference text
+/// (confirming: "created by another account, awaiting the owner's confirmation"; verifying:
+/// "public VIF awaiting verification of its addresses"; rejected: "the owner declined");
+/// LIFECYCLE facts: Create{Private,Transit} → pending; CreatePublic → verifying;
+/// Allocate* → confirming (pending also seen); Confirm{Private,Transit} → pending;
+/// ConfirmPublic → verifying; deleting a confirming VIF → rejected; DeleteVirtualInterface →
+/// deleting ⇢ deleted; UpdateVirtualInterfaceAttributes/AssociateVirtualInterface → pending;
+/// testing during BGP failover tests.
+pub static VIRTUAL_INTERFACE: Lifecycle = Lifecycle {
+    name: "virtual-interface",
+    states: &[
+        "confirming",
+        "verifying",
+        "pending",
+        "available",
+        "down",
+        "testing",
+        "deleting",
+        "deleted",
+        "rejected",
+        "unknown",
+    ],
+    enum_shape: "VirtualInterfaceState",
+    edges: &[
+        ("verifying", "pending"),
+        ("verifying", "available"),
+        ("verifying", "down"),
+        ("pending", "available"),
+        ("pending", "down"),
+        ("available", "down"),
+        ("down", "available"),
+        ("available", "testing"),
+        ("testing", "available"),
+        ("deleting", "deleted"),
+    ],
+    calls: &[
+        ("[*]", "pending", "CreatePrivateVirtualInterface"),
+        ("[*]", "pending", "CreateTransitVirtualInterface"),
+        ("[*]", "verifying", "CreatePublicVirtualInterface"),
+        ("[*]", "pending", "CreatePublicVirtualInterface"),
+        ("[*]", "confirming", "AllocatePrivateVirtualInterface"),
+        ("[*]", "confirming", "AllocatePublicVirtualInterface"),
+        ("[*]", "confirming", "AllocateTransitVirtualInterface"),
+        ("confirming", "pending", "ConfirmPrivateVirtualInterface"),
+        ("confirming", "pending", "ConfirmTransitVirtualInterface"),
+        ("confirming", "verifying", "ConfirmPublicVirtualInterface"),
+        ("confirming", "rejected", "DeleteVirtualInterface"),
+        ("*", "deleting", "DeleteVirtualInterface"),
+        ("*", "pending", "UpdateVirtualInterfaceAttributes"),
+        ("*", "pending", "AssociateVirtualInterface"),
+    ],
+    gone: &["deleting", "deleted", "rejected"],
+};
+
+/// BGP peers. Sources: `BGPPeerState` enum; LIFECYCLE facts: CreateBGPPeer → pending ⇢
+/// available | verifying; DeleteBGPPeer → deleting ⇢ deleted.
+pub static BGP_PEER: Lifecycle = Lifecycle {
+    name: "bgp-peer",
+    states: &["verifying", "pending", "available", "deleting", "deleted"],
+    enum_shape: "BGPPeerState",
+    edges: &[
+        ("pending", "available"),
+        ("pending", "verifying"),
+        ("verifying", "available"),
+        ("deleting", "deleted"),
+    ],
+    calls: &[
+        ("[*]", "pending", "CreateBGPPeer"),
+        ("*", "deleting", "DeleteBGPPeer"),
+    ],
+    gone: &["deleting", "deleted"],
+};
+
+/// Direct Connect gateways. Sources: `DirectConnectGatewayState` enum; LIFECYCLE facts:
+/// Create → pending | available (published output: available); Delete → deleting ⇢ deleted.
+pub static DIRECT_CONNECT_GATEWAY: Lifecycle = Lifecycle {
+    name: "direct-connect-gateway",
+    states: &["pending", "available", "deleting", "deleted"],
+    enum_shape: "DirectConnectGatewayState",
+    edges: &[("pending", "available"), ("deleting", "deleted")],
+    calls: &[
+        ("[*]", "available", "CreateDirectConnectGateway"),
+        ("[*]", "pending", "CreateDirectConnectGateway"),
+        ("*", "deleting", "DeleteDirectConnectGateway"),
+    ],
+    gone: &["deleting", "deleted"],
+};
+
+/// Gateway associations. Sources: `DirectConnectGatewayAssociationState` enum; LIFECYCLE
+/// facts: Create → associating ⇢ associated; Update → updating ⇢ associated; Delete →
+/// disassociating ⇢ disassociated.
+pub static GATEWAY_ASSOCIATION: Lifecycle = Lifecycle {
+    name: "gateway-association",
+    states: &[
+        "associating",
+        "associated",
+        "disassociating",
+        "disassociated",
+        "updating",
+    ],
+    enum_shape: "DirectConnectGatewayAssociationState",
+    edges: &[
+        ("associating", "associated"),
+        ("updating", "associated"),
+        ("disassociating", "disassociated"),
+    ],
+    calls: &[
+        (
+            "[*]",
+            "associating",
+            "CreateDirectConnectGatewayAssociation",
+        ),
+        (
+            "[*]",
+            "associating",
+            "AcceptDirectConnectGatewayAssociationProposal",
+        ),
+        ("*", "updating", "UpdateDirectConnectGatewayAssociation"),
+        (
+            "*",
+            "disassociating",
+            "DeleteDirectConnectGatewayAssociation",
+        ),
+    ],
+    gone: &["disassociating", "disassociated"],
+};
+
+/// Gateway association proposals. Sources: `DirectConnectGatewayAssociationProposalState`
+/// enum; LIFECYCLE facts: requested → accepted | deleted.
+pub static ASSOCIATION_PROPOSAL: Lifecycle = Lifecycle {
+    name: "association-proposal",
+    states: &["requested", "accepted", "deleted"],
+    enum_shape: "DirectConnectGatewayAssociationProposalState",
+    edges: &[],
+    calls: &[
+        (
+            "[*]",
+            "requested",
+            "CreateDirectConnectGatewayAssociationProposal",
+        ),
+        (
+            "requested",
+            "accepted",
+            "AcceptDirectConnectGatewayAssociationProposal",
+        ),
+        (
+            "requested",
+            "deleted",
+            "DeleteDirectConnectGatewayAssociationProposal",
+        ),
+    ],
+    gone: &["deleted"],
+};
+
+/// Gateway attachments (a VIF attached to a gateway). Sources:
+/// `DirectConnectGatewayAttachmentState` enum; published Describe outputs show `attaching`.
+pub static GATEWAY_ATTACHMENT: Lifecycle = Lifecycle {
+    name: "gateway-attachment",
+    states: &["attaching", "attached", "detaching", "detached"],
+    enum_shape: "DirectConnectGatewayAttachmentState",
+    edges: &[("attaching", "attached"), ("detaching", "detached")],
+    calls: &[],
+    gone: &["detaching", "detached"],
+};
+
+/// Every lifecycle the model knows.
+pub static LIFECYCLES: &[&Lifecycle] = &[
+    &CONNECTION,
+    &INTERCONNECT,
+    &LAG,
+    &VIRTUAL_INTERFACE,
+    &BGP_PEER,
+    &DIRECT_CONNECT_GATEWAY,
+    &GATEWAY_ASSOCIATION,
+    &ASSOCIATION_PROPOSAL,
+    &GATEWAY_ATTACHMENT,
+];
 
 #[cfg(test)]
 mod tests {

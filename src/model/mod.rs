@@ -8,6 +8,7 @@
 //! published outputs of real calls, collected in LIFECYCLE facts below).
 
 mod connections;
+mod coverage;
 mod lifecycle;
 mod prediction;
 mod resource;
@@ -15,9 +16,10 @@ mod state;
 mod step;
 mod tags;
 
-pub use lifecycle::{Lifecycle, StateSet, CONNECTION};
+pub use coverage::NOT_MODELLED;
+pub use lifecycle::{Lifecycle, StateSet, CONNECTION, LIFECYCLES};
 pub use prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 pub use resource::{Handle, HandleRef, Resource, ResourceKind, Tag};
-pub use state::{Call, Env, Model};
+pub use state::{Call, Env, Model, ObservedEdge};
 pub use step::{ConnectionStep, FamilyStep, Plan, Step, TagStep};
 pub use tags::MAX_TAGS;

@@ -12,32 +12,92 @@ use crate::target::Principal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResourceKind {
-    /// A dedicated connection.
+    /// A connection: dedicated, hosted, or a LAG member.
     Connection,
+    /// An interconnect (a partner's connection that hosts others).
+    Interconnect,
+    /// A link aggregation group.
+    Lag,
+    /// A virtual interface (private, public or transit).
+    VirtualInterface,
+    /// A BGP peer of a virtual interface.
+    BgpPeer,
+    /// A Direct Connect gateway (global).
+    DirectConnectGateway,
+    /// An association of a gateway with a virtual or transit gateway.
+    GatewayAssociation,
+    /// A proposal to associate a gateway across accounts.
+    AssociationProposal,
+    /// A virtual interface attached to a gateway.
+    GatewayAttachment,
 }
 
 impl ResourceKind {
     /// Kinds that carry tags (TagResource/UntagResource/DescribeTags).
     pub const TAGGABLE: &'static [ResourceKind] = &[ResourceKind::Connection];
 
-    /// Name for reports.
+    /// Name for reports (the lifecycle's name).
     pub fn name(self) -> &'static str {
-        match self {
-            ResourceKind::Connection => "connection",
-        }
+        self.lifecycle().name
     }
 
     /// The lifecycle of this kind.
     pub fn lifecycle(self) -> &'static super::Lifecycle {
+        use super::lifecycle::*;
         match self {
-            ResourceKind::Connection => &super::CONNECTION,
+            ResourceKind::Connection => &CONNECTION,
+            ResourceKind::Interconnect => &INTERCONNECT,
+            ResourceKind::Lag => &LAG,
+            ResourceKind::VirtualInterface => &VIRTUAL_INTERFACE,
+            ResourceKind::BgpPeer => &BGP_PEER,
+            ResourceKind::DirectConnectGateway => &DIRECT_CONNECT_GATEWAY,
+            ResourceKind::GatewayAssociation => &GATEWAY_ASSOCIATION,
+            ResourceKind::AssociationProposal => &ASSOCIATION_PROPOSAL,
+            ResourceKind::GatewayAttachment => &GATEWAY_ATTACHMENT,
         }
     }
 
-    /// ARN resource segment (`dxcon`), per the Direct Connect ARN formats.
-    pub fn arn_segment(self) -> &'static str {
+    /// ARN resource segment and whether the ARN is regional, per the Direct Connect ARN
+    /// formats (`arn:aws:directconnect:region:account:dxcon/dxcon-…`,
+    /// `arn:aws:directconnect::account:dx-gateway/<uuid>`); `None` for kinds without ARNs.
+    pub fn arn_segment(self) -> Option<(&'static str, bool)> {
         match self {
-            ResourceKind::Connection => "dxcon",
+            ResourceKind::Connection | ResourceKind::Interconnect => Some(("dxcon", true)),
+            ResourceKind::Lag => Some(("dxlag", true)),
+            ResourceKind::VirtualInterface => Some(("dxvif", true)),
+            ResourceKind::DirectConnectGateway => Some(("dx-gateway", false)),
+            _ => None,
+        }
+    }
+
+    /// The member holding the state in this kind's output shape.
+    pub fn state_member(self) -> &'static str {
+        match self {
+            ResourceKind::Connection => "connectionState",
+            ResourceKind::Interconnect => "interconnectState",
+            ResourceKind::Lag => "lagState",
+            ResourceKind::VirtualInterface => "virtualInterfaceState",
+            ResourceKind::BgpPeer => "bgpPeerState",
+            ResourceKind::DirectConnectGateway => "directConnectGatewayState",
+            ResourceKind::GatewayAssociation => "associationState",
+            ResourceKind::AssociationProposal => "proposalState",
+            ResourceKind::GatewayAttachment => "attachmentState",
+        }
+    }
+
+    /// The member holding the id.
+    pub fn id_member(self) -> &'static str {
+        match self {
+            ResourceKind::Connection => "connectionId",
+            ResourceKind::Interconnect => "interconnectId",
+            ResourceKind::Lag => "lagId",
+            ResourceKind::VirtualInterface | ResourceKind::GatewayAttachment => {
+                "virtualInterfaceId"
+            }
+            ResourceKind::BgpPeer => "bgpPeerId",
+            ResourceKind::DirectConnectGateway => "directConnectGatewayId",
+            ResourceKind::GatewayAssociation => "associationId",
+            ResourceKind::AssociationProposal => "proposalId",
         }
     }
 }
@@ -80,4 +140,30 @@ pub struct Resource {
     pub attributes: BTreeMap<String, Value>,
     /// Current tags.
     pub tags: BTreeMap<String, String>,
+    /// The resource this one lives on (a VIF's connection, a peer's VIF, a member's LAG).
+    pub parent: Option<Handle>,
+    /// The other account involved: who allocated it for `owner` (hosted connections,
+    /// allocated VIFs) or who proposed it (proposals).
+    pub peer: Option<Principal>,
+    /// The state last observed, for transition coverage.
+    pub last_state: Option<&'static str>,
+}
+
+impl Resource {
+    /// A resource the case is about to create: no id yet, no state, no tags.
+    pub fn new(kind: ResourceKind, owner: Principal) -> Resource {
+        Resource {
+            kind,
+            owner,
+            id: None,
+            possible: StateSet::EMPTY,
+            created: false,
+            deleted: false,
+            attributes: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            parent: None,
+            peer: None,
+            last_state: None,
+        }
+    }
 }

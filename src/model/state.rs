@@ -35,6 +35,20 @@ pub struct Call {
 pub struct Model {
     pub(super) env: Env,
     pub(super) resources: Vec<Resource>,
+    transitions: Vec<ObservedEdge>,
+}
+
+/// A lifecycle edge seen in an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObservedEdge {
+    /// Resource type.
+    pub kind: ResourceKind,
+    /// State before (`[*]` when the call created the resource).
+    pub from: &'static str,
+    /// State seen.
+    pub to: &'static str,
+    /// The operation that made the change, or `async`.
+    pub via: &'static str,
 }
 
 impl Model {
@@ -43,6 +57,7 @@ impl Model {
         Model {
             env,
             resources: Vec::new(),
+            transitions: Vec::new(),
         }
     }
 
@@ -80,14 +95,18 @@ impl Model {
         Some(created[reference.0 as usize % created.len()])
     }
 
-    /// The ARN of a created resource.
+    /// The ARN of a created resource (`None` for kinds without ARNs).
     pub fn arn(&self, handle: Handle) -> Option<String> {
         let r = self.resource(handle);
+        let (segment, regional) = r.kind.arn_segment()?;
+        let region = if regional {
+            self.env.region.as_str()
+        } else {
+            ""
+        };
         Some(format!(
-            "arn:aws:directconnect:{}:{}:{}/{}",
-            self.env.region,
+            "arn:aws:directconnect:{region}:{}:{segment}/{}",
             self.env.accounts.of(r.owner),
-            r.kind.arn_segment(),
             r.id.as_deref()?
         ))
     }
@@ -110,36 +129,67 @@ impl Model {
     }
 
     /// Learn from an answer: bind ids of created resources, narrow state sets,
-    /// record deletions, renames and tag changes.
+    /// record deletions, renames, tag changes and the lifecycle edges observed.
     pub fn observe(&mut self, step: &Step, prediction: &Prediction, outcome: &Outcome) {
-        if let Outcome::Success(body) = outcome {
-            self.narrow_states(prediction, body);
+        let observed = match outcome {
+            Outcome::Success(body) => Self::observed_states(prediction, body),
+            _ => Vec::new(),
+        };
+        // Narrow each located resource to what its observed state can reach.
+        for (handle, index, _) in &observed {
+            if let Some(r) = self.resources.get_mut(handle.0 as usize) {
+                r.possible = r.kind.lifecycle().closure(super::StateSet(1 << index));
+            }
         }
         match step {
             Step::Connection(s) => self.apply_connection(s, prediction, outcome),
             Step::Tags(s) => self.apply_tags(s, outcome),
         }
-    }
-
-    /// Narrow each located resource's possible states to what its observed state can reach.
-    fn narrow_states(&mut self, prediction: &Prediction, body: &Value) {
-        for expectation in &prediction.resources {
-            if expectation.id.is_none() || expectation.states.is_empty() {
-                continue;
-            }
-            let Some((_, item)) = prediction.locate(expectation, body) else {
+        // A write answered with the resource itself moves it by the call; anything
+        // else observed a change that happened on its own.
+        let is_write = prediction.list.is_none() && !step.operation().starts_with("Describe");
+        let via = if is_write { step.operation() } else { "async" };
+        for (handle, index, created) in observed {
+            let Some(r) = self.resources.get_mut(handle.0 as usize) else {
                 continue;
             };
-            let lifecycle = expectation.kind.lifecycle();
-            let observed = item
-                .get(expectation.kind.state_member())
-                .and_then(Value::as_str)
-                .and_then(|s| lifecycle.index(s));
-            if let Some(index) = observed {
-                let r = self.resource_mut(expectation.handle);
-                r.possible = lifecycle.closure(super::StateSet(1 << index));
+            let to = r.kind.lifecycle().states[index];
+            let from = if created { Some("[*]") } else { r.last_state };
+            if let Some(from) = from {
+                if via != "async" || from != to {
+                    self.transitions.push(ObservedEdge {
+                        kind: r.kind,
+                        from,
+                        to,
+                        via,
+                    });
+                }
             }
+            r.last_state = Some(to);
         }
+    }
+
+    /// The state each located resource shows in a success answer:
+    /// (handle, state index, created by this call).
+    fn observed_states(prediction: &Prediction, body: &Value) -> Vec<(Handle, usize, bool)> {
+        prediction
+            .resources
+            .iter()
+            .filter(|e| e.visibility != super::Visibility::MustNot && !e.states.is_empty())
+            .filter_map(|e| {
+                let (_, item) = prediction.locate(e, body)?;
+                let index = item
+                    .get(e.kind.state_member())
+                    .and_then(Value::as_str)
+                    .and_then(|s| e.kind.lifecycle().index(s))?;
+                Some((e.handle, index, e.id.is_none()))
+            })
+            .collect()
+    }
+
+    /// The lifecycle edges observed so far (drained).
+    pub fn take_transitions(&mut self) -> Vec<ObservedEdge> {
+        std::mem::take(&mut self.transitions)
     }
 
     /// Bound ids of the case, for `model.unique`.
@@ -153,18 +203,47 @@ impl Model {
     }
 }
 
-impl ResourceKind {
-    /// The member holding the state in this kind's output shape.
-    pub fn state_member(self) -> &'static str {
-        match self {
-            ResourceKind::Connection => "connectionState",
-        }
+impl Model {
+    /// Delete calls for every live resource the case created, in dependency order
+    /// (children before parents: BGP peers, VIFs, associations, gateways, hosted
+    /// connections, LAG members, LAGs, connections, interconnects), each made by the
+    /// account that may delete it. Used where a target cannot be reset.
+    pub fn teardown(&self) -> Vec<Call> {
+        let mut calls: Vec<(usize, Call)> = self
+            .resources
+            .iter()
+            .filter(|r| r.created && !r.deleted)
+            .filter_map(|r| {
+                let id = r.id.as_deref()?;
+                let (rank, operation, body) = r.kind.delete_call(id)?;
+                Some((
+                    rank,
+                    Call {
+                        operation,
+                        principal: r.owner,
+                        body,
+                    },
+                ))
+            })
+            .collect();
+        // Stable: within a rank, newest first.
+        calls.reverse();
+        calls.sort_by_key(|(rank, _)| *rank);
+        calls.into_iter().map(|(_, c)| c).collect()
     }
+}
 
-    /// The member holding the id.
-    pub fn id_member(self) -> &'static str {
+impl ResourceKind {
+    /// The call that deletes a resource of this kind, with its rank in the teardown
+    /// order; `None` for kinds deleted with their parent.
+    pub fn delete_call(self, id: &str) -> Option<(usize, &'static str, Value)> {
         match self {
-            ResourceKind::Connection => "connectionId",
+            ResourceKind::Connection => Some((
+                60,
+                "DeleteConnection",
+                serde_json::json!({"connectionId": id}),
+            )),
+            _ => None,
         }
     }
 }

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::redact;
 use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
-use crate::model::{Env, Model, Plan, ResourceKind, Step};
+use crate::model::{Env, Model, ObservedEdge, Plan, Step};
 use crate::spec::Spec;
 use crate::target::{Exchange, LaunchedTarget, Outcome, Principal};
 
@@ -62,6 +62,8 @@ pub struct CaseOutcome {
     pub findings: Vec<Finding>,
     /// Resources the case created and could not delete (targets without reset).
     pub leaked: Vec<String>,
+    /// Lifecycle edges observed.
+    pub transitions: Vec<ObservedEdge>,
 }
 
 impl StepRecord {
@@ -148,6 +150,7 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             break;
         }
     }
+    outcome.transitions = model.take_transitions();
     if !ctx.target.can_reset() {
         outcome.leaked = cleanup(ctx.target, &model).await;
     }
@@ -158,17 +161,13 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
 /// Returns the ids that could not be deleted.
 async fn cleanup(target: &LaunchedTarget, model: &Model) -> Vec<String> {
     let mut leaked = Vec::new();
-    for r in model.resources().iter().rev() {
-        let Some(id) = &r.id else { continue };
-        if r.deleted {
-            continue;
-        }
-        let (operation, body) = match r.kind {
-            ResourceKind::Connection => ("DeleteConnection", json!({"connectionId": id})),
-        };
+    for call in model.teardown() {
         let mut deleted = false;
         for attempt in 0..3u64 {
-            let exchange = target.client.call(r.owner, operation, &body).await;
+            let exchange = target
+                .client
+                .call(call.principal, call.operation, &call.body)
+                .await;
             if matches!(exchange.outcome, Outcome::Success(_)) {
                 deleted = true;
                 break;
@@ -176,8 +175,8 @@ async fn cleanup(target: &LaunchedTarget, model: &Model) -> Vec<String> {
             tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
         }
         if !deleted {
-            tracing::warn!(id = %id, "could not delete a resource the case created");
-            leaked.push(id.clone());
+            tracing::warn!(operation = call.operation, body = %call.body, "could not delete a resource the case created");
+            leaked.push(call.body.to_string());
         }
     }
     leaked

@@ -11,12 +11,12 @@ use serde_json::{json, Value};
 
 use super::case::{execute, CaseContext, CaseOutcome};
 use super::outcome::{
-    Bucket, CoverageCell, Harness, OperationStats, ReportConfig, Repro, RunReport, CHECK_GROUPS,
-    SCHEMA_VERSION,
+    Bucket, CoverageCell, EdgeStatus, Harness, NotModelled, OperationStats, ReportConfig, Repro,
+    RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
 use super::{RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser, Severity};
-use crate::model::{Env, Plan, Step};
+use crate::model::{Env, ObservedEdge, Plan, Step, LIFECYCLES, NOT_MODELLED};
 use crate::spec::Spec;
 use crate::target::{LaunchedTarget, Principal, TargetError};
 
@@ -86,6 +86,7 @@ struct Search {
     tally: BTreeMap<Key, (u64, Finding)>,
     operations: BTreeMap<String, OperationStats>,
     leaked: Vec<String>,
+    transitions: BTreeSet<ObservedEdge>,
     infra: Option<TargetError>,
 }
 
@@ -93,6 +94,7 @@ impl Search {
     fn count_requests(&mut self, outcome: &CaseOutcome) {
         self.requests += outcome.steps.iter().filter(|s| !s.skipped).count() as u64;
         self.leaked.extend(outcome.leaked.iter().cloned());
+        self.transitions.extend(outcome.transitions.iter().copied());
     }
 
     fn tally(&mut self, outcome: &CaseOutcome) {
@@ -185,6 +187,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
         ))
     });
     let coverage = coverage(&search.operations, &buckets);
+    let transitions = transition_coverage(&search.transitions, &buckets);
     Ok(RunReport {
         schema_version: SCHEMA_VERSION,
         harness: harness(),
@@ -206,8 +209,14 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
         coverage,
         buckets,
         leaked: search.leaked,
-        transitions: Vec::new(),
-        not_modelled: Vec::new(),
+        transitions,
+        not_modelled: NOT_MODELLED
+            .iter()
+            .map(|(operation, reason)| NotModelled {
+                operation: (*operation).to_owned(),
+                reason: (*reason).to_owned(),
+            })
+            .collect(),
     })
 }
 
@@ -377,6 +386,63 @@ fn search(
         }
     }
     Ok((state.into_inner(), repros))
+}
+
+/// Every modelled edge of every lifecycle that the modelled operations can reach,
+/// marked exercised (observed), violated (a state check failed on its operation), or
+/// not reached.
+fn transition_coverage(
+    observed: &BTreeSet<ObservedEdge>,
+    buckets: &[Bucket],
+) -> Vec<TransitionCoverage> {
+    let modelled = Step::operations();
+    let state_failure = |operation: &str| {
+        buckets.iter().any(|b| {
+            b.severity == Severity::Failure
+                && matches!(
+                    b.check.as_str(),
+                    "model.state" | "model.transition" | "model.gone"
+                )
+                && b.operation == operation
+        })
+    };
+    let seen = |kind: &str, from: &str, to: &str, via: &str| {
+        observed.iter().any(|e| {
+            e.kind.name() == kind
+                && e.to == to
+                && e.via == via
+                && (from == e.from || (from == "*" && e.from != "[*]"))
+        })
+    };
+    let mut out = Vec::new();
+    for lifecycle in LIFECYCLES {
+        let calls = lifecycle
+            .calls
+            .iter()
+            .filter(|(_, _, op)| modelled.contains(op));
+        let mut edges: Vec<(&str, &str, &str)> = calls.copied().collect();
+        let kind_modelled = !edges.is_empty();
+        if kind_modelled {
+            edges.extend(lifecycle.edges.iter().map(|(f, t)| (*f, *t, "async")));
+        }
+        for (from, to, via) in edges {
+            let status = if seen(lifecycle.name, from, to, via) {
+                EdgeStatus::Exercised
+            } else if via != "async" && state_failure(via) {
+                EdgeStatus::Violated
+            } else {
+                EdgeStatus::NotReached
+            };
+            out.push(TransitionCoverage {
+                kind: lifecycle.name.to_owned(),
+                from: from.to_owned(),
+                to: to.to_owned(),
+                via: via.to_owned(),
+                status,
+            });
+        }
+    }
+    out
 }
 
 /// Operations × check groups, from what was called and what failed.
