@@ -119,7 +119,10 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     let Some(list) = &ctx.prediction.list else {
         return;
     };
-    let listed = format!("$.{}", list.member);
+    let Some((root, base)) = ctx.prediction.base(body) else {
+        return;
+    };
+    let listed = format!("{root}.{}", list.member);
     for e in &ctx.prediction.resources {
         let Some(id) = e.id.as_deref() else { continue };
         let found = ctx.prediction.locate(e, body).is_some();
@@ -147,7 +150,7 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             .iter()
             .filter_map(|e| e.id.as_deref())
             .collect();
-        if let Some(items) = body.get(list.member).and_then(Value::as_array) {
+        if let Some(items) = base.get(list.member).and_then(Value::as_array) {
             for (i, item) in items.iter().enumerate() {
                 let id = item
                     .get(list.id_member)
@@ -171,11 +174,14 @@ pub fn unique(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
         return;
     };
     for e in ctx.prediction.resources.iter().filter(|e| e.id.is_none()) {
+        let Some((path, item)) = ctx.prediction.locate(e, body) else {
+            continue;
+        };
         let member = e.kind.id_member();
-        if let Some(id) = body.get(member).and_then(Value::as_str) {
+        if let Some(id) = item.get(member).and_then(Value::as_str) {
             if ctx.prediction.taken_ids.iter().any(|t| t == id) {
                 sink.report(
-                    format!("$.{member}"),
+                    format!("{path}.{member}"),
                     "an id not returned before in this case",
                     format!("{id:?} again"),
                 );

@@ -50,18 +50,23 @@ pub fn required(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             }
         }
     };
+    let Some((root, base)) = ctx.prediction.base(body) else {
+        let within = ctx.prediction.within.unwrap_or_default();
+        sink.report(format!("$.{within}"), format!("member {within}"), "absent");
+        return;
+    };
     match &ctx.prediction.list {
-        None => check_item("$".to_owned(), body),
-        Some(list) => match body.get(list.member).and_then(Value::as_array) {
+        None => check_item(root, base),
+        Some(list) => match base.get(list.member).and_then(Value::as_array) {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    check_item(format!("$.{}[{i}]", list.member), item);
+                    check_item(format!("{root}.{}[{i}]", list.member), item);
                 }
             }
             None => {
-                if !matches!(body.get(list.member), Some(v) if !v.is_null()) {
+                if !matches!(base.get(list.member), Some(v) if !v.is_null()) {
                     sink.report(
-                        format!("$.{}", list.member),
+                        format!("{root}.{}", list.member),
                         format!("member {} (a list)", list.member),
                         "absent",
                     );

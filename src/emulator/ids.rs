@@ -81,6 +81,14 @@ impl IdGen {
     }
 }
 
+/// A stable small number derived from an id (FNV-1a), to spread per-resource behaviour
+/// such as flaps deterministically.
+pub(super) fn seed(id: &str) -> u32 {
+    id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
 /// A stable device name at a location, e.g. `EqDC2-2f9sy6ab1hde3` (the shape of
 /// `awsDevice` values in AWS's published outputs). `role` separates the physical
 /// and logical device names of the same location.

@@ -25,6 +25,7 @@ mod ids;
 mod input;
 mod locations;
 mod paging;
+mod progress;
 mod protocol;
 mod server;
 mod store;

@@ -377,7 +377,10 @@ mod tests {
         let described = client
             .ok("DescribeConnections", json!({"connectionId": id}))
             .await;
-        assert_eq!(described["connections"][0]["connectionState"], "available");
+        assert_eq!(
+            described["connections"][0]["connectionState"], "pending",
+            "one edge per observation"
+        );
 
         let updated = client
             .ok(

@@ -126,6 +126,7 @@ impl Model {
                     .map(|t| (t.key.clone(), t.value.clone()))
                     .collect()
             }),
+            nested: None,
         };
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.resources.push(expectation);
@@ -158,6 +159,7 @@ impl Model {
             visibility,
             echo: self.connection_echo(r),
             tags: (!gone).then(|| Model::tag_pairs(&r.tags)),
+            nested: None,
         }
     }
 

@@ -131,7 +131,6 @@ pub static CONNECTION: Lifecycle = Lifecycle {
     enum_shape: "ConnectionState",
     edges: &[
         ("requested", "pending"),
-        ("requested", "down"),
         ("pending", "available"),
         ("pending", "down"),
         ("available", "down"),
@@ -167,7 +166,6 @@ pub static INTERCONNECT: Lifecycle = Lifecycle {
     enum_shape: "InterconnectState",
     edges: &[
         ("requested", "pending"),
-        ("requested", "down"),
         ("pending", "available"),
         ("pending", "down"),
         ("available", "down"),
@@ -199,7 +197,6 @@ pub static LAG: Lifecycle = Lifecycle {
     enum_shape: "LagState",
     edges: &[
         ("requested", "pending"),
-        ("requested", "down"),
         ("pending", "available"),
         ("pending", "down"),
         ("available", "down"),

@@ -83,6 +83,20 @@ pub struct Expectation {
     pub echo: Vec<(&'static str, Value)>,
     /// Expected tags (order-insensitive), when the answer should carry them.
     pub tags: Option<Vec<(String, String)>>,
+    /// Where this resource sits when not where the prediction's answer puts its
+    /// resources (e.g. a BGP peer inside `virtualInterface.bgpPeers`).
+    pub nested: Option<Nested>,
+}
+
+/// A resource inside a list of the answer, possibly under a wrapper member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nested {
+    /// Wrapper member of the answer holding the list (`virtualInterface`), or none.
+    pub within: Option<&'static str>,
+    /// Member holding the list (`bgpPeers`).
+    pub member: &'static str,
+    /// Member of each item holding its id (`bgpPeerId`).
+    pub id_member: &'static str,
 }
 
 /// Where resources sit in a list answer.
@@ -103,6 +117,9 @@ pub struct Prediction {
     pub expect: Expect,
     /// What the prediction rests on.
     pub basis: Basis,
+    /// A wrapper member holding the answer's resource or list (`virtualInterface` in
+    /// `{"virtualInterface": {...}}`), or none when they sit at the root.
+    pub within: Option<&'static str>,
     /// The answer is a list (`Some`) or the resource itself (`None`).
     pub list: Option<ListSpec>,
     /// Resources the answer must (or must not) show.
@@ -120,6 +137,7 @@ impl Prediction {
         Prediction {
             expect: Expect::Succeed,
             basis,
+            within: None,
             list: None,
             resources: Vec::new(),
             required_members: Vec::new(),
@@ -146,23 +164,59 @@ impl Prediction {
 }
 
 impl Prediction {
+    /// The part of the answer holding its resource or list (the wrapper member, if any).
+    pub fn base<'a>(&self, body: &'a Value) -> Option<(String, &'a Value)> {
+        match self.within {
+            None => Some(("$".to_owned(), body)),
+            Some(w) => body.get(w).map(|v| (format!("$.{w}"), v)),
+        }
+    }
+
     /// The JSON item an expectation is about, with its JSON path: the answer itself
-    /// for single-resource answers, or the list item with the expectation's id.
+    /// (or its wrapper) for single-resource answers, the list item with the
+    /// expectation's id for list answers, or where `nested` says.
     pub fn locate<'a>(
         &self,
         expectation: &Expectation,
         body: &'a Value,
     ) -> Option<(String, &'a Value)> {
+        if let Some(nested) = &expectation.nested {
+            let (root, base) = match nested.within {
+                None => ("$".to_owned(), body),
+                Some(w) => (format!("$.{w}"), body.get(w)?),
+            };
+            return find_in_list(
+                &root,
+                base,
+                nested.member,
+                nested.id_member,
+                expectation.id.as_deref()?,
+            );
+        }
+        let (root, base) = self.base(body)?;
         match &self.list {
-            None => Some(("$".to_owned(), body)),
-            Some(list) => {
-                let id = expectation.id.as_deref()?;
-                let items = body.get(list.member)?.as_array()?;
-                items.iter().enumerate().find_map(|(i, item)| {
-                    (item.get(list.id_member).and_then(Value::as_str) == Some(id))
-                        .then(|| (format!("$.{}[{i}]", list.member), item))
-                })
-            }
+            None => Some((root, base)),
+            Some(list) => find_in_list(
+                &root,
+                base,
+                list.member,
+                list.id_member,
+                expectation.id.as_deref()?,
+            ),
         }
     }
+}
+
+fn find_in_list<'a>(
+    root: &str,
+    base: &'a Value,
+    member: &str,
+    id_member: &str,
+    id: &str,
+) -> Option<(String, &'a Value)> {
+    let items = base.get(member)?.as_array()?;
+    items.iter().enumerate().find_map(|(i, item)| {
+        (item.get(id_member).and_then(Value::as_str) == Some(id))
+            .then(|| (format!("{root}.{member}[{i}]"), item))
+    })
 }

@@ -131,6 +131,7 @@ impl Model {
                 },
                 echo: Vec::new(),
                 tags: (!uncertain).then(|| Model::tag_pairs(&r.tags)),
+                nested: None,
             });
         }
         Some((body, prediction))

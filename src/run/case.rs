@@ -49,6 +49,9 @@ pub struct StepRecord {
     pub error_type: Option<String>,
     /// Response body as text (redacted when JSON).
     pub response: String,
+    /// Response headers, lower-case names, in arrival order (for the curl transcript of a reproduction).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_headers: Vec<(String, String)>,
     /// Latency in microseconds.
     pub latency_us: u64,
 }
@@ -79,6 +82,7 @@ impl StepRecord {
             outcome: "skipped".to_owned(),
             error_type: None,
             response: String::new(),
+            response_headers: Vec::new(),
             latency_us: 0,
         }
     }
@@ -99,6 +103,7 @@ impl StepRecord {
             outcome: exchange.outcome.label().to_owned(),
             error_type: exchange.outcome.error_type().map(str::to_owned),
             response,
+            response_headers: exchange.headers.clone(),
             latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
         }
     }

@@ -5,7 +5,10 @@
 mod case;
 mod config;
 mod error;
+mod event_log;
+mod events;
 mod outcome;
+mod progress;
 mod redact;
 mod replay;
 mod runner;
@@ -13,10 +16,13 @@ mod runner;
 pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
 pub use config::RunConfig;
 pub use error::RunError;
+pub use event_log::EventLog;
+pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
 pub use outcome::{
-    Bucket, CoverageCell, Harness, OperationStats, ReportConfig, Repro, RunReport, CHECK_GROUPS,
-    SCHEMA_VERSION,
+    Bucket, CoverageCell, EdgeStatus, Harness, NotModelled, OperationStats, ReportConfig, Repro,
+    RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
-pub use redact::redact;
+pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
+pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
-pub use runner::run;
+pub use runner::{run, run_observed};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::StepRecord;
 use crate::check::{Finding, Severity};
 use crate::model::{Basis, Plan};
-use crate::target::TargetIdentity;
+use crate::target::{Accounts, TargetIdentity};
 
 /// Version of the report.json schema (bumped on incompatible changes; documented in the README).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -151,6 +151,9 @@ pub struct ReportConfig {
     pub checks: Vec<String>,
     /// Whether the partner principal was used.
     pub two_accounts: bool,
+    /// The account of each principal (reproductions act as these accounts).
+    #[serde(default)]
+    pub accounts: Accounts,
 }
 
 /// Everything a run produced.

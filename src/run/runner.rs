@@ -10,6 +10,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use serde_json::{json, Value};
 
 use super::case::{execute, CaseContext, CaseOutcome};
+use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
 use super::outcome::{
     Bucket, CoverageCell, EdgeStatus, Harness, NotModelled, OperationStats, ReportConfig, Repro,
     RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
@@ -128,6 +129,11 @@ fn new_failures(findings: &[Finding], known: &BTreeSet<Key>) -> BTreeSet<Key> {
 
 /// Run the search described by `config` and return its report.
 pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
+    run_observed(config, &NoEvents)
+}
+
+/// [`run`], telling `events` about every step, case and shrink as the run goes.
+pub fn run_observed(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -145,7 +151,12 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
         .map_err(RunError::from)
         .and_then(|()| {
             let env = runtime.block_on(discover_env(&target));
-            search(config, &runtime, &target, &env, &checks)
+            events.event(&RunEvent::Started {
+                seed: config.seed,
+                cases: config.cases,
+                target: target.identity.clone(),
+            });
+            search(config, &runtime, &target, &env, &checks, events)
         });
     runtime.block_on(async {
         // Leave an emulator as clean as it was found; a failed reset changes no result.
@@ -187,6 +198,16 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
         ))
     });
     let coverage = coverage(&search.operations, &buckets);
+    events.event(&RunEvent::Finished {
+        cases_run: search.explored,
+        steps_run: search.steps_run,
+        requests: search.requests,
+        failures: buckets
+            .iter()
+            .filter(|b| b.severity == Severity::Failure)
+            .count(),
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
     let transitions = transition_coverage(&search.transitions, &buckets);
     Ok(RunReport {
         schema_version: SCHEMA_VERSION,
@@ -200,6 +221,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
             max_steps: config.gen.max_steps,
             checks: checks.ids().iter().map(|s| (*s).to_owned()).collect(),
             two_accounts: config.gen.two_accounts,
+            accounts: config.target.accounts.clone(),
         },
         cases_run: search.explored,
         steps_run: search.steps_run,
@@ -238,7 +260,9 @@ fn search(
     target: &LaunchedTarget,
     env: &Env,
     checks: &CheckSet,
+    events: &dyn EventSink,
 ) -> Result<(Search, Repros), RunError> {
+    let events = CaseEvents::new(events);
     let sdk = SdkParser::new();
     let ctx = CaseContext {
         target,
@@ -299,6 +323,7 @@ fn search(
             s.count_requests(&outcome);
             match &s.shrinking_for {
                 Some(keys) => {
+                    events.case(Phase::Shrink, &outcome, []);
                     if outcome.findings.iter().any(|f| keys.contains(&f.key())) {
                         Err(TestCaseError::fail("same failure"))
                     } else {
@@ -311,6 +336,12 @@ fn search(
                         s.tally(&outcome);
                     }
                     let fresh = new_failures(&outcome.findings, &s.known);
+                    let phase = if s.case_in_round > s.replay_cases {
+                        Phase::Search
+                    } else {
+                        Phase::Replay
+                    };
+                    events.case(phase, &outcome, &fresh);
                     match fresh.iter().next() {
                         None => Ok(()),
                         Some(first) => {
@@ -338,6 +369,7 @@ fn search(
                     )
                 };
                 let rerun = run_case(&minimal)?;
+                events.case(Phase::Rerun, &rerun, []);
                 state.borrow_mut().count_requests(&rerun);
                 // The minimal plan stands for every pending key it shows again.
                 let shown: BTreeSet<Key> = rerun
@@ -353,6 +385,11 @@ fn search(
                     reproduced,
                     "shrunk a failure"
                 );
+                events.sink().event(&RunEvent::Shrunk {
+                    round,
+                    steps: minimal.steps.len(),
+                    reproduced,
+                });
                 let repro = Repro {
                     seed: config.seed,
                     round,

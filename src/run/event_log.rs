@@ -1,0 +1,116 @@
+//! The NDJSON event stream (`--events FILE`): one JSON object per line, one line
+//! per [`RunEvent`], flushed when the run finishes so a tailing reader sees every step.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::events::{EventSink, RunEvent};
+use super::RunError;
+
+/// Writes every event as one JSON line.
+#[derive(Debug)]
+pub struct EventLog {
+    path: PathBuf,
+    state: Mutex<LogState>,
+}
+
+#[derive(Debug)]
+struct LogState {
+    out: BufWriter<File>,
+    /// The first write error; later events are dropped and [`EventLog::finish`] reports it.
+    error: Option<std::io::Error>,
+}
+
+impl EventLog {
+    /// Create (or truncate) `path`.
+    pub fn create(path: &Path) -> Result<EventLog, RunError> {
+        let file = File::create(path).map_err(|source| RunError::Write {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(EventLog {
+            path: path.to_owned(),
+            state: Mutex::new(LogState {
+                out: BufWriter::new(file),
+                error: None,
+            }),
+        })
+    }
+
+    /// Flush, and report the first write error, if any.
+    pub fn finish(self) -> Result<(), RunError> {
+        let path = self.path;
+        let mut state = self
+            .state
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let result = match state.error.take() {
+            Some(e) => Err(e),
+            None => state.out.flush(),
+        };
+        result.map_err(|source| RunError::Write { path, source })
+    }
+}
+
+impl EventSink for EventLog {
+    fn event(&self, event: &RunEvent) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.error.is_some() {
+            return;
+        }
+        let written = serde_json::to_writer(&mut state.out, event)
+            .map_err(std::io::Error::from)
+            .and_then(|()| state.out.write_all(b"\n"))
+            .and_then(|()| {
+                if matches!(event, RunEvent::Finished { .. }) {
+                    state.out.flush()
+                } else {
+                    Ok(())
+                }
+            });
+        if let Err(e) = written {
+            state.error = Some(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::events::Phase;
+    use crate::target::Principal;
+
+    #[test]
+    fn each_event_is_one_parseable_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.ndjson");
+        let log = EventLog::create(&path).unwrap();
+        for step in 0..3 {
+            log.event(&RunEvent::Step {
+                case: 1,
+                phase: Phase::Search,
+                step,
+                operation: "CreateConnection".into(),
+                principal: Principal::Owner,
+                status: 200,
+                outcome: "success".into(),
+                findings: vec!["model.state".into()],
+                latency_us: 42,
+            });
+        }
+        log.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        for line in lines {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["event"], "step");
+            assert_eq!(v["findings"][0], "model.state");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Progress of a long run on stderr: an indicatif bar on a terminal (cases,
+//! steps, findings so far, ETA), plain periodic lines otherwise (CI logs).
+//! Fed by [`RunEvent`]s; it never changes what the run does.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::events::{EventSink, Phase, RunEvent};
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// An indicatif bar redrawn in place.
+    Bar,
+    /// One plain line every [`LINE_INTERVAL`].
+    Lines,
+    /// Nothing.
+    Off,
+}
+
+impl ProgressMode {
+    /// A bar when stderr is a terminal, plain lines otherwise.
+    pub fn auto() -> ProgressMode {
+        if std::io::stderr().is_terminal() {
+            ProgressMode::Bar
+        } else {
+            ProgressMode::Lines
+        }
+    }
+}
+
+/// Least time between two plain progress lines.
+pub const LINE_INTERVAL: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Default)]
+struct Counts {
+    total: u64,
+    cases: u64,
+    steps: u64,
+    requests: u64,
+    buckets: BTreeSet<String>,
+    shrinking: bool,
+}
+
+impl Counts {
+    fn message(&self) -> String {
+        let findings = self.buckets.len();
+        let what = if self.shrinking {
+            " · shrinking a failure"
+        } else {
+            ""
+        };
+        format!(
+            "{} steps · {findings} finding{}{what}",
+            self.steps,
+            if findings == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The progress display: a sink of run events.
+#[derive(Debug)]
+pub struct Progress {
+    mode: ProgressMode,
+    bar: Option<ProgressBar>,
+    started: Instant,
+    state: Mutex<(Counts, Option<Instant>)>,
+}
+
+impl Progress {
+    /// A display in `mode` (the bar appears when the run starts).
+    pub fn new(mode: ProgressMode) -> Progress {
+        Progress {
+            mode,
+            bar: None,
+            started: Instant::now(),
+            state: Mutex::new((Counts::default(), None)),
+        }
+    }
+
+    fn bar(&self) -> Option<&ProgressBar> {
+        self.bar.as_ref()
+    }
+
+    /// Prepare the bar for `cases` cases; call before the run (the bar needs `&mut`).
+    pub fn start(&mut self, cases: u32) {
+        if self.mode != ProgressMode::Bar {
+            return;
+        }
+        let bar =
+            ProgressBar::with_draw_target(Some(u64::from(cases)), ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} cases · {msg} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        self.bar = Some(bar);
+    }
+
+    fn line(&self, counts: &Counts) {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let eta = if counts.cases > 0 && counts.total > counts.cases {
+            let per_case = elapsed / counts.cases as f64;
+            format!(
+                ", ETA {:.0} s",
+                per_case * (counts.total - counts.cases) as f64
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "dxconform: {}/{} cases, {}, {} requests, {elapsed:.1} s{eta}",
+            counts.cases,
+            counts.total,
+            counts.message(),
+            counts.requests
+        );
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl EventSink for Progress {
+    fn event(&self, event: &RunEvent) {
+        if self.mode == ProgressMode::Off {
+            return;
+        }
+        let mut guard = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (counts, last_line) = &mut *guard;
+        match event {
+            RunEvent::Started { cases, .. } => counts.total = u64::from(*cases),
+            RunEvent::Step { phase, outcome, .. } => {
+                if outcome != "skipped" {
+                    counts.requests += 1;
+                    if *phase == Phase::Search {
+                        counts.steps += 1;
+                    }
+                }
+            }
+            RunEvent::CaseFinished {
+                phase, new_buckets, ..
+            } => {
+                counts.buckets.extend(new_buckets.iter().cloned());
+                counts.shrinking = !new_buckets.is_empty() || *phase == Phase::Shrink;
+                if *phase == Phase::Search {
+                    counts.cases += 1;
+                    if let Some(bar) = self.bar() {
+                        bar.inc(1);
+                    }
+                }
+            }
+            RunEvent::Shrunk { .. } => counts.shrinking = false,
+            RunEvent::Finished { .. } => {
+                if let Some(bar) = self.bar() {
+                    bar.finish_and_clear();
+                }
+                // Close the periodic lines with a final one, so a log shows where the run ended.
+                if self.mode == ProgressMode::Lines && last_line.is_some() {
+                    self.line(counts);
+                }
+                return;
+            }
+        }
+        match self.mode {
+            ProgressMode::Bar => {
+                if let Some(bar) = self.bar() {
+                    bar.set_message(counts.message());
+                }
+            }
+            ProgressMode::Lines => {
+                let due = last_line.map_or(self.started.elapsed() >= LINE_INTERVAL, |t| {
+                    t.elapsed() >= LINE_INTERVAL
+                });
+                if due {
+                    self.line(counts);
+                    *last_line = Some(Instant::now());
+                }
+            }
+            ProgressMode::Off => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_search_cases_steps_and_distinct_buckets() {
+        let progress = Progress::new(ProgressMode::Lines);
+        progress.event(&RunEvent::CaseFinished {
+            case: 1,
+            phase: Phase::Search,
+            steps: 2,
+            findings: 1,
+            new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+        });
+        progress.event(&RunEvent::CaseFinished {
+            case: 2,
+            phase: Phase::Shrink,
+            steps: 1,
+            findings: 1,
+            new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+        });
+        let guard = progress.state.lock().unwrap();
+        assert_eq!(guard.0.cases, 1);
+        assert_eq!(guard.0.buckets.len(), 1);
+        assert!(guard.0.shrinking);
+        assert_eq!(
+            guard.0.message(),
+            "0 steps · 1 finding · shrinking a failure"
+        );
+    }
+}
