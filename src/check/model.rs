@@ -143,6 +143,21 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             _ => {}
         }
     }
+    // Every item at most once.
+    if let Some(items) = base.get(list.member).and_then(Value::as_array) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(id) = item.get(list.id_member).and_then(Value::as_str) {
+                if !seen.insert(id) {
+                    sink.report(
+                        format!("{listed}[{i}].{}", list.id_member),
+                        format!("{id} listed once"),
+                        "listed again",
+                    );
+                }
+            }
+        }
+    }
     if list.exclusive {
         let wanted: Vec<&str> = ctx
             .prediction

@@ -25,6 +25,35 @@ pub enum Command {
     Serve(ServeArgs),
     /// Re-execute a saved failing sequence and say whether it still fails.
     Replay(ReplayArgs),
+    /// Compare report.json files: a matrix of targets and, for two runs of one target, the drift.
+    Compare(CompareArgs),
+    /// Re-render a saved report.json as Markdown, HTML, JUnit XML or JSON.
+    Report(ReportArgs),
+    /// Run the suite against the reference target once per planted mutant: the kill matrix.
+    Mutants(MutantsArgs),
+}
+
+/// `dxconform mutants`.
+#[derive(Debug, Args)]
+pub struct MutantsArgs {
+    /// Only list the mutants.
+    #[arg(long)]
+    pub list: bool,
+    /// Only these mutants, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Cases per run.
+    #[arg(long, default_value_t = 64)]
+    pub cases: u32,
+    /// Most steps per case.
+    #[arg(long, default_value_t = 12)]
+    pub max_steps: usize,
+    /// Seed of every run.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Where to write the Markdown matrix.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Kinds of target on the command line.
@@ -116,9 +145,18 @@ pub struct RunArgs {
     /// Use only the owner principal (skip cross-account steps).
     #[arg(long)]
     pub one_account: bool,
-    /// Output folder for report.json, report.md and replay files.
+    /// Output folder for report.json, report.md, report.html, junit.xml and replays/.
     #[arg(long, default_value = "dxconform-out")]
     pub out: PathBuf,
+    /// Also write every run event as NDJSON to this file (one line per step).
+    #[arg(long, env = "DXCONFORM_EVENTS")]
+    pub events: Option<PathBuf>,
+    /// Progress on stderr: a bar on a terminal, plain periodic lines otherwise (auto).
+    #[arg(long, value_enum, default_value = "auto", env = "DXCONFORM_PROGRESS")]
+    pub progress: ProgressArg,
+    /// Plant a mutant into the embedded reference target (see `dxconform mutants --list`).
+    #[arg(long)]
+    pub mutant: Option<String>,
 }
 
 /// `dxconform serve`.
@@ -130,9 +168,13 @@ pub struct ServeArgs {
     /// Region the target answers for.
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
-    /// Milliseconds each asynchronous state change takes (requested ⇢ pending ⇢ available).
+    /// Milliseconds each asynchronous state change takes (requested ⇢ pending ⇢ available);
+    /// 0 (default): every Describe moves a resource one edge further, deterministically.
     #[arg(long, default_value_t = 0)]
     pub async_delay_ms: u64,
+    /// Plant one deliberate deviation from AWS (see `dxconform mutants --list`).
+    #[arg(long)]
+    pub mutant: Option<String>,
 }
 
 /// `dxconform replay`.
@@ -146,4 +188,55 @@ pub struct ReplayArgs {
     /// Check selection (default: the checks recorded in the file).
     #[command(flatten)]
     pub checks: CheckArgs,
+}
+
+/// How `dxconform run` shows progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// A bar when stderr is a terminal, plain lines otherwise.
+    Auto,
+    /// Always the bar.
+    Bar,
+    /// Always plain lines (one every few seconds).
+    Lines,
+    /// No progress output.
+    Off,
+}
+
+/// `dxconform compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// report.json files; the first is the baseline of a drift.
+    #[arg(required = true, num_args = 2..)]
+    pub reports: Vec<PathBuf>,
+    /// Folder to write compare.md into (it is always printed).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Output formats of `dxconform report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Markdown (report.md).
+    Md,
+    /// One self-contained HTML page (report.html).
+    Html,
+    /// JUnit XML (junit.xml).
+    Junit,
+    /// report.json, re-serialized.
+    Json,
+}
+
+/// `dxconform report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The report.json to render.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: FormatArg,
+    /// File to write (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use super::args::{Cli, Command, ReplayArgs, RunArgs, ServeArgs, TargetArg, TargetArgs};
+use super::args::{
+    Cli, Command, MutantsArgs, ReplayArgs, RunArgs, ServeArgs, TargetArg, TargetArgs,
+};
 use crate::exit_code::ExitCode;
 use crate::run::{ReplayFile, RunConfig};
 use crate::target::{AccountSelector, Accounts, Principal, TargetConfig, TargetKind, WireOptions};
@@ -16,6 +18,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Serve(args) => serve(args),
         Command::Replay(args) => replay(args),
+        Command::Compare(args) => compare(args),
+        Command::Report(args) => report(args),
+        Command::Mutants(args) => mutants(args),
     }
 }
 
@@ -111,8 +116,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         bail!("--max-steps must be at least 1");
     }
     let seed = args.seed.unwrap_or_else(random_seed);
+    let mut target = target_config(&args.target)?;
+    if let Some(name) = &args.mutant {
+        if target.kind != TargetKind::Embedded {
+            bail!("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
+        }
+        target.emulator.mutant = Some(name.clone());
+    }
     let config = RunConfig {
-        target: target_config(&args.target)?,
+        target,
         cases: args.cases,
         seed,
         gen: crate::gen::GenConfig {
@@ -128,13 +140,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps
     );
-    let mut report = crate::run::run(&config)?;
+    let mut report = observed_run(&config, args.events.as_deref(), args.progress)?;
     let written = crate::report::write_all(&mut report, &args.out)?;
     print!("{}", crate::report::summary(&report));
     println!(
-        "report: {} and {}",
+        "report: {}, {}, {} and {}",
         written.json.display(),
-        written.markdown.display()
+        written.markdown.display(),
+        written.html.display(),
+        written.junit.display()
     );
     Ok(if report.conformant() {
         ExitCode::Conformant
@@ -152,6 +166,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         let config = crate::emulator::EmulatorConfig {
             region: args.region.clone(),
             async_delay: Duration::from_millis(args.async_delay_ms),
+            mutant: args.mutant.clone(),
             ..Default::default()
         };
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
@@ -197,6 +212,123 @@ fn replay(args: ReplayArgs) -> Result<ExitCode> {
         println!("does not fail any more");
         Ok(ExitCode::Conformant)
     }
+}
+
+fn mutants(args: MutantsArgs) -> Result<ExitCode> {
+    if args.list {
+        for m in crate::emulator::MUTANTS {
+            let kind = if m.liveness { " (liveness)" } else { "" };
+            println!(
+                "{:<28} {}{kind}; caught by {}",
+                m.name,
+                m.description,
+                m.caught_by.join(", ")
+            );
+        }
+        return Ok(ExitCode::Conformant);
+    }
+    for name in &args.only {
+        if crate::emulator::mutant(name).is_none() {
+            bail!("unknown mutant {name:?}; `dxconform mutants --list` lists them");
+        }
+    }
+    let base = RunConfig {
+        cases: args.cases,
+        seed: args.seed,
+        gen: crate::gen::GenConfig {
+            max_steps: args.max_steps,
+            two_accounts: true,
+        },
+        ..RunConfig::default()
+    };
+    let matrix = crate::run::kill_matrix(&base, &args.only, |row| {
+        println!("{}", crate::report::mutant_line(row))
+    })?;
+    for line in crate::report::mutant_summary(&matrix) {
+        println!("{line}");
+    }
+    if let Some(out) = &args.out {
+        let harness = format!("dxconform {}", env!("CARGO_PKG_VERSION"));
+        std::fs::write(out, crate::report::mutants_markdown(&matrix, &harness))
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!("matrix: {}", out.display());
+    }
+    Ok(if matrix.survivors().is_empty() {
+        ExitCode::Conformant
+    } else {
+        ExitCode::Findings
+    })
+}
+
+/// `run::run_observed` with the sinks the flags ask for: progress on stderr, NDJSON events.
+fn observed_run(
+    config: &RunConfig,
+    events: Option<&std::path::Path>,
+    progress: super::args::ProgressArg,
+) -> Result<crate::run::RunReport> {
+    use super::args::ProgressArg;
+    use crate::run::{EventLog, Fanout, Progress, ProgressMode};
+    let mode = match progress {
+        ProgressArg::Auto => ProgressMode::auto(),
+        ProgressArg::Bar => ProgressMode::Bar,
+        ProgressArg::Lines => ProgressMode::Lines,
+        ProgressArg::Off => ProgressMode::Off,
+    };
+    let mut display = Progress::new(mode);
+    display.start(config.cases);
+    let log = events.map(EventLog::create).transpose()?;
+    let mut sinks = Fanout::new().with(&display);
+    if let Some(log) = &log {
+        sinks = sinks.with(log);
+    }
+    let report = crate::run::run_observed(config, &sinks)?;
+    drop(sinks);
+    drop(display);
+    if let Some(log) = log {
+        log.finish()?;
+    }
+    Ok(report)
+}
+
+fn compare(args: super::args::CompareArgs) -> Result<ExitCode> {
+    let mut reports = Vec::new();
+    for path in &args.reports {
+        reports.push((
+            path.display().to_string(),
+            crate::report::load_report(path)?,
+        ));
+    }
+    let comparison = crate::report::compare(&reports);
+    let text = crate::report::compare_markdown(&comparison);
+    print!("{text}");
+    if let Some(dir) = &args.out {
+        let path = dir.join("compare.md");
+        crate::report::write(&path, &text)?;
+        eprintln!("compare: {}", path.display());
+    }
+    Ok(if comparison.new_failures() > 0 {
+        ExitCode::Findings
+    } else {
+        ExitCode::Conformant
+    })
+}
+
+fn report(args: super::args::ReportArgs) -> Result<ExitCode> {
+    use super::args::FormatArg;
+    use crate::report::Format;
+    let format = match args.format {
+        FormatArg::Md => Format::Markdown,
+        FormatArg::Html => Format::Html,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Json => Format::Json,
+    };
+    let report = crate::report::load_report(&args.from)?;
+    let text = crate::report::render(&report, format)?;
+    match &args.out {
+        Some(path) => crate::report::write(path, &text)?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::Conformant)
 }
 
 #[cfg(test)]

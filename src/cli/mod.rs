@@ -38,7 +38,12 @@ fn init_tracing(verbose: u8) {
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DXCONFORM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        // The SDK's replay connector has no real connection to poison; its complaint is noise.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(format!(
+                "{default},aws_smithy_runtime::client::http::connection_poisoning=off"
+            ))
+        });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -21,6 +21,8 @@ pub struct EmulatorConfig {
     /// The 12-digit account of callers whose access key id is not an account id and
     /// who send no `x-dxconform-account-id` header. Default `111111111111`.
     pub default_account: String,
+    /// A mutant to plant (see `dxconform mutants --list`); `None` for the faithful target.
+    pub mutant: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -29,6 +31,7 @@ impl Default for EmulatorConfig {
             region: "us-east-1".to_owned(),
             async_delay: Duration::ZERO,
             default_account: "111111111111".to_owned(),
+            mutant: None,
         }
     }
 }

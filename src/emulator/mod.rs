@@ -10,8 +10,9 @@
 //! rendering), `auth` (SigV4 header form, caller account), `dispatch` (operation
 //! table, input validation), `input` (violation → error mapping), one file per
 //! resource family (`connections`, `tags`, `locations`), and the shared pieces
-//! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `config`, `error`,
-//! `api_error`).
+//! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `progress`, `config`, `error`,
+//! `api_error`). `mutants` is the fault-injection layer that plants one deliberate
+//! deviation (`--mutant NAME`) around the faithful dispatch.
 
 mod api_error;
 mod arn;
@@ -24,6 +25,7 @@ mod error;
 mod ids;
 mod input;
 mod locations;
+mod mutants;
 mod paging;
 mod progress;
 mod protocol;
@@ -37,6 +39,7 @@ mod world;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EmulatorConfig;
 pub use error::ServeError;
+pub use mutants::{mutant, Mutant, MUTANTS};
 pub use server::Emulator;
 
 use api_error::ApiError;

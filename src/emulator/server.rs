@@ -25,6 +25,7 @@ use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::dispatch::{dispatch, Call};
+use super::mutants::{Answer, Memory, Mutant};
 use super::{ids, protocol, ApiError, Clock, EmulatorConfig, ServeError, SystemClock, World};
 use crate::spec::Spec;
 
@@ -40,6 +41,8 @@ const MAX_BODY: usize = 1 << 20;
 struct Shared {
     spec: &'static Spec,
     config: EmulatorConfig,
+    mutant: Option<&'static Mutant>,
+    memory: Mutex<Memory>,
     world: Mutex<World>,
     clock: Arc<dyn Clock>,
     responses: AtomicU64,
@@ -76,6 +79,18 @@ impl Emulator {
         clock: Arc<dyn Clock>,
     ) -> Result<Emulator, ServeError> {
         config.check()?;
+        let mutant = match &config.mutant {
+            None => None,
+            Some(name) => {
+                Some(
+                    super::mutants::mutant(name).ok_or_else(|| ServeError::InvalidConfig {
+                        reason: format!(
+                            "unknown mutant {name:?}; `dxconform mutants --list` lists them"
+                        ),
+                    })?,
+                )
+            }
+        };
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Bind { addr, source })?;
@@ -84,6 +99,8 @@ impl Emulator {
             .map_err(|source| ServeError::LocalAddr { addr, source })?;
         let shared = Arc::new(Shared {
             spec: Spec::builtin(),
+            mutant,
+            memory: Mutex::new(Memory::default()),
             world: Mutex::new(World::new(config.clone())),
             config,
             clock,
@@ -213,16 +230,51 @@ async fn api(
         input: &request.body,
         now: shared.clock.now(),
     };
-    let outcome = {
+    let answer = {
         let mut world = shared.world();
-        catch_unwind(AssertUnwindSafe(|| {
-            dispatch(shared.spec, &mut world, &call)
+        catch_unwind(AssertUnwindSafe(|| match shared.mutant {
+            None => Answer::Outcome(dispatch(shared.spec, &mut world, &call)),
+            Some(mutant) => {
+                let mut memory = shared.memory.lock().unwrap_or_else(|p| p.into_inner());
+                mutant.answer(shared.spec, &mut world, &call, &mut memory)
+            }
         }))
         .unwrap_or_else(|_| {
-            Err(ApiError::server(
+            Answer::Outcome(Err(ApiError::server(
                 "An internal error occurred in the reference target",
-            ))
+            )))
         })
+    };
+    render(answer, &call, request_id).await
+}
+
+/// Turn an answer into an HTTP response (waiting first for slow answers).
+async fn render(answer: Answer, call: &Call<'_>, request_id: &str) -> Response<Full<Bytes>> {
+    let answer = match answer {
+        Answer::Slow(pause, inner) => {
+            tokio::time::sleep(pause).await;
+            *inner
+        }
+        other => other,
+    };
+    let outcome = match answer {
+        Answer::Outcome(outcome) => outcome,
+        Answer::Raw {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut response = Response::new(Full::new(body));
+            *response.status_mut() = hyper::StatusCode::from_u16(status)
+                .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+            if let Ok(value) = hyper::header::HeaderValue::from_str(content_type) {
+                response
+                    .headers_mut()
+                    .insert(hyper::header::CONTENT_TYPE, value);
+            }
+            return response;
+        }
+        Answer::Slow(..) => Err(ApiError::server("nested slow answers are not supported")),
     };
     tracing::debug!(
         operation = call.operation,

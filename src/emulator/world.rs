@@ -38,14 +38,22 @@ impl World {
         }
     }
 
-    /// Forget every resource of every account (`POST /dxconform/reset`).
+    /// Forget every resource of every account (`POST /dxconform/reset`) and restart
+    /// the id sequences: the same calls after a reset get the same ids and behave the
+    /// same, so a replayed sequence is deterministic.
     pub(super) fn reset(&mut self) {
         self.accounts.clear();
+        self.ids = IdGen::default();
     }
 
     /// The resources of `account`, if it has any.
     pub(super) fn account(&self, account: &str) -> Option<&Account> {
         self.accounts.get(account)
+    }
+
+    /// Every account that has resources (for faults that cross accounts).
+    pub(super) fn account_ids(&self) -> Vec<String> {
+        self.accounts.keys().cloned().collect()
     }
 
     /// The resources of `account`, created empty on first use.
@@ -64,13 +72,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reset_forgets_resources_but_not_id_sequences() {
+    fn reset_forgets_resources_and_restarts_id_sequences() {
         let mut world = World::new(EmulatorConfig::default());
         let first = world.ids.next("dxcon");
         world.account_mut("111111111111");
         assert!(world.account("111111111111").is_some());
         world.reset();
         assert!(world.account("111111111111").is_none());
-        assert_ne!(world.ids.next("dxcon"), first);
+        assert_eq!(
+            world.ids.next("dxcon"),
+            first,
+            "replays after a reset are deterministic"
+        );
     }
 }

@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod event_log;
 mod events;
+mod mutants;
 mod outcome;
 mod progress;
 mod redact;
@@ -18,9 +19,10 @@ pub use config::RunConfig;
 pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
+pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{
-    Bucket, CoverageCell, EdgeStatus, Harness, NotModelled, OperationStats, ReportConfig, Repro,
-    RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
+    Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
+    ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};

@@ -120,6 +120,15 @@ pub struct TransitionCoverage {
     pub status: EdgeStatus,
 }
 
+/// When a run first met a failure it had not seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstFailure {
+    /// Number of the case (1-based, search cases only).
+    pub case: u64,
+    /// Milliseconds from the start of the search.
+    pub millis: u64,
+}
+
 /// An operation of the specification the model does not cover, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotModelled {
@@ -195,6 +204,9 @@ pub struct RunReport {
     /// Operations of the specification that are not modelled, with reasons.
     #[serde(default)]
     pub not_modelled: Vec<NotModelled>,
+    /// When the search first failed (none for a conformant run).
+    #[serde(default)]
+    pub first_failure: Option<FirstFailure>,
 }
 
 /// Check groups of the coverage table, in display order.

@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use super::case::{execute, CaseContext, CaseOutcome};
 use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
 use super::outcome::{
-    Bucket, CoverageCell, EdgeStatus, Harness, NotModelled, OperationStats, ReportConfig, Repro,
-    RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
+    Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
+    ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
 use super::{RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser, Severity};
@@ -89,6 +89,9 @@ struct Search {
     leaked: Vec<String>,
     transitions: BTreeSet<ObservedEdge>,
     infra: Option<TargetError>,
+    /// When the search began, and when (case number, elapsed) it first failed.
+    began: Option<Instant>,
+    first_failure: Option<FirstFailure>,
 }
 
 impl Search {
@@ -232,6 +235,7 @@ pub fn run_observed(config: &RunConfig, events: &dyn EventSink) -> Result<RunRep
         buckets,
         leaked: search.leaked,
         transitions,
+        first_failure: search.first_failure,
         not_modelled: NOT_MODELLED
             .iter()
             .map(|(operation, reason)| NotModelled {
@@ -278,7 +282,10 @@ fn search(
         })
     };
     let strategy = crate::gen::plan(&config.gen);
-    let state = RefCell::new(Search::default());
+    let state = RefCell::new(Search {
+        began: Some(Instant::now()),
+        ..Search::default()
+    });
     let mut repros: Repros = BTreeMap::new();
     let total = u64::from(config.cases);
     // `round` numbers shrinks; `rng_round` numbers RNG streams. A failing case with
@@ -345,6 +352,15 @@ fn search(
                     match fresh.iter().next() {
                         None => Ok(()),
                         Some(first) => {
+                            if s.first_failure.is_none() {
+                                let millis = s.began.map_or(0, |b| {
+                                    u64::try_from(b.elapsed().as_millis()).unwrap_or(u64::MAX)
+                                });
+                                s.first_failure = Some(FirstFailure {
+                                    case: s.explored,
+                                    millis,
+                                });
+                            }
                             s.shrinking_for = Some(BTreeSet::from([first.clone()]));
                             s.pending = fresh;
                             s.failing_case = s.case_in_round;

@@ -1,0 +1,720 @@
+//! Mutants: deliberate deviations from AWS, planted one at a time into the
+//! reference target (`dxconform serve --mutant NAME`, `dxconform run --mutant NAME`)
+//! to measure what the harness catches (`dxconform mutants`).
+//!
+//! This is a fault-injection layer: every mutant rewrites the faithful answer of
+//! [`super::dispatch::dispatch`] (or, for a few, re-dispatches the call under other
+//! conditions). The faithful handlers never know mutants exist.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use super::dispatch::{dispatch, Call, Outcome};
+use super::{ApiError, World};
+use crate::spec::Spec;
+
+/// What the layer answers instead of the faithful outcome.
+#[derive(Debug)]
+pub(super) enum Answer {
+    /// An awsJson answer (possibly rewritten).
+    Outcome(Outcome),
+    /// Raw bytes with a status and content type.
+    Raw {
+        /// HTTP status.
+        status: u16,
+        /// Content type.
+        content_type: &'static str,
+        /// Body.
+        body: Bytes,
+    },
+    /// The answer, after a pause (liveness faults).
+    Slow(Duration, Box<Answer>),
+}
+
+/// Memory a mutant keeps between calls (e.g. the last id it handed out).
+#[derive(Debug, Default)]
+pub(super) struct Memory {
+    last_id: Option<String>,
+}
+
+/// How a mutant deviates.
+#[derive(Debug)]
+enum Fault {
+    /// Rewrite the faithful outcome after the handler ran.
+    After(fn(&Spec, &mut World, &Call<'_>, Outcome, &mut Memory) -> Answer),
+    /// Replace the handler (for faults whose point is a missing side effect).
+    Instead(fn(&Spec, &mut World, &Call<'_>, &mut Memory) -> Answer),
+}
+
+/// One planted deviation.
+#[derive(Debug)]
+pub struct Mutant {
+    /// Name used on the command line.
+    pub name: &'static str,
+    /// What is wrong, in one line.
+    pub description: &'static str,
+    /// Check ids expected to catch it.
+    pub caught_by: &'static [&'static str],
+    /// A liveness fault (slowness), not a conformance fault: allowed to survive.
+    pub liveness: bool,
+    fault: Fault,
+}
+
+impl Mutant {
+    /// Answer a call with the fault planted.
+    pub(super) fn answer(
+        &self,
+        spec: &Spec,
+        world: &mut World,
+        call: &Call<'_>,
+        memory: &mut Memory,
+    ) -> Answer {
+        match self.fault {
+            Fault::After(f) => {
+                let outcome = dispatch(spec, world, call);
+                f(spec, world, call, outcome, memory)
+            }
+            Fault::Instead(f) => f(spec, world, call, memory),
+        }
+    }
+}
+
+/// Look a mutant up by name.
+pub fn mutant(name: &str) -> Option<&'static Mutant> {
+    MUTANTS.iter().find(|m| m.name == name)
+}
+
+// ---------- helpers ----------
+
+fn keep(outcome: Outcome) -> Answer {
+    Answer::Outcome(outcome)
+}
+
+/// Rewrite a success body of `ops` (all operations when empty).
+fn on_success(
+    call: &Call<'_>,
+    ops: &[&str],
+    outcome: Outcome,
+    f: impl FnOnce(&mut Value),
+) -> Answer {
+    match outcome {
+        Ok(mut body) if ops.is_empty() || ops.contains(&call.operation) => {
+            f(&mut body);
+            Answer::Outcome(Ok(body))
+        }
+        other => Answer::Outcome(other),
+    }
+}
+
+/// Apply `f` to every object in the value (depth-first), e.g. every connection of a list.
+fn each_object(value: &mut Value, f: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
+    match value {
+        Value::Object(map) => {
+            f(map);
+            for v in map.values_mut() {
+                each_object(v, f);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                each_object(v, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rewrite member `member` wherever it appears in a success answer.
+fn rewrite_member(
+    call: &Call<'_>,
+    ops: &[&str],
+    outcome: Outcome,
+    member: &str,
+    f: fn(&Value) -> Value,
+) -> Answer {
+    on_success(call, ops, outcome, |body| {
+        each_object(body, &mut |map| {
+            if let Some(v) = map.get_mut(member) {
+                *v = f(v);
+            }
+        })
+    })
+}
+
+fn capitalized(v: &Value) -> Value {
+    let s = v.as_str().unwrap_or_default();
+    let mut c = s.chars();
+    json!(c
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default())
+}
+
+fn list_member(body: &mut Value) -> Option<&mut Vec<Value>> {
+    body.as_object_mut()?
+        .values_mut()
+        .find_map(|v| v.as_array_mut())
+}
+
+/// Re-run the call as every other account until one succeeds (to fake a missing
+/// ownership check); the faithful outcome otherwise.
+fn as_any_account(spec: &Spec, world: &mut World, call: &Call<'_>, outcome: Outcome) -> Answer {
+    if outcome.is_ok() {
+        return keep(outcome);
+    }
+    for account in world.account_ids() {
+        if account == call.account {
+            continue;
+        }
+        let other = Call {
+            account: &account,
+            ..*call
+        };
+        if let Ok(body) = dispatch(spec, world, &other) {
+            return Answer::Outcome(Ok(body));
+        }
+    }
+    keep(outcome)
+}
+
+/// Answer a success document without running the faithful handler's side effect:
+/// the answer a describe gives right now, rewritten to look like the call worked.
+fn pretend(
+    spec: &Spec,
+    world: &mut World,
+    call: &Call<'_>,
+    describe: &str,
+    list: &str,
+    id_member: &str,
+    state: &str,
+) -> Answer {
+    let Some(id) = call.string(id_member) else {
+        return Answer::Outcome(Err(ApiError::client("missing id")));
+    };
+    let input = json!({ id_member: id });
+    let Value::Object(input) = input else {
+        unreachable!("a json object")
+    };
+    let describe_call = Call {
+        operation: describe,
+        input: &input,
+        ..*call
+    };
+    match dispatch(spec, world, &describe_call) {
+        Ok(body) => {
+            let mut item = body
+                .get(list)
+                .and_then(|l| l.get(0))
+                .cloned()
+                .unwrap_or(json!({}));
+            if let Some(obj) = item.as_object_mut() {
+                let state_member = obj.keys().find(|k| k.ends_with("State")).cloned();
+                if let Some(m) = state_member {
+                    obj.insert(m, json!(state));
+                }
+            }
+            Answer::Outcome(Ok(item))
+        }
+        Err(e) => Answer::Outcome(Err(e)),
+    }
+}
+
+const DESCRIBES: &[&str] = &[
+    "DescribeConnections",
+    "DescribeLags",
+    "DescribeInterconnects",
+    "DescribeVirtualInterfaces",
+    "DescribeDirectConnectGateways",
+    "DescribeHostedConnections",
+];
+
+// ---------- the table ----------
+
+/// Every mutant.
+pub static MUTANTS: &[Mutant] = &[
+    // --- wire ---
+    Mutant {
+        name: "html-500-describe",
+        description: "DescribeConnections answers an HTML 500 page",
+        caught_by: &["op.implemented"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            if call.operation == "DescribeConnections" {
+                Answer::Raw { status: 500, content_type: "text/html", body: Bytes::from_static(b"<!doctype html><title>500 Internal Server Error</title>") }
+            } else {
+                keep(outcome)
+            }
+        }),
+    },
+    Mutant {
+        name: "truncated-json",
+        description: "CreateConnection's answer is cut in the middle of the JSON",
+        caught_by: &["wire.protocol"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| match outcome {
+            Ok(body) if call.operation == "CreateConnection" => {
+                let text = body.to_string();
+                Answer::Raw { status: 200, content_type: "application/x-amz-json-1.1", body: Bytes::from(text[..text.len() / 2].to_owned()) }
+            }
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "json-content-type",
+        description: "answers are labelled application/json instead of application/x-amz-json-1.1",
+        caught_by: &["wire.protocol"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Ok(body) => Answer::Raw { status: 200, content_type: "application/json", body: Bytes::from(body.to_string()) },
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "error-as-200",
+        description: "client errors are answered with HTTP 200 and the error document",
+        caught_by: &["error.expected", "model.ownership", "error.unexpected", "shape.unknown-member", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Err(e) if e.status == 400 => Answer::Outcome(Ok(json!({"__type": e.error_type, "message": e.message}))),
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "client-error-500",
+        description: "client errors are answered with HTTP 500",
+        caught_by: &["wire.status"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Err(e) if e.status == 400 => Answer::Raw {
+                status: 500,
+                content_type: "application/x-amz-json-1.1",
+                body: Bytes::from(json!({"__type": e.error_type, "message": e.message}).to_string()),
+            },
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "undeclared-error-type",
+        description: "not-found errors are typed ResourceNotFoundException, which Direct Connect does not declare",
+        caught_by: &["error.type", "error.expected", "model.ownership", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Err(mut e) if e.message.contains("Could not find") => {
+                e.error_type = "ResourceNotFoundException";
+                Answer::Outcome(Err(e))
+            }
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "empty-error-body",
+        description: "errors come back as HTTP 400 with an empty body",
+        caught_by: &["wire.protocol"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Err(e) if e.status == 400 => Answer::Raw { status: 400, content_type: "application/x-amz-json-1.1", body: Bytes::new() },
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "slow-untag",
+        description: "UntagResource answers after 1.5 s (liveness, not conformance)",
+        caught_by: &["transport.fault"],
+        liveness: true,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            if call.operation == "UntagResource" {
+                Answer::Slow(Duration::from_millis(1500), Box::new(keep(outcome)))
+            } else {
+                keep(outcome)
+            }
+        }),
+    },
+    // --- shape ---
+    Mutant {
+        name: "mis-cased-connection-state",
+        description: "connectionState values are capitalized (Available)",
+        caught_by: &["shape.enum", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "connectionState", capitalized)),
+    },
+    Mutant {
+        name: "unknown-connection-state",
+        description: "connections report the undocumented state provisioning",
+        caught_by: &["shape.enum", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |_| json!("provisioning"))),
+    },
+    Mutant {
+        name: "vlan-as-string",
+        description: "vlan is a JSON string",
+        caught_by: &["shape.type", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection", "DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
+            if m.contains_key("connectionId") {
+                m.insert("vlan".into(), json!("0"));
+            }
+        }))),
+    },
+    Mutant {
+        name: "timestamp-as-string",
+        description: "loaIssueTime is an ISO-8601 string instead of epoch seconds",
+        caught_by: &["shape.type", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
+            if m.contains_key("connectionId") {
+                m.insert("loaIssueTime".into(), json!("2026-11-25T10:00:00Z"));
+            }
+        }))),
+    },
+    Mutant {
+        name: "boolean-as-string",
+        description: "jumboFrameCapable is the string \"false\"",
+        caught_by: &["shape.type", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "jumboFrameCapable", |v| json!(v.to_string()))),
+    },
+    Mutant {
+        name: "missing-connection-id",
+        description: "CreateConnection's answer has no connectionId",
+        caught_by: &["shape.required"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+            b.as_object_mut().map(|m| m.remove("connectionId"));
+        })),
+    },
+    Mutant {
+        name: "upper-case-ids",
+        description: "connection ids are upper case (DXCON-…)",
+        caught_by: &["shape.pattern", "model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionId", |v| json!(v.as_str().unwrap_or_default().to_uppercase()))),
+    },
+    Mutant {
+        name: "short-owner-account",
+        description: "ownerAccount loses its last digit",
+        caught_by: &["shape.pattern", "model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |v| {
+            let s = v.as_str().unwrap_or_default();
+            json!(s[..s.len().saturating_sub(1)])
+        })),
+    },
+    Mutant {
+        name: "misspelled-member",
+        description: "answers carry connectionID beside connectionId",
+        caught_by: &["shape.unknown-member"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+            let id = b.get("connectionId").cloned().unwrap_or(Value::Null);
+            b.as_object_mut().map(|m| m.insert("connectionID".into(), id));
+        })),
+    },
+    Mutant {
+        name: "locations-missing",
+        description: "DescribeLocations answers {} without the locations member",
+        caught_by: &["shape.required"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeLocations"], outcome, |b| *b = json!({}))),
+    },
+    // --- echo ---
+    Mutant {
+        name: "wrong-name-echo",
+        description: "connectionName comes back with a suffix",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection", "UpdateConnection"], outcome, "connectionName", |v| json!(format!("{}-x", v.as_str().unwrap_or_default())))),
+    },
+    Mutant {
+        name: "wrong-bandwidth-echo",
+        description: "bandwidth 1Gbps comes back as 10Gbps and 10Gbps as 1Gbps",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "bandwidth", |v| json!(if v == "1Gbps" { "10Gbps" } else { "1Gbps" }))),
+    },
+    Mutant {
+        name: "wrong-location-echo",
+        description: "location comes back lower-cased",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "location", |v| json!(v.as_str().unwrap_or_default().to_lowercase()))),
+    },
+    Mutant {
+        name: "wrong-owner-echo",
+        description: "ownerAccount is always 999999999999",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |_| json!("999999999999"))),
+    },
+    Mutant {
+        name: "wrong-region",
+        description: "region is always eu-west-1",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "region", |_| json!("eu-west-1"))),
+    },
+    Mutant {
+        name: "create-drops-tags",
+        description: "CreateConnection's answer omits the tags it was given",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+            b.as_object_mut().map(|m| m.remove("tags"));
+        })),
+    },
+    Mutant {
+        name: "tag-values-blank",
+        description: "DescribeTags reports every tag value as empty",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeTags"], outcome, |b| each_object(b, &mut |m| {
+            if m.contains_key("key") {
+                m.insert("value".into(), json!(""));
+            }
+        }))),
+    },
+    Mutant {
+        name: "untag-does-nothing",
+        description: "UntagResource answers success without removing anything",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            if call.operation != "UntagResource" {
+                return keep(dispatch(spec, world, call));
+            }
+            // Refuse what the faithful target refuses (unknown or foreign ARNs), but
+            // never remove a tag.
+            let arn = call.string("resourceArn").unwrap_or_default();
+            let Value::Object(input) = json!({"resourceArns": [arn]}) else { unreachable!("a json object") };
+            let probe = Call { operation: "DescribeTags", input: &input, ..*call };
+            keep(dispatch(spec, world, &probe).map(|_| json!({})))
+        }),
+    },
+    Mutant {
+        name: "rename-ignored",
+        description: "UpdateConnection answers the new name but keeps the old one",
+        caught_by: &["model.echo"],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            if call.operation != "UpdateConnection" {
+                return keep(dispatch(spec, world, call));
+            }
+            // Answer as if renamed, from the current document, without renaming.
+            let (Some(id), Some(name)) = (call.string("connectionId"), call.string("connectionName")) else {
+                return keep(dispatch(spec, world, call));
+            };
+            let Value::Object(input) = json!({"connectionId": id}) else { unreachable!("a json object") };
+            let probe = Call { operation: "DescribeConnections", input: &input, ..*call };
+            keep(dispatch(spec, world, &probe).map(|body| {
+                let mut item = body["connections"][0].clone();
+                item["connectionName"] = json!(name);
+                item
+            }))
+        }),
+    },
+    // --- states ---
+    Mutant {
+        name: "create-available",
+        description: "CreateConnection answers available instead of requested",
+        caught_by: &["model.state"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionState", |_| json!("available"))),
+    },
+    Mutant {
+        name: "delete-answers-available",
+        description: "DeleteConnection deletes but answers available",
+        caught_by: &["model.state"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DeleteConnection"], outcome, "connectionState", |_| json!("available"))),
+    },
+    Mutant {
+        name: "delete-does-nothing",
+        description: "DeleteConnection answers deleted but the connection lives on",
+        caught_by: &["model.gone"],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            if call.operation != "DeleteConnection" {
+                return keep(dispatch(spec, world, call));
+            }
+            pretend(spec, world, call, "DescribeConnections", "connections", "connectionId", "deleted")
+        }),
+    },
+    Mutant {
+        name: "resurrect-after-delete",
+        description: "Describe reports deleted connections as available again",
+        caught_by: &["model.gone"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "deleted" { json!("available") } else { v.clone() })),
+    },
+    Mutant {
+        name: "state-regresses",
+        description: "Describe reports available connections as requested again",
+        caught_by: &["model.transition"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "available" { json!("requested") } else { v.clone() })),
+    },
+    // --- visibility ---
+    Mutant {
+        name: "describe-omits-newest",
+        description: "list answers leave out their last item",
+        caught_by: &["model.visible"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
+            if let Some(list) = list_member(b) {
+                list.pop();
+            }
+        })),
+    },
+    Mutant {
+        name: "describe-duplicates",
+        description: "list answers repeat their first item",
+        caught_by: &["model.visible"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
+            if let Some(list) = list_member(b) {
+                if let Some(first) = list.first().cloned() {
+                    list.push(first);
+                }
+            }
+        })),
+    },
+    Mutant {
+        name: "describe-by-id-lists-all",
+        description: "DescribeConnections with a connectionId lists every connection of the account",
+        caught_by: &["model.visible"],
+        liveness: false,
+        fault: Fault::After(|spec, world, call, outcome, _| {
+            if call.operation != "DescribeConnections" || call.string("connectionId").is_none() || outcome.is_err() {
+                return keep(outcome);
+            }
+            let empty = serde_json::Map::new();
+            let all = Call { input: &empty, ..*call };
+            keep(dispatch(spec, world, &all))
+        }),
+    },
+    Mutant {
+        name: "cross-account-leak",
+        description: "DescribeConnections also lists every other account's connections",
+        caught_by: &["model.visible"],
+        liveness: false,
+        fault: Fault::After(|spec, world, call, outcome, _| {
+            let Ok(mut body) = outcome else { return keep(outcome) };
+            if call.operation != "DescribeConnections" || call.string("connectionId").is_some() {
+                return keep(Ok(body));
+            }
+            for account in world.account_ids() {
+                if account == call.account {
+                    continue;
+                }
+                let other = Call { account: &account, ..*call };
+                if let Ok(Value::Object(mut theirs)) = dispatch(spec, world, &other) {
+                    if let (Some(Value::Array(mine)), Some(Value::Array(extra))) = (body.get_mut("connections"), theirs.remove("connections")) {
+                        mine.extend(extra);
+                    }
+                }
+            }
+            keep(Ok(body))
+        }),
+    },
+    Mutant {
+        name: "foreign-delete-allowed",
+        description: "any account may delete any connection",
+        caught_by: &["model.ownership"],
+        liveness: false,
+        fault: Fault::After(|spec, world, call, outcome, _| if call.operation == "DeleteConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
+    },
+    Mutant {
+        name: "foreign-update-allowed",
+        description: "any account may rename any connection",
+        caught_by: &["model.ownership"],
+        liveness: false,
+        fault: Fault::After(|spec, world, call, outcome, _| if call.operation == "UpdateConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
+    },
+    Mutant {
+        name: "foreign-tag-allowed",
+        description: "TagResource on another account's resource succeeds",
+        caught_by: &["model.ownership"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| match outcome {
+            Err(e) if call.operation == "TagResource" && e.error_type == "DirectConnectClientException" => Answer::Outcome(Ok(json!({}))),
+            other => keep(other),
+        }),
+    },
+    // --- uniqueness and errors ---
+    Mutant {
+        name: "shared-ids",
+        description: "every CreateConnection answers the id of the previous one",
+        caught_by: &["model.unique"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, memory| match outcome {
+            Ok(mut body) if call.operation == "CreateConnection" => {
+                let fresh = body.get("connectionId").and_then(Value::as_str).map(str::to_owned);
+                if let (Some(previous), Some(m)) = (memory.last_id.clone(), body.as_object_mut()) {
+                    m.insert("connectionId".into(), json!(previous));
+                } else {
+                    memory.last_id = fresh;
+                }
+                keep(Ok(body))
+            }
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "not-found-own-type",
+        description: "missing resources are ConnectionNotFound errors (moto-style) instead of DirectConnectClientException",
+        caught_by: &["error.type", "error.expected", "model.ownership", "sdk.parse"],
+        liveness: false,
+        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+            Err(mut e) if e.message.contains("Could not find") => {
+                e.error_type = "ConnectionNotFound";
+                Answer::Outcome(Err(e))
+            }
+            other => keep(other),
+        }),
+    },
+    Mutant {
+        name: "describe-tags-refused",
+        description: "DescribeTags refuses every request",
+        caught_by: &["error.unexpected"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| if call.operation == "DescribeTags" { Answer::Outcome(Err(ApiError::client("Tags are unavailable"))) } else { keep(outcome) }),
+    },
+    Mutant {
+        name: "update-refused",
+        description: "UpdateConnection refuses valid renames",
+        caught_by: &["error.unexpected"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| if call.operation == "UpdateConnection" && outcome.is_ok() { Answer::Outcome(Err(ApiError::client("Update not possible"))) } else { keep(outcome) }),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_name_known_checks() {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in MUTANTS {
+            assert!(seen.insert(m.name), "duplicate {}", m.name);
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                m.name
+            );
+            assert!(!m.description.is_empty() && !m.caught_by.is_empty());
+            for check in m.caught_by {
+                assert!(
+                    crate::check::lookup(check).is_some(),
+                    "{}: unknown check {check}",
+                    m.name
+                );
+            }
+        }
+        assert!(mutant("shared-ids").is_some());
+        assert!(mutant("nope").is_none());
+    }
+}

@@ -1,0 +1,130 @@
+//! The kill matrix: the default suite against the reference target once per
+//! mutant (`dxconform mutants`), to measure what the harness catches.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{run, RunConfig, RunError, RunReport};
+use crate::check::Severity;
+use crate::emulator::{Mutant, MUTANTS};
+use crate::target::TargetKind;
+
+/// What the suite did to one mutant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutantOutcome {
+    /// Mutant name.
+    pub name: String,
+    /// What it plants.
+    pub description: String,
+    /// Checks expected to catch it.
+    pub caught_by: Vec<String>,
+    /// A liveness fault (allowed to survive).
+    pub liveness: bool,
+    /// Some finding showed it.
+    pub killed: bool,
+    /// The check that showed it (one of `caught_by` when possible).
+    pub killed_by: Option<String>,
+    /// Whether `killed_by` is one of the expected checks.
+    pub expected_check: bool,
+    /// Cases until the first failure.
+    pub cases_to_kill: Option<u64>,
+    /// Seconds until the first failure.
+    pub seconds_to_kill: Option<f64>,
+    /// Steps of the shrunk sequence that shows `killed_by`.
+    pub shrunk_steps: Option<usize>,
+    /// The shrunk sequence failed again when re-run.
+    pub reproduced: bool,
+    /// Wall time of the whole run against the mutant.
+    pub seconds: f64,
+}
+
+/// The matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KillMatrix {
+    /// Seed of every run.
+    pub seed: u64,
+    /// Cases per run.
+    pub cases: u32,
+    /// One row per mutant.
+    pub rows: Vec<MutantOutcome>,
+}
+
+impl KillMatrix {
+    /// (killed, total) over the mutants that are not liveness faults.
+    pub fn score(&self) -> (usize, usize) {
+        let graded: Vec<&MutantOutcome> = self.rows.iter().filter(|r| !r.liveness).collect();
+        (graded.iter().filter(|r| r.killed).count(), graded.len())
+    }
+
+    /// Mutants that survived and should not have.
+    pub fn survivors(&self) -> Vec<&MutantOutcome> {
+        self.rows
+            .iter()
+            .filter(|r| !r.liveness && !r.killed)
+            .collect()
+    }
+}
+
+fn outcome(mutant: &Mutant, report: &RunReport, seconds: f64) -> MutantOutcome {
+    let expected = |check: &str| mutant.caught_by.contains(&check);
+    // A failure, or any finding of an expected check, shows the mutant.
+    let showing = report
+        .buckets
+        .iter()
+        .filter(|b| b.severity == Severity::Failure || expected(&b.check))
+        .collect::<Vec<_>>();
+    let killer = showing
+        .iter()
+        .find(|b| expected(&b.check) && b.repro.is_some())
+        .or_else(|| showing.iter().find(|b| expected(&b.check)))
+        .or_else(|| showing.first())
+        .copied();
+    let repro = killer.and_then(|b| b.repro.as_ref());
+    MutantOutcome {
+        name: mutant.name.to_owned(),
+        description: mutant.description.to_owned(),
+        caught_by: mutant.caught_by.iter().map(|c| (*c).to_owned()).collect(),
+        liveness: mutant.liveness,
+        killed: killer.is_some(),
+        killed_by: killer.map(|b| b.check.clone()),
+        expected_check: killer.is_some_and(|b| expected(&b.check)),
+        cases_to_kill: report.first_failure.map(|f| f.case),
+        seconds_to_kill: report.first_failure.map(|f| f.millis as f64 / 1000.0),
+        shrunk_steps: repro.map(|r| r.steps.iter().filter(|s| !s.skipped).count()),
+        reproduced: repro.is_some_and(|r| r.reproduced),
+        seconds,
+    }
+}
+
+/// Run `base` (an embedded-target configuration) once per mutant (all, or those named in `only`).
+pub fn kill_matrix(
+    base: &RunConfig,
+    only: &[String],
+    mut progress: impl FnMut(&MutantOutcome),
+) -> Result<KillMatrix, RunError> {
+    let mut rows = Vec::new();
+    for mutant in MUTANTS
+        .iter()
+        .filter(|m| only.is_empty() || only.iter().any(|o| o == m.name))
+    {
+        let mut config = base.clone();
+        config.target.kind = TargetKind::Embedded;
+        config.target.endpoint = None;
+        config.target.emulator.mutant = Some(mutant.name.to_owned());
+        if mutant.liveness {
+            // A liveness fault shows as a timeout; keep the wait short.
+            config.target.wire.timeout = Duration::from_secs(1);
+        }
+        let started = Instant::now();
+        let report = run(&config)?;
+        let row = outcome(mutant, &report, started.elapsed().as_secs_f64());
+        progress(&row);
+        rows.push(row);
+    }
+    Ok(KillMatrix {
+        seed: base.seed,
+        cases: base.cases,
+        rows,
+    })
+}
