@@ -91,7 +91,10 @@ fn documented_id_shapes() -> &'static [(&'static str, Regex)] {
     static SHAPES: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
     SHAPES.get_or_init(|| {
         [
-            ("connectionId", r"^dxcon-[a-z0-9]{6,}$"),
+            // [api] AssociateMacSecKey/DisassociateMacSecKey answer "the ID of the dedicated
+            // connection (dxcon-xxxx), or the ID of the LAG (dxlag-xxxx)" in `connectionId`;
+            // a VIF's `connectionId` may name a LAG too.
+            ("connectionId", r"^dx(con|lag)-[a-z0-9]{6,}$"),
             ("interconnectId", r"^dxcon-[a-z0-9]{6,}$"),
             ("lagId", r"^dxlag-[a-z0-9]{6,}$"),
             ("virtualInterfaceId", r"^dxvif-[a-z0-9]{6,}$"),

@@ -26,7 +26,7 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
 
 /// Port speeds of dedicated connections (LIFECYCLE.md; hosted speeds such as
 /// 50Mbps are for partner-allocated hosted connections only).
-const DEDICATED_BANDWIDTHS: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
+pub(super) const DEDICATED_BANDWIDTHS: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
 
 /// MACsec encryption modes (the model types `encryptionMode` as a plain string;
 /// the API reference lists these values).
@@ -35,48 +35,115 @@ const ENCRYPTION_MODES: &[&str] = &["no_encrypt", "should_encrypt", "must_encryp
 /// The provisioning chain of a dedicated connection [api Connection.connectionState:
 /// "requested: the initial state of a standard connection … pending: approved and being
 /// initialized … available"]. Deletion is final and answered `deleted` at once.
-const CHAIN: &[&str] = &["requested", "pending", "available"];
+pub(super) const CHAIN: &[&str] = &["requested", "pending", "available"];
 
 /// A dedicated connection.
 #[derive(Debug, Clone)]
 pub(super) struct Connection {
     /// `dxcon-` id.
     pub id: String,
-    owner: String,
-    name: String,
+    pub(super) owner: String,
+    pub(super) name: String,
     region: String,
-    location: String,
-    bandwidth: String,
-    aws_device: String,
+    pub(super) location: String,
+    pub(super) bandwidth: String,
+    pub(super) aws_device: String,
     aws_logical_device: String,
-    progress: Progress,
-    deleted: bool,
-    mac_sec: bool,
+    pub(super) progress: Progress,
+    pub(super) deleted: bool,
+    pub(super) mac_sec: bool,
     encryption_mode: Option<String>,
     provider_name: Option<String>,
     billing_mode: Option<String>,
-    tags: Tags,
+    pub(super) tags: Tags,
+    /// The LAG this connection is a member of.
+    pub(super) lag_id: Option<String>,
+    /// For a hosted connection: where it is hosted and by whom.
+    pub(super) hosted: Option<Hosted>,
+    /// A hosted connection its owner deleted while `ordering` [api: "rejected"].
+    pub(super) rejected: bool,
+    /// MACsec keys associated with the connection.
+    pub(super) mac_sec_keys: Vec<Value>,
+}
+
+/// What makes a connection hosted: the interconnect it is on, the partner account
+/// that allocated it, and its VLAN.
+#[derive(Debug, Clone)]
+pub(super) struct Hosted {
+    /// The interconnect id.
+    pub parent: String,
+    /// The allocating partner's account.
+    pub allocator: String,
+    /// The VLAN.
+    pub vlan: i64,
+}
+
+/// What a new connection needs; the rest takes defaults.
+pub(super) struct NewConnection<'a> {
+    pub id: String,
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub region: &'a str,
+    pub location: &'a str,
+    pub bandwidth: &'a str,
+    pub aws_device: String,
+    pub chain: &'static [&'static str],
+    pub now: Duration,
+    pub mac_sec: bool,
+    pub tags: Tags,
+}
+
+impl Connection {
+    /// A connection with no provider or billing mode, not in a LAG, not hosted.
+    pub(super) fn new(n: NewConnection<'_>) -> Connection {
+        Connection {
+            progress: Progress::new(n.chain, n.now, ids::seed(&n.id)),
+            owner: n.owner.to_owned(),
+            name: n.name.to_owned(),
+            region: n.region.to_owned(),
+            aws_logical_device: ids::device(n.location, "logical"),
+            aws_device: n.aws_device,
+            location: n.location.to_owned(),
+            bandwidth: n.bandwidth.to_owned(),
+            deleted: false,
+            mac_sec: n.mac_sec,
+            encryption_mode: n.mac_sec.then(|| "no_encrypt".to_owned()),
+            provider_name: None,
+            billing_mode: None,
+            tags: n.tags,
+            lag_id: None,
+            hosted: None,
+            rejected: false,
+            mac_sec_keys: Vec::new(),
+            id: n.id,
+        }
+    }
 }
 
 impl Connection {
     /// The state a Describe reports (advancing it in observation-driven mode).
     pub(super) fn observe(&mut self, now: Duration, delay: Duration) -> &'static str {
         if self.deleted {
-            return "deleted";
+            return if self.rejected { "rejected" } else { "deleted" };
         }
         self.progress.observe(now, delay, true)
+    }
+
+    /// The location code (virtual interfaces report their connection's).
+    pub(super) fn location(&self) -> &str {
+        &self.location
     }
 
     /// The current state, as a write answers it.
     pub(super) fn current(&self, now: Duration, delay: Duration) -> &'static str {
         if self.deleted {
-            return "deleted";
+            return if self.rejected { "rejected" } else { "deleted" };
         }
         self.progress.current(now, delay)
     }
 
     /// The `Connection` document in state `state`.
-    fn render(&self, state: &str) -> Value {
+    pub(super) fn render(&self, state: &str) -> Value {
         let mut out = Map::new();
         let mut put = |key: &str, value: Value| {
             out.insert(key.to_owned(), value);
@@ -101,6 +168,18 @@ impl Connection {
             );
             // No MACsec key is associated yet, so the port is not encrypting.
             put("portEncryptionStatus", json!("Encryption Down"));
+        }
+        if let Some(lag) = &self.lag_id {
+            put("lagId", json!(lag));
+        }
+        if let Some(hosted) = &self.hosted {
+            put("vlan", json!(hosted.vlan));
+            // [api] Connection.partnerName: "The name of the Direct Connect service
+            // provider associated with the connection" (here: the allocating account).
+            put("partnerName", json!(hosted.allocator));
+        }
+        if !self.mac_sec_keys.is_empty() {
+            put("macSecKeys", Value::Array(self.mac_sec_keys.clone()));
         }
         if let Some(provider) = &self.provider_name {
             put("providerName", json!(provider));
@@ -178,6 +257,10 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         provider_name: call.string("providerName").map(str::to_owned),
         billing_mode: call.string("billingMode").map(str::to_owned),
         tags,
+        lag_id: None,
+        hosted: None,
+        rejected: false,
+        mac_sec_keys: Vec::new(),
     };
     let output = connection.render(connection.current(call.now, world.config.async_delay));
     world
@@ -254,14 +337,19 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DeleteConnection: the connection is `deleted` at once.
 fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
+    let delay = world.config.async_delay;
     let connection = owned(world, call, id)?;
     if connection.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot be deleted"
         )));
     }
+    // [api] "rejected: a hosted connection in the ordering state enters the rejected
+    // state if it is deleted by the customer".
+    let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
     connection.deleted = true;
-    Ok(connection.render("deleted"))
+    connection.rejected = ordering;
+    Ok(connection.render(if ordering { "rejected" } else { "deleted" }))
 }
 
 #[cfg(test)]

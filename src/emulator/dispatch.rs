@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::{connections, input, locations, tags, ApiError, World};
+use super::{
+    connections, gateways, input, interconnects, lags, locations, tags, virtual_interfaces,
+    ApiError, World,
+};
 use crate::spec::Spec;
 
 /// What an operation answers: the output document, or an error answer.
@@ -26,6 +29,10 @@ const TABLES: &[&[(&str, Handler)]] = &[
     connections::OPERATIONS,
     locations::OPERATIONS,
     tags::OPERATIONS,
+    interconnects::OPERATIONS,
+    lags::OPERATIONS,
+    virtual_interfaces::OPERATIONS,
+    gateways::OPERATIONS,
 ];
 
 /// One decoded API call, as the handler sees it.
@@ -155,7 +162,7 @@ mod tests {
         let mut world = World::new(Default::default());
         let body = Map::new();
         let call = Call {
-            operation: "CreateLag",
+            operation: "GetResiliencyGroup",
             account: "111111111111",
             input: &body,
             now: Duration::ZERO,
@@ -163,7 +170,7 @@ mod tests {
         let err = dispatch(spec, &mut world, &call).unwrap_err();
         assert_eq!(err.status, 501);
         assert_eq!(err.error_type, "NotImplemented");
-        assert!(err.message.contains("CreateLag"));
+        assert!(err.message.contains("GetResiliencyGroup"));
     }
 
     #[test]

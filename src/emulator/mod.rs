@@ -9,7 +9,8 @@
 //! Layout: `server` (HTTP accept loop, routing), `protocol` (awsJson decoding and
 //! rendering), `auth` (SigV4 header form, caller account), `dispatch` (operation
 //! table, input validation), `input` (violation → error mapping), one file per
-//! resource family (`connections`, `tags`, `locations`), and the shared pieces
+//! resource family (`connections`, `interconnects` with hosted connections, `lags`
+//! with MACsec keys and LOAs, `tags`, `locations`, …), and the shared pieces
 //! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `progress`, `config`, `error`,
 //! `api_error`). `mutants` is the fault-injection layer that plants one deliberate
 //! deviation (`--mutant NAME`) around the faithful dispatch.
@@ -22,8 +23,11 @@ mod config;
 mod connections;
 mod dispatch;
 mod error;
+mod gateways;
 mod ids;
 mod input;
+mod interconnects;
+mod lags;
 mod locations;
 mod mutants;
 mod paging;
@@ -34,6 +38,7 @@ mod store;
 mod tags;
 #[cfg(test)]
 mod testing;
+mod virtual_interfaces;
 mod world;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -45,6 +45,7 @@ impl Progress {
         }
     }
 
+    #[cfg_attr(not(test), allow(dead_code))]
     fn last(&self) -> &'static str {
         self.chain[self.chain.len() - 1]
     }
@@ -112,6 +113,7 @@ impl Progress {
 
     /// Whether the chain has reached its last state (for rules such as "only an
     /// available connection can …").
+    #[cfg_attr(not(test), allow(dead_code))] // for future "only when available" rules
     pub(super) fn settled(&self, now: Duration, delay: Duration) -> bool {
         self.current(now, delay) == self.last()
     }

@@ -591,11 +591,11 @@ mod tests {
             .await;
         assert_eq!((status, kind.as_str()), (400, "SerializationException"));
 
-        let (status, kind, message) = client.error("CreateLag", json!({})).await;
+        let (status, kind, message) = client.error("GetResiliencyGroup", json!({})).await;
         assert_eq!((status, kind.as_str()), (501, "NotImplemented"));
         assert_eq!(
             message,
-            "CreateLag is not implemented by the dxconform reference target"
+            "GetResiliencyGroup is not implemented by the dxconform reference target"
         );
 
         let health = client

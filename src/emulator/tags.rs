@@ -132,6 +132,7 @@ fn kind_name(resource_type: &str) -> Option<&'static str> {
         "dxcon" => Some("Connection"),
         "dxlag" => Some("Lag"),
         "dxvif" => Some("VirtualInterface"),
+        "dx-gateway" => Some("DirectConnectGateway"),
         _ => None,
     }
 }
@@ -149,17 +150,36 @@ fn resource<'w>(
     let not_found = || ApiError::not_found(kind, &parsed.resource_id);
     let region = world.region();
     let visible = parsed.partition == partition(region)
-        && parsed.region == region
+        // Gateways are global: their ARNs carry no region.
+        && (parsed.region == region
+            || (parsed.resource_type == "dx-gateway" && parsed.region.is_empty()))
         && parsed.account == call.account;
     if !visible {
         return Err(not_found());
     }
     let account = world.account_mut(call.account);
     let found: Option<&mut dyn Tagged> = match parsed.resource_type.as_str() {
-        "dxcon" => account
+        // Interconnects have `dxcon-` ids and ARNs too.
+        "dxcon" if account.connections.get(&parsed.resource_id).is_some() => account
             .connections
             .get_mut(&parsed.resource_id)
             .map(|c| c as &mut dyn Tagged),
+        "dxcon" => account
+            .interconnects
+            .get_mut(&parsed.resource_id)
+            .map(|c| c as &mut dyn Tagged),
+        "dxlag" => account
+            .lags
+            .get_mut(&parsed.resource_id)
+            .map(|c| c as &mut dyn Tagged),
+        "dxvif" => account
+            .virtual_interfaces
+            .get_mut(&parsed.resource_id)
+            .map(|v| v as &mut dyn Tagged),
+        "dx-gateway" => account
+            .gateways
+            .get_mut(&parsed.resource_id)
+            .map(|g| g as &mut dyn Tagged),
         _ => None,
     };
     found.ok_or_else(not_found)

@@ -7,8 +7,12 @@
 use std::collections::BTreeMap;
 
 use super::connections::Connection;
+use super::gateways::{Association, Gateway, Proposal};
 use super::ids::IdGen;
+use super::interconnects::Interconnect;
+use super::lags::Lag;
 use super::store::Store;
+use super::virtual_interfaces::VirtualInterface;
 use super::EmulatorConfig;
 
 /// One account's resources.
@@ -16,6 +20,18 @@ use super::EmulatorConfig;
 pub(super) struct Account {
     /// Dedicated connections, in creation order (deleted ones stay, as `deleted`).
     pub connections: Store<Connection>,
+    /// Interconnects (deleted ones stay, as `deleted`).
+    pub interconnects: Store<Interconnect>,
+    /// Link aggregation groups (deleted ones stay, as `deleted`).
+    pub lags: Store<Lag>,
+    /// Virtual interfaces this account owns (created, or allocated to it), with their BGP peers.
+    pub virtual_interfaces: Store<VirtualInterface>,
+    /// Direct Connect gateways (global resources of the account).
+    pub gateways: Store<Gateway>,
+    /// Associations of this account's gateways with virtual private gateways.
+    pub associations: Store<Association>,
+    /// Association proposals this account made.
+    pub proposals: Store<Proposal>,
 }
 
 /// All state of the reference target.

@@ -6,7 +6,11 @@
 
 mod common;
 mod connections;
+mod gateways;
+mod interconnects;
+mod lags;
 mod plan;
 mod tags;
+mod virtual_interfaces;
 
 pub use plan::{plan, GenConfig};

@@ -30,12 +30,31 @@ fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
     prop_oneof![
         13 => super::connections::steps(two_accounts),
         5 => super::tags::steps(two_accounts),
+        8 => super::interconnects::steps(two_accounts),
+        8 => super::lags::steps(two_accounts),
+        20 => super::virtual_interfaces::steps(two_accounts),
+        8 => super::gateways::steps(two_accounts),
     ]
 }
 
 /// Plans of 1 to `max_steps` steps.
+///
+/// Plans are made of chunks: mostly single steps, sometimes a family's lifecycle
+/// (create, then steps that need it), so long lifecycles (allocate → confirm, LAG
+/// membership) are reached; the flattened plan is cut to `max_steps`.
 pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
-    vec(step(config.two_accounts), 1..=config.max_steps.max(1)).prop_map(|steps| Plan { steps })
+    let max = config.max_steps.max(1);
+    let two = config.two_accounts;
+    let chunk = prop_oneof![
+        12 => step(two).prop_map(|s| vec![s]),
+        2 => super::interconnects::lifecycle(two),
+        2 => super::lags::lifecycle(two),
+        3 => super::virtual_interfaces::lifecycle(two),
+        2 => super::gateways::lifecycle(two),
+    ];
+    vec(chunk, 1..=max).prop_map(move |chunks| Plan {
+        steps: chunks.into_iter().flatten().take(max).collect(),
+    })
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::target::{Outcome, Principal};
 pub const CLIENT_ERROR: &str = "DirectConnectClientException";
 
 /// Members every connection answer must carry for the model to follow it.
-const CONNECTION_MEMBERS: &[&str] = &[
+pub(super) const CONNECTION_MEMBERS: &[&str] = &[
     "connectionId",
     "connectionName",
     "connectionState",
@@ -68,7 +68,7 @@ impl Model {
         }
     }
 
-    fn location_code(&self, index: u8) -> String {
+    pub(super) fn location_code(&self, index: u8) -> String {
         let pool = &self.env.locations;
         pool.get(index as usize % pool.len().max(1))
             .cloned()
@@ -77,10 +77,12 @@ impl Model {
 
     /// The attributes a connection answer echoes.
     fn connection_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        let mut echo: Vec<(&'static str, Value)> = ["connectionName", "bandwidth", "location"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
+        // Hosted connections echo their VLAN, LAG members their LAG ([api] Connection.vlan, .lagId).
+        let mut echo: Vec<(&'static str, Value)> =
+            ["connectionName", "bandwidth", "location", "vlan", "lagId"]
+                .into_iter()
+                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+                .collect();
         echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
         echo.push(("region", json!(self.env.region)));
         if let Some(id) = &r.id {
@@ -136,7 +138,7 @@ impl Model {
     }
 
     /// How the model sees a connection from `by`'s account.
-    fn connection_view(&self, by: Principal, handle: Handle) -> Expectation {
+    pub(super) fn connection_view(&self, by: Principal, handle: Handle) -> Expectation {
         let r = self.resource(handle);
         let gone = r.deleted;
         let visibility = if r.owner != by {
@@ -216,6 +218,16 @@ impl Model {
     /// Prediction for a call acting on one connection as a whole (update, delete).
     fn on_connection(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
         let r = self.resource(handle);
+        if r.owner != by && r.peer == Some(by) {
+            // The partner that allocated a hosted connection manages it too; whether it
+            // may {action} it is not documented [api DeleteConnection, UpdateConnection].
+            let mut p = Prediction::succeed(Basis::Assumed);
+            p.expect = Expect::Either {
+                error_types: vec![CLIENT_ERROR],
+                reason: format!("the allocating partner may or may not {action} a hosted connection it allocated"),
+            };
+            return p;
+        }
         if r.owner != by {
             // [api] calls act on the caller's resources; another account's connection
             // is not theirs to change.
@@ -261,6 +273,14 @@ impl Model {
             if !r.deleted {
                 // [outputs] DeleteConnection answers `deleted`; [api] `deleting` also exists.
                 view.states = CONNECTION.set(&["deleting", "deleted"]);
+                // [api] "rejected: a hosted connection in the ordering state enters the
+                // rejected state if it is deleted by the customer".
+                let ordering = CONNECTION.set(&["ordering"]);
+                if r.possible == ordering {
+                    view.states = CONNECTION.set(&["rejected"]);
+                } else if !r.possible.intersect(ordering).is_empty() {
+                    view.states = view.states.union(CONNECTION.set(&["rejected"]));
+                }
                 view.state_check = StateCheck::Result;
             }
             view.tags = None;
@@ -303,11 +323,18 @@ impl Model {
                     .and_then(|e| e.echo.iter().find(|(m, _)| *m == "location"))
                     .map(|(_, v)| v.clone())
                     .unwrap_or(Value::Null);
-                let attributes = BTreeMap::from([
+                let mut attributes = BTreeMap::from([
                     ("connectionName".to_owned(), json!(name)),
                     ("bandwidth".to_owned(), json!(bandwidth)),
                     ("location".to_owned(), location),
                 ]);
+                // Kept, not echoed: the device (LAG membership needs the same endpoint)
+                // and MACsec capability (MACsec keys), as the target answered them.
+                for key in ["awsDeviceV2", "macSecCapable"] {
+                    if let Some(v) = body.and_then(|b| b.get(key)) {
+                        attributes.insert(key.to_owned(), v.clone());
+                    }
+                }
                 self.resources.push(Resource {
                     id: if succeeded { id } else { None },
                     possible,

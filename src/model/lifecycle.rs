@@ -268,7 +268,9 @@ pub static VIRTUAL_INTERFACE: Lifecycle = Lifecycle {
 };
 
 /// BGP peers. Sources: `BGPPeerState` enum; LIFECYCLE facts: CreateBGPPeer → pending ⇢
-/// available | verifying; DeleteBGPPeer → deleting ⇢ deleted.
+/// available | verifying; DeleteBGPPeer → deleting ⇢ deleted. A VIF's first peer comes
+/// with the VIF: published create and allocate answers carry it in `bgpPeers`, pending
+/// ("BGP peer of an allocated transit VIF: pending").
 pub static BGP_PEER: Lifecycle = Lifecycle {
     name: "bgp-peer",
     states: &["verifying", "pending", "available", "deleting", "deleted"],
@@ -282,6 +284,12 @@ pub static BGP_PEER: Lifecycle = Lifecycle {
     calls: &[
         ("[*]", "pending", "CreateBGPPeer"),
         ("*", "deleting", "DeleteBGPPeer"),
+        ("[*]", "pending", "CreatePrivateVirtualInterface"),
+        ("[*]", "pending", "CreatePublicVirtualInterface"),
+        ("[*]", "pending", "CreateTransitVirtualInterface"),
+        ("[*]", "pending", "AllocatePrivateVirtualInterface"),
+        ("[*]", "pending", "AllocatePublicVirtualInterface"),
+        ("[*]", "pending", "AllocateTransitVirtualInterface"),
     ],
     gone: &["deleting", "deleted"],
 };

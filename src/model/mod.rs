@@ -9,17 +9,28 @@
 
 mod connections;
 mod coverage;
+mod gateway_step;
+mod gateways;
+mod interconnects;
+mod lags;
 mod lifecycle;
 mod prediction;
 mod resource;
 mod state;
 mod step;
 mod tags;
+mod vif_step;
+mod virtual_interfaces;
 
 pub use coverage::NOT_MODELLED;
+pub use gateway_step::GatewayStep;
+pub use interconnects::InterconnectStep;
+pub use lags::LagStep;
 pub use lifecycle::{Lifecycle, StateSet, CONNECTION, LIFECYCLES};
 pub use prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 pub use resource::{Handle, HandleRef, Resource, ResourceKind, Tag};
 pub use state::{Call, Env, Model, ObservedEdge};
 pub use step::{ConnectionStep, FamilyStep, Plan, Step, TagStep};
 pub use tags::MAX_TAGS;
+pub use vif_step::{AddressFamily, NewVif, VifStep};
+pub use virtual_interfaces::other_principal;

@@ -181,17 +181,25 @@ impl Prediction {
         body: &'a Value,
     ) -> Option<(String, &'a Value)> {
         if let Some(nested) = &expectation.nested {
+            if nested.within.is_none() {
+                if let (Some(list), Some((root, base))) = (&self.list, self.base(body)) {
+                    // Nested in any item of a list answer (a peer of a listed VIF).
+                    let items = base.get(list.member)?.as_array()?;
+                    return items.iter().enumerate().find_map(|(i, item)| {
+                        self.find_nested(
+                            &format!("{root}.{}[{i}]", list.member),
+                            item,
+                            nested,
+                            expectation.id.as_deref(),
+                        )
+                    });
+                }
+            }
             let (root, base) = match nested.within {
                 None => ("$".to_owned(), body),
                 Some(w) => (format!("$.{w}"), body.get(w)?),
             };
-            return find_in_list(
-                &root,
-                base,
-                nested.member,
-                nested.id_member,
-                expectation.id.as_deref()?,
-            );
+            return self.find_nested(&root, base, nested, expectation.id.as_deref());
         }
         let (root, base) = self.base(body)?;
         match &self.list {
@@ -204,6 +212,28 @@ impl Prediction {
                 expectation.id.as_deref()?,
             ),
         }
+    }
+}
+
+impl Prediction {
+    /// The item of `base[nested.member]` with `id`; with no id (this call creates it),
+    /// the first item whose id the case has not seen before.
+    fn find_nested<'a>(
+        &self,
+        root: &str,
+        base: &'a Value,
+        nested: &Nested,
+        id: Option<&str>,
+    ) -> Option<(String, &'a Value)> {
+        if let Some(id) = id {
+            return find_in_list(root, base, nested.member, nested.id_member, id);
+        }
+        let items = base.get(nested.member)?.as_array()?;
+        items.iter().enumerate().find_map(|(i, item)| {
+            let id = item.get(nested.id_member).and_then(Value::as_str)?;
+            (!self.taken_ids.iter().any(|t| t == id))
+                .then(|| (format!("{root}.{}[{i}]", nested.member), item))
+        })
     }
 }
 

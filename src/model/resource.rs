@@ -34,7 +34,13 @@ pub enum ResourceKind {
 
 impl ResourceKind {
     /// Kinds that carry tags (TagResource/UntagResource/DescribeTags).
-    pub const TAGGABLE: &'static [ResourceKind] = &[ResourceKind::Connection];
+    pub const TAGGABLE: &'static [ResourceKind] = &[
+        ResourceKind::Connection,
+        ResourceKind::VirtualInterface,
+        ResourceKind::Interconnect,
+        ResourceKind::Lag,
+        ResourceKind::DirectConnectGateway,
+    ];
 
     /// Name for reports (the lifecycle's name).
     pub fn name(self) -> &'static str {

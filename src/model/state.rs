@@ -17,6 +17,8 @@ pub struct Env {
     pub accounts: Accounts,
     /// Location codes usable for new connections (from DescribeLocations, or a built-in list).
     pub locations: Vec<String>,
+    /// Each principal's virtual private gateway ids (DescribeVirtualGateways at run start).
+    pub virtual_gateways: BTreeMap<Principal, Vec<String>>,
 }
 
 /// A concrete request.
@@ -117,6 +119,10 @@ impl Model {
         let (body, prediction) = match step {
             Step::Connection(s) => self.predict_connection(s),
             Step::Tags(s) => self.predict_tags(s),
+            Step::Interconnect(s) => self.predict_interconnect(s),
+            Step::Lag(s) => self.predict_lag(s),
+            Step::Vif(s) => self.predict_vif(s),
+            Step::Gateway(s) => self.predict_gateway(s),
         }?;
         Some((
             Call {
@@ -144,6 +150,10 @@ impl Model {
         match step {
             Step::Connection(s) => self.apply_connection(s, prediction, outcome),
             Step::Tags(s) => self.apply_tags(s, outcome),
+            Step::Interconnect(s) => self.apply_interconnect(s, prediction, outcome),
+            Step::Lag(s) => self.apply_lag(s, prediction, outcome),
+            Step::Vif(s) => self.apply_vif(s, prediction, outcome),
+            Step::Gateway(s) => self.apply_gateway(s, prediction, outcome),
         }
         // A write answered with the resource itself moves it by the call; anything
         // else observed a change that happened on its own.
@@ -187,6 +197,23 @@ impl Model {
             .collect()
     }
 
+    /// Record an edge seen outside the prediction's expectations (e.g. the member
+    /// connections a CreateLag answer lists).
+    pub(super) fn record_edge(
+        &mut self,
+        kind: ResourceKind,
+        from: &'static str,
+        to: &'static str,
+        via: &'static str,
+    ) {
+        self.transitions.push(ObservedEdge {
+            kind,
+            from,
+            to,
+            via,
+        });
+    }
+
     /// The lifecycle edges observed so far (drained).
     pub fn take_transitions(&mut self) -> Vec<ObservedEdge> {
         std::mem::take(&mut self.transitions)
@@ -216,6 +243,12 @@ impl Model {
             .filter_map(|r| {
                 let id = r.id.as_deref()?;
                 let (rank, operation, body) = r.kind.delete_call(id)?;
+                // Hosted connections (40) and LAG members (50) go before other connections.
+                let rank = match (r.kind, r.parent.map(|p| self.resource(p).kind)) {
+                    (ResourceKind::Connection, Some(ResourceKind::Interconnect)) => 40,
+                    (ResourceKind::Connection, Some(ResourceKind::Lag)) => 50,
+                    _ => rank,
+                };
                 Some((
                     rank,
                     Call {
@@ -242,6 +275,32 @@ impl ResourceKind {
                 60,
                 "DeleteConnection",
                 serde_json::json!({"connectionId": id}),
+            )),
+            ResourceKind::Lag => Some((55, "DeleteLag", serde_json::json!({"lagId": id}))),
+            ResourceKind::Interconnect => Some((
+                70,
+                "DeleteInterconnect",
+                serde_json::json!({"interconnectId": id}),
+            )),
+            ResourceKind::VirtualInterface => Some((
+                10,
+                "DeleteVirtualInterface",
+                serde_json::json!({"virtualInterfaceId": id}),
+            )),
+            ResourceKind::GatewayAssociation => Some((
+                20,
+                "DeleteDirectConnectGatewayAssociation",
+                serde_json::json!({"associationId": id}),
+            )),
+            ResourceKind::AssociationProposal => Some((
+                25,
+                "DeleteDirectConnectGatewayAssociationProposal",
+                serde_json::json!({"proposalId": id}),
+            )),
+            ResourceKind::DirectConnectGateway => Some((
+                30,
+                "DeleteDirectConnectGateway",
+                serde_json::json!({"directConnectGatewayId": id}),
             )),
             _ => None,
         }

@@ -24,6 +24,14 @@ pub enum Step {
     Connection(ConnectionStep),
     /// Tags on any taggable resource.
     Tags(TagStep),
+    /// Interconnects and hosted connections.
+    Interconnect(super::InterconnectStep),
+    /// LAGs, MACsec keys, LOAs and customer metadata.
+    Lag(super::LagStep),
+    /// Virtual interfaces and BGP peers.
+    Vif(super::VifStep),
+    /// Direct Connect gateways, associations, proposals and attachments.
+    Gateway(super::GatewayStep),
 }
 
 impl Step {
@@ -31,6 +39,10 @@ impl Step {
         match self {
             Step::Connection(s) => s,
             Step::Tags(s) => s,
+            Step::Interconnect(s) => s,
+            Step::Lag(s) => s,
+            Step::Vif(s) => s,
+            Step::Gateway(s) => s,
         }
     }
 
@@ -46,7 +58,15 @@ impl Step {
 
     /// Every operation a step can call (the modelled operations).
     pub fn operations() -> Vec<&'static str> {
-        [ConnectionStep::OPERATIONS, TagStep::OPERATIONS].concat()
+        [
+            ConnectionStep::OPERATIONS,
+            TagStep::OPERATIONS,
+            super::VifStep::OPERATIONS,
+            super::GatewayStep::OPERATIONS,
+            super::InterconnectStep::OPERATIONS,
+            super::LagStep::OPERATIONS,
+        ]
+        .concat()
     }
 }
 

@@ -1,8 +1,12 @@
-//! Writing the output folder: report.json, report.md and one replay file per shrunk bucket.
+//! Writing the output folder: report.json, report.md, report.html, junit.xml,
+//! and per shrunk plan its replay file, aws CLI script and curl transcript.
 
 use std::path::{Path, PathBuf};
 
-use super::{markdown, ReportError};
+use super::awscli::aws_cli_script;
+use super::curl::curl_transcript;
+use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::{html, junit, markdown, ReportError};
 use crate::run::{BucketRef, ReplayFile, RunReport, REPLAY_FORMAT};
 use crate::target::TargetKind;
 
@@ -13,11 +17,20 @@ pub struct Written {
     pub json: PathBuf,
     /// report.md.
     pub markdown: PathBuf,
+    /// report.html.
+    pub html: PathBuf,
+    /// junit.xml.
+    pub junit: PathBuf,
     /// Replay files.
     pub replays: Vec<PathBuf>,
+    /// aws CLI scripts, one beside each replay file.
+    pub scripts: Vec<PathBuf>,
+    /// curl transcripts, one beside each replay file.
+    pub transcripts: Vec<PathBuf>,
 }
 
-fn write(path: &Path, text: &str) -> Result<(), ReportError> {
+/// Write `text` to `path`, creating its folder.
+pub fn write(path: &Path, text: &str) -> Result<(), ReportError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|source| ReportError::Write {
             path: parent.to_owned(),
@@ -44,6 +57,8 @@ pub fn replay_command(report: &RunReport, file: &str) -> String {
 /// Write every output of a run into `out`; fills each bucket's `replay_file`.
 pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportError> {
     let mut replays = Vec::new();
+    let mut scripts = Vec::new();
+    let mut transcripts = Vec::new();
     // One replay file per distinct shrunk plan (several buckets may share one).
     let mut next = 1;
     let mut by_round: std::collections::BTreeMap<u32, String> = Default::default();
@@ -91,15 +106,102 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         by_round.insert(repro.round, name.clone());
         repro.replay_file = Some(name);
     }
+    // Scripts and transcripts once every replay file has its name, so each can point at the others.
+    let mut done = std::collections::BTreeSet::new();
+    for bucket in &report.buckets {
+        let Some(repro) = &bucket.repro else {
+            continue;
+        };
+        let Some(name) = &repro.replay_file else {
+            continue;
+        };
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let script = out.join(sibling_file(name, SCRIPT_EXTENSION));
+        write(&script, &aws_cli_script(report, repro))?;
+        make_executable(&script)?;
+        scripts.push(script);
+        let transcript = out.join(sibling_file(name, CURL_EXTENSION));
+        write(&transcript, &curl_transcript(report, repro))?;
+        transcripts.push(transcript);
+    }
     let json = out.join("report.json");
     let text =
         serde_json::to_string_pretty(report).map_err(|e| ReportError::Serialize(e.to_string()))?;
     write(&json, &(text + "\n"))?;
     let md = out.join("report.md");
     write(&md, &markdown(report))?;
+    let page = out.join("report.html");
+    write(&page, &html(report))?;
+    let xml = out.join("junit.xml");
+    write(&xml, &junit(report))?;
     Ok(Written {
         json,
         markdown: md,
+        html: page,
+        junit: xml,
         replays,
+        scripts,
+        transcripts,
     })
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<(), ReportError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|source| {
+        ReportError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> Result<(), ReportError> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample_report;
+
+    #[test]
+    fn the_output_folder_holds_every_report_and_three_reproductions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut report = sample_report();
+        report.buckets[0].repro.as_mut().unwrap().replay_file = None;
+        let written = write_all(&mut report, dir.path()).unwrap();
+        for path in [
+            &written.json,
+            &written.markdown,
+            &written.html,
+            &written.junit,
+        ] {
+            assert!(path.is_file(), "{}", path.display());
+        }
+        assert_eq!(written.replays.len(), 1);
+        assert_eq!(written.scripts.len(), 1);
+        assert_eq!(written.transcripts.len(), 1);
+        let script = &written.scripts[0];
+        assert!(script
+            .to_string_lossy()
+            .ends_with("replays/001-model.state-CreateConnection.sh"));
+        assert!(std::fs::read_to_string(script)
+            .unwrap()
+            .starts_with("#!/usr/bin/env bash"));
+        let json: RunReport =
+            serde_json::from_str(&std::fs::read_to_string(&written.json).unwrap()).unwrap();
+        assert_eq!(
+            json.buckets[0]
+                .repro
+                .as_ref()
+                .unwrap()
+                .replay_file
+                .as_deref(),
+            Some("replays/001-model.state-CreateConnection.json")
+        );
+    }
 }

@@ -1,10 +1,19 @@
-//! report.md: the compatibility report for people.
+//! report.md: the compatibility report for people, as Markdown (GitHub renders
+//! its Mermaid lifecycle pictures).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::awscli::aws_cli_script;
+use super::curl::curl_transcript;
+use super::date::utc_datetime;
+use super::lifecycle::{lifecycles, mermaid, status_label};
+use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::score::{by_resource, not_implemented_reason, score};
 use super::{replay_command, step_line};
 use crate::check::Severity;
 use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
+use crate::target::TargetKind;
 
 fn cell(c: CoverageCell) -> &'static str {
     match c {
@@ -15,23 +24,31 @@ fn cell(c: CoverageCell) -> &'static str {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// `text` safe in one Markdown table cell.
+pub fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
-/// Render the Markdown report.
-pub fn markdown(report: &RunReport) -> String {
-    let mut out = String::new();
-    let failures = report.failures().count();
+/// A fenced code block whose fence is longer than any backtick run inside.
+fn fenced(language: &str, text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{language}\n{}\n{fence}\n", text.trim_end())
+}
+
+fn identity(report: &RunReport, out: &mut String) {
     let version = report.target.version.as_deref().unwrap_or("unknown");
-    let _ = writeln!(out, "# dxconform report: {version}\n");
+    let failures = report.failures().count();
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(
         out,
-        "| target | {:?} `{}` |",
-        report.target.kind, report.target.endpoint
+        "| target | {} `{}` |",
+        format!("{:?}", report.target.kind).to_lowercase(),
+        report.target.endpoint
     );
-    let _ = writeln!(out, "| target version | {version} |");
+    let _ = writeln!(out, "| target version | {} |", escape_cell(version));
+    let _ = writeln!(out, "| region | {} |", report.target.region);
+    let _ = writeln!(out, "| date | {} |", utc_datetime(report.started_at));
     let _ = writeln!(
         out,
         "| harness | {} {} (spec: {}) |",
@@ -63,31 +80,133 @@ pub fn markdown(report: &RunReport) -> String {
         out,
         "Regenerate with `dxconform run{} --seed {} --cases {} --out <dir>`.\n",
         match report.target.kind {
-            crate::target::TargetKind::Embedded => "",
-            crate::target::TargetKind::Moto => " --target moto",
+            TargetKind::Embedded => "",
+            TargetKind::Moto => " --target moto",
             _ => " --endpoint <url>",
         },
         report.seed,
         report.config.cases
     );
+}
 
+fn headline(report: &RunReport, out: &mut String) {
+    let s = score(report);
+    let _ = writeln!(out, "## Score\n");
+    let _ = writeln!(
+        out,
+        "- **{} of {} operations conformant**; {} implemented, {} modelled ({} in the specification)",
+        s.conformant, s.modelled, s.implemented, s.modelled, s.specified
+    );
+    let _ = writeln!(
+        out,
+        "- **{} of {} checks passed** (enabled checks without a failure finding)",
+        s.checks_passed, s.checks
+    );
+    let _ = writeln!(
+        out,
+        "- {} of {} exercised operation × check group cells pass\n",
+        s.cells_pass, s.cells_exercised
+    );
+    let _ = writeln!(out, "| resource type | operations conformant | cells: pass / fail / not implemented / not exercised |");
+    let _ = writeln!(out, "|---|---:|---|");
+    for r in by_resource(report) {
+        let _ = writeln!(
+            out,
+            "| {} | {}/{} | {} / {} / {} / {} |",
+            r.resource,
+            r.conformant,
+            r.operations,
+            r.pass,
+            r.fail,
+            r.not_implemented,
+            r.not_exercised
+        );
+    }
+    out.push('\n');
+}
+
+fn coverage(report: &RunReport, out: &mut String) {
     let _ = writeln!(out, "## Operations × check groups\n");
     let _ = writeln!(out, "| operation | calls | {} |", CHECK_GROUPS.join(" | "));
     let _ = writeln!(out, "|---|---:|{}", "---|".repeat(CHECK_GROUPS.len()));
+    let mut not_implemented = Vec::new();
     for (op, row) in &report.coverage {
         let calls = report.operations.get(op).map_or(0, |s| s.calls);
         let cells: Vec<&str> = CHECK_GROUPS
             .iter()
             .map(|g| row.get(*g).copied().map_or("", cell))
             .collect();
+        if row.values().any(|c| *c == CoverageCell::NotImplemented) {
+            not_implemented.push(op);
+        }
         let _ = writeln!(out, "| {op} | {calls} | {} |", cells.join(" | "));
     }
-
-    let _ = writeln!(out, "\n## Findings\n");
-    if report.buckets.is_empty() {
-        let _ = writeln!(out, "None.");
+    out.push('\n');
+    for op in not_implemented {
+        let _ = writeln!(
+            out,
+            "- {op}: {}",
+            escape_cell(&not_implemented_reason(report, op))
+        );
     }
+    out.push('\n');
+}
+
+fn lifecycle_section(report: &RunReport, out: &mut String) {
+    let groups = lifecycles(report);
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Lifecycles\n");
+    let _ = writeln!(
+        out,
+        "Edges: ✓ exercised (observed on this target, green), · not reached (modelled, never observed, dashed), ✗ violated (a state finding involved this resource type, red).\n"
+    );
+    for (kind, edges) in groups {
+        let _ = writeln!(out, "### {kind}\n");
+        out.push_str(&fenced("mermaid", &mermaid(&edges)));
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} edges</summary>\n\n| from | to | via | status |\n|---|---|---|---|",
+            edges.len()
+        );
+        for t in edges {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape_cell(&t.from),
+                escape_cell(&t.to),
+                escape_cell(&t.via),
+                status_label(t.status)
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
+
+fn not_modelled(report: &RunReport, out: &mut String) {
+    if report.not_modelled.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Not modelled\n\n<details><summary>{} operations of the specification are not modelled yet</summary>\n\n| operation | why |\n|---|---|",
+        report.not_modelled.len()
+    );
+    for m in &report.not_modelled {
+        let _ = writeln!(out, "| {} | {} |", m.operation, escape_cell(&m.reason));
+    }
+    out.push_str("\n</details>\n\n");
+}
+
+fn findings(report: &RunReport, out: &mut String) {
+    let _ = writeln!(out, "## Findings\n");
+    if report.buckets.is_empty() {
+        let _ = writeln!(out, "None.\n");
+    }
+    let mut first_of_round: BTreeMap<u32, usize> = BTreeMap::new();
     for (i, b) in report.buckets.iter().enumerate() {
+        let n = i + 1;
         let sev = if b.severity == Severity::Failure {
             "failure"
         } else {
@@ -95,44 +214,116 @@ pub fn markdown(report: &RunReport) -> String {
         };
         let _ = writeln!(
             out,
-            "### {}. `{}` on {} at `{}`\n",
-            i + 1,
-            b.check,
-            b.operation,
-            b.path
+            "### {n}. `{}` on {} at `{}`\n",
+            b.check, b.operation, b.path
         );
         let _ = writeln!(
             out,
-            "- severity: {sev}; basis: {:?}; HTTP {}; seen {} times",
-            b.basis, b.status, b.count
+            "- severity: {sev}; basis: {}; HTTP {}; seen {} times",
+            format!("{:?}", b.basis).to_lowercase(),
+            b.status,
+            b.count
         );
-        let _ = writeln!(out, "- expected: {}", escape(&b.expected));
-        let _ = writeln!(out, "- actual: {}", escape(&b.actual));
-        if let Some(r) = &b.repro {
-            let sent = r.steps.iter().filter(|s| !s.skipped).count();
+        let _ = writeln!(out, "- expected: {}", escape_cell(&b.expected));
+        let _ = writeln!(out, "- actual: {}", escape_cell(&b.actual));
+        let Some(r) = &b.repro else {
+            out.push('\n');
+            continue;
+        };
+        if let Some(first) = first_of_round.get(&r.round) {
             let _ = writeln!(
                 out,
-                "- minimal sequence: {sent} steps ({})\n",
-                if r.reproduced {
-                    "reproduced on re-run"
-                } else {
-                    "flaky: did not reproduce on re-run"
-                }
+                "- reproduction: the same minimal sequence as finding {first}\n"
             );
-            let _ = writeln!(out, "```text");
-            for s in r.steps.iter().filter(|s| !s.skipped) {
-                let _ = writeln!(out, "{}", step_line(s));
-            }
-            let _ = writeln!(out, "```\n");
-            if let Some(file) = &r.replay_file {
-                let _ = writeln!(out, "Reproduce with `{}`.\n", replay_command(report, file));
-            }
-        } else {
-            let _ = writeln!(out);
+            continue;
         }
+        first_of_round.insert(r.round, n);
+        let sent: Vec<String> = r
+            .steps
+            .iter()
+            .filter(|s| !s.skipped)
+            .map(step_line)
+            .collect();
+        let _ = writeln!(
+            out,
+            "- minimal sequence: {} steps ({})\n",
+            sent.len(),
+            if r.reproduced {
+                "reproduced on re-run"
+            } else {
+                "flaky: did not reproduce on re-run"
+            }
+        );
+        out.push_str(&fenced("text", &sent.join("\n")));
+        out.push('\n');
+        match &r.replay_file {
+            Some(file) => {
+                let _ = writeln!(
+                    out,
+                    "Reproduce with `{}`, or with the aws CLI (`{}`) or curl (`{}`):\n",
+                    replay_command(report, file),
+                    sibling_file(file, SCRIPT_EXTENSION),
+                    sibling_file(file, CURL_EXTENSION)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "Reproduce with the aws CLI or curl:\n");
+            }
+        }
+        let _ = writeln!(out, "<details><summary>aws CLI script</summary>\n");
+        out.push_str(&fenced("bash", &aws_cli_script(report, r)));
+        let _ = writeln!(
+            out,
+            "\n</details>\n\n<details><summary>wire requests and answers (curl)</summary>\n"
+        );
+        out.push_str(&fenced("bash", &curl_transcript(report, r)));
+        out.push_str("\n</details>\n\n");
     }
+}
+
+/// Render the Markdown report.
+pub fn markdown(report: &RunReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# dxconform report: {}\n", target_name(report));
+    identity(report, &mut out);
+    headline(report, &mut out);
+    coverage(report, &mut out);
+    lifecycle_section(report, &mut out);
+    not_modelled(report, &mut out);
+    findings(report, &mut out);
     if !report.leaked.is_empty() {
         let _ = writeln!(out, "## Leaked resources\n\n{}", report.leaked.join(", "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample_report;
+
+    #[test]
+    fn the_markdown_report_has_score_table_lifecycles_and_reproductions() {
+        let md = markdown(&sample_report());
+        for needle in [
+            "# dxconform report: moto 5.2.5",
+            "| date | 2026-09-21 14:13:20 UTC |",
+            "**1 of 3 operations conformant**; 2 implemented, 3 modelled (4 in the specification)",
+            "| CreateConnection | 80 | pass | pass | pass | pass | pass | **FAIL** |",
+            "- DescribeLocations: not implemented: HTTP 500 with an HTML body",
+            "```mermaid\nflowchart LR",
+            "## Not modelled",
+            "Reproduce with `dxconform replay replays/001-model.state-CreateConnection.json --target moto`",
+            "replays/001-model.state-CreateConnection.sh",
+            "```bash\n#!/usr/bin/env bash",
+            "curl -sS -i -X POST",
+        ] {
+            assert!(md.contains(needle), "missing {needle}:\n{md}");
+        }
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_inside() {
+        assert_eq!(fenced("text", "a ``` b"), "````text\na ``` b\n````\n");
+    }
 }

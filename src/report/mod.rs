@@ -28,7 +28,7 @@ pub use date::{iso8601, utc_datetime};
 pub use error::ReportError;
 pub use files::{replay_command, write, write_all, Written};
 pub use html::{escape, html, resource_chart};
-pub use junit::{bucket_text, junit, xml_escape};
+pub use junit::{bucket_text, buckets_text, junit, xml_escape};
 pub use lifecycle::{lifecycles, mermaid, status_label, svg};
 pub use markdown::{escape_cell, markdown};
 pub use mutants::{mutant_line, mutants_markdown, summary_lines as mutant_summary};

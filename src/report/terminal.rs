@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::replay_command;
+use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use crate::check::Severity;
 use crate::run::{RunReport, StepRecord};
 
@@ -99,6 +100,12 @@ pub fn summary(report: &RunReport) -> String {
             }
             if let Some(file) = &r.replay_file {
                 let _ = writeln!(out, "     reproduce with: {}", replay_command(report, file));
+                let _ = writeln!(
+                    out,
+                    "     or the aws CLI: bash {}; the wire requests: {}",
+                    sibling_file(file, SCRIPT_EXTENSION),
+                    sibling_file(file, CURL_EXTENSION)
+                );
             }
             let _ = writeln!(
                 out,

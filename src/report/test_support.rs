@@ -49,9 +49,7 @@ pub fn sample_report() -> RunReport {
         "steps": steps, "findings": [finding], "reproduced": true,
         "replay_file": "replays/001-model.state-CreateConnection.json"
     });
-    let cells = |cell: &str| {
-        json!({"op": cell, "wire": cell, "shape": cell, "sdk": cell, "error": cell, "model": cell})
-    };
+    let cells = |cell: &str| json!({"op": cell, "wire": cell, "shape": cell, "sdk": cell, "error": cell, "model": cell});
     let mut create_row = cells("pass");
     create_row["model"] = json!("fail");
     let report = json!({

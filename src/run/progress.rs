@@ -54,10 +54,12 @@ impl Counts {
         } else {
             ""
         };
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         format!(
-            "{} steps · {findings} finding{}{what}",
+            "{} step{} · {findings} finding{}{what}",
             self.steps,
-            if findings == 1 { "" } else { "s" }
+            plural(usize::try_from(self.steps).unwrap_or(usize::MAX)),
+            plural(findings)
         )
     }
 }
@@ -94,11 +96,12 @@ impl Progress {
         let bar =
             ProgressBar::with_draw_target(Some(u64::from(cases)), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} cases · {msg} · ETA {eta}",
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} cases · {msg} · ETA {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
         bar.set_style(style);
+        bar.set_message(Counts::default().message());
         bar.enable_steady_tick(Duration::from_millis(200));
         self.bar = Some(bar);
     }

@@ -51,10 +51,32 @@ pub(super) async fn discover_env(target: &LaunchedTarget) -> Env {
     if locations.is_empty() {
         locations = FALLBACK_LOCATIONS.iter().map(|s| (*s).to_owned()).collect();
     }
+    let mut virtual_gateways = BTreeMap::new();
+    for principal in Principal::ALL {
+        let exchange = target
+            .client
+            .call(principal, "DescribeVirtualGateways", &json!({}))
+            .await;
+        let ids: Vec<String> = exchange
+            .outcome
+            .body()
+            .and_then(|b| b.get("virtualGateways"))
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|g| g.get("virtualGatewayId").and_then(Value::as_str))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        virtual_gateways.insert(principal, ids);
+    }
     Env {
         region: target.identity.region.clone(),
         accounts: target.client.accounts().clone(),
         locations,
+        virtual_gateways,
     }
 }
 

@@ -1,0 +1,795 @@
+//! Direct Connect gateways, their associations with virtual private gateways,
+//! association proposals across accounts, and gateway attachments of VIFs.
+//!
+//! Lifecycle (LIFECYCLE.md): CreateDirectConnectGateway answers `available` (as AWS's
+//! published outputs do), every third gateway `pending` first; DeleteDirectConnectGateway answers `deleting` ⇢ deleted and is
+//! refused while associations or attached virtual interfaces remain. Associations:
+//! create (or accept a proposal) → associating ⇢ associated; update → updating ⇢
+//! associated; delete → disassociating ⇢ disassociated. Proposals: requested →
+//! accepted (by the gateway's owner) | deleted (by the proposer). A virtual private
+//! gateway is associated with at most one gateway at a time. Gateways are global: their
+//! ARNs have no region (`arn:aws:directconnect::account:dx-gateway/id`).
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::dispatch::{Call, Handler, Outcome};
+use super::progress::Progress;
+use super::tags::{Tagged, Tags};
+use super::{ids, paging, virtual_interfaces, ApiError, World};
+
+/// Operations answered by this file.
+pub(super) const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateDirectConnectGateway", create_gateway),
+    ("DescribeDirectConnectGateways", describe_gateways),
+    ("UpdateDirectConnectGateway", update_gateway),
+    ("DeleteDirectConnectGateway", delete_gateway),
+    ("CreateDirectConnectGatewayAssociation", create_association),
+    (
+        "DescribeDirectConnectGatewayAssociations",
+        describe_associations,
+    ),
+    ("UpdateDirectConnectGatewayAssociation", update_association),
+    ("DeleteDirectConnectGatewayAssociation", delete_association),
+    (
+        "CreateDirectConnectGatewayAssociationProposal",
+        create_proposal,
+    ),
+    (
+        "DescribeDirectConnectGatewayAssociationProposals",
+        describe_proposals,
+    ),
+    (
+        "AcceptDirectConnectGatewayAssociationProposal",
+        accept_proposal,
+    ),
+    (
+        "DeleteDirectConnectGatewayAssociationProposal",
+        delete_proposal,
+    ),
+    (
+        "DescribeDirectConnectGatewayAttachments",
+        describe_attachments,
+    ),
+];
+
+const AVAILABLE: &[&str] = &["available"];
+const PENDING: &[&str] = &["pending", "available"];
+const DELETING: &[&str] = &["deleting", "deleted"];
+const ASSOCIATING: &[&str] = &["associating", "associated"];
+const UPDATING: &[&str] = &["updating", "associated"];
+const DISASSOCIATING: &[&str] = &["disassociating", "disassociated"];
+
+/// A Direct Connect gateway.
+#[derive(Debug, Clone)]
+pub(super) struct Gateway {
+    id: String,
+    owner: String,
+    name: String,
+    asn: i64,
+    progress: Progress,
+    tags: Tags,
+}
+
+impl Gateway {
+    /// Whether it can take associations and VIFs (not deleting or deleted).
+    pub(super) fn live(&self, now: Duration, delay: Duration) -> bool {
+        !matches!(self.progress.current(now, delay), "deleting" | "deleted")
+    }
+
+    /// Its Amazon-side ASN.
+    pub(super) fn amazon_side_asn(&self) -> i64 {
+        self.asn
+    }
+
+    fn render(&self, state: &str) -> Value {
+        let mut out = Map::new();
+        out.insert("directConnectGatewayId".into(), json!(self.id));
+        out.insert("directConnectGatewayName".into(), json!(self.name));
+        out.insert("amazonSideAsn".into(), json!(self.asn));
+        out.insert("ownerAccount".into(), json!(self.owner));
+        out.insert("directConnectGatewayState".into(), json!(state));
+        self.tags.render_into(&mut out);
+        Value::Object(out)
+    }
+}
+
+impl Tagged for Gateway {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
+/// An association of a gateway with a virtual private gateway.
+#[derive(Debug, Clone)]
+pub(super) struct Association {
+    id: String,
+    gateway: String,
+    gateway_owner: String,
+    vgw: String,
+    vgw_owner: String,
+    region: String,
+    prefixes: Vec<Value>,
+    progress: Progress,
+}
+
+impl Association {
+    fn live(&self, now: Duration, delay: Duration) -> bool {
+        !matches!(
+            self.progress.current(now, delay),
+            "disassociating" | "disassociated"
+        )
+    }
+
+    fn render(&self, state: &str) -> Value {
+        let mut out = json!({
+            "associationId": self.id,
+            "associationState": state,
+            "directConnectGatewayId": self.gateway,
+            "directConnectGatewayOwnerAccount": self.gateway_owner,
+            "virtualGatewayId": self.vgw,
+            "virtualGatewayOwnerAccount": self.vgw_owner,
+            "virtualGatewayRegion": self.region,
+            "associatedGateway": {
+                "id": self.vgw,
+                "type": "virtualPrivateGateway",
+                "ownerAccount": self.vgw_owner,
+                "region": self.region,
+            },
+        });
+        if !self.prefixes.is_empty() {
+            out["allowedPrefixesToDirectConnectGateway"] = Value::Array(self.prefixes.clone());
+        }
+        out
+    }
+}
+
+/// A proposal to associate another account's gateway with the proposer's VGW.
+#[derive(Debug, Clone)]
+pub(super) struct Proposal {
+    id: String,
+    gateway: String,
+    gateway_owner: String,
+    vgw: String,
+    proposer: String,
+    region: String,
+    prefixes: Vec<Value>,
+    state: &'static str,
+}
+
+impl Proposal {
+    fn render(&self) -> Value {
+        let mut out = json!({
+            "proposalId": self.id,
+            "proposalState": self.state,
+            "directConnectGatewayId": self.gateway,
+            "directConnectGatewayOwnerAccount": self.gateway_owner,
+            "associatedGateway": {
+                "id": self.vgw,
+                "type": "virtualPrivateGateway",
+                "ownerAccount": self.proposer,
+                "region": self.region,
+            },
+        });
+        if !self.prefixes.is_empty() {
+            out["requestedAllowedPrefixesToDirectConnectGateway"] =
+                Value::Array(self.prefixes.clone());
+        }
+        out
+    }
+}
+
+/// A UUID-shaped gateway, association or proposal id, deterministic.
+fn uuid(world: &mut World, prefix: &'static str) -> String {
+    let sequence = world.ids.next(prefix);
+    ids::request_id(u64::from(ids::seed(&sequence)) << 20 | 0xd)
+}
+
+fn prefixes(call: &Call<'_>, member: &str) -> Vec<Value> {
+    call.list(member).cloned().unwrap_or_default()
+}
+
+/// The synthetic VGWs of `account` (the ones DescribeVirtualGateways lists).
+fn owns_vgw(account: &str, vgw: &str) -> bool {
+    virtual_interfaces::virtual_gateways_of(account)
+        .iter()
+        .any(|v| v == vgw)
+}
+
+/// Valid Amazon-side ASNs (LIFECYCLE input rules).
+fn valid_asn(asn: i64) -> bool {
+    (64512..=65534).contains(&asn) || (4_200_000_000..=4_294_967_294).contains(&asn)
+}
+
+fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
+    let name = call.required_string("directConnectGatewayName")?;
+    let asn = call.integer("amazonSideAsn").unwrap_or(64512);
+    if !valid_asn(asn) {
+        return Err(ApiError::client(format!(
+            "Amazon-side ASN {asn} is not valid: use 64512-65534 or 4200000000-4294967294"
+        )));
+    }
+    let tags = Tags::from_request(call.list("tags"))?;
+    let id = uuid(world, "dxgw");
+    // Published outputs show `available` at once; LIFECYCLE: pending | available, so
+    // every third gateway passes through pending.
+    let seed = ids::seed(&format!("{id}/{name}/{asn}"));
+    let chain = if seed % 3 == 0 { PENDING } else { AVAILABLE };
+    let gateway = Gateway {
+        id: id.clone(),
+        owner: call.account.to_owned(),
+        name: name.to_owned(),
+        asn,
+        progress: Progress::new(chain, call.now, seed),
+        tags,
+    };
+    let out = gateway.render(chain[0]);
+    world.account_mut(call.account).gateways.insert(id, gateway);
+    Ok(json!({ "directConnectGateway": out }))
+}
+
+fn owned_gateway<'w>(
+    world: &'w mut World,
+    account: &str,
+    id: &str,
+) -> Result<&'w mut Gateway, ApiError> {
+    world
+        .account_mut(account)
+        .gateways
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("DirectConnectGateway", id))
+}
+
+fn describe_gateways(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    if let Some(id) = call.string("directConnectGatewayId") {
+        let g = owned_gateway(world, call.account, id)?;
+        let state = g.progress.observe(call.now, delay, false);
+        return Ok(json!({ "directConnectGateways": [g.render(state)] }));
+    }
+    let account = world.account_mut(call.account);
+    let ids: Vec<String> = account.gateways.iter().map(|g| g.id.clone()).collect();
+    let (page, next) = paging::page(&ids, call)?;
+    let mut out = Vec::new();
+    for id in page {
+        if let Some(g) = account.gateways.get_mut(id) {
+            let state = g.progress.observe(call.now, delay, false);
+            out.push(g.render(state));
+        }
+    }
+    let mut body = json!({ "directConnectGateways": out });
+    if let Some(token) = next {
+        body["nextToken"] = json!(token);
+    }
+    Ok(body)
+}
+
+fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let id = call.required_string("directConnectGatewayId")?;
+    let name = call.required_string("newDirectConnectGatewayName")?;
+    let g = owned_gateway(world, call.account, id)?;
+    if !g.live(call.now, delay) {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway {id} is being deleted and cannot be updated"
+        )));
+    }
+    g.name = name.to_owned();
+    Ok(json!({ "directConnectGateway": g.render(g.progress.current(call.now, delay)) }))
+}
+
+fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let id = call.required_string("directConnectGatewayId")?;
+    let live = owned_gateway(world, call.account, id)?.live(call.now, delay);
+    if !live {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway {id} is already being deleted"
+        )));
+    }
+    let associated = world
+        .account_mut(call.account)
+        .associations
+        .iter()
+        .any(|a| a.gateway == id && a.live(call.now, delay));
+    if associated || virtual_interfaces::gateway_in_use(world, call.account, id, call.now) {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway {id} has associations or attached virtual interfaces; remove them first"
+        )));
+    }
+    let g = owned_gateway(world, call.account, id)?;
+    g.progress.restart(DELETING, call.now);
+    Ok(json!({ "directConnectGateway": g.render("deleting") }))
+}
+
+/// Whether `vgw` is in a live association with any gateway.
+fn vgw_associated(world: &World, vgw: &str, now: Duration) -> bool {
+    let delay = world.config.async_delay;
+    world.account_ids().iter().any(|a| {
+        world.account(a).is_some_and(|acc| {
+            acc.associations
+                .iter()
+                .any(|x| x.vgw == vgw && x.live(now, delay))
+        })
+    })
+}
+
+fn new_association(
+    world: &mut World,
+    gateway_owner: &str,
+    gateway: &str,
+    vgw: &str,
+    vgw_owner: &str,
+    prefixes: Vec<Value>,
+    now: Duration,
+) -> Result<Value, ApiError> {
+    let delay = world.config.async_delay;
+    if !owned_gateway(world, gateway_owner, gateway)?.live(now, delay) {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway {gateway} is being deleted"
+        )));
+    }
+    if vgw_associated(world, vgw, now) {
+        return Err(ApiError::client(format!(
+            "Virtual private gateway {vgw} is already associated with a Direct Connect gateway"
+        )));
+    }
+    let id = uuid(world, "dxassoc");
+    let association = Association {
+        id: id.clone(),
+        gateway: gateway.to_owned(),
+        gateway_owner: gateway_owner.to_owned(),
+        vgw: vgw.to_owned(),
+        vgw_owner: vgw_owner.to_owned(),
+        region: world.region().to_owned(),
+        prefixes,
+        progress: Progress::new(ASSOCIATING, now, ids::seed(&id)),
+    };
+    let out = association.render("associating");
+    world
+        .account_mut(gateway_owner)
+        .associations
+        .insert(id, association);
+    Ok(json!({ "directConnectGatewayAssociation": out }))
+}
+
+fn create_association(world: &mut World, call: &Call<'_>) -> Outcome {
+    let gateway = call.required_string("directConnectGatewayId")?;
+    let vgw = call
+        .string("virtualGatewayId")
+        .or(call.string("gatewayId"))
+        .ok_or_else(|| ApiError::client("A virtualGatewayId or gatewayId is required"))?;
+    if !owns_vgw(call.account, vgw) {
+        return Err(ApiError::not_found("VirtualGateway", vgw));
+    }
+    let prefixes = prefixes(call, "addAllowedPrefixesToDirectConnectGateway");
+    new_association(
+        world,
+        call.account,
+        gateway,
+        vgw,
+        call.account,
+        prefixes,
+        call.now,
+    )
+}
+
+/// The caller's association `id` (as the gateway's owner).
+fn owned_association<'w>(
+    world: &'w mut World,
+    account: &str,
+    id: &str,
+) -> Result<&'w mut Association, ApiError> {
+    world
+        .account_mut(account)
+        .associations
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", id))
+}
+
+fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let by_id = call.string("associationId");
+    let gateway = call.string("directConnectGatewayId");
+    let vgw = call
+        .string("virtualGatewayId")
+        .or(call.string("associatedGatewayId"));
+    let account = world.account_mut(call.account);
+    let ids: Vec<String> = account
+        .associations
+        .iter()
+        .filter(|a| by_id.is_none_or(|x| x == a.id))
+        .filter(|a| gateway.is_none_or(|x| x == a.gateway))
+        .filter(|a| vgw.is_none_or(|x| x == a.vgw))
+        .map(|a| a.id.clone())
+        .collect();
+    if let Some(id) = by_id {
+        if ids.is_empty() {
+            return Err(ApiError::not_found("DirectConnectGatewayAssociation", id));
+        }
+    }
+    let (page, next) = paging::page(&ids, call)?;
+    let mut out = Vec::new();
+    for id in page {
+        if let Some(a) = account.associations.get_mut(id) {
+            let state = a.progress.observe(call.now, delay, false);
+            out.push(a.render(state));
+        }
+    }
+    let mut body = json!({ "directConnectGatewayAssociations": out });
+    if let Some(token) = next {
+        body["nextToken"] = json!(token);
+    }
+    Ok(body)
+}
+
+fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let id = call.required_string("associationId")?;
+    let add = prefixes(call, "addAllowedPrefixesToDirectConnectGateway");
+    let remove = prefixes(call, "removeAllowedPrefixesToDirectConnectGateway");
+    let a = owned_association(world, call.account, id)?;
+    if !a.live(call.now, delay) {
+        return Err(ApiError::client(format!(
+            "Association {id} is being disassociated and cannot be updated"
+        )));
+    }
+    a.prefixes.retain(|p| !remove.contains(p));
+    for p in add {
+        if !a.prefixes.contains(&p) {
+            a.prefixes.push(p);
+        }
+    }
+    a.progress.restart(UPDATING, call.now);
+    Ok(json!({ "directConnectGatewayAssociation": a.render("updating") }))
+}
+
+fn delete_association(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let id = match call.string("associationId") {
+        Some(id) => id.to_owned(),
+        None => {
+            let gateway = call.required_string("directConnectGatewayId")?;
+            let vgw = call.required_string("virtualGatewayId")?;
+            world
+                .account_mut(call.account)
+                .associations
+                .iter()
+                .find(|a| a.gateway == gateway && a.vgw == vgw && a.live(call.now, delay))
+                .map(|a| a.id.clone())
+                .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", vgw))?
+        }
+    };
+    let a = owned_association(world, call.account, &id)?;
+    if !a.live(call.now, delay) {
+        return Err(ApiError::client(format!(
+            "Association {id} is already being disassociated"
+        )));
+    }
+    a.progress.restart(DISASSOCIATING, call.now);
+    Ok(json!({ "directConnectGatewayAssociation": a.render("disassociating") }))
+}
+
+fn create_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let gateway = call.required_string("directConnectGatewayId")?;
+    let gateway_owner = call.required_string("directConnectGatewayOwnerAccount")?;
+    let vgw = call.required_string("gatewayId")?;
+    if !owns_vgw(call.account, vgw) {
+        return Err(ApiError::not_found("VirtualGateway", vgw));
+    }
+    if gateway_owner == call.account {
+        return Err(ApiError::client(
+            "The Direct Connect gateway belongs to your account: associate it directly",
+        ));
+    }
+    let live = world
+        .account(gateway_owner)
+        .and_then(|a| a.gateways.get(gateway))
+        .map(|g| g.live(call.now, delay))
+        .ok_or_else(|| ApiError::not_found("DirectConnectGateway", gateway))?;
+    if !live {
+        return Err(ApiError::client(format!(
+            "Direct Connect gateway {gateway} is being deleted"
+        )));
+    }
+    let id = uuid(world, "dxprop");
+    let proposal = Proposal {
+        id: id.clone(),
+        gateway: gateway.to_owned(),
+        gateway_owner: gateway_owner.to_owned(),
+        vgw: vgw.to_owned(),
+        proposer: call.account.to_owned(),
+        region: world.region().to_owned(),
+        prefixes: prefixes(call, "addAllowedPrefixesToDirectConnectGateway"),
+        state: "requested",
+    };
+    let out = proposal.render();
+    world
+        .account_mut(call.account)
+        .proposals
+        .insert(id, proposal);
+    Ok(json!({ "directConnectGatewayAssociationProposal": out }))
+}
+
+/// Every proposal the caller made or that names one of its gateways: (proposer, id).
+fn proposals_for(world: &World, account: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for a in world.account_ids() {
+        if let Some(acc) = world.account(&a) {
+            for p in acc.proposals.iter() {
+                if p.proposer == account || p.gateway_owner == account {
+                    out.push((a.clone(), p.id.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn find_proposal<'w>(
+    world: &'w mut World,
+    account: &str,
+    id: &str,
+) -> Result<&'w mut Proposal, ApiError> {
+    let (proposer, _) = proposals_for(world, account)
+        .into_iter()
+        .find(|(_, p)| p == id)
+        .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociationProposal", id))?;
+    world
+        .account_mut(&proposer)
+        .proposals
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociationProposal", id))
+}
+
+fn describe_proposals(world: &mut World, call: &Call<'_>) -> Outcome {
+    let by_id = call.string("proposalId");
+    let gateway = call.string("directConnectGatewayId");
+    let mut listed = Vec::new();
+    for (proposer, id) in proposals_for(world, call.account) {
+        if let Some(p) = world.account(&proposer).and_then(|a| a.proposals.get(&id)) {
+            if by_id.is_none_or(|x| x == p.id) && gateway.is_none_or(|x| x == p.gateway) {
+                listed.push(p.render());
+            }
+        }
+    }
+    if let Some(id) = by_id {
+        if listed.is_empty() {
+            return Err(ApiError::not_found(
+                "DirectConnectGatewayAssociationProposal",
+                id,
+            ));
+        }
+    }
+    let (page, next) = paging::page(&listed, call)?;
+    let mut body = json!({ "directConnectGatewayAssociationProposals": page });
+    if let Some(token) = next {
+        body["nextToken"] = json!(token);
+    }
+    Ok(body)
+}
+
+fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("proposalId")?;
+    let gateway = call.required_string("directConnectGatewayId")?;
+    let proposer = call.required_string("associatedGatewayOwnerAccount")?;
+    let p = find_proposal(world, call.account, id)?;
+    if p.gateway_owner != call.account {
+        return Err(ApiError::client(format!(
+            "Only the owner of Direct Connect gateway {} can accept proposal {id}",
+            p.gateway
+        )));
+    }
+    if p.gateway != gateway || p.proposer != proposer {
+        return Err(ApiError::client(format!(
+            "Proposal {id} does not name gateway {gateway} and account {proposer}"
+        )));
+    }
+    if p.state != "requested" {
+        return Err(ApiError::client(format!(
+            "Proposal {id} is in the {} state and cannot be accepted",
+            p.state
+        )));
+    }
+    let (vgw, prefixes) = (p.vgw.clone(), p.prefixes.clone());
+    let override_prefixes = call
+        .list("overrideAllowedPrefixesToDirectConnectGateway")
+        .cloned();
+    let out = new_association(
+        world,
+        call.account,
+        gateway,
+        &vgw,
+        proposer,
+        override_prefixes.unwrap_or(prefixes),
+        call.now,
+    )?;
+    find_proposal(world, call.account, id)?.state = "accepted";
+    Ok(out)
+}
+
+fn delete_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("proposalId")?;
+    let p = find_proposal(world, call.account, id)?;
+    if p.proposer != call.account {
+        return Err(ApiError::client(format!(
+            "Only the account that made proposal {id} can delete it"
+        )));
+    }
+    if p.state != "requested" {
+        return Err(ApiError::client(format!(
+            "Proposal {id} is in the {} state and cannot be deleted",
+            p.state
+        )));
+    }
+    p.state = "deleted";
+    Ok(json!({ "directConnectGatewayAssociationProposal": p.render() }))
+}
+
+fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
+    let gateway = call.string("directConnectGatewayId");
+    let vif = call.string("virtualInterfaceId");
+    let listed = virtual_interfaces::attachments(world, call.account, gateway, vif, call.now);
+    let (page, next) = paging::page(&listed, call)?;
+    let mut body = json!({ "directConnectGatewayAttachments": page });
+    if let Some(token) = next {
+        body["nextToken"] = json!(token);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, world};
+
+    const OWNER: &str = "111111111111";
+    const OTHER: &str = "222222222222";
+
+    fn gateway(w: &mut World) -> Value {
+        let out = invoke(
+            w,
+            OWNER,
+            "CreateDirectConnectGateway",
+            json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
+        )
+        .unwrap();
+        assert_eq!(
+            out["directConnectGateway"]["directConnectGatewayState"],
+            "available"
+        );
+        out["directConnectGateway"]["directConnectGatewayId"].clone()
+    }
+
+    #[test]
+    fn gateway_lifecycle_and_delete_guard() {
+        let mut w = world();
+        let g = gateway(&mut w);
+        let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
+        assert!(invoke(&mut w, OWNER, "CreateDirectConnectGateway", bad).is_err());
+        let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "CreateDirectConnectGatewayAssociation",
+            json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
+        )
+        .unwrap();
+        let assoc = &out["directConnectGatewayAssociation"];
+        assert_eq!(assoc["associationState"], "associating");
+        let id = assoc["associationId"].clone();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "DeleteDirectConnectGateway",
+            json!({"directConnectGatewayId": g}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("associations"), "{}", err.message);
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DescribeDirectConnectGatewayAssociations",
+            json!({"associationId": id}),
+        )
+        .unwrap();
+        assert_eq!(
+            out["directConnectGatewayAssociations"][0]["associationState"],
+            "associated"
+        );
+        let out = invoke(&mut w, OWNER, "UpdateDirectConnectGatewayAssociation",
+            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]})).unwrap();
+        assert_eq!(
+            out["directConnectGatewayAssociation"]["associationState"],
+            "updating"
+        );
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DeleteDirectConnectGatewayAssociation",
+            json!({"associationId": id}),
+        )
+        .unwrap();
+        assert_eq!(
+            out["directConnectGatewayAssociation"]["associationState"],
+            "disassociating"
+        );
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DeleteDirectConnectGateway",
+            json!({"directConnectGatewayId": g}),
+        )
+        .unwrap();
+        assert_eq!(
+            out["directConnectGateway"]["directConnectGatewayState"],
+            "deleting"
+        );
+        assert!(invoke(
+            &mut w,
+            OTHER,
+            "DescribeDirectConnectGateways",
+            json!({"directConnectGatewayId": g})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn proposals_cross_accounts() {
+        let mut w = world();
+        let g = gateway(&mut w);
+        let vgw = virtual_interfaces::virtual_gateways_of(OTHER)[0].clone();
+        let out = invoke(&mut w, OTHER, "CreateDirectConnectGatewayAssociationProposal",
+            json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw})).unwrap();
+        let p = &out["directConnectGatewayAssociationProposal"];
+        assert_eq!(p["proposalState"], "requested");
+        let id = p["proposalId"].clone();
+        let listed = invoke(
+            &mut w,
+            OWNER,
+            "DescribeDirectConnectGatewayAssociationProposals",
+            json!({}),
+        )
+        .unwrap();
+        assert_eq!(
+            listed["directConnectGatewayAssociationProposals"][0]["proposalId"],
+            id
+        );
+        let accept = json!({"directConnectGatewayId": g, "proposalId": id, "associatedGatewayOwnerAccount": OTHER});
+        assert!(invoke(
+            &mut w,
+            OTHER,
+            "AcceptDirectConnectGatewayAssociationProposal",
+            accept.clone()
+        )
+        .is_err());
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "AcceptDirectConnectGatewayAssociationProposal",
+            accept,
+        )
+        .unwrap();
+        assert_eq!(
+            out["directConnectGatewayAssociation"]["associationState"],
+            "associating"
+        );
+        assert_eq!(
+            out["directConnectGatewayAssociation"]["virtualGatewayOwnerAccount"],
+            OTHER
+        );
+        assert!(invoke(
+            &mut w,
+            OTHER,
+            "DeleteDirectConnectGatewayAssociationProposal",
+            json!({"proposalId": id})
+        )
+        .is_err());
+    }
+}

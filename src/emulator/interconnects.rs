@@ -1,0 +1,686 @@
+//! Interconnects and hosted connections: CreateInterconnect, DescribeInterconnects,
+//! DeleteInterconnect, DescribeInterconnectLoa, DescribeConnectionsOnInterconnect,
+//! AllocateHostedConnection, AllocateConnectionOnInterconnect, DescribeHostedConnections,
+//! ConfirmConnection, AssociateHostedConnection.
+//!
+//! Lifecycle (LIFECYCLE.md, API reference): an interconnect is `requested` ⇢ `pending` ⇢
+//! `available` (observation-driven, like connections) and `deleted` at once. A hosted
+//! connection belongs to the account it was allocated for (it shows in that account's
+//! DescribeConnections) and stays `ordering` until that account confirms it
+//! (ConfirmConnection → `pending` ⇢ `available`); its owner deleting it while
+//! `ordering` leaves it `rejected`. The allocating partner sees it through
+//! DescribeHostedConnections on its interconnect.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::connections::{Connection, Hosted, NewConnection, DEDICATED_BANDWIDTHS};
+use super::dispatch::{Call, Handler, Outcome};
+use super::progress::Progress;
+use super::tags::{Tagged, Tags};
+use super::{ids, locations, paging, ApiError, World};
+
+/// Operations answered by this file.
+pub(super) const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateInterconnect", create_interconnect),
+    ("DescribeInterconnects", describe_interconnects),
+    ("DeleteInterconnect", delete_interconnect),
+    ("DescribeInterconnectLoa", describe_interconnect_loa),
+    (
+        "DescribeConnectionsOnInterconnect",
+        describe_connections_on_interconnect,
+    ),
+    ("AllocateHostedConnection", allocate_hosted_connection),
+    (
+        "AllocateConnectionOnInterconnect",
+        allocate_connection_on_interconnect,
+    ),
+    ("DescribeHostedConnections", describe_hosted_connections),
+    ("ConfirmConnection", confirm_connection),
+    ("AssociateHostedConnection", associate_hosted_connection),
+];
+
+/// Hosted connection speeds (LIFECYCLE.md).
+const HOSTED_BANDWIDTHS: &[&str] = &[
+    "50Mbps", "100Mbps", "200Mbps", "300Mbps", "400Mbps", "500Mbps", "1Gbps", "2Gbps", "5Gbps",
+    "10Gbps", "25Gbps",
+];
+
+/// The provisioning chain of an interconnect.
+const CHAIN: &[&str] = &["requested", "pending", "available"];
+/// A hosted connection waits in `ordering` until confirmed.
+const ORDERING: &[&str] = &["ordering"];
+/// After ConfirmConnection.
+const CONFIRMED: &[&str] = &["pending", "available"];
+
+/// A one-page PDF stand-in for an LOA-CFA, base64 (the `loaContent` blob).
+pub(super) const LOA_PDF: &str = "JVBERi0xLjQKJSBkeGNvbmZvcm0gTE9BLUNGQQolJUVPRgo=";
+
+/// An interconnect.
+#[derive(Debug, Clone)]
+pub(super) struct Interconnect {
+    /// `dxcon-` id.
+    pub id: String,
+    name: String,
+    region: String,
+    location: String,
+    bandwidth: String,
+    aws_device: String,
+    progress: Progress,
+    deleted: bool,
+    tags: Tags,
+}
+
+impl Interconnect {
+    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
+        if self.deleted {
+            "deleted"
+        } else if observe {
+            self.progress.observe(now, delay, true)
+        } else {
+            self.progress.current(now, delay)
+        }
+    }
+
+    fn render(&self, state: &str) -> Value {
+        let mut out = Map::new();
+        out.insert("interconnectId".into(), json!(self.id));
+        out.insert("interconnectName".into(), json!(self.name));
+        out.insert("interconnectState".into(), json!(state));
+        out.insert("region".into(), json!(self.region));
+        out.insert("location".into(), json!(self.location));
+        out.insert("bandwidth".into(), json!(self.bandwidth));
+        out.insert("awsDevice".into(), json!(self.aws_device));
+        out.insert("awsDeviceV2".into(), json!(self.aws_device));
+        out.insert("jumboFrameCapable".into(), json!(false));
+        out.insert("hasLogicalRedundancy".into(), json!("unknown"));
+        self.tags.render_into(&mut out);
+        Value::Object(out)
+    }
+}
+
+impl Tagged for Interconnect {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
+/// Megabits per second of `50Mbps`, `10Gbps`, ….
+fn mbps(bandwidth: &str) -> Option<u64> {
+    match bandwidth.strip_suffix("Gbps") {
+        Some(g) => g.parse::<u64>().ok().map(|g| g * 1000),
+        None => bandwidth.strip_suffix("Mbps")?.parse().ok(),
+    }
+}
+
+fn owned<'w>(
+    world: &'w mut World,
+    call: &Call<'_>,
+    id: &str,
+) -> Result<&'w mut Interconnect, ApiError> {
+    world
+        .account_mut(call.account)
+        .interconnects
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Interconnect", id))
+}
+
+/// CreateInterconnect: a new interconnect in state `requested`.
+fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
+    let code = call.required_string("location")?;
+    let bandwidth = call.required_string("bandwidth")?;
+    let name = call.required_string("interconnectName")?;
+    let region = world.region().to_owned();
+    let Some(location) = locations::find(&region, code) else {
+        return Err(ApiError::client(format!(
+            "Location {code} is not a valid Direct Connect location in {region}."
+        )));
+    };
+    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
+        return Err(ApiError::client(format!(
+            "Bandwidth {bandwidth} is not valid for an interconnect. Valid values: {}",
+            DEDICATED_BANDWIDTHS.join(", ")
+        )));
+    }
+    if let Some(lag) = call.string("lagId") {
+        return Err(ApiError::not_found("Lag", lag));
+    }
+    let tags = Tags::from_request(call.list("tags"))?;
+    let id = world.ids.next("dxcon");
+    let interconnect = Interconnect {
+        id: id.clone(),
+        name: name.to_owned(),
+        region,
+        aws_device: ids::device(&location.code, "port"),
+        location: location.code,
+        bandwidth: bandwidth.to_owned(),
+        progress: Progress::new(CHAIN, call.now, ids::seed(&id)),
+        deleted: false,
+        tags,
+    };
+    let out = interconnect.render(CHAIN[0]);
+    world
+        .account_mut(call.account)
+        .interconnects
+        .insert(id, interconnect);
+    Ok(out)
+}
+
+/// DescribeInterconnects: the caller's interconnects, or the one named.
+fn describe_interconnects(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    let account = world.account_mut(call.account);
+    if let Some(id) = call.string("interconnectId") {
+        let ic = account
+            .interconnects
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found("Interconnect", id))?;
+        let state = ic.state(call.now, delay, true);
+        return Ok(json!({"interconnects": [ic.render(state)]}));
+    }
+    let ids: Vec<String> = account.interconnects.iter().map(|i| i.id.clone()).collect();
+    let (page, next) = paging::page(&ids, call)?;
+    let mut listed = Vec::new();
+    for id in page {
+        if let Some(ic) = account.interconnects.get_mut(id) {
+            let state = ic.state(call.now, delay, true);
+            listed.push(ic.render(state));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("interconnects".into(), Value::Array(listed));
+    if let Some(token) = next {
+        out.insert("nextToken".into(), json!(token));
+    }
+    Ok(Value::Object(out))
+}
+
+/// Every account's hosted connections on `parent` allocated by `allocator`, as
+/// (account, connection id), in account then creation order.
+fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for account in world.account_ids() {
+        if let Some(a) = world.account(&account) {
+            for c in a.connections.iter() {
+                if c.hosted
+                    .as_ref()
+                    .is_some_and(|h| h.parent == parent && h.allocator == allocator)
+                {
+                    out.push((account.clone(), c.id.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// DeleteInterconnect: `deleted` at once; refused while it hosts live connections.
+fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("interconnectId")?;
+    let deleted = owned(world, call, id)?.deleted;
+    if deleted {
+        return Err(ApiError::client(format!(
+            "Interconnect {id} is in the deleted state and cannot be deleted"
+        )));
+    }
+    let live = hosted_on(world, id, call.account)
+        .into_iter()
+        .any(|(a, c)| {
+            world
+                .account(&a)
+                .and_then(|acc| acc.connections.get(&c))
+                .is_some_and(|c| !c.deleted)
+        });
+    if live {
+        return Err(ApiError::client(format!(
+            "Interconnect {id} still hosts connections; delete them first"
+        )));
+    }
+    owned(world, call, id)?.deleted = true;
+    Ok(json!({"interconnectState": "deleted"}))
+}
+
+/// DescribeInterconnectLoa: the LOA-CFA of one of the caller's interconnects.
+fn describe_interconnect_loa(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("interconnectId")?;
+    if owned(world, call, id)?.deleted {
+        return Err(ApiError::client(format!(
+            "Interconnect {id} is deleted; no LOA is available"
+        )));
+    }
+    Ok(json!({"loa": {"loaContent": LOA_PDF, "loaContentType": "application/pdf"}}))
+}
+
+/// The hosted connections on the caller's interconnect `parent` (paginated).
+fn list_hosted(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
+    owned(world, call, parent)?;
+    let delay = world.config.async_delay;
+    let all = hosted_on(world, parent, call.account);
+    let (page, next) = paging::page(&all, call)?;
+    let mut listed = Vec::new();
+    for (account, id) in page {
+        if let Some(c) = world.account_mut(account).connections.get_mut(id) {
+            let state = c.observe(call.now, delay);
+            listed.push(c.render(state));
+        }
+    }
+    let mut out = Map::new();
+    out.insert("connections".into(), Value::Array(listed));
+    if let Some(token) = next {
+        out.insert("nextToken".into(), json!(token));
+    }
+    Ok(Value::Object(out))
+}
+
+fn describe_connections_on_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("interconnectId")?;
+    list_hosted(world, call, id)
+}
+
+fn describe_hosted_connections(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    if id.starts_with("dxlag-") {
+        // The reference target allocates hosted connections on interconnects only.
+        world
+            .account_mut(call.account)
+            .lags
+            .get(id)
+            .ok_or_else(|| ApiError::not_found("Lag", id))?;
+        return Ok(json!({"connections": []}));
+    }
+    list_hosted(world, call, id)
+}
+
+/// A VLAN already used by a live hosted connection on `parent`.
+fn vlan_taken(world: &World, parent: &str, allocator: &str, vlan: i64, except: &str) -> bool {
+    hosted_on(world, parent, allocator)
+        .into_iter()
+        .any(|(a, c)| {
+            c != except
+                && world
+                    .account(&a)
+                    .and_then(|acc| acc.connections.get(&c))
+                    .is_some_and(|c| {
+                        !c.deleted && c.hosted.as_ref().is_some_and(|h| h.vlan == vlan)
+                    })
+        })
+}
+
+/// AllocateHostedConnection / AllocateConnectionOnInterconnect on interconnect `parent`.
+fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
+    let owner = call.required_string("ownerAccount")?;
+    let bandwidth = call.required_string("bandwidth")?;
+    let name = call.required_string("connectionName")?;
+    let vlan = call.integer("vlan").unwrap_or(0);
+    if parent.starts_with("dxlag-") {
+        world
+            .account_mut(call.account)
+            .lags
+            .get(parent)
+            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
+        return Err(ApiError::client(format!(
+            "Lag {parent} does not allow hosted connections"
+        )));
+    }
+    let ic = owned(world, call, parent)?.clone();
+    if ic.deleted {
+        return Err(ApiError::client(format!(
+            "Interconnect {parent} is deleted and cannot host connections"
+        )));
+    }
+    if owner.len() != 12 || !owner.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::client(format!(
+            "Account {owner} is not a valid account id"
+        )));
+    }
+    if !HOSTED_BANDWIDTHS.contains(&bandwidth) {
+        return Err(ApiError::client(format!(
+            "Bandwidth {bandwidth} is not valid for a hosted connection. Valid values: {}",
+            HOSTED_BANDWIDTHS.join(", ")
+        )));
+    }
+    if mbps(bandwidth) > mbps(&ic.bandwidth) {
+        return Err(ApiError::client(format!(
+            "Bandwidth {bandwidth} exceeds the {} of interconnect {parent}",
+            ic.bandwidth
+        )));
+    }
+    if !(1..=4094).contains(&vlan) {
+        return Err(ApiError::client(format!(
+            "VLAN {vlan} is not within 1-4094"
+        )));
+    }
+    if vlan_taken(world, parent, call.account, vlan, "") {
+        return Err(ApiError::client(format!(
+            "VLAN {vlan} is already in use on interconnect {parent}"
+        )));
+    }
+    let tags = Tags::from_request(call.list("tags"))?;
+    let id = world.ids.next("dxcon");
+    let mut connection = Connection::new(NewConnection {
+        id: id.clone(),
+        owner,
+        name,
+        region: &ic.region,
+        location: &ic.location,
+        bandwidth,
+        aws_device: ic.aws_device.clone(),
+        chain: ORDERING,
+        now: call.now,
+        mac_sec: false,
+        tags,
+    });
+    connection.hosted = Some(Hosted {
+        parent: parent.to_owned(),
+        allocator: call.account.to_owned(),
+        vlan,
+    });
+    let out = connection.render(ORDERING[0]);
+    world.account_mut(owner).connections.insert(id, connection);
+    Ok(out)
+}
+
+fn allocate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let parent = call.required_string("connectionId")?;
+    allocate(world, call, parent)
+}
+
+fn allocate_connection_on_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
+    let parent = call.required_string("interconnectId")?;
+    allocate(world, call, parent)
+}
+
+/// ConfirmConnection: the owner accepts a hosted connection in `ordering`.
+fn confirm_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let delay = world.config.async_delay;
+    let c = world
+        .account_mut(call.account)
+        .connections
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+    let state = c.current(call.now, delay);
+    if c.hosted.is_none() || state != "ordering" {
+        return Err(ApiError::client(format!(
+            "Connection {id} is in the {state} state; only a hosted connection in the ordering state can be confirmed"
+        )));
+    }
+    c.progress.restart(CONFIRMED, call.now);
+    Ok(json!({"connectionState": CONFIRMED[0]}))
+}
+
+/// AssociateHostedConnection: the partner moves a hosted connection it allocated to
+/// another of its interconnects; the connection keeps its state.
+fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let parent = call.required_string("parentConnectionId")?;
+    let delay = world.config.async_delay;
+    if parent.starts_with("dxlag-") {
+        world
+            .account_mut(call.account)
+            .lags
+            .get(parent)
+            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
+        return Err(ApiError::client(format!(
+            "Lag {parent} does not allow hosted connections"
+        )));
+    }
+    let ic = owned(world, call, parent)?.clone();
+    let found = world.account_ids().into_iter().find(|a| {
+        world
+            .account(a)
+            .and_then(|acc| acc.connections.get(id))
+            .and_then(|c| c.hosted.as_ref())
+            .is_some_and(|h| h.allocator == call.account)
+    });
+    let Some(account) = found else {
+        return Err(ApiError::not_found("Connection", id));
+    };
+    let (deleted, vlan, current) = {
+        let c = world
+            .account(&account)
+            .and_then(|acc| acc.connections.get(id))
+            .ok_or_else(|| ApiError::not_found("Connection", id))?;
+        let h = c.hosted.as_ref().map(|h| (h.vlan, h.parent.clone()));
+        (c.deleted, h, c.current(call.now, delay))
+    };
+    let Some((vlan, current_parent)) = vlan else {
+        return Err(ApiError::not_found("Connection", id));
+    };
+    if deleted || ic.deleted {
+        return Err(ApiError::client(format!(
+            "Connection {id} or interconnect {parent} is deleted"
+        )));
+    }
+    if current_parent == parent {
+        return Err(ApiError::client(format!(
+            "Connection {id} is already associated with {parent}"
+        )));
+    }
+    if vlan_taken(world, parent, call.account, vlan, id) {
+        return Err(ApiError::client(format!(
+            "VLAN {vlan} is already in use on interconnect {parent}"
+        )));
+    }
+    let c = world
+        .account_mut(&account)
+        .connections
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+    if let Some(h) = c.hosted.as_mut() {
+        h.parent = parent.to_owned();
+    }
+    c.location = ic.location.clone();
+    c.aws_device = ic.aws_device.clone();
+    Ok(c.render(current))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, world};
+
+    const PARTNER: &str = "222222222222";
+    const OWNER: &str = "111111111111";
+
+    fn interconnect(w: &mut World) -> String {
+        let out = invoke(
+            w,
+            PARTNER,
+            "CreateInterconnect",
+            json!({"location":"EqDC2","bandwidth":"10Gbps","interconnectName":"ic"}),
+        )
+        .unwrap();
+        assert_eq!(out["interconnectState"], "requested");
+        out["interconnectId"].as_str().unwrap().to_owned()
+    }
+
+    fn allocate_for_owner(w: &mut World, ic: &str, vlan: i64) -> Outcome {
+        invoke(
+            w,
+            PARTNER,
+            "AllocateHostedConnection",
+            json!({"connectionId": ic, "ownerAccount": OWNER, "bandwidth":"500Mbps","connectionName":"h","vlan": vlan}),
+        )
+    }
+
+    #[test]
+    fn hosted_connection_ordering_confirm_available() {
+        let mut w = world();
+        let ic = interconnect(&mut w);
+        let out = allocate_for_owner(&mut w, &ic, 100).unwrap();
+        assert_eq!(out["connectionState"], "ordering");
+        assert_eq!(out["ownerAccount"], OWNER);
+        assert_eq!(out["vlan"], 100);
+        assert_eq!(out["location"], "EqDC2");
+        let id = out["connectionId"].clone();
+        // The owner sees it in its connections; the partner through its interconnect.
+        let own = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        assert_eq!(own["connections"][0]["connectionId"], id);
+        let partner = invoke(&mut w, PARTNER, "DescribeConnections", json!({})).unwrap();
+        assert_eq!(partner["connections"], json!([]));
+        let hosted = invoke(
+            &mut w,
+            PARTNER,
+            "DescribeHostedConnections",
+            json!({"connectionId": ic}),
+        )
+        .unwrap();
+        assert_eq!(hosted["connections"][0]["connectionState"], "ordering");
+        // Only the owner confirms.
+        let err = invoke(
+            &mut w,
+            PARTNER,
+            "ConfirmConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("Could not find Connection"),
+            "{}",
+            err.message
+        );
+        let ok = invoke(
+            &mut w,
+            OWNER,
+            "ConfirmConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap();
+        assert_eq!(ok, json!({"connectionState":"pending"}));
+        let again = invoke(
+            &mut w,
+            OWNER,
+            "ConfirmConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap_err();
+        assert!(again.message.contains("ordering"), "{}", again.message);
+        let seen = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({"connectionId": id}),
+        )
+        .unwrap();
+        let state = seen["connections"][0]["connectionState"].as_str().unwrap();
+        assert!(state == "available" || state == "down", "{state}");
+    }
+
+    #[test]
+    fn deleting_an_ordering_hosted_connection_rejects_it_and_frees_the_interconnect() {
+        let mut w = world();
+        let ic = interconnect(&mut w);
+        let id = allocate_for_owner(&mut w, &ic, 5).unwrap()["connectionId"].clone();
+        let err = allocate_for_owner(&mut w, &ic, 5).unwrap_err();
+        assert!(err.message.contains("VLAN 5"), "{}", err.message);
+        let busy = invoke(
+            &mut w,
+            PARTNER,
+            "DeleteInterconnect",
+            json!({"interconnectId": ic}),
+        )
+        .unwrap_err();
+        assert!(
+            busy.message.contains("hosts connections"),
+            "{}",
+            busy.message
+        );
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DeleteConnection",
+            json!({"connectionId": id}),
+        )
+        .unwrap();
+        assert_eq!(out["connectionState"], "rejected");
+        let out = invoke(
+            &mut w,
+            PARTNER,
+            "DeleteInterconnect",
+            json!({"interconnectId": ic}),
+        )
+        .unwrap();
+        assert_eq!(out, json!({"interconnectState":"deleted"}));
+    }
+
+    #[test]
+    fn allocation_rules() {
+        let mut w = world();
+        let ic = interconnect(&mut w);
+        for (body, needle) in [
+            (
+                json!({"connectionId": ic, "ownerAccount": OWNER, "bandwidth":"25Gbps","connectionName":"h","vlan":1}),
+                "exceeds",
+            ),
+            (
+                json!({"connectionId": ic, "ownerAccount": OWNER, "bandwidth":"3Gbps","connectionName":"h","vlan":1}),
+                "not valid",
+            ),
+            (
+                json!({"connectionId": "dxcon-zzzzzzzz", "ownerAccount": OWNER, "bandwidth":"1Gbps","connectionName":"h","vlan":1}),
+                "Could not find",
+            ),
+        ] {
+            let err = invoke(&mut w, PARTNER, "AllocateHostedConnection", body).unwrap_err();
+            assert!(err.message.contains(needle), "{}", err.message);
+        }
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "AllocateConnectionOnInterconnect",
+            json!({"interconnectId": ic, "ownerAccount": OWNER, "bandwidth":"1Gbps","connectionName":"h","vlan":1}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("Could not find Interconnect"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn associate_moves_a_hosted_connection_keeping_its_state() {
+        let mut w = world();
+        let a = interconnect(&mut w);
+        let b = interconnect(&mut w);
+        let id = allocate_for_owner(&mut w, &a, 9).unwrap()["connectionId"].clone();
+        let out = invoke(
+            &mut w,
+            PARTNER,
+            "AssociateHostedConnection",
+            json!({"connectionId": id, "parentConnectionId": b}),
+        )
+        .unwrap();
+        assert_eq!(out["connectionState"], "ordering");
+        let on_b = invoke(
+            &mut w,
+            PARTNER,
+            "DescribeConnectionsOnInterconnect",
+            json!({"interconnectId": b}),
+        )
+        .unwrap();
+        assert_eq!(on_b["connections"][0]["connectionId"], id);
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "AssociateHostedConnection",
+            json!({"connectionId": id, "parentConnectionId": b}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("Could not find"), "{}", err.message);
+        let loa = invoke(
+            &mut w,
+            PARTNER,
+            "DescribeInterconnectLoa",
+            json!({"interconnectId": a}),
+        )
+        .unwrap();
+        assert_eq!(loa["loa"]["loaContentType"], "application/pdf");
+    }
+}

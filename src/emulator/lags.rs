@@ -1,0 +1,815 @@
+//! Link aggregation groups and the calls around physical ports: CreateLag,
+//! DescribeLags, UpdateLag, DeleteLag, AssociateConnectionWithLag,
+//! DisassociateConnectionFromLag, AssociateMacSecKey, DisassociateMacSecKey,
+//! DescribeLoa, DescribeConnectionLoa, DescribeCustomerMetadata.
+//!
+//! Rules (API reference): a LAG holds at most four connections at 1/10 Gbps and two at
+//! 100/400 Gbps, all of its bandwidth, at its endpoint (device); CreateLag answers the
+//! LAG `pending` with its new members `requested`; DeleteLag answers `deleted` and is
+//! refused while hosted connections or VIFs use it; a disassociated connection is "not
+//! deleted" and a LAG may be left empty; the members of a deleted LAG become standalone
+//! connections (not documented; the same as disassociating them). MACsec keys need a
+//! MACsec-capable connection or LAG (`requestMACSec` at a location offering MACsec at
+//! that speed, per DescribeLocations' `availableMacSecPortSpeeds`).
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::connections::{Connection, NewConnection, CHAIN, DEDICATED_BANDWIDTHS};
+use super::dispatch::{Call, Handler, Outcome};
+use super::interconnects::LOA_PDF;
+use super::progress::Progress;
+use super::tags::{Tagged, Tags};
+use super::{arn, ids, locations, ApiError, World};
+
+/// Operations answered by this file.
+pub(super) const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateLag", create_lag),
+    ("DescribeLags", describe_lags),
+    ("UpdateLag", update_lag),
+    ("DeleteLag", delete_lag),
+    ("AssociateConnectionWithLag", associate_connection_with_lag),
+    (
+        "DisassociateConnectionFromLag",
+        disassociate_connection_from_lag,
+    ),
+    ("AssociateMacSecKey", associate_mac_sec_key),
+    ("DisassociateMacSecKey", disassociate_mac_sec_key),
+    ("DescribeLoa", describe_loa),
+    ("DescribeConnectionLoa", describe_connection_loa),
+    ("DescribeCustomerMetadata", describe_customer_metadata),
+];
+
+/// A LAG is `pending` when created ([outputs] CreateLag), then `available`.
+const LAG_CHAIN: &[&str] = &["pending", "available"];
+/// A LAG made around an existing connection starts where that connection is
+/// (LIFECYCLE: CreateLag → requested | pending | available; which one AWS answers is
+/// not documented, so the reference target follows the bundled port).
+const LAG_FROM_REQUESTED: &[&str] = &["requested", "pending", "available"];
+const LAG_AVAILABLE: &[&str] = &["available"];
+
+/// Most members of a LAG of `bandwidth` [api CreateLag].
+fn max_members(bandwidth: &str) -> usize {
+    match bandwidth {
+        "100Gbps" | "400Gbps" => 2,
+        _ => 4,
+    }
+}
+
+/// A link aggregation group.
+#[derive(Debug, Clone)]
+pub(super) struct Lag {
+    /// `dxlag-` id.
+    pub id: String,
+    owner: String,
+    name: String,
+    region: String,
+    location: String,
+    bandwidth: String,
+    aws_device: String,
+    progress: Progress,
+    deleted: bool,
+    mac_sec: bool,
+    encryption_mode: Option<String>,
+    minimum_links: i64,
+    tags: Tags,
+    mac_sec_keys: Vec<Value>,
+}
+
+impl Lag {
+    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
+        if self.deleted {
+            "deleted"
+        } else if observe {
+            self.progress.observe(now, delay, true)
+        } else {
+            self.progress.current(now, delay)
+        }
+    }
+
+    fn render(&self, state: &str, members: Vec<Value>) -> Value {
+        let mut out = Map::new();
+        let mut put = |k: &str, v: Value| {
+            out.insert(k.to_owned(), v);
+        };
+        put("lagId", json!(self.id));
+        put("lagName", json!(self.name));
+        put("lagState", json!(state));
+        put("ownerAccount", json!(self.owner));
+        put("region", json!(self.region));
+        put("location", json!(self.location));
+        put("connectionsBandwidth", json!(self.bandwidth));
+        put("numberOfConnections", json!(members.len()));
+        put("minimumLinks", json!(self.minimum_links));
+        put("awsDevice", json!(self.aws_device));
+        put("awsDeviceV2", json!(self.aws_device));
+        put(
+            "awsLogicalDeviceId",
+            json!(ids::device(&self.location, "logical")),
+        );
+        put("allowsHostedConnections", json!(false));
+        put("jumboFrameCapable", json!(false));
+        put("hasLogicalRedundancy", json!("unknown"));
+        put("macSecCapable", json!(self.mac_sec));
+        if let Some(mode) = &self.encryption_mode {
+            put("encryptionMode", json!(mode));
+        }
+        if !self.mac_sec_keys.is_empty() {
+            put("macSecKeys", Value::Array(self.mac_sec_keys.clone()));
+        }
+        put("connections", Value::Array(members));
+        self.tags.render_into(&mut out);
+        Value::Object(out)
+    }
+}
+
+impl Tagged for Lag {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
+fn owned_lag<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Lag, ApiError> {
+    world
+        .account_mut(call.account)
+        .lags
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Lag", id))
+}
+
+fn owned_connection<'w>(
+    world: &'w mut World,
+    call: &Call<'_>,
+    id: &str,
+) -> Result<&'w mut Connection, ApiError> {
+    world
+        .account_mut(call.account)
+        .connections
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("Connection", id))
+}
+
+/// The live members of the caller's LAG `lag`, rendered in their current state.
+fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value> {
+    let delay = world.config.async_delay;
+    world
+        .account(account)
+        .map(|a| {
+            a.connections
+                .iter()
+                .filter(|c| !c.deleted && c.lag_id.as_deref() == Some(lag))
+                .map(|c| c.render(c.current(now, delay)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The LAG in its current (or observed) state with its members.
+fn render_lag(world: &mut World, call: &Call<'_>, id: &str, observe: bool) -> Outcome {
+    let delay = world.config.async_delay;
+    let lag = owned_lag(world, call, id)?;
+    let state = lag.state(call.now, delay, observe);
+    let lag = lag.clone();
+    let members = if lag.deleted {
+        Vec::new()
+    } else {
+        members(world, call.account, id, call.now)
+    };
+    Ok(lag.render(state, members))
+}
+
+/// CreateLag: a `pending` LAG with `numberOfConnections` new `requested` members (or
+/// an existing connection of the caller's moved into it).
+fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
+    let code = call.required_string("location")?;
+    let bandwidth = call.required_string("connectionsBandwidth")?;
+    let name = call.required_string("lagName")?;
+    let count = call.integer("numberOfConnections").unwrap_or(0);
+    let region = world.region().to_owned();
+    let Some(location) = locations::find(&region, code) else {
+        return Err(ApiError::client(format!(
+            "Location {code} is not a valid Direct Connect location in {region}."
+        )));
+    };
+    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
+        return Err(ApiError::client(format!(
+            "Bandwidth {bandwidth} is not valid for a LAG. Valid values: {}",
+            DEDICATED_BANDWIDTHS.join(", ")
+        )));
+    }
+    let limit = max_members(bandwidth);
+    if count < 1 || count as usize > limit {
+        return Err(ApiError::client(format!(
+            "numberOfConnections {count} is not valid: a {bandwidth} LAG has 1 to {limit} connections"
+        )));
+    }
+    let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
+    if mac_sec && !location.mac_sec_port_speeds.contains(&bandwidth) {
+        return Err(ApiError::client(format!(
+            "MACsec is not available at {} for {bandwidth} ports",
+            location.code
+        )));
+    }
+    let tags = Tags::from_request(call.list("tags"))?;
+    let child_tags = Tags::from_request(call.list("childConnectionTags"))?;
+    let existing = call.string("connectionId");
+    let mut chain = LAG_CHAIN;
+    if let Some(cid) = existing {
+        let delay = world.config.async_delay;
+        let c = owned_connection(world, call, cid)?;
+        chain = match c.current(call.now, delay) {
+            "requested" => LAG_FROM_REQUESTED,
+            "available" | "down" => LAG_AVAILABLE,
+            _ => LAG_CHAIN,
+        };
+        if c.deleted || c.hosted.is_some() || c.lag_id.is_some() {
+            return Err(ApiError::client(format!(
+                "Connection {cid} cannot be added to a new LAG"
+            )));
+        }
+        if c.location != location.code || c.bandwidth != bandwidth {
+            return Err(ApiError::client(format!(
+                "Connection {cid} must be at {} with bandwidth {bandwidth}",
+                location.code
+            )));
+        }
+    }
+    let lag_id = world.ids.next("dxlag");
+    let device = ids::device(&location.code, "port");
+    let new_members = count as usize - usize::from(existing.is_some());
+    for i in 0..new_members {
+        let id = world.ids.next("dxcon");
+        let member_name = format!("Requested Connection {} for Lag {lag_id}", i + 1);
+        let mut c = Connection::new(NewConnection {
+            id: id.clone(),
+            owner: call.account,
+            name: &member_name,
+            region: &region,
+            location: &location.code,
+            bandwidth,
+            aws_device: device.clone(),
+            chain: CHAIN,
+            now: call.now,
+            mac_sec,
+            tags: child_tags.clone(),
+        });
+        c.lag_id = Some(lag_id.clone());
+        world.account_mut(call.account).connections.insert(id, c);
+    }
+    if let Some(cid) = existing {
+        owned_connection(world, call, cid)?.lag_id = Some(lag_id.clone());
+    }
+    let lag = Lag {
+        id: lag_id.clone(),
+        owner: call.account.to_owned(),
+        name: name.to_owned(),
+        region,
+        location: location.code,
+        bandwidth: bandwidth.to_owned(),
+        aws_device: device,
+        progress: Progress::new(chain, call.now, ids::seed(&lag_id)),
+        deleted: false,
+        mac_sec,
+        encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
+        minimum_links: 0,
+        tags,
+        mac_sec_keys: Vec::new(),
+    };
+    world
+        .account_mut(call.account)
+        .lags
+        .insert(lag_id.clone(), lag);
+    render_lag(world, call, &lag_id, false)
+}
+
+#[cfg(test)]
+mod bundle_tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, world};
+
+    #[test]
+    fn a_lag_around_an_existing_connection_starts_where_it_is() {
+        let mut w = world();
+        let c = invoke(
+            &mut w,
+            "111111111111",
+            "CreateConnection",
+            json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
+        )
+        .unwrap()["connectionId"]
+            .clone();
+        let out = invoke(
+            &mut w,
+            "111111111111",
+            "CreateLag",
+            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1,
+                   "lagName":"l","connectionId": c}),
+        )
+        .unwrap();
+        assert_eq!(out["lagState"], "requested");
+        assert_eq!(out["numberOfConnections"], 1);
+        assert_eq!(out["connections"][0]["connectionId"], c);
+        assert_eq!(out["connections"][0]["lagId"], out["lagId"]);
+    }
+}
+
+/// DescribeLags: the caller's LAGs (paginated), or the one named.
+fn describe_lags(world: &mut World, call: &Call<'_>) -> Outcome {
+    if let Some(id) = call.string("lagId") {
+        let lag = render_lag(world, call, id, true)?;
+        return Ok(json!({"lags": [lag]}));
+    }
+    let ids: Vec<String> = world
+        .account_mut(call.account)
+        .lags
+        .iter()
+        .map(|l| l.id.clone())
+        .collect();
+    let (page, next) = super::paging::page(&ids, call)?;
+    let mut listed = Vec::new();
+    for id in page {
+        listed.push(render_lag(world, call, id, true)?);
+    }
+    let mut out = Map::new();
+    out.insert("lags".into(), Value::Array(listed));
+    if let Some(token) = next {
+        out.insert("nextToken".into(), json!(token));
+    }
+    Ok(Value::Object(out))
+}
+
+/// UpdateLag: name, minimum links, encryption mode; answers the current state.
+fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("lagId")?;
+    let count = members(world, call.account, id, call.now).len() as i64;
+    let lag = owned_lag(world, call, id)?;
+    if lag.deleted {
+        return Err(ApiError::client(format!(
+            "Lag {id} is in the deleted state and cannot be updated"
+        )));
+    }
+    let links = call.integer("minimumLinks");
+    if let Some(n) = links {
+        if n < 0 || n > count {
+            return Err(ApiError::client(format!(
+                "minimumLinks {n} is not valid for a LAG with {count} connections"
+            )));
+        }
+    }
+    let mode = call.string("encryptionMode");
+    if let Some(mode) = mode {
+        if !lag.mac_sec {
+            return Err(ApiError::client(format!(
+                "Lag {id} is not MACsec capable, so its encryption mode cannot be set to {mode}"
+            )));
+        }
+        if !["no_encrypt", "should_encrypt", "must_encrypt"].contains(&mode) {
+            return Err(ApiError::client(format!(
+                "Encryption mode {mode} is not valid"
+            )));
+        }
+    }
+    if let Some(name) = call.string("lagName") {
+        lag.name = name.to_owned();
+    }
+    if let Some(n) = links {
+        lag.minimum_links = n;
+    }
+    if let Some(mode) = mode {
+        lag.encryption_mode = Some(mode.to_owned());
+    }
+    render_lag(world, call, id, false)
+}
+
+/// DeleteLag: `deleted` at once; its members become standalone connections.
+fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("lagId")?;
+    let lag = owned_lag(world, call, id)?;
+    if lag.deleted {
+        return Err(ApiError::client(format!(
+            "Lag {id} is in the deleted state and cannot be deleted"
+        )));
+    }
+    lag.deleted = true;
+    let lag = lag.clone();
+    let account = world.account_mut(call.account);
+    let ids: Vec<String> = account
+        .connections
+        .iter()
+        .filter(|c| c.lag_id.as_deref() == Some(id))
+        .map(|c| c.id.clone())
+        .collect();
+    for cid in ids {
+        if let Some(c) = account.connections.get_mut(&cid) {
+            c.lag_id = None;
+        }
+    }
+    Ok(lag.render("deleted", Vec::new()))
+}
+
+/// AssociateConnectionWithLag: the connection joins the LAG, keeping its state.
+fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome {
+    let cid = call.required_string("connectionId")?;
+    let lid = call.required_string("lagId")?;
+    let delay = world.config.async_delay;
+    let lag = owned_lag(world, call, lid)?.clone();
+    let count = members(world, call.account, lid, call.now).len();
+    let c = owned_connection(world, call, cid)?.clone();
+    if c.deleted || lag.deleted {
+        return Err(ApiError::client(format!(
+            "Connection {cid} or Lag {lid} is deleted"
+        )));
+    }
+    if c.hosted.is_some() {
+        return Err(ApiError::client(format!(
+            "Connection {cid} is a hosted connection and cannot join a LAG"
+        )));
+    }
+    if c.location != lag.location || c.aws_device != lag.aws_device || c.bandwidth != lag.bandwidth
+    {
+        return Err(ApiError::client(format!(
+            "Connection {cid} must be on the same AWS device as Lag {lid} with bandwidth {}",
+            lag.bandwidth
+        )));
+    }
+    if c.lag_id.as_deref() == Some(lid) {
+        return Err(ApiError::client(format!(
+            "Connection {cid} is already associated with Lag {lid}"
+        )));
+    }
+    if count + 1 > max_members(&lag.bandwidth) {
+        return Err(ApiError::client(format!(
+            "Lag {lid} already has the most connections a {} LAG can have",
+            lag.bandwidth
+        )));
+    }
+    if let Some(old) = &c.lag_id {
+        let left = members(world, call.account, old, call.now).len() as i64 - 1;
+        let min = world
+            .account(call.account)
+            .and_then(|a| a.lags.get(old))
+            .map_or(0, |l| l.minimum_links);
+        if left < min {
+            return Err(ApiError::client(format!(
+                "Removing connection {cid} would leave Lag {old} below its minimum links"
+            )));
+        }
+    }
+    let c = owned_connection(world, call, cid)?;
+    c.lag_id = Some(lid.to_owned());
+    Ok(c.render(c.current(call.now, delay)))
+}
+
+/// DisassociateConnectionFromLag: the member becomes a standalone connection.
+fn disassociate_connection_from_lag(world: &mut World, call: &Call<'_>) -> Outcome {
+    let cid = call.required_string("connectionId")?;
+    let lid = call.required_string("lagId")?;
+    let delay = world.config.async_delay;
+    let lag = owned_lag(world, call, lid)?.clone();
+    let count = members(world, call.account, lid, call.now).len() as i64;
+    let c = owned_connection(world, call, cid)?;
+    if lag.deleted {
+        return Err(ApiError::client(format!("Lag {lid} is deleted")));
+    }
+    if c.lag_id.as_deref() != Some(lid) {
+        return Err(ApiError::client(format!(
+            "Connection {cid} is not associated with Lag {lid}"
+        )));
+    }
+    // [api] "the request fails, except when it's the last member of the LAG".
+    if count - 1 < lag.minimum_links && count > 1 {
+        return Err(ApiError::client(format!(
+            "Disassociating {cid} would leave Lag {lid} below its minimum links"
+        )));
+    }
+    c.lag_id = None;
+    Ok(c.render(c.current(call.now, delay)))
+}
+
+/// Where a MACsec key goes: a connection or interconnect (`dxcon-`) or a LAG (`dxlag-`).
+enum Port<'w> {
+    Connection(&'w mut Connection),
+    Lag(&'w mut Lag),
+}
+
+fn port<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<Port<'w>, ApiError> {
+    if id.starts_with("dxlag-") {
+        return owned_lag(world, call, id).map(Port::Lag);
+    }
+    owned_connection(world, call, id).map(Port::Connection)
+}
+
+fn is_hex(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// AssociateMacSecKey: a CKN/CAK pair (stored as a secret) or an existing secret.
+fn associate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let region = world.region().to_owned();
+    let ckn = match (
+        call.string("secretARN"),
+        call.string("ckn"),
+        call.string("cak"),
+    ) {
+        (Some(secret), None, None) => secret
+            .rsplit_once('!')
+            .map(|(_, name)| name.split('-').next().unwrap_or_default().to_owned())
+            .filter(|c| is_hex(c))
+            .ok_or_else(|| ApiError::client(format!("Secret {secret} was not found")))?,
+        (None, Some(ckn), Some(cak)) => {
+            if !is_hex(ckn)
+                || ckn.len() % 2 != 0
+                || ckn.len() > 64
+                || !is_hex(cak)
+                || cak.len() != 64
+            {
+                return Err(ApiError::client(
+                    "The CKN must be an even number of hexadecimal digits up to 64, the CAK 64 hexadecimal digits",
+                ));
+            }
+            ckn.to_owned()
+        }
+        _ => {
+            return Err(ApiError::client(
+                "Specify either secretARN, or both ckn and cak",
+            ))
+        }
+    };
+    let secret = format!(
+        "arn:{}:secretsmanager:{region}:{}:secret:directconnect!{ckn}-{}",
+        arn::partition(&region),
+        call.account,
+        &ids::device(&ckn, "secret")[ckn.len() + 1..][..6]
+    );
+    let key = json!({"secretARN": secret, "ckn": ckn, "state": "associated", "startOn": "2026-01-01T00:00:00Z"});
+    let (capable, deleted, keys) = match port(world, call, id)? {
+        Port::Connection(c) => (c.mac_sec, c.deleted, &mut c.mac_sec_keys),
+        Port::Lag(l) => (l.mac_sec, l.deleted, &mut l.mac_sec_keys),
+    };
+    if deleted {
+        return Err(ApiError::client(format!("{id} is deleted")));
+    }
+    if !capable {
+        return Err(ApiError::client(format!(
+            "{id} is not MACsec capable; MACsec keys cannot be associated with it"
+        )));
+    }
+    if keys.iter().any(|k| k["ckn"] == json!(ckn)) {
+        return Err(ApiError::client(format!(
+            "A MACsec key with CKN {ckn} is already associated with {id}"
+        )));
+    }
+    keys.push(key);
+    Ok(json!({"connectionId": id, "macSecKeys": keys.clone()}))
+}
+
+/// DisassociateMacSecKey: removes the key named by its secret ARN.
+fn disassociate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    let secret = call.required_string("secretARN")?;
+    let keys = match port(world, call, id)? {
+        Port::Connection(c) => &mut c.mac_sec_keys,
+        Port::Lag(l) => &mut l.mac_sec_keys,
+    };
+    let Some(i) = keys.iter().position(|k| k["secretARN"] == json!(secret)) else {
+        return Err(ApiError::client(format!(
+            "No MACsec key with secret {secret} is associated with {id}"
+        )));
+    };
+    let mut key = keys.remove(i);
+    key["state"] = json!("disassociated");
+    Ok(json!({"connectionId": id, "macSecKeys": [key]}))
+}
+
+/// The LOA of the caller's connection, interconnect or LAG `id`.
+fn loa(world: &mut World, call: &Call<'_>, id: &str, lags: bool) -> Outcome {
+    let account = world.account_mut(call.account);
+    let deleted = if lags && id.starts_with("dxlag-") {
+        account.lags.get(id).map(|l| l.deleted)
+    } else {
+        match account.connections.get(id) {
+            Some(c) if c.hosted.is_some() => {
+                return Err(ApiError::client(format!(
+                    "Connection {id} is a hosted connection; its LOA is issued to the partner"
+                )))
+            }
+            Some(c) => Some(c.deleted),
+            None if lags => account.interconnects.get(id).map(|_| false),
+            None => None,
+        }
+    };
+    match deleted {
+        None => Err(ApiError::not_found(
+            if id.starts_with("dxlag-") {
+                "Lag"
+            } else {
+                "Connection"
+            },
+            id,
+        )),
+        Some(true) => Err(ApiError::client(format!(
+            "{id} is deleted; no LOA is available"
+        ))),
+        Some(false) => {
+            if let Some(t) = call.string("loaContentType") {
+                if t != "application/pdf" {
+                    return Err(ApiError::client(format!(
+                        "LOA content type {t} is not supported"
+                    )));
+                }
+            }
+            Ok(json!({"loaContent": LOA_PDF, "loaContentType": "application/pdf"}))
+        }
+    }
+}
+
+fn describe_loa(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    loa(world, call, id, true)
+}
+
+fn describe_connection_loa(world: &mut World, call: &Call<'_>) -> Outcome {
+    let id = call.required_string("connectionId")?;
+    Ok(json!({"loa": loa(world, call, id, false)?}))
+}
+
+/// DescribeCustomerMetadata: no agreements signed; not an NNI partner.
+fn describe_customer_metadata(_world: &mut World, _call: &Call<'_>) -> Outcome {
+    Ok(json!({"agreements": [], "nniPartnerType": "nonPartner"}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::testing::{invoke, world};
+
+    const OWNER: &str = "111111111111";
+    const OTHER: &str = "222222222222";
+
+    fn lag(w: &mut World, n: i64, mac_sec: bool) -> Value {
+        invoke(
+            w,
+            OWNER,
+            "CreateLag",
+            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":n,"lagName":"l","requestMACSec":mac_sec}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn create_lag_answers_pending_with_requested_members() {
+        let mut w = world();
+        let out = lag(&mut w, 2, false);
+        assert_eq!(out["lagState"], "pending");
+        assert_eq!(out["numberOfConnections"], 2);
+        let members = out["connections"].as_array().unwrap();
+        assert_eq!(members.len(), 2);
+        for m in members {
+            assert_eq!(m["connectionState"], "requested");
+            assert_eq!(m["lagId"], out["lagId"]);
+        }
+        let conns = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        assert_eq!(conns["connections"].as_array().unwrap().len(), 2);
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "CreateLag",
+            json!({"location":"EqDC2","connectionsBandwidth":"100Gbps","numberOfConnections":3,"lagName":"l"}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("1 to 2"), "{}", err.message);
+        let other = invoke(&mut w, OTHER, "DescribeLags", json!({})).unwrap();
+        assert_eq!(other["lags"], json!([]));
+    }
+
+    #[test]
+    fn members_move_in_and_out_and_survive_the_lag() {
+        let mut w = world();
+        let out = lag(&mut w, 1, false);
+        let lid = out["lagId"].clone();
+        let cid = out["connections"][0]["connectionId"].clone();
+        let body = json!({"connectionId": cid, "lagId": lid});
+        let out = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap();
+        assert!(out.get("lagId").is_none());
+        let empty = invoke(&mut w, OWNER, "DescribeLags", json!({"lagId": lid})).unwrap();
+        assert_eq!(empty["lags"][0]["numberOfConnections"], 0);
+        let err = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap_err();
+        assert!(err.message.contains("not associated"), "{}", err.message);
+        let out = invoke(&mut w, OWNER, "AssociateConnectionWithLag", body.clone()).unwrap();
+        assert_eq!(out["lagId"], lid);
+        let err = invoke(&mut w, OTHER, "AssociateConnectionWithLag", body.clone()).unwrap_err();
+        assert!(err.message.contains("Could not find"), "{}", err.message);
+        let renamed = invoke(
+            &mut w,
+            OWNER,
+            "UpdateLag",
+            json!({"lagId": lid, "lagName": "n"}),
+        )
+        .unwrap();
+        assert_eq!(renamed["lagName"], "n");
+        let deleted = invoke(&mut w, OWNER, "DeleteLag", json!({"lagId": lid})).unwrap();
+        assert_eq!(deleted["lagState"], "deleted");
+        let c = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnections",
+            json!({"connectionId": cid}),
+        )
+        .unwrap();
+        assert!(c["connections"][0].get("lagId").is_none());
+        assert_ne!(c["connections"][0]["connectionState"], "deleted");
+    }
+
+    #[test]
+    fn association_needs_the_same_endpoint_and_bandwidth() {
+        let mut w = world();
+        let lid = lag(&mut w, 1, false)["lagId"].clone();
+        let other = invoke(
+            &mut w,
+            OWNER,
+            "CreateConnection",
+            json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"c"}),
+        )
+        .unwrap();
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "AssociateConnectionWithLag",
+            json!({"connectionId": other["connectionId"], "lagId": lid}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("same AWS device"), "{}", err.message);
+    }
+
+    #[test]
+    fn mac_sec_keys_on_a_capable_lag() {
+        let mut w = world();
+        let plain = lag(&mut w, 1, false)["lagId"].clone();
+        let ckn = "ab".repeat(32);
+        let cak = "cd".repeat(32);
+        let err = invoke(
+            &mut w,
+            OWNER,
+            "AssociateMacSecKey",
+            json!({"connectionId": plain, "ckn": ckn, "cak": cak}),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("not MACsec capable"),
+            "{}",
+            err.message
+        );
+        let secure = lag(&mut w, 1, true)["lagId"].clone();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "AssociateMacSecKey",
+            json!({"connectionId": secure, "ckn": ckn, "cak": cak}),
+        )
+        .unwrap();
+        assert_eq!(out["macSecKeys"][0]["ckn"], json!(ckn));
+        let secret = out["macSecKeys"][0]["secretARN"].clone();
+        let out = invoke(
+            &mut w,
+            OWNER,
+            "DisassociateMacSecKey",
+            json!({"connectionId": secure, "secretARN": secret}),
+        )
+        .unwrap();
+        assert_eq!(out["macSecKeys"][0]["state"], "disassociated");
+        let again = invoke(
+            &mut w,
+            OWNER,
+            "DisassociateMacSecKey",
+            json!({"connectionId": secure, "secretARN": secret}),
+        );
+        assert!(again.is_err());
+    }
+
+    #[test]
+    fn loas_and_metadata() {
+        let mut w = world();
+        let out = lag(&mut w, 1, false);
+        let lid = out["lagId"].clone();
+        let cid = out["connections"][0]["connectionId"].clone();
+        let l = invoke(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid})).unwrap();
+        assert_eq!(l["loaContentType"], "application/pdf");
+        let c = invoke(
+            &mut w,
+            OWNER,
+            "DescribeConnectionLoa",
+            json!({"connectionId": cid}),
+        )
+        .unwrap();
+        assert_eq!(c["loa"]["loaContentType"], "application/pdf");
+        assert!(invoke(&mut w, OTHER, "DescribeLoa", json!({"connectionId": lid})).is_err());
+        let m = invoke(&mut w, OWNER, "DescribeCustomerMetadata", json!({})).unwrap();
+        assert_eq!(m["nniPartnerType"], "nonPartner");
+    }
+}

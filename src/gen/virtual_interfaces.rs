@@ -1,0 +1,250 @@
+//! Virtual-interface and BGP-peer steps. Only valid inputs: VLAN 1–4094, ASN
+//! 1–64511 (never an Amazon-side gateway ASN), MTU 1500|9001 (mapped per type by the
+//! model), names of a–z, 0–9 and hyphen, auth keys of 6–80 characters. Creates are
+//! frequent so that later steps find a VIF to act on.
+
+use proptest::prelude::*;
+
+use super::common::{handle, name, principal, tags};
+use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep};
+use crate::target::Principal;
+
+fn family() -> impl Strategy<Value = AddressFamily> {
+    prop_oneof![Just(AddressFamily::Ipv4), Just(AddressFamily::Ipv6)]
+}
+
+fn auth_key() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of("[a-zA-Z0-9]{6,24}")
+}
+
+fn mtu() -> impl Strategy<Value = Option<u16>> {
+    proptest::option::of(prop::sample::select(vec![1500u16, 9001]))
+}
+
+/// VLANs from a small pool, so that a VLAN repeats on a connection now and then.
+fn vlan() -> impl Strategy<Value = u16> {
+    prop_oneof![3 => 100u16..=110, 1 => 1u16..=4094]
+}
+
+fn asn() -> impl Strategy<Value = u32> {
+    1u32..=64511
+}
+
+fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVif> {
+    let tag_count = if with_tags { 2 } else { 0 };
+    (
+        (by, handle(), vlan(), asn(), mtu(), name()),
+        (
+            auth_key(),
+            family(),
+            proptest::option::of(handle()),
+            any::<u8>(),
+            any::<u8>(),
+            tags(tag_count),
+        ),
+    )
+        .prop_map(
+            |(
+                (by, connection, vlan, asn, mtu, name),
+                (auth_key, family, gateway, vgw, subnet, tags),
+            )| {
+                NewVif {
+                    by,
+                    connection,
+                    vlan,
+                    asn,
+                    mtu,
+                    name,
+                    auth_key,
+                    family,
+                    gateway,
+                    vgw,
+                    subnet,
+                    tags,
+                }
+            },
+        )
+        .boxed()
+}
+
+/// Weighted VIF and BGP-peer steps.
+pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
+    let by = move || principal(two_accounts);
+    let create = prop_oneof![
+        4 => new_vif(by(), true).prop_map(VifStep::CreatePrivateVirtualInterface),
+        2 => new_vif(by(), true).prop_map(VifStep::CreatePublicVirtualInterface),
+        2 => new_vif(by(), true).prop_map(|mut n| {
+            n.gateway = Some(n.gateway.unwrap_or(crate::model::HandleRef(n.vgw)));
+            VifStep::CreateTransitVirtualInterface(n)
+        }),
+    ];
+    let create = create.boxed();
+    let others = prop_oneof![
+        4 => (by(), proptest::option::of(handle()))
+            .prop_map(|(by, target)| VifStep::DescribeVirtualInterfaces { by, target }),
+        2 => (by(), handle()).prop_map(|(by, target)| VifStep::DeleteVirtualInterface { by, target }),
+        2 => (by(), handle(), proptest::option::of(name()), mtu()).prop_map(|(by, target, name, mtu)| {
+            VifStep::UpdateVirtualInterfaceAttributes { by, target, name, mtu }
+        }),
+        1 => (by(), handle(), handle()).prop_map(|(by, target, connection)| {
+            VifStep::AssociateVirtualInterface { by, target, connection }
+        }),
+        1 => (by(), handle()).prop_map(|(by, target)| VifStep::DescribeRouterConfiguration { by, target }),
+        1 => by().prop_map(|by| VifStep::DescribeVirtualGateways { by }),
+        4 => (by(), handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
+            |(by, target, asn, family, auth_key, subnet)| VifStep::CreateBgpPeer {
+                by, target, asn, family, auth_key, subnet,
+            }
+        ),
+        3 => (by(), handle()).prop_map(|(by, target)| VifStep::DeleteBgpPeer { by, target }),
+    ];
+    let others = others.boxed();
+    // VIFs live on connections and transit VIFs on gateways: plans need them first.
+    let prerequisites = prop_oneof![
+        3 => (by(), any::<u8>(), name()).prop_map(|(by, location, name)| {
+            Step::Connection(ConnectionStep::CreateConnection {
+                by,
+                location,
+                bandwidth: "10Gbps".to_owned(),
+                name,
+                tags: Vec::new(),
+            })
+        }),
+        1 => (by(), name()).prop_map(|(by, name)| {
+            Step::Gateway(GatewayStep::CreateDirectConnectGateway {
+                by,
+                name,
+                asn: None,
+                tags: Vec::new(),
+            })
+        }),
+    ];
+    if !two_accounts {
+        return prop_oneof![
+            4 => prerequisites,
+            7 => create.prop_map(Step::Vif),
+            12 => others.prop_map(Step::Vif),
+        ]
+        .boxed();
+    }
+    // Allocations are made for the other account; confirmations mostly by it.
+    let cross = prop_oneof![
+        1 => new_vif(by(), false).prop_map(VifStep::AllocatePrivateVirtualInterface),
+        1 => new_vif(by(), false).prop_map(VifStep::AllocatePublicVirtualInterface),
+        1 => new_vif(by(), false).prop_map(VifStep::AllocateTransitVirtualInterface),
+        2 => (confirmer(), handle(), proptest::option::of(handle()), any::<u8>()).prop_map(
+            |(by, target, gateway, vgw)| VifStep::ConfirmPrivateVirtualInterface { by, target, gateway, vgw }
+        ),
+        1 => (confirmer(), handle()).prop_map(|(by, target)| VifStep::ConfirmPublicVirtualInterface { by, target }),
+        1 => (confirmer(), handle(), handle()).prop_map(|(by, target, gateway)| {
+            VifStep::ConfirmTransitVirtualInterface { by, target, gateway }
+        }),
+    ]
+    .boxed();
+    prop_oneof![
+        4 => prerequisites,
+        7 => create.prop_map(Step::Vif),
+        12 => others.prop_map(Step::Vif),
+        5 => cross.prop_map(Step::Vif),
+    ]
+    .boxed()
+}
+
+/// Who confirms: mostly the partner (allocations mostly go to it), sometimes the owner.
+fn confirmer() -> impl Strategy<Value = Principal> {
+    prop_oneof![3 => Just(Principal::Partner), 1 => Just(Principal::Owner)]
+}
+
+/// A VIF lifecycle chunk: the owner's connection (and often a gateway), a VIF created
+/// or allocated on it, then steps that act on it (describe, peers, confirm, update,
+/// delete), so allocate → confirm and peer add → delete are reached in one plan.
+pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
+    let owner = Principal::Owner;
+    let first = prop_oneof![
+        3 => new_vif(Just(owner).boxed(), true).prop_map(VifStep::CreatePrivateVirtualInterface),
+        2 => new_vif(Just(owner).boxed(), true).prop_map(VifStep::CreatePublicVirtualInterface),
+        2 => new_vif(Just(owner).boxed(), true).prop_map(|mut n| {
+            n.gateway = Some(crate::model::HandleRef(0));
+            VifStep::CreateTransitVirtualInterface(n)
+        }),
+        if two_accounts { 4 } else { 0 } => (new_vif(Just(owner).boxed(), false), 0u8..3).prop_map(|(n, t)| match t {
+            0 => VifStep::AllocatePrivateVirtualInterface(n),
+            1 => VifStep::AllocatePublicVirtualInterface(n),
+            _ => VifStep::AllocateTransitVirtualInterface(n),
+        }),
+    ]
+    .boxed();
+    let vif_owner = if two_accounts {
+        Principal::Partner
+    } else {
+        owner
+    };
+    let followup = prop_oneof![
+        4 => steps(two_accounts),
+        3 => proptest::option::of(handle())
+            .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: owner, target })),
+        if two_accounts { 2 } else { 0 } => proptest::option::of(handle())
+            .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: Principal::Partner, target })),
+        3 => (prop_oneof![Just(owner), Just(vif_owner)], handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
+            |(by, target, asn, family, auth_key, subnet)| Step::Vif(VifStep::CreateBgpPeer {
+                by, target, asn, family, auth_key, subnet,
+            })
+        ),
+        2 => (prop_oneof![Just(owner), Just(vif_owner)], handle())
+            .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target })),
+        if two_accounts { 3 } else { 0 } => (handle(), proptest::option::of(handle()), any::<u8>(), 0u8..3).prop_map(
+            |(target, gateway, vgw, t)| {
+                let by = Principal::Partner;
+                Step::Vif(match t {
+                    0 => VifStep::ConfirmPrivateVirtualInterface { by, target, gateway, vgw },
+                    1 => VifStep::ConfirmPublicVirtualInterface { by, target },
+                    _ => VifStep::ConfirmTransitVirtualInterface { by, target, gateway: gateway.unwrap_or(crate::model::HandleRef(vgw)) },
+                })
+            }
+        ),
+        2 => (prop_oneof![Just(owner), Just(vif_owner)], handle())
+            .prop_map(|(by, target)| Step::Vif(VifStep::DeleteVirtualInterface { by, target })),
+        1 => (handle(), mtu(), proptest::option::of(name())).prop_map(move |(target, mtu, name)| {
+            Step::Vif(VifStep::UpdateVirtualInterfaceAttributes { by: owner, target, name, mtu })
+        }),
+        1 => (handle(), handle()).prop_map(move |(target, connection)| {
+            Step::Vif(VifStep::AssociateVirtualInterface { by: owner, target, connection })
+        }),
+        2 => handle().prop_map(move |gateway| {
+            Step::Gateway(GatewayStep::DescribeDirectConnectGatewayAttachments { by: owner, gateway })
+        }),
+    ]
+    .boxed();
+    (
+        any::<u8>(),
+        name(),
+        prop::bool::weighted(0.5),
+        first,
+        proptest::collection::vec(followup, 1..=8),
+    )
+        .prop_map(move |(location, name, gateway, first, rest)| {
+            let mut steps = vec![Step::Connection(ConnectionStep::CreateConnection {
+                by: owner,
+                location,
+                bandwidth: "10Gbps".to_owned(),
+                name: name.clone(),
+                tags: Vec::new(),
+            })];
+            if gateway || matches!(first, VifStep::CreateTransitVirtualInterface(_)) {
+                steps.push(Step::Gateway(GatewayStep::CreateDirectConnectGateway {
+                    by: if matches!(first, VifStep::CreateTransitVirtualInterface(_)) {
+                        owner
+                    } else {
+                        vif_owner
+                    },
+                    name,
+                    asn: None,
+                    tags: Vec::new(),
+                }));
+            }
+            steps.push(Step::Vif(first));
+            steps.extend(rest);
+            steps
+        })
+        .boxed()
+}

@@ -1,0 +1,1077 @@
+//! Predictions for Direct Connect gateways, their associations with virtual private
+//! gateways, association proposals across accounts, and gateway attachments.
+//!
+//! Sources, cited per rule:
+//! - [api] the API reference (amazonSideAsn "The default is 64512"; a proposal is made by
+//!   the owner of the virtual private gateway and accepted by the owner of the Direct
+//!   Connect gateway; "DeleteDirectConnectGatewayAssociationProposal: deletes the
+//!   association proposal request");
+//! - [outputs] published outputs (LIFECYCLE.md table: CreateDirectConnectGateway →
+//!   available, DeleteDirectConnectGateway → deleting, Create/Update/Delete association →
+//!   associating/updating/disassociating, CreateDirectConnectGatewayAssociationProposal →
+//!   requested; Describe outputs show attachments `attaching`);
+//! - [lifecycle] LIFECYCLE.md: a gateway with associations left is refused deletion or
+//!   returns to available.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::connections::{tags_json, CLIENT_ERROR};
+use super::gateway_step::GatewayStep;
+use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
+use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
+use crate::target::{Outcome, Principal};
+
+const GATEWAY_MEMBERS: &[&str] = &[
+    "directConnectGatewayId",
+    "directConnectGatewayName",
+    "directConnectGatewayState",
+    "ownerAccount",
+];
+const ASSOCIATION_MEMBERS: &[&str] = &[
+    "associationId",
+    "associationState",
+    "directConnectGatewayId",
+];
+const PROPOSAL_MEMBERS: &[&str] = &["proposalId", "proposalState", "directConnectGatewayId"];
+
+fn either(reason: &str) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.to_owned(),
+    }
+}
+
+fn ownership(rule: &str) -> Prediction {
+    Prediction::reject(
+        vec![CLIENT_ERROR],
+        rule,
+        "model.ownership",
+        Basis::Documented,
+    )
+}
+
+fn refused(rule: &str) -> Prediction {
+    Prediction::reject(vec![CLIENT_ERROR], rule, "error.expected", Basis::Assumed)
+}
+
+impl Model {
+    /// The body and prediction of a gateway-family step; `None` to skip it.
+    pub(super) fn predict_gateway(&self, step: &GatewayStep) -> Option<(Value, Prediction)> {
+        use GatewayStep::*;
+        match step {
+            CreateDirectConnectGateway {
+                by,
+                name,
+                asn,
+                tags,
+            } => Some(self.create_gateway(*by, name, *asn, tags)),
+            DescribeDirectConnectGateways { by, target } => self.describe_gateways(*by, *target),
+            UpdateDirectConnectGateway { by, target, name } => {
+                let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
+                Some(self.update_gateway(*by, g, name))
+            }
+            DeleteDirectConnectGateway { by, target } => {
+                let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
+                Some(self.delete_gateway(*by, g))
+            }
+            CreateDirectConnectGatewayAssociation { by, gateway, vgw } => {
+                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
+                Some(self.create_association(*by, g, *vgw))
+            }
+            DescribeDirectConnectGatewayAssociations {
+                by,
+                target,
+                gateway,
+            } => self.describe_associations(*by, *target, *gateway),
+            UpdateDirectConnectGatewayAssociation { by, target, prefix } => {
+                let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
+                Some(self.update_association(*by, a, *prefix))
+            }
+            DeleteDirectConnectGatewayAssociation { by, target } => {
+                let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
+                Some(self.delete_association(*by, a))
+            }
+            CreateDirectConnectGatewayAssociationProposal { by, gateway, vgw } => {
+                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
+                Some(self.create_proposal(*by, g, *vgw))
+            }
+            DescribeDirectConnectGatewayAssociationProposals { by, target } => {
+                self.describe_proposals(*by, *target)
+            }
+            AcceptDirectConnectGatewayAssociationProposal { by, target } => {
+                let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
+                Some(self.accept_proposal(*by, p))
+            }
+            DeleteDirectConnectGatewayAssociationProposal { by, target } => {
+                let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
+                Some(self.delete_proposal(*by, p))
+            }
+            DescribeDirectConnectGatewayAttachments { by, gateway } => {
+                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
+                Some(self.describe_attachments(*by, g))
+            }
+        }
+    }
+
+    fn gateway_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
+        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayName", "amazonSideAsn"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
+        if let Some(id) = &r.id {
+            echo.push(("directConnectGatewayId", json!(id)));
+        }
+        echo
+    }
+
+    fn create_gateway(
+        &self,
+        by: Principal,
+        name: &str,
+        asn: Option<u64>,
+        tags: &[super::Tag],
+    ) -> (Value, Prediction) {
+        let mut body = json!({ "directConnectGatewayName": name });
+        if let Some(asn) = asn {
+            body["amazonSideAsn"] = json!(asn);
+        }
+        if !tags.is_empty() {
+            body["tags"] = tags_json(tags);
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGateway");
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::DirectConnectGateway,
+            id: None,
+            // [outputs] available at once; [lifecycle] pending | available.
+            states: DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("directConnectGatewayName", json!(name)),
+                // [api] "The default is 64512."
+                ("amazonSideAsn", json!(asn.unwrap_or(64512))),
+                ("ownerAccount", json!(self.env.accounts.of(by))),
+            ],
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        });
+        prediction.required_members = GATEWAY_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        (body, prediction)
+    }
+
+    fn gateway_view(&self, by: Principal, g: Handle) -> Expectation {
+        let r = self.resource(g);
+        Expectation {
+            handle: g,
+            kind: ResourceKind::DirectConnectGateway,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility: match (r.owner == by, r.deleted) {
+                (false, _) => Visibility::MustNot,
+                (true, true) => Visibility::May,
+                (true, false) => Visibility::Must,
+            },
+            echo: self.gateway_echo(r),
+            tags: (r.owner == by && !r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            nested: None,
+        }
+    }
+
+    fn handles_of(&self, kind: ResourceKind) -> Vec<Handle> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == kind && r.id.is_some())
+            .map(|(i, _)| Handle(i as u32))
+            .collect()
+    }
+
+    fn describe_gateways(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = GATEWAY_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "directConnectGateways",
+            id_member: "directConnectGatewayId",
+            exclusive: target.is_some(),
+        });
+        let body = match target {
+            None => {
+                for g in self.handles_of(ResourceKind::DirectConnectGateway) {
+                    prediction.resources.push(self.gateway_view(by, g));
+                }
+                json!({})
+            }
+            Some(reference) => {
+                let g = self.resolve(reference, ResourceKind::DirectConnectGateway)?;
+                let view = self.gateway_view(by, g);
+                if view.visibility != Visibility::Must {
+                    prediction.expect = either(
+                        "another account's or a deleted gateway may be not found, listed or absent",
+                    );
+                    prediction.basis = Basis::Assumed;
+                }
+                let body = json!({ "directConnectGatewayId": view.id });
+                prediction.resources.push(view);
+                body
+            }
+        };
+        Some((body, prediction))
+    }
+
+    fn update_gateway(&self, by: Principal, g: Handle, name: &str) -> (Value, Prediction) {
+        let r = self.resource(g);
+        let body = json!({ "directConnectGatewayId": r.id, "newDirectConnectGatewayName": name });
+        if r.owner != by {
+            return (
+                body,
+                ownership("only the owner account may update a Direct Connect gateway"),
+            );
+        }
+        let mut view = self.gateway_view(by, g);
+        view.visibility = Visibility::Must;
+        view.echo.retain(|(m, _)| *m != "directConnectGatewayName");
+        view.echo.push(("directConnectGatewayName", json!(name)));
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGateway");
+        if r.deleted {
+            prediction.expect = either("updating a deleted gateway may be refused");
+            prediction.basis = Basis::Assumed;
+            view.states = StateSet::EMPTY;
+            view.echo.clear();
+            view.tags = None;
+        }
+        prediction.required_members = GATEWAY_MEMBERS.to_vec();
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    /// Live associations and attachments of a gateway.
+    fn gateway_users(&self, g: Handle) -> bool {
+        self.resources.iter().any(|r| {
+            matches!(
+                r.kind,
+                ResourceKind::GatewayAssociation | ResourceKind::GatewayAttachment
+            ) && r.parent == Some(g)
+                && r.id.is_some()
+                && !r.deleted
+        })
+    }
+
+    fn delete_gateway(&self, by: Principal, g: Handle) -> (Value, Prediction) {
+        let r = self.resource(g);
+        let body = json!({ "directConnectGatewayId": r.id });
+        if r.owner != by {
+            return (
+                body,
+                ownership("only the owner account may delete a Direct Connect gateway"),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGateway");
+        prediction.required_members = GATEWAY_MEMBERS.to_vec();
+        let mut view = self.gateway_view(by, g);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        view.tags = None;
+        if r.deleted {
+            prediction.expect = either("deleting a deleted gateway may be refused");
+            prediction.basis = Basis::Assumed;
+            view.states = DIRECT_CONNECT_GATEWAY.gone_set();
+        } else if self.gateway_users(g) {
+            // [lifecycle] with associations left, a delete is refused or the gateway
+            // returns to available.
+            prediction.expect = either(
+                "a gateway with associations or attached virtual interfaces is refused deletion or returns to available",
+            );
+            prediction.basis = Basis::Documented;
+            view.states = DIRECT_CONNECT_GATEWAY.set(&["deleting", "available"]);
+        } else {
+            // [outputs] DeleteDirectConnectGateway → deleting.
+            view.states = DIRECT_CONNECT_GATEWAY.set(&["deleting"]);
+        }
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    /// Whether a live association holds the virtual private gateway `vgw`.
+    fn vgw_associated(&self, vgw: &Value) -> bool {
+        self.resources.iter().any(|r| {
+            r.kind == ResourceKind::GatewayAssociation
+                && r.id.is_some()
+                && !r.deleted
+                && r.attributes.get("virtualGatewayId") == Some(vgw)
+        })
+    }
+
+    fn new_association_expectation(
+        &self,
+        g: Handle,
+        vgw: &str,
+        vgw_owner: Principal,
+    ) -> Expectation {
+        let gw = self.resource(g);
+        Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::GatewayAssociation,
+            id: None,
+            // [outputs] CreateDirectConnectGatewayAssociation → associating.
+            states: GATEWAY_ASSOCIATION.set(&["associating"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("directConnectGatewayId", json!(gw.id)),
+                (
+                    "directConnectGatewayOwnerAccount",
+                    json!(self.env.accounts.of(gw.owner)),
+                ),
+                ("virtualGatewayId", json!(vgw)),
+                (
+                    "virtualGatewayOwnerAccount",
+                    json!(self.env.accounts.of(vgw_owner)),
+                ),
+            ],
+            tags: None,
+            nested: None,
+        }
+    }
+
+    fn create_association(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
+        let gw = self.resource(g);
+        let vgw = self.vgw_of(by, vgw);
+        let body = json!({ "directConnectGatewayId": gw.id, "virtualGatewayId": vgw });
+        if gw.owner != by {
+            // [api] another account's gateway is reached through a proposal.
+            return (
+                body,
+                ownership("only the gateway's owner account associates it directly"),
+            );
+        }
+        if gw.deleted {
+            return (body, refused("a deleted gateway takes no association"));
+        }
+        if self.vgw_associated(&json!(vgw)) {
+            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociation");
+        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        prediction
+            .resources
+            .push(self.new_association_expectation(g, &vgw, by));
+        (body, prediction)
+    }
+
+    fn association_view(&self, by: Principal, a: Handle) -> Expectation {
+        let r = self.resource(a);
+        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId", "virtualGatewayId"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        if let Some(id) = &r.id {
+            echo.push(("associationId", json!(id)));
+        }
+        Expectation {
+            handle: a,
+            kind: ResourceKind::GatewayAssociation,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility: if r.owner == by {
+                if r.deleted {
+                    Visibility::May
+                } else {
+                    Visibility::Must
+                }
+            } else if r.peer == Some(by) {
+                Visibility::May
+            } else {
+                Visibility::MustNot
+            },
+            echo,
+            tags: None,
+            nested: None,
+        }
+    }
+
+    fn describe_associations(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+        gateway: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "directConnectGatewayAssociations",
+            id_member: "associationId",
+            exclusive: target.is_some(),
+        });
+        if let Some(reference) = target {
+            let a = self.resolve(reference, ResourceKind::GatewayAssociation)?;
+            let view = self.association_view(by, a);
+            if view.visibility != Visibility::Must {
+                prediction.expect = either(
+                    "another account's or a deleted association may be not found, listed or absent",
+                );
+                prediction.basis = Basis::Assumed;
+            }
+            let body = json!({ "associationId": view.id });
+            prediction.resources.push(view);
+            return Some((body, prediction));
+        }
+        let g = gateway.and_then(|r| self.resolve(r, ResourceKind::DirectConnectGateway));
+        let body = match g {
+            Some(g) => json!({ "directConnectGatewayId": self.resource(g).id }),
+            None => json!({}),
+        };
+        for a in self.handles_of(ResourceKind::GatewayAssociation) {
+            if g.is_some() && self.resource(a).parent != g {
+                continue;
+            }
+            prediction.resources.push(self.association_view(by, a));
+        }
+        Some((body, prediction))
+    }
+
+    fn update_association(&self, by: Principal, a: Handle, prefix: u8) -> (Value, Prediction) {
+        let r = self.resource(a);
+        let cidr = format!("10.{}.0.0/16", prefix);
+        let body = json!({
+            "associationId": r.id,
+            "addAllowedPrefixesToDirectConnectGateway": [{ "cidr": cidr }],
+        });
+        if r.owner != by {
+            return (
+                body,
+                ownership("only the gateway's owner account may update its associations"),
+            );
+        }
+        let mut view = self.association_view(by, a);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        // [outputs] UpdateDirectConnectGatewayAssociation → updating.
+        view.states = GATEWAY_ASSOCIATION.set(&["updating"]);
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociation");
+        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+        if r.deleted {
+            prediction.expect = either("updating a disassociated association may be refused");
+            prediction.basis = Basis::Assumed;
+            view.states = StateSet::EMPTY;
+        }
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    fn delete_association(&self, by: Principal, a: Handle) -> (Value, Prediction) {
+        let r = self.resource(a);
+        let body = json!({ "associationId": r.id });
+        let vgw_owner = r.peer == Some(by);
+        if r.owner != by && !vgw_owner {
+            return (
+                body,
+                ownership("only the gateway's owner account may delete its associations"),
+            );
+        }
+        let mut view = self.association_view(by, a);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        // [outputs] DeleteDirectConnectGatewayAssociation → disassociating.
+        view.states = GATEWAY_ASSOCIATION.set(&["disassociating"]);
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociation");
+        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+        if r.deleted || vgw_owner {
+            prediction.expect = either(
+                "deleting a disassociated association, or by the virtual private gateway's owner, may be refused",
+            );
+            prediction.basis = Basis::Assumed;
+            view.states = GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
+        }
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    fn create_proposal(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
+        let gw = self.resource(g);
+        let vgw = self.vgw_of(by, vgw);
+        let body = json!({
+            "directConnectGatewayId": gw.id,
+            "directConnectGatewayOwnerAccount": self.env.accounts.of(gw.owner),
+            "gatewayId": vgw,
+        });
+        if gw.deleted {
+            return (
+                body,
+                refused("a deleted gateway takes no association proposal"),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociationProposal");
+        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        if gw.owner == by {
+            prediction.expect = either("a proposal for the caller's own gateway may be refused");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::AssociationProposal,
+            id: None,
+            // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
+            states: ASSOCIATION_PROPOSAL.set(&["requested"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("directConnectGatewayId", json!(gw.id)),
+                (
+                    "directConnectGatewayOwnerAccount",
+                    json!(self.env.accounts.of(gw.owner)),
+                ),
+            ],
+            tags: None,
+            nested: None,
+        });
+        (body, prediction)
+    }
+
+    fn proposal_view(&self, by: Principal, p: Handle) -> Expectation {
+        let r = self.resource(p);
+        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        if let Some(id) = &r.id {
+            echo.push(("proposalId", json!(id)));
+        }
+        Expectation {
+            handle: p,
+            kind: ResourceKind::AssociationProposal,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility: if r.owner == by {
+                if r.deleted {
+                    Visibility::May
+                } else {
+                    Visibility::Must
+                }
+            } else if r.peer == Some(by) {
+                // Undocumented whether the gateway's owner lists proposals made to it.
+                Visibility::May
+            } else {
+                Visibility::MustNot
+            },
+            echo,
+            tags: None,
+            nested: None,
+        }
+    }
+
+    fn describe_proposals(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "directConnectGatewayAssociationProposals",
+            id_member: "proposalId",
+            exclusive: target.is_some(),
+        });
+        let body = match target {
+            Some(reference) => {
+                let p = self.resolve(reference, ResourceKind::AssociationProposal)?;
+                let view = self.proposal_view(by, p);
+                if view.visibility != Visibility::Must {
+                    prediction.expect = either(
+                        "another account's or a deleted proposal may be not found, listed or absent",
+                    );
+                    prediction.basis = Basis::Assumed;
+                }
+                let body = json!({ "proposalId": view.id });
+                prediction.resources.push(view);
+                body
+            }
+            None => {
+                for p in self.handles_of(ResourceKind::AssociationProposal) {
+                    prediction.resources.push(self.proposal_view(by, p));
+                }
+                json!({})
+            }
+        };
+        Some((body, prediction))
+    }
+
+    fn accept_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
+        let r = self.resource(p);
+        let gateway = r.parent;
+        let gateway_id = r.attributes.get("directConnectGatewayId").cloned();
+        let body = json!({
+            "directConnectGatewayId": gateway_id,
+            "proposalId": r.id,
+            "associatedGatewayOwnerAccount": self.env.accounts.of(r.owner),
+        });
+        if r.peer != Some(by) || r.owner == by {
+            // [api] the owner of the Direct Connect gateway accepts a proposal.
+            return (
+                body,
+                ownership("only the gateway's owner account may accept a proposal"),
+            );
+        }
+        let requested = ASSOCIATION_PROPOSAL.set(&["requested"]);
+        let vgw = r
+            .attributes
+            .get("virtualGatewayId")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let Some(g) = gateway else {
+            return (body, Prediction::succeed(Basis::Assumed));
+        };
+        if r.deleted || r.possible != requested {
+            let mut p = Prediction::succeed(Basis::Assumed);
+            p.expect = either("a proposal no longer requested may be refused");
+            return (body, p);
+        }
+        if self.resource(g).deleted {
+            return (body, refused("a deleted gateway takes no association"));
+        }
+        if self.vgw_associated(&vgw) {
+            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociation");
+        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        prediction.resources.push(self.new_association_expectation(
+            g,
+            vgw.as_str().unwrap_or_default(),
+            r.owner,
+        ));
+        (body, prediction)
+    }
+
+    fn delete_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
+        let r = self.resource(p);
+        let body = json!({ "proposalId": r.id });
+        let gateway_owner = r.peer == Some(by) && r.owner != by;
+        if r.owner != by && !gateway_owner {
+            return (
+                body,
+                ownership("only the proposing account may delete a proposal"),
+            );
+        }
+        let mut view = self.proposal_view(by, p);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        view.states = ASSOCIATION_PROPOSAL.set(&["deleted"]);
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("directConnectGatewayAssociationProposal");
+        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
+        if gateway_owner || r.deleted || r.possible != ASSOCIATION_PROPOSAL.set(&["requested"]) {
+            prediction.expect = either(
+                "deleting a proposal no longer requested, or by the gateway's owner, may be refused",
+            );
+            prediction.basis = Basis::Assumed;
+            view.states = StateSet::EMPTY;
+        }
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    fn describe_attachments(&self, by: Principal, g: Handle) -> (Value, Prediction) {
+        let body = json!({ "directConnectGatewayId": self.resource(g).id });
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = vec!["attachmentState", "virtualInterfaceId"];
+        prediction.list = Some(ListSpec {
+            member: "directConnectGatewayAttachments",
+            id_member: "virtualInterfaceId",
+            exclusive: false,
+        });
+        for a in self.handles_of(ResourceKind::GatewayAttachment) {
+            let r = self.resource(a);
+            if r.parent != Some(g) {
+                continue;
+            }
+            prediction.resources.push(Expectation {
+                handle: a,
+                kind: ResourceKind::GatewayAttachment,
+                id: r.id.clone(),
+                states: r.possible,
+                state_check: if r.deleted {
+                    StateCheck::Gone
+                } else {
+                    StateCheck::Transition
+                },
+                visibility: match (r.owner == by, r.deleted) {
+                    (true, false) => Visibility::Must,
+                    (true, true) => Visibility::May,
+                    _ => Visibility::MustNot,
+                },
+                echo: vec![("directConnectGatewayId", json!(self.resource(g).id))],
+                tags: None,
+                nested: None,
+            });
+        }
+        (body, prediction)
+    }
+
+    /// Bind the id and state of a resource this call created.
+    fn created_from(
+        prediction: &Prediction,
+        outcome: &Outcome,
+        kind: ResourceKind,
+    ) -> Option<(String, StateSet)> {
+        let body = outcome.body()?;
+        let e = prediction
+            .resources
+            .iter()
+            .find(|e| e.id.is_none() && e.kind == kind)?;
+        let (_, item) = prediction.locate(e, body)?;
+        let id = item
+            .get(kind.id_member())
+            .and_then(Value::as_str)?
+            .to_owned();
+        let lifecycle = kind.lifecycle();
+        let set = item
+            .get(kind.state_member())
+            .and_then(Value::as_str)
+            .and_then(|s| lifecycle.index(s))
+            .map(|i| lifecycle.closure(StateSet(1 << i)))
+            .unwrap_or_else(|| lifecycle.closure(e.states));
+        Some((id, set))
+    }
+
+    /// Apply a gateway-family answer.
+    pub(super) fn apply_gateway(
+        &mut self,
+        step: &GatewayStep,
+        prediction: &Prediction,
+        outcome: &Outcome,
+    ) {
+        use GatewayStep::*;
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        match step {
+            CreateDirectConnectGateway {
+                by,
+                name,
+                asn,
+                tags,
+            } => {
+                let mut r = Resource::new(ResourceKind::DirectConnectGateway, *by);
+                r.attributes = BTreeMap::from([
+                    ("directConnectGatewayName".to_owned(), json!(name)),
+                    ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
+                ]);
+                r.tags = tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect();
+                if let Some((id, possible)) = succeeded
+                    .then(|| {
+                        Self::created_from(prediction, outcome, ResourceKind::DirectConnectGateway)
+                    })
+                    .flatten()
+                {
+                    r.id = Some(id);
+                    r.possible = possible;
+                    r.created = true;
+                }
+                self.resources.push(r);
+            }
+            UpdateDirectConnectGateway { target, name, .. } if succeeded => {
+                if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {
+                    if !self.resource(g).deleted {
+                        self.resource_mut(g)
+                            .attributes
+                            .insert("directConnectGatewayName".to_owned(), json!(name));
+                    }
+                }
+            }
+            DeleteDirectConnectGateway { target, .. } if succeeded => {
+                if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {
+                    let r = self.resource_mut(g);
+                    let gone = r.possible.intersect(DIRECT_CONNECT_GATEWAY.gone_set());
+                    if !gone.is_empty() {
+                        r.deleted = true;
+                        r.possible = DIRECT_CONNECT_GATEWAY.closure(gone);
+                    }
+                }
+            }
+            CreateDirectConnectGatewayAssociation { by, gateway, vgw } if succeeded => {
+                let Some(g) = self.resolve(*gateway, ResourceKind::DirectConnectGateway) else {
+                    return;
+                };
+                let vgw = self.vgw_of(*by, *vgw);
+                self.push_association(prediction, outcome, g, *by, None, vgw);
+            }
+            AcceptDirectConnectGatewayAssociationProposal { by, target } if succeeded => {
+                let Some(p) = self.resolve(*target, ResourceKind::AssociationProposal) else {
+                    return;
+                };
+                let r = self.resource(p);
+                let (Some(g), proposer) = (r.parent, r.owner) else {
+                    return;
+                };
+                let vgw = r
+                    .attributes
+                    .get("virtualGatewayId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let r = self.resource_mut(p);
+                r.possible = ASSOCIATION_PROPOSAL.set(&["accepted"]);
+                self.push_association(prediction, outcome, g, *by, Some(proposer), vgw);
+            }
+            DeleteDirectConnectGatewayAssociation { target, .. } if succeeded => {
+                if let Some(a) = self.resolve(*target, ResourceKind::GatewayAssociation) {
+                    let r = self.resource_mut(a);
+                    r.deleted = true;
+                    let gone = r.possible.intersect(GATEWAY_ASSOCIATION.gone_set());
+                    r.possible = GATEWAY_ASSOCIATION.closure(if gone.is_empty() {
+                        GATEWAY_ASSOCIATION.set(&["disassociating"])
+                    } else {
+                        gone
+                    });
+                }
+            }
+            CreateDirectConnectGatewayAssociationProposal { by, gateway, vgw } => {
+                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway);
+                let vgw = self.vgw_of(*by, *vgw);
+                let mut r = Resource::new(ResourceKind::AssociationProposal, *by);
+                r.parent = g;
+                if let Some(g) = g {
+                    r.peer = Some(self.resource(g).owner);
+                    r.attributes.insert(
+                        "directConnectGatewayId".to_owned(),
+                        json!(self.resource(g).id),
+                    );
+                }
+                r.attributes
+                    .insert("virtualGatewayId".to_owned(), json!(vgw));
+                if let Some((id, possible)) = succeeded
+                    .then(|| {
+                        Self::created_from(prediction, outcome, ResourceKind::AssociationProposal)
+                    })
+                    .flatten()
+                {
+                    r.id = Some(id);
+                    r.possible = possible;
+                    r.created = true;
+                }
+                self.resources.push(r);
+            }
+            DeleteDirectConnectGatewayAssociationProposal { target, .. } if succeeded => {
+                if let Some(p) = self.resolve(*target, ResourceKind::AssociationProposal) {
+                    let r = self.resource_mut(p);
+                    r.deleted = true;
+                    r.possible = ASSOCIATION_PROPOSAL.set(&["deleted"]);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn push_association(
+        &mut self,
+        prediction: &Prediction,
+        outcome: &Outcome,
+        g: Handle,
+        owner: Principal,
+        vgw_owner: Option<Principal>,
+        vgw: String,
+    ) {
+        let Some((id, possible)) =
+            Self::created_from(prediction, outcome, ResourceKind::GatewayAssociation)
+        else {
+            return;
+        };
+        let gateway_id = self.resource(g).id.clone();
+        let mut r = Resource::new(ResourceKind::GatewayAssociation, owner);
+        r.id = Some(id);
+        r.possible = possible;
+        r.created = true;
+        r.parent = Some(g);
+        r.peer = vgw_owner.filter(|p| *p != owner);
+        r.attributes = BTreeMap::from([
+            ("directConnectGatewayId".to_owned(), json!(gateway_id)),
+            ("virtualGatewayId".to_owned(), json!(vgw)),
+        ]);
+        self.resources.push(r);
+    }
+
+    /// A virtual private gateway id of `principal`.
+    pub(super) fn vgw_of(&self, principal: Principal, index: u8) -> String {
+        self.env
+            .virtual_gateways
+            .get(&principal)
+            .filter(|v| !v.is_empty())
+            .map(|v| v[index as usize % v.len()].clone())
+            .unwrap_or_else(|| format!("vgw-0a1b2c3{}", index % 10))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Env, Step};
+    use crate::target::Accounts;
+
+    fn model() -> Model {
+        Model::new(Env {
+            region: "us-east-1".into(),
+            accounts: Accounts::default(),
+            locations: vec!["EqDC2".into()],
+            virtual_gateways: BTreeMap::from([
+                (Principal::Owner, vec!["vgw-11111111".to_owned()]),
+                (Principal::Partner, vec!["vgw-22222222".to_owned()]),
+            ]),
+        })
+    }
+
+    fn run(m: &mut Model, step: GatewayStep, answer: Value) -> Prediction {
+        let step = Step::Gateway(step);
+        let (_, p) = m.call(&step).expect("step applies");
+        m.observe(&step, &p, &Outcome::Success(answer));
+        p
+    }
+
+    const GW: &str = "0b8f1a6e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+
+    fn gateway(m: &mut Model) {
+        let p = run(
+            m,
+            GatewayStep::CreateDirectConnectGateway {
+                by: Principal::Owner,
+                name: "g".into(),
+                asn: None,
+                tags: vec![],
+            },
+            json!({"directConnectGateway": {"directConnectGatewayId": GW, "directConnectGatewayState": "available"}}),
+        );
+        assert_eq!(
+            DIRECT_CONNECT_GATEWAY.names(p.resources[0].states),
+            ["pending", "available"]
+        );
+        assert!(p.resources[0]
+            .echo
+            .contains(&("amazonSideAsn", json!(64512))));
+    }
+
+    #[test]
+    fn associations_hold_the_gateway_and_one_vgw_at_a_time() {
+        let mut m = model();
+        gateway(&mut m);
+        let create = GatewayStep::CreateDirectConnectGatewayAssociation {
+            by: Principal::Owner,
+            gateway: HandleRef(0),
+            vgw: 0,
+        };
+        let p = run(
+            &mut m,
+            create.clone(),
+            json!({"directConnectGatewayAssociation": {
+            "associationId": "a-1", "associationState": "associating"}}),
+        );
+        assert_eq!(
+            GATEWAY_ASSOCIATION.names(p.resources[0].states),
+            ["associating"]
+        );
+        let (_, p) = m.call(&Step::Gateway(create)).unwrap();
+        assert!(
+            matches!(p.expect, Expect::Reject { .. }),
+            "the VGW is taken"
+        );
+        let delete = Step::Gateway(GatewayStep::DeleteDirectConnectGateway {
+            by: Principal::Owner,
+            target: HandleRef(0),
+        });
+        let (_, p) = m.call(&delete).unwrap();
+        assert!(
+            matches!(p.expect, Expect::Either { .. }),
+            "refused or stays with associations left"
+        );
+        let foreign = Step::Gateway(GatewayStep::CreateDirectConnectGatewayAssociation {
+            by: Principal::Partner,
+            gateway: HandleRef(0),
+            vgw: 0,
+        });
+        let (_, p) = m.call(&foreign).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn proposals_are_accepted_by_the_gateway_owner() {
+        let mut m = model();
+        gateway(&mut m);
+        let p = run(
+            &mut m,
+            GatewayStep::CreateDirectConnectGatewayAssociationProposal {
+                by: Principal::Partner,
+                gateway: HandleRef(0),
+                vgw: 0,
+            },
+            json!({"directConnectGatewayAssociationProposal": {"proposalId": "p-1", "proposalState": "requested"}}),
+        );
+        assert_eq!(
+            ASSOCIATION_PROPOSAL.names(p.resources[0].states),
+            ["requested"]
+        );
+        let accept = |by| {
+            Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
+                by,
+                target: HandleRef(0),
+            })
+        };
+        let (_, p) = m.call(&accept(Principal::Partner)).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+        let (body, p) = m.call(&accept(Principal::Owner)).unwrap();
+        assert_eq!(body.body["associatedGatewayOwnerAccount"], "222222222222");
+        assert_eq!(p.expect, Expect::Succeed);
+        assert!(p.resources[0]
+            .echo
+            .contains(&("virtualGatewayId", json!("vgw-22222222"))));
+    }
+}

@@ -1,0 +1,1135 @@
+//! The interconnect family: interconnects (CreateInterconnect, DescribeInterconnects,
+//! DeleteInterconnect, DescribeInterconnectLoa, DescribeConnectionsOnInterconnect) and
+//! the hosted connections partners allocate on them for other accounts
+//! (AllocateHostedConnection, AllocateConnectionOnInterconnect, DescribeHostedConnections,
+//! ConfirmConnection, AssociateHostedConnection).
+//!
+//! Sources, cited per rule:
+//! - [api] the Direct Connect API reference: AllocateHostedConnection "Creates a hosted
+//!   connection on the specified interconnect … Intended for use by Direct Connect
+//!   Partners only"; ConfirmConnection "the hosted connection is initially in the Ordering
+//!   state, and remains in this state until the owner confirms creation";
+//!   AssociateHostedConnection "If the target interconnect or LAG has an existing hosted
+//!   connection with a conflicting VLAN number or IP address, the operation fails";
+//! - [outputs] published outputs of real calls: CreateInterconnect → `requested`,
+//!   Allocate*/AssociateHostedConnection → `ordering`, ConfirmConnection → `pending`,
+//!   DeleteInterconnect → `deleted`;
+//! - [model] the service model (members, declared errors).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::lifecycle::INTERCONNECT;
+use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::step::FamilyStep;
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
+use crate::target::{Outcome, Principal};
+
+/// Members every interconnect answer must carry for the model to follow it.
+const INTERCONNECT_MEMBERS: &[&str] = &[
+    "interconnectId",
+    "interconnectName",
+    "interconnectState",
+    "region",
+    "location",
+    "bandwidth",
+];
+
+/// Steps of the interconnect family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "PascalCase")]
+pub enum InterconnectStep {
+    /// CreateInterconnect at the `location`-th location of the pool.
+    CreateInterconnect {
+        /// Caller (the partner that will host connections).
+        by: Principal,
+        /// Index into the location pool.
+        location: u8,
+        /// Port bandwidth (`1Gbps`, `10Gbps`, `100Gbps`).
+        bandwidth: String,
+        /// Interconnect name.
+        name: String,
+        /// Tags given at creation.
+        tags: Vec<Tag>,
+    },
+    /// DescribeInterconnects, of one or all.
+    DescribeInterconnects {
+        /// Caller.
+        by: Principal,
+        /// One interconnect, or `None` for all.
+        target: Option<HandleRef>,
+    },
+    /// DeleteInterconnect.
+    DeleteInterconnect {
+        /// Caller.
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+    },
+    /// DescribeInterconnectLoa.
+    DescribeInterconnectLoa {
+        /// Caller.
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+    },
+    /// DescribeConnectionsOnInterconnect (deprecated alias of DescribeHostedConnections).
+    DescribeConnectionsOnInterconnect {
+        /// Caller.
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+    },
+    /// AllocateHostedConnection on an interconnect for `owner`.
+    AllocateHostedConnection {
+        /// Caller (the interconnect's owner, normally).
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+        /// The account the hosted connection is for.
+        owner: Principal,
+        /// Hosted bandwidth (`50Mbps` … `25Gbps`).
+        bandwidth: String,
+        /// Connection name.
+        name: String,
+        /// VLAN 1–4094.
+        vlan: u16,
+        /// Tags given at allocation.
+        tags: Vec<Tag>,
+    },
+    /// AllocateConnectionOnInterconnect (deprecated) for `owner`.
+    AllocateConnectionOnInterconnect {
+        /// Caller.
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+        /// The account the hosted connection is for.
+        owner: Principal,
+        /// Hosted bandwidth.
+        bandwidth: String,
+        /// Connection name.
+        name: String,
+        /// VLAN 1–4094.
+        vlan: u16,
+    },
+    /// DescribeHostedConnections of an interconnect.
+    DescribeHostedConnections {
+        /// Caller.
+        by: Principal,
+        /// The interconnect.
+        target: HandleRef,
+    },
+    /// ConfirmConnection of a hosted connection.
+    ConfirmConnection {
+        /// Caller (its owner account, normally).
+        by: Principal,
+        /// The hosted connection (among hosted connections of the case).
+        target: HandleRef,
+    },
+    /// AssociateHostedConnection: move a hosted connection to another interconnect.
+    AssociateHostedConnection {
+        /// Caller (the partner, normally).
+        by: Principal,
+        /// The hosted connection (among hosted connections of the case).
+        connection: HandleRef,
+        /// The new parent interconnect.
+        parent: HandleRef,
+    },
+}
+
+impl InterconnectStep {
+    /// Operations of this family.
+    pub const OPERATIONS: &'static [&'static str] = &[
+        "CreateInterconnect",
+        "DescribeInterconnects",
+        "DeleteInterconnect",
+        "DescribeInterconnectLoa",
+        "DescribeConnectionsOnInterconnect",
+        "AllocateHostedConnection",
+        "AllocateConnectionOnInterconnect",
+        "DescribeHostedConnections",
+        "ConfirmConnection",
+        "AssociateHostedConnection",
+    ];
+}
+
+impl FamilyStep for InterconnectStep {
+    fn operation(&self) -> &'static str {
+        match self {
+            InterconnectStep::CreateInterconnect { .. } => "CreateInterconnect",
+            InterconnectStep::DescribeInterconnects { .. } => "DescribeInterconnects",
+            InterconnectStep::DeleteInterconnect { .. } => "DeleteInterconnect",
+            InterconnectStep::DescribeInterconnectLoa { .. } => "DescribeInterconnectLoa",
+            InterconnectStep::DescribeConnectionsOnInterconnect { .. } => {
+                "DescribeConnectionsOnInterconnect"
+            }
+            InterconnectStep::AllocateHostedConnection { .. } => "AllocateHostedConnection",
+            InterconnectStep::AllocateConnectionOnInterconnect { .. } => {
+                "AllocateConnectionOnInterconnect"
+            }
+            InterconnectStep::DescribeHostedConnections { .. } => "DescribeHostedConnections",
+            InterconnectStep::ConfirmConnection { .. } => "ConfirmConnection",
+            InterconnectStep::AssociateHostedConnection { .. } => "AssociateHostedConnection",
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            InterconnectStep::CreateInterconnect { by, .. }
+            | InterconnectStep::DescribeInterconnects { by, .. }
+            | InterconnectStep::DeleteInterconnect { by, .. }
+            | InterconnectStep::DescribeInterconnectLoa { by, .. }
+            | InterconnectStep::DescribeConnectionsOnInterconnect { by, .. }
+            | InterconnectStep::AllocateHostedConnection { by, .. }
+            | InterconnectStep::AllocateConnectionOnInterconnect { by, .. }
+            | InterconnectStep::DescribeHostedConnections { by, .. }
+            | InterconnectStep::ConfirmConnection { by, .. }
+            | InterconnectStep::AssociateHostedConnection { by, .. } => *by,
+        }
+    }
+}
+
+/// Megabits per second of a bandwidth such as `50Mbps` or `10Gbps`.
+pub(super) fn mbps(bandwidth: &str) -> Option<u64> {
+    if let Some(n) = bandwidth.strip_suffix("Gbps") {
+        return n.parse::<u64>().ok().map(|g| g * 1000);
+    }
+    bandwidth.strip_suffix("Mbps")?.parse().ok()
+}
+
+fn either(reason: impl Into<String>) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.into(),
+    }
+}
+
+impl Model {
+    /// The body and prediction of an interconnect step; `None` to skip it.
+    pub(super) fn predict_interconnect(
+        &self,
+        step: &InterconnectStep,
+    ) -> Option<(Value, Prediction)> {
+        match step {
+            InterconnectStep::CreateInterconnect {
+                location,
+                bandwidth,
+                name,
+                tags,
+                ..
+            } => Some(self.create_interconnect(*location, bandwidth, name, tags)),
+            InterconnectStep::DescribeInterconnects { by, target } => {
+                self.describe_interconnects(*by, *target)
+            }
+            InterconnectStep::DeleteInterconnect { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                Some(self.delete_interconnect(*by, h))
+            }
+            InterconnectStep::DescribeInterconnectLoa { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                let r = self.resource(h);
+                let body = json!({"interconnectId": r.id});
+                let mut p = Prediction::succeed(Basis::Documented);
+                p.required_members = vec!["loa"];
+                if r.owner != *by {
+                    p.expect = either(
+                        "another account's interconnect may be answered as not found or refused",
+                    );
+                    p.basis = Basis::Assumed;
+                } else if r.deleted {
+                    p.expect = either("AWS may refuse the LOA of a deleted interconnect");
+                    p.basis = Basis::Assumed;
+                }
+                Some((body, p))
+            }
+            InterconnectStep::DescribeConnectionsOnInterconnect { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                let id = self.resource(h).id.clone();
+                Some((json!({"interconnectId": id}), self.hosted_on(*by, h)))
+            }
+            InterconnectStep::DescribeHostedConnections { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                let id = self.resource(h).id.clone();
+                Some((json!({"connectionId": id}), self.hosted_on(*by, h)))
+            }
+            InterconnectStep::AllocateHostedConnection {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+                tags,
+            } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                let mut body = json!({
+                    "connectionId": self.resource(h).id,
+                    "ownerAccount": self.env.accounts.of(*owner),
+                    "bandwidth": bandwidth,
+                    "connectionName": name,
+                    "vlan": vlan,
+                });
+                if !tags.is_empty() {
+                    body["tags"] = tags_json(tags);
+                }
+                Some((
+                    body,
+                    self.allocate(*by, h, *owner, bandwidth, name, *vlan, tags),
+                ))
+            }
+            InterconnectStep::AllocateConnectionOnInterconnect {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+            } => {
+                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+                let body = json!({
+                    "interconnectId": self.resource(h).id,
+                    "ownerAccount": self.env.accounts.of(*owner),
+                    "bandwidth": bandwidth,
+                    "connectionName": name,
+                    "vlan": vlan,
+                });
+                Some((
+                    body,
+                    self.allocate(*by, h, *owner, bandwidth, name, *vlan, &[]),
+                ))
+            }
+            InterconnectStep::ConfirmConnection { by, target } => {
+                let h = self.resolve_hosted(*target)?;
+                Some(self.confirm_connection(*by, h))
+            }
+            InterconnectStep::AssociateHostedConnection {
+                by,
+                connection,
+                parent,
+            } => {
+                let (h, p) = self.hosted_move(*connection, *parent)?;
+                Some(self.associate_hosted(*by, h, p))
+            }
+        }
+    }
+
+    /// The hosted connection and new parent of an AssociateHostedConnection step.
+    fn hosted_move(&self, connection: HandleRef, parent: HandleRef) -> Option<(Handle, Handle)> {
+        {
+            {
+                let h = self.resolve_hosted(connection)?;
+                // Half the references pick another interconnect of the same partner.
+                let r = self.resource(h);
+                let others: Vec<Handle> = (0..self.resources.len())
+                    .map(|i| Handle(i as u32))
+                    .filter(|p| {
+                        let o = self.resource(*p);
+                        o.kind == ResourceKind::Interconnect
+                            && o.id.is_some()
+                            && Some(*p) != r.parent
+                            && Some(o.owner) == r.peer
+                    })
+                    .collect();
+                let p = if parent.0 < 128 && !others.is_empty() {
+                    others[parent.0 as usize % others.len()]
+                } else {
+                    self.resolve(parent, ResourceKind::Interconnect)?
+                };
+                Some((h, p))
+            }
+        }
+    }
+
+    /// Whether `handle` is a hosted connection (a connection on an interconnect).
+    pub(super) fn is_hosted(&self, handle: Handle) -> bool {
+        let r = self.resource(handle);
+        r.kind == ResourceKind::Connection
+            && r.parent
+                .is_some_and(|p| self.resource(p).kind == ResourceKind::Interconnect)
+    }
+
+    /// Resolve a reference among the case's created hosted connections.
+    fn resolve_hosted(&self, reference: HandleRef) -> Option<Handle> {
+        let hosted: Vec<Handle> = (0..self.resources.len())
+            .map(|i| Handle(i as u32))
+            .filter(|h| self.resource(*h).id.is_some() && self.is_hosted(*h))
+            .collect();
+        (!hosted.is_empty()).then(|| hosted[reference.0 as usize % hosted.len()])
+    }
+
+    /// Live hosted connections on interconnect `parent` (except `except`).
+    fn live_hosted_on(&self, parent: Handle, except: Option<Handle>) -> Vec<Handle> {
+        (0..self.resources.len())
+            .map(|i| Handle(i as u32))
+            .filter(|h| Some(*h) != except)
+            .filter(|h| {
+                let r = self.resource(*h);
+                r.created && !r.deleted && r.parent == Some(parent) && self.is_hosted(*h)
+            })
+            .collect()
+    }
+
+    fn create_interconnect(
+        &self,
+        location: u8,
+        bandwidth: &str,
+        name: &str,
+        tags: &[Tag],
+    ) -> (Value, Prediction) {
+        let location = self.location_code(location);
+        let mut body =
+            json!({"location": location, "bandwidth": bandwidth, "interconnectName": name});
+        if !tags.is_empty() {
+            body["tags"] = tags_json(tags);
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::Interconnect,
+            id: None,
+            // [outputs] CreateInterconnect answers `requested`.
+            states: INTERCONNECT.set(&["requested"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("interconnectName", json!(name)),
+                ("bandwidth", json!(bandwidth)),
+                ("location", json!(location)),
+                ("region", json!(self.env.region)),
+            ],
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        });
+        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        (body, prediction)
+    }
+
+    fn interconnect_view(&self, by: Principal, handle: Handle) -> Expectation {
+        let r = self.resource(handle);
+        let visibility = if r.owner != by {
+            Visibility::MustNot
+        } else if r.deleted {
+            Visibility::May
+        } else {
+            Visibility::Must
+        };
+        let mut echo: Vec<(&'static str, Value)> = ["interconnectName", "bandwidth", "location"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        echo.push(("region", json!(self.env.region)));
+        if let Some(id) = &r.id {
+            echo.push(("interconnectId", json!(id)));
+        }
+        Expectation {
+            handle,
+            kind: ResourceKind::Interconnect,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility,
+            echo,
+            tags: (!r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            nested: None,
+        }
+    }
+
+    fn describe_interconnects(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "interconnects",
+            id_member: "interconnectId",
+            exclusive: target.is_some(),
+        });
+        let Some(reference) = target else {
+            for (i, r) in self.resources.iter().enumerate() {
+                if r.kind == ResourceKind::Interconnect && r.id.is_some() {
+                    prediction
+                        .resources
+                        .push(self.interconnect_view(by, Handle(i as u32)));
+                }
+            }
+            return Some((json!({}), prediction));
+        };
+        let h = self.resolve(reference, ResourceKind::Interconnect)?;
+        let view = self.interconnect_view(by, h);
+        let body = json!({"interconnectId": view.id});
+        match view.visibility {
+            Visibility::Must => {}
+            Visibility::MustNot => {
+                prediction.expect = either(
+                    "another account's interconnect may be answered as not found or as an empty list",
+                );
+                prediction.basis = Basis::Assumed;
+            }
+            Visibility::May => {
+                prediction.expect = either(
+                    "a deleted interconnect may be listed as deleted, vanish, or be not found",
+                );
+            }
+        }
+        prediction.resources.push(view);
+        Some((body, prediction))
+    }
+
+    fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({"interconnectId": r.id});
+        if r.owner != by {
+            // [api] calls act on the caller's resources.
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "only the owner account may delete an interconnect",
+                "model.ownership",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        // [outputs] DeleteInterconnect answers `deleted`; `deleting` exists too.
+        let mut states = INTERCONNECT.set(&["deleting", "deleted"]);
+        let mut check = StateCheck::Result;
+        if r.deleted {
+            prediction.expect = either(
+                "AWS may refuse to delete a deleted interconnect or answer its deleted state",
+            );
+            prediction.basis = Basis::Assumed;
+            states = INTERCONNECT.gone_set();
+            check = StateCheck::Gone;
+        } else if !self.live_hosted_on(handle, None).is_empty() {
+            // Not documented: an interconnect still hosting connections may be refused.
+            prediction.expect =
+                either("an interconnect that still hosts connections may be refused deletion");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.resources.push(Expectation {
+            handle,
+            kind: ResourceKind::Interconnect,
+            id: r.id.clone(),
+            states,
+            state_check: check,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        });
+        prediction.required_members = vec!["interconnectState"];
+        (body, prediction)
+    }
+
+    /// DescribeHostedConnections / DescribeConnectionsOnInterconnect of `parent`.
+    fn hosted_on(&self, by: Principal, parent: Handle) -> Prediction {
+        let p = self.resource(parent);
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "connections",
+            id_member: "connectionId",
+            exclusive: true,
+        });
+        if p.owner != by {
+            prediction.expect = either(
+                "another account's interconnect may be answered as not found or as an empty list",
+            );
+            prediction.basis = Basis::Assumed;
+            return prediction;
+        }
+        if p.deleted {
+            prediction.expect =
+                either("a deleted interconnect's hosted connections may be refused");
+            prediction.basis = Basis::Assumed;
+        }
+        for (i, r) in self.resources.iter().enumerate() {
+            let h = Handle(i as u32);
+            if r.id.is_none() || r.parent != Some(parent) || !self.is_hosted(h) {
+                continue;
+            }
+            // The partner sees the hosted connections it allocated [api
+            // DescribeHostedConnections "Lists the hosted connections that have been
+            // provisioned on the specified interconnect or LAG"].
+            let mut view = self.connection_view(r.owner, h);
+            view.visibility = if r.deleted || p.deleted {
+                Visibility::May
+            } else {
+                Visibility::Must
+            };
+            // Tags are the owner's business; the partner's view need not show them.
+            view.tags = None;
+            prediction.resources.push(view);
+        }
+        prediction
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn allocate(
+        &self,
+        by: Principal,
+        parent: Handle,
+        owner: Principal,
+        bandwidth: &str,
+        name: &str,
+        vlan: u16,
+        tags: &[Tag],
+    ) -> Prediction {
+        let p = self.resource(parent);
+        if p.owner != by {
+            // [api] AllocateHostedConnection: the connection is created on the caller's
+            // interconnect ("Intended for use by Direct Connect Partners only").
+            return Prediction::reject(
+                vec![CLIENT_ERROR],
+                "only the interconnect's owner may allocate hosted connections on it",
+                "model.ownership",
+                Basis::Documented,
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        let location = p.attributes.get("location").cloned().unwrap_or(Value::Null);
+        let vlan_taken = self
+            .live_hosted_on(parent, None)
+            .iter()
+            .any(|h| self.resource(*h).attributes.get("vlan") == Some(&json!(vlan)));
+        let too_wide = match (
+            mbps(bandwidth),
+            p.attributes
+                .get("bandwidth")
+                .and_then(Value::as_str)
+                .and_then(mbps),
+        ) {
+            (Some(want), Some(have)) => want > have,
+            _ => false,
+        };
+        if p.deleted {
+            prediction.expect = either("a deleted interconnect cannot host new connections");
+            prediction.basis = Basis::Assumed;
+        } else if vlan_taken {
+            prediction.expect =
+                either("the VLAN is already used by a hosted connection on this interconnect");
+            prediction.basis = Basis::Assumed;
+        } else if too_wide {
+            prediction.expect =
+                either("a hosted connection wider than its interconnect may be refused");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::Connection,
+            id: None,
+            // [outputs] Allocate* answer `ordering`; [api] "ordering: the initial state of
+            // a hosted connection provisioned on an interconnect".
+            states: CONNECTION.set(&["ordering"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("connectionName", json!(name)),
+                ("bandwidth", json!(bandwidth)),
+                ("location", location),
+                ("ownerAccount", json!(self.env.accounts.of(owner))),
+                ("region", json!(self.env.region)),
+                ("vlan", json!(vlan)),
+            ],
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        });
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        prediction
+    }
+
+    fn confirm_connection(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({"connectionId": r.id});
+        if r.owner != by {
+            // [api] ConfirmConnection: the hosted connection "remains in this state until
+            // the owner confirms creation".
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "only the owner account may confirm a hosted connection",
+                "model.ownership",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let ordering = CONNECTION.set(&["ordering"]);
+        let pending = CONNECTION.set(&["pending"]);
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut states = pending;
+        if r.deleted {
+            prediction.expect = either("a deleted hosted connection cannot be confirmed");
+            prediction.basis = Basis::Assumed;
+            states = CONNECTION.gone_set().union(pending);
+        } else if r.possible != ordering {
+            prediction.expect = either(
+                "confirming a connection no longer in ordering may be refused or answer its state",
+            );
+            prediction.basis = Basis::Assumed;
+            states = r.possible.union(pending);
+        }
+        prediction.resources.push(Expectation {
+            handle,
+            kind: ResourceKind::Connection,
+            id: r.id.clone(),
+            // [outputs] ConfirmConnection answers `{"connectionState": "pending"}`.
+            states,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        });
+        prediction.required_members = vec!["connectionState"];
+        (body, prediction)
+    }
+
+    fn associate_hosted(
+        &self,
+        by: Principal,
+        handle: Handle,
+        parent: Handle,
+    ) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let p = self.resource(parent);
+        let body = json!({"connectionId": r.id, "parentConnectionId": p.id});
+        let allocator = r.peer.unwrap_or(r.owner);
+        if allocator != by || p.owner != by {
+            // [api] AssociateHostedConnection is "intended for use by Direct Connect
+            // Partners only": the partner that allocated it, onto its own interconnect.
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "only the allocating partner may move a hosted connection, onto its own interconnect",
+                "model.ownership",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let vlan = r.attributes.get("vlan");
+        let conflict = self
+            .live_hosted_on(parent, Some(handle))
+            .iter()
+            .any(|h| self.resource(*h).attributes.get("vlan") == vlan);
+        if conflict && !r.deleted && !p.deleted && r.parent != Some(parent) {
+            // [api] "If the target interconnect or LAG has an existing hosted connection
+            // with a conflicting VLAN number or IP address, the operation fails."
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "the target interconnect already has a hosted connection on this VLAN",
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted || p.deleted {
+            prediction.expect =
+                either("a deleted hosted connection or interconnect cannot be associated");
+            prediction.basis = Basis::Assumed;
+        } else if r.parent == Some(parent) || conflict {
+            prediction.expect =
+                either("associating a hosted connection with its current parent may be refused");
+            prediction.basis = Basis::Assumed;
+        }
+        let mut view = self.connection_view(r.owner, handle);
+        view.visibility = Visibility::Must;
+        view.tags = None;
+        // [outputs] AssociateHostedConnection answered `ordering`; a connection keeps its
+        // state otherwise (not documented), so both are accepted.
+        view.states = if r.deleted {
+            CONNECTION.gone_set()
+        } else {
+            r.possible.union(CONNECTION.set(&["ordering"]))
+        };
+        view.state_check = StateCheck::Result;
+        view.echo.retain(|(m, _)| *m != "location");
+        prediction.resources.push(view);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        (body, prediction)
+    }
+
+    /// Apply an interconnect step's answer (after states were narrowed).
+    pub(super) fn apply_interconnect(
+        &mut self,
+        step: &InterconnectStep,
+        prediction: &Prediction,
+        outcome: &Outcome,
+    ) {
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        let body = outcome.body();
+        match step {
+            InterconnectStep::CreateInterconnect {
+                by,
+                bandwidth,
+                name,
+                tags,
+                ..
+            } => {
+                let location = echoed(prediction, "location");
+                let id = body
+                    .and_then(|b| b.get("interconnectId"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let possible = observed(body, "interconnectState", |s| INTERCONNECT.index(s))
+                    .map(|i| INTERCONNECT.closure(StateSet(1 << i)))
+                    .unwrap_or_else(|| INTERCONNECT.closure(INTERCONNECT.set(&["requested"])));
+                self.resources.push(Resource {
+                    id: if succeeded { id } else { None },
+                    possible,
+                    created: succeeded,
+                    attributes: BTreeMap::from([
+                        ("interconnectName".to_owned(), json!(name)),
+                        ("bandwidth".to_owned(), json!(bandwidth)),
+                        ("location".to_owned(), location),
+                    ]),
+                    tags: tags
+                        .iter()
+                        .map(|t| (t.key.clone(), t.value.clone()))
+                        .collect(),
+                    ..Resource::new(ResourceKind::Interconnect, *by)
+                });
+            }
+            InterconnectStep::DeleteInterconnect { target, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Interconnect) {
+                    let r = self.resource_mut(h);
+                    r.deleted = true;
+                    let gone = r.possible.intersect(INTERCONNECT.gone_set());
+                    r.possible = if gone.is_empty() {
+                        INTERCONNECT.closure(INTERCONNECT.set(&["deleting", "deleted"]))
+                    } else {
+                        gone
+                    };
+                }
+            }
+            InterconnectStep::AllocateHostedConnection {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+                tags,
+            } => self.push_hosted(
+                *by, *target, *owner, bandwidth, name, *vlan, tags, prediction, outcome,
+            ),
+            InterconnectStep::AllocateConnectionOnInterconnect {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+            } => self.push_hosted(
+                *by,
+                *target,
+                *owner,
+                bandwidth,
+                name,
+                *vlan,
+                &[],
+                prediction,
+                outcome,
+            ),
+            InterconnectStep::AssociateHostedConnection {
+                connection, parent, ..
+            } if succeeded => {
+                if let Some((h, p)) = self.hosted_move(*connection, *parent) {
+                    let location = self.resource(p).attributes.get("location").cloned();
+                    let r = self.resource_mut(h);
+                    r.parent = Some(p);
+                    if let Some(location) = location {
+                        r.attributes.insert("location".to_owned(), location);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_hosted(
+        &mut self,
+        by: Principal,
+        target: HandleRef,
+        owner: Principal,
+        bandwidth: &str,
+        name: &str,
+        vlan: u16,
+        tags: &[Tag],
+        prediction: &Prediction,
+        outcome: &Outcome,
+    ) {
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        let body = outcome.body();
+        let parent = self.resolve(target, ResourceKind::Interconnect);
+        let id = body
+            .and_then(|b| b.get("connectionId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let possible = observed(body, "connectionState", |s| CONNECTION.index(s))
+            .map(|i| CONNECTION.closure(StateSet(1 << i)))
+            .unwrap_or_else(|| CONNECTION.set(&["ordering"]));
+        self.resources.push(Resource {
+            id: if succeeded { id } else { None },
+            possible,
+            created: succeeded,
+            attributes: BTreeMap::from([
+                ("connectionName".to_owned(), json!(name)),
+                ("bandwidth".to_owned(), json!(bandwidth)),
+                ("location".to_owned(), echoed(prediction, "location")),
+                ("vlan".to_owned(), json!(vlan)),
+            ]),
+            tags: tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
+            parent,
+            peer: Some(by),
+            ..Resource::new(ResourceKind::Connection, owner)
+        });
+    }
+}
+
+/// The value the prediction's first expectation echoes for `member` (or null).
+pub(super) fn echoed(prediction: &Prediction, member: &str) -> Value {
+    prediction
+        .resources
+        .first()
+        .and_then(|e| e.echo.iter().find(|(m, _)| *m == member))
+        .map(|(_, v)| v.clone())
+        .unwrap_or(Value::Null)
+}
+
+/// The state index an answer shows in `member`.
+pub(super) fn observed(
+    body: Option<&Value>,
+    member: &str,
+    index: impl Fn(&str) -> Option<usize>,
+) -> Option<usize> {
+    body.and_then(|b| b.get(member))
+        .and_then(Value::as_str)
+        .and_then(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Env, Step};
+    use crate::target::Accounts;
+    use rstest::rstest;
+
+    fn model() -> Model {
+        Model::new(Env {
+            region: "us-east-1".into(),
+            accounts: Accounts {
+                owner: "111111111111".into(),
+                partner: "222222222222".into(),
+            },
+            locations: vec!["EqDC2".into()],
+            virtual_gateways: Default::default(),
+        })
+    }
+
+    fn run(m: &mut Model, step: InterconnectStep, answer: Value) -> Prediction {
+        let step = Step::Interconnect(step);
+        let (_, p) = m.call(&step).expect("step applies");
+        m.observe(&step, &p, &Outcome::Success(answer));
+        p
+    }
+
+    /// A model where the partner has an interconnect with one hosted connection for the owner.
+    fn with_hosted() -> Model {
+        let mut m = model();
+        run(
+            &mut m,
+            InterconnectStep::CreateInterconnect {
+                by: Principal::Partner,
+                location: 0,
+                bandwidth: "10Gbps".into(),
+                name: "ic".into(),
+                tags: vec![],
+            },
+            json!({"interconnectId":"dxcon-ic000001","interconnectState":"requested"}),
+        );
+        run(
+            &mut m,
+            InterconnectStep::AllocateHostedConnection {
+                by: Principal::Partner,
+                target: HandleRef(0),
+                owner: Principal::Owner,
+                bandwidth: "500Mbps".into(),
+                name: "h".into(),
+                vlan: 101,
+                tags: vec![],
+            },
+            json!({"connectionId":"dxcon-h0000001","connectionState":"ordering"}),
+        );
+        m
+    }
+
+    #[test]
+    fn allocation_predicts_ordering_for_the_owner_account() {
+        let m = with_hosted();
+        let h = m.resource(Handle(1));
+        assert_eq!(h.owner, Principal::Owner);
+        assert_eq!(h.peer, Some(Principal::Partner));
+        assert_eq!(
+            h.possible,
+            CONNECTION.set(&["ordering"]),
+            "ordering waits for confirmation"
+        );
+        let (_, p) = m
+            .call(&Step::Interconnect(
+                InterconnectStep::AllocateHostedConnection {
+                    by: Principal::Partner,
+                    target: HandleRef(0),
+                    owner: Principal::Owner,
+                    bandwidth: "1Gbps".into(),
+                    name: "x".into(),
+                    vlan: 101,
+                    tags: vec![],
+                },
+            ))
+            .unwrap();
+        assert!(
+            matches!(p.expect, Expect::Either { .. }),
+            "VLAN 101 is taken"
+        );
+        let e = &p.resources[0];
+        assert!(e.echo.contains(&("ownerAccount", json!("111111111111"))));
+        assert_eq!(e.states, CONNECTION.set(&["ordering"]));
+    }
+
+    #[rstest]
+    #[case(Principal::Owner, true)]
+    #[case(Principal::Partner, false)]
+    fn only_the_interconnect_owner_allocates(#[case] by: Principal, #[case] rejected: bool) {
+        let m = with_hosted();
+        let (_, p) = m
+            .call(&Step::Interconnect(
+                InterconnectStep::AllocateConnectionOnInterconnect {
+                    by,
+                    target: HandleRef(0),
+                    owner: Principal::Owner,
+                    bandwidth: "1Gbps".into(),
+                    name: "x".into(),
+                    vlan: 7,
+                },
+            ))
+            .unwrap();
+        if rejected {
+            assert!(matches!(
+                p.expect,
+                Expect::Reject {
+                    check: "model.ownership",
+                    ..
+                }
+            ));
+        } else {
+            assert!(matches!(p.expect, Expect::Succeed));
+        }
+    }
+
+    #[rstest]
+    #[case(Principal::Partner, true)]
+    #[case(Principal::Owner, false)]
+    fn only_the_owner_confirms(#[case] by: Principal, #[case] rejected: bool) {
+        let mut m = with_hosted();
+        let step = InterconnectStep::ConfirmConnection {
+            by,
+            target: HandleRef(0),
+        };
+        let (_, p) = m.call(&Step::Interconnect(step.clone())).unwrap();
+        assert_eq!(
+            matches!(
+                p.expect,
+                Expect::Reject {
+                    check: "model.ownership",
+                    ..
+                }
+            ),
+            rejected
+        );
+        if !rejected {
+            assert_eq!(p.resources[0].states, CONNECTION.set(&["pending"]));
+            run(&mut m, step, json!({"connectionState":"pending"}));
+            assert!(m
+                .resource(Handle(1))
+                .possible
+                .has(CONNECTION.index("available").unwrap()));
+        }
+    }
+
+    #[test]
+    fn hosted_connections_are_listed_for_the_partner_not_in_its_connections() {
+        let m = with_hosted();
+        let (body, p) = m
+            .call(&Step::Interconnect(
+                InterconnectStep::DescribeHostedConnections {
+                    by: Principal::Partner,
+                    target: HandleRef(0),
+                },
+            ))
+            .unwrap();
+        assert_eq!(body.body, json!({"connectionId":"dxcon-ic000001"}));
+        assert_eq!(p.resources.len(), 1);
+        assert_eq!(p.resources[0].visibility, Visibility::Must);
+        let (_, d) = m
+            .call(&Step::Connection(
+                crate::model::ConnectionStep::DescribeConnections {
+                    by: Principal::Partner,
+                    target: None,
+                },
+            ))
+            .unwrap();
+        assert_eq!(d.resources[0].visibility, Visibility::MustNot);
+    }
+
+    #[test]
+    fn deleting_an_ordering_hosted_connection_rejects_it() {
+        let m = with_hosted();
+        let (_, p) = m
+            .call(&Step::Connection(
+                crate::model::ConnectionStep::DeleteConnection {
+                    by: Principal::Owner,
+                    target: HandleRef(0),
+                },
+            ))
+            .unwrap();
+        assert_eq!(p.resources[0].states, CONNECTION.set(&["rejected"]));
+        let (_, ic) = m
+            .call(&Step::Interconnect(InterconnectStep::DeleteInterconnect {
+                by: Principal::Partner,
+                target: HandleRef(0),
+            }))
+            .unwrap();
+        assert!(
+            matches!(ic.expect, Expect::Either { .. }),
+            "still hosts a connection"
+        );
+    }
+
+    #[test]
+    fn bandwidths_parse() {
+        assert_eq!(mbps("50Mbps"), Some(50));
+        assert_eq!(mbps("25Gbps"), Some(25_000));
+        assert_eq!(mbps("x"), None);
+    }
+}

@@ -1,0 +1,1267 @@
+//! The LAG family: link aggregation groups and their member connections (CreateLag,
+//! DescribeLags, UpdateLag, DeleteLag, AssociateConnectionWithLag,
+//! DisassociateConnectionFromLag), MACsec keys on connections and LAGs
+//! (AssociateMacSecKey, DisassociateMacSecKey), letters of authorization
+//! (DescribeLoa, DescribeConnectionLoa) and DescribeCustomerMetadata.
+//!
+//! Sources, cited per rule:
+//! - [api] the Direct Connect API reference: CreateLag "You can have a maximum of four
+//!   connections when the port speed is 1 Gbps or 10 Gbps, or two when the port speed is
+//!   100 Gbps or 400 Gbps … All connections in the LAG must use the same bandwidth";
+//!   AssociateConnectionWithLag "The connection must be hosted on the same Direct Connect
+//!   endpoint as the LAG, and its bandwidth must match the bandwidth for the LAG";
+//!   DisassociateConnectionFromLag "the connection is not deleted … If all connections
+//!   are disassociated, the LAG continues to exist as an empty LAG"; DeleteLag "You
+//!   cannot delete a LAG if it has active virtual interfaces or hosted connections";
+//! - [outputs] published outputs: CreateLag → LAG `pending`, new members `requested` (or
+//!   `down`); DeleteLag → `deleted`; UpdateLag, Associate/DisassociateConnectionWithLag
+//!   → the current state;
+//! - [model] the service model (members, declared errors).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::interconnects::{echoed, observed};
+use super::lifecycle::LAG;
+use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::step::FamilyStep;
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
+use crate::target::{Outcome, Principal};
+
+/// Members every LAG answer must carry for the model to follow it.
+const LAG_MEMBERS: &[&str] = &[
+    "lagId",
+    "lagName",
+    "lagState",
+    "ownerAccount",
+    "region",
+    "location",
+    "connectionsBandwidth",
+];
+
+/// Steps of the LAG family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "PascalCase")]
+pub enum LagStep {
+    /// CreateLag with `count` new member connections.
+    CreateLag {
+        /// Caller.
+        by: Principal,
+        /// Index into the location pool.
+        location: u8,
+        /// Bandwidth of each member (`1Gbps`, `10Gbps`, `100Gbps`, `400Gbps`).
+        bandwidth: String,
+        /// numberOfConnections.
+        count: u8,
+        /// LAG name.
+        name: String,
+        /// Tags given at creation.
+        tags: Vec<Tag>,
+        /// requestMACSec.
+        mac_sec: bool,
+        /// An existing connection of the case to bundle (`connectionId`); the LAG then
+        /// takes that connection's location and bandwidth.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        connection: Option<HandleRef>,
+    },
+    /// DescribeLags, of one or all.
+    DescribeLags {
+        /// Caller.
+        by: Principal,
+        /// One LAG, or `None` for all.
+        target: Option<HandleRef>,
+    },
+    /// UpdateLag renaming a LAG.
+    UpdateLag {
+        /// Caller.
+        by: Principal,
+        /// The LAG.
+        target: HandleRef,
+        /// New name.
+        name: String,
+    },
+    /// DeleteLag.
+    DeleteLag {
+        /// Caller.
+        by: Principal,
+        /// The LAG.
+        target: HandleRef,
+    },
+    /// AssociateConnectionWithLag.
+    AssociateConnectionWithLag {
+        /// Caller.
+        by: Principal,
+        /// The connection (any connection of the case).
+        connection: HandleRef,
+        /// The LAG.
+        lag: HandleRef,
+    },
+    /// DisassociateConnectionFromLag.
+    DisassociateConnectionFromLag {
+        /// Caller.
+        by: Principal,
+        /// The member (among the LAG's members).
+        connection: HandleRef,
+        /// The LAG.
+        lag: HandleRef,
+    },
+    /// AssociateMacSecKey with a CKN/CAK pair.
+    AssociateMacSecKey {
+        /// Caller.
+        by: Principal,
+        /// Connection or LAG.
+        kind: ResourceKind,
+        /// The resource.
+        target: HandleRef,
+        /// Connection key name (64 hex digits).
+        ckn: String,
+        /// Connectivity association key (64 hex digits; a secret).
+        cak: String,
+    },
+    /// DisassociateMacSecKey of the key last associated (or of an unknown key).
+    DisassociateMacSecKey {
+        /// Caller.
+        by: Principal,
+        /// Connection or LAG.
+        kind: ResourceKind,
+        /// The resource.
+        target: HandleRef,
+    },
+    /// DescribeLoa of a connection, interconnect or LAG.
+    DescribeLoa {
+        /// Caller.
+        by: Principal,
+        /// Connection, interconnect or LAG.
+        kind: ResourceKind,
+        /// The resource.
+        target: HandleRef,
+    },
+    /// DescribeConnectionLoa (deprecated).
+    DescribeConnectionLoa {
+        /// Caller.
+        by: Principal,
+        /// The connection.
+        target: HandleRef,
+    },
+    /// DescribeCustomerMetadata.
+    DescribeCustomerMetadata {
+        /// Caller.
+        by: Principal,
+    },
+}
+
+impl LagStep {
+    /// Operations of this family.
+    pub const OPERATIONS: &'static [&'static str] = &[
+        "CreateLag",
+        "DescribeLags",
+        "UpdateLag",
+        "DeleteLag",
+        "AssociateConnectionWithLag",
+        "DisassociateConnectionFromLag",
+        "AssociateMacSecKey",
+        "DisassociateMacSecKey",
+        "DescribeLoa",
+        "DescribeConnectionLoa",
+        "DescribeCustomerMetadata",
+    ];
+}
+
+impl FamilyStep for LagStep {
+    fn operation(&self) -> &'static str {
+        match self {
+            LagStep::CreateLag { .. } => "CreateLag",
+            LagStep::DescribeLags { .. } => "DescribeLags",
+            LagStep::UpdateLag { .. } => "UpdateLag",
+            LagStep::DeleteLag { .. } => "DeleteLag",
+            LagStep::AssociateConnectionWithLag { .. } => "AssociateConnectionWithLag",
+            LagStep::DisassociateConnectionFromLag { .. } => "DisassociateConnectionFromLag",
+            LagStep::AssociateMacSecKey { .. } => "AssociateMacSecKey",
+            LagStep::DisassociateMacSecKey { .. } => "DisassociateMacSecKey",
+            LagStep::DescribeLoa { .. } => "DescribeLoa",
+            LagStep::DescribeConnectionLoa { .. } => "DescribeConnectionLoa",
+            LagStep::DescribeCustomerMetadata { .. } => "DescribeCustomerMetadata",
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            LagStep::CreateLag { by, .. }
+            | LagStep::DescribeLags { by, .. }
+            | LagStep::UpdateLag { by, .. }
+            | LagStep::DeleteLag { by, .. }
+            | LagStep::AssociateConnectionWithLag { by, .. }
+            | LagStep::DisassociateConnectionFromLag { by, .. }
+            | LagStep::AssociateMacSecKey { by, .. }
+            | LagStep::DisassociateMacSecKey { by, .. }
+            | LagStep::DescribeLoa { by, .. }
+            | LagStep::DescribeConnectionLoa { by, .. }
+            | LagStep::DescribeCustomerMetadata { by } => *by,
+        }
+    }
+}
+
+/// Dedicated port speeds, the only ones a LAG bundles [api CreateLag].
+const DEDICATED: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
+
+/// Most connections in a LAG of this bandwidth [api CreateLag].
+pub(super) fn max_members(bandwidth: &str) -> usize {
+    match bandwidth {
+        "100Gbps" | "400Gbps" => 2,
+        _ => 4,
+    }
+}
+
+fn either(reason: impl Into<String>) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.into(),
+    }
+}
+
+fn ownership(rule: &str) -> Prediction {
+    // [api] calls act on the caller's resources.
+    Prediction::reject(
+        vec![CLIENT_ERROR],
+        rule,
+        "model.ownership",
+        Basis::Documented,
+    )
+}
+
+/// Attribute keys the model keeps but never echoes.
+const DEVICE: &str = "awsDeviceV2";
+const MAC_SEC: &str = "macSecCapable";
+const SECRETS: &str = "macSecSecretArns";
+
+impl Model {
+    /// The body and prediction of a LAG step; `None` to skip it.
+    pub(super) fn predict_lag(&self, step: &LagStep) -> Option<(Value, Prediction)> {
+        match step {
+            LagStep::CreateLag {
+                by,
+                location,
+                bandwidth,
+                count,
+                name,
+                tags,
+                mac_sec,
+                connection,
+            } => {
+                let existing = connection.and_then(|c| self.resolve(c, ResourceKind::Connection));
+                Some(self.create_lag(
+                    *by, *location, bandwidth, *count, name, tags, *mac_sec, existing,
+                ))
+            }
+            LagStep::DescribeLags { by, target } => self.describe_lags(*by, *target),
+            LagStep::UpdateLag { by, target, name } => {
+                let h = self.resolve(*target, ResourceKind::Lag)?;
+                Some(self.update_lag(*by, h, name))
+            }
+            LagStep::DeleteLag { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Lag)?;
+                Some(self.delete_lag(*by, h))
+            }
+            LagStep::AssociateConnectionWithLag {
+                by,
+                connection,
+                lag,
+            } => {
+                let l = self.resolve(*lag, ResourceKind::Lag)?;
+                // Half the references pick among connections that fit the LAG (same
+                // location and bandwidth, not in it), so associations can succeed.
+                let fitting = self.fitting(l);
+                let c = if connection.0 < 128 && !fitting.is_empty() {
+                    fitting[connection.0 as usize % fitting.len()]
+                } else {
+                    self.resolve(*connection, ResourceKind::Connection)?
+                };
+                Some(self.associate_with_lag(*by, c, l))
+            }
+            LagStep::DisassociateConnectionFromLag {
+                by,
+                connection,
+                lag,
+            } => {
+                let l = self.resolve(*lag, ResourceKind::Lag)?;
+                let members = self.members(l);
+                let c = *members.get(connection.0 as usize % members.len().max(1))?;
+                Some(self.disassociate_from_lag(*by, c, l))
+            }
+            LagStep::AssociateMacSecKey {
+                by,
+                kind,
+                target,
+                ckn,
+                cak,
+            } => {
+                // Half the references pick among MACsec-capable resources of the kind.
+                let capable: Vec<Handle> = (0..self.resources.len())
+                    .map(|i| Handle(i as u32))
+                    .filter(|h| {
+                        let r = self.resource(*h);
+                        r.kind == *kind
+                            && r.id.is_some()
+                            && r.attributes.get(MAC_SEC) == Some(&json!(true))
+                    })
+                    .collect();
+                let h = if target.0 < 128 && !capable.is_empty() {
+                    capable[target.0 as usize % capable.len()]
+                } else {
+                    self.resolve(*target, *kind)?
+                };
+                Some(self.associate_mac_sec_key(*by, h, ckn, cak))
+            }
+            LagStep::DisassociateMacSecKey { by, kind, target } => {
+                // Prefer a resource that has a key the case associated.
+                let keyed: Vec<Handle> = (0..self.resources.len())
+                    .map(|i| Handle(i as u32))
+                    .filter(|h| {
+                        let r = self.resource(*h);
+                        r.kind == *kind
+                            && r.id.is_some()
+                            && r.attributes
+                                .get(SECRETS)
+                                .and_then(Value::as_array)
+                                .is_some_and(|a| !a.is_empty())
+                    })
+                    .collect();
+                let h = if keyed.is_empty() {
+                    self.resolve(*target, *kind)?
+                } else {
+                    keyed[target.0 as usize % keyed.len()]
+                };
+                Some(self.disassociate_mac_sec_key(*by, h))
+            }
+            LagStep::DescribeLoa { by, kind, target } => {
+                let h = self.resolve(*target, *kind)?;
+                let body = json!({"connectionId": self.resource(h).id});
+                Some((body, self.loa(*by, h, "loaContent")))
+            }
+            LagStep::DescribeConnectionLoa { by, target } => {
+                let h = self.resolve(*target, ResourceKind::Connection)?;
+                let body = json!({"connectionId": self.resource(h).id});
+                Some((body, self.loa(*by, h, "loa")))
+            }
+            LagStep::DescribeCustomerMetadata { .. } => {
+                // [api] DescribeCustomerMetadata: the account's agreements and NNI partner
+                // type; nothing of it is modelled beyond success.
+                Some((json!({}), Prediction::succeed(Basis::Documented)))
+            }
+        }
+    }
+
+    /// Live member connections of a LAG, by handle order.
+    pub(super) fn members(&self, lag: Handle) -> Vec<Handle> {
+        (0..self.resources.len())
+            .map(|i| Handle(i as u32))
+            .filter(|h| {
+                let r = self.resource(*h);
+                r.kind == ResourceKind::Connection
+                    && r.created
+                    && !r.deleted
+                    && r.parent == Some(lag)
+            })
+            .collect()
+    }
+
+    /// Live dedicated connections that could join `lag`: the same location and
+    /// bandwidth, not already in it.
+    fn fitting(&self, lag: Handle) -> Vec<Handle> {
+        let l = self.resource(lag);
+        (0..self.resources.len())
+            .map(|i| Handle(i as u32))
+            .filter(|h| {
+                let r = self.resource(*h);
+                r.kind == ResourceKind::Connection
+                    && r.id.is_some()
+                    && !r.deleted
+                    && r.parent != Some(lag)
+                    && !self.is_hosted(*h)
+                    && r.attributes.get("location") == l.attributes.get("location")
+                    && r.attributes.get("bandwidth") == l.attributes.get("connectionsBandwidth")
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create_lag(
+        &self,
+        by: Principal,
+        location: u8,
+        bandwidth: &str,
+        count: u8,
+        name: &str,
+        tags: &[Tag],
+        mac_sec: bool,
+        existing: Option<Handle>,
+    ) -> (Value, Prediction) {
+        let mut location = self.location_code(location);
+        let mut bandwidth = bandwidth;
+        if let Some(c) = existing {
+            // [api CreateLag] "All connections in the LAG must use the same bandwidth …
+            // and must terminate at the same Direct Connect endpoint": the LAG is made
+            // where the bundled connection is.
+            let r = self.resource(c);
+            if let Some(l) = r.attributes.get("location").and_then(Value::as_str) {
+                location = l.to_owned();
+            }
+            if let Some(b) = r.attributes.get("bandwidth").and_then(Value::as_str) {
+                bandwidth = b;
+            }
+        }
+        let mut body = json!({
+            "location": location,
+            "connectionsBandwidth": bandwidth,
+            "numberOfConnections": count,
+            "lagName": name,
+        });
+        if !tags.is_empty() {
+            body["tags"] = tags_json(tags);
+        }
+        if mac_sec {
+            body["requestMACSec"] = json!(true);
+        }
+        if let Some(c) = existing {
+            body["connectionId"] = json!(self.resource(c).id);
+        }
+        let limit = max_members(bandwidth);
+        if usize::from(count) > limit {
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                format!("a {bandwidth} LAG has at most {limit} connections"),
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if let Some(c) = existing {
+            let r = self.resource(c);
+            if r.owner != by {
+                return (
+                    body,
+                    ownership("only the owner account may bundle its connection in a LAG"),
+                );
+            }
+            if r.deleted || r.parent.is_some() || !DEDICATED.contains(&bandwidth) {
+                // Not documented: a deleted, hosted or already bundled connection.
+                prediction.expect =
+                    either("a deleted, hosted or already bundled connection may not start a LAG");
+                prediction.basis = Basis::Assumed;
+            }
+        }
+        if mac_sec {
+            // The location must offer MACsec ports at this speed (DescribeLocations'
+            // availableMacSecPortSpeeds); the model does not track that.
+            prediction.expect = either("MACsec is offered only at some locations and port speeds");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::Lag,
+            id: None,
+            // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
+            states: LAG.set(&["requested", "pending", "available"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("lagName", json!(name)),
+                ("location", json!(location)),
+                ("connectionsBandwidth", json!(bandwidth)),
+                ("numberOfConnections", json!(count)),
+                ("ownerAccount", json!(self.env.accounts.of(by))),
+                ("region", json!(self.env.region)),
+            ],
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        });
+        prediction.required_members = LAG_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        (body, prediction)
+    }
+
+    fn lag_view(&self, by: Principal, handle: Handle) -> Expectation {
+        let r = self.resource(handle);
+        let visibility = if r.owner != by {
+            Visibility::MustNot
+        } else if r.deleted {
+            Visibility::May
+        } else {
+            Visibility::Must
+        };
+        let mut echo: Vec<(&'static str, Value)> = ["lagName", "location", "connectionsBandwidth"]
+            .into_iter()
+            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+            .collect();
+        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
+        echo.push(("region", json!(self.env.region)));
+        if let Some(id) = &r.id {
+            echo.push(("lagId", json!(id)));
+        }
+        Expectation {
+            handle,
+            kind: ResourceKind::Lag,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility,
+            echo,
+            tags: (!r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            nested: None,
+        }
+    }
+
+    fn describe_lags(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = LAG_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "lags",
+            id_member: "lagId",
+            exclusive: target.is_some(),
+        });
+        let Some(reference) = target else {
+            for (i, r) in self.resources.iter().enumerate() {
+                if r.kind == ResourceKind::Lag && r.id.is_some() {
+                    prediction
+                        .resources
+                        .push(self.lag_view(by, Handle(i as u32)));
+                }
+            }
+            return Some((json!({}), prediction));
+        };
+        let h = self.resolve(reference, ResourceKind::Lag)?;
+        let view = self.lag_view(by, h);
+        let body = json!({"lagId": view.id});
+        match view.visibility {
+            Visibility::Must => {}
+            Visibility::MustNot => {
+                prediction.expect = either(
+                    "another account's LAG may be answered as not found or as an empty list",
+                );
+                prediction.basis = Basis::Assumed;
+            }
+            Visibility::May => {
+                prediction.expect =
+                    either("a deleted LAG may be listed as deleted, vanish, or be not found");
+            }
+        }
+        prediction.resources.push(view);
+        Some((body, prediction))
+    }
+
+    /// A write on a LAG as a whole, answered with the LAG in its current state.
+    fn on_lag(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
+        let r = self.resource(handle);
+        if r.owner != by {
+            return ownership(&format!("only the owner account may {action} a LAG"));
+        }
+        let mut view = self.lag_view(by, handle);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted {
+            prediction.expect = either(format!("AWS may refuse to {action} a deleted LAG"));
+            prediction.basis = Basis::Assumed;
+            view.states = LAG.gone_set();
+        }
+        prediction.required_members = LAG_MEMBERS.to_vec();
+        prediction.resources.push(view);
+        prediction
+    }
+
+    fn update_lag(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
+        let body = json!({"lagId": self.resource(handle).id, "lagName": name});
+        // [outputs] UpdateLag answers the LAG's current state.
+        let mut prediction = self.on_lag(by, handle, "update");
+        if let Some(view) = prediction.resources.first_mut() {
+            view.echo.retain(|(m, _)| *m != "lagName");
+            view.echo.push(("lagName", json!(name)));
+        }
+        (body, prediction)
+    }
+
+    fn delete_lag(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({"lagId": r.id});
+        let blockers = self.resources.iter().any(|c| {
+            c.parent == Some(handle)
+                && c.created
+                && !c.deleted
+                && c.kind == ResourceKind::VirtualInterface
+        });
+        if r.owner == by && !r.deleted && blockers {
+            // [api] DeleteLag: "You cannot delete a LAG if it has active virtual
+            // interfaces or hosted connections."
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "a LAG with active virtual interfaces cannot be deleted",
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let mut prediction = self.on_lag(by, handle, "delete");
+        if let Some(view) = prediction.resources.first_mut() {
+            if !r.deleted {
+                // [outputs] DeleteLag answers `deleted`; `deleting` exists too.
+                view.states = LAG.set(&["deleting", "deleted"]);
+            }
+            view.tags = None;
+        }
+        (body, prediction)
+    }
+
+    fn associate_with_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+        let conn = self.resource(c);
+        let lag = self.resource(l);
+        let body = json!({"connectionId": conn.id, "lagId": lag.id});
+        if conn.owner != by || lag.owner != by {
+            return (
+                body,
+                ownership("only the owner account may put its connection in its LAG"),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        let same = |m: &str| {
+            conn.attributes.contains_key(m) && conn.attributes.get(m) == lag.attributes.get(m)
+        };
+        let bandwidth_matches = conn.attributes.contains_key("bandwidth")
+            && conn.attributes.get("bandwidth") == lag.attributes.get("connectionsBandwidth");
+        let live_members = self.members(l).into_iter().filter(|h| *h != c).count();
+        let limit = lag
+            .attributes
+            .get("connectionsBandwidth")
+            .and_then(Value::as_str)
+            .map_or(4, max_members);
+        if conn.deleted || lag.deleted {
+            prediction.expect = either("a deleted connection or LAG cannot be associated");
+            prediction.basis = Basis::Assumed;
+        } else if self.is_hosted(c) {
+            prediction.expect =
+                either("a hosted connection's membership in a customer LAG is not documented");
+            prediction.basis = Basis::Assumed;
+        } else if !same("location") || !bandwidth_matches {
+            // [api] "The connection must be hosted on the same Direct Connect endpoint as
+            // the LAG, and its bandwidth must match the bandwidth for the LAG."
+            let rule = "the connection must be at the LAG's endpoint with the LAG's bandwidth";
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                rule,
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        } else if live_members + 1 > limit {
+            // [api CreateLag] at most four (1G/10G) or two (100G/400G) connections.
+            let rule = format!("a LAG of this bandwidth has at most {limit} connections");
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                rule,
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        } else if !same(DEVICE) {
+            // Same location is not always the same device (endpoint).
+            prediction.expect = either("the connection may sit on another AWS device than the LAG");
+            prediction.basis = Basis::Assumed;
+        } else if conn.parent == Some(l) {
+            prediction.expect =
+                either("associating a member with its own LAG again may be refused");
+            prediction.basis = Basis::Assumed;
+        }
+        let mut view = self.connection_view(by, c);
+        view.visibility = Visibility::Must;
+        // [outputs] the connection's current state.
+        view.state_check = StateCheck::Result;
+        view.echo.retain(|(m, _)| *m != "lagId");
+        view.echo.push(("lagId", json!(lag.id)));
+        view.tags = None;
+        prediction.resources.push(view);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        (body, prediction)
+    }
+
+    fn disassociate_from_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+        let conn = self.resource(c);
+        let lag = self.resource(l);
+        let body = json!({"connectionId": conn.id, "lagId": lag.id});
+        if conn.owner != by || lag.owner != by {
+            return (
+                body,
+                ownership("only the owner account may take its connection out of its LAG"),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if lag.deleted {
+            prediction.expect = either("a deleted LAG's members may not be disassociated");
+            prediction.basis = Basis::Assumed;
+        }
+        // [api] with minimumLinks at its default (0) the request cannot fail on it; the
+        // model never sets minimumLinks.
+        let mut view = self.connection_view(by, c);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        view.echo.retain(|(m, _)| *m != "lagId");
+        view.tags = None;
+        prediction.resources.push(view);
+        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        (body, prediction)
+    }
+
+    fn mac_sec_target(
+        &self,
+        by: Principal,
+        h: Handle,
+        action: &str,
+    ) -> Result<Prediction, Box<Prediction>> {
+        let r = self.resource(h);
+        if r.owner != by {
+            return Err(Box::new(ownership(&format!(
+                "only the owner account may {action} a MACsec key of its {}",
+                r.kind.name()
+            ))));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted {
+            prediction.expect = either(format!(
+                "AWS may refuse to {action} a key of a deleted resource"
+            ));
+            prediction.basis = Basis::Assumed;
+        } else if r.attributes.get(MAC_SEC) != Some(&json!(true)) {
+            // Keys go on MACsec-capable connections and LAGs; what happens otherwise is
+            // not documented per operation.
+            prediction.expect = either("the resource may not be MACsec capable");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.required_members = vec!["connectionId"];
+        prediction.resources.push(Expectation {
+            handle: h,
+            kind: r.kind,
+            id: r.id.clone(),
+            states: StateSet::EMPTY,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![("connectionId", json!(r.id))],
+            tags: None,
+            nested: None,
+        });
+        Ok(prediction)
+    }
+
+    fn associate_mac_sec_key(
+        &self,
+        by: Principal,
+        h: Handle,
+        ckn: &str,
+        cak: &str,
+    ) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let body = json!({"connectionId": r.id, "ckn": ckn, "cak": cak});
+        let prediction = match self.mac_sec_target(by, h, "associate") {
+            Ok(mut p) => {
+                p.required_members.push("macSecKeys");
+                p
+            }
+            Err(p) => *p,
+        };
+        (body, prediction)
+    }
+
+    fn disassociate_mac_sec_key(&self, by: Principal, h: Handle) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let known = r
+            .attributes
+            .get(SECRETS)
+            .and_then(Value::as_array)
+            .and_then(|a| a.last())
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let secret = known.clone().unwrap_or_else(|| {
+            format!(
+                "arn:aws:secretsmanager:{}:{}:secret:directconnect!dxconform-unknown-AbCdEf",
+                self.env.region,
+                self.env.accounts.of(r.owner)
+            )
+        });
+        let body = json!({"connectionId": r.id, "secretARN": secret});
+        let prediction = match self.mac_sec_target(by, h, "disassociate") {
+            Ok(mut p) => {
+                if known.is_none() {
+                    p.expect = either("no such key is associated with the resource");
+                    p.basis = Basis::Assumed;
+                }
+                p
+            }
+            Err(p) => *p,
+        };
+        (body, prediction)
+    }
+
+    fn loa(&self, by: Principal, h: Handle, member: &'static str) -> Prediction {
+        let r = self.resource(h);
+        let mut p = Prediction::succeed(Basis::Documented);
+        p.required_members = vec![member];
+        if r.owner != by {
+            p.expect = either("another account's resource may be answered as not found or refused");
+            p.basis = Basis::Assumed;
+        } else if r.deleted || self.is_hosted(h) {
+            p.expect = either("the LOA of a deleted or hosted connection may be refused");
+            p.basis = Basis::Assumed;
+        }
+        p
+    }
+
+    /// Apply a LAG step's answer (after states were narrowed).
+    pub(super) fn apply_lag(&mut self, step: &LagStep, prediction: &Prediction, outcome: &Outcome) {
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        let body = outcome.body().cloned();
+        let body = body.as_ref();
+        match step {
+            LagStep::CreateLag {
+                by,
+                bandwidth,
+                name,
+                tags,
+                ..
+            } => self.push_lag(*by, bandwidth, name, tags, prediction, succeeded, body),
+            LagStep::UpdateLag { target, name, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
+                    if !self.resource(h).deleted {
+                        self.resource_mut(h)
+                            .attributes
+                            .insert("lagName".to_owned(), json!(name));
+                    }
+                }
+            }
+            LagStep::DeleteLag { target, .. } if succeeded => {
+                if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
+                    // Members stay as standalone connections, as DisassociateConnectionFromLag
+                    // documents for a LAG's connections (assumed: DeleteLag says nothing).
+                    for m in self.members(h) {
+                        let r = self.resource_mut(m);
+                        r.parent = None;
+                        r.attributes.remove("lagId");
+                    }
+                    let r = self.resource_mut(h);
+                    r.deleted = true;
+                    let gone = r.possible.intersect(LAG.gone_set());
+                    r.possible = if gone.is_empty() {
+                        LAG.closure(LAG.set(&["deleting", "deleted"]))
+                    } else {
+                        gone
+                    };
+                }
+            }
+            LagStep::AssociateConnectionWithLag { lag, .. } if succeeded => {
+                // The connection the prediction chose (it may come from the fitting ones).
+                if let (Some(c), Some(l)) = (
+                    prediction.resources.first().map(|e| e.handle),
+                    self.resolve(*lag, ResourceKind::Lag),
+                ) {
+                    let id = self.resource(l).id.clone();
+                    let r = self.resource_mut(c);
+                    r.parent = Some(l);
+                    r.attributes.insert("lagId".to_owned(), json!(id));
+                }
+            }
+            LagStep::DisassociateConnectionFromLag { .. } if succeeded => {
+                if let Some(e) = prediction.resources.first() {
+                    let r = self.resource_mut(e.handle);
+                    r.parent = None;
+                    r.attributes.remove("lagId");
+                }
+            }
+            LagStep::AssociateMacSecKey { ckn, .. } if succeeded => {
+                let secret = body
+                    .and_then(|b| b.get("macSecKeys"))
+                    .and_then(Value::as_array)
+                    .and_then(|keys| {
+                        keys.iter()
+                            .find(|k| k.get("ckn").and_then(Value::as_str) == Some(ckn.as_str()))
+                            .or(keys.last())
+                    })
+                    .and_then(|k| k.get("secretARN"))
+                    .cloned();
+                let chosen = prediction.resources.first().map(|e| e.handle);
+                if let (Some(h), Some(secret)) = (chosen, secret) {
+                    let r = self.resource_mut(h);
+                    let list = r.attributes.entry(SECRETS.to_owned()).or_insert(json!([]));
+                    if let Some(a) = list.as_array_mut() {
+                        a.push(secret);
+                    }
+                }
+            }
+            LagStep::DisassociateMacSecKey { .. } if succeeded => {
+                if let Some(h) = prediction.resources.first().map(|e| e.handle) {
+                    if let Some(a) = self
+                        .resource_mut(h)
+                        .attributes
+                        .get_mut(SECRETS)
+                        .and_then(Value::as_array_mut)
+                    {
+                        a.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_lag(
+        &mut self,
+        by: Principal,
+        bandwidth: &str,
+        name: &str,
+        tags: &[Tag],
+        prediction: &Prediction,
+        succeeded: bool,
+        body: Option<&Value>,
+    ) {
+        let possible = observed(body, "lagState", |s| LAG.index(s))
+            .map(|i| LAG.closure(StateSet(1 << i)))
+            .unwrap_or_else(|| LAG.closure(LAG.set(&["requested", "pending", "available"])));
+        let location = echoed(prediction, "location");
+        let bandwidth = match echoed(prediction, "connectionsBandwidth") {
+            Value::String(b) => b,
+            _ => bandwidth.to_owned(),
+        };
+        let bandwidth = bandwidth.as_str();
+        let mut attributes = BTreeMap::from([
+            ("lagName".to_owned(), json!(name)),
+            ("connectionsBandwidth".to_owned(), json!(bandwidth)),
+            ("location".to_owned(), location.clone()),
+        ]);
+        for key in [DEVICE, MAC_SEC] {
+            if let Some(v) = body.and_then(|b| b.get(key)) {
+                attributes.insert(key.to_owned(), v.clone());
+            }
+        }
+        let lag_id = body.and_then(|b| b.get("lagId")).cloned();
+        let lag = Handle(self.resources.len() as u32);
+        self.resources.push(Resource {
+            id: if succeeded {
+                lag_id.as_ref().and_then(Value::as_str).map(str::to_owned)
+            } else {
+                None
+            },
+            possible,
+            created: succeeded,
+            attributes,
+            tags: tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
+            ..Resource::new(ResourceKind::Lag, by)
+        });
+        if !succeeded {
+            return;
+        }
+        // The new member connections, listed in the answer's `connections`.
+        let members: Vec<Value> = body
+            .and_then(|b| b.get("connections"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for item in members {
+            let Some(id) = item.get("connectionId").and_then(Value::as_str) else {
+                continue;
+            };
+            // A bundled existing connection is already known: it joins the LAG.
+            if let Some(i) = self
+                .resources
+                .iter()
+                .position(|r| r.id.as_deref() == Some(id))
+            {
+                let r = &mut self.resources[i];
+                r.parent = Some(lag);
+                r.attributes
+                    .insert("lagId".to_owned(), lag_id.clone().unwrap_or(Value::Null));
+                continue;
+            }
+            let state = observed(Some(&item), "connectionState", |s| CONNECTION.index(s));
+            // [outputs] new LAG members are seen `requested` or `down`.
+            let possible = match state {
+                Some(i) => CONNECTION.closure(StateSet(1 << i)),
+                None => CONNECTION.closure(CONNECTION.set(&["requested", "down"])),
+            };
+            let mut attributes = BTreeMap::from([
+                ("bandwidth".to_owned(), json!(bandwidth)),
+                ("location".to_owned(), location.clone()),
+                ("lagId".to_owned(), lag_id.clone().unwrap_or(Value::Null)),
+            ]);
+            for key in ["connectionName", DEVICE, MAC_SEC] {
+                if let Some(v) = item.get(key) {
+                    attributes.insert(key.to_owned(), v.clone());
+                }
+            }
+            let to = state.map(|i| CONNECTION.states[i]);
+            self.resources.push(Resource {
+                id: Some(id.to_owned()),
+                possible,
+                created: true,
+                attributes,
+                parent: Some(lag),
+                last_state: to,
+                ..Resource::new(ResourceKind::Connection, by)
+            });
+            if let Some(to) = to {
+                self.record_edge(ResourceKind::Connection, "[*]", to, "CreateLag");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Env, Step};
+    use crate::target::Accounts;
+    use rstest::rstest;
+
+    fn model() -> Model {
+        Model::new(Env {
+            region: "us-east-1".into(),
+            accounts: Accounts {
+                owner: "111111111111".into(),
+                partner: "222222222222".into(),
+            },
+            locations: vec!["EqDC2".into()],
+            virtual_gateways: Default::default(),
+        })
+    }
+
+    fn create(bandwidth: &str, count: u8) -> Step {
+        Step::Lag(LagStep::CreateLag {
+            by: Principal::Owner,
+            location: 0,
+            bandwidth: bandwidth.into(),
+            count,
+            name: "lag".into(),
+            tags: vec![],
+            mac_sec: false,
+            connection: None,
+        })
+    }
+
+    fn with_lag() -> Model {
+        let mut m = model();
+        let step = create("10Gbps", 2);
+        let (_, p) = m.call(&step).unwrap();
+        let answer = json!({"lagId":"dxlag-aaaa0001","lagState":"pending","awsDeviceV2":"d1",
+            "connections":[
+                {"connectionId":"dxcon-m0000001","connectionState":"requested","connectionName":"m1","awsDeviceV2":"d1"},
+                {"connectionId":"dxcon-m0000002","connectionState":"down","connectionName":"m2","awsDeviceV2":"d1"}]});
+        m.observe(&step, &p, &Outcome::Success(answer));
+        m
+    }
+
+    #[rstest]
+    #[case("10Gbps", 4, true)]
+    #[case("10Gbps", 5, false)]
+    #[case("100Gbps", 2, true)]
+    #[case("400Gbps", 3, false)]
+    fn create_lag_respects_the_member_limit(#[case] bw: &str, #[case] n: u8, #[case] ok: bool) {
+        let (body, p) = model().call(&create(bw, n)).unwrap();
+        assert_eq!(body.body["numberOfConnections"], json!(n));
+        assert_eq!(matches!(p.expect, Expect::Succeed), ok);
+        if ok {
+            assert!(p.resources[0].states.has(LAG.index("pending").unwrap()));
+        }
+    }
+
+    #[test]
+    fn create_lag_binds_members_with_their_lag() {
+        let mut m = with_lag();
+        assert_eq!(m.resources().len(), 3);
+        let member = m.resource(Handle(2));
+        assert_eq!(member.parent, Some(Handle(0)));
+        assert_eq!(member.attributes["lagId"], json!("dxlag-aaaa0001"));
+        assert_eq!(member.last_state, Some("down"));
+        let edges = m.take_transitions();
+        assert!(edges
+            .iter()
+            .any(|e| e.via == "CreateLag" && e.kind == ResourceKind::Connection));
+    }
+
+    #[test]
+    fn disassociate_then_associate_back() {
+        let mut m = with_lag();
+        let step = Step::Lag(LagStep::DisassociateConnectionFromLag {
+            by: Principal::Owner,
+            connection: HandleRef(0),
+            lag: HandleRef(0),
+        });
+        let (body, p) = m.call(&step).unwrap();
+        assert_eq!(
+            body.body,
+            json!({"connectionId":"dxcon-m0000001","lagId":"dxlag-aaaa0001"})
+        );
+        assert!(matches!(p.expect, Expect::Succeed));
+        m.observe(
+            &step,
+            &p,
+            &Outcome::Success(
+                json!({"connectionId":"dxcon-m0000001","connectionState":"requested"}),
+            ),
+        );
+        assert_eq!(m.resource(Handle(1)).parent, None);
+        let back = Step::Lag(LagStep::AssociateConnectionWithLag {
+            by: Principal::Owner,
+            connection: HandleRef(0),
+            lag: HandleRef(0),
+        });
+        let (_, p) = m.call(&back).unwrap();
+        assert!(matches!(p.expect, Expect::Succeed), "{:?}", p.expect);
+        assert!(p.resources[0]
+            .echo
+            .contains(&("lagId", json!("dxlag-aaaa0001"))));
+        let foreign = Step::Lag(LagStep::AssociateConnectionWithLag {
+            by: Principal::Partner,
+            connection: HandleRef(0),
+            lag: HandleRef(0),
+        });
+        let (_, p) = m.call(&foreign).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn mac_sec_keys_need_a_capable_lag_and_are_remembered() {
+        let mut m = with_lag();
+        let assoc = Step::Lag(LagStep::AssociateMacSecKey {
+            by: Principal::Owner,
+            kind: ResourceKind::Lag,
+            target: HandleRef(0),
+            ckn: "ab".repeat(32),
+            cak: "cd".repeat(32),
+        });
+        let (_, p) = m.call(&assoc).unwrap();
+        assert!(
+            matches!(p.expect, Expect::Either { .. }),
+            "not MACsec capable"
+        );
+        m.resource_mut(Handle(0))
+            .attributes
+            .insert(MAC_SEC.into(), json!(true));
+        let (_, p) = m.call(&assoc).unwrap();
+        assert!(matches!(p.expect, Expect::Succeed));
+        m.observe(
+            &assoc,
+            &p,
+            &Outcome::Success(json!({"connectionId":"dxlag-aaaa0001",
+            "macSecKeys":[{"secretARN":"arn:s","ckn":"ab".repeat(32),"state":"associated"}]})),
+        );
+        let dis = Step::Lag(LagStep::DisassociateMacSecKey {
+            by: Principal::Owner,
+            kind: ResourceKind::Lag,
+            target: HandleRef(0),
+        });
+        let (body, p) = m.call(&dis).unwrap();
+        assert_eq!(body.body["secretARN"], "arn:s");
+        assert!(matches!(p.expect, Expect::Succeed));
+    }
+
+    #[rstest]
+    #[case(Principal::Owner, false)]
+    #[case(Principal::Partner, true)]
+    fn a_lag_bundles_an_existing_connection_where_it_is(
+        #[case] by: Principal,
+        #[case] foreign: bool,
+    ) {
+        let mut m = model();
+        let create = Step::Connection(crate::model::ConnectionStep::CreateConnection {
+            by: Principal::Owner,
+            location: 0,
+            bandwidth: "1Gbps".into(),
+            name: "c".into(),
+            tags: vec![],
+        });
+        let (_, p) = m.call(&create).unwrap();
+        m.observe(
+            &create,
+            &p,
+            &Outcome::Success(
+                json!({"connectionId":"dxcon-c0000001","connectionState":"requested"}),
+            ),
+        );
+        let step = Step::Lag(LagStep::CreateLag {
+            by,
+            location: 3,
+            bandwidth: "100Gbps".into(),
+            count: 1,
+            name: "lag".into(),
+            tags: vec![],
+            mac_sec: false,
+            connection: Some(HandleRef(0)),
+        });
+        let (call, p) = m.call(&step).unwrap();
+        assert_eq!(call.body["connectionId"], "dxcon-c0000001");
+        assert_eq!(call.body["connectionsBandwidth"], "1Gbps");
+        if foreign {
+            assert!(matches!(
+                p.expect,
+                Expect::Reject {
+                    check: "model.ownership",
+                    ..
+                }
+            ));
+            return;
+        }
+        assert!(matches!(p.expect, Expect::Succeed));
+        m.observe(
+            &step,
+            &p,
+            &Outcome::Success(json!({"lagId":"dxlag-b0000001","lagState":"requested",
+                "connections":[{"connectionId":"dxcon-c0000001","connectionState":"requested"}]})),
+        );
+        assert_eq!(
+            m.resources().len(),
+            2,
+            "the bundled connection is not a new resource"
+        );
+        assert_eq!(m.resource(Handle(0)).parent, Some(Handle(1)));
+        assert_eq!(m.members(Handle(1)), vec![Handle(0)]);
+    }
+
+    #[test]
+    fn delete_lag_keeps_members_as_standalone_connections() {
+        let mut m = with_lag();
+        let step = Step::Lag(LagStep::DeleteLag {
+            by: Principal::Owner,
+            target: HandleRef(0),
+        });
+        let (_, p) = m.call(&step).unwrap();
+        assert_eq!(p.resources[0].states, LAG.set(&["deleting", "deleted"]));
+        m.observe(
+            &step,
+            &p,
+            &Outcome::Success(json!({"lagId":"dxlag-aaaa0001","lagState":"deleted"})),
+        );
+        assert!(m.resource(Handle(0)).deleted);
+        assert!(m.members(Handle(0)).is_empty());
+        assert!(!m.resource(Handle(1)).deleted);
+    }
+}

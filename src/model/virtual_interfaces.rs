@@ -1,0 +1,1505 @@
+//! Predictions for virtual interfaces and their BGP peers: Create/Allocate/Confirm
+//! {Private,Public,Transit}VirtualInterface, DescribeVirtualInterfaces,
+//! DeleteVirtualInterface, UpdateVirtualInterfaceAttributes, AssociateVirtualInterface,
+//! DescribeRouterConfiguration, DescribeVirtualGateways, CreateBGPPeer, DeleteBGPPeer.
+//!
+//! Sources, cited per rule:
+//! - [api] the Direct Connect API reference (ownership: "Confirm…: accepts ownership of a
+//!   … virtual interface created by another Amazon Web Services account"; "Allocate…:
+//!   provisions a … virtual interface to be owned by the specified Amazon Web Services
+//!   account"; AssociateVirtualInterface: "the requester must own either the virtual
+//!   interface itself or the connection to which the virtual interface is currently
+//!   associated. Additionally, the requester must own the connection or LAG for the
+//!   association"; DeleteBGPPeer: "You cannot delete the last BGP peer from a virtual
+//!   interface"; MTU default 1500);
+//! - [outputs] published outputs of real calls (LIFECYCLE.md table: CreatePrivate/Transit →
+//!   pending, CreatePublic → verifying, Allocate* → confirming, Confirm* → pending |
+//!   verifying, DeleteVirtualInterface → deleting, CreateBGPPeer → VIF keeps its state and
+//!   the new peer pending, DeleteBGPPeer → peer deleting, create answers carry the first
+//!   peer in `bgpPeers`);
+//! - [user guide] a VLAN is used by one virtual interface per connection.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::connections::{tags_json, CLIENT_ERROR};
+use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
+use super::prediction::{
+    Basis, Expect, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
+};
+use super::step::FamilyStep;
+use super::vif_step::{AddressFamily, NewVif, VifStep};
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
+use crate::target::{Outcome, Principal};
+
+/// Members every VIF answer must carry for the model to follow it.
+const VIF_MEMBERS: &[&str] = &[
+    "virtualInterfaceId",
+    "virtualInterfaceName",
+    "virtualInterfaceState",
+    "virtualInterfaceType",
+    "ownerAccount",
+    "connectionId",
+    "vlan",
+];
+
+/// Attributes a VIF answer echoes.
+const VIF_ECHO: &[&str] = &[
+    "virtualInterfaceName",
+    "virtualInterfaceType",
+    "vlan",
+    "asn",
+    "connectionId",
+    "location",
+    "mtu",
+    "virtualGatewayId",
+    "directConnectGatewayId",
+];
+
+/// Where a VIF's peers sit in an answer holding the VIF under `within`.
+fn peers_in(within: Option<&'static str>) -> Nested {
+    Nested {
+        within,
+        member: "bgpPeers",
+        id_member: "bgpPeerId",
+    }
+}
+
+/// The other principal (an allocation is made for it).
+pub fn other_principal(p: Principal) -> Principal {
+    match p {
+        Principal::Owner => Principal::Partner,
+        Principal::Partner => Principal::Owner,
+    }
+}
+
+/// A public (non-private) /30 pair (amazon, customer): 203.0.113.0/24 or 198.51.100.0/24.
+fn public_pair(first_octets: &str, subnet: u8) -> (String, String) {
+    let base = u32::from(subnet % 64) * 4;
+    (
+        format!("{first_octets}.{}/30", base + 1),
+        format!("{first_octets}.{}/30", base + 2),
+    )
+}
+
+/// The MTU a VIF of `vif_type` is given for a generated value: private 1500|9001,
+/// transit 1500|8500 [api NewTransitVirtualInterface.mtu], public none.
+fn mtu_for(vif_type: &str, mtu: Option<u16>) -> Option<u16> {
+    match (vif_type, mtu) {
+        ("public", _) | (_, None) => None,
+        ("transit", Some(9001)) => Some(8500),
+        (_, Some(m)) => Some(m),
+    }
+}
+
+fn either(reason: &str) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.to_owned(),
+    }
+}
+
+impl Model {
+    /// The body and prediction of a VIF-family step; `None` to skip it.
+    pub(super) fn predict_vif(&self, step: &VifStep) -> Option<(Value, Prediction)> {
+        match step {
+            VifStep::CreatePrivateVirtualInterface(n) => self.new_vif(n, "private", false),
+            VifStep::CreatePublicVirtualInterface(n) => self.new_vif(n, "public", false),
+            VifStep::CreateTransitVirtualInterface(n) => self.new_vif(n, "transit", false),
+            VifStep::AllocatePrivateVirtualInterface(n) => self.new_vif(n, "private", true),
+            VifStep::AllocatePublicVirtualInterface(n) => self.new_vif(n, "public", true),
+            VifStep::AllocateTransitVirtualInterface(n) => self.new_vif(n, "transit", true),
+            VifStep::ConfirmPrivateVirtualInterface {
+                by,
+                target,
+                gateway,
+                vgw,
+            } => self.confirm_vif(*by, *target, "private", *gateway, *vgw),
+            VifStep::ConfirmPublicVirtualInterface { by, target } => {
+                self.confirm_vif(*by, *target, "public", None, 0)
+            }
+            VifStep::ConfirmTransitVirtualInterface {
+                by,
+                target,
+                gateway,
+            } => self.confirm_vif(*by, *target, "transit", Some(*gateway), 0),
+            VifStep::DescribeVirtualInterfaces { by, target } => self.describe_vifs(*by, *target),
+            VifStep::DeleteVirtualInterface { by, target } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                Some(self.delete_vif(*by, h))
+            }
+            VifStep::UpdateVirtualInterfaceAttributes {
+                by,
+                target,
+                name,
+                mtu,
+            } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                Some(self.update_vif(*by, h, name.as_deref(), *mtu))
+            }
+            VifStep::AssociateVirtualInterface {
+                by,
+                target,
+                connection,
+            } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                let c = self.resolve(*connection, ResourceKind::Connection)?;
+                Some(self.associate_vif(*by, h, c))
+            }
+            VifStep::DescribeRouterConfiguration { by, target } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                Some(self.router_configuration(*by, h))
+            }
+            VifStep::DescribeVirtualGateways { .. } => {
+                let mut p = Prediction::succeed(Basis::Spec);
+                p.required_members = vec!["virtualGateways"];
+                Some((json!({}), p))
+            }
+            VifStep::CreateBgpPeer {
+                by,
+                target,
+                asn,
+                family,
+                auth_key,
+                subnet,
+            } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                Some(self.create_bgp_peer(*by, h, *asn, *family, auth_key.as_deref(), *subnet))
+            }
+            VifStep::DeleteBgpPeer { by, target } => {
+                let p = self.resolve(*target, ResourceKind::BgpPeer)?;
+                self.delete_bgp_peer(*by, p)
+            }
+        }
+    }
+
+    /// A virtual private gateway id of `principal`'s account (from DescribeVirtualGateways
+    /// at run start; a placeholder where the target has none).
+    fn vgw(&self, principal: Principal, index: u8) -> String {
+        self.env
+            .virtual_gateways
+            .get(&principal)
+            .filter(|v| !v.is_empty())
+            .map(|v| v[index as usize % v.len()].clone())
+            .unwrap_or_else(|| "vgw-0a1b2c3d".to_owned())
+    }
+
+    /// The `reference`-th created VIF of a type.
+    fn resolve_vif(&self, reference: HandleRef, vif_type: &str) -> Option<Handle> {
+        let matching: Vec<Handle> = self
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.kind == ResourceKind::VirtualInterface
+                    && r.id.is_some()
+                    && r.attributes.get("virtualInterfaceType") == Some(&json!(vif_type))
+            })
+            .map(|(i, _)| Handle(i as u32))
+            .collect();
+        (!matching.is_empty()).then(|| matching[reference.0 as usize % matching.len()])
+    }
+
+    /// Live VIFs on `connection` using `vlan`, and whether deleted ones use it.
+    fn vlan_users(&self, connection: Handle, vlan: &Value, except: Option<Handle>) -> (bool, bool) {
+        let mut live = false;
+        let mut gone = false;
+        for (i, r) in self.resources.iter().enumerate() {
+            if r.kind != ResourceKind::VirtualInterface
+                || r.id.is_none()
+                || r.parent != Some(connection)
+                || Some(Handle(i as u32)) == except
+                || r.attributes.get("vlan") != Some(vlan)
+            {
+                continue;
+            }
+            if r.deleted {
+                gone = true;
+            } else {
+                live = true;
+            }
+        }
+        (live, gone)
+    }
+
+    /// Why a Direct Connect gateway cannot take a VIF of `owner`, if it cannot.
+    fn gateway_refusal(&self, gateway: Handle, owner: Principal) -> Option<String> {
+        let g = self.resource(gateway);
+        if g.owner != owner {
+            // [api] a VIF attaches to a Direct Connect gateway of its own account;
+            // other accounts' gateways are reached through association proposals.
+            return Some(
+                "a virtual interface attaches only to its own account's Direct Connect gateway"
+                    .into(),
+            );
+        }
+        g.deleted
+            .then(|| "a deleted Direct Connect gateway takes no virtual interface".into())
+    }
+
+    fn new_vif(&self, n: &NewVif, vif_type: &str, allocate: bool) -> Option<(Value, Prediction)> {
+        let conn = self.resolve(n.connection, ResourceKind::Connection)?;
+        let c = self.resource(conn);
+        let conn_id = c.id.clone()?;
+        let owner = if allocate {
+            other_principal(n.by)
+        } else {
+            n.by
+        };
+        let family = if vif_type == "public" {
+            n.family
+        } else {
+            AddressFamily::Ipv4
+        };
+        let mut inner = json!({
+            "virtualInterfaceName": n.name,
+            "vlan": n.vlan,
+            "asn": n.asn,
+            "addressFamily": family.name(),
+        });
+        if let Some(key) = &n.auth_key {
+            inner["authKey"] = json!(key);
+        }
+        let mtu = mtu_for(vif_type, n.mtu);
+        if let Some(m) = mtu {
+            inner["mtu"] = json!(m);
+        }
+        if vif_type == "public" && family == AddressFamily::Ipv4 {
+            // [api] public IPv4 VIFs need public addresses in one subnet.
+            let (amazon, customer) = public_pair("203.0.113", n.subnet);
+            inner["amazonAddress"] = json!(amazon);
+            inner["customerAddress"] = json!(customer);
+            let network = format!("203.0.113.{}/30", u32::from(n.subnet % 64) * 4);
+            inner["routeFilterPrefixes"] = json!([{ "cidr": network }]);
+        }
+        let mut attributes = BTreeMap::from([
+            ("virtualInterfaceName".to_owned(), json!(n.name)),
+            ("virtualInterfaceType".to_owned(), json!(vif_type)),
+            ("vlan".to_owned(), json!(n.vlan)),
+            ("asn".to_owned(), json!(n.asn)),
+            ("connectionId".to_owned(), json!(conn_id)),
+            ("addressFamily".to_owned(), json!(family.name())),
+        ]);
+        if let Some(location) = c.attributes.get("location") {
+            attributes.insert("location".to_owned(), location.clone());
+        }
+        if vif_type != "public" {
+            // [api] "The default value is 1500."
+            attributes.insert("mtu".to_owned(), json!(mtu.unwrap_or(1500)));
+        }
+        let mut refusal: Option<(String, &'static str, Basis)> = None;
+        let mut gateway: Option<Handle> = None;
+        if !allocate {
+            let dxgw = match vif_type {
+                "transit" => Some(self.resolve(
+                    n.gateway.unwrap_or(HandleRef(n.vgw)),
+                    ResourceKind::DirectConnectGateway,
+                )?),
+                "private" => n
+                    .gateway
+                    .and_then(|g| self.resolve(g, ResourceKind::DirectConnectGateway)),
+                _ => None,
+            };
+            if let Some(g) = dxgw {
+                let id = self.resource(g).id.clone();
+                inner["directConnectGatewayId"] = json!(id);
+                attributes.insert("directConnectGatewayId".to_owned(), json!(id));
+                if let Some(why) = self.gateway_refusal(g, owner) {
+                    refusal = Some((why, "error.expected", Basis::Assumed));
+                }
+                gateway = Some(g);
+            } else if vif_type == "private" {
+                let vgw = self.vgw(owner, n.vgw);
+                inner["virtualGatewayId"] = json!(vgw);
+                attributes.insert("virtualGatewayId".to_owned(), json!(vgw));
+            }
+            if !n.tags.is_empty() {
+                inner["tags"] = tags_json(&n.tags);
+            }
+        }
+        let member = match (allocate, vif_type) {
+            (false, "private") => "newPrivateVirtualInterface",
+            (false, "public") => "newPublicVirtualInterface",
+            (false, _) => "newTransitVirtualInterface",
+            (true, "private") => "newPrivateVirtualInterfaceAllocation",
+            (true, "public") => "newPublicVirtualInterfaceAllocation",
+            (true, _) => "newTransitVirtualInterfaceAllocation",
+        };
+        let mut body = json!({ "connectionId": conn_id });
+        body[member] = inner;
+        if allocate {
+            body["ownerAccount"] = json!(self.env.accounts.of(owner));
+        }
+        let (vlan_live, vlan_gone) = self.vlan_users(conn, &json!(n.vlan), None);
+        if c.owner != n.by {
+            // [api] virtual interfaces are created and allocated on the caller's connection.
+            refusal = Some((
+                "only the connection's owner account may create or allocate virtual interfaces on it".into(),
+                "model.ownership",
+                Basis::Documented,
+            ));
+        } else if c.deleted {
+            refusal = Some((
+                "a deleted connection takes no new virtual interface".into(),
+                "error.expected",
+                Basis::Assumed,
+            ));
+        } else if vlan_live {
+            // [user guide] the VLAN must not be in use on the connection.
+            refusal = Some((
+                format!("VLAN {} is already used on this connection", n.vlan),
+                "error.expected",
+                Basis::Documented,
+            ));
+        }
+        if let Some((rule, check, basis)) = refusal {
+            return Some((
+                body,
+                Prediction::reject(vec![CLIENT_ERROR], rule, check, basis),
+            ));
+        }
+        let within = (vif_type == "transit").then_some("virtualInterface");
+        let handle = Handle(self.resources.len() as u32);
+        let states = match (allocate, vif_type) {
+            // [outputs] Allocate* → confirming; LIFECYCLE: pending is also seen first.
+            (true, _) => VIRTUAL_INTERFACE.set(&["confirming", "pending"]),
+            // [outputs] CreatePublic → verifying; LIFECYCLE: pending | verifying.
+            (false, "public") => VIRTUAL_INTERFACE.set(&["verifying", "pending"]),
+            // [outputs] CreatePrivate/CreateTransit → pending.
+            _ => VIRTUAL_INTERFACE.set(&["pending"]),
+        };
+        let mut echo: Vec<(&'static str, Value)> = VIF_ECHO
+            .iter()
+            .filter_map(|m| Some((*m, attributes.get(*m)?.clone())))
+            .collect();
+        echo.push(("ownerAccount", json!(self.env.accounts.of(owner))));
+        echo.push(("region", json!(self.env.region)));
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if vlan_gone {
+            prediction.expect = either("a VLAN of a deleted virtual interface may still be in use");
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.within = within;
+        prediction.resources.push(Expectation {
+            handle,
+            kind: ResourceKind::VirtualInterface,
+            id: None,
+            states,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo,
+            tags: (!allocate && !n.tags.is_empty()).then(|| {
+                n.tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        });
+        // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
+        // public peers may verify first.
+        prediction.resources.push(Expectation {
+            handle: Handle(handle.0 + 1),
+            kind: ResourceKind::BgpPeer,
+            id: None,
+            states: BGP_PEER.set(&["pending", "verifying"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![
+                ("asn", json!(n.asn)),
+                ("addressFamily", json!(family.name())),
+            ],
+            tags: None,
+            nested: Some(peers_in(within)),
+        });
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        let _ = gateway;
+        Some((body, prediction))
+    }
+
+    /// The echo of a known VIF.
+    fn vif_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
+        let mut echo: Vec<(&'static str, Value)> = VIF_ECHO
+            .iter()
+            .filter_map(|m| Some((*m, r.attributes.get(*m)?.clone())))
+            .collect();
+        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
+        echo.push(("region", json!(self.env.region)));
+        if let Some(id) = &r.id {
+            echo.push(("virtualInterfaceId", json!(id)));
+        }
+        echo
+    }
+
+    /// How `by` sees a VIF: its owner must see it (unless deleted); the account that
+    /// allocated it may (undocumented); any other account must not.
+    fn vif_view(&self, by: Principal, handle: Handle) -> Expectation {
+        let r = self.resource(handle);
+        let visibility = if r.owner == by {
+            if r.deleted {
+                Visibility::May
+            } else {
+                Visibility::Must
+            }
+        } else if r.peer == Some(by) {
+            Visibility::May
+        } else {
+            Visibility::MustNot
+        };
+        Expectation {
+            handle,
+            kind: ResourceKind::VirtualInterface,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            visibility,
+            echo: self.vif_echo(r),
+            tags: (r.owner == by && !r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            nested: None,
+        }
+    }
+
+    /// The BGP peers the case knows on a VIF.
+    fn peers_of(&self, vif: Handle) -> Vec<Handle> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.kind == ResourceKind::BgpPeer && r.parent == Some(vif) && r.id.is_some()
+            })
+            .map(|(i, _)| Handle(i as u32))
+            .collect()
+    }
+
+    /// How a peer shows inside its VIF (located by `nested`).
+    fn peer_view(&self, peer: Handle, nested: Nested, vif_visibility: Visibility) -> Expectation {
+        let r = self.resource(peer);
+        Expectation {
+            handle: peer,
+            kind: ResourceKind::BgpPeer,
+            id: r.id.clone(),
+            states: r.possible,
+            state_check: if r.deleted {
+                StateCheck::Gone
+            } else {
+                StateCheck::Transition
+            },
+            // Deleted peers may linger as deleted or vanish.
+            visibility: if r.deleted {
+                Visibility::May
+            } else {
+                vif_visibility
+            },
+            echo: ["asn", "addressFamily"]
+                .into_iter()
+                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+                .collect(),
+            tags: None,
+            nested: Some(nested),
+        }
+    }
+
+    fn describe_vifs(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "virtualInterfaces",
+            id_member: "virtualInterfaceId",
+            exclusive: target.is_some(),
+        });
+        let handles: Vec<Handle> = match target {
+            Some(reference) => vec![self.resolve(reference, ResourceKind::VirtualInterface)?],
+            None => self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind == ResourceKind::VirtualInterface && r.id.is_some())
+                .map(|(i, _)| Handle(i as u32))
+                .collect(),
+        };
+        for h in &handles {
+            let view = self.vif_view(by, *h);
+            let visibility = view.visibility;
+            prediction.resources.push(view);
+            if visibility != Visibility::MustNot && !self.resource(*h).deleted {
+                for p in self.peers_of(*h) {
+                    prediction
+                        .resources
+                        .push(self.peer_view(p, peers_in(None), visibility));
+                }
+            }
+        }
+        let body = match target {
+            None => json!({}),
+            Some(_) => {
+                let view = &prediction.resources[0];
+                let body = json!({ "virtualInterfaceId": view.id });
+                match view.visibility {
+                    Visibility::Must => {}
+                    Visibility::MustNot => {
+                        prediction.expect = either(
+                            "another account's virtual interface may be answered as not found or as an empty list",
+                        );
+                        prediction.basis = Basis::Assumed;
+                    }
+                    Visibility::May => {
+                        prediction.expect = either(
+                            "a deleted or allocated virtual interface may be listed, absent, or not found",
+                        );
+                        prediction.basis = Basis::Assumed;
+                    }
+                }
+                body
+            }
+        };
+        Some((body, prediction))
+    }
+
+    fn ownership(action: &str) -> Prediction {
+        Prediction::reject(
+            vec![CLIENT_ERROR],
+            format!("only the owner account of a virtual interface may {action} it"),
+            "model.ownership",
+            Basis::Documented,
+        )
+    }
+
+    fn confirming(r: &Resource) -> bool {
+        r.possible
+            .has(VIRTUAL_INTERFACE.index("confirming").unwrap_or(0))
+    }
+
+    fn confirm_vif(
+        &self,
+        by: Principal,
+        target: HandleRef,
+        vif_type: &str,
+        gateway: Option<HandleRef>,
+        vgw: u8,
+    ) -> Option<(Value, Prediction)> {
+        let h = self.resolve_vif(target, vif_type)?;
+        let r = self.resource(h);
+        let mut body = json!({ "virtualInterfaceId": r.id });
+        let dxgw = match vif_type {
+            "transit" => Some(self.resolve(gateway?, ResourceKind::DirectConnectGateway)?),
+            "private" => gateway.and_then(|g| self.resolve(g, ResourceKind::DirectConnectGateway)),
+            _ => None,
+        };
+        if let Some(g) = dxgw {
+            body["directConnectGatewayId"] = json!(self.resource(g).id);
+        } else if vif_type == "private" {
+            body["virtualGatewayId"] = json!(self.vgw(by, vgw));
+        }
+        if r.owner != by {
+            // [api] Confirm* "accepts ownership of a … virtual interface created by another
+            // Amazon Web Services account": only the account it was allocated to.
+            return Some((body, Self::ownership("confirm")));
+        }
+        if let Some(why) = dxgw.and_then(|g| self.gateway_refusal(g, by)) {
+            let p = Prediction::reject(vec![CLIENT_ERROR], why, "error.expected", Basis::Assumed);
+            return Some((body, p));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = vec!["virtualInterfaceState"];
+        // [outputs] ConfirmPrivate/Transit → pending; ConfirmPublic → verifying.
+        let states = if vif_type == "public" {
+            VIRTUAL_INTERFACE.set(&["verifying", "pending"])
+        } else {
+            VIRTUAL_INTERFACE.set(&["pending"])
+        };
+        if r.deleted || !Self::confirming(r) {
+            prediction.expect = either(
+                "confirming a virtual interface that is not awaiting confirmation may be refused or answered with its state",
+            );
+            prediction.basis = Basis::Assumed;
+        }
+        prediction.resources.push(Expectation {
+            handle: h,
+            kind: ResourceKind::VirtualInterface,
+            id: r.id.clone(),
+            states: if Self::confirming(r) && !r.deleted {
+                states
+            } else {
+                StateSet::EMPTY
+            },
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        });
+        Some((body, prediction))
+    }
+
+    fn delete_vif(&self, by: Principal, h: Handle) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let body = json!({ "virtualInterfaceId": r.id });
+        let allocator = r.peer == Some(by);
+        if r.owner != by && !allocator {
+            return (body, Self::ownership("delete"));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = vec!["virtualInterfaceState"];
+        let states = if r.deleted {
+            prediction.expect = either(
+                "deleting a deleted virtual interface may be refused or answered with its state",
+            );
+            prediction.basis = Basis::Assumed;
+            VIRTUAL_INTERFACE.gone_set()
+        } else {
+            let confirming = VIRTUAL_INTERFACE.set(&["confirming"]);
+            let mut s = StateSet::EMPTY;
+            if !r.possible.intersect(confirming).is_empty() {
+                // [api VirtualInterfaceState] "rejected: the virtual interface owner has
+                // declined creation" — deleting a confirming VIF.
+                s = s.union(VIRTUAL_INTERFACE.set(&["rejected"]));
+            }
+            if r.possible != confirming {
+                // [outputs] DeleteVirtualInterface → deleting.
+                s = s.union(VIRTUAL_INTERFACE.set(&["deleting"]));
+            }
+            if allocator {
+                prediction.expect = either(
+                    "whether the connection owner may delete a virtual interface it allocated is not documented",
+                );
+                prediction.basis = Basis::Assumed;
+                s = s.union(VIRTUAL_INTERFACE.set(&["deleting", "rejected"]));
+            }
+            s
+        };
+        prediction.resources.push(Expectation {
+            handle: h,
+            kind: ResourceKind::VirtualInterface,
+            id: r.id.clone(),
+            states,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        });
+        (body, prediction)
+    }
+
+    fn update_vif(
+        &self,
+        by: Principal,
+        h: Handle,
+        name: Option<&str>,
+        mtu: Option<u16>,
+    ) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let vif_type = r
+            .attributes
+            .get("virtualInterfaceType")
+            .and_then(Value::as_str)
+            .unwrap_or("private");
+        let mut body = json!({ "virtualInterfaceId": r.id });
+        if let Some(name) = name {
+            body["virtualInterfaceName"] = json!(name);
+        }
+        let mtu = mtu_for(vif_type, mtu);
+        if let Some(m) = mtu {
+            body["mtu"] = json!(m);
+        }
+        if r.owner != by {
+            return (body, Self::ownership("update"));
+        }
+        let mut view = self.vif_view(by, h);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        // [outputs] the VIF's current state; LIFECYCLE: an update → pending ⇢ available.
+        view.states = r.possible.union(VIRTUAL_INTERFACE.set(&["pending"]));
+        view.echo.retain(|(m, _)| {
+            !(name.is_some() && *m == "virtualInterfaceName" || mtu.is_some() && *m == "mtu")
+        });
+        if let Some(name) = name {
+            view.echo.push(("virtualInterfaceName", json!(name)));
+        }
+        if let Some(m) = mtu {
+            view.echo.push(("mtu", json!(m)));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted || Self::confirming(r) {
+            prediction.expect =
+                either("updating a deleted or unconfirmed virtual interface may be refused");
+            prediction.basis = Basis::Assumed;
+            view.states = StateSet::EMPTY;
+            view.echo.clear();
+            view.tags = None;
+        }
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    fn associate_vif(&self, by: Principal, h: Handle, conn: Handle) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let c = self.resource(conn);
+        let body = json!({ "virtualInterfaceId": r.id, "connectionId": c.id });
+        let owns_current = r.parent.is_some_and(|p| self.resource(p).owner == by);
+        if c.owner != by || (r.owner != by && !owns_current) {
+            // [api AssociateVirtualInterface] the requester must own the VIF or its current
+            // connection, and the target connection.
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "only an account owning the virtual interface (or its connection) and the target connection may associate them",
+                "model.ownership",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        if c.deleted {
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "a deleted connection takes no virtual interface",
+                "error.expected",
+                Basis::Assumed,
+            );
+            return (body, p);
+        }
+        let (vlan_live, vlan_gone) = self.vlan_users(
+            conn,
+            r.attributes.get("vlan").unwrap_or(&Value::Null),
+            Some(h),
+        );
+        if vlan_live && r.parent != Some(conn) {
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "the VLAN of the virtual interface is already used on the target connection",
+                "error.expected",
+                Basis::Documented,
+            );
+            return (body, p);
+        }
+        let mut view = self.vif_view(by, h);
+        view.visibility = Visibility::Must;
+        view.state_check = StateCheck::Result;
+        // [outputs] AssociateVirtualInterface → pending.
+        view.states = VIRTUAL_INTERFACE.set(&["pending"]);
+        view.echo
+            .retain(|(m, _)| !matches!(*m, "connectionId" | "location"));
+        view.echo.push(("connectionId", json!(c.id)));
+        if r.owner != by {
+            view.tags = None;
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.deleted || Self::confirming(r) || r.parent == Some(conn) || vlan_gone {
+            prediction.expect = either(
+                "associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",
+            );
+            prediction.basis = Basis::Assumed;
+            view.states = StateSet::EMPTY;
+            view.echo.clear();
+            view.tags = None;
+        }
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        prediction.resources.push(view);
+        (body, prediction)
+    }
+
+    fn router_configuration(&self, by: Principal, h: Handle) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let body = json!({ "virtualInterfaceId": r.id });
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        if r.owner != by || r.deleted || Self::confirming(r) {
+            prediction.expect = either(
+                "the router configuration of another account's, a deleted or an unconfirmed virtual interface may be refused",
+            );
+            prediction.basis = Basis::Assumed;
+            return (body, prediction);
+        }
+        prediction.required_members = vec!["virtualInterfaceId", "customerRouterConfig"];
+        prediction.resources.push(Expectation {
+            handle: h,
+            kind: ResourceKind::VirtualInterface,
+            id: r.id.clone(),
+            states: StateSet::EMPTY,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: ["virtualInterfaceName"]
+                .into_iter()
+                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
+                .chain([("virtualInterfaceId", json!(r.id))])
+                .collect(),
+            tags: None,
+            nested: None,
+        });
+        (body, prediction)
+    }
+
+    fn create_bgp_peer(
+        &self,
+        by: Principal,
+        h: Handle,
+        asn: u32,
+        family: AddressFamily,
+        auth_key: Option<&str>,
+        subnet: u8,
+    ) -> (Value, Prediction) {
+        let r = self.resource(h);
+        let mut peer = json!({ "asn": asn, "addressFamily": family.name() });
+        if let Some(key) = auth_key {
+            peer["authKey"] = json!(key);
+        }
+        let public = r.attributes.get("virtualInterfaceType") == Some(&json!("public"));
+        if public && family == AddressFamily::Ipv4 {
+            let (amazon, customer) = public_pair("198.51.100", subnet);
+            peer["amazonAddress"] = json!(amazon);
+            peer["customerAddress"] = json!(customer);
+        }
+        let body = json!({ "virtualInterfaceId": r.id, "newBGPPeer": peer });
+        if r.owner != by {
+            return (body, Self::ownership("add a BGP peer to"));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("virtualInterface");
+        let same_family = self.peers_of(h).into_iter().any(|p| {
+            let p = self.resource(p);
+            !p.deleted && p.attributes.get("addressFamily") == Some(&json!(family.name()))
+        });
+        if r.deleted || Self::confirming(r) || same_family {
+            prediction.expect = either(
+                "a second peer of one address family, or a peer on a deleted or unconfirmed virtual interface, may be refused",
+            );
+            prediction.basis = Basis::Assumed;
+        }
+        if !r.deleted {
+            // [outputs] the VIF keeps its state.
+            let mut view = self.vif_view(by, h);
+            view.visibility = Visibility::Must;
+            prediction.resources.push(view);
+        }
+        prediction.resources.push(Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind: ResourceKind::BgpPeer,
+            id: None,
+            // [outputs] the new peer is pending.
+            states: BGP_PEER.set(&["pending"]),
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo: vec![("asn", json!(asn)), ("addressFamily", json!(family.name()))],
+            tags: None,
+            nested: Some(peers_in(Some("virtualInterface"))),
+        });
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        prediction.taken_ids = self.taken_ids();
+        (body, prediction)
+    }
+
+    fn delete_bgp_peer(&self, by: Principal, p: Handle) -> Option<(Value, Prediction)> {
+        let peer = self.resource(p);
+        let vif = peer.parent?;
+        let r = self.resource(vif);
+        let body = json!({ "virtualInterfaceId": r.id, "bgpPeerId": peer.id });
+        if r.owner != by {
+            return Some((body, Self::ownership("delete a BGP peer of")));
+        }
+        let live: Vec<Handle> = self
+            .peers_of(vif)
+            .into_iter()
+            .filter(|h| !self.resource(*h).deleted)
+            .collect();
+        if !r.deleted && !peer.deleted && live == [p] {
+            // [api DeleteBGPPeer] "You cannot delete the last BGP peer from a virtual
+            // interface" (message: "The last BGP Peer on a Virtual Interface cannot be deleted").
+            let prediction = Prediction::reject(
+                vec![CLIENT_ERROR],
+                "The last BGP Peer on a Virtual Interface cannot be deleted",
+                "error.expected",
+                Basis::Documented,
+            );
+            return Some((body, prediction));
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.within = Some("virtualInterface");
+        prediction.required_members = VIF_MEMBERS.to_vec();
+        if r.deleted || peer.deleted {
+            prediction.expect = either(
+                "deleting a deleted peer, or a peer of a deleted virtual interface, may be refused",
+            );
+            prediction.basis = Basis::Assumed;
+            return Some((body, prediction));
+        }
+        let mut view = self.vif_view(by, vif);
+        view.visibility = Visibility::Must;
+        prediction.resources.push(view);
+        let mut peer_view = self.peer_view(p, peers_in(Some("virtualInterface")), Visibility::Must);
+        // [outputs] DeleteBGPPeer → the peer deleting.
+        peer_view.states = BGP_PEER.set(&["deleting"]);
+        peer_view.state_check = StateCheck::Result;
+        prediction.resources.push(peer_view);
+        Some((body, prediction))
+    }
+
+    /// The state a success answer shows for the expectation at `index`, as a closure.
+    fn observed_closure(
+        prediction: &Prediction,
+        body: Option<&Value>,
+        handle: Handle,
+        kind: ResourceKind,
+    ) -> Option<(String, StateSet)> {
+        let body = body?;
+        let e = prediction
+            .resources
+            .iter()
+            .find(|e| e.handle == handle && e.kind == kind)?;
+        let (_, item) = prediction.locate(e, body)?;
+        let id = item
+            .get(kind.id_member())
+            .and_then(Value::as_str)?
+            .to_owned();
+        let lifecycle = kind.lifecycle();
+        let set = item
+            .get(kind.state_member())
+            .and_then(Value::as_str)
+            .and_then(|s| lifecycle.index(s))
+            .map(|i| lifecycle.closure(StateSet(1 << i)))
+            .unwrap_or_else(|| lifecycle.closure(e.states));
+        Some((id, set))
+    }
+
+    /// Apply what an answer means for the model.
+    pub(super) fn apply_vif(&mut self, step: &VifStep, prediction: &Prediction, outcome: &Outcome) {
+        let succeeded = matches!(outcome, Outcome::Success(_));
+        match step {
+            VifStep::CreatePrivateVirtualInterface(n)
+            | VifStep::CreatePublicVirtualInterface(n)
+            | VifStep::CreateTransitVirtualInterface(n)
+            | VifStep::AllocatePrivateVirtualInterface(n)
+            | VifStep::AllocatePublicVirtualInterface(n)
+            | VifStep::AllocateTransitVirtualInterface(n) => {
+                let allocate = step.operation().starts_with("Allocate");
+                self.apply_new_vif(n, allocate, prediction, outcome, succeeded);
+            }
+            VifStep::ConfirmPrivateVirtualInterface { target, .. }
+            | VifStep::ConfirmPublicVirtualInterface { target, .. }
+            | VifStep::ConfirmTransitVirtualInterface { target, .. }
+                if succeeded =>
+            {
+                let vif_type = match step {
+                    VifStep::ConfirmPrivateVirtualInterface { .. } => "private",
+                    VifStep::ConfirmPublicVirtualInterface { .. } => "public",
+                    _ => "transit",
+                };
+                let Some(h) = self.resolve_vif(*target, vif_type) else {
+                    return;
+                };
+                if self.resource(h).deleted {
+                    return;
+                }
+                let gateway_id = prediction_body_gateway(step, self);
+                let r = self.resource_mut(h);
+                if let Some((member, id)) = gateway_id {
+                    r.attributes.insert(member.to_owned(), json!(id));
+                }
+                if r.possible.is_empty() {
+                    r.possible =
+                        VIRTUAL_INTERFACE.closure(VIRTUAL_INTERFACE.set(&["pending", "verifying"]));
+                }
+                self.attach(h);
+            }
+            VifStep::DeleteVirtualInterface { target, .. } if succeeded => {
+                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
+                    return;
+                };
+                let observed = self.resource(h).possible;
+                let r = self.resource_mut(h);
+                if r.deleted {
+                    return;
+                }
+                r.deleted = true;
+                let gone = observed.intersect(VIRTUAL_INTERFACE.gone_set());
+                r.possible = if gone.is_empty() {
+                    VIRTUAL_INTERFACE.closure(VIRTUAL_INTERFACE.set(&["deleting", "rejected"]))
+                } else {
+                    VIRTUAL_INTERFACE.closure(gone)
+                };
+                let id = r.id.clone();
+                for r in &mut self.resources {
+                    if r.kind == ResourceKind::BgpPeer && r.parent == Some(h) {
+                        r.deleted = true;
+                        r.possible = BGP_PEER.closure(BGP_PEER.gone_set());
+                    }
+                    if r.kind == ResourceKind::GatewayAttachment && r.id == id && !r.deleted {
+                        r.deleted = true;
+                        r.possible = GATEWAY_ATTACHMENT.closure(GATEWAY_ATTACHMENT.gone_set());
+                    }
+                }
+            }
+            VifStep::UpdateVirtualInterfaceAttributes { target, name, .. } if succeeded => {
+                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
+                    return;
+                };
+                let mtu = prediction
+                    .resources
+                    .first()
+                    .and_then(|e| e.echo.iter().find(|(m, _)| *m == "mtu"))
+                    .map(|(_, v)| v.clone());
+                let r = self.resource_mut(h);
+                if r.deleted {
+                    return;
+                }
+                if let Some(name) = name {
+                    r.attributes
+                        .insert("virtualInterfaceName".to_owned(), json!(name));
+                }
+                if let Some(mtu) = mtu {
+                    r.attributes.insert("mtu".to_owned(), mtu);
+                }
+                if let Some(state) = answered_state(outcome) {
+                    r.possible = state;
+                }
+            }
+            VifStep::AssociateVirtualInterface {
+                target, connection, ..
+            } if succeeded => {
+                let (Some(h), Some(c)) = (
+                    self.resolve(*target, ResourceKind::VirtualInterface),
+                    self.resolve(*connection, ResourceKind::Connection),
+                ) else {
+                    return;
+                };
+                if self.resource(h).deleted {
+                    return;
+                }
+                let conn = self.resource(c);
+                let (id, location) = (conn.id.clone(), conn.attributes.get("location").cloned());
+                let r = self.resource_mut(h);
+                r.parent = Some(c);
+                if let Some(state) = answered_state(outcome) {
+                    r.possible = state;
+                }
+                r.attributes.insert("connectionId".to_owned(), json!(id));
+                if let Some(location) = location {
+                    r.attributes.insert("location".to_owned(), location);
+                }
+            }
+            VifStep::CreateBgpPeer {
+                target,
+                asn,
+                family,
+                ..
+            } if succeeded => {
+                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
+                    return;
+                };
+                let handle = Handle(self.resources.len() as u32);
+                let Some((id, possible)) = Self::observed_closure(
+                    prediction,
+                    outcome.body(),
+                    handle,
+                    ResourceKind::BgpPeer,
+                ) else {
+                    return;
+                };
+                let owner = self.resource(h).owner;
+                self.resources.push(Resource {
+                    id: Some(id),
+                    possible,
+                    created: true,
+                    parent: Some(h),
+                    attributes: BTreeMap::from([
+                        ("asn".to_owned(), json!(asn)),
+                        ("addressFamily".to_owned(), json!(family.name())),
+                    ]),
+                    ..Resource::new(ResourceKind::BgpPeer, owner)
+                });
+            }
+            VifStep::DeleteBgpPeer { target, .. } if succeeded => {
+                let Some(p) = self.resolve(*target, ResourceKind::BgpPeer) else {
+                    return;
+                };
+                let r = self.resource_mut(p);
+                if r.deleted {
+                    return;
+                }
+                r.deleted = true;
+                let gone = r.possible.intersect(BGP_PEER.gone_set());
+                r.possible = if gone.is_empty() {
+                    BGP_PEER.closure(BGP_PEER.set(&["deleting"]))
+                } else {
+                    BGP_PEER.closure(gone)
+                };
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_new_vif(
+        &mut self,
+        n: &NewVif,
+        allocate: bool,
+        prediction: &Prediction,
+        outcome: &Outcome,
+        succeeded: bool,
+    ) {
+        let handle = Handle(self.resources.len() as u32);
+        let owner = if allocate {
+            other_principal(n.by)
+        } else {
+            n.by
+        };
+        let created = if succeeded {
+            Self::observed_closure(
+                prediction,
+                outcome.body(),
+                handle,
+                ResourceKind::VirtualInterface,
+            )
+        } else {
+            None
+        };
+        let peer = if succeeded {
+            Self::observed_closure(
+                prediction,
+                outcome.body(),
+                Handle(handle.0 + 1),
+                ResourceKind::BgpPeer,
+            )
+        } else {
+            None
+        };
+        let mut vif = Resource::new(ResourceKind::VirtualInterface, owner);
+        if let Some(e) = prediction.resources.first() {
+            for (m, v) in &e.echo {
+                if !matches!(*m, "ownerAccount" | "region") {
+                    vif.attributes.insert((*m).to_owned(), v.clone());
+                }
+            }
+        }
+        let family = if vif.attributes.get("virtualInterfaceType") == Some(&json!("public")) {
+            n.family
+        } else {
+            AddressFamily::Ipv4
+        };
+        vif.attributes
+            .insert("addressFamily".to_owned(), json!(family.name()));
+        vif.parent = self.resolve(n.connection, ResourceKind::Connection);
+        if allocate {
+            vif.peer = Some(n.by);
+        } else {
+            vif.tags = n
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect();
+        }
+        if let Some((id, possible)) = created {
+            vif.id = Some(id);
+            vif.possible = possible;
+            vif.created = true;
+        }
+        let ok = vif.created;
+        self.resources.push(vif);
+        if !ok {
+            return;
+        }
+        if let Some((id, possible)) = peer {
+            self.resources.push(Resource {
+                id: Some(id),
+                possible,
+                created: true,
+                parent: Some(handle),
+                attributes: BTreeMap::from([
+                    ("asn".to_owned(), json!(n.asn)),
+                    ("addressFamily".to_owned(), json!(family.name())),
+                ]),
+                ..Resource::new(ResourceKind::BgpPeer, owner)
+            });
+        }
+        if !allocate {
+            self.attach(handle);
+        }
+    }
+
+    /// Record the gateway attachment of a VIF attached to a Direct Connect gateway.
+    fn attach(&mut self, vif: Handle) {
+        let r = self.resource(vif);
+        let Some(gateway_id) = r.attributes.get("directConnectGatewayId").cloned() else {
+            return;
+        };
+        let gateway = self.resources.iter().position(|g| {
+            g.kind == ResourceKind::DirectConnectGateway
+                && g.id.as_ref().map(|id| json!(id)) == Some(gateway_id.clone())
+        });
+        let attachment = Resource {
+            id: r.id.clone(),
+            // Published Describe outputs show attachments `attaching`.
+            possible: GATEWAY_ATTACHMENT.closure(GATEWAY_ATTACHMENT.set(&["attaching"])),
+            created: false,
+            parent: gateway.map(|g| Handle(g as u32)),
+            attributes: BTreeMap::from([("directConnectGatewayId".to_owned(), gateway_id)]),
+            ..Resource::new(ResourceKind::GatewayAttachment, r.owner)
+        };
+        self.resources.push(attachment);
+    }
+}
+
+/// What a VIF answer's state can reach (writes that may re-provision it, answered
+/// even where the model accepted either outcome).
+fn answered_state(outcome: &Outcome) -> Option<StateSet> {
+    let state = outcome.body()?.get("virtualInterfaceState")?.as_str()?;
+    let index = VIRTUAL_INTERFACE.index(state)?;
+    Some(VIRTUAL_INTERFACE.closure(StateSet(1 << index)))
+}
+
+/// The gateway a Confirm step named, from the model's view (member, id).
+fn prediction_body_gateway(step: &VifStep, model: &Model) -> Option<(&'static str, String)> {
+    match step {
+        VifStep::ConfirmPrivateVirtualInterface {
+            by, gateway, vgw, ..
+        } => match gateway.and_then(|g| model.resolve(g, ResourceKind::DirectConnectGateway)) {
+            Some(g) => Some(("directConnectGatewayId", model.resource(g).id.clone()?)),
+            None => Some(("virtualGatewayId", model.vgw(*by, *vgw))),
+        },
+        VifStep::ConfirmTransitVirtualInterface { gateway, .. } => {
+            let g = model.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
+            Some(("directConnectGatewayId", model.resource(g).id.clone()?))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConnectionStep, Env, Step};
+    use crate::target::Accounts;
+
+    fn model() -> Model {
+        Model::new(Env {
+            region: "us-east-1".into(),
+            accounts: Accounts::default(),
+            locations: vec!["EqDC2".into()],
+            virtual_gateways: BTreeMap::from([
+                (Principal::Owner, vec!["vgw-11111111".to_owned()]),
+                (Principal::Partner, vec!["vgw-22222222".to_owned()]),
+            ]),
+        })
+    }
+
+    fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
+        let (_, p) = m.call(&step).expect("step applies");
+        m.observe(&step, &p, &answer);
+        p
+    }
+
+    fn connection(m: &mut Model) {
+        let step = Step::Connection(ConnectionStep::CreateConnection {
+            by: Principal::Owner,
+            location: 0,
+            bandwidth: "10Gbps".into(),
+            name: "c".into(),
+            tags: Vec::new(),
+        });
+        let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
+            "location": "EqDC2"});
+        run(m, step, Outcome::Success(answer));
+    }
+
+    fn new_vif(by: Principal) -> NewVif {
+        NewVif {
+            by,
+            connection: HandleRef(0),
+            vlan: 101,
+            asn: 65000,
+            mtu: None,
+            name: "v".into(),
+            auth_key: None,
+            family: AddressFamily::Ipv4,
+            gateway: None,
+            vgw: 0,
+            subnet: 0,
+            tags: Vec::new(),
+        }
+    }
+
+    fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
+        Outcome::Success(json!({"virtualInterfaceId": "dxvif-bbbbbbbb",
+            "virtualInterfaceState": state, "ownerAccount": owner, "bgpPeers": peers}))
+    }
+
+    fn rejection() -> Outcome {
+        Outcome::ServiceError {
+            error_type: CLIENT_ERROR.into(),
+            message: None,
+        }
+    }
+
+    #[test]
+    fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
+        let mut m = model();
+        connection(&mut m);
+        let step = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        let (body, p) = m.call(&step).unwrap();
+        assert_eq!(
+            body.body["newPrivateVirtualInterface"]["virtualGatewayId"],
+            "vgw-11111111"
+        );
+        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
+        assert_eq!(p.resources[1].kind, ResourceKind::BgpPeer);
+        m.observe(
+            &step,
+            &p,
+            &vif_answer(
+                "pending",
+                "111111111111",
+                json!([{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"}]),
+            ),
+        );
+        assert_eq!(m.resources().len(), 3, "connection, VIF, first peer");
+        // The only peer cannot be deleted [api DeleteBGPPeer].
+        let delete = Step::Vif(VifStep::DeleteBgpPeer {
+            by: Principal::Owner,
+            target: HandleRef(0),
+        });
+        let (_, p) = m.call(&delete).unwrap();
+        assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("last BGP Peer")));
+        // A second peer makes the first deletable, answered deleting.
+        let add = Step::Vif(VifStep::CreateBgpPeer {
+            by: Principal::Owner,
+            target: HandleRef(0),
+            asn: 1,
+            family: AddressFamily::Ipv6,
+            auth_key: None,
+            subnet: 0,
+        });
+        let answer = json!({"virtualInterface": {"virtualInterfaceId": "dxvif-bbbbbbbb", "virtualInterfaceState": "pending",
+            "bgpPeers": [{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"},
+                         {"bgpPeerId": "dxpeer-dddddddd", "bgpPeerState": "pending"}]}});
+        let p = run(&mut m, add, Outcome::Success(answer));
+        assert_eq!(p.expect, Expect::Succeed);
+        let (_, p) = m.call(&delete).unwrap();
+        assert_eq!(p.expect, Expect::Succeed);
+        assert_eq!(BGP_PEER.names(p.resources[1].states), ["deleting"]);
+        // Another account may not touch the peers.
+        let foreign = Step::Vif(VifStep::DeleteBgpPeer {
+            by: Principal::Partner,
+            target: HandleRef(1),
+        });
+        let (_, p) = m.call(&foreign).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirmed() {
+        let mut m = model();
+        connection(&mut m);
+        let step = Step::Vif(VifStep::AllocatePrivateVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        let (body, p) = m.call(&step).unwrap();
+        assert_eq!(body.body["ownerAccount"], "222222222222");
+        assert_eq!(
+            VIRTUAL_INTERFACE.names(p.resources[0].states),
+            ["confirming", "pending"]
+        );
+        m.observe(
+            &step,
+            &p,
+            &vif_answer("confirming", "222222222222", json!([])),
+        );
+        let confirm = |by| {
+            Step::Vif(VifStep::ConfirmPrivateVirtualInterface {
+                by,
+                target: HandleRef(0),
+                gateway: None,
+                vgw: 0,
+            })
+        };
+        let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+        let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
+        assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
+        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
+        // Visible to its owner; the allocator may or may not see it.
+        let describe = |by| Step::Vif(VifStep::DescribeVirtualInterfaces { by, target: None });
+        let (_, p) = m.call(&describe(Principal::Partner)).unwrap();
+        assert_eq!(p.resources[0].visibility, Visibility::Must);
+        let (_, p) = m.call(&describe(Principal::Owner)).unwrap();
+        assert_eq!(p.resources[0].visibility, Visibility::May);
+        let delete = Step::Vif(VifStep::DeleteVirtualInterface {
+            by: Principal::Partner,
+            target: HandleRef(0),
+        });
+        let (_, p) = m.call(&delete).unwrap();
+        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["rejected"]);
+    }
+
+    #[test]
+    fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
+        let mut m = model();
+        connection(&mut m);
+        let step = Step::Vif(VifStep::CreatePublicVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        let (body, p) = m.call(&step).unwrap();
+        assert_eq!(
+            body.body["newPublicVirtualInterface"]["amazonAddress"],
+            "203.0.113.1/30"
+        );
+        assert_eq!(
+            VIRTUAL_INTERFACE.names(p.resources[0].states),
+            ["verifying", "pending"]
+        );
+        m.observe(
+            &step,
+            &p,
+            &vif_answer("verifying", "111111111111", json!([])),
+        );
+        let again = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        let (_, p) = m.call(&again).unwrap();
+        assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("VLAN 101")));
+        m.observe(&again, &p, &rejection());
+        let foreign = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+            Principal::Partner,
+        )));
+        let (_, p) = m.call(&foreign).unwrap();
+        assert!(matches!(
+            p.expect,
+            Expect::Reject {
+                check: "model.ownership",
+                ..
+            }
+        ));
+        // Transit VIFs need a gateway: without one the step is skipped.
+        let transit = Step::Vif(VifStep::CreateTransitVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        assert!(m.call(&transit).is_none());
+    }
+
+    #[test]
+    fn mtu_is_mapped_per_type() {
+        assert_eq!(mtu_for("private", Some(9001)), Some(9001));
+        assert_eq!(mtu_for("transit", Some(9001)), Some(8500));
+        assert_eq!(mtu_for("public", Some(1500)), None);
+    }
+}

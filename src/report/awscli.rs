@@ -1,0 +1,510 @@
+//! The aws CLI form of a reproduction: a bash script with one
+//! `aws directconnect <command> --cli-input-json '…'` per step of the minimal
+//! plan, acting as each principal's account, with shell variables for the ids
+//! the target generates (`CONNECTION_1=$(id_of connectionId)`), so the script
+//! runs against a fresh target whose ids differ from the run's.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::replay_command;
+use super::reproduction::{
+    default_endpoint, finding_in_bucket, one_line, repro_buckets, reset_path, sibling_file,
+    step_findings, target_name, CURL_EXTENSION,
+};
+use crate::run::{Repro, RunReport, StepRecord, REDACTED};
+use crate::target::{AccountSelector, Principal, TargetKind};
+
+/// The aws CLI command of an operation, as botocore derives it:
+/// `CreateConnection` → `create-connection`, `CreateBGPPeer` → `create-bgp-peer`.
+pub fn cli_command(operation: &str) -> String {
+    let chars: Vec<char> = operation.chars().collect();
+    let mut out = String::with_capacity(operation.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('-');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// An id the target generated in one step and later steps send back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdVariable {
+    /// The id as the run saw it.
+    pub value: String,
+    /// Shell variable (`CONNECTION_1`).
+    pub name: String,
+    /// Answer member that carried it (`connectionId`).
+    pub member: String,
+    /// Step whose answer carried it.
+    pub step: usize,
+}
+
+/// Shortest value taken for a generated id: shorter strings could match by accident.
+const MIN_ID_LEN: usize = 6;
+
+/// `connectionId` → `CONNECTION`, `virtualInterfaceId` → `VIRTUAL_INTERFACE`.
+fn variable_stem(member: &str) -> String {
+    let base = member.strip_suffix("Id").unwrap_or(member);
+    let mut out = String::new();
+    for (i, c) in base.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+/// The ids of a sequence that later requests reuse: a top-level `…Id` member of
+/// a success answer whose value a later request contains (alone or inside an ARN).
+pub fn id_variables(steps: &[StepRecord]) -> Vec<IdVariable> {
+    let requests: Vec<(usize, String)> = steps
+        .iter()
+        .filter(|s| !s.skipped)
+        .map(|s| (s.index, s.request.to_string()))
+        .collect();
+    let mut out: Vec<IdVariable> = Vec::new();
+    for s in steps
+        .iter()
+        .filter(|s| !s.skipped && s.outcome == "success")
+    {
+        let Ok(Value::Object(answer)) = serde_json::from_str::<Value>(&s.response) else {
+            continue;
+        };
+        for (member, value) in &answer {
+            let Some(value) = value.as_str() else {
+                continue;
+            };
+            let reused = requests
+                .iter()
+                .any(|(index, text)| *index > s.index && text.contains(value));
+            if !member.ends_with("Id")
+                || value.len() < MIN_ID_LEN
+                || value == REDACTED
+                || !reused
+                || out.iter().any(|v| v.value == value)
+            {
+                continue;
+            }
+            let stem = variable_stem(member);
+            let n = out
+                .iter()
+                .filter(|v| variable_stem(&v.member) == stem)
+                .count()
+                + 1;
+            out.push(IdVariable {
+                value: value.to_owned(),
+                name: format!("{stem}_{n}"),
+                member: member.clone(),
+                step: s.index,
+            });
+        }
+    }
+    out
+}
+
+/// `text` as one single-quoted shell word.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// `value` as compact JSON in one shell word, with each generated id replaced by
+/// its variable: `'{"connectionId":"'"$CONNECTION_1"'"}'`.
+pub fn shell_json(value: &Value, variables: &[IdVariable]) -> String {
+    let text = value.to_string();
+    let mut word = String::new();
+    let mut rest = text.as_str();
+    loop {
+        // The earliest occurrence of any id; the longest id wins a tie (an id may prefix another).
+        let next = variables
+            .iter()
+            .filter_map(|v| rest.find(&v.value).map(|at| (at, v)))
+            .min_by_key(|(at, v)| (*at, std::cmp::Reverse(v.value.len())));
+        match next {
+            Some((at, variable)) => {
+                if at > 0 {
+                    word.push_str(&shell_quote(&rest[..at]));
+                }
+                let _ = write!(word, "\"${}\"", variable.name);
+                rest = &rest[at + variable.value.len()..];
+            }
+            None => {
+                if !rest.is_empty() || word.is_empty() {
+                    word.push_str(&shell_quote(rest));
+                }
+                return word;
+            }
+        }
+    }
+}
+
+/// How the script acts as each principal.
+fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut String) {
+    let accounts = &report.config.accounts;
+    let endpoint_flag = r#"--endpoint-url "$ENDPOINT""#;
+    match (&report.target.accounts, report.target.kind) {
+        (_, TargetKind::Moto) => {
+            let _ = writeln!(
+                out,
+                "# moto takes the caller's account from its credentials: assume a role in each principal's account."
+            );
+            let _ = writeln!(out, "credentials_for() {{");
+            let _ = writeln!(
+                out,
+                "  \"$AWS\" {endpoint_flag} sts assume-role --role-arn \"arn:aws:iam::$1:role/dxconform\" \\"
+            );
+            let _ = writeln!(
+                out,
+                "    --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text"
+            );
+            let _ = writeln!(out, "}}");
+            for p in principals {
+                let upper = p.name().to_uppercase();
+                let _ = writeln!(
+                    out,
+                    "read -r {upper}_KEY {upper}_SECRET {upper}_TOKEN <<<\"$(credentials_for {})\"",
+                    accounts.of(*p)
+                );
+                let _ = writeln!(
+                    out,
+                    "[ -n \"${upper}_KEY\" ] || echo \"warning: no credentials for account {} (is $ENDPOINT a moto server?)\" >&2",
+                    accounts.of(*p)
+                );
+                let _ = writeln!(
+                    out,
+                    "as_{}() {{ AWS_ACCESS_KEY_ID=\"${upper}_KEY\" AWS_SECRET_ACCESS_KEY=\"${upper}_SECRET\" AWS_SESSION_TOKEN=\"${upper}_TOKEN\" \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
+                    p.name()
+                );
+            }
+        }
+        (AccountSelector::AccessKey, _) => {
+            let _ = writeln!(
+                out,
+                "# The target takes the caller's account from the SigV4 access key id (it does not check the secret)."
+            );
+            for p in principals {
+                let _ = writeln!(
+                    out,
+                    "as_{}() {{ AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=dxconform \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
+                    p.name(),
+                    accounts.of(*p)
+                );
+            }
+        }
+        (AccountSelector::Header(header), _) => {
+            let _ = writeln!(
+                out,
+                "# This target selects the caller's account with the request header {header}, which the aws CLI"
+            );
+            let _ = writeln!(
+                out,
+                "# cannot send: every step runs as the target's default account (the curl transcript sends the header)."
+            );
+            for p in principals {
+                let _ = writeln!(
+                    out,
+                    "as_{}() {{ \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
+                    p.name()
+                );
+            }
+        }
+        (AccountSelector::Credentials, _) => {
+            let _ = writeln!(
+                out,
+                "# Real AWS: each principal uses its own profile (OWNER_PROFILE, PARTNER_PROFILE; default: the standard chain)."
+            );
+            let _ = writeln!(
+                out,
+                "# WARNING: this creates real Direct Connect resources, which cost money; delete them afterwards."
+            );
+            for p in principals {
+                let upper = p.name().to_uppercase();
+                let _ = writeln!(
+                    out,
+                    "as_{}() {{ \"$AWS\" ${{{upper}_PROFILE:+--profile \"${upper}_PROFILE\"}} ${{ENDPOINT:+--endpoint-url \"$ENDPOINT\"}} --output json \"$@\"; }}",
+                    p.name()
+                );
+            }
+        }
+    }
+}
+
+/// The aws CLI script that reproduces `repro` (every bucket it stands for).
+pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
+    let mut out = String::new();
+    let buckets = repro_buckets(report, repro);
+    let variables = id_variables(&repro.steps);
+    let emulator = report.target.kind != TargetKind::Aws;
+    let sent: Vec<&StepRecord> = repro.steps.iter().filter(|s| !s.skipped).collect();
+    let _ = writeln!(out, "#!/usr/bin/env bash");
+    let _ = writeln!(
+        out,
+        "# dxconform reproduction with the aws CLI: one call per step of a minimal sequence ({} step{}).",
+        sent.len(),
+        if sent.len() == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(
+        out,
+        "# Found on {} (seed {}, round {}{}). It shows:",
+        target_name(report),
+        repro.seed,
+        repro.round,
+        if repro.reproduced {
+            ""
+        } else {
+            "; FLAKY: the re-run did not show it again"
+        }
+    );
+    for b in &buckets {
+        let _ = writeln!(
+            out,
+            "#   {} on {} at {} (HTTP {})",
+            b.check, b.operation, b.path, b.status
+        );
+        let _ = writeln!(out, "#     expected: {}", one_line(&b.expected));
+        let _ = writeln!(out, "#     actual:   {}", one_line(&b.actual));
+    }
+    if let Some(file) = &repro.replay_file {
+        let _ = writeln!(
+            out,
+            "# Also: `{}`; the exact wire requests and answers: {}",
+            replay_command(report, file),
+            sibling_file(file, CURL_EXTENSION)
+        );
+    }
+    let _ = writeln!(out, "#");
+    let (endpoint, start) = default_endpoint(report);
+    match &start {
+        Some(start) => {
+            let _ = writeln!(out, "# Usage: start the target (`{start}`), then");
+            let _ = writeln!(
+                out,
+                "#   ENDPOINT={} bash THIS_SCRIPT",
+                endpoint.as_deref().unwrap_or("URL")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "# Usage: ENDPOINT=URL bash THIS_SCRIPT");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI"
+    );
+    let _ = writeln!(
+        out,
+        "# parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript."
+    );
+    if sent
+        .iter()
+        .any(|s| s.request.to_string().contains(REDACTED))
+    {
+        let _ = writeln!(
+            out,
+            "# Secrets are redacted: replace {REDACTED} with a value of your own."
+        );
+    }
+    let _ = writeln!(out, "set -u\n");
+    match &endpoint {
+        Some(e) => {
+            let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT:-{e}}}\"");
+        }
+        None => {
+            let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT:-}}\"");
+        }
+    }
+    let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT%/}}\"");
+    let _ = writeln!(out, "AWS=\"${{AWS:-aws}}\"");
+    let _ = writeln!(
+        out,
+        "export AWS_DEFAULT_REGION=\"${{AWS_DEFAULT_REGION:-{}}}\"",
+        report.target.region
+    );
+    let _ = writeln!(out, "export AWS_PAGER=\"\"");
+    if emulator {
+        let _ = writeln!(
+            out,
+            "# One request per step, sent as dxconform sent it: no retries, no client-side validation."
+        );
+        let _ = writeln!(out, "AWS_CONFIG_FILE=\"$(mktemp)\"");
+        let _ = writeln!(out, "export AWS_CONFIG_FILE");
+        let _ = writeln!(out, "trap 'rm -f \"$AWS_CONFIG_FILE\"' EXIT");
+        let _ = writeln!(
+            out,
+            "printf '[default]\\nmax_attempts = 1\\nretry_mode = legacy\\nparameter_validation = false\\n' >\"$AWS_CONFIG_FILE\""
+        );
+        let _ = writeln!(out, "unset AWS_PROFILE AWS_SESSION_TOKEN");
+        let _ = writeln!(
+            out,
+            "export AWS_ACCESS_KEY_ID=\"${{AWS_ACCESS_KEY_ID:-testing}}\" AWS_SECRET_ACCESS_KEY=\"${{AWS_SECRET_ACCESS_KEY:-testing}}\""
+        );
+    }
+    if let Some(path) = reset_path(report) {
+        let _ = writeln!(
+            out,
+            "\n# Start from an empty target, as every dxconform case does (RESET=0 skips this)."
+        );
+        let _ = writeln!(out, "if [ \"${{RESET:-1}}\" = 1 ]; then");
+        let _ = writeln!(
+            out,
+            "  curl -fsS -X POST \"$ENDPOINT{path}\" >/dev/null || echo \"warning: could not reset the target\" >&2"
+        );
+        let _ = writeln!(out, "fi");
+    }
+    let mut principals: Vec<Principal> = sent.iter().map(|s| s.principal).collect();
+    principals.sort();
+    principals.dedup();
+    if principals.is_empty() {
+        principals.push(Principal::Owner);
+    }
+    let _ = writeln!(out);
+    principal_setup(report, &principals, &mut out);
+    let _ = writeln!(
+        out,
+        "\n# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error)."
+    );
+    let _ = writeln!(
+        out,
+        "step() {{ printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(rejected: the aws CLI exited $?)\"; printf '%s\\n' \"${{ANSWER:-(accepted: an empty answer)}}\"; }}"
+    );
+    let _ = writeln!(
+        out,
+        "# id_of MEMBER: the value of \"MEMBER\" in the last answer (an id the target generated)."
+    );
+    let _ = writeln!(
+        out,
+        "id_of() {{ printf '%s\\n' \"$ANSWER\" | sed -n 's/^ *\"'\"$1\"'\": \"\\([^\"]*\\)\".*/\\1/p' | head -n 1; }}"
+    );
+    for s in &repro.steps {
+        let _ = writeln!(out);
+        if s.skipped {
+            let _ = writeln!(
+                out,
+                "# #{} {} {}: skipped by dxconform (its resource did not exist in this case)",
+                s.index, s.principal, s.operation
+            );
+            continue;
+        }
+        let saw = if s.status == 0 {
+            format!("no HTTP answer ({})", one_line(&s.response))
+        } else {
+            match &s.error_type {
+                Some(t) => format!("HTTP {} {t}", s.status),
+                None => format!("HTTP {} {}", s.status, s.outcome),
+            }
+        };
+        let _ = writeln!(
+            out,
+            "# #{} {} {}; dxconform saw {saw}",
+            s.index, s.principal, s.operation
+        );
+        for f in step_findings(repro, s.index) {
+            let mark = if buckets.iter().any(|b| finding_in_bucket(f, b)) {
+                "   <- reproduced here"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "#    finding {} at {}: expected {}, got {}{mark}",
+                f.check,
+                f.path,
+                one_line(&f.expected),
+                one_line(&f.actual)
+            );
+        }
+        let label = format!("#{} {} {}", s.index, s.principal, s.operation);
+        let _ = writeln!(
+            out,
+            "step {} as_{} directconnect {} --cli-input-json {}",
+            shell_quote(&label),
+            s.principal.name(),
+            cli_command(&s.operation),
+            shell_json(&s.request, &variables)
+        );
+        for v in variables.iter().filter(|v| v.step == s.index) {
+            let _ = writeln!(
+                out,
+                "{}=$(id_of {})  # dxconform's run got {}",
+                v.name,
+                v.member,
+                one_line(&v.value)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample_report;
+    use serde_json::json;
+
+    #[test]
+    fn operation_names_become_cli_commands() {
+        for (op, cmd) in [
+            ("CreateConnection", "create-connection"),
+            ("DescribeConnections", "describe-connections"),
+            ("CreateBGPPeer", "create-bgp-peer"),
+            ("AssociateMacSecKey", "associate-mac-sec-key"),
+            ("DescribeLoa", "describe-loa"),
+            ("TagResource", "tag-resource"),
+        ] {
+            assert_eq!(cli_command(op), cmd);
+        }
+    }
+
+    #[test]
+    fn generated_ids_become_variables_inside_quoted_json() {
+        let report = sample_report();
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let vars = id_variables(&repro.steps);
+        assert_eq!(vars.len(), 1, "{vars:?}");
+        assert_eq!(vars[0].name, "CONNECTION_1");
+        assert_eq!(vars[0].member, "connectionId");
+        let word = shell_json(&json!({"connectionId": "dxcon-fg5abc12"}), &vars);
+        assert_eq!(word, r#"'{"connectionId":"'"$CONNECTION_1"'"}'"#);
+        let arn = shell_json(
+            &json!({"resourceArn": "arn:aws:directconnect:us-east-1:1:dxcon/dxcon-fg5abc12"}),
+            &vars,
+        );
+        assert_eq!(
+            arn,
+            r#"'{"resourceArn":"arn:aws:directconnect:us-east-1:1:dxcon/'"$CONNECTION_1"'"}'"#
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn the_script_acts_as_each_principal_and_marks_the_reproduced_finding() {
+        let report = sample_report();
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let script = aws_cli_script(&report, repro);
+        assert!(script.starts_with("#!/usr/bin/env bash\n"));
+        assert!(script
+            .contains("directconnect create-connection --cli-input-json '{\"location\":\"EqDC2\""));
+        assert!(script.contains("CONNECTION_1=$(id_of connectionId)"));
+        assert!(script.contains("directconnect describe-connections --cli-input-json '{\"connectionId\":\"'\"$CONNECTION_1\"'\"}'"));
+        assert!(script.contains("credentials_for 111111111111"));
+        assert!(script.contains("credentials_for 222222222222"));
+        assert!(script.contains("as_partner directconnect describe-connections"));
+        assert!(script.contains("<- reproduced here"));
+        assert!(script.contains("/moto-api/reset"));
+        assert!(
+            script.contains("it'\\''s <ops>"),
+            "quotes inside values survive"
+        );
+    }
+}
