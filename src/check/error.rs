@@ -7,6 +7,15 @@ use crate::target::{Exchange, Outcome};
 /// An error's `__type` is one the operation declares.
 pub fn declared_type(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     if let Outcome::ServiceError { error_type, .. } = &exchange.outcome {
+        // Protocol-level errors of the awsJson front end the call may cause (a member
+        // of the wrong type, a malformed request) are not the operation's to declare.
+        if ctx
+            .prediction
+            .protocol_errors
+            .contains(&error_type.as_str())
+        {
+            return;
+        }
         if !ctx.spec.declares_error(&exchange.operation, error_type) {
             let declared = ctx
                 .spec
@@ -45,20 +54,26 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
         } => (error_types, reason.as_str(), "error.expected"),
         Expect::Succeed => return,
     };
-    if check != which {
-        return;
-    }
+    // An invalid create that was accepted is `error.accepted-invalid`'s; rejected
+    // with the wrong type, it is `error.expected`'s.
+    let (report_accept, report_type) = match (check, which) {
+        (ACCEPTED_INVALID, "error.expected") => (false, true),
+        (ACCEPTED_INVALID, ACCEPTED_INVALID) => (true, false),
+        (c, w) => (c == w, c == w),
+    };
     let must_reject = matches!(ctx.prediction.expect, Expect::Reject { .. });
     let actual = describe(&exchange.outcome, exchange.status);
     match &exchange.outcome {
-        Outcome::Success(_) if must_reject => {
+        Outcome::Success(_) if must_reject && report_accept => {
             sink.report(
                 "$",
                 format!("rejected with {} ({why})", types.join("|")),
                 actual,
             );
         }
-        Outcome::ServiceError { error_type, .. } if !types.iter().any(|t| t == error_type) => {
+        Outcome::ServiceError { error_type, .. }
+            if report_type && !types.iter().any(|t| t == error_type) =>
+        {
             sink.report("$.__type", format!("{} ({why})", types.join("|")), actual);
         }
         _ => {}
@@ -68,6 +83,14 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
 /// Where the model predicts rejection, the target rejects with the predicted type.
 pub fn expected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     rejection(ctx, exchange, sink, "error.expected");
+}
+
+/// The check id of an invalid request that was accepted and created a resource.
+const ACCEPTED_INVALID: &str = "error.accepted-invalid";
+
+/// A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.
+pub fn accepted_invalid(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+    rejection(ctx, exchange, sink, ACCEPTED_INVALID);
 }
 
 /// Only the documented account may confirm, delete, change or see a resource.

@@ -58,6 +58,7 @@ pub static CHECKS: &[CheckDef] = &[
     def("sdk.parse", Failure, SPEC, "aws-sdk-directconnect deserializes the same bytes, with no Unknown enum variants.", sdk::parse),
     def("error.type", Failure, SPEC, "An error's __type is one the operation declares.", error::declared_type),
     def("error.expected", Failure, MODEL, "Where the model predicts rejection, the target rejects, with the predicted type.", error::expected),
+    def("error.accepted-invalid", Failure, MODEL, "A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.", error::accepted_invalid),
     def("error.unexpected", Failure, MODEL, "Where the model predicts success, the target does not reject.", error::unexpected),
     def("model.state", Failure, MODEL, "The state a write answers with is in the predicted set.", model::state),
     def("model.transition", Failure, MODEL, "Successive observations follow allowed edges (no regression outside documented flaps).", model::transition),

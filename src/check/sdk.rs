@@ -14,6 +14,12 @@ pub fn parse(ctx: &CheckCtx<'_>, _exchange: &Exchange, sink: &mut Sink<'_>) {
             "every enum value known to the SDK",
             format!("Unknown variants for {}", values.join(", ")),
         ),
+        // Protocol-level errors the prediction allows (awsJson front-end answers such
+        // as SerializationException) are not the operation's to model.
+        Some(SdkVerdict::UnmodeledError { code })
+            if code
+                .as_deref()
+                .is_some_and(|c| ctx.prediction.protocol_errors.contains(&c)) => {}
         Some(SdkVerdict::UnmodeledError { code }) => sink.report(
             "$",
             "an error the SDK models for this operation",

@@ -25,7 +25,7 @@ pub fn protocol(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 }
 
 /// 200 for successes; 400 for client errors, 5xx only for server errors.
-pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+pub fn status(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     match &exchange.outcome {
         Outcome::Success(_) if exchange.status != 200 => {
             sink.report("$", "HTTP 200", format!("HTTP {}", exchange.status));
@@ -34,10 +34,16 @@ pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
             let server_side = error_type.ends_with("ServerException")
                 || error_type == "InternalFailure"
                 || error_type == "ServiceUnavailable";
+            // AWS answers its signature errors with 403 (AWS common errors); a
+            // prediction that allows them as protocol errors accepts 400 or 403.
+            let protocol = ctx
+                .prediction
+                .protocol_errors
+                .contains(&error_type.as_str());
             let ok = if server_side {
                 exchange.status >= 500
             } else {
-                exchange.status == 400
+                exchange.status == 400 || (protocol && exchange.status == 403)
             };
             if !ok {
                 let want = if server_side { "HTTP 5xx" } else { "HTTP 400" };
@@ -53,8 +59,18 @@ pub fn status(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
 }
 
 /// The operation is answered at all (not an HTML 500, 501 or UnknownOperation).
-pub fn implemented(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+pub fn implemented(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     if let Outcome::NotImplemented { reason } = &exchange.outcome {
+        // An UnknownOperationException the call was meant to cause (a malformed
+        // X-Amz-Target) is the protocol's answer, not a missing operation.
+        let predicted = ctx
+            .prediction
+            .protocol_errors
+            .iter()
+            .any(|t| reason.contains(&format!(" {t}:")));
+        if predicted {
+            return;
+        }
         sink.report(
             "$",
             format!("{} implemented", exchange.operation),

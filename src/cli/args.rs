@@ -31,6 +31,49 @@ pub enum Command {
     Report(ReportArgs),
     /// Run the suite against the reference target once per planted mutant: the kill matrix.
     Mutants(MutantsArgs),
+    /// Check captured exchanges offline: one answer, a cassette, NDJSON lines or a HAR file.
+    Check(OfflineArgs),
+    /// Replay a cassette against another target and report the differences (parity.*).
+    Parity(ParityArgs),
+}
+
+/// `dxconform check`.
+#[derive(Debug, Args)]
+pub struct OfflineArgs {
+    /// A response body file (with --operation), a cassette folder, an NDJSON file or a HAR file.
+    pub input: PathBuf,
+    /// The operation of a single response file.
+    #[arg(long)]
+    pub operation: Option<String>,
+    /// The request body of a single response file (enables the model's prediction).
+    #[arg(long)]
+    pub request: Option<PathBuf>,
+    /// HTTP status of a single response file (default: 400 with `__type`, else 200).
+    #[arg(long)]
+    pub status: Option<u16>,
+    /// Region the answers must echo.
+    #[arg(long, default_value = "us-east-1", env = "AWS_REGION")]
+    pub region: String,
+    /// The caller's account, when known (otherwise owner accounts are not compared).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Check selection (only checks that need no target run).
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}
+
+/// `dxconform parity`.
+#[derive(Debug, Args)]
+pub struct ParityArgs {
+    /// The cassette folder (written by `dxconform run --record DIR`).
+    #[arg(long)]
+    pub cassette: PathBuf,
+    /// Target selection.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Also write the differences as Markdown to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `dxconform mutants`.
@@ -43,7 +86,7 @@ pub struct MutantsArgs {
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Cases per run.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 400)]
     pub cases: u32,
     /// Most steps per case.
     #[arg(long, default_value_t = 12)]
@@ -134,7 +177,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub checks: CheckArgs,
     /// Number of generated cases.
-    #[arg(long, default_value_t = 64, env = "DXCONFORM_CASES")]
+    #[arg(long, default_value_t = 400, env = "DXCONFORM_CASES")]
     pub cases: u32,
     /// Most steps per case.
     #[arg(long, default_value_t = 12, env = "DXCONFORM_MAX_STEPS")]
@@ -145,6 +188,12 @@ pub struct RunArgs {
     /// Use only the owner principal (skip cross-account steps).
     #[arg(long)]
     pub one_account: bool,
+    /// Negative-only suite: invalid inputs (one broken rule each) and the steps they need.
+    #[arg(long, conflicts_with = "no_negative")]
+    pub negative: bool,
+    /// Positive-only suite: no invalid inputs.
+    #[arg(long)]
+    pub no_negative: bool,
     /// Output folder for report.json, report.md, report.html, junit.xml and replays/.
     #[arg(long, default_value = "dxconform-out")]
     pub out: PathBuf,
@@ -157,6 +206,12 @@ pub struct RunArgs {
     /// Plant a mutant into the embedded reference target (see `dxconform mutants --list`).
     #[arg(long)]
     pub mutant: Option<String>,
+    /// Also record the run's plans as a cassette in this folder (docs/cassettes.md).
+    #[arg(long)]
+    pub record: Option<PathBuf>,
+    /// With --record and the embedded target: milliseconds per asynchronous state change (AWS-like timing).
+    #[arg(long, default_value_t = 0)]
+    pub async_delay_ms: u64,
 }
 
 /// `dxconform serve`.

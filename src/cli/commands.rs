@@ -21,6 +21,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => compare(args),
         Command::Report(args) => report(args),
         Command::Mutants(args) => mutants(args),
+        Command::Check(args) => super::offline::check(args),
+        Command::Parity(args) => super::offline::parity(args),
     }
 }
 
@@ -40,7 +42,7 @@ fn is_loopback(endpoint: &str) -> bool {
         })
 }
 
-fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
+pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
     for (name, id) in [
         ("--owner-account", &args.owner_account),
         ("--partner-account", &args.partner_account),
@@ -123,6 +125,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         }
         target.emulator.mutant = Some(name.clone());
     }
+    if args.async_delay_ms > 0 {
+        if target.kind != TargetKind::Embedded {
+            bail!("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
+        }
+        target.emulator.async_delay = Duration::from_millis(args.async_delay_ms);
+    }
     let config = RunConfig {
         target,
         cases: args.cases,
@@ -130,6 +138,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         gen: crate::gen::GenConfig {
             max_steps: args.max_steps,
             two_accounts: !args.one_account,
+            negative: !args.no_negative,
+            positive: !args.negative,
         },
         checks: args.checks.checks,
         exclude_checks: args.checks.exclude_checks,
@@ -141,6 +151,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         config.cases, config.gen.max_steps
     );
     let mut report = observed_run(&config, args.events.as_deref(), args.progress)?;
+    if let Some(dir) = &args.record {
+        super::offline::record(&config, dir)?;
+    }
     let written = crate::report::write_all(&mut report, &args.out)?;
     print!("{}", crate::report::summary(&report));
     println!(
@@ -238,6 +251,7 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
         gen: crate::gen::GenConfig {
             max_steps: args.max_steps,
             two_accounts: true,
+            ..crate::gen::GenConfig::default()
         },
         ..RunConfig::default()
     };

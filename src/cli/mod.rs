@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod offline;
 
 pub use args::Cli;
 

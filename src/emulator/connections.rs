@@ -349,7 +349,12 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
     connection.deleted = true;
     connection.rejected = ordering;
-    Ok(connection.render(if ordering { "rejected" } else { "deleted" }))
+    let answer = if ordering {
+        "rejected"
+    } else {
+        super::progress::deletion_answer(ids::seed(id))
+    };
+    Ok(connection.render(answer))
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ pub(super) fn dispatch(spec: &Spec, world: &mut World, call: &Call<'_>) -> Outco
     {
         input::validate(spec, shape, call.input)?;
     }
-    let outcome = handler(world, call);
+    let outcome = handler(world, call).map_err(|e| declared(spec, call.operation, e));
     if cfg!(debug_assertions) {
         if let (Ok(output), Some(shape)) = (
             &outcome,
@@ -124,6 +124,20 @@ pub(super) fn dispatch(spec: &Spec, world: &mut World, call: &Call<'_>) -> Outco
         }
     }
     outcome
+}
+
+/// An operation that does not declare the tag exceptions (CreateDirectConnectGateway)
+/// answers its tag rules with the client exception, as the service model lists the
+/// errors each operation can answer [model].
+fn declared(spec: &Spec, operation: &str, error: ApiError) -> ApiError {
+    let tag_error = matches!(
+        error.error_type,
+        "TooManyTagsException" | "DuplicateTagKeysException"
+    );
+    if tag_error && !spec.declares_error(operation, error.error_type) {
+        return ApiError::client(error.message);
+    }
+    error
 }
 
 #[cfg(test)]

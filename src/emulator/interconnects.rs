@@ -242,7 +242,7 @@ fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
         )));
     }
     owned(world, call, id)?.deleted = true;
-    Ok(json!({"interconnectState": "deleted"}))
+    Ok(json!({"interconnectState": super::progress::deletion_answer(super::ids::seed(id))}))
 }
 
 /// DescribeInterconnectLoa: the LOA-CFA of one of the caller's interconnects.

@@ -409,7 +409,10 @@ fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
             c.lag_id = None;
         }
     }
-    Ok(lag.render("deleted", Vec::new()))
+    Ok(lag.render(
+        super::progress::deletion_answer(super::ids::seed(id)),
+        Vec::new(),
+    ))
 }
 
 /// AssociateConnectionWithLag: the connection joins the LAG, keeping its state.

@@ -475,6 +475,18 @@ pub static MUTANTS: &[Mutant] = &[
         }))),
     },
     Mutant {
+        name: "accepts-invalid-input",
+        description: "input validation against the service model is skipped: missing members, wrong enums, over-long tag keys are accepted",
+        caught_by: &["error.accepted-invalid", "error.expected"],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            match super::dispatch::handler(call.operation) {
+                Some(handler) => keep(handler(world, call)),
+                None => keep(dispatch(spec, world, call)),
+            }
+        }),
+    },
+    Mutant {
         name: "untag-does-nothing",
         description: "UntagResource answers success without removing anything",
         caught_by: &["model.echo"],

@@ -20,8 +20,13 @@ pub fn principal(two_accounts: bool) -> BoxedStrategy<Principal> {
 pub fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => prop::sample::select(vec!["dx-alpha", "dx-beta", "dx-gamma"]).prop_map(str::to_owned),
-        1 => "[a-z][a-z0-9-]{0,20}",
+        2 => "[a-z][a-z0-9-]{0,20}",
+        // At the limit: a VIF name has at most 100 characters [api].
+        1 => "[a-z]{100}",
     ]
+    // Shrinking a name character by character finds nothing new and costs a case per
+    // character: names stay as generated while plans shrink.
+    .no_shrink()
 }
 
 /// Tag keys: mostly a small pool, so replacing and removing keys happens.
@@ -29,12 +34,15 @@ pub fn tag_key() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => prop::sample::select(vec!["env", "team", "cost-center", "owner"]).prop_map(str::to_owned),
         1 => "[a-zA-Z][a-zA-Z0-9_.:/=+@-]{0,15}",
+        // At the limit: a key has at most 128 characters [spec TagKey].
+        1 => "[a-z]{128}",
     ]
+    .no_shrink()
 }
 
-/// Tag values within the documented alphabet.
+/// Tag values within the documented alphabet (at the 256-character limit too).
 pub fn tag_value() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 _.:/=+@-]{0,12}"
+    prop_oneof![8 => "[a-zA-Z0-9 _.:/=+@-]{0,12}", 1 => "[a-z]{256}"].no_shrink()
 }
 
 /// Up to `max` tags with distinct keys.

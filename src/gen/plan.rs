@@ -14,6 +14,12 @@ pub struct GenConfig {
     pub max_steps: usize,
     /// Whether steps may be made by the partner principal (cross-account visibility and ownership).
     pub two_accounts: bool,
+    /// Whether plans include invalid steps, each breaking one input rule (default
+    /// true; `--no-negative` turns them off, `--negative` keeps them on).
+    pub negative: bool,
+    /// Whether plans include valid steps other than those invalid steps need
+    /// (default true; `--negative` alone keeps only creates and invalid steps).
+    pub positive: bool,
 }
 
 impl Default for GenConfig {
@@ -21,12 +27,14 @@ impl Default for GenConfig {
         GenConfig {
             max_steps: 12,
             two_accounts: true,
+            negative: true,
+            positive: true,
         }
     }
 }
 
 /// One step of any family, weighted by how much of the lifecycle each family covers.
-fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
+pub(super) fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
     prop_oneof![
         13 => super::connections::steps(two_accounts),
         5 => super::tags::steps(two_accounts),
@@ -45,12 +53,16 @@ fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
 pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
     let max = config.max_steps.max(1);
     let two = config.two_accounts;
+    let positive = u32::from(config.positive || !config.negative);
+    let negative = u32::from(config.negative);
     let chunk = prop_oneof![
-        12 => step(two).prop_map(|s| vec![s]),
+        12 * positive => step(two).prop_map(|s| vec![s]),
         2 => super::interconnects::lifecycle(two),
         2 => super::lags::lifecycle(two),
         3 => super::virtual_interfaces::lifecycle(two),
         2 => super::gateways::lifecycle(two),
+        4 * negative => super::invalid::invalid(step(two).boxed()).prop_map(|s| vec![s]),
+        negative => super::malformed::malformed(two).prop_map(|s| vec![s]),
     ];
     vec(chunk, 1..=max).prop_map(move |chunks| Plan {
         steps: chunks.into_iter().flatten().take(max).collect(),
@@ -75,6 +87,7 @@ mod tests {
         let config = GenConfig {
             max_steps: 7,
             two_accounts: true,
+            ..GenConfig::default()
         };
         let a = plan(&config).new_tree(&mut runner(3)).unwrap().current();
         let b = plan(&config).new_tree(&mut runner(3)).unwrap().current();
@@ -105,6 +118,7 @@ mod tests {
         let config = GenConfig {
             max_steps: 10,
             two_accounts: false,
+            ..GenConfig::default()
         };
         let mut r = runner(5);
         for _ in 0..100 {

@@ -14,7 +14,11 @@ fn family() -> impl Strategy<Value = AddressFamily> {
 }
 
 fn auth_key() -> impl Strategy<Value = Option<String>> {
-    proptest::option::of("[a-zA-Z0-9]{6,24}")
+    // At the limits too: 6 and 80 characters [api BGPAuthKey].
+    proptest::option::of(prop_oneof![
+        6 => "[a-zA-Z0-9]{6,24}",
+        1 => "[a-zA-Z0-9]{80}",
+    ])
 }
 
 fn mtu() -> impl Strategy<Value = Option<u16>> {
@@ -23,11 +27,13 @@ fn mtu() -> impl Strategy<Value = Option<u16>> {
 
 /// VLANs from a small pool, so that a VLAN repeats on a connection now and then.
 fn vlan() -> impl Strategy<Value = u16> {
-    prop_oneof![3 => 100u16..=110, 1 => 1u16..=4094]
+    // At the limits too: VLAN 1 and 4094 are valid [api NewPrivateVirtualInterface.vlan].
+    prop_oneof![6 => 100u16..=110, 2 => 1u16..=4094, 1 => prop::sample::select(vec![1u16, 4094])]
 }
 
 fn asn() -> impl Strategy<Value = u32> {
-    1u32..=64511
+    // At the limits too: 1 and 2147483646 are valid [api NewBGPPeer.asn].
+    prop_oneof![8 => 1u32..=64511, 1 => prop::sample::select(vec![1u32, 2_147_483_646])]
 }
 
 fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVif> {

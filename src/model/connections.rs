@@ -160,7 +160,7 @@ impl Model {
             },
             visibility,
             echo: self.connection_echo(r),
-            tags: (!gone).then(|| Model::tag_pairs(&r.tags)),
+            tags: (!gone && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
             nested: None,
         }
     }

@@ -188,7 +188,8 @@ impl Model {
                 (true, false) => Visibility::Must,
             },
             echo: self.gateway_echo(r),
-            tags: (r.owner == by && !r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
+                .then(|| Model::tag_pairs(&r.tags)),
             nested: None,
         }
     }

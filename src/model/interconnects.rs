@@ -441,7 +441,7 @@ impl Model {
             },
             visibility,
             echo,
-            tags: (!r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            tags: (!r.deleted && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
             nested: None,
         }
     }

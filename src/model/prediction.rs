@@ -129,6 +129,10 @@ pub struct Prediction {
     pub required_members: Vec<&'static str>,
     /// Ids already taken in this case; a create must not return one (`model.unique`).
     pub taken_ids: Vec<String>,
+    /// Error types beyond the operation's declared ones that this call may answer:
+    /// protocol-level errors of the awsJson front end (e.g. `SerializationException`
+    /// for a member of the wrong type), which `error.type` does not report.
+    pub protocol_errors: Vec<&'static str>,
 }
 
 impl Prediction {
@@ -142,6 +146,7 @@ impl Prediction {
             resources: Vec::new(),
             required_members: Vec::new(),
             taken_ids: Vec::new(),
+            protocol_errors: Vec::new(),
         }
     }
 

@@ -153,6 +153,8 @@ pub struct Resource {
     pub peer: Option<Principal>,
     /// The state last observed, for transition coverage.
     pub last_state: Option<&'static str>,
+    /// A target accepted invalid tags for it: the model no longer predicts its tags.
+    pub tags_unknown: bool,
 }
 
 impl Resource {
@@ -170,6 +172,7 @@ impl Resource {
             parent: None,
             peer: None,
             last_state: None,
+            tags_unknown: false,
         }
     }
 }

@@ -123,6 +123,8 @@ impl Model {
             Step::Lag(s) => self.predict_lag(s),
             Step::Vif(s) => self.predict_vif(s),
             Step::Gateway(s) => self.predict_gateway(s),
+            Step::Invalid(s) => self.predict_invalid(s),
+            Step::Malformed(s) => self.predict_malformed(s),
         }?;
         Some((
             Call {
@@ -154,6 +156,14 @@ impl Model {
             Step::Lag(s) => self.apply_lag(s, prediction, outcome),
             Step::Vif(s) => self.apply_vif(s, prediction, outcome),
             Step::Gateway(s) => self.apply_gateway(s, prediction, outcome),
+            Step::Invalid(s) => {
+                self.apply_invalid(s, outcome);
+                return;
+            }
+            Step::Malformed(s) => {
+                self.apply_malformed(s, outcome);
+                return;
+            }
         }
         // A write answered with the resource itself moves it by the call; anything
         // else observed a change that happened on its own.

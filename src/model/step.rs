@@ -32,6 +32,10 @@ pub enum Step {
     Vif(super::VifStep),
     /// Direct Connect gateways, associations, proposals and attachments.
     Gateway(super::GatewayStep),
+    /// A step of any family with exactly one input rule broken.
+    Invalid(super::InvalidStep),
+    /// A step sent malformed (broken framing, an unknown member, a mangled id).
+    Malformed(super::MalformedStep),
 }
 
 impl Step {
@@ -43,6 +47,8 @@ impl Step {
             Step::Lag(s) => s,
             Step::Vif(s) => s,
             Step::Gateway(s) => s,
+            Step::Invalid(s) => s,
+            Step::Malformed(s) => s,
         }
     }
 

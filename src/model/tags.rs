@@ -130,7 +130,7 @@ impl Model {
                     Visibility::Must
                 },
                 echo: Vec::new(),
-                tags: (!uncertain).then(|| Model::tag_pairs(&r.tags)),
+                tags: (!uncertain && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
                 nested: None,
             });
         }

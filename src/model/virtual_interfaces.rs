@@ -460,7 +460,8 @@ impl Model {
             },
             visibility,
             echo: self.vif_echo(r),
-            tags: (r.owner == by && !r.deleted).then(|| Model::tag_pairs(&r.tags)),
+            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
+                .then(|| Model::tag_pairs(&r.tags)),
             nested: None,
         }
     }

@@ -35,7 +35,7 @@ const STYLE: &str = r#"
 :root { --pass: #1a7f37; --fail: #cf222e; --noimpl: #8c959f; --noex: #d0d7de; --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --bg-soft: #f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0; background: #fff; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 16px; margin: 0 0 8px; }
@@ -53,7 +53,8 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg-soft); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.cell { text-align: center; font-size: 13px; white-space: nowrap; }
+td.cell { text-align: center; font-size: 12px; width: 8.5%; }
+td.resource { white-space: nowrap; }
 td.pass { background: #dafbe1; color: #116329; } td.fail { background: #ffebe9; color: #a40e26; font-weight: 700; }
 td.not-implemented { background: #eaeef2; color: #424a53; } td.not-exercised { background: #fff; color: var(--muted); }
 .legend { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; color: var(--muted); margin: 4px 0 8px; }
@@ -275,7 +276,7 @@ fn coverage_table(report: &RunReport, out: &mut String) {
         let calls = report.operations.get(op).map_or(0, |s| s.calls);
         let _ = write!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{calls}</td>",
+            "<tr><td><code>{}</code></td><td class=\"resource\">{}</td><td class=\"num\">{calls}</td>",
             escape(op),
             escape(resource_type(op))
         );

@@ -176,19 +176,71 @@ fn ranks(edges: &[&TransitionCoverage]) -> (BTreeMap<String, usize>, Vec<String>
     (rank, detached)
 }
 
-const COLUMN: f64 = 236.0;
-const ROW: f64 = 64.0;
+const COLUMN: f64 = 250.0;
 const NODE_W: f64 = 116.0;
 const NODE_H: f64 = 30.0;
 const MARGIN: f64 = 30.0;
+const LINE: f64 = 12.0;
+/// Rough width of one character of an edge label (11 px sans-serif), for layout.
+const CHAR_W: f64 = 6.2;
+
+/// Edges between the same two states, drawn as one arrow with one label line per edge.
+struct EdgeGroup<'a> {
+    from: &'a str,
+    to: &'a str,
+    edges: Vec<&'a TransitionCoverage>,
+}
+
+impl EdgeGroup<'_> {
+    /// The arrow's status: violated if any edge is, else exercised if any is, else not reached.
+    fn status(&self) -> EdgeStatus {
+        let any = |s| self.edges.iter().any(|t| t.status == s);
+        if any(EdgeStatus::Violated) {
+            EdgeStatus::Violated
+        } else if any(EdgeStatus::Exercised) {
+            EdgeStatus::Exercised
+        } else {
+            EdgeStatus::NotReached
+        }
+    }
+}
+
+fn groups<'a>(edges: &[&'a TransitionCoverage]) -> Vec<EdgeGroup<'a>> {
+    let mut out: Vec<EdgeGroup<'a>> = Vec::new();
+    for t in edges {
+        match out.iter_mut().find(|g| g.from == t.from && g.to == t.to) {
+            Some(g) => g.edges.push(t),
+            None => out.push(EdgeGroup {
+                from: &t.from,
+                to: &t.to,
+                edges: vec![t],
+            }),
+        }
+    }
+    out
+}
 
 /// The SVG drawing of one lifecycle (self-contained; no scripts, no external references).
+/// Columns follow the lifecycle from creation; edges between the same two states share
+/// one arrow whose label lists each operation with its mark.
 pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
+    let groups = groups(edges);
+    let most_lines = groups.iter().map(|g| g.edges.len()).max().unwrap_or(1);
+    let row = (34.0 + LINE * most_lines as f64).max(64.0);
     let (rank, detached) = ranks(edges);
     let columns = rank.values().max().map_or(1, |m| m + 1);
     let mut position: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     // Place states in order of first appearance, so the picture follows the lifecycle;
     // the detached band goes below the main one.
+    let top = MARGIN + 14.0 + LINE * most_lines as f64;
+    // Creation labels end at their target and may be wider than the first column: shift right.
+    let longest_creation = edges
+        .iter()
+        .filter(|t| t.from == CREATED)
+        .map(|t| t.via.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    let left = MARGIN.max(longest_creation as f64 * CHAR_W + 14.0 - COLUMN + MARGIN);
     let mut first_row = 0;
     for band_detached in [false, true] {
         let mut rows_per_column: Vec<usize> = vec![0; columns];
@@ -198,8 +250,8 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
                     continue;
                 }
                 let c = rank[s];
-                let x = MARGIN + c as f64 * COLUMN;
-                let y = MARGIN + 20.0 + (first_row + rows_per_column[c]) as f64 * ROW;
+                let x = left + c as f64 * COLUMN;
+                let y = top + (first_row + rows_per_column[c]) as f64 * row;
                 rows_per_column[c] += 1;
                 position.insert(s, (x, y));
             }
@@ -207,8 +259,8 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
         first_row += rows_per_column.iter().copied().max().unwrap_or(0);
     }
     let rows = first_row.max(1);
-    let width = 2.0 * MARGIN + (columns as f64 - 1.0) * COLUMN + NODE_W;
-    let height = 2.0 * MARGIN + 20.0 + rows as f64 * ROW;
+    let width = left + MARGIN + (columns as f64 - 1.0) * COLUMN + NODE_W;
+    let height = top + rows as f64 * row + MARGIN;
     let id = kind
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -239,56 +291,54 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
         MARGIN - 6.0,
         escape(kind)
     );
-    // Edges first, so nodes cover their ends.
-    let mut pair_count: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for t in edges {
-        let (fx, fy) = position[t.from.as_str()];
-        let (tx, ty) = position[t.to.as_str()];
-        let nth = {
-            let n = pair_count
-                .entry((t.from.as_str(), t.to.as_str()))
-                .or_insert(0);
-            *n += 1;
-            *n - 1
-        };
-        let color = status_color(t.status);
-        let dash = if t.status == EdgeStatus::NotReached {
+    // The creation dot sits at the left of its column, so creation labels get the column's width.
+    let anchor_of = |state: &str| -> (f64, f64, f64) {
+        let (x, y) = position[state];
+        if state == CREATED {
+            (x, y, 18.0)
+        } else {
+            (x, y, NODE_W)
+        }
+    };
+    // Edges first, so nodes cover their ends; labels last, readable over everything.
+    let mut labels = String::new();
+    for g in &groups {
+        let (fx, fy, fw) = anchor_of(g.from);
+        let (tx, ty, _) = anchor_of(g.to);
+        let status = g.status();
+        let color = status_color(status);
+        let dash = if status == EdgeStatus::NotReached {
             r#" stroke-dasharray="5 4""#
         } else {
             ""
         };
-        let width = if t.status == EdgeStatus::Violated {
-            3
-        } else {
-            2
-        };
+        let stroke = if status == EdgeStatus::Violated { 3 } else { 2 };
         let marker = format!(
             "url(#arrow-{id}-{})",
-            status_label(t.status).replace(' ', "-")
+            status_label(status).replace(' ', "-")
         );
-        let (path, lx, ly) = if t.from == t.to {
-            // A loop above the node.
+        // The path, and where its label goes: (x, y of the last line, text-anchor).
+        let (path, lx, ly, anchor) = if g.from == g.to {
             let cx = fx + NODE_W / 2.0;
-            let lift = 26.0 + 12.0 * nth as f64;
+            let lift = 26.0;
             (
                 format!(
-                    "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+                    "M{:.1},{fy:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{fy:.1}",
                     cx - 18.0,
-                    fy,
                     cx - 30.0,
                     fy - lift,
                     cx + 30.0,
                     fy - lift,
-                    cx + 18.0,
-                    fy
+                    cx + 18.0
                 ),
                 cx,
-                fy - lift + 4.0,
+                fy - lift,
+                "middle",
             )
         } else if (tx - fx).abs() < 1.0 {
             // Same column: a vertical line; the two directions of a pair sit side by side.
             let down = ty > fy;
-            let x = fx + NODE_W / 2.0 + if down { -10.0 } else { 10.0 } + 8.0 * nth as f64;
+            let x = fx + NODE_W / 2.0 + if down { -10.0 } else { 10.0 };
             let (sy, ey) = if down {
                 (fy + NODE_H, ty)
             } else {
@@ -298,57 +348,61 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
                 format!("M{x:.1},{sy:.1} L{x:.1},{ey:.1}"),
                 x + if down { -6.0 } else { 6.0 },
                 (sy + ey) / 2.0 + 4.0,
+                if down { "end" } else { "start" },
             )
+        } else if tx > fx {
+            let (sx, sy) = (fx + fw, fy + NODE_H / 2.0);
+            let (ex, ey) = (tx, ty + NODE_H / 2.0);
+            let path = format!("M{sx:.1},{sy:.1} L{ex:.1},{ey:.1}");
+            if g.from == CREATED {
+                // Creation edges fan out from one dot: label each at its target's end.
+                (path, ex - 10.0, ey - 6.0, "end")
+            } else {
+                (path, (sx + ex) / 2.0, (sy + ey) / 2.0 - 6.0, "middle")
+            }
         } else {
-            let forward = tx > fx;
-            let (sx, sy) = if forward {
-                (fx + NODE_W, fy + NODE_H / 2.0)
-            } else {
-                (fx + NODE_W / 2.0, fy + NODE_H)
-            };
-            let (ex, ey) = if forward {
-                (tx, ty + NODE_H / 2.0)
-            } else {
-                (tx + NODE_W / 2.0, ty + NODE_H)
-            };
-            // Backward edges bow below the nodes; parallel edges bow apart.
-            let bend = if forward {
-                18.0 * nth as f64
-            } else {
-                36.0 + 18.0 * nth as f64
-            };
-            let mx = (sx + ex) / 2.0;
-            let my = (sy + ey) / 2.0 + bend;
+            // Backward: bow below the nodes.
+            let (sx, sy) = (fx + NODE_W / 2.0, fy + NODE_H);
+            let (ex, ey) = (tx + NODE_W / 2.0, ty + NODE_H);
+            let (mx, my) = ((sx + ex) / 2.0, sy.max(ey) + 40.0);
             (
                 format!("M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {ex:.1},{ey:.1}"),
                 mx,
-                (sy + ey) / 2.0 + bend / 2.0 - 5.0,
+                (sy.max(ey) + my) / 2.0 + 10.0,
+                "middle",
             )
         };
+        let titles: Vec<String> = g
+            .edges
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} → {} via {}: {}",
+                    t.from,
+                    t.to,
+                    t.via,
+                    status_label(t.status)
+                )
+            })
+            .collect();
         let _ = writeln!(
             out,
-            r#"<path class="edge {}" d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="{marker}"><title>{} → {} via {}: {}</title></path>"#,
-            status_label(t.status).replace(' ', "-"),
-            escape(&t.from),
-            escape(&t.to),
-            escape(&t.via),
-            status_label(t.status)
+            r#"<path class="edge {}" d="{path}" fill="none" stroke="{color}" stroke-width="{stroke}"{dash} marker-end="{marker}"><title>{}</title></path>"#,
+            status_label(status).replace(' ', "-"),
+            escape(&titles.join("\n"))
         );
-        let anchor = if t.from != t.to && (tx - fx).abs() < 1.0 {
-            if ty > fy {
-                "end"
-            } else {
-                "start"
-            }
-        } else {
-            "middle"
-        };
-        let _ = writeln!(
-            out,
-            r#"<text class="edge-label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}" fill="{color}">{} {}</text>"#,
-            escape(&t.via),
-            status_mark(t.status)
-        );
+        // One line per edge, the last on the anchor, earlier ones stacked above it.
+        let lines = g.edges.len();
+        for (i, t) in g.edges.iter().enumerate() {
+            let y = ly - LINE * (lines - 1 - i) as f64;
+            let _ = writeln!(
+                labels,
+                r#"<text class="edge-label" x="{lx:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{}">{} {}</text>"#,
+                status_color(t.status),
+                escape(&t.via),
+                status_mark(t.status)
+            );
+        }
     }
     for (state, (x, y)) in &position {
         match *state {
@@ -356,7 +410,7 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
                 let _ = writeln!(
                     out,
                     r##"<circle cx="{:.1}" cy="{:.1}" r="9" fill="#24292f"><title>creation</title></circle>"##,
-                    x + NODE_W - 9.0,
+                    x + 9.0,
                     y + NODE_H / 2.0
                 );
             }
@@ -380,6 +434,7 @@ pub fn svg(kind: &str, edges: &[&TransitionCoverage]) -> String {
             }
         }
     }
+    out.push_str(&labels);
     out.push_str("</svg>\n");
     out
 }
@@ -411,6 +466,7 @@ mod tests {
         let drawing = svg(kind, edges);
         assert!(drawing.starts_with("<svg"));
         assert_eq!(drawing.matches("<path class=\"edge").count(), edges.len());
+        assert_eq!(drawing.matches("class=\"edge-label\"").count(), edges.len());
         assert_eq!(drawing.matches(">available</text>").count(), 1);
         assert!(drawing.contains("class=\"edge violated\""));
         assert!(drawing.contains("any state"));

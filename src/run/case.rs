@@ -120,11 +120,24 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             outcome.steps.push(StepRecord::skipped(index, step));
             continue;
         };
-        let exchange = ctx
-            .target
-            .client
-            .call(call.principal, call.operation, &call.body)
-            .await;
+        let exchange = match step {
+            // Broken framing is sent raw (model::MalformedStep).
+            Step::Malformed(crate::model::MalformedStep {
+                malformed: crate::model::Malformed::Wire(how),
+                ..
+            }) => {
+                ctx.target
+                    .client
+                    .malformed(call.principal, call.operation, &call.body, *how)
+                    .await
+            }
+            _ => {
+                ctx.target
+                    .client
+                    .call(call.principal, call.operation, &call.body)
+                    .await
+            }
+        };
         let verdict = if want_sdk
             && matches!(
                 exchange.outcome,

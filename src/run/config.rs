@@ -10,7 +10,7 @@ use crate::target::TargetConfig;
 pub struct RunConfig {
     /// Where and how to reach the target.
     pub target: TargetConfig,
-    /// Number of generated cases (default 64; `--cases`, `DXCONFORM_CASES`).
+    /// Number of generated cases (default 400; `--cases`, `DXCONFORM_CASES`).
     pub cases: u32,
     /// Seed of the run (default: random, printed; `--seed`, `DXCONFORM_SEED`).
     pub seed: u64,
@@ -30,7 +30,7 @@ impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             target: TargetConfig::default(),
-            cases: 64,
+            cases: 400,
             seed: 0,
             gen: GenConfig::default(),
             checks: Vec::new(),

@@ -27,4 +27,4 @@ pub use outcome::{
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
-pub use runner::{run, run_observed};
+pub use runner::{discover_env, run, run_observed};

@@ -27,7 +27,7 @@ type Key = (String, String, String, u16);
 const FALLBACK_LOCATIONS: &[&str] = &["EqDC2", "CSVA1", "EqAsh2"];
 
 /// Learn what plans are resolved against: the target's locations.
-pub(super) async fn discover_env(target: &LaunchedTarget) -> Env {
+pub async fn discover_env(target: &LaunchedTarget) -> Env {
     let exchange = target
         .client
         .call(Principal::Owner, "DescribeLocations", &json!({}))
@@ -481,11 +481,15 @@ fn transition_coverage(
                 && b.operation == operation
         })
     };
-    let seen = |kind: &str, from: &str, to: &str, via: &str| {
+    // A call edge also counts when a later Describe saw its change and no asynchronous
+    // edge could have made it (e.g. a proposal seen `accepted` after the Accept call,
+    // whose answer is the new association).
+    let seen = |lifecycle: &crate::model::Lifecycle, from: &str, to: &str, via: &str| {
+        let only_by_call = !lifecycle.edges.iter().any(|(f, t)| *f == from && *t == to);
         observed.iter().any(|e| {
-            e.kind.name() == kind
+            e.kind.name() == lifecycle.name
                 && e.to == to
-                && e.via == via
+                && (e.via == via || (via != "async" && e.via == "async" && only_by_call))
                 && (from == e.from || (from == "*" && e.from != "[*]"))
         })
     };
@@ -501,7 +505,7 @@ fn transition_coverage(
             edges.extend(lifecycle.edges.iter().map(|(f, t)| (*f, *t, "async")));
         }
         for (from, to, via) in edges {
-            let status = if seen(lifecycle.name, from, to, via) {
+            let status = if seen(lifecycle, from, to, via) {
                 EdgeStatus::Exercised
             } else if via != "async" && state_failure(via) {
                 EdgeStatus::Violated

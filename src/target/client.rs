@@ -32,14 +32,14 @@ impl Default for WireOptions {
 /// Sends awsJson requests to one endpoint on behalf of the principals.
 #[derive(Debug, Clone)]
 pub struct WireClient {
-    http: reqwest::Client,
-    endpoint: String,
-    host: String,
-    target_prefix: String,
-    content_type: String,
-    accounts: Accounts,
-    selector: AccountSelector,
-    signers: BTreeMap<Principal, Signer>,
+    pub(super) http: reqwest::Client,
+    pub(super) endpoint: String,
+    pub(super) host: String,
+    pub(super) target_prefix: String,
+    pub(super) content_type: String,
+    pub(super) accounts: Accounts,
+    pub(super) selector: AccountSelector,
+    pub(super) signers: BTreeMap<Principal, Signer>,
 }
 
 impl WireClient {
@@ -133,8 +133,22 @@ impl WireClient {
                 }
             }
         }
+        self.send(principal, operation, body, bytes, &headers).await
+    }
+
+    /// Send prepared bytes and headers (signed or not) and classify the answer;
+    /// `recorded` is what the exchange records as the request.
+    pub(super) async fn send(
+        &self,
+        principal: Principal,
+        operation: &str,
+        recorded: &Value,
+        bytes: Vec<u8>,
+        headers: &[(String, String)],
+    ) -> Exchange {
+        let body = recorded;
         let mut request = self.http.post(&self.endpoint).body(bytes);
-        for (k, v) in &headers {
+        for (k, v) in headers {
             if k != "host" {
                 request = request.header(k, v);
             }
@@ -196,7 +210,7 @@ impl WireClient {
         }
     }
 
-    fn fault(
+    pub(super) fn fault(
         &self,
         principal: Principal,
         operation: &str,

@@ -10,11 +10,13 @@ mod error;
 mod exchange;
 mod launch;
 mod principal;
+mod raw;
 mod signer;
 
 pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
-pub use exchange::{Exchange, Outcome, TransportKind};
+pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind};
 pub use principal::{AccountSelector, Accounts, Principal};
+pub use raw::Malformation;
 pub use signer::Signer;

@@ -1,0 +1,299 @@
+//! Normalisation: generated ids, account ids, request ids and timestamps become
+//! stable references (`{{connection:1}}`, `{{account:owner}}`, `{{request-id}}`,
+//! `{{timestamp}}` for epoch numbers, `{{date}}` for date strings), numbered per case in order of first appearance, so two runs
+//! of one plan against different targets compare equal where they behave alike.
+//! [`materialize`] turns references back into valid-looking values for offline checks.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::target::Accounts;
+
+/// Id shapes and the reference kind each becomes.
+const ID_KINDS: &[(&str, &str)] = &[
+    ("dxcon", "connection"),
+    ("dxlag", "lag"),
+    ("dxvif", "vif"),
+    ("dxpeer", "peer"),
+    ("vgw", "vgw"),
+    ("tgw", "tgw"),
+];
+
+/// Members holding timestamps (the service model's `timestamp` shapes and dates).
+const TIMESTAMP_MEMBERS: &[&str] = &[
+    "loaIssueTime",
+    "startTime",
+    "endTime",
+    "startOn",
+    "routeInstalledAt",
+];
+
+/// Members holding generated ids: a value no id shape matches (an emulator's own id
+/// format) still becomes a reference, `{{id:N}}`.
+const ID_MEMBERS: &[&str] = &[
+    "connectionId",
+    "interconnectId",
+    "lagId",
+    "virtualInterfaceId",
+    "bgpPeerId",
+    "directConnectGatewayId",
+    "associationId",
+    "proposalId",
+    "virtualGatewayId",
+    "transitGatewayId",
+];
+
+/// Response headers whose values are per request.
+const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amz-id-2"];
+
+fn id_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:(dxcon|dxlag|dxvif|dxpeer|vgw|tgw)-[0-9a-z]{6,17}|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))\b",
+        )
+        .expect("valid id pattern")
+    })
+}
+
+fn reference_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\{\{([a-z-]+)(?::([a-z0-9]+))?\}\}").expect("valid pattern"))
+}
+
+/// The references of one case: which real id became which reference.
+#[derive(Debug, Clone)]
+pub struct Refs {
+    accounts: Accounts,
+    ids: BTreeMap<String, String>,
+    counts: BTreeMap<&'static str, u32>,
+}
+
+impl Refs {
+    /// No ids seen yet; `accounts` become `{{account:owner}}` and `{{account:partner}}`.
+    pub fn new(accounts: &Accounts) -> Refs {
+        Refs {
+            accounts: accounts.clone(),
+            ids: BTreeMap::new(),
+            counts: BTreeMap::new(),
+        }
+    }
+
+    /// The reference of a real id (numbered on first sight).
+    fn reference(&mut self, id: &str, kind: &'static str) -> String {
+        if let Some(r) = self.ids.get(id) {
+            return r.clone();
+        }
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        let r = format!("{{{{{kind}:{n}}}}}");
+        self.ids.insert(id.to_owned(), r.clone());
+        r
+    }
+
+    /// A string with every id and account replaced by its reference.
+    pub fn text(&mut self, s: &str) -> String {
+        if let Some(r) = self.ids.get(s) {
+            return r.clone();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut last = 0;
+        let matches: Vec<(usize, usize, &'static str)> = id_pattern()
+            .captures_iter(s)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                let kind = match c.get(1) {
+                    Some(prefix) => ID_KINDS
+                        .iter()
+                        .find(|(p, _)| *p == prefix.as_str())
+                        .map_or("id", |(_, k)| *k),
+                    None => "uuid",
+                };
+                Some((m.start(), m.end(), kind))
+            })
+            .collect();
+        for (start, end, kind) in matches {
+            out.push_str(&s[last..start]);
+            let r = self.reference(&s[start..end], kind);
+            out.push_str(&r);
+            last = end;
+        }
+        out.push_str(&s[last..]);
+        // Ids in a target's own format, known from an id member, wherever they recur.
+        for (id, r) in &self.ids {
+            if r.starts_with("{{id:") && out.contains(id.as_str()) {
+                out = out.replace(id.as_str(), r);
+            }
+        }
+        out.replace(&self.accounts.owner, "{{account:owner}}")
+            .replace(&self.accounts.partner, "{{account:partner}}")
+    }
+
+    /// A JSON value with ids, accounts and timestamps replaced.
+    pub fn value(&mut self, v: &Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(self.text(s)),
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.value(i)).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let v = if TIMESTAMP_MEMBERS.contains(&k.as_str()) && v.is_string() {
+                            Value::String("{{date}}".to_owned())
+                        } else if TIMESTAMP_MEMBERS.contains(&k.as_str()) && !v.is_null() {
+                            Value::String("{{timestamp}}".to_owned())
+                        } else if let Some(id) = v.as_str().filter(|s| {
+                            ID_MEMBERS.contains(&k.as_str())
+                                && !s.is_empty()
+                                && !id_pattern().is_match(s)
+                                && !reference_pattern().is_match(s)
+                        }) {
+                            Value::String(self.reference(id, "id"))
+                        } else {
+                            self.value(v)
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Response headers with request ids and dates replaced (lengths dropped: they follow the body).
+    pub fn headers(&mut self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .filter(|(k, _)| k != "content-length")
+            .map(|(k, v)| {
+                let v = if REQUEST_ID_HEADERS.contains(&k.as_str()) {
+                    "{{request-id}}".to_owned()
+                } else if k == "date" {
+                    "{{timestamp}}".to_owned()
+                } else {
+                    self.text(v)
+                };
+                (k.clone(), v)
+            })
+            .collect()
+    }
+}
+
+/// A list order the API does not define: items sorted by their canonical text,
+/// recursively (Direct Connect defines the order of no list it returns).
+pub fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().map(sorted).collect();
+            items.sort_by_cached_key(Value::to_string);
+            Value::Array(items)
+        }
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), sorted(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// References turned back into values of the right shape, for offline checks of a
+/// cassette: `{{connection:3}}` → `dxcon-ref00003`, `{{uuid:2}}` → a UUID,
+/// `{{account:owner}}` → the owner account, `{{timestamp}}` → epoch seconds.
+pub fn materialize(v: &Value, accounts: &Accounts) -> Value {
+    match v {
+        Value::String(s) if s == "{{timestamp}}" => Value::from(1_767_225_600u64),
+        Value::String(s) => Value::String(materialize_text(s, accounts)),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| materialize(i, accounts)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), materialize(v, accounts)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn materialize_text(s: &str, accounts: &Accounts) -> String {
+    reference_pattern()
+        .replace_all(s, |c: &regex::Captures<'_>| {
+            let kind = &c[1];
+            let n: u64 = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+            match kind {
+                "account" => match c.get(2).map(|m| m.as_str()) {
+                    Some("partner") => accounts.partner.clone(),
+                    _ => accounts.owner.clone(),
+                },
+                "uuid" => format!("00000000-0000-4000-8000-{n:012x}"),
+                "request-id" => format!("00000000-0000-4000-8000-{n:012x}"),
+                "timestamp" => "1767225600".to_owned(),
+                "date" => "2026-01-01T00:00:00Z".to_owned(),
+                other => {
+                    let prefix = ID_KINDS
+                        .iter()
+                        .find(|(_, k)| *k == other)
+                        .map_or("dxcon", |(p, _)| *p);
+                    format!("{prefix}-ref{n:05}")
+                }
+            }
+        })
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ids_accounts_and_timestamps_become_references_in_order() {
+        let mut refs = Refs::new(&Accounts::default());
+        let body = json!({
+            "connectionId": "dxcon-fgh12345",
+            "lagId": "dxlag-ab12cd34",
+            "ownerAccount": "111111111111",
+            "loaIssueTime": 1700000000,
+            "directConnectGatewayId": "5f2b1c3a-1111-4222-8333-123456789abc",
+            "arn": "arn:aws:directconnect:us-east-1:111111111111:dxcon/dxcon-fgh12345"
+        });
+        let n = refs.value(&body);
+        assert_eq!(n["connectionId"], "{{connection:1}}");
+        assert_eq!(n["lagId"], "{{lag:1}}");
+        assert_eq!(n["ownerAccount"], "{{account:owner}}");
+        assert_eq!(n["loaIssueTime"], "{{timestamp}}");
+        assert_eq!(n["directConnectGatewayId"], "{{uuid:1}}");
+        assert_eq!(
+            n["arn"],
+            "arn:aws:directconnect:us-east-1:{{account:owner}}:dxcon/{{connection:1}}"
+        );
+        assert_eq!(refs.text("dxcon-zzzz9999"), "{{connection:2}}");
+        let odd = refs.value(&json!({"connectionId": "dx-moto-abc-20261125", "name": "x"}));
+        assert_eq!(odd["connectionId"], "{{id:1}}");
+        assert_eq!(refs.text("dx-moto-abc-20261125"), "{{id:1}}");
+        let back = materialize(&n, &Accounts::default());
+        assert_eq!(back["connectionId"], "dxcon-ref00001");
+        assert_eq!(back["ownerAccount"], "111111111111");
+        assert!(back["loaIssueTime"].is_number());
+    }
+
+    #[test]
+    fn headers_lose_request_ids_and_dates() {
+        let mut refs = Refs::new(&Accounts::default());
+        let h = refs.headers(&[
+            ("x-amzn-requestid".into(), "abc".into()),
+            ("date".into(), "Wed, 25 Nov 2026".into()),
+            ("content-length".into(), "12".into()),
+            ("content-type".into(), "application/x-amz-json-1.1".into()),
+        ]);
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[0].1, "{{request-id}}");
+        assert_eq!(h[1].1, "{{timestamp}}");
+    }
+
+    #[test]
+    fn lists_sort_by_content() {
+        assert_eq!(sorted(&json!({"a": [3, 1, 2]})), json!({"a": [1, 2, 3]}));
+    }
+}

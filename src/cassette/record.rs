@@ -1,0 +1,138 @@
+//! Recording: execute a run's plans once each and write every exchange, normalised,
+//! as a cassette (`dxconform run --record DIR`).
+
+use std::path::Path;
+use std::time::Instant;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::Value;
+
+use super::{Cassette, CassetteError, RecordedCase, RecordedExchange, Refs, CASSETTE_FORMAT};
+use crate::model::{Env, Model, Plan};
+use crate::run::{redact, RunConfig};
+use crate::target::{Exchange, LaunchedTarget, Outcome};
+
+/// The plans a recording of `seed` executes: `cases` plans drawn from one RNG stream.
+pub(super) fn plans(config: &RunConfig) -> Vec<Plan> {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&config.seed.to_le_bytes());
+    bytes[8..16].copy_from_slice(b"dxcfcass");
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let strategy = crate::gen::plan(&config.gen);
+    (0..config.cases)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current()))
+        .collect()
+}
+
+/// A response as the cassette stores it.
+pub(super) fn recorded(
+    refs: &mut Refs,
+    step: usize,
+    exchange: &Exchange,
+    at_ms: u64,
+) -> RecordedExchange {
+    let (body, body_text) = match serde_json::from_slice::<Value>(&exchange.body) {
+        Ok(v) => (Some(refs.value(&redact(&v))), None),
+        Err(_) if exchange.body.is_empty() => (None, None),
+        Err(_) => (None, Some(refs.text(&exchange.body_text()))),
+    };
+    RecordedExchange {
+        step,
+        skipped: false,
+        operation: exchange.operation.clone(),
+        principal: exchange.principal,
+        request: refs.value(&redact(&exchange.request)),
+        status: exchange.status,
+        headers: refs.headers(&exchange.headers),
+        body,
+        body_text,
+        latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
+        at_ms,
+    }
+}
+
+pub(super) fn skipped(step: usize, s: &crate::model::Step) -> RecordedExchange {
+    RecordedExchange {
+        step,
+        skipped: true,
+        operation: s.operation().to_owned(),
+        principal: s.principal(),
+        request: Value::Null,
+        status: 0,
+        headers: Vec::new(),
+        body: None,
+        body_text: None,
+        latency_us: 0,
+        at_ms: 0,
+    }
+}
+
+async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan) -> RecordedCase {
+    let mut model = Model::new(env.clone());
+    let mut refs = Refs::new(&env.accounts);
+    let began = Instant::now();
+    let mut exchanges = Vec::new();
+    for (index, step) in plan.steps.iter().enumerate() {
+        let Some((call, prediction)) = model.call(step) else {
+            exchanges.push(skipped(index, step));
+            continue;
+        };
+        let at_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let exchange = target
+            .client
+            .call(call.principal, call.operation, &call.body)
+            .await;
+        model.observe(step, &prediction, &exchange.outcome);
+        exchanges.push(recorded(&mut refs, index, &exchange, at_ms));
+        if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
+            break;
+        }
+    }
+    RecordedCase {
+        case,
+        plan: plan.clone(),
+        exchanges,
+    }
+}
+
+/// Execute the plans of `config` (its seed, cases and generator) against its target,
+/// one reset per case, and write the cassette to `dir`.
+pub fn record(config: &RunConfig, dir: &Path) -> Result<Cassette, CassetteError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CassetteError::Runtime)?;
+    let cassette = runtime.block_on(async {
+        let target = LaunchedTarget::launch(&config.target).await?;
+        let result = async {
+            target.probe().await?;
+            let env = crate::run::discover_env(&target).await;
+            let mut cases = Vec::new();
+            for (i, plan) in plans(config).iter().enumerate() {
+                target.reset().await?;
+                cases.push(record_case(&target, &env, i as u32 + 1, plan).await);
+            }
+            Ok::<_, CassetteError>(Cassette {
+                format: CASSETTE_FORMAT,
+                about: "A dxconform cassette (docs/cassettes.md): replay it with `dxconform parity --cassette DIR`, check it offline with `dxconform check DIR`.".to_owned(),
+                harness: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+                seed: config.seed,
+                target: target.identity.clone(),
+                locations: env.locations.clone(),
+                async_delay_ms: u64::try_from(config.target.emulator.async_delay.as_millis())
+                    .unwrap_or(u64::MAX),
+                varies: super::replay::default_varies(),
+                cases,
+            })
+        }
+        .await;
+        let _ = target.reset().await;
+        target.stop().await;
+        result
+    })?;
+    cassette.save(dir)?;
+    Ok(cassette)
+}

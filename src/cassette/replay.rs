@@ -1,0 +1,351 @@
+//! Parity: replay a cassette's plans against another target, map the new ids onto
+//! the recorded references, wait for asynchronous states as the recording did, and
+//! report every difference as a `parity.*` finding keyed by operation and JSON path.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::normalize::sorted;
+use super::parity::finding;
+use super::record::recorded;
+use super::{diff, Cassette, CassetteError, KnownVariance, RecordedExchange, Refs};
+use crate::check::{bucket_path, Finding};
+use crate::model::{Model, ResourceKind, StateSet};
+use crate::target::{LaunchedTarget, TargetConfig, TargetIdentity};
+
+/// Kinds whose state members the replay knows how to wait for.
+const KINDS: &[ResourceKind] = &[
+    ResourceKind::Connection,
+    ResourceKind::Interconnect,
+    ResourceKind::Lag,
+    ResourceKind::VirtualInterface,
+    ResourceKind::BgpPeer,
+    ResourceKind::DirectConnectGateway,
+    ResourceKind::GatewayAssociation,
+    ResourceKind::AssociationProposal,
+    ResourceKind::GatewayAttachment,
+];
+
+/// Paths every cassette declares as varying (none so far: everything a target
+/// generates is normalised to references). Kept as the place to add one, with its reason.
+pub(super) fn default_varies() -> Vec<KnownVariance> {
+    Vec::new()
+}
+
+/// One difference, with the case it occurred in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParityDifference {
+    /// Case number in the cassette.
+    pub case: u32,
+    /// The finding (`parity.*`).
+    pub finding: Finding,
+}
+
+/// What a parity replay showed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParityOutcome {
+    /// The recorded target.
+    pub recorded: TargetIdentity,
+    /// The replayed target.
+    pub replayed: TargetIdentity,
+    /// Seed of the recording.
+    pub seed: u64,
+    /// Cases replayed.
+    pub cases: usize,
+    /// The recorded target's timing (`async_delay_ms` of the cassette).
+    pub async_delay_ms: u64,
+    /// Exchanges compared.
+    pub compared: usize,
+    /// Extra Describe calls sent while waiting for a recorded state.
+    pub polls: usize,
+    /// Observations of a state the recording had not reached yet (the replay ran later
+    /// along the same asynchronous edges): timing, not a difference.
+    pub ahead: usize,
+    /// Differences on paths the cassette declares as varying.
+    pub declared: usize,
+    /// Every difference.
+    pub differences: Vec<ParityDifference>,
+}
+
+impl ParityOutcome {
+    /// No difference.
+    pub fn identical(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// The lifecycle position of a state difference: (recorded index, replayed index, kind).
+fn state_change(path: &str, expected: &str, actual: &str) -> Option<(ResourceKind, usize, usize)> {
+    let member = path.rsplit('.').next()?;
+    let kind = *KINDS.iter().find(|k| k.state_member() == member)?;
+    let lifecycle = kind.lifecycle();
+    let a: String = serde_json::from_str(expected).ok()?;
+    let b: String = serde_json::from_str(actual).ok()?;
+    Some((kind, lifecycle.index(&a)?, lifecycle.index(&b)?))
+}
+
+/// `to` is reachable from `from` along asynchronous edges.
+fn reaches(kind: ResourceKind, from: usize, to: usize) -> bool {
+    kind.lifecycle().closure(StateSet(1 << from)).has(to)
+}
+
+fn error_type(e: &RecordedExchange) -> Option<String> {
+    e.body
+        .as_ref()
+        .and_then(|b| b.get("__type"))
+        .and_then(Value::as_str)
+        .map(|t| t.rsplit('#').next().unwrap_or(t).to_owned())
+}
+
+fn status_text(e: &RecordedExchange) -> String {
+    match error_type(e) {
+        Some(t) if e.status >= 300 => format!("HTTP {} {t}", e.status),
+        _ => format!("HTTP {}", e.status),
+    }
+}
+
+type Diffs = Vec<(&'static str, String, String, String)>;
+
+/// Differences of one replayed exchange from the recorded one.
+fn compare(rec: &RecordedExchange, got: &RecordedExchange) -> Diffs {
+    let (a, b) = (status_text(rec), status_text(got));
+    if a != b {
+        return vec![("parity.status", "$".to_owned(), a, b)];
+    }
+    let mut out = Vec::new();
+    let content_type = |e: &RecordedExchange| {
+        e.headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.clone())
+    };
+    if let (Some(x), Some(y)) = (content_type(rec), content_type(got)) {
+        if x != y {
+            out.push(("parity.value", "$header.content-type".to_owned(), x, y));
+        }
+    }
+    if rec.status >= 300 {
+        // Same status and error type: messages are prose and not compared.
+        return out;
+    }
+    match (&rec.body, &got.body) {
+        (Some(x), Some(y)) => out.extend(diff(&sorted(x), &sorted(y))),
+        (Some(x), None) => out.push((
+            "parity.missing",
+            "$".to_owned(),
+            x.to_string(),
+            got.body_text.clone().unwrap_or_else(|| "empty".to_owned()),
+        )),
+        (None, Some(y)) => out.push((
+            "parity.extra",
+            "$".to_owned(),
+            "empty".to_owned(),
+            y.to_string(),
+        )),
+        (None, None) if rec.body_text != got.body_text => out.push((
+            "parity.value",
+            "$".to_owned(),
+            rec.body_text.clone().unwrap_or_default(),
+            got.body_text.clone().unwrap_or_default(),
+        )),
+        (None, None) => {}
+    }
+    out
+}
+
+/// Some state of the replay has not yet reached the recorded one.
+fn behind(diffs: &Diffs) -> bool {
+    diffs.iter().any(|(check, path, expected, actual)| {
+        *check == "parity.value"
+            && state_change(path, expected, actual)
+                .is_some_and(|(kind, rec, got)| reaches(kind, got, rec))
+    })
+}
+
+/// A state the recording reaches later anyway: the replay is ahead in time. Creates
+/// answer synchronously, so their states are never excused.
+fn ahead(operation: &str, path: &str, expected: &str, actual: &str) -> bool {
+    !operation.starts_with("Create")
+        && !operation.starts_with("Allocate")
+        && state_change(path, expected, actual)
+            .is_some_and(|(kind, rec, got)| reaches(kind, rec, got))
+}
+
+/// Replay every case of `cassette` against the target of `config`.
+pub fn parity(cassette: &Cassette, config: &TargetConfig) -> Result<ParityOutcome, CassetteError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CassetteError::Runtime)?;
+    runtime.block_on(async {
+        let target = LaunchedTarget::launch(config).await?;
+        let result = replay_all(cassette, &target).await;
+        let _ = target.reset().await;
+        target.stop().await;
+        result
+    })
+}
+
+async fn replay_all(
+    cassette: &Cassette,
+    target: &LaunchedTarget,
+) -> Result<ParityOutcome, CassetteError> {
+    target.probe().await?;
+    let mut env = crate::run::discover_env(target).await;
+    if !cassette.locations.is_empty() {
+        env.locations = cassette.locations.clone();
+    }
+    let delay = cassette.async_delay_ms;
+    let bound = Duration::from_millis((delay * 40).clamp(1000, 10_000));
+    let interval = Duration::from_millis((delay / 4).max(5));
+    let mut out = ParityOutcome {
+        recorded: cassette.target.clone(),
+        replayed: target.identity.clone(),
+        seed: cassette.seed,
+        cases: cassette.cases.len(),
+        async_delay_ms: cassette.async_delay_ms,
+        compared: 0,
+        polls: 0,
+        ahead: 0,
+        declared: 0,
+        differences: Vec::new(),
+    };
+    for case in &cassette.cases {
+        target.reset().await?;
+        let mut model = Model::new(env.clone());
+        let mut refs = Refs::new(&env.accounts);
+        let began = Instant::now();
+        for rec in &case.exchanges {
+            let Some(step) = case.plan.steps.get(rec.step) else {
+                continue;
+            };
+            let mut report = |check: &'static str,
+                              status: u16,
+                              path: String,
+                              expected: String,
+                              actual: String| {
+                let key = bucket_path(&path);
+                if cassette
+                    .varies
+                    .iter()
+                    .any(|v| v.covers(&rec.operation, &key))
+                {
+                    out.declared += 1;
+                    return;
+                }
+                out.differences.push(ParityDifference {
+                    case: case.case,
+                    finding: finding(
+                        check,
+                        &rec.operation,
+                        rec.step,
+                        status,
+                        path,
+                        expected,
+                        actual,
+                    ),
+                });
+            };
+            let Some((call, prediction)) = model.call(step) else {
+                if !rec.skipped {
+                    report(
+                        "parity.status",
+                        0,
+                        "$".into(),
+                        status_text(rec),
+                        "not sent: the step's resource does not exist in the replay".into(),
+                    );
+                }
+                continue;
+            };
+            if rec.skipped {
+                report(
+                    "parity.status",
+                    0,
+                    "$".into(),
+                    "not sent: the step's resource did not exist in the recording".into(),
+                    "sent".into(),
+                );
+            }
+            // Never earlier than the recording sent it: asynchronous states follow the clock.
+            let at = Duration::from_millis(rec.at_ms);
+            if let Some(wait) = at.checked_sub(began.elapsed()) {
+                tokio::time::sleep(wait).await;
+            }
+            let deadline = Instant::now() + bound;
+            let (exchange, got, diffs) = loop {
+                let exchange = target
+                    .client
+                    .call(call.principal, call.operation, &call.body)
+                    .await;
+                let mut trial = refs.clone();
+                let got = recorded(&mut trial, rec.step, &exchange, 0);
+                let diffs = if rec.skipped {
+                    Vec::new()
+                } else {
+                    compare(rec, &got)
+                };
+                if call.operation.starts_with("Describe")
+                    && behind(&diffs)
+                    && Instant::now() < deadline
+                {
+                    out.polls += 1;
+                    tokio::time::sleep(interval).await;
+                    continue;
+                }
+                refs = trial;
+                break (exchange, got, diffs);
+            };
+            model.observe(step, &prediction, &exchange.outcome);
+            if !rec.skipped {
+                out.compared += 1;
+            }
+            for (check, path, expected, actual) in diffs {
+                if check == "parity.value" && ahead(&rec.operation, &path, &expected, &actual) {
+                    out.ahead += 1;
+                    continue;
+                }
+                report(check, got.status, path, expected, actual);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_differences_know_their_direction() {
+        let p = "$.connections[0].connectionState";
+        assert!(ahead(
+            "DescribeConnections",
+            p,
+            "\"pending\"",
+            "\"available\""
+        ));
+        assert!(!ahead(
+            "DescribeConnections",
+            p,
+            "\"available\"",
+            "\"pending\""
+        ));
+        assert!(!ahead(
+            "CreateConnection",
+            "$.connectionState",
+            "\"requested\"",
+            "\"pending\""
+        ));
+        let d: Diffs = vec![(
+            "parity.value",
+            p.into(),
+            "\"available\"".into(),
+            "\"pending\"".into(),
+        )];
+        assert!(behind(&d));
+    }
+}
