@@ -134,9 +134,38 @@ impl Refs {
 
     /// A JSON value with ids, accounts and timestamps replaced.
     pub fn value(&mut self, v: &Value) -> Value {
+        self.register(v);
+        self.replaced(v)
+    }
+
+    /// Number the ids of id members in a target's own format first, so they are
+    /// replaced wherever they occur, before or after their member.
+    fn register(&mut self, v: &Value) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| self.register(i)),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match v.as_str() {
+                        Some(id)
+                            if ID_MEMBERS.contains(&k.as_str())
+                                && !id.is_empty()
+                                && !id_pattern().is_match(id)
+                                && !reference_pattern().is_match(id) =>
+                        {
+                            self.reference(id, "id");
+                        }
+                        _ => self.register(v),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn replaced(&mut self, v: &Value) -> Value {
         match v {
             Value::String(s) => Value::String(self.text(s)),
-            Value::Array(items) => Value::Array(items.iter().map(|i| self.value(i)).collect()),
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.replaced(i)).collect()),
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, v)| {
@@ -144,15 +173,8 @@ impl Refs {
                             Value::String("{{date}}".to_owned())
                         } else if TIMESTAMP_MEMBERS.contains(&k.as_str()) && !v.is_null() {
                             Value::String("{{timestamp}}".to_owned())
-                        } else if let Some(id) = v.as_str().filter(|s| {
-                            ID_MEMBERS.contains(&k.as_str())
-                                && !s.is_empty()
-                                && !id_pattern().is_match(s)
-                                && !reference_pattern().is_match(s)
-                        }) {
-                            Value::String(self.reference(id, "id"))
                         } else {
-                            self.value(v)
+                            self.replaced(v)
                         };
                         (k.clone(), v)
                     })

@@ -65,8 +65,9 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
     let actual = describe(&exchange.outcome, exchange.status);
     match &exchange.outcome {
         Outcome::Success(_) if must_reject && report_accept => {
+            // An accepted invalid input is reported at the request member it breaks.
             sink.report(
-                "$",
+                ctx.prediction.broken_member.as_deref().unwrap_or("$"),
                 format!("rejected with {} ({why})", types.join("|")),
                 actual,
             );
@@ -104,5 +105,99 @@ pub fn unexpected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) 
         if let Outcome::ServiceError { .. } = &exchange.outcome {
             sink.report("$", "success", describe(&exchange.outcome, exchange.status));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use rstest::rstest;
+    use serde_json::json;
+
+    use crate::check::CheckSet;
+    use crate::model::{Basis, Prediction};
+    use crate::spec::Spec;
+    use crate::target::{classify, Exchange, Principal};
+
+    fn exchange(operation: &str, status: u16, body: serde_json::Value) -> Exchange {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        Exchange {
+            operation: operation.into(),
+            principal: Principal::Owner,
+            request: json!({}),
+            status,
+            headers: vec![("content-type".into(), "application/x-amz-json-1.1".into())],
+            outcome: classify(status, &bytes),
+            body: bytes.into(),
+            latency: Duration::ZERO,
+        }
+    }
+
+    fn checks(prediction: &Prediction, exchange: &Exchange) -> Vec<String> {
+        let ctx = super::CheckCtx::new(Spec::builtin(), prediction, None, 0);
+        CheckSet::default()
+            .run(&ctx, exchange)
+            .into_iter()
+            .map(|f| format!("{} {}", f.check, f.path))
+            .collect()
+    }
+
+    fn invalid_create() -> Prediction {
+        let mut p = Prediction::reject(
+            vec!["DirectConnectClientException"],
+            "rule vlan.max: a VLAN is within 1-4094",
+            "error.accepted-invalid",
+            Basis::Documented,
+        );
+        p.broken_member = Some("$.vlan".into());
+        p
+    }
+
+    #[test]
+    fn an_accepted_invalid_create_is_reported_once_at_the_broken_member() {
+        let accepted = exchange(
+            "CreateConnection",
+            200,
+            json!({"connectionId": "dxcon-abc12345"}),
+        );
+        assert_eq!(
+            checks(&invalid_create(), &accepted),
+            vec!["error.accepted-invalid $.vlan"]
+        );
+    }
+
+    #[test]
+    fn a_wrong_rejection_type_of_an_invalid_create_is_error_expected() {
+        let refused = exchange(
+            "CreateConnection",
+            400,
+            json!({"__type": "TooManyTagsException", "message": "m"}),
+        );
+        assert_eq!(
+            checks(&invalid_create(), &refused),
+            vec!["error.expected $.__type"]
+        );
+    }
+
+    #[rstest]
+    #[case(400, "SerializationException")]
+    #[case(403, "MissingAuthenticationTokenException")]
+    #[case(400, "UnknownOperationException")]
+    fn predicted_protocol_errors_are_not_reported(
+        #[case] status: u16,
+        #[case] error: &'static str,
+    ) {
+        let mut p = Prediction::reject(vec![error], "awsJson", "error.expected", Basis::Documented);
+        p.protocol_errors = vec![error];
+        let answer = exchange(
+            "DescribeConnections",
+            status,
+            json!({"__type": error, "message": "m"}),
+        );
+        assert_eq!(checks(&p, &answer), Vec::<String>::new());
+        // Unpredicted, the same answer is an undeclared type (or a missing operation).
+        let plain = Prediction::succeed(Basis::Documented);
+        assert!(!checks(&plain, &answer).is_empty());
     }
 }

@@ -209,7 +209,7 @@ pub struct RunArgs {
     /// Also record the run's plans as a cassette in this folder (docs/cassettes.md).
     #[arg(long)]
     pub record: Option<PathBuf>,
-    /// With --record and the embedded target: milliseconds per asynchronous state change (AWS-like timing).
+    /// Embedded target only: milliseconds per asynchronous state change (AWS-like timing; 0: step-driven).
     #[arg(long, default_value_t = 0)]
     pub async_delay_ms: u64,
 }

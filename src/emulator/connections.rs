@@ -667,7 +667,11 @@ mod tests {
             json!({"connectionId": id}),
         )
         .unwrap();
-        assert_eq!(out["connectionState"], "deleted");
+        // [outputs] deleted at once, or deleting (progress::deletion_answer).
+        assert!(matches!(
+            out["connectionState"].as_str(),
+            Some("deleting" | "deleted")
+        ));
         let again = invoke(
             &mut w,
             OWNER,

@@ -145,6 +145,50 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    use rstest::rstest;
+    use serde_json::json;
+
+    use crate::emulator::testing::{invoke, world};
+
+    const OWNER: &str = "111111111111";
+
+    fn many_tags() -> Value {
+        Value::Array(
+            (0..51)
+                .map(|i| json!({"key": format!("k{i}"), "value": "v"}))
+                .collect(),
+        )
+    }
+
+    /// Each documented input rule, at its limit (accepted) and just past it (rejected
+    /// with the client exception, or the declared tag exception).
+    #[rstest]
+    #[case("CreateDirectConnectGateway", json!({"directConnectGatewayName": "g", "amazonSideAsn": 64512}), None)]
+    #[case("CreateDirectConnectGateway", json!({"directConnectGatewayName": "g", "amazonSideAsn": 4_294_967_294_i64}), None)]
+    #[case("CreateDirectConnectGateway", json!({"directConnectGatewayName": "g", "amazonSideAsn": 64511}), Some("DirectConnectClientException"))]
+    #[case("CreateDirectConnectGateway", json!({"directConnectGatewayName": "g", "amazonSideAsn": 4_294_967_295_i64}), Some("DirectConnectClientException"))]
+    #[case("CreateDirectConnectGateway", json!({"directConnectGatewayName": "g", "tags": many_tags()}), Some("DirectConnectClientException"))]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "400Gbps", "connectionName": "c"}), None)]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "3Gbps", "connectionName": "c"}), Some("DirectConnectClientException"))]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": many_tags()}), Some("TooManyTagsException"))]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": [{"key": "k".repeat(128), "value": "v".repeat(256)}]}), None)]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": [{"key": "k".repeat(129)}]}), Some("DirectConnectClientException"))]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": [{"key": "k", "value": "v".repeat(257)}]}), Some("DirectConnectClientException"))]
+    #[case("CreateConnection", json!({"location": "EqDC2", "bandwidth": 1, "connectionName": "c"}), Some("SerializationException"))]
+    fn documented_rules_are_enforced_at_and_past_their_limits(
+        #[case] operation: &str,
+        #[case] body: Value,
+        #[case] rejected: Option<&str>,
+    ) {
+        let mut w = world();
+        let outcome = invoke(&mut w, OWNER, operation, body);
+        assert_eq!(
+            outcome.as_ref().err().map(|e| e.error_type),
+            rejected,
+            "{outcome:?}"
+        );
+    }
+
     #[test]
     fn every_table_entry_is_a_model_operation_and_unique() {
         let spec = Spec::builtin();

@@ -719,6 +719,7 @@ impl Model {
             check,
             rule.basis,
         );
+        prediction.broken_member = rule.edits.last().map(|e| format!("$.{}", e.path()));
         if rule.rejection == Rejection::Serialization {
             prediction.protocol_errors = vec![SERIALIZATION_ERROR];
         }

@@ -133,6 +133,10 @@ pub struct Prediction {
     /// protocol-level errors of the awsJson front end (e.g. `SerializationException`
     /// for a member of the wrong type), which `error.type` does not report.
     pub protocol_errors: Vec<&'static str>,
+    /// For a call breaking an input rule: the request member it breaks, as a JSON
+    /// path (`$.newBGPPeer.asn`), where `error.expected` and `error.accepted-invalid`
+    /// report an acceptance, so each broken member gets its own bucket.
+    pub broken_member: Option<String>,
 }
 
 impl Prediction {
@@ -147,6 +151,7 @@ impl Prediction {
             required_members: Vec::new(),
             taken_ids: Vec::new(),
             protocol_errors: Vec::new(),
+            broken_member: None,
         }
     }
 

@@ -62,6 +62,32 @@ impl Step {
         self.family().principal()
     }
 
+    /// The rule a negative step breaks: an invalid input's rule name, or the kind of
+    /// malformed request (`malformed:…`); `None` for a valid step.
+    pub fn broken_rule(&self) -> Option<String> {
+        match self {
+            Step::Invalid(s) => Some(s.invalid.name.clone()),
+            Step::Malformed(s) => Some(format!(
+                "malformed:{}",
+                serde_json::to_value(s.malformed)
+                    .ok()
+                    .and_then(|v| {
+                        let how = v.get("how").map(|h| match h {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        });
+                        let kind = v.get("kind")?.as_str()?.to_owned();
+                        Some(match how {
+                            Some(h) => format!("{kind}:{h}"),
+                            None => kind,
+                        })
+                    })
+                    .unwrap_or_default()
+            )),
+            _ => None,
+        }
+    }
+
     /// Every operation a step can call (the modelled operations).
     pub fn operations() -> Vec<&'static str> {
         [

@@ -14,6 +14,9 @@ pub enum RunError {
     /// A check selector is unknown.
     #[error(transparent)]
     Checks(#[from] crate::check::UnknownCheck),
+    /// The plan strategy could not generate a case.
+    #[error("cannot generate a plan: {0}")]
+    Generation(String),
     /// A replay file cannot be read.
     #[error("cannot read replay file {path}: {reason}")]
     Replay {

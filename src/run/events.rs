@@ -98,7 +98,9 @@ pub enum RunEvent {
 
 /// Something that consumes run events. Takes `&self` because the search calls it
 /// from inside proptest's `Fn` closure; sinks keep their state behind interior mutability.
-pub trait EventSink {
+/// `Sync`: a run executes on its own thread (with a stack deep enough for the plan
+/// strategies), and sinks are shared with it.
+pub trait EventSink: Sync {
     /// Take one event.
     fn event(&self, event: &RunEvent);
 }
@@ -202,14 +204,14 @@ impl<'a> CaseEvents<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
+    use std::sync::Mutex;
 
     #[derive(Default)]
-    struct Collect(RefCell<Vec<RunEvent>>);
+    struct Collect(Mutex<Vec<RunEvent>>);
 
     impl EventSink for Collect {
         fn event(&self, event: &RunEvent) {
-            self.0.borrow_mut().push(event.clone());
+            self.0.lock().unwrap().push(event.clone());
         }
     }
 
@@ -223,9 +225,9 @@ mod tests {
             steps: 3,
             reproduced: true,
         });
-        assert_eq!(a.0.borrow().len(), 1);
-        assert_eq!(b.0.borrow().len(), 1);
-        let line = serde_json::to_string(&a.0.borrow()[0]).unwrap();
+        assert_eq!(a.0.lock().unwrap().len(), 1);
+        assert_eq!(b.0.lock().unwrap().len(), 1);
+        let line = serde_json::to_string(&a.0.lock().unwrap()[0]).unwrap();
         assert_eq!(
             line,
             r#"{"event":"shrunk","round":2,"steps":3,"reproduced":true}"#
@@ -245,7 +247,7 @@ mod tests {
         );
         events.case(Phase::Search, &outcome, [&key]);
         events.case(Phase::Shrink, &outcome, []);
-        let seen = sink.0.borrow();
+        let seen = sink.0.lock().unwrap();
         assert_eq!(
             seen[0],
             RunEvent::CaseFinished {

@@ -77,6 +77,10 @@ pub struct OperationStats {
     pub outcomes: BTreeMap<String, u64>,
     /// Total latency in microseconds.
     pub latency_us: u64,
+    /// Distinct rules the negative suite broke in calls of this operation (invalid
+    /// inputs by rule name, malformed requests by kind); absent when none.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub rules: std::collections::BTreeSet<String>,
 }
 
 /// One cell of the operations × check groups table.

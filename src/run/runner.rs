@@ -2,11 +2,11 @@
 //! to a minimal plan, re-run it to tell reproducible from flaky, and continue
 //! the search for failures not seen yet until the case budget is spent.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
 use super::case::{execute, CaseContext, CaseOutcome};
@@ -93,15 +93,6 @@ fn rng(seed: u64, round: u32) -> TestRng {
 #[derive(Default)]
 struct Search {
     known: BTreeSet<Key>,
-    shrinking_for: Option<BTreeSet<Key>>,
-    /// New keys of the failing case being shrunk.
-    pending: BTreeSet<Key>,
-    /// Exploring cases run in the current round.
-    case_in_round: u64,
-    /// The first this many cases of the round replay an earlier round's stream: not counted again.
-    replay_cases: u64,
-    /// Index (1-based) of the failing case in its round.
-    failing_case: u64,
     explored: u64,
     steps_run: u64,
     steps_skipped: u64,
@@ -110,7 +101,6 @@ struct Search {
     operations: BTreeMap<String, OperationStats>,
     leaked: Vec<String>,
     transitions: BTreeSet<ObservedEdge>,
-    infra: Option<TargetError>,
     /// When the search began, and when (case number, elapsed) it first failed.
     began: Option<Instant>,
     first_failure: Option<FirstFailure>,
@@ -135,6 +125,9 @@ impl Search {
             stats.calls += 1;
             *stats.outcomes.entry(s.outcome.clone()).or_default() += 1;
             stats.latency_us += s.latency_us;
+            if let Some(rule) = s.step.broken_rule() {
+                stats.rules.insert(rule);
+            }
         }
         for f in &outcome.findings {
             let entry = self.tally.entry(f.key()).or_insert_with(|| (0, f.clone()));
@@ -157,8 +150,24 @@ pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
     run_observed(config, &NoEvents)
 }
 
+/// Stack of the thread a run executes on: generating and shrinking plans recurses
+/// through the nested family strategies, deeper than a test thread's 2 MiB allows.
+const RUN_STACK: usize = 64 << 20;
+
 /// [`run`], telling `events` about every step, case and shrink as the run goes.
 pub fn run_observed(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("dxconform-run".to_owned())
+            .stack_size(RUN_STACK)
+            .spawn_scoped(scope, || run_here(config, events))
+            .map_err(RunError::Runtime)?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -304,163 +313,116 @@ fn search(
         })
     };
     let strategy = crate::gen::plan(&config.gen);
-    let state = RefCell::new(Search {
+    let mut s = Search {
         began: Some(Instant::now()),
         ..Search::default()
-    });
+    };
     let mut repros: Repros = BTreeMap::new();
-    let total = u64::from(config.cases);
-    // `round` numbers shrinks; `rng_round` numbers RNG streams. A failing case with
-    // several new keys is shrunk once per key: the next round replays the same RNG
-    // stream (so the same cases, against a reset target) up to that case without
-    // counting them again, and shrinks for the next key.
+    let proptest_config = Config {
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new_with_rng(proptest_config.clone(), rng(config.seed, 0));
+    let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
     let mut round: u32 = 0;
-    let mut rng_round: u32 = 0;
-    let mut replay_cases: u64 = 0;
-    let mut attempts_on_stream: u32 = 0;
-    loop {
-        let remaining = total.saturating_sub(state.borrow().explored);
-        if remaining == 0 {
-            break;
+    for _ in 0..config.cases {
+        // The RNG state before a case regenerates that case's value tree, so each new
+        // bucket it shows is shrunk from the same case without replaying earlier ones.
+        let snapshot = runner.rng().clone();
+        let plan = strategy
+            .new_tree(&mut runner)
+            .map_err(generation)?
+            .current();
+        let outcome = run_case(&plan)?;
+        s.count_requests(&outcome);
+        s.tally(&outcome);
+        let fresh = new_failures(&outcome.findings, &s.known);
+        events.case(Phase::Search, &outcome, &fresh);
+        if fresh.is_empty() {
+            continue;
         }
-        {
-            let mut s = state.borrow_mut();
-            s.shrinking_for = None;
-            s.case_in_round = 0;
-            s.replay_cases = replay_cases;
-            s.failing_case = 0;
+        if s.first_failure.is_none() {
+            let millis = s.began.map_or(0, |b| {
+                u64::try_from(b.elapsed().as_millis()).unwrap_or(u64::MAX)
+            });
+            s.first_failure = Some(FirstFailure {
+                case: s.explored,
+                millis,
+            });
         }
-        let proptest_config = Config {
-            cases: u32::try_from(remaining + replay_cases).unwrap_or(u32::MAX),
-            max_shrink_iters: config.max_shrink_iters,
-            failure_persistence: None,
-            ..Config::default()
-        };
-        let mut runner = TestRunner::new_with_rng(proptest_config, rng(config.seed, rng_round));
-        let result = runner.run(&strategy, |plan| {
-            let outcome = match run_case(&plan) {
-                Ok(o) => o,
-                Err(e) => {
-                    state.borrow_mut().infra = Some(e);
-                    return Err(TestCaseError::fail("infrastructure error"));
-                }
+        for key in fresh {
+            if s.known.contains(&key) {
+                continue;
+            }
+            let mut replay = TestRunner::new_with_rng(proptest_config.clone(), snapshot.clone());
+            let mut tree = strategy.new_tree(&mut replay).map_err(generation)?;
+            let minimal = shrink(&mut tree, config.max_shrink_iters, |candidate| {
+                let o = run_case(candidate)?;
+                s.count_requests(&o);
+                events.case(Phase::Shrink, &o, []);
+                Ok(o.findings.iter().any(|f| f.key() == key))
+            })?;
+            let rerun = run_case(&minimal)?;
+            events.case(Phase::Rerun, &rerun, []);
+            s.count_requests(&rerun);
+            // The minimal plan also stands for every other unknown failure it shows.
+            let shown = new_failures(&rerun.findings, &s.known);
+            let reproduced = shown.contains(&key);
+            tracing::info!(
+                round,
+                steps = minimal.steps.len(),
+                reproduced,
+                "shrunk a failure"
+            );
+            events.sink().event(&RunEvent::Shrunk {
+                round,
+                steps: minimal.steps.len(),
+                reproduced,
+            });
+            let repro = Repro {
+                seed: config.seed,
+                round,
+                plan: minimal,
+                steps: rerun.steps,
+                findings: rerun.findings,
+                reproduced,
+                replay_file: None,
             };
-            let mut s = state.borrow_mut();
-            if s.infra.is_some() {
-                return Err(TestCaseError::fail("infrastructure error"));
+            for k in shown.iter().chain(std::iter::once(&key)) {
+                repros.entry(k.clone()).or_insert_with(|| repro.clone());
             }
-            s.count_requests(&outcome);
-            match &s.shrinking_for {
-                Some(keys) => {
-                    events.case(Phase::Shrink, &outcome, []);
-                    if outcome.findings.iter().any(|f| keys.contains(&f.key())) {
-                        Err(TestCaseError::fail("same failure"))
-                    } else {
-                        Ok(())
-                    }
-                }
-                None => {
-                    s.case_in_round += 1;
-                    if s.case_in_round > s.replay_cases {
-                        s.tally(&outcome);
-                    }
-                    let fresh = new_failures(&outcome.findings, &s.known);
-                    let phase = if s.case_in_round > s.replay_cases {
-                        Phase::Search
-                    } else {
-                        Phase::Replay
-                    };
-                    events.case(phase, &outcome, &fresh);
-                    match fresh.iter().next() {
-                        None => Ok(()),
-                        Some(first) => {
-                            if s.first_failure.is_none() {
-                                let millis = s.began.map_or(0, |b| {
-                                    u64::try_from(b.elapsed().as_millis()).unwrap_or(u64::MAX)
-                                });
-                                s.first_failure = Some(FirstFailure {
-                                    case: s.explored,
-                                    millis,
-                                });
-                            }
-                            s.shrinking_for = Some(BTreeSet::from([first.clone()]));
-                            s.pending = fresh;
-                            s.failing_case = s.case_in_round;
-                            Err(TestCaseError::fail("new failure"))
-                        }
-                    }
-                }
-            }
-        });
-        if let Some(e) = state.borrow_mut().infra.take() {
-            return Err(e.into());
-        }
-        match result {
-            Ok(()) => break,
-            Err(TestError::Fail(_, minimal)) => {
-                let (target, pending, failing_case) = {
-                    let mut s = state.borrow_mut();
-                    (
-                        s.shrinking_for.take().unwrap_or_default(),
-                        std::mem::take(&mut s.pending),
-                        s.failing_case,
-                    )
-                };
-                let rerun = run_case(&minimal)?;
-                events.case(Phase::Rerun, &rerun, []);
-                state.borrow_mut().count_requests(&rerun);
-                // The minimal plan stands for every pending key it shows again.
-                let shown: BTreeSet<Key> = rerun
-                    .findings
-                    .iter()
-                    .map(Finding::key)
-                    .filter(|k| pending.contains(k))
-                    .collect();
-                let reproduced = target.iter().all(|k| shown.contains(k));
-                tracing::info!(
-                    round,
-                    steps = minimal.steps.len(),
-                    reproduced,
-                    "shrunk a failure"
-                );
-                events.sink().event(&RunEvent::Shrunk {
-                    round,
-                    steps: minimal.steps.len(),
-                    reproduced,
-                });
-                let repro = Repro {
-                    seed: config.seed,
-                    round,
-                    plan: minimal,
-                    steps: rerun.steps,
-                    findings: rerun.findings,
-                    reproduced,
-                    replay_file: None,
-                };
-                for key in target.iter().chain(&shown) {
-                    repros.entry(key.clone()).or_insert_with(|| repro.clone());
-                }
-                let mut s = state.borrow_mut();
-                s.known.extend(target);
-                s.known.extend(shown);
-                let left = pending.iter().filter(|k| !s.known.contains(*k)).count();
-                attempts_on_stream += 1;
-                if left > 0 && attempts_on_stream < 16 {
-                    replay_cases = failing_case;
-                } else {
-                    rng_round += 1;
-                    replay_cases = 0;
-                    attempts_on_stream = 0;
-                }
-                round += 1;
-            }
-            Err(TestError::Abort(reason)) => {
-                tracing::warn!(%reason, "search aborted");
-                break;
-            }
+            s.known.extend(shown);
+            s.known.insert(key);
+            round += 1;
         }
     }
-    Ok((state.into_inner(), repros))
+    Ok((s, repros))
+}
+
+/// proptest's shrinking, driven here so that each bucket is shrunk on its own from
+/// the case that first showed it: simplify while the candidate still fails with the
+/// bucket, complicate when it does not, within `max_iters` candidates.
+fn shrink<T: ValueTree<Value = Plan>>(
+    tree: &mut T,
+    max_iters: u32,
+    mut fails: impl FnMut(&Plan) -> Result<bool, TargetError>,
+) -> Result<Plan, TargetError> {
+    let mut best = tree.current();
+    if !tree.simplify() {
+        return Ok(best);
+    }
+    for _ in 0..max_iters {
+        let candidate = tree.current();
+        if fails(&candidate)? {
+            best = candidate;
+            if !tree.simplify() {
+                break;
+            }
+        } else if !tree.complicate() {
+            break;
+        }
+    }
+    Ok(best)
 }
 
 /// Every modelled edge of every lifecycle that the modelled operations can reach,
