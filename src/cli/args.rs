@@ -151,9 +151,20 @@ pub struct TargetArgs {
     /// Allow a non-loopback endpoint or real AWS. Real Direct Connect resources cost money.
     #[arg(long)]
     pub allow_real_aws: bool,
+    /// An account the run may act as on a real endpoint (repeatable); joined with
+    /// `allowed_accounts = [...]` of the --config file. Required with --allow-real-aws.
+    #[arg(long = "allow-account", value_name = "ID")]
+    pub allow_account: Vec<String>,
+    /// Configuration file read for `allowed_accounts` (when it exists).
+    #[arg(long = "config", default_value = "dxconform.toml", env = "DXCONFORM_CONFIG")]
+    pub config_file: PathBuf,
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 30.0, env = "DXCONFORM_TIMEOUT")]
     pub timeout: f64,
+    /// Attempts per request when throttled (429, ThrottlingException) or on 5xx, the
+    /// first included (jittered exponential backoff; 1: no retries).
+    #[arg(long, default_value_t = 8, env = "DXCONFORM_MAX_ATTEMPTS")]
+    pub max_attempts: u32,
 }
 
 /// Which checks run.
@@ -212,6 +223,10 @@ pub struct RunArgs {
     /// Embedded target only: milliseconds per asynchronous state change (AWS-like timing; 0: step-driven).
     #[arg(long, default_value_t = 0)]
     pub async_delay_ms: u64,
+    /// Print the plan (operations, most resources alive at once per type, skipped flows)
+    /// and exit without sending anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `dxconform serve`.

@@ -43,6 +43,12 @@ fn is_loopback(endpoint: &str) -> bool {
 }
 
 pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
+    target_config_for(args, true)
+}
+
+/// The target configuration; on a real endpoint, `two_accounts` says whether the
+/// partner account must be allowed too.
+fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConfig> {
     for (name, id) in [
         ("--owner-account", &args.owner_account),
         ("--partner-account", &args.partner_account),
@@ -66,6 +72,15 @@ pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
     let real = kind == TargetKind::Aws || args.endpoint.as_deref().is_some_and(|e| !is_loopback(e));
     if real && !args.allow_real_aws {
         bail!("refusing to call a non-loopback endpoint or real AWS without --allow-real-aws (real Direct Connect resources cost money)");
+    }
+    if real {
+        let list = crate::target::AllowList::load(&args.allow_account, &args.config_file)
+            .map_err(anyhow::Error::msg)?;
+        let mut used = vec![("owner", args.owner_account.as_str())];
+        if two_accounts {
+            used.push(("partner", args.partner_account.as_str()));
+        }
+        list.admit(&used).map_err(anyhow::Error::msg)?;
     }
     if let Some(endpoint) = &args.endpoint {
         let url = reqwest::Url::parse(endpoint)
@@ -99,6 +114,10 @@ pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
             ..WireOptions::default()
         },
         emulator: Default::default(),
+        retry: crate::target::RetryPolicy {
+            max_attempts: args.max_attempts.max(1),
+            ..Default::default()
+        },
     })
 }
 
@@ -118,7 +137,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         bail!("--max-steps must be at least 1");
     }
     let seed = args.seed.unwrap_or_else(random_seed);
-    let mut target = target_config(&args.target)?;
+    let mut target = target_config_for(&args.target, !args.one_account)?;
     if let Some(name) = &args.mutant {
         if target.kind != TargetKind::Embedded {
             bail!("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
@@ -146,6 +165,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         out: args.out.clone(),
         ..RunConfig::default()
     };
+    if args.dry_run {
+        println!("dxconform: seed {seed}, target {:?}", config.target.kind);
+        print!("{}", crate::run::dry_plan(&config).text());
+        return Ok(ExitCode::Conformant);
+    }
     eprintln!(
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps

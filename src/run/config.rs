@@ -20,7 +20,8 @@ pub struct RunConfig {
     pub checks: Vec<String>,
     /// Check ids or families to skip (`--exclude-checks`).
     pub exclude_checks: Vec<String>,
-    /// Bound on shrinking attempts per failure (default 512).
+    /// Bound on shrinking candidates per bucket (default 96): each new bucket is shrunk on
+    /// its own, so the bound keeps runs against slow targets short.
     pub max_shrink_iters: u32,
     /// Output folder for report.json, report.md and replay files (default `dxconform-out`; `--out`).
     pub out: PathBuf,
@@ -35,7 +36,7 @@ impl Default for RunConfig {
             gen: GenConfig::default(),
             checks: Vec::new(),
             exclude_checks: Vec::new(),
-            max_shrink_iters: 512,
+            max_shrink_iters: 96,
             out: PathBuf::from("dxconform-out"),
         }
     }

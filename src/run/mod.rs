@@ -4,6 +4,7 @@
 
 mod case;
 mod config;
+mod dry_run;
 mod error;
 mod event_log;
 mod events;
@@ -16,6 +17,7 @@ mod runner;
 
 pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
 pub use config::RunConfig;
+pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};

@@ -211,6 +211,10 @@ pub struct RunReport {
     /// When the search first failed (none for a conformant run).
     #[serde(default)]
     pub first_failure: Option<FirstFailure>,
+    /// What the wire client retried, throttled and waited (`retries`, `throttles`,
+    /// `retry_delay_ms`, `rate_delay_ms`, …).
+    #[serde(default)]
+    pub wire: crate::target::WireStats,
 }
 
 /// Check groups of the coverage table, in display order.

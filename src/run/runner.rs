@@ -180,6 +180,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         .map_or(0, |d| d.as_secs());
     let target = runtime.block_on(LaunchedTarget::launch(&config.target))?;
     let identity = target.identity.clone();
+    let wire_stats = target.client.clone();
     let result = runtime
         .block_on(target.probe())
         .map_err(RunError::from)
@@ -267,6 +268,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         leaked: search.leaked,
         transitions,
         first_failure: search.first_failure,
+        wire: wire_stats.wire_stats(),
         not_modelled: NOT_MODELLED
             .iter()
             .map(|(operation, reason)| NotModelled {

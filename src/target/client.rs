@@ -40,6 +40,7 @@ pub struct WireClient {
     pub(super) accounts: Accounts,
     pub(super) selector: AccountSelector,
     pub(super) signers: BTreeMap<Principal, Signer>,
+    pub(super) retry: std::sync::Arc<super::retry::RetryState>,
 }
 
 impl WireClient {
@@ -81,7 +82,21 @@ impl WireClient {
             accounts,
             selector,
             signers,
+            retry: std::sync::Arc::new(super::retry::RetryState::new(
+                super::RetryPolicy::default(),
+            )),
         })
+    }
+
+    /// The same client retrying under `policy`, with fresh counters.
+    pub fn with_retry(mut self, policy: super::RetryPolicy) -> WireClient {
+        self.retry = std::sync::Arc::new(super::retry::RetryState::new(policy));
+        self
+    }
+
+    /// What this client (and its clones) retried, throttled and waited so far.
+    pub fn wire_stats(&self) -> super::WireStats {
+        self.retry.stats()
     }
 
     /// The endpoint URL.
@@ -137,8 +152,52 @@ impl WireClient {
     }
 
     /// Send prepared bytes and headers (signed or not) and classify the answer;
-    /// `recorded` is what the exchange records as the request.
+    /// `recorded` is what the exchange records as the request. Throttles and 5xx
+    /// are retried (`target::retry`); one still failing after every attempt is a
+    /// transport fault. The exchange's latency is that of the last attempt.
     pub(super) async fn send(
+        &self,
+        principal: Principal,
+        operation: &str,
+        recorded: &Value,
+        bytes: Vec<u8>,
+        headers: &[(String, String)],
+    ) -> Exchange {
+        let mut attempt = 0u32;
+        loop {
+            self.retry.acquire().await;
+            let exchange = self
+                .send_once(principal, operation, recorded, bytes.clone(), headers)
+                .await;
+            let retry = super::retry::retryable(exchange.status, &exchange.outcome);
+            match self.retry.after(attempt, retry) {
+                Some(delay) => {
+                    tracing::debug!(operation, status = exchange.status, attempt, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                None if retry.is_some() => {
+                    let what = exchange.outcome.error_type().unwrap_or("server error").to_owned();
+                    let message = format!(
+                        "gave up after {} attempts: HTTP {} {what}",
+                        attempt + 1,
+                        exchange.status
+                    );
+                    return self.fault(
+                        principal,
+                        operation,
+                        recorded,
+                        TransportKind::Other,
+                        message,
+                        exchange.latency,
+                    );
+                }
+                None => return exchange,
+            }
+        }
+    }
+
+    async fn send_once(
         &self,
         principal: Principal,
         operation: &str,

@@ -49,6 +49,8 @@ pub struct TargetConfig {
     pub wire: WireOptions,
     /// Reference-target settings (for `Embedded`).
     pub emulator: EmulatorConfig,
+    /// Retries of throttles and 5xx, and the adaptive client-side rate.
+    pub retry: super::RetryPolicy,
 }
 
 impl Default for TargetConfig {
@@ -64,6 +66,7 @@ impl Default for TargetConfig {
             profiles: BTreeMap::new(),
             wire: WireOptions::default(),
             emulator: EmulatorConfig::default(),
+            retry: super::RetryPolicy::default(),
         }
     }
 }
@@ -201,7 +204,8 @@ impl LaunchedTarget {
             selector.clone(),
             signers,
             &config.wire,
-        )?;
+        )?
+        .with_retry(config.retry.clone());
         let identity = TargetIdentity {
             kind: config.kind,
             endpoint: client.endpoint().to_owned(),

@@ -9,14 +9,18 @@ mod client;
 mod error;
 mod exchange;
 mod launch;
+mod optin;
 mod principal;
 mod raw;
+mod retry;
 mod signer;
 
 pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
+pub use optin::AllowList;
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind};
 pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;
+pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
 pub use signer::Signer;
