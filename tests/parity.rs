@@ -33,9 +33,11 @@ fn recorded(seed: u64, cases: u32) -> (tempfile::TempDir, Cassette) {
         ..RunConfig::default()
     };
     let cassette = record(&config, dir.path()).expect("recording completes");
+    // Compared as written: auth keys are stored as their length only, so the loaded
+    // plan carries stand-in keys of the same length.
     assert_eq!(
-        Cassette::load(dir.path()).unwrap(),
-        cassette,
+        serde_json::to_value(Cassette::load(dir.path()).unwrap()).unwrap(),
+        serde_json::to_value(&cassette).unwrap(),
         "the file round-trips"
     );
     (dir, cassette)

@@ -41,7 +41,12 @@ fn real_aws_needs_the_flag_and_an_allow_list() {
     // A non-loopback endpoint is real too.
     let (code, _, err) = dxconform(
         dir.path(),
-        &["run", "--endpoint", "https://directconnect.example.invalid", "--allow-real-aws"],
+        &[
+            "run",
+            "--endpoint",
+            "https://directconnect.example.invalid",
+            "--allow-real-aws",
+        ],
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("allow-list"), "{err}");
@@ -67,7 +72,10 @@ fn allow_list_from_flags_or_dxconform_toml_admits_a_dry_run() {
     assert!(out.contains("dry run: nothing is sent"), "{out}");
     assert!(out.contains("most resources alive at once"), "{out}");
     assert!(out.contains("CreateConnection"), "{out}");
-    assert!(!dir.path().join("dxconform-out").exists(), "a dry run writes no report");
+    assert!(
+        !dir.path().join("dxconform-out").exists(),
+        "a dry run writes no report"
+    );
 
     std::fs::write(
         dir.path().join("dxconform.toml"),

@@ -29,7 +29,9 @@ async fn flaky(failures: usize, failure: (u16, &'static str)) -> (String, Arc<At
                 let mut read = 0;
                 // Read headers and the (small) body.
                 loop {
-                    let Ok(k) = socket.read(&mut buf[read..]).await else { return };
+                    let Ok(k) = socket.read(&mut buf[read..]).await else {
+                        return;
+                    };
                     if k == 0 {
                         return;
                     }
@@ -50,7 +52,10 @@ async fn flaky(failures: usize, failure: (u16, &'static str)) -> (String, Arc<At
                     }
                 }
                 let (status, body) = if n < failures {
-                    (failure.0, format!("{{\"__type\":\"{}\",\"message\":\"slow down\"}}", failure.1))
+                    (
+                        failure.0,
+                        format!("{{\"__type\":\"{}\",\"message\":\"slow down\"}}", failure.1),
+                    )
                 } else {
                     (200, "{}".to_owned())
                 };
@@ -87,27 +92,58 @@ async fn throttles_are_retried_and_counted() {
     let (endpoint, seen) = flaky(2, (400, "ThrottlingException")).await;
     let client = client(&endpoint, 5);
     let exchange = client
-        .call(Principal::Owner, "DescribeLocations", &serde_json::json!({}))
+        .call(
+            Principal::Owner,
+            "DescribeLocations",
+            &serde_json::json!({}),
+        )
         .await;
-    assert!(matches!(exchange.outcome, Outcome::Success(_)), "{:?}", exchange.outcome);
+    assert!(
+        matches!(exchange.outcome, Outcome::Success(_)),
+        "{:?}",
+        exchange.outcome
+    );
     assert_eq!(seen.load(Ordering::SeqCst), 3);
     let stats = client.wire_stats();
-    assert_eq!((stats.requests, stats.retries, stats.throttles, stats.gave_up), (3, 2, 2, 0));
+    assert_eq!(
+        (
+            stats.requests,
+            stats.retries,
+            stats.throttles,
+            stats.gave_up
+        ),
+        (3, 2, 2, 0)
+    );
     assert!(stats.retry_delay_ms >= 10, "{stats:?}");
-    assert!(stats.rate_limit_rps > 0.0, "a throttle turns the client-side rate on");
+    assert!(
+        stats.rate_limit_rps > 0.0,
+        "a throttle turns the client-side rate on"
+    );
 }
 
 #[tokio::test]
 async fn server_errors_and_429_are_retried() {
     let (endpoint, _) = flaky(1, (503, "ServiceUnavailable")).await;
     let client = client(&endpoint, 3);
-    let exchange = client.call(Principal::Owner, "DescribeLocations", &serde_json::json!({})).await;
+    let exchange = client
+        .call(
+            Principal::Owner,
+            "DescribeLocations",
+            &serde_json::json!({}),
+        )
+        .await;
     assert!(matches!(exchange.outcome, Outcome::Success(_)));
     assert_eq!(client.wire_stats().server_errors, 1);
 
     let (endpoint, _) = flaky(1, (429, "TooManyRequestsException")).await;
     let client = self::client(&endpoint, 3);
-    let exchange = client.call(Principal::Owner, "DescribeLocations", &serde_json::json!({})).await;
+    let exchange = client
+        .call(
+            Principal::Owner,
+            "DescribeLocations",
+            &serde_json::json!({}),
+        )
+        .await;
     assert!(matches!(exchange.outcome, Outcome::Success(_)));
     assert_eq!(client.wire_stats().throttles, 1);
 }
@@ -117,7 +153,11 @@ async fn a_request_failing_after_retries_is_a_transport_fault() {
     let (endpoint, seen) = flaky(usize::MAX, (400, "ThrottlingException")).await;
     let client = client(&endpoint, 3);
     let exchange = client
-        .call(Principal::Owner, "DescribeLocations", &serde_json::json!({}))
+        .call(
+            Principal::Owner,
+            "DescribeLocations",
+            &serde_json::json!({}),
+        )
         .await;
     match &exchange.outcome {
         Outcome::TransportFault { message, .. } => {
@@ -135,9 +175,16 @@ async fn client_errors_are_not_retried() {
     let (endpoint, seen) = flaky(usize::MAX, (400, "DirectConnectClientException")).await;
     let client = client(&endpoint, 5);
     let exchange = client
-        .call(Principal::Owner, "DescribeLocations", &serde_json::json!({}))
+        .call(
+            Principal::Owner,
+            "DescribeLocations",
+            &serde_json::json!({}),
+        )
         .await;
-    assert_eq!(exchange.outcome.error_type(), Some("DirectConnectClientException"));
+    assert_eq!(
+        exchange.outcome.error_type(),
+        Some("DirectConnectClientException")
+    );
     assert_eq!(seen.load(Ordering::SeqCst), 1);
     assert_eq!(client.wire_stats().retries, 0);
 }

@@ -35,6 +35,25 @@ pub enum Command {
     Check(OfflineArgs),
     /// Replay a cassette against another target and report the differences (parity.*).
     Parity(ParityArgs),
+    /// Delete the leftovers of earlier runs recorded in a resource journal (children first).
+    Sweep(SweepArgs),
+}
+
+/// `dxconform sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Target selection (the target the runs created their resources on).
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The resource journal written by `dxconform run`.
+    #[arg(long, default_value = "dxconform-out/journal.ndjson")]
+    pub journal: PathBuf,
+    /// Only the leftovers of this run (its id is printed by `dxconform run`).
+    #[arg(long, conflicts_with = "all_runs")]
+    pub run_id: Option<String>,
+    /// The leftovers of every run in the journal.
+    #[arg(long)]
+    pub all_runs: bool,
 }
 
 /// `dxconform check`.
@@ -156,7 +175,11 @@ pub struct TargetArgs {
     #[arg(long = "allow-account", value_name = "ID")]
     pub allow_account: Vec<String>,
     /// Configuration file read for `allowed_accounts` (when it exists).
-    #[arg(long = "config", default_value = "dxconform.toml", env = "DXCONFORM_CONFIG")]
+    #[arg(
+        long = "config",
+        default_value = "dxconform.toml",
+        env = "DXCONFORM_CONFIG"
+    )]
     pub config_file: PathBuf,
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 30.0, env = "DXCONFORM_TIMEOUT")]
@@ -165,6 +188,11 @@ pub struct TargetArgs {
     /// first included (jittered exponential backoff; 1: no retries).
     #[arg(long, default_value_t = 8, env = "DXCONFORM_MAX_ATTEMPTS")]
     pub max_attempts: u32,
+    /// Milliseconds a Describe missing a just-created resource is polled again before
+    /// `model.visible` is reported (default: 30000 on real AWS, 3× the embedded
+    /// target's consistency lag plus 500, else 0).
+    #[arg(long, env = "DXCONFORM_CONSISTENCY_BUDGET_MS")]
+    pub consistency_budget_ms: Option<u64>,
 }
 
 /// Which checks run.
@@ -223,6 +251,19 @@ pub struct RunArgs {
     /// Embedded target only: milliseconds per asynchronous state change (AWS-like timing; 0: step-driven).
     #[arg(long, default_value_t = 0)]
     pub async_delay_ms: u64,
+    /// Embedded target only: milliseconds added to every answer.
+    #[arg(long, default_value_t = 0)]
+    pub emulator_latency_ms: u64,
+    /// Embedded target only: requests per second beyond which it answers 400 ThrottlingException (0: off).
+    #[arg(long, default_value_t = 0)]
+    pub emulator_throttle_rps: u32,
+    /// Embedded target only: milliseconds a created resource is missing from Describe lists.
+    #[arg(long, default_value_t = 0)]
+    pub emulator_consistency_lag_ms: u64,
+    /// Resource journal: every resource created on a target that cannot be reset is
+    /// appended here (fsync'd) the moment its id is known (default OUT/journal.ndjson).
+    #[arg(long, env = "DXCONFORM_JOURNAL")]
+    pub journal: Option<PathBuf>,
     /// Print the plan (operations, most resources alive at once per type, skipped flows)
     /// and exit without sending anything.
     #[arg(long)]
@@ -245,6 +286,15 @@ pub struct ServeArgs {
     /// Plant one deliberate deviation from AWS (see `dxconform mutants --list`).
     #[arg(long)]
     pub mutant: Option<String>,
+    /// Milliseconds added to every API answer (AWS-like latency).
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Requests per second beyond which API calls are answered with 400 ThrottlingException (0: off).
+    #[arg(long, default_value_t = 0)]
+    pub throttle_rps: u32,
+    /// Milliseconds a created resource is missing from Describe* lists (eventual consistency).
+    #[arg(long, default_value_t = 0)]
+    pub consistency_lag_ms: u64,
 }
 
 /// `dxconform replay`.

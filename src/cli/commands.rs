@@ -23,7 +23,41 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Mutants(args) => mutants(args),
         Command::Check(args) => super::offline::check(args),
         Command::Parity(args) => super::offline::parity(args),
+        Command::Sweep(args) => sweep(args),
     }
+}
+
+fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
+    let target = target_config(&args.target)?;
+    let run_id = if args.all_runs {
+        None
+    } else {
+        Some(
+            args.run_id
+                .as_deref()
+                .context("name the run: --run-id ID, or --all-runs")?,
+        )
+    };
+    let outcome = crate::run::sweep(&target, &args.journal, run_id)?;
+    for e in &outcome.deleted {
+        println!("deleted {} {} ({})", e.operation, e.body, e.run_id);
+    }
+    for e in &outcome.gone {
+        println!("already gone {} {} ({})", e.operation, e.body, e.run_id);
+    }
+    for (e, why) in &outcome.failed {
+        println!("FAILED {} {} ({}): {why}", e.operation, e.body, e.run_id);
+    }
+    println!(
+        "sweep: {} deleted, {} failed",
+        outcome.deleted.len(),
+        outcome.failed.len()
+    );
+    Ok(if outcome.failed.is_empty() {
+        ExitCode::Conformant
+    } else {
+        ExitCode::Error
+    })
 }
 
 fn is_account(id: &str) -> bool {
@@ -118,6 +152,13 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
             max_attempts: args.max_attempts.max(1),
             ..Default::default()
         },
+        journal: None,
+        run_id: None,
+        consistency_budget: Duration::from_millis(args.consistency_budget_ms.unwrap_or(if real {
+            30_000
+        } else {
+            0
+        })),
     })
 }
 
@@ -138,6 +179,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     let seed = args.seed.unwrap_or_else(random_seed);
     let mut target = target_config_for(&args.target, !args.one_account)?;
+    target.journal = Some(
+        args.journal
+            .clone()
+            .unwrap_or_else(|| args.out.join("journal.ndjson")),
+    );
+    target.run_id = Some(format!("run-{seed}-{}", random_seed()));
     if let Some(name) = &args.mutant {
         if target.kind != TargetKind::Embedded {
             bail!("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
@@ -149,6 +196,25 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             bail!("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
         }
         target.emulator.async_delay = Duration::from_millis(args.async_delay_ms);
+    }
+    if args.emulator_latency_ms > 0
+        || args.emulator_throttle_rps > 0
+        || args.emulator_consistency_lag_ms > 0
+    {
+        if target.kind != TargetKind::Embedded {
+            bail!("--emulator-* knobs set the embedded reference target's behaviour; for another target use `dxconform serve` with --latency-ms, --throttle-rps, --consistency-lag-ms");
+        }
+        target.emulator.latency = Duration::from_millis(args.emulator_latency_ms);
+        target.emulator.throttle_rps = args.emulator_throttle_rps;
+        target.emulator.consistency_lag = Duration::from_millis(args.emulator_consistency_lag_ms);
+        if args.target.consistency_budget_ms.is_none() {
+            target.consistency_budget = target.emulator.consistency_lag * 3
+                + Duration::from_millis(if args.emulator_consistency_lag_ms > 0 {
+                    500
+                } else {
+                    0
+                });
+        }
     }
     let config = RunConfig {
         target,
@@ -174,6 +240,17 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps
     );
+    if let (Some(run_id), Some(journal)) = (&config.target.run_id, &config.target.journal) {
+        eprintln!(
+            "dxconform: run id {run_id}; resources are journaled in {} where the target cannot be reset",
+            journal.display()
+        );
+    }
+    if config.target.reset_url.is_none()
+        && matches!(config.target.kind, TargetKind::Url | TargetKind::Aws)
+    {
+        on_interrupt_sweep(config.target.clone());
+    }
     let mut report = observed_run(&config, args.events.as_deref(), args.progress)?;
     if let Some(dir) = &args.record {
         super::offline::record(&config, dir)?;
@@ -194,6 +271,37 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     })
 }
 
+/// On Ctrl-C, delete what this run created (its journal's leftovers, twice: a
+/// case still running may create one more) and end the process with code 2.
+fn on_interrupt_sweep(target: TargetConfig) {
+    let (Some(journal), Some(run_id)) = (target.journal.clone(), target.run_id.clone()) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        if runtime.block_on(tokio::signal::ctrl_c()).is_err() {
+            return;
+        }
+        eprintln!("dxconform: interrupted; deleting what run {run_id} created");
+        let mut left = 0;
+        for _ in 0..2 {
+            match crate::run::sweep(&target, &journal, Some(&run_id)) {
+                Ok(outcome) => left = outcome.failed.len(),
+                Err(e) => eprintln!("error: {e:#}"),
+            }
+        }
+        if left > 0 {
+            eprintln!("dxconform: {left} resources could not be deleted; run `dxconform sweep --journal {} --run-id {run_id}`", journal.display());
+        }
+        std::process::exit(i32::from(ExitCode::Error.code()));
+    });
+}
+
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -204,6 +312,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             region: args.region.clone(),
             async_delay: Duration::from_millis(args.async_delay_ms),
             mutant: args.mutant.clone(),
+            latency: Duration::from_millis(args.latency_ms),
+            throttle_rps: args.throttle_rps,
+            consistency_lag: Duration::from_millis(args.consistency_lag_ms),
             ..Default::default()
         };
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));

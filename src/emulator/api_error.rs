@@ -35,6 +35,11 @@ impl ApiError {
         ApiError::new(500, "DirectConnectServerException", message)
     }
 
+    /// `ThrottlingException` (400): beyond the request rate (`--throttle-rps`).
+    pub(super) fn throttling() -> Self {
+        ApiError::new(400, "ThrottlingException", "Rate exceeded")
+    }
+
     /// `DuplicateTagKeysException` (400): a tag key repeated within one request.
     pub(super) fn duplicate_tag_keys(message: impl Into<String>) -> Self {
         ApiError::new(400, "DuplicateTagKeysException", message)

@@ -23,6 +23,14 @@ pub struct EmulatorConfig {
     pub default_account: String,
     /// A mutant to plant (see `dxconform mutants --list`); `None` for the faithful target.
     pub mutant: Option<String>,
+    /// Added to every API answer (default zero; `--latency-ms`).
+    pub latency: Duration,
+    /// Requests per second beyond which API calls are answered with 400
+    /// ThrottlingException (default 0: no throttling; `--throttle-rps`).
+    pub throttle_rps: u32,
+    /// How long a created resource is missing from Describe* lists (default zero;
+    /// `--consistency-lag-ms`).
+    pub consistency_lag: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -32,6 +40,9 @@ impl Default for EmulatorConfig {
             async_delay: Duration::ZERO,
             default_account: "111111111111".to_owned(),
             mutant: None,
+            latency: Duration::ZERO,
+            throttle_rps: 0,
+            consistency_lag: Duration::ZERO,
         }
     }
 }

@@ -27,6 +27,7 @@ mod gateways;
 mod ids;
 mod input;
 mod interconnects;
+mod knobs;
 mod lags;
 mod locations;
 mod mutants;

@@ -46,6 +46,7 @@ struct Shared {
     world: Mutex<World>,
     clock: Arc<dyn Clock>,
     responses: AtomicU64,
+    knobs: super::knobs::Knobs,
 }
 
 impl Shared {
@@ -102,6 +103,7 @@ impl Emulator {
             mutant,
             memory: Mutex::new(Memory::default()),
             world: Mutex::new(World::new(config.clone())),
+            knobs: super::knobs::Knobs::new(&config),
             config,
             clock,
             responses: AtomicU64::new(0),
@@ -212,6 +214,11 @@ async fn api(
     request: Request<Incoming>,
     request_id: &str,
 ) -> Response<Full<Bytes>> {
+    shared.knobs.delay().await;
+    if shared.knobs.throttled() {
+        let error = ApiError::throttling();
+        return protocol::error_response(&error, request_id);
+    }
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -244,6 +251,13 @@ async fn api(
                 "An internal error occurred in the reference target",
             )))
         })
+    };
+    let answer = match answer {
+        Answer::Outcome(Ok(mut output)) => {
+            shared.knobs.settle(call.operation, &mut output);
+            Answer::Outcome(Ok(output))
+        }
+        other => other,
     };
     render(answer, &call, request_id).await
 }

@@ -226,7 +226,10 @@ fn spec_rules(spec: &Spec, shape: &str, prefix: &str, depth: usize, out: &mut Ve
             out.push(rule(
                 format!("int32:{path}"),
                 format!("{path} is a 32-bit integer ({})", m.shape),
-                vec![set(&path, json!(2_147_483_648_i64))],
+                // Below i32::MIN rather than above i32::MAX: a huge positive count
+                // (numberOfConnections) makes naive emulators allocate without bound
+                // (moto 5.2.5 spins and grows to gigabytes), wedging the whole run.
+                vec![set(&path, json!(-2_147_483_649_i64))],
                 Rejection::Serialization,
                 Basis::Spec,
             ));

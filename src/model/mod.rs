@@ -18,6 +18,7 @@ mod lifecycle;
 mod malformed;
 mod prediction;
 mod resource;
+mod secret;
 mod single;
 mod state;
 mod step;

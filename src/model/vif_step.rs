@@ -43,7 +43,8 @@ pub struct NewVif {
     pub mtu: Option<u16>,
     /// Name (a–z, 0–9, hyphen).
     pub name: String,
-    /// BGP auth key (6–80 characters), or one chosen by AWS.
+    /// BGP auth key (6–80 characters), or one chosen by AWS. Serialized as its length only.
+    #[serde(with = "super::secret", default)]
     pub auth_key: Option<String>,
     /// Address family of the first BGP peer (public VIFs; private and transit use IPv4).
     pub family: AddressFamily,
@@ -157,7 +158,8 @@ pub enum VifStep {
         asn: u32,
         /// Address family.
         family: AddressFamily,
-        /// BGP auth key, or one chosen by AWS.
+        /// BGP auth key, or one chosen by AWS. Serialized as its length only.
+        #[serde(with = "super::secret", default)]
         auth_key: Option<String>,
         /// Index of the public /30 for public IPv4 peers.
         subnet: u8,
@@ -255,7 +257,8 @@ mod tests {
             asn: 65000,
             mtu: Some(9001),
             name: "v".into(),
-            auth_key: Some("secret-key".into()),
+            // A stand-in survives the round trip; a real key is written as its length only.
+            auth_key: Some(super::super::secret::stand_in(10)),
             family: AddressFamily::Ipv4,
             gateway: None,
             vgw: 0,
@@ -273,6 +276,10 @@ mod tests {
         for step in [create, peer] {
             let json = serde_json::to_value(&step).unwrap();
             assert_eq!(json["op"], step.operation());
+            assert!(
+                !json.to_string().contains("dxconformkey"),
+                "no key in {json}"
+            );
             assert_eq!(serde_json::from_value::<Step>(json).unwrap(), step);
         }
     }

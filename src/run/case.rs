@@ -120,47 +120,28 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             outcome.steps.push(StepRecord::skipped(index, step));
             continue;
         };
-        let exchange = match step {
-            // Broken framing is sent raw (model::MalformedStep).
-            Step::Malformed(crate::model::MalformedStep {
-                malformed: crate::model::Malformed::Wire(how),
-                ..
-            }) => {
-                ctx.target
-                    .client
-                    .malformed(call.principal, call.operation, &call.body, *how)
-                    .await
-            }
-            _ => {
-                ctx.target
-                    .client
-                    .call(call.principal, call.operation, &call.body)
-                    .await
-            }
-        };
-        let verdict = if want_sdk
-            && matches!(
-                exchange.outcome,
-                Outcome::Success(_) | Outcome::ServiceError { .. }
-            ) {
-            Some(
-                ctx.sdk
-                    .parse(
-                        &exchange.operation,
-                        exchange.status,
-                        &exchange.headers,
-                        &exchange.body,
-                    )
-                    .await,
-            )
-        } else {
-            None
-        };
-        let check_ctx = CheckCtx::new(ctx.spec, &prediction, verdict.as_ref(), index);
-        outcome
-            .findings
-            .extend(ctx.checks.run(&check_ctx, &exchange));
+        let (exchange, findings) = attempt(ctx, step, &call, &prediction, index, want_sdk).await;
+        let (exchange, findings) = settle_visibility(
+            ctx,
+            step,
+            &call,
+            &prediction,
+            index,
+            want_sdk,
+            exchange,
+            findings,
+        )
+        .await;
+        outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
+        if let Some(journal) = &ctx.target.journal {
+            let live = model.teardown();
+            let live: Vec<_> = live
+                .iter()
+                .map(|c| (c.principal, c.operation, &c.body))
+                .collect();
+            journal.sync(&live);
+        }
         outcome
             .steps
             .push(StepRecord::from_exchange(index, step, &exchange));
@@ -172,7 +153,97 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     if !ctx.target.can_reset() {
         outcome.leaked = cleanup(ctx.target, &model).await;
     }
+    if let Some(journal) = &ctx.target.journal {
+        // What could not be deleted stays journaled as created, for `dxconform sweep`.
+        journal.forget();
+    }
     outcome
+}
+
+/// Send one step and run the checks on its answer.
+async fn attempt(
+    ctx: &CaseContext<'_>,
+    step: &Step,
+    call: &crate::model::Call,
+    prediction: &crate::model::Prediction,
+    index: usize,
+    want_sdk: bool,
+) -> (Exchange, Vec<Finding>) {
+    let exchange = match step {
+        // Broken framing is sent raw (model::MalformedStep).
+        Step::Malformed(crate::model::MalformedStep {
+            malformed: crate::model::Malformed::Wire(how),
+            ..
+        }) => {
+            ctx.target
+                .client
+                .malformed(call.principal, call.operation, &call.body, *how)
+                .await
+        }
+        _ => {
+            ctx.target
+                .client
+                .call(call.principal, call.operation, &call.body)
+                .await
+        }
+    };
+    let verdict = if want_sdk
+        && matches!(
+            exchange.outcome,
+            Outcome::Success(_) | Outcome::ServiceError { .. }
+        ) {
+        Some(
+            ctx.sdk
+                .parse(
+                    &exchange.operation,
+                    exchange.status,
+                    &exchange.headers,
+                    &exchange.body,
+                )
+                .await,
+        )
+    } else {
+        None
+    };
+    let check_ctx = CheckCtx::new(ctx.spec, prediction, verdict.as_ref(), index);
+    let findings = ctx.checks.run(&check_ctx, &exchange);
+    (exchange, findings)
+}
+
+/// Eventual consistency: a Describe that misses what the model says must be visible
+/// (`model.visible`) is polled again, with backoff, within the target's consistency
+/// budget (`--consistency-budget-ms`); past the budget the finding stands.
+#[allow(clippy::too_many_arguments)]
+async fn settle_visibility(
+    ctx: &CaseContext<'_>,
+    step: &Step,
+    call: &crate::model::Call,
+    prediction: &crate::model::Prediction,
+    index: usize,
+    want_sdk: bool,
+    mut exchange: Exchange,
+    mut findings: Vec<Finding>,
+) -> (Exchange, Vec<Finding>) {
+    let budget = ctx.target.consistency_budget;
+    let misses = |f: &[Finding]| f.iter().any(|f| f.check == "model.visible");
+    if budget.is_zero() || !call.operation.starts_with("Describe") || !misses(&findings) {
+        return (exchange, findings);
+    }
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(50);
+    while misses(&findings) && started.elapsed() + pause <= budget {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(10));
+        (exchange, findings) = attempt(ctx, step, call, prediction, index, want_sdk).await;
+    }
+    if misses(&findings) {
+        tracing::warn!(
+            operation = call.operation,
+            budget_ms = budget.as_millis() as u64,
+            "still not visible after the consistency budget"
+        );
+    }
+    (exchange, findings)
 }
 
 /// Delete what the case created and did not delete (targets that cannot be reset).
@@ -188,6 +259,9 @@ async fn cleanup(target: &LaunchedTarget, model: &Model) -> Vec<String> {
                 .await;
             if matches!(exchange.outcome, Outcome::Success(_)) {
                 deleted = true;
+                if let Some(journal) = &target.journal {
+                    journal.deleted(call.principal, call.operation, &call.body);
+                }
                 break;
             }
             tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;

@@ -104,7 +104,8 @@ pub fn dry_plan(config: &RunConfig) -> DryPlan {
             );
         }
         for op in partner_ops {
-            plan.skipped.insert(op, "cross-account flow: needs a second account");
+            plan.skipped
+                .insert(op, "cross-account flow: needs a second account");
         }
     }
     if config.target.kind == TargetKind::Aws {

@@ -14,6 +14,7 @@ mod progress;
 mod redact;
 mod replay;
 mod runner;
+mod sweep;
 
 pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
 pub use config::RunConfig;
@@ -30,3 +31,4 @@ pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use runner::{discover_env, run, run_observed};
+pub use sweep::{sweep, SweepOutcome};

@@ -82,9 +82,9 @@ impl WireClient {
             accounts,
             selector,
             signers,
-            retry: std::sync::Arc::new(super::retry::RetryState::new(
-                super::RetryPolicy::default(),
-            )),
+            retry: std::sync::Arc::new(
+                super::retry::RetryState::new(super::RetryPolicy::default()),
+            ),
         })
     }
 
@@ -172,12 +172,22 @@ impl WireClient {
             let retry = super::retry::retryable(exchange.status, &exchange.outcome);
             match self.retry.after(attempt, retry) {
                 Some(delay) => {
-                    tracing::debug!(operation, status = exchange.status, attempt, ?delay, "retrying");
+                    tracing::debug!(
+                        operation,
+                        status = exchange.status,
+                        attempt,
+                        ?delay,
+                        "retrying"
+                    );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
                 None if retry.is_some() => {
-                    let what = exchange.outcome.error_type().unwrap_or("server error").to_owned();
+                    let what = exchange
+                        .outcome
+                        .error_type()
+                        .unwrap_or("server error")
+                        .to_owned();
                     let message = format!(
                         "gave up after {} attempts: HTTP {} {what}",
                         attempt + 1,

@@ -51,6 +51,13 @@ pub struct TargetConfig {
     pub emulator: EmulatorConfig,
     /// Retries of throttles and 5xx, and the adaptive client-side rate.
     pub retry: super::RetryPolicy,
+    /// How long a Describe missing a just-created resource is polled again before
+    /// `model.visible` is reported (default zero; `--consistency-budget-ms`).
+    pub consistency_budget: std::time::Duration,
+    /// The resource journal (`--journal`), written where the target cannot be reset.
+    pub journal: Option<PathBuf>,
+    /// The run id written into the journal (default: `run-<epoch>-<pid>`).
+    pub run_id: Option<String>,
 }
 
 impl Default for TargetConfig {
@@ -67,6 +74,9 @@ impl Default for TargetConfig {
             wire: WireOptions::default(),
             emulator: EmulatorConfig::default(),
             retry: super::RetryPolicy::default(),
+            consistency_budget: std::time::Duration::ZERO,
+            journal: None,
+            run_id: None,
         }
     }
 }
@@ -98,6 +108,10 @@ pub struct LaunchedTarget {
     pub client: WireClient,
     /// What it is.
     pub identity: TargetIdentity,
+    /// Eventual-consistency budget of Describe steps ([`TargetConfig::consistency_budget`]).
+    pub consistency_budget: std::time::Duration,
+    /// The resource journal, when the target cannot be reset and a journal was asked for.
+    pub journal: Option<std::sync::Arc<super::Journal>>,
     reset_url: Option<String>,
     guard: Guard,
 }
@@ -213,9 +227,27 @@ impl LaunchedTarget {
             region: config.region.clone(),
             accounts: selector,
         };
+        let journal = match (&config.journal, &reset_url) {
+            (Some(path), None) => {
+                let run_id = config.run_id.clone().unwrap_or_else(|| {
+                    let epoch = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    format!("run-{epoch}-{}", std::process::id())
+                });
+                let journal = super::Journal::open(path, &run_id).map_err(|e| {
+                    TargetError::Client(format!("cannot open the journal {}: {e}", path.display()))
+                })?;
+                tracing::info!(journal = %path.display(), run_id, "journaling created resources");
+                Some(std::sync::Arc::new(journal))
+            }
+            _ => None,
+        };
         Ok(LaunchedTarget {
             client,
             identity,
+            consistency_budget: config.consistency_budget,
+            journal,
             reset_url,
             guard,
         })

@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod exchange;
+mod journal;
 mod launch;
 mod optin;
 mod principal;
@@ -18,8 +19,9 @@ mod signer;
 pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
-pub use optin::AllowList;
+pub use journal::{delete_rank, Journal, JournalEntry};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind};
+pub use optin::AllowList;
 pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;
 pub use retry::{retryable, RetryPolicy, Retryable, WireStats};

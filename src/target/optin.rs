@@ -61,13 +61,15 @@ impl AllowList {
         if file.exists() {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let from_file = AllowList::parse_toml(&text)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let from_file =
+                AllowList::parse_toml(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             list.accounts.extend(from_file.accounts);
         }
         for id in &list.accounts {
             if !(id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())) {
-                return Err(format!("allowed account {id:?} is not a 12-digit account id"));
+                return Err(format!(
+                    "allowed account {id:?} is not a 12-digit account id"
+                ));
             }
         }
         Ok(list)
@@ -99,14 +101,20 @@ mod tests {
         let text = "# sandbox\nregion = \"us-east-1\"\nallowed_accounts = [\n  \"111111111111\", # owner\n  '222222222222',\n]\n";
         let list = AllowList::parse_toml(text).unwrap();
         assert_eq!(list.accounts, ["111111111111", "222222222222"]);
-        assert_eq!(AllowList::parse_toml("x = 1").unwrap(), AllowList::default());
+        assert_eq!(
+            AllowList::parse_toml("x = 1").unwrap(),
+            AllowList::default()
+        );
         assert!(AllowList::parse_toml("allowed_accounts = [111]").is_err());
     }
 
     #[test]
     fn admits_only_listed_accounts() {
         let empty = AllowList::default();
-        assert!(empty.admit(&[("owner", "111111111111")]).unwrap_err().contains("allow-list"));
+        assert!(empty
+            .admit(&[("owner", "111111111111")])
+            .unwrap_err()
+            .contains("allow-list"));
         let list = AllowList {
             accounts: vec!["111111111111".into()],
         };

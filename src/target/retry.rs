@@ -54,7 +54,10 @@ pub fn retryable(status: u16, outcome: &Outcome) -> Option<Retryable> {
     let throttle_type = outcome.error_type().is_some_and(|t| {
         matches!(
             t,
-            "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "ThrottledException"
+            "ThrottlingException"
+                | "Throttling"
+                | "TooManyRequestsException"
+                | "ThrottledException"
         )
     });
     if status == 429 || (status == 400 && throttle_type) {
@@ -301,7 +304,10 @@ mod tests {
             retryable(500, &service("DirectConnectServerException")),
             Some(Retryable::ServerError)
         );
-        assert_eq!(retryable(400, &service("DirectConnectClientException")), None);
+        assert_eq!(
+            retryable(400, &service("DirectConnectClientException")),
+            None
+        );
         assert_eq!(
             retryable(500, &service("DirectConnectClientException")),
             None,
@@ -310,7 +316,11 @@ mod tests {
         let html = Outcome::NotImplemented {
             reason: "html 500".into(),
         };
-        assert_eq!(retryable(500, &html), None, "moto's not-implemented is an answer");
+        assert_eq!(
+            retryable(500, &html),
+            None,
+            "moto's not-implemented is an answer"
+        );
     }
 
     #[test]
@@ -327,9 +337,20 @@ mod tests {
         assert!(d1 >= Duration::from_millis(100) && d1 <= Duration::from_millis(200));
         assert_eq!(state.after(2, Some(Retryable::Throttled)), None);
         let stats = state.stats();
-        assert_eq!((stats.retries, stats.throttles, stats.server_errors, stats.gave_up), (2, 2, 1, 1));
+        assert_eq!(
+            (
+                stats.retries,
+                stats.throttles,
+                stats.server_errors,
+                stats.gave_up
+            ),
+            (2, 2, 1, 1)
+        );
         assert!(stats.retry_delay_ms >= 150);
-        assert!(stats.rate_limit_rps >= MIN_RATE, "a throttle turns the rate on");
+        assert!(
+            stats.rate_limit_rps >= MIN_RATE,
+            "a throttle turns the rate on"
+        );
     }
 
     #[tokio::test]
@@ -345,7 +366,11 @@ mod tests {
         for _ in 0..4 {
             state.acquire().await;
         }
-        assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            started.elapsed()
+        );
         assert!(state.stats().rate_delay_ms >= 100);
     }
 }
