@@ -69,7 +69,6 @@ fn no_secret_appears_in_any_output() {
 /// The cassette's plans still carry the generated secrets of their steps (a step
 /// holds its `cak`/`authKey` so that parity can replay it): known gap.
 #[test]
-#[ignore = "cassette plans carry the generated cak/authKey of their steps"]
 fn no_secret_appears_in_a_cassette() {
     secrets_check(true);
 }

@@ -118,7 +118,8 @@ pub enum LagStep {
         target: HandleRef,
         /// Connection key name (64 hex digits).
         ckn: String,
-        /// Connectivity association key (64 hex digits; a secret).
+        /// Connectivity association key (64 hex digits; a secret, serialized as its length only).
+        #[serde(with = "super::secret::hex")]
         cak: String,
     },
     /// DisassociateMacSecKey of the key last associated (or of an unknown key).

@@ -46,6 +46,33 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
     )
 }
 
+/// A required hexadecimal secret (a MACsec CAK): written as its length, read back
+/// as a stand-in of hex digits of that length.
+pub mod hex {
+    use super::Stored;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serialize as the length only.
+    pub fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        Stored::Redacted {
+            redacted_length: value.chars().count(),
+        }
+        .serialize(serializer)
+    }
+
+    /// Read back a stand-in of hex digits (or a literal value).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Redacted { redacted_length } => "0123456789abcdef"
+                .chars()
+                .cycle()
+                .take(redacted_length)
+                .collect(),
+            Stored::Literal(value) => value,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
