@@ -104,8 +104,9 @@ pub struct MutantsArgs {
     /// Only these mutants, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Cases per run.
-    #[arg(long, default_value_t = 400)]
+    /// Cases per run (more than `run`'s default: ownership and no-op faults need a
+    /// partner call or a later Describe on the same resource to show).
+    #[arg(long, default_value_t = 1500)]
     pub cases: u32,
     /// Most steps per case.
     #[arg(long, default_value_t = 12)]

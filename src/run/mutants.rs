@@ -10,6 +10,9 @@ use crate::check::Severity;
 use crate::emulator::{Mutant, MUTANTS};
 use crate::target::TargetKind;
 
+/// Case budget for liveness mutants: each case that meets the slow answer waits out a timeout.
+const LIVENESS_CASES: u32 = 40;
+
 /// What the suite did to one mutant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MutantOutcome {
@@ -113,8 +116,12 @@ pub fn kill_matrix(
         config.target.endpoint = None;
         config.target.emulator.mutant = Some(mutant.name.to_owned());
         if mutant.liveness {
-            // A liveness fault shows as a timeout; keep the wait short.
+            // A liveness fault shows as a timeout: keep the wait short, do not retry it,
+            // and spend a small budget on it (every case that meets it waits).
             config.target.wire.timeout = Duration::from_secs(1);
+            config.target.retry.max_attempts = 1;
+            config.cases = config.cases.min(LIVENESS_CASES);
+            config.max_shrink_iters = config.max_shrink_iters.min(8);
         }
         let started = Instant::now();
         let report = run(&config)?;
