@@ -6,6 +6,7 @@
 //! reference target and depends on [`spec`] only.
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod cassette;
 pub mod check;
 pub mod cli;

@@ -84,6 +84,7 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
         let checks = CheckSet::default();
         let sdk = SdkParser::new();
         let ctx = CaseContext {
+            client: &target.client,
             target: &target,
             env: &env,
             checks: &checks,

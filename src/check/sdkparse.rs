@@ -26,7 +26,6 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::{Arc, Mutex};
 
 use aws_sdk_directconnect::config::retry::RetryConfig;
 use aws_sdk_directconnect::config::timeout::TimeoutConfig;
@@ -71,8 +70,15 @@ pub enum SdkVerdict {
 /// The SDK parser. Build once, reuse (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct SdkParser {
-    /// Base SDK configuration; each parse adds its own replay HTTP client.
-    config: aws_sdk_directconnect::Config,
+    /// One SDK client for every parse: its HTTP client answers each call with the
+    /// response captured for the task making it ([`CAPTURED`]), so concurrent parses
+    /// never see each other's responses and the client is not rebuilt per parse.
+    client: aws_sdk_directconnect::Client,
+}
+
+tokio::task_local! {
+    /// The captured response the replay connector answers in the current parse.
+    static CAPTURED: std::cell::RefCell<Option<HttpResponse>>;
 }
 
 impl Default for SdkParser {
@@ -85,6 +91,7 @@ impl SdkParser {
     /// Build the parser: static credentials, us-east-1, a dummy endpoint, and
     /// no retries, timeouts, stalled-stream protection or identity caching.
     pub fn new() -> Self {
+        let connector = SharedHttpConnector::new(Replay);
         let config = aws_sdk_directconnect::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
@@ -100,8 +107,11 @@ impl SdkParser {
             .timeout_config(TimeoutConfig::disabled())
             .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
             .identity_cache(IdentityCache::no_cache())
+            .http_client(http_client_fn(move |_, _| connector.clone()))
             .build();
-        Self { config }
+        Self {
+            client: aws_sdk_directconnect::Client::from_conf(config),
+        }
     }
 
     /// Is `operation` (e.g. "CreateConnection") one of the SDK's operations?
@@ -126,16 +136,12 @@ impl SdkParser {
             Ok(response) => response,
             Err(message) => return SdkVerdict::ParseFailed { message },
         };
-        let connector = SharedHttpConnector::new(Replay {
-            response: Arc::new(Mutex::new(Some(response))),
-        });
-        let config = self
-            .config
-            .to_builder()
-            .http_client(http_client_fn(move |_, _| connector.clone()))
-            .build();
-        let client = aws_sdk_directconnect::Client::from_conf(config);
-        dispatch(&client, operation).await
+        CAPTURED
+            .scope(
+                std::cell::RefCell::new(Some(response)),
+                dispatch(&self.client, operation),
+            )
+            .await
     }
 }
 
@@ -156,12 +162,10 @@ fn build_response(
         .map_err(|e| format!("captured response rejected by the SDK's HTTP types: {e}"))
 }
 
-/// HTTP connector that ignores the request and returns the captured response once.
+/// HTTP connector that ignores the request and answers the response captured for
+/// the calling task, once.
 #[derive(Clone)]
-struct Replay {
-    /// The captured response; taken by the first (and only) call.
-    response: Arc<Mutex<Option<HttpResponse>>>,
-}
+struct Replay;
 
 impl fmt::Debug for Replay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -171,11 +175,11 @@ impl fmt::Debug for Replay {
 
 impl HttpConnector for Replay {
     fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let taken = self
-            .response
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        // The SDK calls the connector while the parse's future is polled, inside its scope.
+        let taken = CAPTURED
+            .try_with(|captured| captured.borrow_mut().take())
+            .ok()
+            .flatten();
         HttpConnectorFuture::ready(taken.ok_or_else(|| {
             ConnectorError::other("captured response was already replayed".into(), None)
         }))

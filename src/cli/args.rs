@@ -37,6 +37,50 @@ pub enum Command {
     Parity(ParityArgs),
     /// Delete the leftovers of earlier runs recorded in a resource journal (children first).
     Sweep(SweepArgs),
+    /// Measure throughput and the harness's own CPU per operation against the reference target and moto.
+    Bench(BenchArgs),
+    /// Join the report.json files of `run --partition K/N` shares into one report.
+    Merge(MergeArgs),
+}
+
+/// `dxconform bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Seed of every trial.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Cases per trial against the reference target.
+    #[arg(long, default_value_t = 2000)]
+    pub cases: u32,
+    /// `--jobs` values to measure against the reference target (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8])]
+    pub jobs: Vec<usize>,
+    /// Trials per row (medians are reported).
+    #[arg(long, default_value_t = 3)]
+    pub trials: u32,
+    /// Cases per trial against moto (0: skip moto).
+    #[arg(long, default_value_t = 60)]
+    pub moto_cases: u32,
+    /// `--jobs` values against moto (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
+    pub moto_jobs: Vec<usize>,
+    /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
+    #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
+    pub moto_server: Option<PathBuf>,
+    /// Where the Markdown report goes.
+    #[arg(long, default_value = "reports/bench.md")]
+    pub out: PathBuf,
+}
+
+/// `dxconform merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The report.json of every share (`run --partition K/N --out DIR` writes DIR/report.json).
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Output folder for the merged report.json, report.md, report.html, junit.xml and replays/.
+    #[arg(long, default_value = "dxconform-out")]
+    pub out: PathBuf,
 }
 
 /// `dxconform sweep`.
@@ -225,6 +269,13 @@ pub struct RunArgs {
     /// Seed of the run (default: random; printed so the run can be reproduced).
     #[arg(long, env = "DXCONFORM_SEED")]
     pub seed: Option<u64>,
+    /// Cases run side by side against the target; the findings are the same for any value.
+    #[arg(long, default_value_t = 1, env = "DXCONFORM_JOBS", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Run only share K of N of the cases (e.g. 2/4, one per CI matrix job); join the
+    /// report.json files with `dxconform merge`.
+    #[arg(long, env = "DXCONFORM_PARTITION")]
+    pub partition: Option<crate::run::Partition>,
     /// Use only the owner principal (skip cross-account steps).
     #[arg(long)]
     pub one_account: bool,

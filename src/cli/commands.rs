@@ -24,7 +24,57 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => super::offline::check(args),
         Command::Parity(args) => super::offline::parity(args),
         Command::Sweep(args) => sweep(args),
+        Command::Bench(args) => bench(args),
+        Command::Merge(args) => merge(args),
     }
+}
+
+fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
+    if args
+        .jobs
+        .iter()
+        .chain(&args.moto_jobs)
+        .any(|j| *j == 0 || *j > 256)
+    {
+        bail!("--jobs and --moto-jobs values must be between 1 and 256");
+    }
+    let config = crate::bench::BenchConfig {
+        seed: args.seed,
+        cases: args.cases,
+        jobs: args.jobs,
+        trials: args.trials,
+        moto_cases: args.moto_cases,
+        moto_jobs: args.moto_jobs,
+        moto_server: args.moto_server,
+    };
+    let report = crate::bench::bench(&config, &mut |line| eprintln!("{line}"))?;
+    let text = crate::bench::markdown(&report);
+    crate::report::write(&args.out, &text)?;
+    print!("{text}");
+    eprintln!("bench: {}", args.out.display());
+    Ok(ExitCode::Conformant)
+}
+
+fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
+    let mut shares = Vec::new();
+    for path in &args.reports {
+        shares.push(crate::report::load_report(path)?);
+    }
+    let mut report = crate::run::merge(shares)?;
+    let written = crate::report::write_all(&mut report, &args.out)?;
+    print!("{}", crate::report::summary(&report));
+    println!(
+        "report: {}, {}, {} and {}",
+        written.json.display(),
+        written.markdown.display(),
+        written.html.display(),
+        written.junit.display()
+    );
+    Ok(if report.conformant() {
+        ExitCode::Conformant
+    } else {
+        ExitCode::Findings
+    })
 }
 
 fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
@@ -229,6 +279,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         checks: args.checks.checks,
         exclude_checks: args.checks.exclude_checks,
         out: args.out.clone(),
+        jobs: usize::from(args.jobs),
+        partition: args.partition,
         ..RunConfig::default()
     };
     if args.dry_run {

@@ -46,7 +46,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EmulatorConfig;
 pub use error::ServeError;
 pub use mutants::{mutant, Mutant, MUTANTS};
-pub use server::Emulator;
+pub use server::{Emulator, RESET_PATH};
 
 use api_error::ApiError;
 use world::World;

@@ -36,7 +36,23 @@ pub(super) enum Answer {
 /// Memory a mutant keeps between calls (e.g. the last id it handed out).
 #[derive(Debug, Default)]
 pub(super) struct Memory {
-    last_id: Option<String>,
+    /// The last connection id answered, per account (cases on other accounts run
+    /// concurrently and must not see each other's faults).
+    last_id: std::collections::BTreeMap<String, String>,
+}
+
+impl Memory {
+    /// Forget what was remembered for `accounts` (a reset of those accounts).
+    pub(super) fn forget(&mut self, accounts: &[String]) {
+        for account in accounts {
+            self.last_id.remove(account);
+        }
+    }
+
+    /// Forget everything (a reset of the whole target).
+    pub(super) fn clear(&mut self) {
+        self.last_id.clear();
+    }
 }
 
 /// How a mutant deviates.
@@ -662,10 +678,11 @@ pub static MUTANTS: &[Mutant] = &[
         fault: Fault::After(|_, _, call, outcome, memory| match outcome {
             Ok(mut body) if call.operation == "CreateConnection" => {
                 let fresh = body.get("connectionId").and_then(Value::as_str).map(str::to_owned);
-                if let (Some(previous), Some(m)) = (memory.last_id.clone(), body.as_object_mut()) {
+                let previous = memory.last_id.get(call.account).cloned();
+                if let (Some(previous), Some(m)) = (previous, body.as_object_mut()) {
                     m.insert("connectionId".into(), json!(previous));
-                } else {
-                    memory.last_id = fresh;
+                } else if let Some(fresh) = fresh {
+                    memory.last_id.insert(call.account.to_owned(), fresh);
                 }
                 keep(Ok(body))
             }

@@ -30,7 +30,7 @@ use super::{ids, protocol, ApiError, Clock, EmulatorConfig, ServeError, SystemCl
 use crate::spec::Spec;
 
 /// Admin endpoint that forgets all resources of all accounts.
-pub(super) const RESET_PATH: &str = "/dxconform/reset";
+pub const RESET_PATH: &str = "/dxconform/reset";
 /// Admin endpoint that answers 200 while the target runs.
 pub(super) const HEALTH_PATH: &str = "/dxconform/health";
 /// Largest request body accepted (Direct Connect requests are a few KiB).
@@ -189,11 +189,7 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Full<Byt
     let path = request.uri().path().to_owned();
     match (request.method(), path.as_str()) {
         (&Method::POST, "/") => api(shared, request, &request_id).await,
-        (&Method::POST, RESET_PATH) => {
-            shared.world().reset();
-            tracing::debug!("state reset");
-            protocol::response(200, &json!({}), &request_id)
-        }
+        (&Method::POST, RESET_PATH) => reset(shared, request, &request_id).await,
         (&Method::GET, HEALTH_PATH) => {
             protocol::response(200, &json!({"status": "ok"}), &request_id)
         }
@@ -206,6 +202,54 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Full<Byt
             &request_id,
         ),
     }
+}
+
+/// `POST /dxconform/reset`: with a JSON body `{"accounts": ["…", …]}` forget only
+/// those accounts (what a case running beside others needs), else everything.
+async fn reset(
+    shared: &Shared,
+    request: Request<Incoming>,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            let error = ApiError::serialization(format!("Request body could not be read: {e}"));
+            return protocol::error_response(&error, request_id);
+        }
+    };
+    let accounts: Option<Vec<String>> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        match serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| serde_json::from_value(v.get("accounts")?.clone()).ok())
+        {
+            Some(accounts) => Some(accounts),
+            None => {
+                let error = ApiError::serialization(
+                    "A reset body must be {\"accounts\": [\"<12-digit id>\", ...]}".to_owned(),
+                );
+                return protocol::error_response(&error, request_id);
+            }
+        }
+    };
+    // World before memory: the order API calls take them in.
+    let mut world = shared.world();
+    let mut memory = shared.memory.lock().unwrap_or_else(|p| p.into_inner());
+    match &accounts {
+        Some(accounts) => {
+            world.forget(accounts);
+            memory.forget(accounts);
+            tracing::debug!(?accounts, "accounts reset");
+        }
+        None => {
+            world.reset();
+            memory.clear();
+            tracing::debug!("state reset");
+        }
+    }
+    protocol::response(200, &json!({}), request_id)
 }
 
 /// One API call: decode, dispatch, render.

@@ -62,6 +62,15 @@ impl World {
         self.ids = IdGen::default();
     }
 
+    /// Forget every resource of `accounts` (`POST /dxconform/reset` with
+    /// `{"accounts": [...]}`): concurrent cases each reset only their own accounts.
+    /// Id sequences go on, so ids stay unique across the cases.
+    pub(super) fn forget(&mut self, accounts: &[String]) {
+        for account in accounts {
+            self.accounts.remove(account);
+        }
+    }
+
     /// The resources of `account`, if it has any.
     pub(super) fn account(&self, account: &str) -> Option<&Account> {
         self.accounts.get(account)

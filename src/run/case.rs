@@ -9,13 +9,16 @@ use super::redact;
 use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
 use crate::model::{Env, Model, ObservedEdge, Plan, Step};
 use crate::spec::Spec;
-use crate::target::{Exchange, LaunchedTarget, Outcome, Principal};
+use crate::target::{Exchange, LaunchedTarget, Outcome, Principal, WireClient};
 
 /// What a case needs besides its plan.
 #[derive(Debug)]
 pub struct CaseContext<'a> {
     /// The target.
     pub target: &'a LaunchedTarget,
+    /// The client the case calls with: the target's own, or one acting for the
+    /// accounts of the case when cases run side by side.
+    pub client: &'a WireClient,
     /// Facts about the target.
     pub env: &'a Env,
     /// Enabled checks.
@@ -88,10 +91,7 @@ impl StepRecord {
     }
 
     fn from_exchange(index: usize, step: &Step, exchange: &Exchange) -> StepRecord {
-        let response = match serde_json::from_slice::<Value>(&exchange.body) {
-            Ok(v) => redact(&v).to_string(),
-            Err(_) => exchange.body_text(),
-        };
+        let response = super::redact::redact_body(&exchange.body);
         StepRecord {
             index,
             step: step.clone(),
@@ -151,7 +151,7 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     }
     outcome.transitions = model.take_transitions();
     if !ctx.target.can_reset() {
-        outcome.leaked = cleanup(ctx.target, &model).await;
+        outcome.leaked = cleanup(ctx.target, ctx.client, &model).await;
     }
     if let Some(journal) = &ctx.target.journal {
         // What could not be deleted stays journaled as created, for `dxconform sweep`.
@@ -175,14 +175,12 @@ async fn attempt(
             malformed: crate::model::Malformed::Wire(how),
             ..
         }) => {
-            ctx.target
-                .client
+            ctx.client
                 .malformed(call.principal, call.operation, &call.body, *how)
                 .await
         }
         _ => {
-            ctx.target
-                .client
+            ctx.client
                 .call(call.principal, call.operation, &call.body)
                 .await
         }
@@ -248,13 +246,12 @@ async fn settle_visibility(
 
 /// Delete what the case created and did not delete (targets that cannot be reset).
 /// Returns the ids that could not be deleted.
-async fn cleanup(target: &LaunchedTarget, model: &Model) -> Vec<String> {
+async fn cleanup(target: &LaunchedTarget, client: &WireClient, model: &Model) -> Vec<String> {
     let mut leaked = Vec::new();
     for call in model.teardown() {
         let mut deleted = false;
         for attempt in 0..3u64 {
-            let exchange = target
-                .client
+            let exchange = client
                 .call(call.principal, call.operation, &call.body)
                 .await;
             if matches!(exchange.outcome, Outcome::Success(_)) {

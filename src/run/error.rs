@@ -25,6 +25,9 @@ pub enum RunError {
         /// Why.
         reason: String,
     },
+    /// Partial reports cannot be merged (`dxconform merge`).
+    #[error("cannot merge: {0}")]
+    Merge(String),
     /// An output file cannot be written.
     #[error("cannot write {path}")]
     Write {

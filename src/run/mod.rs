@@ -8,6 +8,8 @@ mod dry_run;
 mod error;
 mod event_log;
 mod events;
+mod lanes;
+mod merge;
 mod mutants;
 mod outcome;
 mod progress;
@@ -17,11 +19,12 @@ mod runner;
 mod sweep;
 
 pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
-pub use config::RunConfig;
+pub use config::{Partition, RunConfig};
 pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
+pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,

@@ -27,6 +27,13 @@ pub struct Repro {
     pub findings: Vec<Finding>,
     /// Whether the re-run showed the bucket again (false: flaky).
     pub reproduced: bool,
+    /// The search case (0-based) the bucket was first seen in, which the plan was
+    /// shrunk from: merged partial runs keep the repro of the earliest case.
+    #[serde(default)]
+    pub case: u32,
+    /// Requests the shrinking and the re-run sent.
+    #[serde(default)]
+    pub shrink_requests: u64,
     /// Replay file, relative to the output folder.
     pub replay_file: Option<String>,
 }
@@ -54,6 +61,10 @@ pub struct Bucket {
     pub actual: String,
     /// Minimal reproduction, when this bucket was shrunk.
     pub repro: Option<Repro>,
+    /// The search case (0-based) the bucket was first seen in; its example comes
+    /// from that case (or from the repro's re-run).
+    #[serde(default)]
+    pub first_case: u32,
 }
 
 impl Bucket {
@@ -167,6 +178,17 @@ pub struct ReportConfig {
     /// The account of each principal (reproductions act as these accounts).
     #[serde(default)]
     pub accounts: Accounts,
+    /// Cases run side by side (`--jobs`); findings do not depend on it.
+    #[serde(default = "one_job")]
+    pub jobs: usize,
+    /// The share of the cases this report covers (`--partition K/N`); none for a
+    /// whole run or a merge of every share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<super::Partition>,
+}
+
+fn one_job() -> usize {
+    1
 }
 
 /// Everything a run produced.

@@ -35,6 +35,21 @@ pub fn redact(value: &Value) -> Value {
     }
 }
 
+/// A response body as report text with its secrets redacted. Bodies that cannot
+/// hold a secret member (none of the names occurs in them, the common case) are
+/// kept as received, without parsing them again.
+pub fn redact_body(body: &[u8]) -> String {
+    let may_hold_secret = SECRET_MEMBERS
+        .iter()
+        .any(|name| body.windows(name.len()).any(|w| w == name.as_bytes()));
+    if may_hold_secret {
+        if let Ok(value) = serde_json::from_slice::<Value>(body) {
+            return redact(&value).to_string();
+        }
+    }
+    String::from_utf8_lossy(body).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +63,16 @@ mod tests {
         assert_eq!(r["newPrivateVirtualInterface"]["vlan"], 5);
         assert_eq!(r["list"][0]["cak"], REDACTED);
         assert!(!r.to_string().contains("s3cr3t"));
+    }
+
+    #[test]
+    fn bodies_are_redacted_only_when_they_can_hold_a_secret() {
+        let plain = br#"{"connectionId": "dxcon-1",  "vlan": 5}"#;
+        assert_eq!(redact_body(plain), String::from_utf8_lossy(plain));
+        let secret = br#"{"bgpPeers": [{"authKey": "s3cr3t-key"}]}"#;
+        let text = redact_body(secret);
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains(REDACTED));
+        assert_eq!(redact_body(b"<html>authKey</html>"), "<html>authKey</html>");
     }
 }

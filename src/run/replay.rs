@@ -96,6 +96,7 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
             target.reset().await?;
             let sdk = SdkParser::new();
             let ctx = CaseContext {
+                client: &target.client,
                 target: &target,
                 env: &env,
                 checks: &checks,

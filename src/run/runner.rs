@@ -2,7 +2,8 @@
 //! to a minimal plan, re-run it to tell reproducible from flaky, and continue
 //! the search for failures not seen yet until the case budget is spent.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use proptest::strategy::{Strategy, ValueTree};
@@ -11,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::case::{execute, CaseContext, CaseOutcome};
 use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
+use super::lanes::{Isolation, Lane};
 use super::outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
     ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
@@ -51,27 +53,7 @@ pub async fn discover_env(target: &LaunchedTarget) -> Env {
     if locations.is_empty() {
         locations = FALLBACK_LOCATIONS.iter().map(|s| (*s).to_owned()).collect();
     }
-    let mut virtual_gateways = BTreeMap::new();
-    for principal in Principal::ALL {
-        let exchange = target
-            .client
-            .call(principal, "DescribeVirtualGateways", &json!({}))
-            .await;
-        let ids: Vec<String> = exchange
-            .outcome
-            .body()
-            .and_then(|b| b.get("virtualGateways"))
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|g| g.get("virtualGatewayId").and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        virtual_gateways.insert(principal, ids);
-    }
+    let virtual_gateways = super::lanes::virtual_gateways(&target.client).await;
     Env {
         region: target.identity.region.clone(),
         accounts: target.client.accounts().clone(),
@@ -80,13 +62,24 @@ pub async fn discover_env(target: &LaunchedTarget) -> Env {
     }
 }
 
-/// The proptest RNG of one search round: a pure function of (seed, round).
-fn rng(seed: u64, round: u32) -> TestRng {
+/// The proptest RNG of one case: a pure function of (seed, case), so any case can be
+/// generated on its own, in any order, by any job or partition.
+fn case_rng(seed: u64, case: u32) -> TestRng {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..12].copy_from_slice(&round.to_le_bytes());
+    bytes[8..12].copy_from_slice(&case.to_le_bytes());
     bytes[12..16].copy_from_slice(b"dxcf");
     TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+}
+
+/// proptest's runner for case `case` of `seed`, failure persistence off (seeds and
+/// replay files are how dxconform reproduces).
+fn case_runner(seed: u64, case: u32) -> TestRunner {
+    let config = Config {
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, case_rng(seed, case))
 }
 
 /// Search state shared with the proptest closure.
@@ -97,7 +90,8 @@ struct Search {
     steps_run: u64,
     steps_skipped: u64,
     requests: u64,
-    tally: BTreeMap<Key, (u64, Finding)>,
+    /// Per bucket: findings counted, the first finding, and the case it came from.
+    tally: BTreeMap<Key, (u64, Finding, u32)>,
     operations: BTreeMap<String, OperationStats>,
     leaked: Vec<String>,
     transitions: BTreeSet<ObservedEdge>,
@@ -108,12 +102,12 @@ struct Search {
 
 impl Search {
     fn count_requests(&mut self, outcome: &CaseOutcome) {
-        self.requests += outcome.steps.iter().filter(|s| !s.skipped).count() as u64;
+        self.requests += requests_of(outcome);
         self.leaked.extend(outcome.leaked.iter().cloned());
         self.transitions.extend(outcome.transitions.iter().copied());
     }
 
-    fn tally(&mut self, outcome: &CaseOutcome) {
+    fn tally(&mut self, case: u32, outcome: &CaseOutcome) {
         self.explored += 1;
         for s in &outcome.steps {
             if s.skipped {
@@ -130,7 +124,10 @@ impl Search {
             }
         }
         for f in &outcome.findings {
-            let entry = self.tally.entry(f.key()).or_insert_with(|| (0, f.clone()));
+            let entry = self
+                .tally
+                .entry(f.key())
+                .or_insert_with(|| (0, f.clone(), case));
             entry.0 += 1;
         }
     }
@@ -170,17 +167,20 @@ pub fn run_observed(config: &RunConfig, events: &dyn EventSink) -> Result<RunRep
 fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(RUN_STACK / 4)
         .enable_all()
         .build()
         .map_err(RunError::Runtime)?;
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
+    let check_ids: Vec<String> = checks.ids().iter().map(|s| (*s).to_owned()).collect();
     let started = Instant::now();
     let started_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let target = runtime.block_on(LaunchedTarget::launch(&config.target))?;
+    let target = Arc::new(runtime.block_on(LaunchedTarget::launch(&config.target))?);
     let identity = target.identity.clone();
     let wire_stats = target.client.clone();
+    let jobs = config.jobs.max(1);
     let result = runtime
         .block_on(target.probe())
         .map_err(RunError::from)
@@ -191,8 +191,17 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 cases: config.cases,
                 target: target.identity.clone(),
             });
-            search(config, &runtime, &target, &env, &checks, events)
+            let shared = Arc::new(Shared {
+                target: Arc::clone(&target),
+                checks,
+                sdk: SdkParser::new(),
+            });
+            runtime.block_on(search(config, &shared, &env, events))
         });
+    // Every case task has ended (search awaits them all), so the target is ours again.
+    let target = Arc::try_unwrap(target).map_err(|_| {
+        RunError::Generation("a case outlived the run and still holds the target".to_owned())
+    })?;
     runtime.block_on(async {
         // Leave an emulator as clean as it was found; a failed reset changes no result.
         let _ = target.reset().await;
@@ -202,7 +211,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
     let mut buckets: Vec<Bucket> = search
         .tally
         .iter()
-        .map(|(key, (count, first))| {
+        .map(|(key, (count, first, first_case))| {
             let repro = repros.get(key).cloned();
             // Show the example the minimal sequence produces, so the reader sees
             // expected/actual and the sequence that yields them together.
@@ -221,17 +230,11 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 expected: example.expected.clone(),
                 actual: example.actual.clone(),
                 repro,
+                first_case: *first_case,
             }
         })
         .collect();
-    buckets.sort_by(|a, b| {
-        (a.severity, &a.check, &a.operation, &a.path).cmp(&(
-            b.severity,
-            &b.check,
-            &b.operation,
-            &b.path,
-        ))
-    });
+    number_repros(&mut buckets);
     let coverage = coverage(&search.operations, &buckets);
     events.event(&RunEvent::Finished {
         cases_run: search.explored,
@@ -254,9 +257,11 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         config: ReportConfig {
             cases: config.cases,
             max_steps: config.gen.max_steps,
-            checks: checks.ids().iter().map(|s| (*s).to_owned()).collect(),
+            checks: check_ids,
             two_accounts: config.gen.two_accounts,
             accounts: config.target.accounts.clone(),
+            jobs,
+            partition: config.partition,
         },
         cases_run: search.explored,
         steps_run: search.steps_run,
@@ -265,7 +270,11 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         operations: search.operations,
         coverage,
         buckets,
-        leaked: search.leaked,
+        leaked: {
+            let mut leaked = search.leaked;
+            leaked.sort();
+            leaked
+        },
         transitions,
         first_failure: search.first_failure,
         wire: wire_stats.wire_stats(),
@@ -277,6 +286,40 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
             })
             .collect(),
     })
+}
+
+/// Order buckets for reports and number their repros: buckets whose minimal plans
+/// are equal share a number (and so one replay file), numbered in the order of the
+/// case each was first seen in. A function of the buckets alone, so a merge of
+/// partial runs numbers them as the whole run does.
+pub(super) fn number_repros(buckets: &mut [Bucket]) {
+    buckets.sort_by(|a, b| {
+        (a.severity, &a.check, &a.operation, &a.path, a.status).cmp(&(
+            b.severity,
+            &b.check,
+            &b.operation,
+            &b.path,
+            b.status,
+        ))
+    });
+    let mut order: Vec<usize> = (0..buckets.len())
+        .filter(|i| buckets[*i].repro.is_some())
+        .collect();
+    order.sort_by_key(|i| buckets[*i].repro.as_ref().map(|r| r.case));
+    let mut plans: Vec<Plan> = Vec::new();
+    for i in order {
+        let Some(repro) = buckets[i].repro.as_mut() else {
+            continue;
+        };
+        let number = match plans.iter().position(|p| *p == repro.plan) {
+            Some(n) => n,
+            None => {
+                plans.push(repro.plan.clone());
+                plans.len() - 1
+            }
+        };
+        repro.round = u32::try_from(number).unwrap_or(u32::MAX);
+    }
 }
 
 /// The harness identity for reports.
@@ -291,53 +334,103 @@ pub(super) fn harness() -> Harness {
 
 type Repros = BTreeMap<Key, Repro>;
 
-fn search(
-    config: &RunConfig,
-    runtime: &tokio::runtime::Runtime,
-    target: &LaunchedTarget,
+/// What every case of a run shares (cases run as tasks, so it is reference counted).
+struct Shared {
+    target: Arc<LaunchedTarget>,
+    checks: CheckSet,
+    sdk: SdkParser,
+}
+
+impl Shared {
+    /// Run `plan` in `lane` after making the target fresh for it.
+    async fn run_case(&self, lane: &Lane, plan: &Plan) -> Result<CaseOutcome, TargetError> {
+        lane.prepare_case(&self.target).await?;
+        let ctx = CaseContext {
+            target: &self.target,
+            client: &lane.client,
+            env: &lane.env,
+            checks: &self.checks,
+            sdk: &self.sdk,
+            spec: Spec::builtin(),
+        };
+        Ok(execute(&ctx, plan).await)
+    }
+}
+
+/// The lane case number `n` runs in; fresh-account runs make one per case.
+async fn lane_for(
+    shared: &Shared,
+    isolation: Isolation,
+    lanes: &[Lane],
     env: &Env,
-    checks: &CheckSet,
+    slot: usize,
+    n: u64,
+    taps: Option<&crate::target::TapSet>,
+) -> Lane {
+    if isolation == Isolation::FreshAccounts {
+        Lane::fresh(&shared.target, env, n, taps).await
+    } else {
+        lanes[slot].clone()
+    }
+}
+
+/// The search: cases are generated each from its own RNG, run `jobs` at a time as
+/// tasks, and taken in case order, so the run's findings, counts and repros are
+/// those of a sequential run whatever `jobs` is. Each failure not seen in an earlier
+/// case is shrunk, one candidate at a time, from the case it was first seen in.
+async fn search(
+    config: &RunConfig,
+    shared: &Arc<Shared>,
+    env: &Env,
     events: &dyn EventSink,
 ) -> Result<(Search, Repros), RunError> {
     let events = CaseEvents::new(events);
-    let sdk = SdkParser::new();
-    let ctx = CaseContext {
-        target,
-        env,
-        checks,
-        sdk: &sdk,
-        spec: Spec::builtin(),
-    };
-    let run_case = |plan: &Plan| -> Result<CaseOutcome, TargetError> {
-        runtime.block_on(async {
-            target.reset().await?;
-            Ok(execute(&ctx, plan).await)
-        })
-    };
+    let jobs = config.jobs.max(1);
+    let isolation = Isolation::choose(jobs, &shared.target);
+    tracing::info!(jobs, isolation = isolation.name(), "running cases");
+    let taps = config.taps.as_ref();
+    let lanes = Lane::prepare(&shared.target, env, isolation, jobs, taps).await;
+    let shrink_lane = jobs;
     let strategy = crate::gen::plan(&config.gen);
+    let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
     let mut s = Search {
         began: Some(Instant::now()),
         ..Search::default()
     };
     let mut repros: Repros = BTreeMap::new();
-    let proptest_config = Config {
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new_with_rng(proptest_config.clone(), rng(config.seed, 0));
-    let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
-    let mut round: u32 = 0;
-    for _ in 0..config.cases {
-        // The RNG state before a case regenerates that case's value tree, so each new
-        // bucket it shows is shrunk from the same case without replaying earlier ones.
-        let snapshot = runner.rng().clone();
-        let plan = strategy
-            .new_tree(&mut runner)
-            .map_err(generation)?
-            .current();
-        let outcome = run_case(&plan)?;
+    let mut cases = (0..config.cases).filter(|c| config.partition.is_none_or(|p| p.includes(*c)));
+    let mut in_flight: VecDeque<(
+        u32,
+        tokio::task::JoinHandle<Result<CaseOutcome, TargetError>>,
+    )> = VecDeque::with_capacity(jobs);
+    let mut started: u64 = 0;
+    // Shrinking candidates of fresh-account runs get accounts past every case's.
+    let mut candidates = u64::from(config.cases);
+    loop {
+        while in_flight.len() < jobs {
+            let Some(case) = cases.next() else { break };
+            let plan = strategy
+                .new_tree(&mut case_runner(config.seed, case))
+                .map_err(generation)?
+                .current();
+            // In-flight cases are consecutive, so `started % jobs` names a free lane.
+            let slot = (started % jobs as u64) as usize;
+            started += 1;
+            let lane = lane_for(shared, isolation, &lanes, env, slot, u64::from(case), taps).await;
+            let task_shared = Arc::clone(shared);
+            in_flight.push_back((
+                case,
+                tokio::spawn(async move { task_shared.run_case(&lane, &plan).await }),
+            ));
+        }
+        let Some((case, task)) = in_flight.pop_front() else {
+            break;
+        };
+        let outcome = task
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?;
         s.count_requests(&outcome);
-        s.tally(&outcome);
+        s.tally(case, &outcome);
         let fresh = new_failures(&outcome.findings, &s.known);
         events.case(Phase::Search, &outcome, &fresh);
         if fresh.is_empty() {
@@ -348,83 +441,95 @@ fn search(
                 u64::try_from(b.elapsed().as_millis()).unwrap_or(u64::MAX)
             });
             s.first_failure = Some(FirstFailure {
-                case: s.explored,
+                case: u64::from(case) + 1,
                 millis,
             });
         }
+        // Known from the search's cases only (never from shrinking), so a key's
+        // first case, and thus its repro, is the same in any partition that has it.
+        s.known.extend(fresh.iter().cloned());
         for key in fresh {
-            if s.known.contains(&key) {
-                continue;
-            }
-            let mut replay = TestRunner::new_with_rng(proptest_config.clone(), snapshot.clone());
-            let mut tree = strategy.new_tree(&mut replay).map_err(generation)?;
-            let minimal = shrink(&mut tree, config.max_shrink_iters, |candidate| {
-                let o = run_case(candidate)?;
+            let mut tree = strategy
+                .new_tree(&mut case_runner(config.seed, case))
+                .map_err(generation)?;
+            let mut shrink_requests = 0;
+            let mut best = tree.current();
+            let mut simplified = tree.simplify();
+            let mut iterations = 0;
+            while simplified && iterations < config.max_shrink_iters {
+                iterations += 1;
+                let candidate = tree.current();
+                let lane = lane_for(
+                    shared,
+                    isolation,
+                    &lanes,
+                    env,
+                    shrink_lane,
+                    candidates,
+                    taps,
+                )
+                .await;
+                candidates += 1;
+                let o = shared.run_case(&lane, &candidate).await?;
+                shrink_requests += requests_of(&o);
                 s.count_requests(&o);
                 events.case(Phase::Shrink, &o, []);
-                Ok(o.findings.iter().any(|f| f.key() == key))
-            })?;
-            let rerun = run_case(&minimal)?;
+                if o.findings.iter().any(|f| f.key() == key) {
+                    best = candidate;
+                    simplified = tree.simplify();
+                } else {
+                    simplified = tree.complicate();
+                }
+            }
+            let lane = lane_for(
+                shared,
+                isolation,
+                &lanes,
+                env,
+                shrink_lane,
+                candidates,
+                taps,
+            )
+            .await;
+            candidates += 1;
+            let rerun = shared.run_case(&lane, &best).await?;
             events.case(Phase::Rerun, &rerun, []);
+            shrink_requests += requests_of(&rerun);
             s.count_requests(&rerun);
-            // The minimal plan also stands for every other unknown failure it shows.
-            let shown = new_failures(&rerun.findings, &s.known);
-            let reproduced = shown.contains(&key);
+            let reproduced = rerun.findings.iter().any(|f| f.key() == key);
             tracing::info!(
-                round,
-                steps = minimal.steps.len(),
+                case,
+                steps = best.steps.len(),
                 reproduced,
                 "shrunk a failure"
             );
             events.sink().event(&RunEvent::Shrunk {
-                round,
-                steps: minimal.steps.len(),
+                round: case,
+                steps: best.steps.len(),
                 reproduced,
             });
-            let repro = Repro {
-                seed: config.seed,
-                round,
-                plan: minimal,
-                steps: rerun.steps,
-                findings: rerun.findings,
-                reproduced,
-                replay_file: None,
-            };
-            for k in shown.iter().chain(std::iter::once(&key)) {
-                repros.entry(k.clone()).or_insert_with(|| repro.clone());
-            }
-            s.known.extend(shown);
-            s.known.insert(key);
-            round += 1;
+            repros.insert(
+                key,
+                Repro {
+                    seed: config.seed,
+                    round: 0,
+                    plan: best,
+                    steps: rerun.steps,
+                    findings: rerun.findings,
+                    reproduced,
+                    replay_file: None,
+                    case,
+                    shrink_requests,
+                },
+            );
         }
     }
     Ok((s, repros))
 }
 
-/// proptest's shrinking, driven here so that each bucket is shrunk on its own from
-/// the case that first showed it: simplify while the candidate still fails with the
-/// bucket, complicate when it does not, within `max_iters` candidates.
-fn shrink<T: ValueTree<Value = Plan>>(
-    tree: &mut T,
-    max_iters: u32,
-    mut fails: impl FnMut(&Plan) -> Result<bool, TargetError>,
-) -> Result<Plan, TargetError> {
-    let mut best = tree.current();
-    if !tree.simplify() {
-        return Ok(best);
-    }
-    for _ in 0..max_iters {
-        let candidate = tree.current();
-        if fails(&candidate)? {
-            best = candidate;
-            if !tree.simplify() {
-                break;
-            }
-        } else if !tree.complicate() {
-            break;
-        }
-    }
-    Ok(best)
+/// Requests a case sent (skipped steps send none).
+fn requests_of(outcome: &CaseOutcome) -> u64 {
+    outcome.steps.iter().filter(|s| !s.skipped).count() as u64
 }
 
 /// Every modelled edge of every lifecycle that the modelled operations can reach,
@@ -489,7 +594,7 @@ fn transition_coverage(
 }
 
 /// Operations × check groups, from what was called and what failed.
-fn coverage(
+pub(super) fn coverage(
     operations: &BTreeMap<String, OperationStats>,
     buckets: &[Bucket],
 ) -> BTreeMap<String, BTreeMap<String, CoverageCell>> {
@@ -536,7 +641,7 @@ mod tests {
         use proptest::strategy::{Strategy, ValueTree};
         let strategy = crate::gen::plan(&crate::gen::GenConfig::default());
         let first = |seed, round| {
-            let mut runner = TestRunner::new_with_rng(Config::default(), rng(seed, round));
+            let mut runner = TestRunner::new_with_rng(Config::default(), case_rng(seed, round));
             strategy.new_tree(&mut runner).unwrap().current()
         };
         assert_eq!(first(7, 0), first(7, 0));

@@ -41,6 +41,8 @@ pub struct WireClient {
     pub(super) selector: AccountSelector,
     pub(super) signers: BTreeMap<Principal, Signer>,
     pub(super) retry: std::sync::Arc<super::retry::RetryState>,
+    /// Where every request sent is also recorded (benchmarks).
+    pub(super) tap: Option<super::Tap>,
 }
 
 impl WireClient {
@@ -85,6 +87,7 @@ impl WireClient {
             retry: std::sync::Arc::new(
                 super::retry::RetryState::new(super::RetryPolicy::default()),
             ),
+            tap: None,
         })
     }
 
@@ -92,6 +95,17 @@ impl WireClient {
     pub fn with_retry(mut self, policy: super::RetryPolicy) -> WireClient {
         self.retry = std::sync::Arc::new(super::retry::RetryState::new(policy));
         self
+    }
+
+    /// The same client, also recording every request it sends into `tap`.
+    pub fn tapped(mut self, tap: super::Tap) -> WireClient {
+        self.tap = Some(tap);
+        self
+    }
+
+    /// The tap this client records into, if any.
+    pub fn tap(&self) -> Option<&super::Tap> {
+        self.tap.as_ref()
     }
 
     /// What this client (and its clones) retried, throttled and waited so far.
@@ -107,6 +121,31 @@ impl WireClient {
     /// The accounts of the principals.
     pub fn accounts(&self) -> &Accounts {
         &self.accounts
+    }
+
+    /// The same client acting for `accounts`, sharing connections and retry state,
+    /// when the target selects accounts by access key or header (emulators); `None`
+    /// when accounts are real credentials, which a harness cannot mint.
+    pub fn for_accounts(&self, accounts: Accounts) -> Option<WireClient> {
+        let signers = match &self.selector {
+            AccountSelector::Credentials => return None,
+            AccountSelector::Header(_) => self.signers.clone(),
+            AccountSelector::AccessKey => self
+                .signers
+                .iter()
+                .map(|(principal, signer)| {
+                    (
+                        *principal,
+                        signer.for_emulator_account(accounts.of(*principal)),
+                    )
+                })
+                .collect(),
+        };
+        Some(WireClient {
+            accounts,
+            signers,
+            ..self.clone()
+        })
     }
 
     /// The underlying HTTP client (for admin calls such as a reset).
@@ -163,6 +202,13 @@ impl WireClient {
         bytes: Vec<u8>,
         headers: &[(String, String)],
     ) -> Exchange {
+        if let Some(tap) = &self.tap {
+            tap.record(super::RawRequest {
+                url: self.endpoint.clone(),
+                headers: headers.to_vec(),
+                body: bytes::Bytes::from(bytes.clone()),
+            });
+        }
         let mut attempt = 0u32;
         loop {
             self.retry.acquire().await;

@@ -113,6 +113,8 @@ pub struct LaunchedTarget {
     /// The resource journal, when the target cannot be reset and a journal was asked for.
     pub journal: Option<std::sync::Arc<super::Journal>>,
     reset_url: Option<String>,
+    /// The reset URL is the reference target's, which can reset single accounts.
+    scoped_reset: bool,
     guard: Guard,
 }
 
@@ -248,6 +250,9 @@ impl LaunchedTarget {
             identity,
             consistency_budget: config.consistency_budget,
             journal,
+            scoped_reset: reset_url
+                .as_deref()
+                .is_some_and(|u| u.ends_with(crate::emulator::RESET_PATH)),
             reset_url,
             guard,
         })
@@ -260,17 +265,57 @@ impl LaunchedTarget {
 
     /// Reset the target's state (no-op without a reset URL).
     pub async fn reset(&self) -> Result<(), TargetError> {
-        let Some(url) = &self.reset_url else {
-            return Ok(());
+        match self.reset_request(None) {
+            Some(request) => self.admin(request).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Whether single accounts can be reset ([`LaunchedTarget::reset_accounts`]).
+    pub fn can_reset_accounts(&self) -> bool {
+        self.scoped_reset && self.reset_url.is_some()
+    }
+
+    /// Reset only the resources of `accounts`, leaving other cases' accounts alone.
+    /// Only the reference target can (`false`: this target has no such reset).
+    pub async fn reset_accounts(&self, accounts: &Accounts) -> Result<bool, TargetError> {
+        if !self.can_reset_accounts() {
+            return Ok(false);
+        }
+        match self.reset_request(Some(accounts)) {
+            Some(request) => self.admin(request).await.map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    /// The request that resets the whole target (`None`) or only `accounts`.
+    pub fn reset_request(&self, accounts: Option<&Accounts>) -> Option<super::RawRequest> {
+        let url = self.reset_url.clone()?;
+        let body = match accounts {
+            Some(a) if self.scoped_reset => {
+                serde_json::json!({ "accounts": [a.owner, a.partner] }).to_string()
+            }
+            _ => String::new(),
         };
+        Some(super::RawRequest {
+            url,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: bytes::Bytes::from(body),
+        })
+    }
+
+    /// Send an admin request (a reset); any non-2xx answer is an error.
+    async fn admin(&self, request: super::RawRequest) -> Result<(), TargetError> {
         let failed = |reason: String| TargetError::Reset {
-            endpoint: url.clone(),
+            endpoint: request.url.clone(),
             reason,
         };
-        let response = self
-            .client
-            .http()
-            .post(url)
+        let mut builder = self.client.http().post(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder
+            .body(request.body.clone())
             .send()
             .await
             .map_err(|e| failed(e.to_string()))?;

@@ -15,6 +15,7 @@ mod principal;
 mod raw;
 mod retry;
 mod signer;
+mod tap;
 
 pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
@@ -26,3 +27,4 @@ pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;
 pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
 pub use signer::Signer;
+pub use tap::{RawRequest, Tap, TapSet};

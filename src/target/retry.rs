@@ -103,6 +103,20 @@ pub struct WireStats {
     pub rate_limit_rps: f64,
 }
 
+impl WireStats {
+    /// Add the counts of `other` (another share of a partitioned run).
+    pub fn absorb(&mut self, other: &WireStats) {
+        self.requests += other.requests;
+        self.retries += other.retries;
+        self.throttles += other.throttles;
+        self.server_errors += other.server_errors;
+        self.gave_up += other.gave_up;
+        self.retry_delay_ms += other.retry_delay_ms;
+        self.rate_delay_ms += other.rate_delay_ms;
+        self.rate_limit_rps = self.rate_limit_rps.max(other.rate_limit_rps);
+    }
+}
+
 #[derive(Debug)]
 struct Bucket {
     /// Requests per second; `None`: unlimited (no throttle seen yet).

@@ -37,6 +37,12 @@ impl Signer {
         Signer::new(creds, region, service)
     }
 
+    /// An emulator signer like this one whose access key id is `access_key_id`
+    /// (the reference target reads the account from it).
+    pub fn for_emulator_account(&self, access_key_id: &str) -> Self {
+        Signer::for_emulator(access_key_id, &self.region, &self.service)
+    }
+
     /// The signing headers (`authorization`, `x-amz-date`, maybe `x-amz-security-token`)
     /// for a POST of `body` to `url` carrying `headers`.
     pub fn sign(

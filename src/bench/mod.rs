@@ -1,0 +1,455 @@
+//! `dxconform bench`: where the time of a run goes.
+//!
+//! For each target (the reference target served by a child `dxconform serve`
+//! process, and moto when it is installed) and each `--jobs` value, a trial runs
+//! the ordinary search with every lane's requests tapped, then replays exactly
+//! those requests (resets included, same lanes, same concurrency) with a minimal
+//! HTTP/1.1 client that checks nothing. The target lives in another process, so
+//! this process's CPU time is the harness's own. Medians over the trials go to
+//! `reports/bench.md` with the machine they ran on. Numbers live here, never in tests.
+
+mod raw;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+use crate::run::{RunConfig, RunError};
+use crate::target::{TapSet, TargetConfig, TargetKind};
+
+/// What `dxconform bench` measures.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// Seed of every trial (the same plans each time).
+    pub seed: u64,
+    /// Cases per trial against the reference target.
+    pub cases: u32,
+    /// `--jobs` values to measure against the reference target.
+    pub jobs: Vec<usize>,
+    /// Trials per measurement (medians are reported).
+    pub trials: u32,
+    /// Cases per trial against moto (0: skip moto).
+    pub moto_cases: u32,
+    /// `--jobs` values against moto.
+    pub moto_jobs: Vec<usize>,
+    /// moto_server executable (default: the usual search, see `TargetConfig`).
+    pub moto_server: Option<PathBuf>,
+}
+
+/// Why a benchmark could not run.
+#[derive(Debug, Error)]
+pub enum BenchError {
+    /// A run failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The reference target process could not be started.
+    #[error("cannot start `dxconform serve`: {0}")]
+    Serve(String),
+    /// The raw replay failed.
+    #[error("raw replay failed: {0}")]
+    Raw(String),
+    /// The target could not be launched (e.g. moto).
+    #[error(transparent)]
+    Target(#[from] crate::target::TargetError),
+    /// An I/O error of the runtime.
+    #[error("runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// One trial: the harness run and the raw replay of its requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Trial {
+    /// Model-checked operations (steps sent and checked).
+    pub operations: u64,
+    /// Every request the run sent (operations, resets, discovery).
+    pub requests: u64,
+    /// Wall time of the run.
+    pub wall: Duration,
+    /// CPU time (user + system) of this process during the run: the harness's own.
+    pub cpu: Duration,
+    /// Requests the raw replay sent (the same sequence).
+    pub raw_requests: u64,
+    /// Wall time of the raw replay.
+    pub raw_wall: Duration,
+}
+
+impl Trial {
+    /// Model-checked operations per second.
+    pub fn operations_per_second(&self) -> f64 {
+        self.operations as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Harness CPU per model-checked operation, in microseconds.
+    pub fn cpu_per_operation_us(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / (self.operations.max(1) as f64)
+    }
+
+    /// Requests per second of the run.
+    pub fn requests_per_second(&self) -> f64 {
+        self.requests as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Requests per second of the raw replay.
+    pub fn raw_requests_per_second(&self) -> f64 {
+        self.raw_requests as f64 / self.raw_wall.as_secs_f64().max(1e-9)
+    }
+
+    /// The run's request rate as a share of the raw replay's (1.0: target-bound).
+    pub fn ratio(&self) -> f64 {
+        self.requests_per_second() / self.raw_requests_per_second().max(1e-9)
+    }
+}
+
+/// The trials of one target at one `--jobs`.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    /// Target label.
+    pub target: String,
+    /// `--jobs`.
+    pub jobs: usize,
+    /// Cases per trial.
+    pub cases: u32,
+    /// Every trial.
+    pub trials: Vec<Trial>,
+    /// Findings of the first trial (a benchmark of a broken target is no benchmark).
+    pub failures: usize,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+impl Measurement {
+    fn median(&self, f: impl Fn(&Trial) -> f64) -> f64 {
+        median(self.trials.iter().map(f).collect())
+    }
+
+    /// Median model-checked operations per second.
+    pub fn operations_per_second(&self) -> f64 {
+        self.median(Trial::operations_per_second)
+    }
+
+    /// Median harness CPU per operation (µs).
+    pub fn cpu_per_operation_us(&self) -> f64 {
+        self.median(Trial::cpu_per_operation_us)
+    }
+
+    /// Median requests per second.
+    pub fn requests_per_second(&self) -> f64 {
+        self.median(Trial::requests_per_second)
+    }
+
+    /// Median raw-replay requests per second.
+    pub fn raw_requests_per_second(&self) -> f64 {
+        self.median(Trial::raw_requests_per_second)
+    }
+
+    /// Median ratio of the run's request rate to the raw replay's.
+    pub fn ratio(&self) -> f64 {
+        self.median(Trial::ratio)
+    }
+}
+
+/// Everything `dxconform bench` measured.
+#[derive(Debug, Clone)]
+pub struct BenchReport {
+    /// The configuration.
+    pub config: BenchConfig,
+    /// Measurements, reference target first.
+    pub measurements: Vec<Measurement>,
+    /// Why moto was not measured, if it was not.
+    pub moto_skipped: Option<String>,
+}
+
+/// CPU time (user + system) this process has used so far.
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes into the struct we pass; RUSAGE_SELF is valid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    let micros = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    micros(usage.ru_utime) + micros(usage.ru_stime)
+}
+
+/// One trial of `jobs` against the target `target` (already running).
+fn trial(
+    config: &BenchConfig,
+    target: &TargetConfig,
+    cases: u32,
+    jobs: usize,
+) -> Result<(Trial, usize), BenchError> {
+    let taps = TapSet::default();
+    let run_config = RunConfig {
+        target: target.clone(),
+        cases,
+        seed: config.seed,
+        jobs,
+        taps: Some(taps.clone()),
+        ..RunConfig::default()
+    };
+    let cpu = process_cpu();
+    let started = Instant::now();
+    let report = crate::run::run(&run_config)?;
+    let wall = started.elapsed();
+    let cpu = process_cpu().saturating_sub(cpu);
+    let lanes = taps.take();
+    let requests = lanes.iter().map(|l| l.len() as u64).sum();
+    // The raw replay starts from a clean target, as the run did.
+    let (raw_requests, raw_wall) = raw::replay(target, lanes, jobs)?;
+    let failures = report.failures().count();
+    Ok((
+        Trial {
+            operations: report.steps_run,
+            requests,
+            wall,
+            cpu,
+            raw_requests,
+            raw_wall,
+        },
+        failures,
+    ))
+}
+
+fn measure(
+    config: &BenchConfig,
+    label: &str,
+    target: &TargetConfig,
+    cases: u32,
+    jobs: usize,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Measurement, BenchError> {
+    let mut trials = Vec::new();
+    let mut failures = 0;
+    for n in 0..config.trials.max(1) {
+        let (t, f) = trial(config, target, cases, jobs)?;
+        if n == 0 {
+            failures = f;
+        }
+        progress(&format!(
+            "{label} --jobs {jobs} trial {}: {:.0} ops/s, {:.1} µs harness CPU/op, raw replay {:.0} req/s (run {:.0} req/s, {:.0}%)",
+            n + 1,
+            t.operations_per_second(),
+            t.cpu_per_operation_us(),
+            t.raw_requests_per_second(),
+            t.requests_per_second(),
+            t.ratio() * 100.0
+        ));
+        trials.push(t);
+    }
+    Ok(Measurement {
+        target: label.to_owned(),
+        jobs,
+        cases,
+        trials,
+        failures,
+    })
+}
+
+/// Run the benchmark; `progress` hears one line per trial.
+pub fn bench(
+    config: &BenchConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Result<BenchReport, BenchError> {
+    let mut measurements = Vec::new();
+    {
+        let served = raw::ServedReference::start()?;
+        let target = TargetConfig {
+            kind: TargetKind::Embedded,
+            endpoint: Some(served.endpoint().to_owned()),
+            ..TargetConfig::default()
+        };
+        for &jobs in &config.jobs {
+            measurements.push(measure(
+                config,
+                "reference target",
+                &target,
+                config.cases,
+                jobs,
+                progress,
+            )?);
+        }
+    }
+    let mut moto_skipped = None;
+    if config.moto_cases == 0 {
+        moto_skipped = Some("not asked for (--moto-cases 0)".to_owned());
+    } else {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()?;
+        let moto = TargetConfig {
+            kind: TargetKind::Moto,
+            moto_server: config.moto_server.clone(),
+            ..TargetConfig::default()
+        };
+        match runtime.block_on(crate::target::LaunchedTarget::launch(&moto)) {
+            Err(e) => moto_skipped = Some(format!("moto could not be started: {e}")),
+            Ok(launched) => {
+                let label = launched
+                    .identity
+                    .version
+                    .clone()
+                    .unwrap_or_else(|| "moto".to_owned());
+                let target = TargetConfig {
+                    endpoint: Some(launched.identity.endpoint.clone()),
+                    ..moto
+                };
+                let mut result = Ok(());
+                for &jobs in &config.moto_jobs {
+                    match measure(config, &label, &target, config.moto_cases, jobs, progress) {
+                        Ok(m) => measurements.push(m),
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                runtime.block_on(launched.stop());
+                result?;
+            }
+        }
+    }
+    Ok(BenchReport {
+        config: config.clone(),
+        measurements,
+        moto_skipped,
+    })
+}
+
+/// The machine a benchmark ran on, from /proc (Linux) and the environment.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or_else(
+            || "unknown memory".to_owned(),
+            |kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0),
+        );
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| std::env::consts::OS.to_owned());
+    format!(
+        "{cpu}, {cores} cores available, {memory}, Linux {kernel}, {}",
+        std::env::consts::ARCH
+    )
+}
+
+/// `reports/bench.md`.
+pub fn markdown(report: &BenchReport) -> String {
+    let c = &report.config;
+    let mut out = String::new();
+    let _ = writeln!(out, "# dxconform bench\n");
+    let _ = writeln!(
+        out,
+        "Machine: {}. dxconform {} (release build), seed {}, {} trials per row (medians).\n",
+        machine(),
+        env!("CARGO_PKG_VERSION"),
+        c.seed,
+        c.trials.max(1)
+    );
+    let _ = writeln!(
+        out,
+        "Each trial runs the search (every answer checked against the model and the specification) and \
+         then replays the very requests it sent — resets included, on the same number of connections — \
+         with a minimal HTTP/1.1 client that checks nothing: the target-bound ceiling. The target runs in \
+         another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's own.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| target | --jobs | cases | model-checked ops/s | harness CPU µs/op | run req/s | raw replay req/s | run / raw | failures |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for m in &report.measurements {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.0} | {:.1} | {:.0} | {:.0} | {:.0}% | {} |",
+            m.target,
+            m.jobs,
+            m.cases,
+            m.operations_per_second(),
+            m.cpu_per_operation_us(),
+            m.requests_per_second(),
+            m.raw_requests_per_second(),
+            m.ratio() * 100.0,
+            m.failures
+        );
+    }
+    if let Some(reason) = &report.moto_skipped {
+        let _ = writeln!(out, "\nmoto: not measured ({reason}).");
+    }
+    let best = report
+        .measurements
+        .iter()
+        .filter(|m| m.target == "reference target")
+        .max_by(|a, b| {
+            a.operations_per_second()
+                .total_cmp(&b.operations_per_second())
+        });
+    if let Some(best) = best {
+        let _ = writeln!(
+            out,
+            "\nBest against the reference target: --jobs {}, {:.0} model-checked operations per second, \
+             {:.1} µs of harness CPU per operation (median of the trials' per-operation means).",
+            best.jobs,
+            best.operations_per_second(),
+            best.cpu_per_operation_us()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nReproduce: `cargo build --release && ./target/release/dxconform bench --out reports/bench.md` \
+         (moto from `.venv`, as `.ci/run` installs it)."
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(Vec::new()), 0.0);
+    }
+
+    #[test]
+    fn process_cpu_grows_with_work() {
+        let before = process_cpu();
+        let mut x = 0u64;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(30) {
+            x = x.wrapping_add(std::hint::black_box(1));
+        }
+        assert!(x > 0);
+        assert!(process_cpu() > before);
+    }
+}

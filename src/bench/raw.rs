@@ -1,0 +1,177 @@
+//! The target-bound ceiling: a minimal HTTP/1.1 client (hyper's connection API,
+//! one kept-alive connection per lane worker) that sends a recorded request
+//! sequence and reads each answer, checking nothing. Also the reference target in
+//! a child process, so a benchmark's CPU time is the harness's alone.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use super::BenchError;
+use crate::target::{LaunchedTarget, RawRequest, TargetConfig};
+
+/// `dxconform serve --port 0` as a child process, killed on drop.
+pub(super) struct ServedReference {
+    child: Child,
+    endpoint: String,
+    /// Kept open: the child prints more lines, and a closed pipe would end it.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl ServedReference {
+    /// Start this executable's reference target on a free loopback port.
+    pub(super) fn start() -> Result<ServedReference, BenchError> {
+        let exe = std::env::current_exe().map_err(|e| BenchError::Serve(e.to_string()))?;
+        let mut child = Command::new(exe)
+            .args(["serve", "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| BenchError::Serve(e.to_string()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| BenchError::Serve("no stdout".to_owned()))?;
+        let mut line = String::new();
+        let mut stdout = BufReader::new(stdout);
+        stdout
+            .read_line(&mut line)
+            .map_err(|e| BenchError::Serve(e.to_string()))?;
+        let Some(endpoint) = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(str::to_owned)
+        else {
+            let _ = child.kill();
+            return Err(BenchError::Serve(format!(
+                "unexpected first line {line:?} (expected the listening address)"
+            )));
+        };
+        Ok(ServedReference {
+            child,
+            endpoint,
+            _stdout: stdout,
+        })
+    }
+
+    /// Its endpoint URL.
+    pub(super) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+impl Drop for ServedReference {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+type Queue = Arc<Mutex<VecDeque<Vec<RawRequest>>>>;
+
+/// Send `lanes` to the running `target` with `jobs` workers, each taking whole
+/// lanes in order on one connection; then reset the target. Returns the requests
+/// sent and the wall time of sending them.
+pub(super) fn replay(
+    target: &TargetConfig,
+    lanes: Vec<Vec<RawRequest>>,
+    jobs: usize,
+) -> Result<(u64, Duration), BenchError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let launched = LaunchedTarget::launch(target).await?;
+        let queue: Queue = Arc::new(Mutex::new(VecDeque::from(lanes)));
+        let started = Instant::now();
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..jobs.max(1) {
+            workers.spawn(worker(Arc::clone(&queue)));
+        }
+        let mut sent = 0;
+        while let Some(joined) = workers.join_next().await {
+            sent += joined.map_err(|e| BenchError::Raw(e.to_string()))??;
+        }
+        let wall = started.elapsed();
+        // Leave the target as the next trial expects it: empty.
+        launched.reset().await?;
+        launched.stop().await;
+        Ok((sent, wall))
+    })
+}
+
+/// One kept-alive connection to `authority`.
+async fn connect(authority: &str) -> Result<SendRequest<Full<Bytes>>, BenchError> {
+    let stream = TcpStream::connect(authority)
+        .await
+        .map_err(|e| BenchError::Raw(format!("connect {authority}: {e}")))?;
+    let _ = stream.set_nodelay(true);
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| BenchError::Raw(e.to_string()))?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+async fn worker(queue: Queue) -> Result<u64, BenchError> {
+    let mut sent = 0;
+    let mut connection: Option<(String, SendRequest<Full<Bytes>>)> = None;
+    loop {
+        let Some(lane) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front() else {
+            return Ok(sent);
+        };
+        for request in lane {
+            let uri: http::Uri = request
+                .url
+                .parse()
+                .map_err(|e| BenchError::Raw(format!("{}: {e}", request.url)))?;
+            let authority = uri
+                .authority()
+                .map(ToString::to_string)
+                .ok_or_else(|| BenchError::Raw(format!("no host in {}", request.url)))?;
+            let reusable = connection
+                .as_ref()
+                .is_some_and(|(a, s)| *a == authority && !s.is_closed());
+            if !reusable {
+                connection = Some((authority.clone(), connect(&authority).await?));
+            }
+            let Some((_, sender)) = connection.as_mut() else {
+                continue;
+            };
+            sender
+                .ready()
+                .await
+                .map_err(|e| BenchError::Raw(e.to_string()))?;
+            let path = uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut builder = http::Request::post(path).header("host", &authority);
+            for (name, value) in &request.headers {
+                if name != "host" {
+                    builder = builder.header(name, value);
+                }
+            }
+            let http_request = builder
+                .body(Full::new(request.body.clone()))
+                .map_err(|e| BenchError::Raw(e.to_string()))?;
+            let response = sender
+                .send_request(http_request)
+                .await
+                .map_err(|e| BenchError::Raw(e.to_string()))?;
+            response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| BenchError::Raw(e.to_string()))?;
+            sent += 1;
+        }
+    }
+}

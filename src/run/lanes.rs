@@ -1,0 +1,234 @@
+//! Isolation of cases that share one target: a lane is the client, accounts and
+//! facts one case runs with, and how the target is made fresh for it.
+//!
+//! One job resets the whole target before each case, as always. Several jobs
+//! cannot: each job gets a lane with accounts of its own (the reference target
+//! resets just those), or each case gets fresh accounts (emulators that can only
+//! reset everything, like moto), or, where the accounts are real, cases share them
+//! and each reasons only about the resources it created (the model never claims a
+//! list holds nothing but its own resources).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::model::Env;
+use crate::target::{Accounts, LaunchedTarget, Principal, TapSet, TargetError, WireClient};
+
+/// How the cases of a run keep out of each other's way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Isolation {
+    /// One case at a time; the whole target is reset before each.
+    ResetAll,
+    /// One lane of accounts per job (plus one for shrinking), reset before each case.
+    LaneAccounts,
+    /// Fresh accounts for every case (the target can only reset everything).
+    FreshAccounts,
+    /// Cases share the configured accounts and the target is never reset.
+    Shared,
+}
+
+impl Isolation {
+    /// The isolation `jobs` concurrent cases get on `target`.
+    pub(super) fn choose(jobs: usize, target: &LaunchedTarget) -> Isolation {
+        let chooses_accounts = target
+            .client
+            .for_accounts(target.client.accounts().clone())
+            .is_some();
+        match (jobs, target.can_reset()) {
+            (1, true) => Isolation::ResetAll,
+            (1, false) => Isolation::Shared,
+            _ if !chooses_accounts => Isolation::Shared,
+            _ if target.can_reset_accounts() => Isolation::LaneAccounts,
+            _ => Isolation::FreshAccounts,
+        }
+    }
+
+    /// The name reports use.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Isolation::ResetAll => "reset-all",
+            Isolation::LaneAccounts => "lane-accounts",
+            Isolation::FreshAccounts => "fresh-accounts",
+            Isolation::Shared => "shared-accounts",
+        }
+    }
+}
+
+/// First account of the lanes: far from the defaults (111111111111, 222222222222)
+/// and from moto's (123456789012), so lanes never meet a configured account.
+const LANE_ACCOUNT_BASE: u64 = 700_000_000_000;
+/// First account of fresh per-case accounts.
+const FRESH_ACCOUNT_BASE: u64 = 800_000_000_000;
+
+/// The pair of accounts number `n` from `base`.
+fn account_pair(base: u64, n: u64) -> Accounts {
+    Accounts {
+        owner: format!("{:012}", base + 2 * n),
+        partner: format!("{:012}", base + 2 * n + 1),
+    }
+}
+
+/// What one case runs with.
+#[derive(Debug, Clone)]
+pub(super) struct Lane {
+    /// The client acting for the lane's accounts.
+    pub client: WireClient,
+    /// Facts about the target as the lane's accounts see them.
+    pub env: Env,
+    /// Reset only the lane's accounts before a case.
+    reset_accounts: bool,
+    /// Reset the whole target before a case.
+    reset_all: bool,
+}
+
+impl Lane {
+    /// The target's own lane: its configured accounts and client.
+    pub(super) fn own(
+        target: &LaunchedTarget,
+        env: &Env,
+        isolation: Isolation,
+        taps: Option<&TapSet>,
+    ) -> Lane {
+        Lane {
+            client: tapped(target.client.clone(), taps),
+            env: env.clone(),
+            reset_accounts: false,
+            reset_all: isolation == Isolation::ResetAll,
+        }
+    }
+
+    /// A lane acting for `accounts` (the target chooses accounts by key or header).
+    async fn for_accounts(
+        target: &LaunchedTarget,
+        env: &Env,
+        accounts: Accounts,
+        reset_accounts: bool,
+        taps: Option<&TapSet>,
+    ) -> Lane {
+        let client = target
+            .client
+            .for_accounts(accounts.clone())
+            .unwrap_or_else(|| target.client.clone());
+        let client = tapped(client, taps);
+        let virtual_gateways = virtual_gateways(&client).await;
+        Lane {
+            env: Env {
+                accounts,
+                virtual_gateways,
+                ..env.clone()
+            },
+            client,
+            reset_accounts,
+            reset_all: false,
+        }
+    }
+
+    /// The lanes of a run: `jobs` for the search and one more for shrinking (the
+    /// last), built once. Fresh-account runs build lanes per case instead
+    /// ([`Lane::fresh`]); these are then only the fallback.
+    pub(super) async fn prepare(
+        target: &LaunchedTarget,
+        env: &Env,
+        isolation: Isolation,
+        jobs: usize,
+        taps: Option<&TapSet>,
+    ) -> Vec<Lane> {
+        let mut lanes = Vec::with_capacity(jobs + 1);
+        for n in 0..=jobs {
+            let lane = match isolation {
+                Isolation::LaneAccounts => {
+                    let accounts = account_pair(LANE_ACCOUNT_BASE, n as u64);
+                    Lane::for_accounts(target, env, accounts, true, taps).await
+                }
+                _ => Lane::own(target, env, isolation, taps),
+            };
+            lanes.push(lane);
+        }
+        lanes
+    }
+
+    /// Fresh accounts for run number `n` (a search case or a shrinking candidate).
+    pub(super) async fn fresh(
+        target: &LaunchedTarget,
+        env: &Env,
+        n: u64,
+        taps: Option<&TapSet>,
+    ) -> Lane {
+        let accounts = account_pair(FRESH_ACCOUNT_BASE, n);
+        Lane::for_accounts(target, env, accounts, false, taps).await
+    }
+
+    /// Make the target fresh for the next case of this lane.
+    pub(super) async fn prepare_case(&self, target: &LaunchedTarget) -> Result<(), TargetError> {
+        if let Some(tap) = self.client.tap() {
+            let scope = (!self.reset_all).then_some(&self.env.accounts);
+            if self.reset_all || self.reset_accounts {
+                if let Some(request) = target.reset_request(scope) {
+                    tap.record(request);
+                }
+            }
+        }
+        if self.reset_all {
+            target.reset().await
+        } else if self.reset_accounts {
+            target.reset_accounts(&self.env.accounts).await.map(|_| ())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `client`, recording into a new tap of `taps` when the run is tapped.
+fn tapped(client: WireClient, taps: Option<&TapSet>) -> WireClient {
+    match taps {
+        Some(taps) => client.tapped(taps.tap()),
+        None => client,
+    }
+}
+
+/// The virtual private gateways each principal of `client` may attach to.
+pub(super) async fn virtual_gateways(client: &WireClient) -> BTreeMap<Principal, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for principal in Principal::ALL {
+        let exchange = client
+            .call(principal, "DescribeVirtualGateways", &json!({}))
+            .await;
+        let ids: Vec<String> = exchange
+            .outcome
+            .body()
+            .and_then(|b| b.get("virtualGateways"))
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|g| g.get("virtualGatewayId").and_then(Value::as_str))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.insert(principal, ids);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lane_accounts_are_twelve_digits_and_distinct() {
+        let a = account_pair(LANE_ACCOUNT_BASE, 0);
+        let b = account_pair(LANE_ACCOUNT_BASE, 1);
+        let f = account_pair(FRESH_ACCOUNT_BASE, 10_000);
+        for id in [
+            &a.owner, &a.partner, &b.owner, &b.partner, &f.owner, &f.partner,
+        ] {
+            assert_eq!(id.len(), 12, "{id}");
+            assert!(id.bytes().all(|c| c.is_ascii_digit()));
+        }
+        let all = [&a.owner, &a.partner, &b.owner, &b.partner];
+        let distinct: std::collections::BTreeSet<_> = all.iter().collect();
+        assert_eq!(distinct.len(), 4);
+    }
+}
