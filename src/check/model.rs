@@ -172,9 +172,14 @@ pub fn visible(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
                     .and_then(Value::as_str)
                     .unwrap_or("(no id)");
                 if !wanted.contains(&id) {
+                    let expected = if wanted.is_empty() {
+                        "an empty list".to_owned()
+                    } else {
+                        format!("only {}", wanted.join(", "))
+                    };
                     sink.report(
                         format!("{listed}[{i}].{}", list.id_member),
-                        format!("only {}", wanted.join(", ")),
+                        expected,
                         id.to_owned(),
                     );
                 }

@@ -646,6 +646,23 @@ pub static MUTANTS: &[Mutant] = &[
         }),
     },
     Mutant {
+        name: "phantom-failover-test",
+        description: "ListVirtualInterfaceTestHistory of a VIF lists a failover test that was never started",
+        caught_by: &["model.visible"],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            let Some(id) = call.string("virtualInterfaceId").map(str::to_owned) else { return keep(outcome) };
+            on_success(call, &["ListVirtualInterfaceTestHistory"], outcome, |body| {
+                if let Some(Value::Array(history)) = body.get_mut("virtualInterfaceTestHistory") {
+                    history.push(json!({
+                        "testId": "dxtest-00000000", "virtualInterfaceId": id, "bgpPeers": [],
+                        "status": "completed", "ownerAccount": call.account, "testDurationInMinutes": 180,
+                    }));
+                }
+            })
+        }),
+    },
+    Mutant {
         name: "foreign-delete-allowed",
         description: "any account may delete any connection",
         caught_by: &["model.ownership"],

@@ -1,7 +1,8 @@
 //! Virtual interfaces and their BGP peers: Create/Allocate/Confirm
 //! {Private,Public,Transit}VirtualInterface, DescribeVirtualInterfaces,
 //! DeleteVirtualInterface, UpdateVirtualInterfaceAttributes, AssociateVirtualInterface,
-//! DescribeRouterConfiguration, DescribeVirtualGateways, CreateBGPPeer, DeleteBGPPeer.
+//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, DescribeVirtualGateways,
+//! CreateBGPPeer, DeleteBGPPeer.
 //!
 //! Lifecycle (LIFECYCLE.md): created private and transit VIFs answer `pending`, public
 //! ones `verifying`, then move on observation (pending ⇢ available, verifying ⇢
@@ -12,6 +13,9 @@
 //! account; the account owning its connection (the allocator) sees it too.
 //! BGP peers: new peers answer `pending` ⇢ [verifying ⇢] available; a delete answers
 //! `deleting` ⇢ deleted; the last live peer of a VIF cannot be deleted.
+//! BGP failover tests: peers never come up (no router peers with the emulator), so
+//! StartBgpFailoverTest is not offered and every failover test history is empty; the
+//! history of one VIF is answered to its owner only (others: not found).
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -39,6 +43,7 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("UpdateVirtualInterfaceAttributes", update_attributes),
     ("AssociateVirtualInterface", associate_virtual_interface),
     ("DescribeRouterConfiguration", describe_router_configuration),
+    ("ListVirtualInterfaceTestHistory", list_test_history),
     ("DescribeVirtualGateways", describe_virtual_gateways),
     ("CreateBGPPeer", create_bgp_peer),
     ("DeleteBGPPeer", delete_bgp_peer),
@@ -974,6 +979,26 @@ fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome 
     Ok(out)
 }
 
+/// ListVirtualInterfaceTestHistory: the caller's failover tests (optionally of one of
+/// its VIFs). No test is ever run here, so the history is empty; a VIF the caller does
+/// not own is not found, as for the other calls acting on one VIF.
+fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
+    if let Some(id) = call.string("virtualInterfaceId") {
+        owned(world, call, id)?;
+    }
+    let history: Vec<Value> = Vec::new();
+    let (page, next) = paging::page(&history, call)?;
+    let mut body = Map::new();
+    body.insert(
+        "virtualInterfaceTestHistory".to_owned(),
+        Value::Array(page.to_vec()),
+    );
+    if let Some(token) = next {
+        body.insert("nextToken".to_owned(), json!(token));
+    }
+    Ok(Value::Object(body))
+}
+
 /// DescribeVirtualGateways: the caller's (synthetic) virtual private gateways.
 fn describe_virtual_gateways(_world: &mut World, call: &Call<'_>) -> Outcome {
     let gateways: Vec<Value> = virtual_gateways_of(call.account)
@@ -1194,6 +1219,50 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
+        let mut w = world();
+        let conn = connection(&mut w);
+        let id = private(&mut w, &conn, 9).unwrap()["virtualInterfaceId"].clone();
+        let history = |w: &mut World, account: &str, body: Value| {
+            invoke(w, account, "ListVirtualInterfaceTestHistory", body)
+        };
+        let all = history(&mut w, OWNER, json!({})).unwrap();
+        assert_eq!(all, json!({ "virtualInterfaceTestHistory": [] }));
+        let one = history(
+            &mut w,
+            OWNER,
+            json!({"virtualInterfaceId": id, "maxResults": 5}),
+        )
+        .unwrap();
+        assert_eq!(one["virtualInterfaceTestHistory"], json!([]));
+        assert!(one.get("nextToken").is_none());
+        let err = history(&mut w, OTHER, json!({"virtualInterfaceId": id})).unwrap_err();
+        assert!(err.message.contains("Could not find"), "{}", err.message);
+        let err = history(
+            &mut w,
+            OWNER,
+            json!({"virtualInterfaceId": "dxvif-ffffffff"}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("Could not find"), "{}", err.message);
+        assert!(
+            history(&mut w, OTHER, json!({})).unwrap()["virtualInterfaceTestHistory"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        invoke(
+            &mut w,
+            OWNER,
+            "DeleteVirtualInterface",
+            json!({"virtualInterfaceId": id}),
+        )
+        .unwrap();
+        let gone = history(&mut w, OWNER, json!({"virtualInterfaceId": id})).unwrap();
+        assert_eq!(gone["virtualInterfaceTestHistory"], json!([]));
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         }),
         1 => (by(), handle()).prop_map(|(by, target)| VifStep::DescribeRouterConfiguration { by, target }),
         1 => by().prop_map(|by| VifStep::DescribeVirtualGateways { by }),
+        2 => (by(), proptest::option::weighted(0.8, handle()))
+            .prop_map(|(by, target)| VifStep::ListVirtualInterfaceTestHistory { by, target }),
         4 => (by(), handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
             |(by, target, asn, family, auth_key, subnet)| VifStep::CreateBgpPeer {
                 by, target, asn, family, auth_key, subnet,
@@ -163,7 +165,7 @@ fn confirmer() -> impl Strategy<Value = Principal> {
 
 /// A VIF lifecycle chunk: the owner's connection (and often a gateway), a VIF created
 /// or allocated on it, then steps that act on it (describe, peers, confirm, update,
-/// delete), so allocate → confirm and peer add → delete are reached in one plan.
+/// failover test history, delete), so allocate → confirm and peer add → delete are reached in one plan.
 pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
     let owner = Principal::Owner;
     let first = prop_oneof![
@@ -185,42 +187,133 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
     } else {
         owner
     };
-    let followup = prop_oneof![
-        4 => steps(two_accounts),
-        3 => proptest::option::of(handle())
-            .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: owner, target })),
-        if two_accounts { 2 } else { 0 } => proptest::option::of(handle())
-            .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: Principal::Partner, target })),
-        3 => (prop_oneof![Just(owner), Just(vif_owner)], handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
-            |(by, target, asn, family, auth_key, subnet)| Step::Vif(VifStep::CreateBgpPeer {
-                by, target, asn, family, auth_key, subnet,
+    let any_step = steps(two_accounts);
+    let describe = proptest::option::of(handle())
+        .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: owner, target }))
+        .boxed();
+    let partner_describe = proptest::option::of(handle())
+        .prop_map(move |target| {
+            Step::Vif(VifStep::DescribeVirtualInterfaces {
+                by: Principal::Partner,
+                target,
             })
-        ),
-        2 => (prop_oneof![Just(owner), Just(vif_owner)], handle())
-            .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target })),
-        if two_accounts { 3 } else { 0 } => (handle(), proptest::option::of(handle()), any::<u8>(), 0u8..3).prop_map(
-            |(target, gateway, vgw, t)| {
-                let by = Principal::Partner;
-                Step::Vif(match t {
-                    0 => VifStep::ConfirmPrivateVirtualInterface { by, target, gateway, vgw },
-                    1 => VifStep::ConfirmPublicVirtualInterface { by, target },
-                    _ => VifStep::ConfirmTransitVirtualInterface { by, target, gateway: gateway.unwrap_or(crate::model::HandleRef(vgw)) },
-                })
-            }
-        ),
-        2 => (prop_oneof![Just(owner), Just(vif_owner)], handle())
-            .prop_map(|(by, target)| Step::Vif(VifStep::DeleteVirtualInterface { by, target })),
-        1 => (handle(), mtu(), proptest::option::of(name())).prop_map(move |(target, mtu, name)| {
-            Step::Vif(VifStep::UpdateVirtualInterfaceAttributes { by: owner, target, name, mtu })
-        }),
-        1 => (handle(), handle()).prop_map(move |(target, connection)| {
-            Step::Vif(VifStep::AssociateVirtualInterface { by: owner, target, connection })
-        }),
-        2 => handle().prop_map(move |gateway| {
-            Step::Gateway(GatewayStep::DescribeDirectConnectGatewayAttachments { by: owner, gateway })
-        }),
-    ]
-    .boxed();
+        })
+        .boxed();
+    let peer = (
+        prop_oneof![Just(owner), Just(vif_owner)],
+        handle(),
+        asn(),
+        family(),
+        auth_key(),
+        any::<u8>(),
+    )
+        .prop_map(|(by, target, asn, family, auth_key, subnet)| {
+            Step::Vif(VifStep::CreateBgpPeer {
+                by,
+                target,
+                asn,
+                family,
+                auth_key,
+                subnet,
+            })
+        })
+        .boxed();
+    let delete_peer = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+        .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target }))
+        .boxed();
+    let confirm = (
+        handle(),
+        proptest::option::of(handle()),
+        any::<u8>(),
+        0u8..3,
+    )
+        .prop_map(|(target, gateway, vgw, t)| {
+            let by = Principal::Partner;
+            Step::Vif(match t {
+                0 => VifStep::ConfirmPrivateVirtualInterface {
+                    by,
+                    target,
+                    gateway,
+                    vgw,
+                },
+                1 => VifStep::ConfirmPublicVirtualInterface { by, target },
+                _ => VifStep::ConfirmTransitVirtualInterface {
+                    by,
+                    target,
+                    gateway: gateway.unwrap_or(crate::model::HandleRef(vgw)),
+                },
+            })
+        })
+        .boxed();
+    let delete = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+        .prop_map(|(by, target)| Step::Vif(VifStep::DeleteVirtualInterface { by, target }))
+        .boxed();
+    let history = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+        .prop_map(|(by, target)| {
+            Step::Vif(VifStep::ListVirtualInterfaceTestHistory {
+                by,
+                target: Some(target),
+            })
+        })
+        .boxed();
+    let update = (handle(), mtu(), proptest::option::of(name()))
+        .prop_map(move |(target, mtu, name)| {
+            Step::Vif(VifStep::UpdateVirtualInterfaceAttributes {
+                by: owner,
+                target,
+                name,
+                mtu,
+            })
+        })
+        .boxed();
+    let associate = (handle(), handle())
+        .prop_map(move |(target, connection)| {
+            Step::Vif(VifStep::AssociateVirtualInterface {
+                by: owner,
+                target,
+                connection,
+            })
+        })
+        .boxed();
+    let attachments = handle()
+        .prop_map(move |gateway| {
+            Step::Gateway(GatewayStep::DescribeDirectConnectGatewayAttachments {
+                by: owner,
+                gateway,
+            })
+        })
+        .boxed();
+    // Partner steps only with two accounts (a union of more than 10 arms refuses
+    // zero weights, so the one-account union leaves them out).
+    let followup = if two_accounts {
+        prop_oneof![
+            4 => any_step,
+            3 => describe,
+            2 => partner_describe,
+            3 => peer,
+            2 => delete_peer,
+            3 => confirm,
+            2 => delete,
+            1 => history,
+            1 => update,
+            1 => associate,
+            2 => attachments,
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            4 => any_step,
+            3 => describe,
+            3 => peer,
+            2 => delete_peer,
+            2 => delete,
+            1 => history,
+            1 => update,
+            1 => associate,
+            2 => attachments,
+        ]
+        .boxed()
+    };
     (
         any::<u8>(),
         name(),

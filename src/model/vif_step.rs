@@ -1,6 +1,7 @@
 //! Steps of the virtual-interface family: virtual interfaces (create, allocate for
 //! another account, confirm, describe, update, associate, delete), their BGP peers,
-//! router configurations and the account's virtual private gateways.
+//! router configurations, BGP failover test history and the account's virtual
+//! private gateways.
 
 use serde::{Deserialize, Serialize};
 
@@ -142,6 +143,13 @@ pub enum VifStep {
         /// The VIF.
         target: HandleRef,
     },
+    /// ListVirtualInterfaceTestHistory (BGP failover tests), of one VIF or of the account.
+    ListVirtualInterfaceTestHistory {
+        /// Caller.
+        by: Principal,
+        /// One VIF, or `None` for every test of the caller's account.
+        target: Option<HandleRef>,
+    },
     /// DescribeVirtualGateways of the caller's account.
     DescribeVirtualGateways {
         /// Caller.
@@ -191,6 +199,7 @@ impl VifStep {
         "UpdateVirtualInterfaceAttributes",
         "AssociateVirtualInterface",
         "DescribeRouterConfiguration",
+        "ListVirtualInterfaceTestHistory",
         "DescribeVirtualGateways",
         "CreateBGPPeer",
         "DeleteBGPPeer",
@@ -214,6 +223,7 @@ impl FamilyStep for VifStep {
             VifStep::UpdateVirtualInterfaceAttributes { .. } => "UpdateVirtualInterfaceAttributes",
             VifStep::AssociateVirtualInterface { .. } => "AssociateVirtualInterface",
             VifStep::DescribeRouterConfiguration { .. } => "DescribeRouterConfiguration",
+            VifStep::ListVirtualInterfaceTestHistory { .. } => "ListVirtualInterfaceTestHistory",
             VifStep::DescribeVirtualGateways { .. } => "DescribeVirtualGateways",
             VifStep::CreateBgpPeer { .. } => "CreateBGPPeer",
             VifStep::DeleteBgpPeer { .. } => "DeleteBGPPeer",
@@ -236,6 +246,7 @@ impl FamilyStep for VifStep {
             | VifStep::UpdateVirtualInterfaceAttributes { by, .. }
             | VifStep::AssociateVirtualInterface { by, .. }
             | VifStep::DescribeRouterConfiguration { by, .. }
+            | VifStep::ListVirtualInterfaceTestHistory { by, .. }
             | VifStep::DescribeVirtualGateways { by }
             | VifStep::CreateBgpPeer { by, .. }
             | VifStep::DeleteBgpPeer { by, .. } => *by,

@@ -1,7 +1,8 @@
 //! Predictions for virtual interfaces and their BGP peers: Create/Allocate/Confirm
 //! {Private,Public,Transit}VirtualInterface, DescribeVirtualInterfaces,
 //! DeleteVirtualInterface, UpdateVirtualInterfaceAttributes, AssociateVirtualInterface,
-//! DescribeRouterConfiguration, DescribeVirtualGateways, CreateBGPPeer, DeleteBGPPeer.
+//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, DescribeVirtualGateways,
+//! CreateBGPPeer, DeleteBGPPeer.
 //!
 //! Sources, cited per rule:
 //! - [api] the Direct Connect API reference (ownership: "Confirm…: accepts ownership of a
@@ -17,7 +18,11 @@
 //!   verifying, DeleteVirtualInterface → deleting, CreateBGPPeer → VIF keeps its state and
 //!   the new peer pending, DeleteBGPPeer → peer deleting, create answers carry the first
 //!   peer in `bgpPeers`);
-//! - [user guide] a VLAN is used by one virtual interface per connection.
+//! - [user guide] a VLAN is used by one virtual interface per connection;
+//! - [api] ListVirtualInterfaceTestHistory "Lists the virtual interface failover test
+//!   history"; tests are only made by StartBgpFailoverTest, which the model never calls
+//!   (it needs live BGP sessions), so every virtual interface of a case has an empty
+//!   history, whoever asks.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +48,9 @@ const VIF_MEMBERS: &[&str] = &[
     "connectionId",
     "vlan",
 ];
+
+/// Members every failover test history item must carry for the model to follow it.
+const TEST_HISTORY_MEMBERS: &[&str] = &["testId", "virtualInterfaceId", "status"];
 
 /// Attributes a VIF answer echoes.
 const VIF_ECHO: &[&str] = &[
@@ -150,6 +158,9 @@ impl Model {
             VifStep::DescribeRouterConfiguration { by, target } => {
                 let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
                 Some(self.router_configuration(*by, h))
+            }
+            VifStep::ListVirtualInterfaceTestHistory { by, target } => {
+                self.test_history(*by, *target)
             }
             VifStep::DescribeVirtualGateways { .. } => {
                 let mut p = Prediction::succeed(Basis::Spec);
@@ -839,6 +850,45 @@ impl Model {
         (body, prediction)
     }
 
+    /// ListVirtualInterfaceTestHistory. No failover test is ever started on a VIF of
+    /// the case, so the history of one of its VIFs is empty: a success must list
+    /// nothing (in particular nothing of another account's VIF). Without a VIF the
+    /// account's whole history is asked for, which may hold tests made outside the
+    /// case: only its shape is checked.
+    fn test_history(
+        &self,
+        by: Principal,
+        target: Option<HandleRef>,
+    ) -> Option<(Value, Prediction)> {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = TEST_HISTORY_MEMBERS.to_vec();
+        prediction.list = Some(ListSpec {
+            member: "virtualInterfaceTestHistory",
+            id_member: "testId",
+            exclusive: target.is_some(),
+        });
+        let Some(reference) = target else {
+            return Some((json!({}), prediction));
+        };
+        let h = self.resolve(reference, ResourceKind::VirtualInterface)?;
+        let r = self.resource(h);
+        let body = json!({ "virtualInterfaceId": r.id });
+        if r.owner != by {
+            // The API reference does not say how another account's VIF is answered;
+            // a success must still show nothing of it.
+            prediction.expect = either(
+                "another account's virtual interface may be answered as not found or with an empty history",
+            );
+            prediction.basis = Basis::Assumed;
+        } else if r.deleted || Self::confirming(r) {
+            prediction.expect = either(
+                "the history of a deleted or an unconfirmed virtual interface may be empty or refused",
+            );
+            prediction.basis = Basis::Assumed;
+        }
+        Some((body, prediction))
+    }
+
     fn create_bgp_peer(
         &self,
         by: Principal,
@@ -1495,6 +1545,54 @@ mod tests {
             Principal::Owner,
         )));
         assert!(m.call(&transit).is_none());
+    }
+
+    #[test]
+    fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
+        let mut m = model();
+        connection(&mut m);
+        let create = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+            Principal::Owner,
+        )));
+        run(
+            &mut m,
+            create,
+            vif_answer("pending", "111111111111", json!([])),
+        );
+        let history =
+            |by, target| Step::Vif(VifStep::ListVirtualInterfaceTestHistory { by, target });
+        let (call, p) = m
+            .call(&history(Principal::Owner, Some(HandleRef(0))))
+            .unwrap();
+        assert_eq!(call.body, json!({"virtualInterfaceId": "dxvif-bbbbbbbb"}));
+        assert_eq!(p.expect, Expect::Succeed);
+        let list = p.list.as_ref().unwrap();
+        assert_eq!(list.member, "virtualInterfaceTestHistory");
+        // Exclusive with nothing expected: any listed test is a finding.
+        assert!(list.exclusive && p.resources.is_empty());
+        let (_, p) = m
+            .call(&history(Principal::Partner, Some(HandleRef(0))))
+            .unwrap();
+        assert!(matches!(p.expect, Expect::Either { .. }));
+        assert!(p.list.as_ref().unwrap().exclusive && p.resources.is_empty());
+        // The whole account's history may hold tests made outside the case.
+        let (call, p) = m.call(&history(Principal::Partner, None)).unwrap();
+        assert_eq!(call.body, json!({}));
+        assert_eq!(p.expect, Expect::Succeed);
+        assert!(!p.list.as_ref().unwrap().exclusive);
+        let delete = Step::Vif(VifStep::DeleteVirtualInterface {
+            by: Principal::Owner,
+            target: HandleRef(0),
+        });
+        run(
+            &mut m,
+            delete,
+            vif_answer("deleting", "111111111111", json!([])),
+        );
+        let (_, p) = m
+            .call(&history(Principal::Owner, Some(HandleRef(0))))
+            .unwrap();
+        assert!(matches!(p.expect, Expect::Either { .. }));
     }
 
     #[test]
