@@ -49,9 +49,11 @@ fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
         println!("FAILED {} {} ({}): {why}", e.operation, e.body, e.run_id);
     }
     println!(
-        "sweep: {} deleted, {} failed",
+        "sweep: {} deleted, {} failed ({} found by the {} tag and not in the journal)",
         outcome.deleted.len(),
-        outcome.failed.len()
+        outcome.failed.len(),
+        outcome.found_by_tag,
+        crate::model::RUN_TAG_KEY
     );
     Ok(if outcome.failed.is_empty() {
         ExitCode::Conformant

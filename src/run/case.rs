@@ -115,7 +115,13 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     let mut model = Model::new(ctx.env.clone());
     let mut outcome = CaseOutcome::default();
     let want_sdk = ctx.checks.enabled("sdk.parse");
+    let run_id = ctx.target.journal.as_ref().map(|j| j.run_id().to_owned());
     for (index, step) in plan.steps.iter().enumerate() {
+        // Targets that cannot be reset: creates carry the run tag (model::run_tag).
+        let tagged = run_id
+            .as_deref()
+            .map(|r| crate::model::with_run_tag(step, r));
+        let step = tagged.as_ref().unwrap_or(step);
         let Some((call, prediction)) = model.call(step) else {
             outcome.steps.push(StepRecord::skipped(index, step));
             continue;
