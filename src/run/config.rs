@@ -25,6 +25,8 @@ pub struct RunConfig {
     pub max_shrink_iters: u32,
     /// Output folder for report.json, report.md and replay files (default `dxconform-out`; `--out`).
     pub out: PathBuf,
+    /// Caps on live resources, requests, rate and wall time (`--max-live`, …).
+    pub budgets: super::Budgets,
 }
 
 impl Default for RunConfig {
@@ -38,6 +40,7 @@ impl Default for RunConfig {
             exclude_checks: Vec::new(),
             max_shrink_iters: 96,
             out: PathBuf::from("dxconform-out"),
+            budgets: super::Budgets::default(),
         }
     }
 }

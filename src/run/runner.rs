@@ -101,6 +101,7 @@ struct Search {
     operations: BTreeMap<String, OperationStats>,
     leaked: Vec<String>,
     transitions: BTreeSet<ObservedEdge>,
+    waits: super::WaitStats,
     /// When the search began, and when (case number, elapsed) it first failed.
     began: Option<Instant>,
     first_failure: Option<FirstFailure>,
@@ -111,6 +112,7 @@ impl Search {
         self.requests += outcome.steps.iter().filter(|s| !s.skipped).count() as u64;
         self.leaked.extend(outcome.leaked.iter().cloned());
         self.transitions.extend(outcome.transitions.iter().copied());
+        self.waits.add(&outcome.waits);
     }
 
     fn tally(&mut self, outcome: &CaseOutcome) {
@@ -181,6 +183,10 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
     let target = runtime.block_on(LaunchedTarget::launch(&config.target))?;
     let identity = target.identity.clone();
     let wire_stats = target.client.clone();
+    let requests = target.client.clone();
+    let budget = super::Budget::new(config.budgets.clone(), move || {
+        requests.wire_stats().requests
+    });
     let result = runtime
         .block_on(target.probe())
         .map_err(RunError::from)
@@ -191,7 +197,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 cases: config.cases,
                 target: target.identity.clone(),
             });
-            search(config, &runtime, &target, &env, &checks, events)
+            search(config, &runtime, &target, &env, &checks, events, &budget)
         });
     runtime.block_on(async {
         // Leave an emulator as clean as it was found; a failed reset changes no result.
@@ -269,6 +275,8 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         transitions,
         first_failure: search.first_failure,
         wire: wire_stats.wire_stats(),
+        budget: (!config.budgets.is_empty()).then(|| budget.report()),
+        waits: search.waits,
         not_modelled: NOT_MODELLED
             .iter()
             .map(|(operation, reason)| NotModelled {
@@ -298,6 +306,7 @@ fn search(
     env: &Env,
     checks: &CheckSet,
     events: &dyn EventSink,
+    budget: &super::Budget,
 ) -> Result<(Search, Repros), RunError> {
     let events = CaseEvents::new(events);
     let sdk = SdkParser::new();
@@ -307,6 +316,7 @@ fn search(
         checks,
         sdk: &sdk,
         spec: Spec::builtin(),
+        budget: Some(budget),
     };
     let run_case = |plan: &Plan| -> Result<CaseOutcome, TargetError> {
         runtime.block_on(async {
@@ -328,6 +338,9 @@ fn search(
     let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
     let mut round: u32 = 0;
     for _ in 0..config.cases {
+        if budget.exhausted() {
+            break; // a request or wall-time cap: end the search (each case cleaned up)
+        }
         // The RNG state before a case regenerates that case's value tree, so each new
         // bucket it shows is shrunk from the same case without replaying earlier ones.
         let snapshot = runner.rng().clone();
@@ -359,6 +372,9 @@ fn search(
             let mut replay = TestRunner::new_with_rng(proptest_config.clone(), snapshot.clone());
             let mut tree = strategy.new_tree(&mut replay).map_err(generation)?;
             let minimal = shrink(&mut tree, config.max_shrink_iters, |candidate| {
+                if budget.exhausted() {
+                    return Ok(false); // out of budget: keep the smallest plan so far
+                }
                 let o = run_case(candidate)?;
                 s.count_requests(&o);
                 events.case(Phase::Shrink, &o, []);
