@@ -168,6 +168,11 @@ fn a_live_cap_of_one_connection_never_has_two_and_skips_the_rest() {
         stdout.contains("creates skipped (max-live connection=1 reached"),
         "{stdout}"
     );
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join("out").join(file)).unwrap();
+        assert!(text.contains("Waits, retries and budgets"), "{file}");
+        assert!(text.contains("max-live connection=1 reached"), "{file}");
+    }
 }
 
 #[test]

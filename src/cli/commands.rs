@@ -296,6 +296,17 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if args.dry_run {
         println!("dxconform: seed {seed}, target {:?}", config.target.kind);
         print!("{}", crate::run::dry_plan(&config).text());
+        if !config.budgets.is_empty() {
+            println!("\nbudgets: {}", serde_json::to_string(&config.budgets)?);
+        }
+        let wait = config.target.wait;
+        if wait.enabled() {
+            println!(
+                "waits: poll every {:.2} s (backing off), at most {:.0} s per resource",
+                wait.interval.as_secs_f64(),
+                wait.timeout.as_secs_f64()
+            );
+        }
         return Ok(ExitCode::Conformant);
     }
     eprintln!(
