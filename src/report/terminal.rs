@@ -12,8 +12,13 @@ use crate::run::{RunReport, StepRecord};
 pub fn step_line(s: &StepRecord) -> String {
     if s.skipped {
         return format!(
-            "#{:<2} {:<7} {} (skipped: no such resource in this case)",
-            s.index, s.principal, s.operation
+            "#{:<2} {:<7} {} (skipped: {})",
+            s.index,
+            s.principal,
+            s.operation,
+            s.skip_reason
+                .as_deref()
+                .unwrap_or("no such resource in this case")
         );
     }
     let answer = match &s.error_type {
