@@ -1,6 +1,8 @@
 //! The resource journal and `dxconform sweep`: a run killed with SIGKILL against a
 //! standalone `dxconform serve` (a target without reset) leaves its resources in
-//! the journal, and a sweep deletes every one of them. Loopback only.
+//! the journal, and a sweep deletes every one of them, also those whose create
+//! answer never reached the journal (found by their `dxconform:run-id` tag).
+//! Loopback only.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -101,9 +103,8 @@ fn live_resources(endpoint: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "flaky: a create answered just before SIGKILL may not reach the journal; closing that gap needs tag-based discovery (issue 7, open)"]
 fn a_killed_run_leaves_nothing_after_a_sweep() {
-    for (seed, kill_after_ms) in [(5u64, 0u64), (6, 600), (7, 1500)] {
+    for (seed, kill_after_ms) in [(5u64, 0u64), (6, 600), (7, 1500), (8, 150), (9, 900)] {
         let server = serve();
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.ndjson");
@@ -258,4 +259,100 @@ fn ctrl_c_deletes_what_the_run_created_without_a_sweep() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     let live = live_resources(&server.1);
     assert!(live.is_empty(), "left after Ctrl-C: {live:?}\n{stderr}");
+}
+
+/// Create a connection on the target, tagged with `tags`; returns its id.
+fn create_connection(endpoint: &str, name: &str, tags: serde_json::Value) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let config = TargetConfig {
+            kind: TargetKind::Url,
+            endpoint: Some(endpoint.to_owned()),
+            ..TargetConfig::default()
+        };
+        let target = LaunchedTarget::launch(&config).await.unwrap();
+        let locations = target
+            .client
+            .call(
+                Principal::Owner,
+                "DescribeLocations",
+                &serde_json::json!({}),
+            )
+            .await;
+        let body: serde_json::Value = serde_json::from_slice(&locations.body).unwrap();
+        let location = body["locations"][0]["locationCode"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut request =
+            serde_json::json!({"location": location, "bandwidth": "1Gbps", "connectionName": name});
+        if !tags.is_null() {
+            request["tags"] = tags;
+        }
+        let created = target
+            .client
+            .call(Principal::Owner, "CreateConnection", &request)
+            .await;
+        assert_eq!(created.status, 200, "{:?}", created.outcome);
+        target.stop().await;
+        let body: serde_json::Value = serde_json::from_slice(&created.body).unwrap();
+        body["connectionId"].as_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn a_sweep_by_tag_deletes_its_run_and_leaves_untagged_and_other_runs_alone() {
+    let server = serve();
+    let dir = tempfile::tempdir().unwrap();
+    // No journal at all: the tag alone finds the run's resources.
+    let journal = dir.path().join("absent.ndjson");
+    let untagged = create_connection(&server.1, "untagged", serde_json::Value::Null);
+    let other = create_connection(
+        &server.1,
+        "other-run",
+        serde_json::json!([{"key": "dxconform:run-id", "value": "run-other"}]),
+    );
+    let lookalike = create_connection(
+        &server.1,
+        "lookalike",
+        serde_json::json!([{"key": "run-id", "value": "run-mine"}, {"key": "dxconform:run", "value": "run-mine"}]),
+    );
+    let mine = create_connection(
+        &server.1,
+        "mine",
+        serde_json::json!([{"key": "env", "value": "x"}, {"key": "dxconform:run-id", "value": "run-mine"}]),
+    );
+    let out = Command::new(BIN)
+        .args(["sweep", "--endpoint", &server.1, "--run-id", "run-mine"])
+        .arg("--journal")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("sweep: 1 deleted, 0 failed (1 found by"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&mine), "{stdout}");
+    let live = live_resources(&server.1).join("\n");
+    assert!(!live.contains(&mine), "{live}");
+    for kept in [&untagged, &other, &lookalike] {
+        assert!(live.contains(kept.as_str()), "{kept} was touched: {live}");
+    }
+    // --all-runs takes every run's tagged resources, and still no untagged one.
+    let out = Command::new(BIN)
+        .args(["sweep", "--endpoint", &server.1, "--all-runs"])
+        .arg("--journal")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sweep: 1 deleted, 0 failed"), "{stdout}");
+    let live = live_resources(&server.1).join("\n");
+    assert!(!live.contains(&other), "{live}");
+    assert!(
+        live.contains(&untagged) && live.contains(&lookalike),
+        "{live}"
+    );
 }

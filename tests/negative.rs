@@ -90,6 +90,7 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
             checks: &checks,
             sdk: &sdk,
             spec: Spec::builtin(),
+            budget: None,
         };
         let outcome = execute(&ctx, &plan).await;
         target.stop().await;

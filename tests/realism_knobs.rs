@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dxconform::emulator::EmulatorConfig;
 use dxconform::run::RunConfig;
-use dxconform::target::TargetConfig;
+use dxconform::target::{TargetConfig, WaitPolicy};
 
 #[test]
 fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
@@ -21,6 +21,10 @@ fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
                 ..EmulatorConfig::default()
             },
             consistency_budget: Duration::from_millis(1500),
+            wait: WaitPolicy {
+                interval: Duration::from_millis(50),
+                timeout: Duration::from_secs(30),
+            },
             ..TargetConfig::default()
         },
         cases: 12,
@@ -45,10 +49,26 @@ fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
     );
     assert!(report.wire.retries >= report.wire.throttles);
     assert_eq!(report.wire.gave_up, 0);
+    // Asynchronous states were waited for, observed and reported.
+    assert!(report.waits.waits > 0, "no waits: {:?}", report.waits);
+    assert_eq!(
+        report.waits.settled, report.waits.waits,
+        "{:?}",
+        report.waits
+    );
+    assert!(report.waits.polls >= report.waits.waits);
+    assert!(report.waits.total_wait_ms > 0);
+    let summary = dxconform::report::summary(&report);
+    assert!(summary.contains("waits: "), "{summary}");
+    assert!(summary.contains("throttles"), "{summary}");
     let json = serde_json::to_value(&report).unwrap();
     assert!(
         json["wire"]["retry_delay_ms"].is_u64(),
         "report.json has the wire member"
+    );
+    assert!(
+        json["waits"]["settled"].is_u64(),
+        "report.json has the waits member"
     );
 }
 
@@ -73,6 +93,56 @@ fn without_a_consistency_budget_the_lag_is_reported_as_model_visible() {
     assert!(
         report.failures().any(|b| b.check == "model.visible"),
         "the lag hides new resources: {:?}",
+        report.failures().map(|b| &b.check).collect::<Vec<_>>()
+    );
+}
+
+/// The waits of a run with AWS-like timing: each VIF `pending` or resource
+/// `deleting` is polled until it settles.
+fn waiting_config(out: &std::path::Path, mutant: Option<&str>, timeout_ms: u64) -> RunConfig {
+    RunConfig {
+        target: TargetConfig {
+            emulator: EmulatorConfig {
+                async_delay: Duration::from_millis(40),
+                mutant: mutant.map(str::to_owned),
+                ..EmulatorConfig::default()
+            },
+            wait: WaitPolicy {
+                interval: Duration::from_millis(20),
+                timeout: Duration::from_millis(timeout_ms),
+            },
+            ..TargetConfig::default()
+        },
+        cases: 12,
+        seed: 11,
+        max_shrink_iters: 4,
+        gen: dxconform::gen::GenConfig {
+            max_steps: 10,
+            ..Default::default()
+        },
+        out: out.to_path_buf(),
+        ..RunConfig::default()
+    }
+}
+
+#[test]
+fn a_target_that_never_settles_is_reported_as_model_liveness() {
+    let out = tempfile::tempdir().unwrap();
+    let report =
+        dxconform::run::run(&waiting_config(out.path(), Some("vif-stuck-pending"), 400)).unwrap();
+    assert!(report.waits.timed_out > 0, "{:?}", report.waits);
+    assert!(
+        report.failures().any(|b| b.check == "model.liveness"),
+        "{:?}",
+        report.failures().map(|b| &b.check).collect::<Vec<_>>()
+    );
+    // The same run on the faithful target: every wait settles.
+    let report = dxconform::run::run(&waiting_config(out.path(), None, 5000)).unwrap();
+    assert_eq!(report.waits.timed_out, 0, "{:?}", report.waits);
+    assert!(report.waits.settled > 0, "{:?}", report.waits);
+    assert!(
+        report.conformant(),
+        "{:?}",
         report.failures().map(|b| &b.check).collect::<Vec<_>>()
     );
 }

@@ -84,6 +84,7 @@ fn client(endpoint: &str, attempts: u32) -> WireClient {
         base: Duration::from_millis(10),
         max_backoff: Duration::from_millis(50),
         adaptive: true,
+        max_rps: None,
     })
 }
 

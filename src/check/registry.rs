@@ -66,6 +66,7 @@ pub static CHECKS: &[CheckDef] = &[
     def("model.echo", Failure, MODEL, "Inputs come back as given (names, bandwidth, location, owner, region, tags).", model::echo),
     def("model.visible", Failure, MODEL, "What was created is visible to its account; another account's is not; a call naming one resource lists only it.", model::visible),
     def("model.ownership", Failure, MODEL, "Only the documented account may confirm, delete, change or see a resource.", error::ownership),
+    def("model.liveness", Failure, DOCUMENTED, "A resource in a state AWS leaves on its own (a VIF pending, anything deleting) leaves it within the wait timeout (found by the case's waits, not by one answer).", model::liveness),
     def("model.unique", Failure, MODEL, "Two creates yield two distinct resources with distinct ids.", model::unique),
 ];
 

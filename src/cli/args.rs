@@ -17,6 +17,8 @@ pub struct Cli {
 }
 
 /// Commands.
+// Parsed once per process: the size of the `run` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Generate operation sequences, run them against a target, check every answer.
@@ -238,6 +240,16 @@ pub struct TargetArgs {
     /// target's consistency lag plus 500, else 0).
     #[arg(long, env = "DXCONFORM_CONSISTENCY_BUDGET_MS")]
     pub consistency_budget_ms: Option<u64>,
+    /// Seconds before the first Describe poll of a wait for a state AWS leaves on its
+    /// own (a VIF pending, anything deleting); later polls back off ×1.5 up to 4×.
+    /// Default: 10 on real AWS, 0.05 on loopback endpoints and on the embedded target
+    /// with --async-delay-ms; 0 (no waits) otherwise.
+    #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_INTERVAL")]
+    pub wait_interval: Option<f64>,
+    /// Seconds a wait lasts at most before `model.liveness` is reported (default 600
+    /// on real AWS, 60 on loopback).
+    #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_TIMEOUT")]
+    pub wait_timeout: Option<f64>,
 }
 
 /// Which checks run.
@@ -261,7 +273,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub checks: CheckArgs,
     /// Number of generated cases.
-    #[arg(long, default_value_t = 400, env = "DXCONFORM_CASES")]
+    #[arg(long, default_value_t = 1000, env = "DXCONFORM_CASES")]
     pub cases: u32,
     /// Most steps per case.
     #[arg(long, default_value_t = 12, env = "DXCONFORM_MAX_STEPS")]
@@ -320,6 +332,22 @@ pub struct RunArgs {
     /// and exit without sending anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Budget: most live resources per type: `N` (every type), `connection=2,lag=1`, or
+    /// both (`2,lag=1`). Creates beyond it are skipped and reported. Also `max_live` in
+    /// the --config file.
+    #[arg(long, value_name = "N|TYPE=N,…", env = "DXCONFORM_MAX_LIVE")]
+    pub max_live: Option<String>,
+    /// Budget: most requests in total (retries included); the search ends early and
+    /// cleans up. Also `max_operations` in the --config file.
+    #[arg(long, value_name = "N", env = "DXCONFORM_MAX_OPERATIONS")]
+    pub max_operations: Option<u64>,
+    /// Budget: most requests per second (client-side). Also `max_rps` in the --config file.
+    #[arg(long, value_name = "R", env = "DXCONFORM_MAX_RPS")]
+    pub max_rps: Option<f64>,
+    /// Budget: most wall time in seconds; the search ends early and cleans up. Also
+    /// `max_duration` in the --config file.
+    #[arg(long, value_name = "SECS", env = "DXCONFORM_MAX_DURATION")]
+    pub max_duration: Option<f64>,
 }
 
 /// `dxconform serve`.

@@ -99,9 +99,11 @@ fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
         println!("FAILED {} {} ({}): {why}", e.operation, e.body, e.run_id);
     }
     println!(
-        "sweep: {} deleted, {} failed",
+        "sweep: {} deleted, {} failed ({} found by the {} tag and not in the journal)",
         outcome.deleted.len(),
-        outcome.failed.len()
+        outcome.failed.len(),
+        outcome.found_by_tag,
+        crate::model::RUN_TAG_KEY
     );
     Ok(if outcome.failed.is_empty() {
         ExitCode::Conformant
@@ -181,7 +183,34 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
     if let Some(p) = &args.partner_profile {
         profiles.insert(Principal::Partner, p.clone());
     }
+    let seconds = |flag: &str, value: Option<f64>, default: f64| -> Result<Duration> {
+        let v = value.unwrap_or(default);
+        if !(v.is_finite() && v >= 0.0) {
+            bail!("{flag} must be a number of seconds, 0 or more");
+        }
+        Ok(Duration::from_secs_f64(v))
+    };
+    let loopback = kind == TargetKind::Url && !real;
+    let wait = crate::target::WaitPolicy {
+        interval: seconds(
+            "--wait-interval",
+            args.wait_interval,
+            if real {
+                10.0
+            } else if loopback {
+                0.05
+            } else {
+                0.0
+            },
+        )?,
+        timeout: seconds(
+            "--wait-timeout",
+            args.wait_timeout,
+            if real { 600.0 } else { 60.0 },
+        )?,
+    };
     Ok(TargetConfig {
+        wait,
         kind,
         endpoint: args.endpoint.clone(),
         region: args.region.clone(),
@@ -210,6 +239,32 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
             0
         })),
     })
+}
+
+/// The budgets of a run: flags over the `dxconform.toml` keys.
+fn budgets(args: &RunArgs) -> Result<crate::run::Budgets> {
+    let mut flags = crate::run::Budgets {
+        max_operations: args.max_operations,
+        max_rps: args.max_rps,
+        max_duration_secs: args.max_duration,
+        ..Default::default()
+    };
+    if let Some(text) = &args.max_live {
+        flags.set_max_live(text)?;
+    }
+    flags.validate()?;
+    if args.max_operations == Some(0) {
+        bail!("--max-operations must be at least 1");
+    }
+    let file = &args.target.config_file;
+    let from_file = if file.exists() {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        crate::run::Budgets::from_toml(&text).with_context(|| format!("{}", file.display()))?
+    } else {
+        crate::run::Budgets::default()
+    };
+    Ok(flags.over(from_file))
 }
 
 fn random_seed() -> u64 {
@@ -246,6 +301,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             bail!("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
         }
         target.emulator.async_delay = Duration::from_millis(args.async_delay_ms);
+        if args.target.wait_interval.is_none() {
+            // Real time moves states: wait for them as on AWS, at loopback pace.
+            target.wait.interval = Duration::from_millis(50);
+        }
     }
     if args.emulator_latency_ms > 0
         || args.emulator_throttle_rps > 0
@@ -266,7 +325,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                 });
         }
     }
+    let budgets = budgets(&args)?;
+    target.retry.max_rps = budgets.max_rps;
     let config = RunConfig {
+        budgets,
         target,
         cases: args.cases,
         seed,
@@ -286,6 +348,17 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if args.dry_run {
         println!("dxconform: seed {seed}, target {:?}", config.target.kind);
         print!("{}", crate::run::dry_plan(&config).text());
+        if !config.budgets.is_empty() {
+            println!("\nbudgets: {}", serde_json::to_string(&config.budgets)?);
+        }
+        let wait = config.target.wait;
+        if wait.enabled() {
+            println!(
+                "waits: poll every {:.2} s (backing off), at most {:.0} s per resource",
+                wait.interval.as_secs_f64(),
+                wait.timeout.as_secs_f64()
+            );
+        }
         return Ok(ExitCode::Conformant);
     }
     eprintln!(
@@ -340,6 +413,7 @@ fn on_interrupt_sweep(target: TargetConfig) {
             return;
         }
         eprintln!("dxconform: interrupted; deleting what run {run_id} created");
+        crate::run::halt_creates();
         let mut left = 0;
         for _ in 0..2 {
             match crate::run::sweep(&target, &journal, Some(&run_id)) {

@@ -91,13 +91,15 @@ pub(super) struct NewConnection<'a> {
     pub now: Duration,
     pub mac_sec: bool,
     pub tags: Tags,
+    /// Behaviour seed ([`super::ids::IdGen::seed`] of the id).
+    pub seed: u32,
 }
 
 impl Connection {
     /// A connection with no provider or billing mode, not in a LAG, not hosted.
     pub(super) fn new(n: NewConnection<'_>) -> Connection {
         Connection {
-            progress: Progress::new(n.chain, n.now, ids::seed(&n.id)),
+            progress: Progress::new(n.chain, n.now, n.seed),
             owner: n.owner.to_owned(),
             name: n.name.to_owned(),
             region: n.region.to_owned(),
@@ -240,7 +242,7 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     }
     let tags = Tags::from_request(call.list("tags"))?;
     let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
-    let id = world.ids.next("dxcon");
+    let id = world.ids.next(call.account, "dxcon");
     let connection = Connection {
         id: id.clone(),
         owner: call.account.to_owned(),
@@ -250,7 +252,7 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         aws_logical_device: ids::device(&location.code, "logical"),
         location: location.code,
         bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, ids::seed(&id)),
+        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
         deleted: false,
         mac_sec,
         encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
@@ -338,6 +340,7 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
+    let canonical = world.ids.canonical(id);
     let connection = owned(world, call, id)?;
     if connection.deleted {
         return Err(ApiError::client(format!(
@@ -352,7 +355,7 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let answer = if ordering {
         "rejected"
     } else {
-        super::progress::deletion_answer(ids::seed(id))
+        super::progress::deletion_answer(ids::seed(&canonical))
     };
     Ok(connection.render(answer))
 }

@@ -185,9 +185,13 @@ impl Proposal {
 }
 
 /// A UUID-shaped gateway, association or proposal id, deterministic.
-fn uuid(world: &mut World, prefix: &'static str) -> String {
-    let sequence = world.ids.next(prefix);
-    ids::request_id(u64::from(ids::seed(&sequence)) << 20 | 0xd)
+fn uuid(world: &mut World, account: &str, prefix: &'static str) -> String {
+    let sequence = world.ids.next(account, prefix);
+    let uuid = |text: &str| ids::request_id(u64::from(ids::seed(text)) << 20 | 0xd);
+    let id = uuid(&sequence);
+    let canonical = uuid(&world.ids.canonical(&sequence));
+    world.ids.alias(&id, account, canonical);
+    id
 }
 
 fn prefixes(call: &Call<'_>, member: &str) -> Vec<Value> {
@@ -215,10 +219,10 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
         )));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let id = uuid(world, "dxgw");
+    let id = uuid(world, call.account, "dxgw");
     // Published outputs show `available` at once; LIFECYCLE: pending | available, so
     // every third gateway passes through pending.
-    let seed = ids::seed(&format!("{id}/{name}/{asn}"));
+    let seed = world.ids.seed(&format!("{id}/{name}/{asn}"));
     let chain = if seed % 3 == 0 { PENDING } else { AVAILABLE };
     let gateway = Gateway {
         id: id.clone(),
@@ -339,7 +343,7 @@ fn new_association(
             "Virtual private gateway {vgw} is already associated with a Direct Connect gateway"
         )));
     }
-    let id = uuid(world, "dxassoc");
+    let id = uuid(world, gateway_owner, "dxassoc");
     let association = Association {
         id: id.clone(),
         gateway: gateway.to_owned(),
@@ -348,7 +352,7 @@ fn new_association(
         vgw_owner: vgw_owner.to_owned(),
         region: world.region().to_owned(),
         prefixes,
-        progress: Progress::new(ASSOCIATING, now, ids::seed(&id)),
+        progress: Progress::new(ASSOCIATING, now, world.ids.seed(&id)),
     };
     let out = association.render("associating");
     world
@@ -498,7 +502,7 @@ fn create_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
             "Direct Connect gateway {gateway} is being deleted"
         )));
     }
-    let id = uuid(world, "dxprop");
+    let id = uuid(world, call.account, "dxprop");
     let proposal = Proposal {
         id: id.clone(),
         gateway: gateway.to_owned(),

@@ -65,19 +65,67 @@ fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Hands out resource ids, one sequence per prefix.
+/// Hands out resource ids: one sequence per account and prefix.
+///
+/// Ids are salted with the account, so accounts never share an id, yet what an
+/// account's resources do (flaps, which documented answer a delete gets) depends
+/// only on their place in that account's sequence: [`IdGen::seed`] hashes the
+/// account-free *canonical* form of each id. Cases running side by side in accounts
+/// of their own therefore see the target behave exactly as one case alone does.
 #[derive(Debug, Default)]
 pub(super) struct IdGen {
-    next: HashMap<&'static str, u64>,
+    next: HashMap<(String, &'static str), u64>,
+    /// Every id handed out: its account and canonical form.
+    issued: HashMap<String, (String, String)>,
 }
 
 impl IdGen {
-    /// The next id with `prefix` (e.g. `dxcon`): `dxcon-` and 8 characters of [a-z0-9].
-    pub(super) fn next(&mut self, prefix: &'static str) -> String {
-        let counter = self.next.entry(prefix).or_insert(0);
-        let n = *counter;
-        *counter += 1;
-        format!("{prefix}-{}", base36(scramble(n, fnv(prefix)), 8))
+    /// The next id with `prefix` (e.g. `dxcon`) for `account`: `dxcon-` and 8
+    /// characters of [a-z0-9], never one handed out before.
+    pub(super) fn next(&mut self, account: &str, prefix: &'static str) -> String {
+        let salt = fnv(prefix) ^ fnv(account).rotate_left(17);
+        loop {
+            let counter = self.next.entry((account.to_owned(), prefix)).or_insert(0);
+            let n = *counter;
+            *counter += 1;
+            let id = format!("{prefix}-{}", base36(scramble(n, salt), 8));
+            if self.issued.contains_key(&id) {
+                continue; // another account's id: skip it, as AWS never reuses one
+            }
+            let canonical = format!("{prefix}-{}", base36(scramble(n, fnv(prefix)), 8));
+            self.issued
+                .insert(id.clone(), (account.to_owned(), canonical));
+            return id;
+        }
+    }
+
+    /// A stable behaviour seed for `text` (ids and values joined by `/`): each id in
+    /// it stands for its canonical, account-free form.
+    pub(super) fn seed(&self, text: &str) -> u32 {
+        let canonical: Vec<&str> = text
+            .split('/')
+            .map(|part| self.issued.get(part).map_or(part, |(_, c)| c.as_str()))
+            .collect();
+        seed(&canonical.join("/"))
+    }
+
+    /// Record `id`, derived from an id of this generator, with its canonical form.
+    pub(super) fn alias(&mut self, id: &str, account: &str, canonical: String) {
+        self.issued
+            .insert(id.to_owned(), (account.to_owned(), canonical));
+    }
+
+    /// The account-free form of `id` (`id` itself if it was not handed out here).
+    pub(super) fn canonical(&self, id: &str) -> String {
+        self.issued
+            .get(id)
+            .map_or_else(|| id.to_owned(), |(_, c)| c.clone())
+    }
+
+    /// Restart the sequences of `accounts` (their resources were forgotten).
+    pub(super) fn forget(&mut self, accounts: &[String]) {
+        self.next.retain(|(a, _), _| !accounts.contains(a));
+        self.issued.retain(|_, (a, _)| !accounts.contains(a));
     }
 }
 
@@ -124,7 +172,7 @@ mod tests {
         let mut ids = IdGen::default();
         let mut seen = HashSet::new();
         for _ in 0..20_000 {
-            let id = ids.next("dxcon");
+            let id = ids.next("111111111111", "dxcon");
             assert!(shape.is_match(&id), "{id}");
             assert!(seen.insert(id.clone()), "repeated {id}");
         }
@@ -134,11 +182,11 @@ mod tests {
     fn sequences_are_deterministic_and_per_prefix() {
         let mut a = IdGen::default();
         let mut b = IdGen::default();
-        let first = a.next("dxcon");
-        assert_eq!(first, b.next("dxcon"));
-        assert!(b.next("dxlag").starts_with("dxlag-"));
-        assert_eq!(a.next("dxcon"), b.next("dxcon"));
-        assert_ne!(first, a.next("dxcon"));
+        let first = a.next("111111111111", "dxcon");
+        assert_eq!(first, b.next("111111111111", "dxcon"));
+        assert!(b.next("111111111111", "dxlag").starts_with("dxlag-"));
+        assert_eq!(a.next("111111111111", "dxcon"), b.next("111111111111", "dxcon"));
+        assert_ne!(first, a.next("111111111111", "dxcon"));
     }
 
     #[test]

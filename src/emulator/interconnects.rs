@@ -151,7 +151,7 @@ fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
         return Err(ApiError::not_found("Lag", lag));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next("dxcon");
+    let id = world.ids.next(call.account, "dxcon");
     let interconnect = Interconnect {
         id: id.clone(),
         name: name.to_owned(),
@@ -159,7 +159,7 @@ fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
         aws_device: ids::device(&location.code, "port"),
         location: location.code,
         bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, ids::seed(&id)),
+        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
         deleted: false,
         tags,
     };
@@ -242,7 +242,7 @@ fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
         )));
     }
     owned(world, call, id)?.deleted = true;
-    Ok(json!({"interconnectState": super::progress::deletion_answer(super::ids::seed(id))}))
+    Ok(json!({"interconnectState": super::progress::deletion_answer(world.ids.seed(id))}))
 }
 
 /// DescribeInterconnectLoa: the LOA-CFA of one of the caller's interconnects.
@@ -361,8 +361,9 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
         )));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next("dxcon");
+    let id = world.ids.next(call.account, "dxcon");
     let mut connection = Connection::new(NewConnection {
+        seed: world.ids.seed(&id),
         id: id.clone(),
         owner,
         name,

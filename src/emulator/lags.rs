@@ -239,13 +239,14 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
             )));
         }
     }
-    let lag_id = world.ids.next("dxlag");
+    let lag_id = world.ids.next(call.account, "dxlag");
     let device = ids::device(&location.code, "port");
     let new_members = count as usize - usize::from(existing.is_some());
     for i in 0..new_members {
-        let id = world.ids.next("dxcon");
+        let id = world.ids.next(call.account, "dxcon");
         let member_name = format!("Requested Connection {} for Lag {lag_id}", i + 1);
         let mut c = Connection::new(NewConnection {
+            seed: world.ids.seed(&id),
             id: id.clone(),
             owner: call.account,
             name: &member_name,
@@ -272,7 +273,7 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
         location: location.code,
         bandwidth: bandwidth.to_owned(),
         aws_device: device,
-        progress: Progress::new(chain, call.now, ids::seed(&lag_id)),
+        progress: Progress::new(chain, call.now, world.ids.seed(&lag_id)),
         deleted: false,
         mac_sec,
         encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
@@ -410,7 +411,7 @@ fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     Ok(lag.render(
-        super::progress::deletion_answer(super::ids::seed(id)),
+        super::progress::deletion_answer(world.ids.seed(id)),
         Vec::new(),
     ))
 }

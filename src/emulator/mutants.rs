@@ -347,6 +347,20 @@ pub static MUTANTS: &[Mutant] = &[
             }
         }),
     },
+    Mutant {
+        name: "vif-stuck-pending",
+        description: "virtual interfaces never leave pending (liveness: a wait for the asynchronous edge times out)",
+        caught_by: &["model.liveness"],
+        liveness: true,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            rewrite_member(call, &[], outcome, "virtualInterfaceState", |v| {
+                match v.as_str() {
+                    Some("available" | "down") => json!("pending"),
+                    _ => v.clone(),
+                }
+            })
+        }),
+    },
     // --- shape ---
     Mutant {
         name: "mis-cased-connection-state",

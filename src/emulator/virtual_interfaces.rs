@@ -695,25 +695,25 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
             "VLAN {vlan} is already in use on connection {connection_id}"
         )));
     }
-    let id = world.ids.next("dxvif");
-    let seed = ids::seed(&id);
+    let id = world.ids.next(call.account, "dxvif");
+    let seed = world.ids.seed(&id);
     let (auto_amazon, auto_customer) = assigned_addresses(&family, seed);
     let amazon = amazon.unwrap_or(auto_amazon);
     let customer = customer.unwrap_or(auto_customer);
     let key = auth_key(object, seed)?;
     // Ids restart with every reset, so behaviour varies with the inputs too.
-    let variety = ids::seed(&format!("{id}/{vlan}/{asn}/{vif_name}"));
+    let variety = world.ids.seed(&format!("{id}/{vlan}/{asn}/{vif_name}"));
     let chain = if kind.allocate {
         CONFIRMING
     } else {
         live_chain(kind.vif_type, variety)
     };
-    let peer_id = world.ids.next("dxpeer");
+    let peer_id = world.ids.next(call.account, "dxpeer");
     let peer = BgpPeer {
         progress: Progress::new(
             peer_chain(kind.vif_type, variety >> 4),
             call.now,
-            ids::seed(&peer_id),
+            world.ids.seed(&peer_id),
         ),
         id: peer_id,
         asn,
@@ -791,8 +791,9 @@ fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
         )));
     }
     let (vgw, gateway, asn) = routing_target(world, call.account, call.input, vif_type, call.now)?;
+    let canonical = world.ids.canonical(id);
     let vif = owned(world, call, id)?;
-    let seed = ids::seed(&format!("{id}/{}/{}/{}", vif.vlan, vif.asn, vif.name));
+    let seed = ids::seed(&format!("{canonical}/{}/{}/{}", vif.vlan, vif.asn, vif.name));
     vif.virtual_gateway = vgw;
     vif.amazon_side_asn = asn;
     vif.gateway = gateway.map(|g| (g, Progress::new(ATTACHING, call.now, seed)));
@@ -1019,6 +1020,7 @@ fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
         .unwrap_or(&empty);
     let asn = peer_asn(object)?;
     let family = family(object)?;
+    let canonical = world.ids.canonical(id);
     let vif = owned(world, call, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
@@ -1048,7 +1050,7 @@ fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
             ));
         }
         _ => {
-            let seed = ids::seed(&format!("{id}/{}", vif.peers.len()));
+            let seed = ids::seed(&format!("{canonical}/{}", vif.peers.len()));
             let (a, c) = assigned_addresses(&family, seed);
             (
                 string(object, "amazonAddress").map_or(a, str::to_owned),
@@ -1057,8 +1059,8 @@ fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     };
     let (vif_type, vif_asn) = (vif.vif_type, vif.asn);
-    let peer_id = world.ids.next("dxpeer");
-    let seed = ids::seed(&format!("{peer_id}/{asn}/{vif_asn}"));
+    let peer_id = world.ids.next(call.account, "dxpeer");
+    let seed = world.ids.seed(&format!("{peer_id}/{asn}/{vif_asn}"));
     let key = auth_key(object, seed)?;
     let vif = owned(world, call, id)?;
     vif.peers.push(BgpPeer {

@@ -69,6 +69,7 @@ impl World {
         for account in accounts {
             self.accounts.remove(account);
         }
+        self.ids.forget(accounts);
     }
 
     /// The resources of `account`, if it has any.
@@ -99,13 +100,13 @@ mod tests {
     #[test]
     fn reset_forgets_resources_and_restarts_id_sequences() {
         let mut world = World::new(EmulatorConfig::default());
-        let first = world.ids.next("dxcon");
+        let first = world.ids.next("111111111111", "dxcon");
         world.account_mut("111111111111");
         assert!(world.account("111111111111").is_some());
         world.reset();
         assert!(world.account("111111111111").is_none());
         assert_eq!(
-            world.ids.next("dxcon"),
+            world.ids.next("111111111111", "dxcon"),
             first,
             "replays after a reset are deterministic"
         );

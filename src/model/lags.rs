@@ -423,6 +423,15 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
+        // The run-ownership tag (model::run_tag) goes on the new member connections too.
+        let run_tag: Vec<Tag> = tags
+            .iter()
+            .filter(|t| t.key == super::RUN_TAG_KEY)
+            .cloned()
+            .collect();
+        if !run_tag.is_empty() {
+            body["childConnectionTags"] = tags_json(&run_tag);
+        }
         if mac_sec {
             body["requestMACSec"] = json!(true);
         }
@@ -1021,6 +1030,11 @@ impl Model {
                 attributes,
                 parent: Some(lag),
                 last_state: to,
+                tags: tags
+                    .iter()
+                    .filter(|t| t.key == super::RUN_TAG_KEY)
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
                 ..Resource::new(ResourceKind::Connection, by)
             });
             if let Some(to) = to {

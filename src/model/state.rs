@@ -207,6 +207,35 @@ impl Model {
             .collect()
     }
 
+    /// A state seen by polling (a wait), outside any step: narrows the resource as a
+    /// Describe would and records the asynchronous edge. Changes nothing and returns
+    /// false when the state is unknown or not reachable from what the model allows
+    /// (the next Describe step's checks report that).
+    pub fn observe_polled(&mut self, handle: Handle, state: &str) -> bool {
+        let Some(r) = self.resources.get_mut(handle.0 as usize) else {
+            return false;
+        };
+        let lifecycle = r.kind.lifecycle();
+        let Some(index) = lifecycle.index(state) else {
+            return false;
+        };
+        if !r.possible.has(index) {
+            return false;
+        }
+        r.possible = lifecycle.closure(super::StateSet(1 << index));
+        let to = lifecycle.states[index];
+        if let Some(from) = r.last_state.filter(|f| *f != to) {
+            self.transitions.push(ObservedEdge {
+                kind: r.kind,
+                from,
+                to,
+                via: "async",
+            });
+        }
+        r.last_state = Some(to);
+        true
+    }
+
     /// Record an edge seen outside the prediction's expectations (e.g. the member
     /// connections a CreateLag answer lists).
     pub(super) fn record_edge(

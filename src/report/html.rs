@@ -513,6 +513,15 @@ pub fn html(report: &RunReport) -> String {
 
     findings(report, &mut out);
 
+    let nightly = super::terminal::nightly_lines(report);
+    if !nightly.is_empty() {
+        out.push_str("<h2 id=\"nightly\">Waits, retries and budgets</h2>\n<ul>\n");
+        for line in nightly {
+            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n");
+    }
+
     if !report.leaked.is_empty() {
         let _ = writeln!(
             out,

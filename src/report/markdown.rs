@@ -291,6 +291,14 @@ pub fn markdown(report: &RunReport) -> String {
     lifecycle_section(report, &mut out);
     not_modelled(report, &mut out);
     findings(report, &mut out);
+    let nightly = super::terminal::nightly_lines(report);
+    if !nightly.is_empty() {
+        let _ = writeln!(out, "## Waits, retries and budgets\n");
+        for line in nightly {
+            let _ = writeln!(out, "- {line}");
+        }
+        let _ = writeln!(out);
+    }
     if !report.leaked.is_empty() {
         let _ = writeln!(out, "## Leaked resources\n\n{}", report.leaked.join(", "));
     }

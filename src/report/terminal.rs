@@ -12,8 +12,13 @@ use crate::run::{RunReport, StepRecord};
 pub fn step_line(s: &StepRecord) -> String {
     if s.skipped {
         return format!(
-            "#{:<2} {:<7} {} (skipped: no such resource in this case)",
-            s.index, s.principal, s.operation
+            "#{:<2} {:<7} {} (skipped: {})",
+            s.index,
+            s.principal,
+            s.operation,
+            s.skip_reason
+                .as_deref()
+                .unwrap_or("no such resource in this case")
         );
     }
     let answer = match &s.error_type {
@@ -37,6 +42,67 @@ fn target_line(report: &RunReport) -> String {
         report.target.kind, report.target.endpoint
     )
     .to_lowercase()
+}
+
+/// What a run against a slow, throttling target did besides checking: waits for
+/// asynchronous states, retries and throttles, and its budgets. Empty when there
+/// was nothing of the kind.
+pub fn nightly_lines(report: &RunReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    let w = &report.waits;
+    if w.waits > 0 {
+        lines.push(format!(
+            "waits: {} for asynchronous states ({} settled, {} timed out), {} polls, {:.1} s waited (longest {:.1} s)",
+            w.waits,
+            w.settled,
+            w.timed_out,
+            w.polls,
+            w.total_wait_ms as f64 / 1000.0,
+            w.longest_wait_ms as f64 / 1000.0
+        ));
+    }
+    let r = &report.wire;
+    if r.retries > 0 || r.throttles > 0 || r.server_errors > 0 || r.rate_delay_ms > 0 {
+        lines.push(format!(
+            "retries: {} ({} throttles, {} server errors, {} gave up), {:.1} s backing off, {:.1} s held by the client-side rate",
+            r.retries,
+            r.throttles,
+            r.server_errors,
+            r.gave_up,
+            r.retry_delay_ms as f64 / 1000.0,
+            r.rate_delay_ms as f64 / 1000.0
+        ));
+    }
+    if let Some(b) = &report.budget {
+        let mut line = match &b.stopped {
+            Some(stop) => format!(
+                "budget: {} stopped the run after {:.1} s: {}",
+                stop.budget,
+                stop.after_ms as f64 / 1000.0,
+                stop.reason
+            ),
+            None => "budget: no cap ended the run".to_owned(),
+        };
+        let skipped: u64 = b.skipped_creates.values().sum();
+        if skipped > 0 {
+            let reasons: Vec<String> = b
+                .skipped_creates
+                .iter()
+                .map(|(why, n)| format!("{why} ×{n}"))
+                .collect();
+            let _ = write!(line, "; {skipped} creates skipped ({})", reasons.join(", "));
+        }
+        if !b.peak_live.is_empty() {
+            let peaks: Vec<String> = b
+                .peak_live
+                .iter()
+                .map(|(kind, n)| format!("{kind} {n}"))
+                .collect();
+            let _ = write!(line, "; most live at once: {}", peaks.join(", "));
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 /// The whole summary as text.
@@ -116,6 +182,9 @@ pub fn summary(report: &RunReport) -> String {
     }
     let failures = report.failures().count();
     let warnings = report.buckets.len() - failures;
+    for line in nightly_lines(report) {
+        let _ = writeln!(out, "{line}");
+    }
     if !report.leaked.is_empty() {
         let _ = writeln!(
             out,

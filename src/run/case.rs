@@ -27,6 +27,8 @@ pub struct CaseContext<'a> {
     pub sdk: &'a SdkParser,
     /// The specification.
     pub spec: &'a Spec,
+    /// The run's budgets (`None`: unbounded).
+    pub budget: Option<&'a super::Budget>,
 }
 
 /// One executed (or skipped) step, as reports show it. Secrets are redacted.
@@ -57,6 +59,10 @@ pub struct StepRecord {
     pub response_headers: Vec<(String, String)>,
     /// Latency in microseconds.
     pub latency_us: u64,
+    /// Why a skipped step was not sent when it was not for a missing resource
+    /// (e.g. `max-live connection=1 reached`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
 }
 
 /// The result of one case.
@@ -70,6 +76,8 @@ pub struct CaseOutcome {
     pub leaked: Vec<String>,
     /// Lifecycle edges observed.
     pub transitions: Vec<ObservedEdge>,
+    /// What the case's waits for asynchronous states did.
+    pub waits: super::WaitStats,
 }
 
 impl StepRecord {
@@ -87,6 +95,7 @@ impl StepRecord {
             response: String::new(),
             response_headers: Vec::new(),
             latency_us: 0,
+            skip_reason: None,
         }
     }
 
@@ -105,6 +114,7 @@ impl StepRecord {
             response,
             response_headers: exchange.headers.clone(),
             latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
+            skip_reason: None,
         }
     }
 }
@@ -115,11 +125,31 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     let mut model = Model::new(ctx.env.clone());
     let mut outcome = CaseOutcome::default();
     let want_sdk = ctx.checks.enabled("sdk.parse");
+    let run_id = ctx.target.journal.as_ref().map(|j| j.run_id().to_owned());
+    let journal_case = ctx.target.journal.as_ref().map_or(0, |j| j.case());
+    let budget = ctx.budget.map(super::Budget::case);
+    let mut waiter = super::Waiter::default();
     for (index, step) in plan.steps.iter().enumerate() {
+        // Targets that cannot be reset: creates carry the run tag (model::run_tag).
+        let tagged = run_id
+            .as_deref()
+            .map(|r| crate::model::with_run_tag(step, r));
+        let step = tagged.as_ref().unwrap_or(step);
         let Some((call, prediction)) = model.call(step) else {
             outcome.steps.push(StepRecord::skipped(index, step));
             continue;
         };
+        if let Err(reason) = budget
+            .as_ref()
+            .map_or(Ok(()), |b| b.admit(call.operation, &call.body))
+        {
+            let skip_reason = Some(reason);
+            outcome.steps.push(StepRecord {
+                skip_reason,
+                ..StepRecord::skipped(index, step)
+            });
+            continue;
+        }
         let (exchange, findings) = attempt(ctx, step, &call, &prediction, index, want_sdk).await;
         let (exchange, findings) = settle_visibility(
             ctx,
@@ -134,13 +164,16 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         .await;
         outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
+        budget.iter().for_each(|b| b.observe(&model));
+        let waited = waiter.settle(ctx, &mut model, index).await;
+        outcome.findings.extend(waited);
         if let Some(journal) = &ctx.target.journal {
             let live = model.teardown();
             let live: Vec<_> = live
                 .iter()
                 .map(|c| (c.principal, c.operation, &c.body))
                 .collect();
-            journal.sync(&live);
+            journal.sync(journal_case, &live);
         }
         outcome
             .steps
@@ -150,12 +183,14 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         }
     }
     outcome.transitions = model.take_transitions();
+    outcome.waits = waiter.stats;
     if !ctx.target.can_reset() {
         outcome.leaked = cleanup(ctx.target, ctx.client, &model).await;
     }
+    budget.into_iter().for_each(|b| b.finish(&outcome.leaked));
     if let Some(journal) = &ctx.target.journal {
         // What could not be deleted stays journaled as created, for `dxconform sweep`.
-        journal.forget();
+        journal.forget(journal_case);
     }
     outcome
 }

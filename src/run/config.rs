@@ -10,7 +10,7 @@ use crate::target::TargetConfig;
 pub struct RunConfig {
     /// Where and how to reach the target.
     pub target: TargetConfig,
-    /// Number of generated cases (default 400; `--cases`, `DXCONFORM_CASES`).
+    /// Number of generated cases (default 1000; `--cases`, `DXCONFORM_CASES`).
     pub cases: u32,
     /// Seed of the run (default: random, printed; `--seed`, `DXCONFORM_SEED`).
     pub seed: u64,
@@ -34,13 +34,15 @@ pub struct RunConfig {
     pub taps: Option<crate::target::TapSet>,
     /// Output folder for report.json, report.md and replay files (default `dxconform-out`; `--out`).
     pub out: PathBuf,
+    /// Caps on live resources, requests, rate and wall time (`--max-live`, …).
+    pub budgets: super::Budgets,
 }
 
 impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             target: TargetConfig::default(),
-            cases: 400,
+            cases: 1000,
             seed: 0,
             gen: GenConfig::default(),
             checks: Vec::new(),
@@ -50,6 +52,7 @@ impl Default for RunConfig {
             partition: None,
             taps: None,
             out: PathBuf::from("dxconform-out"),
+            budgets: super::Budgets::default(),
         }
     }
 }

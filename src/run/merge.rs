@@ -104,8 +104,10 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
     }
 
     merged.wire = Default::default();
+    merged.waits = Default::default();
     for r in &reports {
         merged.wire.absorb(&r.wire);
+        merged.waits.add(&r.waits);
     }
 
     // Per bucket: the share that saw it first gives the example and the repro.

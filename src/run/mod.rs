@@ -2,6 +2,7 @@
 //! replay, and per-case cleanup. Produces a [`RunReport`], the one model every
 //! report renders.
 
+mod budget;
 mod case;
 mod config;
 mod dry_run;
@@ -17,7 +18,11 @@ mod redact;
 mod replay;
 mod runner;
 mod sweep;
+mod wait;
 
+pub use budget::{
+    creates, halt_creates, Budget, BudgetError, BudgetReport, BudgetStop, Budgets, CaseBudget,
+};
 pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
 pub use config::{Partition, RunConfig};
 pub use dry_run::{dry_plan, DryPlan};
@@ -34,4 +39,5 @@ pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use runner::{discover_env, run, run_observed};
-pub use sweep::{sweep, SweepOutcome};
+pub use sweep::{discover_tagged, sweep, SweepOutcome};
+pub use wait::{WaitStats, Waiter, LIVENESS};

@@ -122,6 +122,12 @@ pub fn kill_matrix(
             config.target.retry.max_attempts = 1;
             config.cases = config.cases.min(LIVENESS_CASES);
             config.max_shrink_iters = config.max_shrink_iters.min(8);
+            // States move in real time and cases wait for them, briefly.
+            config.target.emulator.async_delay = Duration::from_millis(20);
+            config.target.wait = crate::target::WaitPolicy {
+                interval: Duration::from_millis(20),
+                timeout: Duration::from_millis(600),
+            };
         }
         let started = Instant::now();
         let report = run(&config)?;

@@ -237,6 +237,12 @@ pub struct RunReport {
     /// `retry_delay_ms`, `rate_delay_ms`, …).
     #[serde(default)]
     pub wire: crate::target::WireStats,
+    /// The run's budgets: caps, which one stopped the run and when, skipped creates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<super::BudgetReport>,
+    /// What the waits for asynchronous states did (all zero when waits are off).
+    #[serde(default)]
+    pub waits: super::WaitStats,
 }
 
 /// Check groups of the coverage table, in display order.

@@ -102,6 +102,7 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
                 checks: &checks,
                 sdk: &sdk,
                 spec: Spec::builtin(),
+                budget: None,
             };
             Ok::<_, RunError>(execute(&ctx, &file.plan).await)
         }

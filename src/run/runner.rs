@@ -95,6 +95,7 @@ struct Search {
     operations: BTreeMap<String, OperationStats>,
     leaked: Vec<String>,
     transitions: BTreeSet<ObservedEdge>,
+    waits: super::WaitStats,
     /// When the search began, and when (case number, elapsed) it first failed.
     began: Option<Instant>,
     first_failure: Option<FirstFailure>,
@@ -104,11 +105,14 @@ impl Search {
     fn count_requests(&mut self, outcome: &CaseOutcome) {
         self.requests += requests_of(outcome);
         self.leaked.extend(outcome.leaked.iter().cloned());
-        self.transitions.extend(outcome.transitions.iter().copied());
+        self.waits.add(&outcome.waits);
     }
 
+    /// Count a search case (not shrinking's: what a run covers is what its cases
+    /// did, so the shares of a partitioned run add up to the whole run).
     fn tally(&mut self, case: u32, outcome: &CaseOutcome) {
         self.explored += 1;
+        self.transitions.extend(outcome.transitions.iter().copied());
         for s in &outcome.steps {
             if s.skipped {
                 self.steps_skipped += 1;
@@ -181,6 +185,10 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
     let identity = target.identity.clone();
     let wire_stats = target.client.clone();
     let jobs = config.jobs.max(1);
+    let requests = target.client.clone();
+    let budget = super::Budget::new(config.budgets.clone(), move || {
+        requests.wire_stats().requests
+    });
     let result = runtime
         .block_on(target.probe())
         .map_err(RunError::from)
@@ -195,8 +203,11 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 target: Arc::clone(&target),
                 checks,
                 sdk: SdkParser::new(),
+                budget,
             });
-            runtime.block_on(search(config, &shared, &env, events))
+            let found = runtime.block_on(search(config, &shared, &env, events));
+            let budget = (!config.budgets.is_empty()).then(|| shared.budget.report());
+            found.map(|found| (found, budget))
         });
     // Every case task has ended (search awaits them all), so the target is ours again.
     let target = Arc::try_unwrap(target).map_err(|_| {
@@ -207,7 +218,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         let _ = target.reset().await;
         target.stop().await;
     });
-    let (search, repros) = result?;
+    let ((search, repros), budget) = result?;
     let mut buckets: Vec<Bucket> = search
         .tally
         .iter()
@@ -278,6 +289,8 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         transitions,
         first_failure: search.first_failure,
         wire: wire_stats.wire_stats(),
+        budget,
+        waits: search.waits,
         not_modelled: NOT_MODELLED
             .iter()
             .map(|(operation, reason)| NotModelled {
@@ -339,6 +352,7 @@ struct Shared {
     target: Arc<LaunchedTarget>,
     checks: CheckSet,
     sdk: SdkParser,
+    budget: super::Budget,
 }
 
 impl Shared {
@@ -352,6 +366,7 @@ impl Shared {
             checks: &self.checks,
             sdk: &self.sdk,
             spec: Spec::builtin(),
+            budget: Some(&self.budget),
         };
         Ok(execute(&ctx, plan).await)
     }
@@ -407,7 +422,9 @@ async fn search(
     // Shrinking candidates of fresh-account runs get accounts past every case's.
     let mut candidates = u64::from(config.cases);
     loop {
-        while in_flight.len() < jobs {
+        // A request or wall-time cap ends the search: no case starts after it
+        // (the running ones finish and clean up).
+        while in_flight.len() < jobs && !shared.budget.exhausted() {
             let Some(case) = cases.next() else { break };
             let plan = strategy
                 .new_tree(&mut case_runner(config.seed, case))
@@ -456,7 +473,11 @@ async fn search(
             let mut best = tree.current();
             let mut simplified = tree.simplify();
             let mut iterations = 0;
-            while simplified && iterations < config.max_shrink_iters {
+            // Out of budget: keep the smallest failing plan so far.
+            while simplified
+                && iterations < config.max_shrink_iters
+                && !shared.budget.exhausted()
+            {
                 iterations += 1;
                 let candidate = tree.current();
                 let lane = lane_for(

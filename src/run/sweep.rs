@@ -1,12 +1,19 @@
-//! `dxconform sweep`: delete the leftovers of earlier runs recorded in a resource
-//! journal, children first, retrying what a dependency still blocks. Nothing that
-//! is not in the journal is ever touched.
+//! `dxconform sweep`: delete the leftovers of earlier runs, found by the resource
+//! journal and by the run-ownership tag (`dxconform:run-id`), children first,
+//! retrying what a dependency still blocks. A resource that is neither in the
+//! journal nor tagged by a matching run is never touched.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use serde_json::{json, Value};
+
 use super::RunError;
-use crate::target::{Journal, JournalEntry, LaunchedTarget, Outcome, TargetConfig};
+use crate::model::RUN_TAG_KEY;
+use crate::target::{
+    delete_rank, Journal, JournalEntry, LaunchedTarget, Outcome, Principal, TargetConfig,
+};
 
 /// What a sweep did.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +25,9 @@ pub struct SweepOutcome {
     pub gone: Vec<JournalEntry>,
     /// Resources whose delete still failed, with the last answer.
     pub failed: Vec<(JournalEntry, String)>,
+    /// How many of the resources were found by their run tag and not in the journal
+    /// (a create answered just before the run was killed).
+    pub found_by_tag: usize,
 }
 
 /// Whether a refused delete says there is nothing left to delete.
@@ -45,16 +55,22 @@ fn already_gone(outcome: &Outcome) -> bool {
 /// Passes over the leftovers (a parent may fail until its children are gone).
 const PASSES: usize = 4;
 
-/// Delete the journal's leftovers of `run_id` (`None`: every run) on the target.
+/// Delete the leftovers of `run_id` (`None`: every run) on the target: the journal's,
+/// and every live resource tagged with a matching run id.
 pub fn sweep(
     target: &TargetConfig,
     journal: &Path,
     run_id: Option<&str>,
 ) -> Result<SweepOutcome, RunError> {
-    let mut pending = Journal::leftovers(journal, run_id).map_err(|e| RunError::Replay {
-        path: journal.to_owned(),
-        reason: e.to_string(),
-    })?;
+    // No journal (e.g. another machine ran it): the tags alone find the leftovers.
+    let mut pending = if journal.exists() {
+        Journal::leftovers(journal, run_id).map_err(|e| RunError::Replay {
+            path: journal.to_owned(),
+            reason: e.to_string(),
+        })?
+    } else {
+        Vec::new()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -65,6 +81,14 @@ pub fn sweep(
     runtime.block_on(async {
         let target = LaunchedTarget::launch(&config).await?;
         let mut outcome = SweepOutcome::default();
+        let key = |e: &JournalEntry| (e.operation.clone(), e.body.to_string());
+        for found in discover_tagged(&target, run_id).await {
+            if !pending.iter().any(|p| key(p) == key(&found)) {
+                outcome.found_by_tag += 1;
+                pending.push(found);
+            }
+        }
+        pending.sort_by_key(|e| delete_rank(&e.operation));
         for pass in 0..PASSES {
             let mut still = Vec::new();
             for entry in pending {
@@ -96,4 +120,201 @@ pub fn sweep(
         target.stop().await;
         Ok(outcome)
     })
+}
+
+/// What `dxconform sweep` lists to find tagged resources: Describe operation, list
+/// member, id member, state member, ARN segment, whether the ARN has a region, and
+/// the delete operation (whose body names the id member).
+const LISTED: &[(&str, &str, &str, &str, &str, bool, &str)] = &[
+    (
+        "DescribeVirtualInterfaces",
+        "virtualInterfaces",
+        "virtualInterfaceId",
+        "virtualInterfaceState",
+        "dxvif",
+        true,
+        "DeleteVirtualInterface",
+    ),
+    (
+        "DescribeDirectConnectGateways",
+        "directConnectGateways",
+        "directConnectGatewayId",
+        "directConnectGatewayState",
+        "dx-gateway",
+        false,
+        "DeleteDirectConnectGateway",
+    ),
+    (
+        "DescribeLags",
+        "lags",
+        "lagId",
+        "lagState",
+        "dxlag",
+        true,
+        "DeleteLag",
+    ),
+    (
+        "DescribeConnections",
+        "connections",
+        "connectionId",
+        "connectionState",
+        "dxcon",
+        true,
+        "DeleteConnection",
+    ),
+    (
+        "DescribeInterconnects",
+        "interconnects",
+        "interconnectId",
+        "interconnectState",
+        "dxcon",
+        true,
+        "DeleteInterconnect",
+    ),
+];
+
+/// States in which there is nothing left to delete.
+const FINAL_STATES: &[&str] = &["deleted", "deleting", "rejected"];
+
+/// DescribeTags takes at most this many ARNs per call.
+const TAG_BATCH: usize = 20;
+
+/// The members of a list answer.
+fn items<'a>(outcome: &'a Outcome, list: &str) -> Vec<&'a Value> {
+    outcome
+        .body()
+        .and_then(|b| b.get(list))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+/// The run-tag value of each ARN in a DescribeTags answer.
+fn run_tags(outcome: &Outcome) -> BTreeMap<String, String> {
+    items(outcome, "resourceTags")
+        .into_iter()
+        .filter_map(|r| {
+            let arn = r.get("resourceArn")?.as_str()?;
+            let value = r
+                .get("tags")?
+                .as_array()?
+                .iter()
+                .find(|t| t.get("key").and_then(Value::as_str) == Some(RUN_TAG_KEY))?
+                .get("value")?
+                .as_str()?;
+            Some((arn.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// The delete calls of every live resource on the target whose run tag names
+/// `run_id` (`None`: any run). A resource without the tag, or with another run's,
+/// is never returned. Associations of a tagged gateway are returned too (they
+/// cannot be tagged, and the gateway cannot be deleted while they exist).
+pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> Vec<JournalEntry> {
+    let region = target.identity.region.clone();
+    let mut found = Vec::new();
+    for principal in Principal::ALL {
+        let account = target.client.accounts().of(principal).to_owned();
+        for (describe, list, id_member, state_member, segment, regional, delete) in LISTED {
+            let exchange = target.client.call(principal, describe, &json!({})).await;
+            let mut arns: BTreeMap<String, String> = BTreeMap::new();
+            for item in items(&exchange.outcome, list) {
+                let (Some(id), state) = (
+                    item.get(*id_member).and_then(Value::as_str),
+                    item.get(*state_member).and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if state.is_some_and(|s| FINAL_STATES.contains(&s)) {
+                    continue;
+                }
+                // Listed under another account (e.g. a hosted connection's partner view).
+                if item
+                    .get("ownerAccount")
+                    .and_then(Value::as_str)
+                    .is_some_and(|o| o != account)
+                {
+                    continue;
+                }
+                let region = if *regional { region.as_str() } else { "" };
+                arns.insert(
+                    format!("arn:aws:directconnect:{region}:{account}:{segment}/{id}"),
+                    id.to_owned(),
+                );
+            }
+            let all: Vec<&String> = arns.keys().collect();
+            let mut tagged = BTreeMap::new();
+            for batch in all.chunks(TAG_BATCH) {
+                let answer = target
+                    .client
+                    .call(principal, "DescribeTags", &json!({ "resourceArns": batch }))
+                    .await;
+                if matches!(answer.outcome, Outcome::Success(_)) {
+                    tagged.extend(run_tags(&answer.outcome));
+                    continue;
+                }
+                // One refused ARN fails the batch: ask one by one.
+                for arn in batch {
+                    let one = target
+                        .client
+                        .call(principal, "DescribeTags", &json!({ "resourceArns": [arn] }))
+                        .await;
+                    tagged.extend(run_tags(&one.outcome));
+                }
+            }
+            for (arn, owner_run) in tagged {
+                if run_id.is_some_and(|r| r != owner_run) {
+                    continue;
+                }
+                let Some(id) = arns.get(&arn) else { continue };
+                if *delete == "DeleteDirectConnectGateway" {
+                    let associations = target
+                        .client
+                        .call(
+                            principal,
+                            "DescribeDirectConnectGatewayAssociations",
+                            &json!({ "directConnectGatewayId": id }),
+                        )
+                        .await;
+                    for a in items(&associations.outcome, "directConnectGatewayAssociations") {
+                        let live = a
+                            .get("associationState")
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| !matches!(s, "disassociated" | "disassociating"));
+                        if let (true, Some(aid)) =
+                            (live, a.get("associationId").and_then(Value::as_str))
+                        {
+                            found.push(entry(
+                                &owner_run,
+                                principal,
+                                "DeleteDirectConnectGatewayAssociation",
+                                json!({ "associationId": aid }),
+                            ));
+                        }
+                    }
+                }
+                found.push(entry(
+                    &owner_run,
+                    principal,
+                    delete,
+                    json!({ *id_member: id }),
+                ));
+            }
+        }
+    }
+    found
+}
+
+fn entry(run_id: &str, principal: Principal, operation: &str, body: Value) -> JournalEntry {
+    JournalEntry {
+        run_id: run_id.to_owned(),
+        event: "created".to_owned(),
+        operation: operation.to_owned(),
+        body,
+        principal,
+        at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    }
 }

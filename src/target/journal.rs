@@ -42,7 +42,10 @@ impl JournalEntry {
 pub struct Journal {
     path: PathBuf,
     run_id: String,
-    state: Mutex<(std::fs::File, BTreeMap<String, JournalEntry>)>,
+    /// The file and, per journaled resource, the case that has it live and its entry.
+    state: Mutex<(std::fs::File, BTreeMap<String, (u64, JournalEntry)>)>,
+    /// Numbers the cases that write to the journal (cases may run side by side).
+    cases: std::sync::atomic::AtomicU64,
 }
 
 fn now() -> u64 {
@@ -96,6 +99,7 @@ impl Journal {
             path: path.to_owned(),
             run_id: run_id.to_owned(),
             state: Mutex::new((file, BTreeMap::new())),
+            cases: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -120,10 +124,16 @@ impl Journal {
         }
     }
 
-    /// Bring the journal up to date with the delete calls of everything live now
-    /// (`Model::teardown`): new ones are journaled as created, journaled ones no
-    /// longer live as deleted.
-    pub fn sync(&self, live: &[(Principal, &str, &Value)]) {
+    /// A number for a case about to write to the journal.
+    pub fn case(&self) -> u64 {
+        self.cases
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bring the journal up to date with the delete calls of everything `case` has
+    /// live now (`Model::teardown`): new ones are journaled as created, ones of this
+    /// case no longer live as deleted. Other cases' resources are not touched.
+    pub fn sync(&self, case: u64, live: &[(Principal, &str, &Value)]) {
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let (file, known) = &mut *guard;
         let mut now_live = BTreeSet::new();
@@ -140,16 +150,16 @@ impl Journal {
             now_live.insert(key.clone());
             if let std::collections::btree_map::Entry::Vacant(slot) = known.entry(key) {
                 Journal::append(file, &entry);
-                slot.insert(entry);
+                slot.insert((case, entry));
             }
         }
         let gone: Vec<String> = known
-            .keys()
-            .filter(|k| !now_live.contains(*k))
-            .cloned()
+            .iter()
+            .filter(|(k, (owner, _))| *owner == case && !now_live.contains(*k))
+            .map(|(k, _)| k.clone())
             .collect();
         for key in gone {
-            if let Some(mut entry) = known.remove(&key) {
+            if let Some((_, mut entry)) = known.remove(&key) {
                 entry.event = "deleted".to_owned();
                 entry.at = now();
                 Journal::append(file, &entry);
@@ -174,9 +184,9 @@ impl Journal {
     }
 
     /// Forget the live set of a finished case (its resources were deleted or reset).
-    pub fn forget(&self) {
+    pub fn forget(&self, case: u64) {
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.1.clear();
+        guard.1.retain(|_, (owner, _)| *owner != case);
     }
 
     /// The resources of `path` created and not deleted, for one run (`None`: all
@@ -229,13 +239,13 @@ mod tests {
         let con = json!({"connectionId": "dxcon-1"});
         let vif = json!({"virtualInterfaceId": "dxvif-1"});
         let old = json!({"connectionId": "dxcon-0"});
-        a.sync(&[(Principal::Owner, "DeleteConnection", &old)]);
-        a.sync(&[
+        a.sync(0, &[(Principal::Owner, "DeleteConnection", &old)]);
+        a.sync(0, &[
             (Principal::Owner, "DeleteConnection", &con),
             (Principal::Owner, "DeleteVirtualInterface", &vif),
         ]);
         let b = Journal::open(&path, "run-b").unwrap();
-        b.sync(&[(
+        b.sync(0, &[(
             Principal::Partner,
             "DeleteLag",
             &json!({"lagId": "dxlag-1"}),

@@ -54,6 +54,9 @@ pub struct TargetConfig {
     /// How long a Describe missing a just-created resource is polled again before
     /// `model.visible` is reported (default zero; `--consistency-budget-ms`).
     pub consistency_budget: std::time::Duration,
+    /// How resources in transitional states are waited for (`--wait-interval`,
+    /// `--wait-timeout`; default: no waits).
+    pub wait: WaitPolicy,
     /// The resource journal (`--journal`), written where the target cannot be reset.
     pub journal: Option<PathBuf>,
     /// The run id written into the journal (default: `run-<epoch>-<pid>`).
@@ -75,6 +78,7 @@ impl Default for TargetConfig {
             emulator: EmulatorConfig::default(),
             retry: super::RetryPolicy::default(),
             consistency_budget: std::time::Duration::ZERO,
+            wait: WaitPolicy::default(),
             journal: None,
             run_id: None,
         }
@@ -102,6 +106,25 @@ enum Guard {
     Moto(tokio::process::Child),
 }
 
+/// How a case waits for a resource in a transitional state that AWS moves on its
+/// own (a VIF `pending`, anything `deleting`): Describe is polled, first after
+/// `interval`, then with backoff (×1.5, at most 4× `interval`), until the state
+/// settles or `timeout` passes (then `model.liveness`). A zero interval: no waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WaitPolicy {
+    /// First pause between polls (default for AWS 10 s; loopback targets 50 ms).
+    pub interval: std::time::Duration,
+    /// Longest wait for one resource (default 600 s).
+    pub timeout: std::time::Duration,
+}
+
+impl WaitPolicy {
+    /// Whether waits are on.
+    pub fn enabled(self) -> bool {
+        !self.interval.is_zero() && !self.timeout.is_zero()
+    }
+}
+
 /// A target ready to take requests. Stop it with [`LaunchedTarget::stop`].
 pub struct LaunchedTarget {
     /// The wire client for this target.
@@ -110,6 +133,8 @@ pub struct LaunchedTarget {
     pub identity: TargetIdentity,
     /// Eventual-consistency budget of Describe steps ([`TargetConfig::consistency_budget`]).
     pub consistency_budget: std::time::Duration,
+    /// How resources in transitional states are waited for ([`TargetConfig::wait`]).
+    pub wait: WaitPolicy,
     /// The resource journal, when the target cannot be reset and a journal was asked for.
     pub journal: Option<std::sync::Arc<super::Journal>>,
     reset_url: Option<String>,
@@ -249,6 +274,7 @@ impl LaunchedTarget {
             client,
             identity,
             consistency_budget: config.consistency_budget,
+            wait: config.wait,
             journal,
             scoped_reset: reset_url
                 .as_deref()

@@ -21,7 +21,7 @@ pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use journal::{delete_rank, Journal, JournalEntry};
-pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind};
+pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind, WaitPolicy};
 pub use optin::AllowList;
 pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;

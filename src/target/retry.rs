@@ -27,6 +27,9 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// Whether a throttle turns on the adaptive client-side rate (default true).
     pub adaptive: bool,
+    /// A ceiling on the client-side rate, requests per second (`--max-rps`; `None`:
+    /// unlimited until a throttle).
+    pub max_rps: Option<f64>,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +39,7 @@ impl Default for RetryPolicy {
             base: Duration::from_millis(100),
             max_backoff: Duration::from_secs(20),
             adaptive: true,
+            max_rps: None,
         }
     }
 }
@@ -207,9 +211,15 @@ impl RetryState {
                     b.window_start = now;
                     b.window_sends = 0;
                 }
-                let Some(rate) = b.rate else {
-                    b.window_sends += 1;
-                    break;
+                let rate = match (b.rate, self.policy.max_rps) {
+                    (Some(r), Some(max)) => r.min(max),
+                    (r, max) => match r.or(max) {
+                        Some(r) => r,
+                        None => {
+                            b.window_sends += 1;
+                            break;
+                        }
+                    },
                 };
                 let elapsed = now.duration_since(b.refilled).as_secs_f64();
                 b.tokens = (b.tokens + elapsed * rate).min(rate.max(1.0));
@@ -344,6 +354,7 @@ mod tests {
             base: Duration::from_millis(100),
             max_backoff: Duration::from_millis(300),
             adaptive: true,
+            max_rps: None,
         });
         let d0 = state.after(0, Some(Retryable::Throttled)).unwrap();
         assert!(d0 >= Duration::from_millis(50) && d0 <= Duration::from_millis(100));
@@ -386,5 +397,24 @@ mod tests {
             started.elapsed()
         );
         assert!(state.stats().rate_delay_ms >= 100);
+    }
+
+    #[tokio::test]
+    async fn max_rps_caps_the_rate_before_any_throttle() {
+        let state = RetryState::new(RetryPolicy {
+            max_rps: Some(20.0),
+            ..RetryPolicy::default()
+        });
+        let started = Instant::now();
+        for _ in 0..5 {
+            state.acquire().await;
+        }
+        // One token at once, then one every 50 ms.
+        assert!(
+            started.elapsed() >= Duration::from_millis(190),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(state.stats().rate_delay_ms >= 150);
     }
 }

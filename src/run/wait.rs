@@ -1,0 +1,259 @@
+//! Waits: after each step, a resource the model last saw in a state that AWS leaves
+//! on its own within minutes (a virtual interface `verifying`/`pending`, a gateway
+//! `pending`, anything `deleting`) is waited for: Describe is polled with backoff
+//! (`target::WaitPolicy`) until the state settles, so the asynchronous edge is
+//! observed (and recorded in the transition coverage) instead of assumed. A state
+//! that does not settle within the timeout is a `model.liveness` finding.
+//!
+//! Waits are done by the case executor, not generated as steps: they need no
+//! shrinking (a shrunk plan waits the same way), they cannot be generated in a
+//! state where they would wait for nothing, and a plan stays valid on targets
+//! without waits (the deterministic reference target, whose Describe moves a
+//! resource one edge per call). States that need people (a connection `requested`
+//! or `pending` on physical provisioning) are never waited for.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::CaseContext;
+use crate::check::{Finding, Severity};
+use crate::model::{Basis, Handle, Model, ResourceKind};
+use crate::target::Outcome;
+
+/// Check id of a wait that timed out.
+pub const LIVENESS: &str = "model.liveness";
+
+/// States AWS leaves on its own (per type), the ones waited for.
+const MUST_SETTLE: &[(ResourceKind, &[&str])] = &[
+    (
+        ResourceKind::VirtualInterface,
+        &["verifying", "pending", "deleting"],
+    ),
+    (ResourceKind::DirectConnectGateway, &["pending", "deleting"]),
+    (ResourceKind::Connection, &["deleting"]),
+    (ResourceKind::Interconnect, &["deleting"]),
+    (ResourceKind::Lag, &["deleting"]),
+];
+
+/// Describe operation and list member of a waited-for type.
+fn describe(kind: ResourceKind) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        ResourceKind::VirtualInterface => ("DescribeVirtualInterfaces", "virtualInterfaces"),
+        ResourceKind::DirectConnectGateway => {
+            ("DescribeDirectConnectGateways", "directConnectGateways")
+        }
+        ResourceKind::Connection => ("DescribeConnections", "connections"),
+        ResourceKind::Interconnect => ("DescribeInterconnects", "interconnects"),
+        ResourceKind::Lag => ("DescribeLags", "lags"),
+        _ => return None,
+    })
+}
+
+fn must_settle(kind: ResourceKind, state: &str) -> bool {
+    MUST_SETTLE
+        .iter()
+        .any(|(k, states)| *k == kind && states.contains(&state))
+}
+
+/// What the waits of a run (or a case) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitStats {
+    /// Waits started.
+    pub waits: u64,
+    /// Waits that saw the state settle (or the deleted resource disappear).
+    pub settled: u64,
+    /// Waits that hit the timeout (each a `model.liveness` finding).
+    pub timed_out: u64,
+    /// Describe polls sent.
+    pub polls: u64,
+    /// Milliseconds spent waiting, in total.
+    pub total_wait_ms: u64,
+    /// The longest single wait, milliseconds.
+    pub longest_wait_ms: u64,
+}
+
+impl WaitStats {
+    /// Add another's counts.
+    pub fn add(&mut self, other: &WaitStats) {
+        self.waits += other.waits;
+        self.settled += other.settled;
+        self.timed_out += other.timed_out;
+        self.polls += other.polls;
+        self.total_wait_ms += other.total_wait_ms;
+        self.longest_wait_ms = self.longest_wait_ms.max(other.longest_wait_ms);
+    }
+}
+
+/// The waits of one case.
+#[derive(Debug, Default)]
+pub struct Waiter {
+    /// What the waits did.
+    pub stats: WaitStats,
+    /// Resources whose wait ended without settling (not waited for again).
+    given_up: BTreeSet<Handle>,
+}
+
+enum Polled {
+    /// The resource shows this state.
+    State(String),
+    /// Not listed (not visible yet, or gone).
+    Absent,
+    /// No usable answer.
+    Unknown,
+}
+
+impl Waiter {
+    /// Wait for every resource of `model` in a state AWS leaves on its own.
+    pub async fn settle(
+        &mut self,
+        ctx: &CaseContext<'_>,
+        model: &mut Model,
+        step: usize,
+    ) -> Vec<Finding> {
+        let policy = ctx.target.wait;
+        if !policy.enabled() {
+            return Vec::new();
+        }
+        let waiting: Vec<Handle> = model
+            .resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.created && r.id.is_some() && r.last_state.is_some_and(|s| must_settle(r.kind, s))
+            })
+            .map(|(i, _)| Handle(i as u32))
+            .filter(|h| !self.given_up.contains(h))
+            .collect();
+        let mut findings = Vec::new();
+        for handle in waiting {
+            if let Some(f) = self.wait_one(ctx, model, handle, step).await {
+                findings.push(f);
+            }
+        }
+        findings
+    }
+
+    async fn poll(ctx: &CaseContext<'_>, model: &Model, handle: Handle) -> (Polled, u16) {
+        let r = model.resource(handle);
+        let (Some((operation, list)), Some(id)) = (describe(r.kind), r.id.as_deref()) else {
+            return (Polled::Unknown, 0);
+        };
+        let id_member = r.kind.id_member();
+        let exchange = ctx
+            .target
+            .client
+            .call(r.owner, operation, &json!({ id_member: id }))
+            .await;
+        let polled = match &exchange.outcome {
+            Outcome::Success(body) => {
+                let item = body.get(list).and_then(Value::as_array).and_then(|items| {
+                    items
+                        .iter()
+                        .find(|i| i.get(id_member).and_then(Value::as_str) == Some(id))
+                });
+                match item.and_then(|i| i.get(r.kind.state_member()).and_then(Value::as_str)) {
+                    Some(state) => Polled::State(state.to_owned()),
+                    None if item.is_none() => Polled::Absent,
+                    None => Polled::Unknown,
+                }
+            }
+            // A resource that no longer exists is refused by id on some targets.
+            Outcome::ServiceError { .. } => Polled::Absent,
+            _ => Polled::Unknown,
+        };
+        (polled, exchange.status)
+    }
+
+    async fn wait_one(
+        &mut self,
+        ctx: &CaseContext<'_>,
+        model: &mut Model,
+        handle: Handle,
+        step: usize,
+    ) -> Option<Finding> {
+        let policy = ctx.target.wait;
+        let started = Instant::now();
+        let r = model.resource(handle);
+        let kind = r.kind;
+        let from = r.last_state.unwrap_or_default();
+        let id = r.id.clone().unwrap_or_default();
+        self.stats.waits += 1;
+        let mut pause = policy.interval;
+        let mut polls = 0u64;
+        let mut last = (String::from("not polled"), 0u16);
+        let settled = loop {
+            if started.elapsed() + pause > policy.timeout {
+                break false;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause.mul_f64(1.5)).min(policy.interval * 4);
+            polls += 1;
+            let (polled, status) = Waiter::poll(ctx, model, handle).await;
+            match polled {
+                Polled::State(state) => {
+                    last = (state.clone(), status);
+                    if !model.observe_polled(handle, &state) {
+                        // Not reachable: the next Describe step's checks say so.
+                        self.given_up.insert(handle);
+                        break true;
+                    }
+                    if !must_settle(kind, &state) {
+                        break true;
+                    }
+                }
+                // A deleted resource may disappear; a new one may not be visible yet.
+                Polled::Absent if model.resource(handle).deleted => break true,
+                Polled::Absent => last = ("absent".to_owned(), status),
+                Polled::Unknown => last = ("no answer".to_owned(), status),
+            }
+        };
+        let waited = started.elapsed();
+        let ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
+        self.stats.polls += polls;
+        self.stats.total_wait_ms += ms;
+        self.stats.longest_wait_ms = self.stats.longest_wait_ms.max(ms);
+        if settled {
+            self.stats.settled += 1;
+            return None;
+        }
+        self.stats.timed_out += 1;
+        self.given_up.insert(handle);
+        tracing::warn!(
+            kind = kind.name(),
+            id,
+            from,
+            waited_ms = ms,
+            "a wait timed out"
+        );
+        if !ctx.checks.enabled(LIVENESS) {
+            return None;
+        }
+        let (operation, list) = describe(kind)?;
+        Some(Finding {
+            check: LIVENESS.to_owned(),
+            severity: Severity::Failure,
+            basis: Basis::Documented,
+            operation: operation.to_owned(),
+            step,
+            status: last.1,
+            path: format!("$.{list}[].{}", kind.state_member()),
+            expected: format!(
+                "the {} to leave {from} on its own within {}",
+                kind.name(),
+                seconds(policy.timeout)
+            ),
+            actual: format!(
+                "{id} still {} after {} ({polls} polls)",
+                last.0,
+                seconds(waited)
+            ),
+        })
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
