@@ -100,7 +100,11 @@ fn one_job_and_eight_jobs_find_the_same_on_faithful_and_mutated_targets() {
             assert_eq!(one.failures().count(), 0);
         }
         let what = format!("seed {seed} {mutant:?}");
-        assert_same(&Value::from(findings(&one)), &Value::from(findings(&eight)), &what);
+        assert_same(
+            &Value::from(findings(&one)),
+            &Value::from(findings(&eight)),
+            &what,
+        );
         assert_same(&work(&one), &work(&eight), &what);
         assert_eq!(eight.config.jobs, 8);
     }
@@ -144,7 +148,11 @@ fn content(report: &RunReport) -> Value {
 
 #[test]
 fn shares_of_a_partitioned_run_merge_into_the_whole_run() {
-    for (seed, mutant) in [(21, Some("shared-ids")), (23, Some("not-found-own-type")), (5, None)] {
+    for (seed, mutant) in [
+        (21, Some("shared-ids")),
+        (23, Some("not-found-own-type")),
+        (5, None),
+    ] {
         let whole = run(&config(seed, 45, mutant, 1)).expect("run");
         let shares: Vec<RunReport> = (1..=3)
             .map(|k| {
@@ -155,7 +163,11 @@ fn shares_of_a_partitioned_run_merge_into_the_whole_run() {
             .collect();
         assert!(shares.iter().all(|s| s.cases_run == 15));
         let merged = merge(shares.clone()).expect("merge");
-        assert_same(&content(&merged), &content(&whole), &format!("seed {seed} {mutant:?}"));
+        assert_same(
+            &content(&merged),
+            &content(&whole),
+            &format!("seed {seed} {mutant:?}"),
+        );
 
         // Shares of another run, a missing share or a share twice are refused.
         assert!(merge(shares[..2].to_vec()).is_err());

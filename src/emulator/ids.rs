@@ -185,7 +185,10 @@ mod tests {
         let first = a.next("111111111111", "dxcon");
         assert_eq!(first, b.next("111111111111", "dxcon"));
         assert!(b.next("111111111111", "dxlag").starts_with("dxlag-"));
-        assert_eq!(a.next("111111111111", "dxcon"), b.next("111111111111", "dxcon"));
+        assert_eq!(
+            a.next("111111111111", "dxcon"),
+            b.next("111111111111", "dxcon")
+        );
         assert_ne!(first, a.next("111111111111", "dxcon"));
     }
 

@@ -793,7 +793,10 @@ fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
     let (vgw, gateway, asn) = routing_target(world, call.account, call.input, vif_type, call.now)?;
     let canonical = world.ids.canonical(id);
     let vif = owned(world, call, id)?;
-    let seed = ids::seed(&format!("{canonical}/{}/{}/{}", vif.vlan, vif.asn, vif.name));
+    let seed = ids::seed(&format!(
+        "{canonical}/{}/{}/{}",
+        vif.vlan, vif.asn, vif.name
+    ));
     vif.virtual_gateway = vgw;
     vif.amazon_side_asn = asn;
     vif.gateway = gateway.map(|g| (g, Progress::new(ATTACHING, call.now, seed)));

@@ -474,10 +474,7 @@ async fn search(
             let mut simplified = tree.simplify();
             let mut iterations = 0;
             // Out of budget: keep the smallest failing plan so far.
-            while simplified
-                && iterations < config.max_shrink_iters
-                && !shared.budget.exhausted()
-            {
+            while simplified && iterations < config.max_shrink_iters && !shared.budget.exhausted() {
                 iterations += 1;
                 let candidate = tree.current();
                 let lane = lane_for(

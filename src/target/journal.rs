@@ -37,13 +37,16 @@ impl JournalEntry {
     }
 }
 
+/// Journaled resources still live: key → (the case that has it, its entry).
+type LiveEntries = BTreeMap<String, (u64, JournalEntry)>;
+
 /// An open journal of one run.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
     run_id: String,
     /// The file and, per journaled resource, the case that has it live and its entry.
-    state: Mutex<(std::fs::File, BTreeMap<String, (u64, JournalEntry)>)>,
+    state: Mutex<(std::fs::File, LiveEntries)>,
     /// Numbers the cases that write to the journal (cases may run side by side).
     cases: std::sync::atomic::AtomicU64,
 }
@@ -240,16 +243,22 @@ mod tests {
         let vif = json!({"virtualInterfaceId": "dxvif-1"});
         let old = json!({"connectionId": "dxcon-0"});
         a.sync(0, &[(Principal::Owner, "DeleteConnection", &old)]);
-        a.sync(0, &[
-            (Principal::Owner, "DeleteConnection", &con),
-            (Principal::Owner, "DeleteVirtualInterface", &vif),
-        ]);
+        a.sync(
+            0,
+            &[
+                (Principal::Owner, "DeleteConnection", &con),
+                (Principal::Owner, "DeleteVirtualInterface", &vif),
+            ],
+        );
         let b = Journal::open(&path, "run-b").unwrap();
-        b.sync(0, &[(
-            Principal::Partner,
-            "DeleteLag",
-            &json!({"lagId": "dxlag-1"}),
-        )]);
+        b.sync(
+            0,
+            &[(
+                Principal::Partner,
+                "DeleteLag",
+                &json!({"lagId": "dxlag-1"}),
+            )],
+        );
         b.deleted(
             Principal::Partner,
             "DeleteLag",
