@@ -197,6 +197,9 @@ fn trial(
         seed: config.seed,
         jobs,
         taps: Some(taps.clone()),
+        // The search is what is measured: failures are re-run once, not shrunk (moto has
+        // dozens of buckets, and shrinking them would be most of a trial).
+        max_shrink_iters: 0,
         ..RunConfig::default()
     };
     let cpu = process_cpu();
@@ -379,7 +382,9 @@ pub fn markdown(report: &BenchReport) -> String {
         "Each trial runs the search (every answer checked against the model and the specification) and \
          then replays the very requests it sent — resets included, on the same number of connections — \
          with a minimal HTTP/1.1 client that checks nothing: the target-bound ceiling. The target runs in \
-         another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's own.\n"
+         another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's own. \
+         Failures are re-run once but not shrunk during a trial; model-checked operations are the steps sent \
+         and checked (resets and discovery calls are requests, not operations).\n"
     );
     let _ = writeln!(
         out,

@@ -8,6 +8,7 @@ mod finding;
 mod model;
 mod registry;
 mod sdk;
+mod sdkkey;
 mod sdkparse;
 mod shape;
 mod wire;

@@ -74,7 +74,13 @@ pub struct SdkParser {
     /// response captured for the task making it ([`CAPTURED`]), so concurrent parses
     /// never see each other's responses and the client is not rebuilt per parse.
     client: aws_sdk_directconnect::Client,
+    /// Verdicts by response skeleton ([`super::sdkkey`]): the SDK runs once per shape
+    /// of answer, not once per answer (it was half of a run's CPU time).
+    verdicts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, SdkVerdict>>>,
 }
+
+/// Most skeletons remembered; past it the cache starts over (a run has a few hundred).
+const MAX_VERDICTS: usize = 50_000;
 
 tokio::task_local! {
     /// The captured response the replay connector answers in the current parse.
@@ -111,6 +117,7 @@ impl SdkParser {
             .build();
         Self {
             client: aws_sdk_directconnect::Client::from_conf(config),
+            verdicts: Default::default(),
         }
     }
 
@@ -132,16 +139,42 @@ impl SdkParser {
                 message: format!("unknown operation {operation:?}"),
             };
         }
+        let key = super::sdkkey::verdict_key(
+            crate::spec::Spec::builtin(),
+            operation,
+            status,
+            headers,
+            body,
+        );
+        let remembered = |key: &String| {
+            self.verdicts
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(key)
+                .cloned()
+        };
+        if let Some(verdict) = key.as_ref().and_then(remembered) {
+            return verdict;
+        }
         let response = match build_response(status, headers, body) {
             Ok(response) => response,
             Err(message) => return SdkVerdict::ParseFailed { message },
         };
-        CAPTURED
+        let verdict = CAPTURED
             .scope(
                 std::cell::RefCell::new(Some(response)),
                 dispatch(&self.client, operation),
             )
-            .await
+            .await;
+        // A parse failure's message quotes the very bytes (offsets): never reused.
+        if let (Some(key), false) = (key, matches!(verdict, SdkVerdict::ParseFailed { .. })) {
+            let mut verdicts = self.verdicts.lock().unwrap_or_else(|p| p.into_inner());
+            if verdicts.len() >= MAX_VERDICTS {
+                verdicts.clear();
+            }
+            verdicts.insert(key, verdict.clone());
+        }
+        verdict
     }
 }
 

@@ -143,7 +143,6 @@ impl Waiter {
         };
         let id_member = r.kind.id_member();
         let exchange = ctx
-            .target
             .client
             .call(r.owner, operation, &json!({ id_member: id }))
             .await;
