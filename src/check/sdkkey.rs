@@ -20,11 +20,12 @@ pub(super) fn verdict_key(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
+    parsed: Option<&Value>,
 ) -> Option<String> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        serde_json::from_slice(body).ok()?
+    let value: Value = match parsed {
+        Some(v) => v.clone(),
+        None if body.iter().all(u8::is_ascii_whitespace) => Value::Null,
+        None => serde_json::from_slice(body).ok()?,
     };
     let error_type = headers
         .iter()
@@ -184,6 +185,7 @@ mod tests {
                 400,
                 &[("x-amzn-errortype".to_owned(), header.to_owned())],
                 body.as_bytes(),
+                None,
             )
         };
         assert_eq!(

@@ -134,6 +134,20 @@ impl SdkParser {
         headers: &[(String, String)],
         body: &[u8],
     ) -> SdkVerdict {
+        self.parse_with(operation, status, headers, body, None)
+            .await
+    }
+
+    /// [`SdkParser::parse`], given the body already parsed as JSON (a success answer's
+    /// value), so it is not parsed again to find its verdict key.
+    pub async fn parse_with(
+        &self,
+        operation: &str,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+        parsed: Option<&serde_json::Value>,
+    ) -> SdkVerdict {
         if !self.knows(operation) {
             return SdkVerdict::ParseFailed {
                 message: format!("unknown operation {operation:?}"),
@@ -145,6 +159,7 @@ impl SdkParser {
             status,
             headers,
             body,
+            parsed,
         );
         let remembered = |key: &String| {
             self.verdicts

@@ -339,6 +339,11 @@ fn live_counts(model: &Model) -> Counts {
 }
 
 impl Budget {
+    /// Whether any cap is set (without one, cases need not report to the budget).
+    pub fn limited(&self) -> bool {
+        !self.limits.is_empty()
+    }
+
     /// A budget under `limits`; `requests` says how many requests the run has sent.
     pub fn new(limits: Budgets, requests: impl Fn() -> u64 + Send + Sync + 'static) -> Budget {
         Budget {

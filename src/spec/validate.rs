@@ -69,13 +69,18 @@ fn brief(value: &Value) -> String {
 
 /// Compiled patterns, shared by every validation in the process. Patterns the
 /// `regex` crate cannot compile are remembered as `None` and skipped.
-fn pattern(source: &str) -> Option<Regex> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
+/// The compiled pattern, once per process: a specification has a few dozen patterns,
+/// and each `Regex` keeps its match caches (a clone would start with none).
+fn pattern(source: &str) -> Option<&'static Regex> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<&'static Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(source.to_owned())
-        .or_insert_with(|| Regex::new(source).ok())
-        .clone()
+    if let Some(compiled) = map.get(source) {
+        return *compiled;
+    }
+    let compiled = Regex::new(source).ok().map(|r| &*Box::leak(Box::new(r)));
+    map.insert(source.to_owned(), compiled);
+    compiled
 }
 
 impl Spec {
