@@ -123,6 +123,7 @@ mod tests {
             200,
             &[],
             body.as_bytes(),
+            None,
         )
     }
 
@@ -162,6 +163,7 @@ mod tests {
                 200,
                 &[],
                 body.as_bytes(),
+                None,
             )
         };
         let one = list(r#"{"connections":[{"connectionId":"a","connectionState":"available"}]}"#);

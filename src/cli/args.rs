@@ -152,7 +152,7 @@ pub struct MutantsArgs {
     pub only: Vec<String>,
     /// Cases per run (more than `run`'s default: ownership and no-op faults need a
     /// partner call or a later Describe on the same resource to show).
-    #[arg(long, default_value_t = 1500)]
+    #[arg(long, default_value_t = 4000)]
     pub cases: u32,
     /// Most steps per case.
     #[arg(long, default_value_t = 12)]

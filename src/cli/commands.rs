@@ -55,13 +55,12 @@ fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::Conformant)
 }
 
-fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
-    let mut shares = Vec::new();
-    for path in &args.reports {
-        shares.push(crate::report::load_report(path)?);
-    }
-    let mut report = crate::run::merge(shares)?;
-    let written = crate::report::write_all(&mut report, &args.out)?;
+/// Write every output of `report` into `out`, print the summary, and say how it ends.
+fn write_and_summarise(
+    mut report: crate::run::RunReport,
+    out: &std::path::Path,
+) -> Result<ExitCode> {
+    let written = crate::report::write_all(&mut report, out)?;
     print!("{}", crate::report::summary(&report));
     println!(
         "report: {}, {}, {} and {}",
@@ -75,6 +74,15 @@ fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::Findings
     })
+}
+
+fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
+    let mut shares = Vec::new();
+    for path in &args.reports {
+        shares.push(crate::report::load_report(path)?);
+    }
+    let report = crate::run::merge(shares)?;
+    write_and_summarise(report, &args.out)
 }
 
 fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
@@ -376,24 +384,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     {
         on_interrupt_sweep(config.target.clone());
     }
-    let mut report = observed_run(&config, args.events.as_deref(), args.progress)?;
+    let report = observed_run(&config, args.events.as_deref(), args.progress)?;
     if let Some(dir) = &args.record {
         super::offline::record(&config, dir)?;
     }
-    let written = crate::report::write_all(&mut report, &args.out)?;
-    print!("{}", crate::report::summary(&report));
-    println!(
-        "report: {}, {}, {} and {}",
-        written.json.display(),
-        written.markdown.display(),
-        written.html.display(),
-        written.junit.display()
-    );
-    Ok(if report.conformant() {
-        ExitCode::Conformant
-    } else {
-        ExitCode::Findings
-    })
+    write_and_summarise(report, &args.out)
 }
 
 /// On Ctrl-C, delete what this run created (its journal's leftovers, twice: a

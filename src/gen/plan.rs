@@ -61,6 +61,7 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
         2 => super::lags::lifecycle(two),
         3 => super::virtual_interfaces::lifecycle(two),
         2 => super::gateways::lifecycle(two),
+        positive => super::tags::lifecycle(two),
         8 * negative => vec(super::invalid::invalid(step(two).boxed()), 1..=3),
         negative => super::malformed::malformed(two).prop_map(|s| vec![s]),
     ];

@@ -22,3 +22,28 @@ pub fn steps(two_accounts: bool) -> impl Strategy<Value = Step> {
     ]
     .prop_map(Step::Tags)
 }
+
+/// Tag a resource, then read its tags back: the pair that shows whether tags are
+/// stored as given (random single steps rarely meet on the same resource).
+pub fn lifecycle(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
+    (
+        principal(two_accounts),
+        kind(),
+        handle(),
+        tags(3).prop_filter("at least one tag", |t| !t.is_empty()),
+    )
+        .prop_map(|(by, kind, target, tags)| {
+            vec![
+                Step::Tags(TagStep::TagResource {
+                    by,
+                    kind,
+                    target,
+                    tags,
+                }),
+                Step::Tags(TagStep::DescribeTags {
+                    by,
+                    targets: vec![(kind, target)],
+                }),
+            ]
+        })
+}

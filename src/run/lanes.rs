@@ -194,22 +194,28 @@ pub(super) async fn virtual_gateways(client: &WireClient) -> BTreeMap<Principal,
         let exchange = client
             .call(principal, "DescribeVirtualGateways", &json!({}))
             .await;
-        let ids: Vec<String> = exchange
-            .outcome
-            .body()
-            .and_then(|b| b.get("virtualGateways"))
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|g| g.get("virtualGatewayId").and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids = strings_in(
+            exchange.outcome.body(),
+            "virtualGateways",
+            "virtualGatewayId",
+        );
         out.insert(principal, ids);
     }
     out
+}
+
+/// `member` of every item of the list `list` in an answer (`[]` when absent).
+pub(super) fn strings_in(body: Option<&Value>, list: &str, member: &str) -> Vec<String> {
+    body.and_then(|b| b.get(list))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get(member).and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

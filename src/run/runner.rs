@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::case::{execute, CaseContext, CaseOutcome};
 use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
@@ -34,22 +34,8 @@ pub async fn discover_env(target: &LaunchedTarget) -> Env {
         .client
         .call(Principal::Owner, "DescribeLocations", &json!({}))
         .await;
-    let mut locations: Vec<String> = exchange
-        .outcome
-        .body()
-        .and_then(|b| b.get("locations"))
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|l| {
-                    l.get("locationCode")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut locations =
+        super::lanes::strings_in(exchange.outcome.body(), "locations", "locationCode");
     if locations.is_empty() {
         locations = FALLBACK_LOCATIONS.iter().map(|s| (*s).to_owned()).collect();
     }
@@ -372,20 +358,22 @@ impl Shared {
     }
 }
 
-/// The lane case number `n` runs in; fresh-account runs make one per case.
-async fn lane_for(
-    shared: &Shared,
+/// The lanes of a run and how a case gets one.
+struct Lanes<'a> {
     isolation: Isolation,
-    lanes: &[Lane],
-    env: &Env,
-    slot: usize,
-    n: u64,
-    taps: Option<&crate::target::TapSet>,
-) -> Lane {
-    if isolation == Isolation::FreshAccounts {
-        Lane::fresh(&shared.target, env, n, taps).await
-    } else {
-        lanes[slot].clone()
+    built: Vec<Lane>,
+    env: &'a Env,
+    taps: Option<&'a crate::target::TapSet>,
+}
+
+impl Lanes<'_> {
+    /// The lane run number `n` uses in `slot`; fresh-account runs make one per run.
+    async fn lane(&self, shared: &Shared, slot: usize, n: u64) -> Lane {
+        if self.isolation == Isolation::FreshAccounts {
+            Lane::fresh(&shared.target, self.env, n, self.taps).await
+        } else {
+            self.built[slot].clone()
+        }
     }
 }
 
@@ -404,7 +392,12 @@ async fn search(
     let isolation = Isolation::choose(jobs, &shared.target);
     tracing::info!(jobs, isolation = isolation.name(), "running cases");
     let taps = config.taps.as_ref();
-    let lanes = Lane::prepare(&shared.target, env, isolation, jobs, taps).await;
+    let lanes = Lanes {
+        isolation,
+        built: Lane::prepare(&shared.target, env, isolation, jobs, taps).await,
+        env,
+        taps,
+    };
     let shrink_lane = jobs;
     let strategy = crate::gen::plan(&config.gen);
     let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
@@ -433,7 +426,7 @@ async fn search(
             // In-flight cases are consecutive, so `started % jobs` names a free lane.
             let slot = (started % jobs as u64) as usize;
             started += 1;
-            let lane = lane_for(shared, isolation, &lanes, env, slot, u64::from(case), taps).await;
+            let lane = lanes.lane(shared, slot, u64::from(case)).await;
             let task_shared = Arc::clone(shared);
             in_flight.push_back((
                 case,
@@ -477,16 +470,7 @@ async fn search(
             while simplified && iterations < config.max_shrink_iters && !shared.budget.exhausted() {
                 iterations += 1;
                 let candidate = tree.current();
-                let lane = lane_for(
-                    shared,
-                    isolation,
-                    &lanes,
-                    env,
-                    shrink_lane,
-                    candidates,
-                    taps,
-                )
-                .await;
+                let lane = lanes.lane(shared, shrink_lane, candidates).await;
                 candidates += 1;
                 let o = shared.run_case(&lane, &candidate).await?;
                 shrink_requests += requests_of(&o);
@@ -499,16 +483,7 @@ async fn search(
                     simplified = tree.complicate();
                 }
             }
-            let lane = lane_for(
-                shared,
-                isolation,
-                &lanes,
-                env,
-                shrink_lane,
-                candidates,
-                taps,
-            )
-            .await;
+            let lane = lanes.lane(shared, shrink_lane, candidates).await;
             candidates += 1;
             let rerun = shared.run_case(&lane, &best).await?;
             events.case(Phase::Rerun, &rerun, []);
