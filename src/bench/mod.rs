@@ -61,7 +61,7 @@ pub enum BenchError {
 /// One trial: the harness run and the raw replay of its requests.
 #[derive(Debug, Clone, Copy)]
 pub struct Trial {
-    /// Model-checked operations (steps sent and checked).
+    /// Model-checked operations (steps sent and checked, search and re-runs).
     pub operations: u64,
     /// Every request the run sent (operations, resets, discovery).
     pub requests: u64,
@@ -214,7 +214,8 @@ fn trial(
     let failures = report.failures().count();
     Ok((
         Trial {
-            operations: report.steps_run,
+            // Every step sent and checked, the re-runs of failures included.
+            operations: report.requests,
             requests,
             wall,
             cpu,
