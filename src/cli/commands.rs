@@ -373,15 +373,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps
     );
-    if let (Some(run_id), Some(journal)) = (&config.target.run_id, &config.target.journal) {
+    // Only targets that cannot be reset keep a journal (and get a sweep on Ctrl-C).
+    let journaled = config.target.reset_url.is_none()
+        && matches!(config.target.kind, TargetKind::Url | TargetKind::Aws);
+    if let (true, Some(run_id), Some(journal)) =
+        (journaled, &config.target.run_id, &config.target.journal)
+    {
         eprintln!(
-            "dxconform: run id {run_id}; resources are journaled in {} where the target cannot be reset",
+            "dxconform: run id {run_id}; resources are journaled in {}",
             journal.display()
         );
     }
-    if config.target.reset_url.is_none()
-        && matches!(config.target.kind, TargetKind::Url | TargetKind::Aws)
-    {
+    if journaled {
         on_interrupt_sweep(config.target.clone());
     }
     let report = observed_run(&config, args.events.as_deref(), args.progress)?;

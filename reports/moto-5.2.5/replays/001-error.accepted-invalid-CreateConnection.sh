@@ -1,15 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 18). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
+# Found on moto 5.2.5 (seed 2026, round 39). It shows:
 #   error.accepted-invalid on CreateConnection at $.bandwidth (HTTP 200)
 #     expected: rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps)
 #     actual:   accepted (HTTP 200)
-#   error.expected on TagResource at $.tags (HTTP 200)
-#     expected: rejected with DirectConnectClientException (rule tag-value.length:tags: a tag value has 0 to 256 characters (TagValue))
-#     actual:   accepted (HTTP 200)
-#   wire.protocol on TagResource at $ (HTTP 200)
-#     expected: content-type application/x-amz-json-1.1
-#     actual:   content-type text/html; charset=utf-8
 # Also: `dxconform replay replays/001-error.accepted-invalid-CreateConnection.json --target moto`; the exact wire requests and answers: replays/001-error.accepted-invalid-CreateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -53,14 +47,8 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 13:13:12"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-s0-2oft-2bdu-o-755-20261125131312"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:05"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-lm-y-5k-8v-ql3c-5g-20261125152205"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)   <- reproduced here
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"3Gbps","connectionName":"s0-2oft-2bdu-o-755"}'
-CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-s0-2oft-2bdu-o-755-20261125131312
-
-# #1 owner TagResource; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
-#    finding error.expected at $.tags: expected rejected with DirectConnectClientException (rule tag-value.length:tags: a tag value has 0 to 256 characters (TagValue)), got accepted (HTTP 200)   <- reproduced here
-step '#1 owner TagResource' as_owner directconnect tag-resource --cli-input-json '{"resourceArn":"arn:aws:directconnect:us-east-1:111111111111:dxcon/'"$CONNECTION_1"'","tags":[{"key":"k","value":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"}]}'
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"3Gbps","connectionName":"lm-y-5k-8v-ql3c-5g"}'

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 20). It shows:
-#   error.accepted-invalid on CreateConnection at $.tags (HTTP 200)
-#     expected: rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:tags: a resource has at most 50 tags)
+# Found on moto 5.2.5 (seed 2026, round 67). It shows:
+#   error.accepted-invalid on CreateConnection at $.requestMACSec (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:requestMACSec: requestMACSec is a JSON boolean (RequestMACSec))
 #     actual:   accepted (HTTP 200)
+#   shape.type on CreateConnection at $.macSecCapable (HTTP 200)
+#     expected: boolean (MacSecCapable)
+#     actual:   string "yes"
 # Also: `dxconform replay replays/007-error.accepted-invalid-CreateConnection.json --target moto`; the exact wire requests and answers: replays/007-error.accepted-invalid-CreateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,8 +50,9 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 13:13:13"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125131313"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:29"
+#    finding shape.type at $.macSecCapable: expected boolean (MacSecCapable), got string "yes"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-bncu76eg04-243xfb9--20261125152229"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.tags: expected rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:tags: a resource has at most 50 tags), got accepted (HTTP 200)   <- reproduced here
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps","connectionName":"dx-beta","tags":[{"key":"k0","value":"v"},{"key":"k1","value":"v"},{"key":"k2","value":"v"},{"key":"k3","value":"v"},{"key":"k4","value":"v"},{"key":"k5","value":"v"},{"key":"k6","value":"v"},{"key":"k7","value":"v"},{"key":"k8","value":"v"},{"key":"k9","value":"v"},{"key":"k10","value":"v"},{"key":"k11","value":"v"},{"key":"k12","value":"v"},{"key":"k13","value":"v"},{"key":"k14","value":"v"},{"key":"k15","value":"v"},{"key":"k16","value":"v"},{"key":"k17","value":"v"},{"key":"k18","value":"v"},{"key":"k19","value":"v"},{"key":"k20","value":"v"},{"key":"k21","value":"v"},{"key":"k22","value":"v"},{"key":"k23","value":"v"},{"key":"k24","value":"v"},{"key":"k25","value":"v"},{"key":"k26","value":"v"},{"key":"k27","value":"v"},{"key":"k28","value":"v"},{"key":"k29","value":"v"},{"key":"k30","value":"v"},{"key":"k31","value":"v"},{"key":"k32","value":"v"},{"key":"k33","value":"v"},{"key":"k34","value":"v"},{"key":"k35","value":"v"},{"key":"k36","value":"v"},{"key":"k37","value":"v"},{"key":"k38","value":"v"},{"key":"k39","value":"v"},{"key":"k40","value":"v"},{"key":"k41","value":"v"},{"key":"k42","value":"v"},{"key":"k43","value":"v"},{"key":"k44","value":"v"},{"key":"k45","value":"v"},{"key":"k46","value":"v"},{"key":"k47","value":"v"},{"key":"k48","value":"v"},{"key":"k49","value":"v"},{"key":"k50","value":"v"}]}'
+#    finding error.accepted-invalid at $.requestMACSec: expected rejected with SerializationException|DirectConnectClientException (rule type:requestMACSec: requestMACSec is a JSON boolean (RequestMACSec)), got accepted (HTTP 200)   <- reproduced here
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"10Gbps","connectionName":"bncu76eg04-243xfb9-","requestMACSec":"yes"}'
