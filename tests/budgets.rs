@@ -2,8 +2,9 @@
 //! creates, the run still cleans up, and the report says which cap did what.
 //! Loopback only.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use dxconform::target::ServedReference;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use dxconform::run::{Budgets, RunConfig};
@@ -68,36 +69,9 @@ fn max_duration_ends_the_search_and_is_reported() {
     assert!(report.cases_run > 0 && report.cases_run < 100_000);
 }
 
-/// `dxconform serve` on a free port; its endpoint; its stdout (kept open: it prints more lines).
-struct Serve(
-    std::process::Child,
-    String,
-    #[allow(dead_code)] BufReader<std::process::ChildStdout>,
-);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve() -> Serve {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--async-delay-ms", "20"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    let endpoint = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_owned();
-    Serve(child, endpoint, stdout)
+/// `dxconform serve` on a free port with AWS-like async delays.
+fn serve() -> ServedReference {
+    ServedReference::spawn(Path::new(BIN), &["--async-delay-ms", "20"]).expect("serve starts")
 }
 
 /// The most connections the journal shows alive at once.
@@ -131,7 +105,7 @@ fn a_live_cap_of_one_connection_never_has_two_and_skips_the_rest() {
         .args([
             "run",
             "--endpoint",
-            &server.1,
+            server.endpoint(),
             "--cases",
             "40",
             "--seed",

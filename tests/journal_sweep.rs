@@ -4,44 +4,18 @@
 //! answer never reached the journal (found by their `dxconform:run-id` tag).
 //! Loopback only.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use dxconform::target::ServedReference;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use dxconform::target::{LaunchedTarget, Principal, TargetConfig, TargetKind};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 
-/// The server process, its endpoint, and its stdout (kept open: it prints more lines).
-struct Serve(
-    Child,
-    String,
-    #[allow(dead_code)] BufReader<std::process::ChildStdout>,
-);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve() -> Serve {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--async-delay-ms", "20"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    let endpoint = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no endpoint in {line:?}"))
-        .to_owned();
-    Serve(child, endpoint, stdout)
+/// `dxconform serve` on a free port with AWS-like async delays.
+fn serve() -> ServedReference {
+    ServedReference::spawn(Path::new(BIN), &["--async-delay-ms", "20"]).expect("serve starts")
 }
 
 /// Ids of resources that are not gone (any state but deleted/deleting/rejected).
@@ -112,7 +86,7 @@ fn a_killed_run_leaves_nothing_after_a_sweep() {
             .args([
                 "run",
                 "--endpoint",
-                &server.1,
+                server.endpoint(),
                 "--cases",
                 "400",
                 "--max-steps",
@@ -152,20 +126,20 @@ fn a_killed_run_leaves_nothing_after_a_sweep() {
         );
 
         let out = Command::new(BIN)
-            .args(["sweep", "--endpoint", &server.1, "--all-runs"])
+            .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
             .arg("--journal")
             .arg(&journal)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let live = live_resources(&server.1);
+        let live = live_resources(server.endpoint());
         assert!(
             live.is_empty(),
             "seed {seed}: left after the sweep: {live:?}\n{stdout}"
         );
         // A second sweep has nothing left to do.
         let again = Command::new(BIN)
-            .args(["sweep", "--endpoint", &server.1, "--all-runs"])
+            .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
             .arg("--journal")
             .arg(&journal)
             .output()
@@ -188,7 +162,7 @@ fn a_sweep_never_touches_resources_outside_the_journal() {
     runtime.block_on(async {
         let config = TargetConfig {
             kind: TargetKind::Url,
-            endpoint: Some(server.1.clone()),
+            endpoint: Some(server.endpoint().to_owned()),
             ..TargetConfig::default()
         };
         let target = LaunchedTarget::launch(&config).await.unwrap();
@@ -210,14 +184,14 @@ fn a_sweep_never_touches_resources_outside_the_journal() {
         target.stop().await;
     });
     let out = Command::new(BIN)
-        .args(["sweep", "--endpoint", &server.1, "--all-runs"])
+        .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
         .arg("--journal")
         .arg(&journal)
         .output()
         .unwrap();
     assert!(out.status.success());
     assert_eq!(
-        live_resources(&server.1).len(),
+        live_resources(server.endpoint()).len(),
         1,
         "the unjournaled connection is untouched"
     );
@@ -232,7 +206,7 @@ fn ctrl_c_deletes_what_the_run_created_without_a_sweep() {
         .args([
             "run",
             "--endpoint",
-            &server.1,
+            server.endpoint(),
             "--cases",
             "400",
             "--seed",
@@ -257,7 +231,7 @@ fn ctrl_c_deletes_what_the_run_created_without_a_sweep() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    let live = live_resources(&server.1);
+    let live = live_resources(server.endpoint());
     assert!(live.is_empty(), "left after Ctrl-C: {live:?}\n{stderr}");
 }
 
@@ -306,24 +280,30 @@ fn a_sweep_by_tag_deletes_its_run_and_leaves_untagged_and_other_runs_alone() {
     let dir = tempfile::tempdir().unwrap();
     // No journal at all: the tag alone finds the run's resources.
     let journal = dir.path().join("absent.ndjson");
-    let untagged = create_connection(&server.1, "untagged", serde_json::Value::Null);
+    let untagged = create_connection(server.endpoint(), "untagged", serde_json::Value::Null);
     let other = create_connection(
-        &server.1,
+        server.endpoint(),
         "other-run",
         serde_json::json!([{"key": "dxconform:run-id", "value": "run-other"}]),
     );
     let lookalike = create_connection(
-        &server.1,
+        server.endpoint(),
         "lookalike",
         serde_json::json!([{"key": "run-id", "value": "run-mine"}, {"key": "dxconform:run", "value": "run-mine"}]),
     );
     let mine = create_connection(
-        &server.1,
+        server.endpoint(),
         "mine",
         serde_json::json!([{"key": "env", "value": "x"}, {"key": "dxconform:run-id", "value": "run-mine"}]),
     );
     let out = Command::new(BIN)
-        .args(["sweep", "--endpoint", &server.1, "--run-id", "run-mine"])
+        .args([
+            "sweep",
+            "--endpoint",
+            server.endpoint(),
+            "--run-id",
+            "run-mine",
+        ])
         .arg("--journal")
         .arg(&journal)
         .output()
@@ -335,21 +315,21 @@ fn a_sweep_by_tag_deletes_its_run_and_leaves_untagged_and_other_runs_alone() {
         "{stdout}"
     );
     assert!(stdout.contains(&mine), "{stdout}");
-    let live = live_resources(&server.1).join("\n");
+    let live = live_resources(server.endpoint()).join("\n");
     assert!(!live.contains(&mine), "{live}");
     for kept in [&untagged, &other, &lookalike] {
         assert!(live.contains(kept.as_str()), "{kept} was touched: {live}");
     }
     // --all-runs takes every run's tagged resources, and still no untagged one.
     let out = Command::new(BIN)
-        .args(["sweep", "--endpoint", &server.1, "--all-runs"])
+        .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
         .arg("--journal")
         .arg(&journal)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("sweep: 1 deleted, 0 failed"), "{stdout}");
-    let live = live_resources(&server.1).join("\n");
+    let live = live_resources(server.endpoint()).join("\n");
     assert!(!live.contains(&other), "{live}");
     assert!(
         live.contains(&untagged) && live.contains(&lookalike),

@@ -45,8 +45,8 @@ pub enum BenchError {
     #[error(transparent)]
     Run(#[from] RunError),
     /// The reference target process could not be started.
-    #[error("cannot start `dxconform serve`: {0}")]
-    Serve(String),
+    #[error(transparent)]
+    Serve(#[from] crate::target::ServeProcessError),
     /// The raw replay failed.
     #[error("raw replay failed: {0}")]
     Raw(String),
@@ -268,7 +268,7 @@ pub fn bench(
 ) -> Result<BenchReport, BenchError> {
     let mut measurements = Vec::new();
     {
-        let served = raw::ServedReference::start()?;
+        let served = crate::target::ServedReference::start()?;
         let target = TargetConfig {
             kind: TargetKind::Embedded,
             endpoint: Some(served.endpoint().to_owned()),

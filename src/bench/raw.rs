@@ -1,11 +1,8 @@
 //! The target-bound ceiling: a minimal HTTP/1.1 client (hyper's connection API,
 //! one kept-alive connection per lane worker) that sends a recorded request
-//! sequence and reads each answer, checking nothing. Also the reference target in
-//! a child process, so a benchmark's CPU time is the harness's alone.
+//! sequence and reads each answer, checking nothing.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,64 +14,6 @@ use tokio::net::TcpStream;
 
 use super::BenchError;
 use crate::target::{LaunchedTarget, RawRequest, TargetConfig};
-
-/// `dxconform serve --port 0` as a child process, killed on drop.
-pub(super) struct ServedReference {
-    child: Child,
-    endpoint: String,
-    /// Kept open: the child prints more lines, and a closed pipe would end it.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl ServedReference {
-    /// Start this executable's reference target on a free loopback port.
-    pub(super) fn start() -> Result<ServedReference, BenchError> {
-        let exe = std::env::current_exe().map_err(|e| BenchError::Serve(e.to_string()))?;
-        let mut child = Command::new(exe)
-            .args(["serve", "--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| BenchError::Serve(e.to_string()))?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| BenchError::Serve("no stdout".to_owned()))?;
-        let mut line = String::new();
-        let mut stdout = BufReader::new(stdout);
-        stdout
-            .read_line(&mut line)
-            .map_err(|e| BenchError::Serve(e.to_string()))?;
-        let Some(endpoint) = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .map(str::to_owned)
-        else {
-            let _ = child.kill();
-            return Err(BenchError::Serve(format!(
-                "unexpected first line {line:?} (expected the listening address)"
-            )));
-        };
-        Ok(ServedReference {
-            child,
-            endpoint,
-            _stdout: stdout,
-        })
-    }
-
-    /// Its endpoint URL.
-    pub(super) fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-}
-
-impl Drop for ServedReference {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 type Queue = Arc<Mutex<VecDeque<Vec<RawRequest>>>>;
 

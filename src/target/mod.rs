@@ -14,6 +14,7 @@ mod optin;
 mod principal;
 mod raw;
 mod retry;
+mod served;
 mod signer;
 mod tap;
 
@@ -26,5 +27,6 @@ pub use optin::AllowList;
 pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;
 pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
+pub use served::{ServeProcessError, ServedReference};
 pub use signer::Signer;
 pub use tap::{RawRequest, Tap, TapSet};
