@@ -46,6 +46,9 @@ fn already_gone(outcome: &Outcome) -> bool {
         "already deleted",
         "is deleted",
         "in the deleted state",
+        // A rejected VIF or hosted connection is terminal: declined, never billed,
+        // and not deletable again.
+        "in the rejected state",
         "in the accepted state",
     ]
     .iter()
@@ -316,5 +319,32 @@ fn entry(run_id: &str, principal: Principal, operation: &str, body: Value) -> Jo
         at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(message: &str) -> Outcome {
+        Outcome::ServiceError {
+            error_type: "DirectConnectClientException".to_owned(),
+            message: Some(message.to_owned()),
+        }
+    }
+
+    #[test]
+    fn terminal_states_count_as_gone_and_dependencies_do_not() {
+        for gone in [
+            "Connection dxcon-1 not found",
+            "Virtual interface dxvif-1 is in the rejected state and cannot be deleted",
+            "Connection dxcon-1 is in the deleted state and cannot be deleted",
+        ] {
+            assert!(already_gone(&refused(gone)), "{gone}");
+        }
+        assert!(!already_gone(&refused(
+            "Connection dxcon-1 has virtual interfaces and cannot be deleted"
+        )));
+        assert!(!already_gone(&Outcome::Success(serde_json::json!({}))));
     }
 }
