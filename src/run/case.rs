@@ -127,8 +127,12 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     let want_sdk = ctx.checks.enabled("sdk.parse");
     let run_id = ctx.target.journal.as_ref().map(|j| j.run_id().to_owned());
     let journal_case = ctx.target.journal.as_ref().map_or(0, |j| j.case());
-    // Unbounded runs skip the bookkeeping (a lock shared by every case, per step).
-    let budget = ctx.budget.filter(|b| b.limited()).map(super::Budget::case);
+    // Unbounded runs on targets that can be reset skip the bookkeeping (a lock shared
+    // by every case, per step); journaled runs keep it: Ctrl-C halts creates there.
+    let budget = ctx
+        .budget
+        .filter(|b| b.limited() || ctx.target.journal.is_some())
+        .map(super::Budget::case);
     let mut waiter = super::Waiter::default();
     for (index, step) in plan.steps.iter().enumerate() {
         // Targets that cannot be reset: creates carry the run tag (model::run_tag).

@@ -50,6 +50,8 @@ fn already_gone(outcome: &Outcome) -> bool {
         // and not deletable again.
         "in the rejected state",
         "in the accepted state",
+        // A delete already under way ends in `deleted` on its own.
+        "already being deleted",
     ]
     .iter()
     .any(|p| m.contains(p))
@@ -339,6 +341,7 @@ mod tests {
             "Connection dxcon-1 not found",
             "Virtual interface dxvif-1 is in the rejected state and cannot be deleted",
             "Connection dxcon-1 is in the deleted state and cannot be deleted",
+            "Direct Connect gateway 713d20e9 is already being deleted",
         ] {
             assert!(already_gone(&refused(gone)), "{gone}");
         }
