@@ -76,6 +76,30 @@ impl ResourceKind {
         }
     }
 
+    /// The ARN of the resource `id` owned by `account` (`None` for kinds without ARNs).
+    pub fn arn(self, region: &str, account: &str, id: &str) -> Option<String> {
+        let (segment, regional) = self.arn_segment()?;
+        let region = if regional { region } else { "" };
+        Some(format!(
+            "arn:aws:directconnect:{region}:{account}:{segment}/{id}"
+        ))
+    }
+
+    /// The Describe operation that lists this kind without arguments, and the list
+    /// member of its answer; `None` for kinds listed only under a parent.
+    pub fn describe_list(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            ResourceKind::VirtualInterface => ("DescribeVirtualInterfaces", "virtualInterfaces"),
+            ResourceKind::DirectConnectGateway => {
+                ("DescribeDirectConnectGateways", "directConnectGateways")
+            }
+            ResourceKind::Connection => ("DescribeConnections", "connections"),
+            ResourceKind::Interconnect => ("DescribeInterconnects", "interconnects"),
+            ResourceKind::Lag => ("DescribeLags", "lags"),
+            _ => return None,
+        })
+    }
+
     /// The member holding the state in this kind's output shape.
     pub fn state_member(self) -> &'static str {
         match self {

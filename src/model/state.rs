@@ -100,17 +100,11 @@ impl Model {
     /// The ARN of a created resource (`None` for kinds without ARNs).
     pub fn arn(&self, handle: Handle) -> Option<String> {
         let r = self.resource(handle);
-        let (segment, regional) = r.kind.arn_segment()?;
-        let region = if regional {
-            self.env.region.as_str()
-        } else {
-            ""
-        };
-        Some(format!(
-            "arn:aws:directconnect:{region}:{}:{segment}/{}",
+        r.kind.arn(
+            &self.env.region,
             self.env.accounts.of(r.owner),
-            r.id.as_deref()?
-        ))
+            r.id.as_deref()?,
+        )
     }
 
     /// The request a step makes and the predicted answer; `None` when the step

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::RunError;
-use crate::model::RUN_TAG_KEY;
+use crate::model::{ResourceKind, RUN_TAG_KEY};
 use crate::target::{
     delete_rank, Journal, JournalEntry, LaunchedTarget, Outcome, Principal, TargetConfig,
 };
@@ -127,55 +127,14 @@ pub fn sweep(
     })
 }
 
-/// What `dxconform sweep` lists to find tagged resources: Describe operation, list
-/// member, id member, state member, ARN segment, whether the ARN has a region, and
-/// the delete operation (whose body names the id member).
-const LISTED: &[(&str, &str, &str, &str, &str, bool, &str)] = &[
-    (
-        "DescribeVirtualInterfaces",
-        "virtualInterfaces",
-        "virtualInterfaceId",
-        "virtualInterfaceState",
-        "dxvif",
-        true,
-        "DeleteVirtualInterface",
-    ),
-    (
-        "DescribeDirectConnectGateways",
-        "directConnectGateways",
-        "directConnectGatewayId",
-        "directConnectGatewayState",
-        "dx-gateway",
-        false,
-        "DeleteDirectConnectGateway",
-    ),
-    (
-        "DescribeLags",
-        "lags",
-        "lagId",
-        "lagState",
-        "dxlag",
-        true,
-        "DeleteLag",
-    ),
-    (
-        "DescribeConnections",
-        "connections",
-        "connectionId",
-        "connectionState",
-        "dxcon",
-        true,
-        "DeleteConnection",
-    ),
-    (
-        "DescribeInterconnects",
-        "interconnects",
-        "interconnectId",
-        "interconnectState",
-        "dxcon",
-        true,
-        "DeleteInterconnect",
-    ),
+/// The kinds `dxconform sweep` lists to find tagged resources (what each is listed,
+/// named and deleted by comes from [`ResourceKind`]).
+const SWEPT: &[ResourceKind] = &[
+    ResourceKind::VirtualInterface,
+    ResourceKind::DirectConnectGateway,
+    ResourceKind::Lag,
+    ResourceKind::Connection,
+    ResourceKind::Interconnect,
 ];
 
 /// States in which there is nothing left to delete.
@@ -221,13 +180,17 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
     let mut found = Vec::new();
     for principal in Principal::ALL {
         let account = target.client.accounts().of(principal).to_owned();
-        for (describe, list, id_member, state_member, segment, regional, delete) in LISTED {
+        for kind in SWEPT {
+            let Some((describe, list)) = kind.describe_list() else {
+                continue;
+            };
+            let (id_member, state_member) = (kind.id_member(), kind.state_member());
             let exchange = target.client.call(principal, describe, &json!({})).await;
             let mut arns: BTreeMap<String, String> = BTreeMap::new();
             for item in items(&exchange.outcome, list) {
                 let (Some(id), state) = (
-                    item.get(*id_member).and_then(Value::as_str),
-                    item.get(*state_member).and_then(Value::as_str),
+                    item.get(id_member).and_then(Value::as_str),
+                    item.get(state_member).and_then(Value::as_str),
                 ) else {
                     continue;
                 };
@@ -242,11 +205,9 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 {
                     continue;
                 }
-                let region = if *regional { region.as_str() } else { "" };
-                arns.insert(
-                    format!("arn:aws:directconnect:{region}:{account}:{segment}/{id}"),
-                    id.to_owned(),
-                );
+                if let Some(arn) = kind.arn(&region, &account, id) {
+                    arns.insert(arn, id.to_owned());
+                }
             }
             let all: Vec<&String> = arns.keys().collect();
             let mut tagged = BTreeMap::new();
@@ -273,7 +234,10 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                     continue;
                 }
                 let Some(id) = arns.get(&arn) else { continue };
-                if *delete == "DeleteDirectConnectGateway" {
+                let Some((_, delete, body)) = kind.delete_call(id) else {
+                    continue;
+                };
+                if *kind == ResourceKind::DirectConnectGateway {
                     let associations = target
                         .client
                         .call(
@@ -299,12 +263,7 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                         }
                     }
                 }
-                found.push(entry(
-                    &owner_run,
-                    principal,
-                    delete,
-                    json!({ *id_member: id }),
-                ));
+                found.push(entry(&owner_run, principal, delete, body));
             }
         }
     }

@@ -38,20 +38,6 @@ const MUST_SETTLE: &[(ResourceKind, &[&str])] = &[
     (ResourceKind::Lag, &["deleting"]),
 ];
 
-/// Describe operation and list member of a waited-for type.
-fn describe(kind: ResourceKind) -> Option<(&'static str, &'static str)> {
-    Some(match kind {
-        ResourceKind::VirtualInterface => ("DescribeVirtualInterfaces", "virtualInterfaces"),
-        ResourceKind::DirectConnectGateway => {
-            ("DescribeDirectConnectGateways", "directConnectGateways")
-        }
-        ResourceKind::Connection => ("DescribeConnections", "connections"),
-        ResourceKind::Interconnect => ("DescribeInterconnects", "interconnects"),
-        ResourceKind::Lag => ("DescribeLags", "lags"),
-        _ => return None,
-    })
-}
-
 fn must_settle(kind: ResourceKind, state: &str) -> bool {
     MUST_SETTLE
         .iter()
@@ -138,7 +124,7 @@ impl Waiter {
 
     async fn poll(ctx: &CaseContext<'_>, model: &Model, handle: Handle) -> (Polled, u16) {
         let r = model.resource(handle);
-        let (Some((operation, list)), Some(id)) = (describe(r.kind), r.id.as_deref()) else {
+        let (Some((operation, list)), Some(id)) = (r.kind.describe_list(), r.id.as_deref()) else {
             return (Polled::Unknown, 0);
         };
         let id_member = r.kind.id_member();
@@ -230,7 +216,7 @@ impl Waiter {
         if !ctx.checks.enabled(LIVENESS) {
             return None;
         }
-        let (operation, list) = describe(kind)?;
+        let (operation, list) = kind.describe_list()?;
         Some(Finding {
             check: LIVENESS.to_owned(),
             severity: Severity::Failure,
