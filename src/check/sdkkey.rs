@@ -8,6 +8,8 @@
 //! placeholder, guided by the specification, so two answers with the same
 //! skeleton get the same verdict and the SDK runs once per skeleton.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::spec::{ShapeType, Spec};
@@ -22,10 +24,11 @@ pub(super) fn verdict_key(
     body: &[u8],
     parsed: Option<&Value>,
 ) -> Option<String> {
-    let value: Value = match parsed {
-        Some(v) => v.clone(),
-        None if body.iter().all(u8::is_ascii_whitespace) => Value::Null,
-        None => serde_json::from_slice(body).ok()?,
+    // A success answer arrives parsed: borrow it (the skeleton is a new value anyway).
+    let value: Cow<'_, Value> = match parsed {
+        Some(v) => Cow::Borrowed(v),
+        None if body.iter().all(u8::is_ascii_whitespace) => Cow::Owned(Value::Null),
+        None => Cow::Owned(serde_json::from_slice(body).ok()?),
     };
     let error_type = headers
         .iter()
@@ -34,10 +37,10 @@ pub(super) fn verdict_key(
     let skeleton = if (200..300).contains(&status) {
         match spec.operation(operation).and_then(|o| o.output.as_deref()) {
             Some(output) => skeleton(spec, output, &value),
-            None => value,
+            None => value.into_owned(),
         }
     } else {
-        error_skeleton(value)
+        error_skeleton(value.into_owned())
     };
     Some(format!(
         "{operation}\u{0}{status}\u{0}{error_type}\u{0}{skeleton}"
