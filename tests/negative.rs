@@ -176,7 +176,7 @@ fn the_reference_target_rejects_every_rule_of(#[case] operation: &str) {
     for rule in rules(operation) {
         steps.push(Step::Invalid(InvalidStep {
             base: Box::new(base_of(operation)),
-            invalid: rule,
+            invalid: rule.clone(),
         }));
     }
     let outcome = execute_plan(Plan { steps });

@@ -24,7 +24,7 @@ pub(super) fn verdict_key(
     body: &[u8],
     parsed: Option<&Value>,
 ) -> Option<String> {
-    // A success answer arrives parsed: borrow it (the skeleton is a new value anyway).
+    // A success answer arrives parsed: borrow it.
     let value: Cow<'_, Value> = match parsed {
         Some(v) => Cow::Borrowed(v),
         None if body.iter().all(u8::is_ascii_whitespace) => Cow::Owned(Value::Null),
@@ -34,17 +34,18 @@ pub(super) fn verdict_key(
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-errortype"))
         .map_or("", |(_, v)| v.as_str());
-    let skeleton = if (200..300).contains(&status) {
+    let mut key = Vec::with_capacity(256);
+    key.extend_from_slice(format!("{operation}\u{0}{status}\u{0}{error_type}\u{0}").as_bytes());
+    if (200..300).contains(&status) {
         match spec.operation(operation).and_then(|o| o.output.as_deref()) {
-            Some(output) => skeleton(spec, output, &value),
-            None => value.into_owned(),
+            Some(output) => write_skeleton(spec, output, &value, &mut key),
+            None => write_json(&value, &mut key),
         }
     } else {
-        error_skeleton(value.into_owned())
-    };
-    Some(format!(
-        "{operation}\u{0}{status}\u{0}{error_type}\u{0}{skeleton}"
-    ))
+        write_json(&error_skeleton(value.into_owned()), &mut key);
+    }
+    // Only JSON text and the UTF-8 parts above were written.
+    String::from_utf8(key).ok()
 }
 
 /// An error document without its message text (the SDK keeps it verbatim).
@@ -59,59 +60,85 @@ fn error_skeleton(mut value: Value) -> Value {
     value
 }
 
-fn skeleton(spec: &Spec, shape_name: &str, value: &Value) -> Value {
+fn write_json(value: &Value, out: &mut Vec<u8>) {
+    // Writing a Value to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// Appends the skeleton of `value` (of shape `shape_name`) to `out` as compact
+/// JSON, without building it as a value first (the key is built for every answer).
+fn write_skeleton(spec: &Spec, shape_name: &str, value: &Value, out: &mut Vec<u8>) {
     let Some(shape) = spec.shape(shape_name) else {
-        return value.clone();
+        return write_json(value, out);
     };
     match (shape.shape_type, value) {
-        (ShapeType::Structure, Value::Object(map)) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = match shape.members.get(k) {
-                        Some(member) => skeleton(spec, &member.shape, v),
-                        None => v.clone(), // unknown members are kept as they are
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
+        (ShapeType::Structure, Value::Object(map)) => {
+            out.push(b'{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                // A string cannot fail to serialise.
+                let _ = serde_json::to_writer(&mut *out, k.as_str());
+                out.push(b':');
+                match shape.members.get(k) {
+                    Some(member) => write_skeleton(spec, &member.shape, v, out),
+                    None => write_json(v, out), // unknown members are kept as they are
+                }
+            }
+            out.push(b'}');
+        }
         (ShapeType::List, Value::Array(items)) => match &shape.member {
             // The SDK treats each item alike: the distinct item skeletons, in order of
             // first appearance (the order unknown enum values are reported in), decide.
             Some(item) => {
-                let mut distinct: Vec<Value> = Vec::new();
-                for v in items.iter().map(|v| skeleton(spec, &item.shape, v)) {
-                    if !distinct.contains(&v) {
-                        distinct.push(v);
+                let mut distinct: Vec<Vec<u8>> = Vec::new();
+                for v in items {
+                    let mut one = Vec::new();
+                    write_skeleton(spec, &item.shape, v, &mut one);
+                    if !distinct.contains(&one) {
+                        distinct.push(one);
                     }
                 }
-                Value::Array(distinct)
+                out.push(b'[');
+                for (i, one) in distinct.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(one);
+                }
+                out.push(b']');
             }
-            None => value.clone(),
+            None => write_json(value, out),
         },
         (ShapeType::Map, Value::Object(map)) => match &shape.value {
             // Keys are plain strings to the SDK; their number and values matter.
-            Some(v) => Value::Array(map.values().map(|x| skeleton(spec, &v.shape, x)).collect()),
-            None => value.clone(),
+            Some(v) => {
+                out.push(b'[');
+                for (i, x) in map.values().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_skeleton(spec, &v.shape, x, out);
+                }
+                out.push(b']');
+            }
+            None => write_json(value, out),
         },
         (ShapeType::String, Value::String(_)) if shape.enum_values.is_none() => {
-            Value::String(String::new())
+            out.extend_from_slice(b"\"\"");
         }
         (ShapeType::Integer, Value::Number(n))
             if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) =>
         {
-            Value::from(0)
+            out.push(b'0');
         }
-        (ShapeType::Long, Value::Number(n)) if n.is_i64() => Value::from(0),
+        (ShapeType::Long, Value::Number(n)) if n.is_i64() => out.push(b'0'),
         (ShapeType::Timestamp | ShapeType::Double | ShapeType::Float, Value::Number(n)) => {
-            if n.is_f64() {
-                Value::from(0.5)
-            } else {
-                Value::from(0)
-            }
+            out.extend_from_slice(if n.is_f64() { b"0.5" } else { b"0" });
         }
         // Enums, booleans, blobs and every type mismatch: as they are.
-        _ => value.clone(),
+        _ => write_json(value, out),
     }
 }
 

@@ -76,9 +76,13 @@ pub fn steps(two_accounts: bool) -> impl Strategy<Value = Step> {
 /// then a few steps of the family or the owner's Describe/Delete of connections.
 /// Plans mix these chunks with single steps, so the later lifecycle is reached often.
 pub fn lifecycle(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
+    // Built once: the closure below runs for every generated lifecycle, and
+    // building the family's strategy there (regexes included) cost more than
+    // generating from it.
+    let family = steps(two_accounts).boxed();
     let followup = move |by: Principal, owner: Principal| {
         prop_oneof![
-            3 => steps(two_accounts),
+            3 => family.clone(),
             3 => proptest::option::of(handle()).prop_map(move |target| {
                 Step::Connection(ConnectionStep::DescribeConnections { by: owner, target })
             }),
@@ -106,6 +110,7 @@ pub fn lifecycle(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
         .prop_flat_map(
             move |(by, location, ic_bw, name, bw, vlan, confirm, watch)| {
                 let owner = owner_of(by, two_accounts);
+                let followup = followup.clone();
                 owner.prop_flat_map(move |owner| {
                     let name = name.clone();
                     let bw = bw.clone();

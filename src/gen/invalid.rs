@@ -17,7 +17,7 @@ pub fn invalid(base: BoxedStrategy<Step>) -> impl Strategy<Value = Step> {
             if rules.is_empty() {
                 return None;
             }
-            let invalid = rules[index.index(rules.len())].clone();
+            let invalid = std::sync::Arc::clone(&rules[index.index(rules.len())]);
             Some(Step::Invalid(InvalidStep {
                 base: Box::new(step),
                 invalid,

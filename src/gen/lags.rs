@@ -3,13 +3,13 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use super::common::{handle, name, principal, tags};
+use super::common::{handle, matching, name, principal, tags};
 use crate::model::{ConnectionStep, HandleRef, LagStep, ResourceKind, Step};
 use crate::target::Principal;
 
 /// MACsec CKN/CAK: 64 hexadecimal digits.
 fn hex64() -> impl Strategy<Value = String> {
-    "[0-9a-f]{64}"
+    matching("[0-9a-f]{64}")
 }
 
 /// Weighted LAG steps. LAGs use the first three locations of the pool, so that
@@ -57,9 +57,13 @@ pub fn steps(two_accounts: bool) -> impl Strategy<Value = Step> {
 /// DescribeConnections, which shows the members), so members move in and out and
 /// states are observed more than once.
 pub fn lifecycle(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
+    // Built once: the closure below runs for every generated lifecycle, and
+    // building the family's strategy there (regexes included) cost more than
+    // generating from it.
+    let family = steps(two_accounts).boxed();
     let followup = move |by: Principal| {
         prop_oneof![
-            5 => steps(two_accounts),
+            5 => family.clone(),
             2 => proptest::option::of(handle()).prop_map(move |target| {
                 Step::Lag(LagStep::DescribeLags { by, target })
             }),

@@ -34,14 +34,18 @@ impl Default for GenConfig {
 }
 
 /// One step of any family, weighted by how much of the lifecycle each family covers.
+///
+/// Every alternative is boxed: a union's value tree holds a slot for each
+/// alternative's tree, so unboxed unions of unions are kilobytes that are copied
+/// each time a tree is built and moved (the largest single cost of generation).
 pub(super) fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
     prop_oneof![
-        13 => super::connections::steps(two_accounts),
-        5 => super::tags::steps(two_accounts),
-        8 => super::interconnects::steps(two_accounts),
-        8 => super::lags::steps(two_accounts),
-        20 => super::virtual_interfaces::steps(two_accounts),
-        8 => super::gateways::steps(two_accounts),
+        13 => super::connections::steps(two_accounts).boxed(),
+        5 => super::tags::steps(two_accounts).boxed(),
+        8 => super::interconnects::steps(two_accounts).boxed(),
+        8 => super::lags::steps(two_accounts).boxed(),
+        20 => super::virtual_interfaces::steps(two_accounts).boxed(),
+        8 => super::gateways::steps(two_accounts).boxed(),
     ]
 }
 
@@ -56,15 +60,16 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
     let positive = u32::from(config.positive || !config.negative);
     let negative = u32::from(config.negative);
     let chunk = prop_oneof![
-        12 * positive => step(two).prop_map(|s| vec![s]),
-        2 => super::interconnects::lifecycle(two),
-        2 => super::lags::lifecycle(two),
-        3 => super::virtual_interfaces::lifecycle(two),
-        2 => super::gateways::lifecycle(two),
-        positive => super::tags::lifecycle(two),
-        8 * negative => vec(super::invalid::invalid(step(two).boxed()), 1..=3),
-        negative => super::malformed::malformed(two).prop_map(|s| vec![s]),
-    ];
+        12 * positive => step(two).prop_map(|s| vec![s]).boxed(),
+        2 => super::interconnects::lifecycle(two).boxed(),
+        2 => super::lags::lifecycle(two).boxed(),
+        3 => super::virtual_interfaces::lifecycle(two).boxed(),
+        2 => super::gateways::lifecycle(two).boxed(),
+        positive => super::tags::lifecycle(two).boxed(),
+        8 * negative => vec(super::invalid::invalid(step(two).boxed()), 1..=3).boxed(),
+        negative => super::malformed::malformed(two).prop_map(|s| vec![s]).boxed(),
+    ]
+    .boxed();
     vec(chunk, 1..=max).prop_map(move |chunks| Plan {
         steps: chunks.into_iter().flatten().take(max).collect(),
     })

@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 
-use super::common::{handle, name, principal, tags};
+use super::common::{handle, matching, name, principal, tags};
 use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep};
 use crate::target::Principal;
 
@@ -16,8 +16,8 @@ fn family() -> impl Strategy<Value = AddressFamily> {
 fn auth_key() -> impl Strategy<Value = Option<String>> {
     // At the limits too: 6 and 80 characters [api BGPAuthKey].
     proptest::option::of(prop_oneof![
-        6 => "[a-zA-Z0-9]{6,24}",
-        1 => "[a-zA-Z0-9]{80}",
+        6 => matching("[a-zA-Z0-9]{6,24}"),
+        1 => matching("[a-zA-Z0-9]{80}"),
     ])
 }
 

@@ -32,7 +32,7 @@ impl Default for WireOptions {
 /// Sends awsJson requests to one endpoint on behalf of the principals.
 #[derive(Debug, Clone)]
 pub struct WireClient {
-    pub(super) http: reqwest::Client,
+    pub(super) transport: super::transport::Transport,
     pub(super) endpoint: String,
     pub(super) host: String,
     pub(super) target_prefix: String,
@@ -68,15 +68,10 @@ impl WireClient {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_owned(),
         };
-        let http = reqwest::Client::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| TargetError::Client(e.to_string()))?;
+        let transport = super::transport::Transport::for_url(&url, options)?;
         let spec = crate::spec::Spec::builtin();
         Ok(WireClient {
-            http,
+            transport,
             endpoint: url.to_string(),
             host,
             target_prefix: spec.source.target_prefix.clone(),
@@ -146,11 +141,6 @@ impl WireClient {
             signers,
             ..self.clone()
         })
-    }
-
-    /// The underlying HTTP client (for admin calls such as a reset).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
     }
 
     /// Call `operation` as `principal` with `body`.
@@ -262,55 +252,25 @@ impl WireClient {
         headers: &[(String, String)],
     ) -> Exchange {
         let body = recorded;
-        let mut request = self.http.post(&self.endpoint).body(bytes);
-        for (k, v) in headers {
-            if k != "host" {
-                request = request.header(k, v);
-            }
-        }
         let started = Instant::now();
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => {
+        let answer = match self
+            .transport
+            .post(&self.endpoint, headers, bytes::Bytes::from(bytes))
+            .await
+        {
+            Ok(answer) => answer,
+            Err(failure) => {
                 return self.fault(
                     principal,
                     operation,
                     body,
-                    transport_kind(&e),
-                    e.to_string(),
+                    failure.kind,
+                    failure.message,
                     started.elapsed(),
                 )
             }
         };
-        let status = response.status().as_u16();
-        let response_headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let raw = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
-                let kind = if e.is_timeout() {
-                    TransportKind::Timeout
-                } else {
-                    TransportKind::Reset
-                };
-                return self.fault(
-                    principal,
-                    operation,
-                    body,
-                    kind,
-                    e.to_string(),
-                    started.elapsed(),
-                );
-            }
-        };
+        let (status, response_headers, raw) = (answer.status, answer.headers, answer.body);
         let latency = started.elapsed();
         let outcome = classify(status, &raw);
         Exchange {
@@ -344,17 +304,5 @@ impl WireClient {
             latency,
             outcome: Outcome::TransportFault { kind, message },
         }
-    }
-}
-
-fn transport_kind(e: &reqwest::Error) -> TransportKind {
-    if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_connect() {
-        TransportKind::Refused
-    } else if e.is_request() || e.is_body() {
-        TransportKind::Reset
-    } else {
-        TransportKind::Other
     }
 }

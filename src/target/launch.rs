@@ -336,19 +336,16 @@ impl LaunchedTarget {
             endpoint: request.url.clone(),
             reason,
         };
-        let mut builder = self.client.http().post(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let response = builder
-            .body(request.body.clone())
-            .send()
+        let answer = self
+            .client
+            .transport
+            .post(&request.url, &request.headers, request.body.clone())
             .await
-            .map_err(|e| failed(e.to_string()))?;
-        if response.status().is_success() {
+            .map_err(|f| failed(f.message))?;
+        if (200..300).contains(&answer.status) {
             Ok(())
         } else {
-            Err(failed(format!("HTTP {}", response.status())))
+            Err(failed(format!("HTTP {}", answer.status)))
         }
     }
 

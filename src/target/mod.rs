@@ -17,6 +17,7 @@ mod retry;
 mod served;
 mod signer;
 mod tap;
+mod transport;
 
 pub use client::{WireClient, WireOptions};
 pub use error::TargetError;

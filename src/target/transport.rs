@@ -1,0 +1,287 @@
+//! How a request reaches the endpoint: a POST with headers and a body, answered
+//! by a status, headers and a body, or a transport failure.
+//!
+//! `https://` endpoints (real AWS, TLS emulators) go through reqwest. Plain
+//! `http://` endpoints (emulators on loopback, where thousands of requests a
+//! second are sent) go through hyper-util's pooled HTTP/1.1 client, the client
+//! reqwest itself is built on, without reqwest's per-request layers (URL parsing,
+//! redirect policy, header map building, boxed futures): those were a tenth of a
+//! run's CPU against the reference target (see docs/performance.md).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use super::{TargetError, TransportKind};
+
+/// An answer below the API's level: status, headers, body.
+#[derive(Debug)]
+pub(super) struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+/// A request that got no HTTP answer.
+#[derive(Debug)]
+pub(super) struct Failure {
+    pub kind: TransportKind,
+    pub message: String,
+}
+
+/// The HTTP client of one endpoint (shared by clones: one connection pool).
+#[derive(Debug, Clone)]
+pub(super) enum Transport {
+    /// reqwest, for TLS endpoints.
+    Tls(reqwest::Client),
+    /// hyper-util's pooled HTTP/1.1 client, for plain-HTTP endpoints.
+    Plain {
+        client: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
+        timeout: Duration,
+    },
+}
+
+impl Transport {
+    /// The transport for `url`'s scheme.
+    pub fn for_url(url: &reqwest::Url, options: &super::WireOptions) -> Result<Self, TargetError> {
+        if url.scheme() == "http" {
+            let mut connector = HttpConnector::new();
+            connector.set_connect_timeout(Some(options.connect_timeout));
+            connector.set_nodelay(true);
+            let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(30))
+                .pool_timer(hyper_util::rt::TokioTimer::new())
+                .build(connector);
+            return Ok(Transport::Plain {
+                client,
+                timeout: options.timeout,
+            });
+        }
+        reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map(Transport::Tls)
+            .map_err(|e| TargetError::Client(e.to_string()))
+    }
+
+    /// POST `body` with `headers` (a `host` header is the URL's and is not sent
+    /// twice) to `url`.
+    pub async fn post(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        body: Bytes,
+    ) -> Result<Answer, Failure> {
+        match self {
+            Transport::Tls(client) => tls_post(client, url, headers, body).await,
+            Transport::Plain { client, timeout } => {
+                match tokio::time::timeout(*timeout, plain_post(client, url, headers, body)).await {
+                    Ok(answer) => answer,
+                    Err(_) => Err(Failure {
+                        kind: TransportKind::Timeout,
+                        message: format!("no answer within {} s", timeout.as_secs_f64()),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+async fn plain_post(
+    client: &hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
+    url: &str,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> Result<Answer, Failure> {
+    let other = |message: String| Failure {
+        kind: TransportKind::Other,
+        message,
+    };
+    let mut request = http::Request::post(url);
+    for (name, value) in headers {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    let request = request
+        .body(Full::new(body))
+        .map_err(|e| other(format!("request {url}: {e}")))?;
+    let response = client.request(request).await.map_err(|e| {
+        let kind = if e.is_connect() {
+            TransportKind::Refused
+        } else {
+            TransportKind::Reset
+        };
+        Failure {
+            kind,
+            message: error_chain(&e),
+        }
+    })?;
+    let status = response.status().as_u16();
+    let headers = header_pairs(response.headers());
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| Failure {
+            kind: TransportKind::Reset,
+            message: error_chain(&e),
+        })?
+        .to_bytes();
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+async fn tls_post(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> Result<Answer, Failure> {
+    let mut request = client.post(url).body(body);
+    for (name, value) in headers {
+        if name != "host" {
+            request = request.header(name, value);
+        }
+    }
+    let failure = |e: reqwest::Error| Failure {
+        kind: reqwest_kind(&e),
+        message: e.to_string(),
+    };
+    let response = request.send().await.map_err(failure)?;
+    let status = response.status().as_u16();
+    let headers = header_pairs(response.headers());
+    let body = response.bytes().await.map_err(|e| Failure {
+        kind: if e.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::Reset
+        },
+        message: e.to_string(),
+    })?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// An error and its sources, as one line ("client error (Connect): tcp connect
+/// error: Connection refused").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+fn reqwest_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Refused
+    } else if e.is_request() || e.is_body() {
+        TransportKind::Reset
+    } else {
+        TransportKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(timeout_ms: u64) -> Transport {
+        let options = super::super::WireOptions {
+            timeout: Duration::from_millis(timeout_ms),
+            connect_timeout: Duration::from_millis(500),
+        };
+        Transport::for_url(&"http://127.0.0.1:1/".parse().unwrap(), &options).unwrap()
+    }
+
+    #[test]
+    fn plain_http_endpoints_skip_reqwest_and_tls_ones_use_it() {
+        assert!(matches!(plain(1000), Transport::Plain { .. }));
+        let tls = Transport::for_url(
+            &"https://directconnect.us-east-1.amazonaws.com/"
+                .parse()
+                .unwrap(),
+            &super::super::WireOptions::default(),
+        )
+        .unwrap();
+        assert!(matches!(tls, Transport::Tls(_)));
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_refused() {
+        // Bind then drop a listener: its port is (almost certainly) closed now.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let failure = plain(2000)
+            .post(&format!("http://127.0.0.1:{port}/"), &[], Bytes::new())
+            .await
+            .unwrap_err();
+        assert_eq!(failure.kind, TransportKind::Refused, "{}", failure.message);
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_times_out() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        // Accept and hold the connection without answering.
+        let held = tokio::spawn(async move { listener.accept().await });
+        let failure = plain(200)
+            .post(&url, &[], Bytes::from_static(b"{}"))
+            .await
+            .unwrap_err();
+        assert_eq!(failure.kind, TransportKind::Timeout, "{}", failure.message);
+        held.abort();
+    }
+
+    #[tokio::test]
+    async fn a_connection_closed_mid_answer_is_a_reset() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\"")
+                .await;
+        });
+        let failure = plain(2000)
+            .post(&url, &[], Bytes::from_static(b"{}"))
+            .await
+            .unwrap_err();
+        assert_eq!(failure.kind, TransportKind::Reset, "{}", failure.message);
+    }
+}
