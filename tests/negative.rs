@@ -6,7 +6,7 @@ use dxconform::check::{CheckSet, SdkParser};
 use dxconform::model::{
     rules, ConnectionStep, InvalidStep, Malformed, MalformedStep, MangledId, Plan, Step,
 };
-use dxconform::run::{discover_env, execute, run, CaseContext, RunConfig};
+use dxconform::run::{discover_env, execute, run, CaseContext, Records, RunConfig};
 use dxconform::spec::Spec;
 use dxconform::target::{LaunchedTarget, Malformation, Principal};
 
@@ -91,6 +91,7 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
             sdk: &sdk,
             spec: Spec::builtin(),
             budget: None,
+            records: Records::Full,
         };
         let outcome = execute(&ctx, &plan).await;
         target.stop().await;

@@ -73,6 +73,10 @@ pub struct Trial {
     pub raw_requests: u64,
     /// Wall time of the raw replay.
     pub raw_wall: Duration,
+    /// CPU time of this process during the raw replay: what a client that checks
+    /// nothing spends to send the same requests (HTTP/1.1, and on loopback the
+    /// kernel's delivery of every packet to the target, which runs on the sender's CPU).
+    pub raw_cpu: Duration,
 }
 
 impl Trial {
@@ -84,6 +88,19 @@ impl Trial {
     /// Harness CPU per model-checked operation, in microseconds.
     pub fn cpu_per_operation_us(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e6 / (self.operations.max(1) as f64)
+    }
+
+    /// The bare client's CPU per request, in microseconds: the transport's floor.
+    pub fn raw_cpu_per_request_us(&self) -> f64 {
+        self.raw_cpu.as_secs_f64() * 1e6 / (self.raw_requests.max(1) as f64)
+    }
+
+    /// Harness CPU per operation above what the bare client spends on the same
+    /// requests (the transport's floor times the requests per operation), in microseconds:
+    /// what generating, predicting, checking and recording cost.
+    pub fn cpu_above_transport_per_operation_us(&self) -> f64 {
+        let floor = self.raw_cpu_per_request_us() * self.requests as f64;
+        (self.cpu.as_secs_f64() * 1e6 - floor).max(0.0) / (self.operations.max(1) as f64)
     }
 
     /// Requests per second of the run.
@@ -144,6 +161,16 @@ impl Measurement {
     /// Median requests per second.
     pub fn requests_per_second(&self) -> f64 {
         self.median(Trial::requests_per_second)
+    }
+
+    /// Median CPU of the bare client per request (µs).
+    pub fn raw_cpu_per_request_us(&self) -> f64 {
+        self.median(Trial::raw_cpu_per_request_us)
+    }
+
+    /// Median harness CPU per operation above the transport's floor (µs).
+    pub fn cpu_above_transport_per_operation_us(&self) -> f64 {
+        self.median(Trial::cpu_above_transport_per_operation_us)
     }
 
     /// Median raw-replay requests per second.
@@ -210,7 +237,9 @@ fn trial(
     let lanes = taps.take();
     let requests = lanes.iter().map(|l| l.len() as u64).sum();
     // The raw replay starts from a clean target, as the run did.
+    let raw_cpu = process_cpu();
     let (raw_requests, raw_wall) = raw::replay(target, lanes, jobs)?;
+    let raw_cpu = process_cpu().saturating_sub(raw_cpu);
     let failures = report.failures().count();
     Ok((
         Trial {
@@ -221,6 +250,7 @@ fn trial(
             cpu,
             raw_requests,
             raw_wall,
+            raw_cpu,
         },
         failures,
     ))
@@ -242,10 +272,12 @@ fn measure(
             failures = f;
         }
         progress(&format!(
-            "{label} --jobs {jobs} trial {}: {:.0} ops/s, {:.1} µs harness CPU/op, raw replay {:.0} req/s (run {:.0} req/s, {:.0}%)",
+            "{label} --jobs {jobs} trial {}: {:.0} ops/s, {:.1} µs harness CPU/op ({:.1} above the bare client's {:.1} µs/req), raw replay {:.0} req/s (run {:.0} req/s, {:.0}%)",
             n + 1,
             t.operations_per_second(),
             t.cpu_per_operation_us(),
+            t.cpu_above_transport_per_operation_us(),
+            t.raw_cpu_per_request_us(),
             t.raw_requests_per_second(),
             t.requests_per_second(),
             t.ratio() * 100.0
@@ -383,24 +415,34 @@ pub fn markdown(report: &BenchReport) -> String {
         "Each trial runs the search (every answer checked against the model and the specification) and \
          then replays the very requests it sent — resets included, on the same number of connections — \
          with a minimal HTTP/1.1 client that checks nothing: the target-bound ceiling. The target runs in \
-         another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's own. \
-         Failures are re-run once but not shrunk during a trial; model-checked operations are the steps sent \
-         and checked (resets and discovery calls are requests, not operations).\n"
+         another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's: \
+         *harness CPU* is all of it per operation. Part of it is the transport's floor, which any client pays: \
+         HTTP/1.1 framing, the syscalls, and on loopback the kernel's delivery of each packet to the target, \
+         which runs on the sender's CPU. The bare client's CPU per request measures that floor, and *above the \
+         bare client* is the harness CPU per operation minus the floor for the requests it sent: what \
+         generating, predicting, checking and recording cost. Failures are re-run once but not shrunk during \
+         a trial; model-checked operations are the steps sent and checked (resets and discovery calls are \
+         requests, not operations).\n"
     );
     let _ = writeln!(
         out,
-        "| target | --jobs | cases | model-checked ops/s | harness CPU µs/op | run req/s | raw replay req/s | run / raw | failures |"
+        "| target | --jobs | cases | model-checked ops/s | harness CPU µs/op | bare client CPU µs/req | harness CPU above the bare client µs/op | run req/s | raw replay req/s | run / raw | failures |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for m in &report.measurements {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.0} | {:.1} | {:.0} | {:.0} | {:.0}% | {} |",
+            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0}% | {} |",
             m.target,
             m.jobs,
             m.cases,
             m.operations_per_second(),
             m.cpu_per_operation_us(),
+            m.raw_cpu_per_request_us(),
+            m.cpu_above_transport_per_operation_us(),
             m.requests_per_second(),
             m.raw_requests_per_second(),
             m.ratio() * 100.0,
@@ -422,10 +464,12 @@ pub fn markdown(report: &BenchReport) -> String {
         let _ = writeln!(
             out,
             "\nBest against the reference target: --jobs {}, {:.0} model-checked operations per second, \
-             {:.1} µs of harness CPU per operation (median of the trials' per-operation means).",
+             {:.1} µs of harness CPU per operation, {:.1} µs of it above the bare client's transport floor \
+             (medians of the trials' per-operation means).",
             best.jobs,
             best.operations_per_second(),
-            best.cpu_per_operation_us()
+            best.cpu_per_operation_us(),
+            best.cpu_above_transport_per_operation_us()
         );
     }
     let _ = writeln!(
@@ -445,6 +489,31 @@ mod tests {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
         assert_eq!(median(Vec::new()), 0.0);
+    }
+
+    #[test]
+    fn the_transport_floor_is_the_bare_clients_cpu_per_request_times_the_runs_requests() {
+        let trial = Trial {
+            operations: 100,
+            requests: 120,
+            wall: Duration::from_secs(1),
+            cpu: Duration::from_micros(6_000),
+            raw_requests: 120,
+            raw_wall: Duration::from_millis(500),
+            raw_cpu: Duration::from_micros(1_200),
+        };
+        assert_eq!(trial.cpu_per_operation_us(), 60.0);
+        assert_eq!(trial.raw_cpu_per_request_us(), 10.0);
+        // 6000 µs − 120 requests × 10 µs = 4800 µs over 100 operations.
+        assert_eq!(trial.cpu_above_transport_per_operation_us(), 48.0);
+        let cheaper_than_the_floor = Trial {
+            cpu: Duration::from_micros(1_000),
+            ..trial
+        };
+        assert_eq!(
+            cheaper_than_the_floor.cpu_above_transport_per_operation_us(),
+            0.0
+        );
     }
 
     #[test]

@@ -25,8 +25,9 @@ pub(super) fn replay(
     lanes: Vec<Vec<RawRequest>>,
     jobs: usize,
 ) -> Result<(u64, Duration), BenchError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread, like a run against a target in another process, so that the two
+    // are compared on the same footing (and the bare client's CPU is a fair floor).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {

@@ -55,10 +55,10 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 2000)]
     pub cases: u32,
     /// `--jobs` values to measure against the reference target (comma-separated).
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8])]
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8, 16, 32])]
     pub jobs: Vec<usize>,
     /// Trials per row (medians are reported).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     pub trials: u32,
     /// Cases per trial against moto (0: skip moto).
     #[arg(long, default_value_t = 60)]

@@ -23,7 +23,7 @@ mod wait;
 pub use budget::{
     creates, halt_creates, Budget, BudgetError, BudgetReport, BudgetStop, Budgets, CaseBudget,
 };
-pub use case::{execute, CaseContext, CaseOutcome, StepRecord};
+pub use case::{execute, CaseContext, CaseOutcome, Records, StepRecord};
 pub use config::{Partition, RunConfig};
 pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;

@@ -1,6 +1,9 @@
 //! Secrets never leave the process: BGP auth keys and MACsec keys are redacted
 //! from everything a run writes (records, replay files, reports).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use serde_json::Value;
 
 /// Members whose values are secrets.
@@ -39,9 +42,12 @@ pub fn redact(value: &Value) -> Value {
 /// hold a secret member (none of the names occurs in them, the common case) are
 /// kept as received, without parsing them again.
 pub fn redact_body(body: &[u8]) -> String {
-    let may_hold_secret = SECRET_MEMBERS
-        .iter()
-        .any(|name| body.windows(name.len()).any(|w| w == name.as_bytes()));
+    // One pass over the body for all the names (a window-by-window comparison per
+    // name was 3% of a run's CPU).
+    static NAMES: LazyLock<Option<AhoCorasick>> =
+        LazyLock::new(|| AhoCorasick::new(SECRET_MEMBERS).ok());
+    // Were the automaton unbuildable, every body is parsed and redacted: slower, never leaky.
+    let may_hold_secret = NAMES.as_ref().is_none_or(|names| names.is_match(body));
     if may_hold_secret {
         if let Ok(value) = serde_json::from_slice::<Value>(body) {
             return redact(&value).to_string();

@@ -103,6 +103,7 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
                 sdk: &sdk,
                 spec: Spec::builtin(),
                 budget: None,
+                records: super::Records::Full,
             };
             Ok::<_, RunError>(execute(&ctx, &file.plan).await)
         }

@@ -10,7 +10,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::json;
 
-use super::case::{execute, CaseContext, CaseOutcome};
+use super::case::{execute, CaseContext, CaseOutcome, Records};
 use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
 use super::lanes::{Isolation, Lane};
 use super::outcome::{
@@ -355,7 +355,12 @@ struct Shared {
 
 impl Shared {
     /// Run `plan` in `lane` after making the target fresh for it.
-    async fn run_case(&self, lane: &Lane, plan: &Plan) -> Result<CaseOutcome, TargetError> {
+    async fn run_case(
+        &self,
+        lane: &Lane,
+        plan: &Plan,
+        records: Records,
+    ) -> Result<CaseOutcome, TargetError> {
         lane.prepare_case(&self.target).await?;
         let ctx = CaseContext {
             target: &self.target,
@@ -365,6 +370,7 @@ impl Shared {
             sdk: &self.sdk,
             spec: Spec::builtin(),
             budget: Some(&self.budget),
+            records,
         };
         Ok(execute(&ctx, plan).await)
     }
@@ -442,7 +448,9 @@ async fn search(
             let task_shared = Arc::clone(shared);
             in_flight.push_back((
                 case,
-                tokio::spawn(async move { task_shared.run_case(&lane, &plan).await }),
+                tokio::spawn(
+                    async move { task_shared.run_case(&lane, &plan, Records::Summary).await },
+                ),
             ));
         }
         let Some((case, task)) = in_flight.pop_front() else {
@@ -484,7 +492,7 @@ async fn search(
                 let candidate = tree.current();
                 let lane = lanes.lane(shared, shrink_lane, candidates).await;
                 candidates += 1;
-                let o = shared.run_case(&lane, &candidate).await?;
+                let o = shared.run_case(&lane, &candidate, Records::Summary).await?;
                 shrink_requests += requests_of(&o);
                 s.count_requests(&o);
                 events.case(Phase::Shrink, &o, []);
@@ -497,7 +505,7 @@ async fn search(
             }
             let lane = lanes.lane(shared, shrink_lane, candidates).await;
             candidates += 1;
-            let rerun = shared.run_case(&lane, &best).await?;
+            let rerun = shared.run_case(&lane, &best, Records::Full).await?;
             events.case(Phase::Rerun, &rerun, []);
             shrink_requests += requests_of(&rerun);
             s.count_requests(&rerun);
