@@ -181,8 +181,10 @@ impl SdkParser {
                 dispatch(&self.client, operation),
             )
             .await;
-        // A parse failure's message quotes the very bytes (offsets): never reused.
-        if let (Some(key), false) = (key, matches!(verdict, SdkVerdict::ParseFailed { .. })) {
+        // Every verdict, parse failures included, is a function of the key: failure
+        // messages carry no byte offsets (`without_offsets`), and the values a message
+        // can quote (type mismatches, out-of-range numbers, enums) are kept in the key.
+        if let Some(key) = key {
             let mut verdicts = self.verdicts.lock().unwrap_or_else(|p| p.into_inner());
             if verdicts.len() >= MAX_VERDICTS {
                 verdicts.clear();
@@ -267,14 +269,40 @@ where
             } else {
                 // Built by `unhandled(source)`: the body failed to deserialize.
                 SdkVerdict::ParseFailed {
-                    message: error_chain(&err),
+                    message: without_offsets(&error_chain(&err)),
                 }
             }
         }
         Err(other) => SdkVerdict::ParseFailed {
-            message: error_chain(&other),
+            message: without_offsets(&error_chain(&other)),
         },
     }
+}
+
+/// A deserialisation message without the SDK's "Error at offset N: " prefixes: the
+/// offset depends on the length of every string before the fault, so with it two
+/// answers of the same structure would read differently, and the verdict could not
+/// be reused (parsing every answer of a target that fails to parse, such as moto's
+/// CreateConnection, was most of a run's CPU there). The answer itself is in the
+/// finding's evidence.
+fn without_offsets(message: &str) -> String {
+    const PREFIX: &str = "Error at offset ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(PREFIX) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PREFIX.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[digits..].strip_prefix(": ") {
+            Some(tail) if digits > 0 => rest = tail,
+            _ => {
+                out.push_str(PREFIX);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An error's Display followed by the Display of each source, joined by ": ".
@@ -582,6 +610,43 @@ mod tests {
             parse("CreateConnection", 400, "{}").await,
             SdkVerdict::UnmodeledError { code: None }
         );
+    }
+
+    #[test]
+    fn offsets_are_dropped_from_failure_messages() {
+        assert_eq!(
+            without_offsets("unhandled error: Error at offset 57: expected StartObject"),
+            "unhandled error: expected StartObject"
+        );
+        assert_eq!(
+            without_offsets("Error at offset x: y"),
+            "Error at offset x: y"
+        );
+        assert_eq!(without_offsets("no offset here"), "no offset here");
+    }
+
+    #[tokio::test]
+    async fn answers_of_one_structure_failing_at_different_offsets_read_the_same() {
+        // A document that is not an object fails where its first token is: the
+        // SDK's message names that offset, which leading whitespace moves.
+        let parser = SdkParser::new();
+        let (near, far) = (" [1]", "      [1]");
+        let first = parser
+            .parse("CreateConnection", 200, &json_headers(), near.as_bytes())
+            .await;
+        let SdkVerdict::ParseFailed { message } = &first else {
+            panic!("{first:?}");
+        };
+        assert!(!message.contains("offset"), "{message}");
+        // Computed afresh by another parser, and reused by this one: the same verdict.
+        let fresh = SdkParser::new()
+            .parse("CreateConnection", 200, &json_headers(), far.as_bytes())
+            .await;
+        let reused = parser
+            .parse("CreateConnection", 200, &json_headers(), far.as_bytes())
+            .await;
+        assert_eq!(fresh, first);
+        assert_eq!(reused, first);
     }
 
     #[tokio::test]
