@@ -124,18 +124,6 @@ fn is_account(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_loopback(endpoint: &str) -> bool {
-    reqwest::Url::parse(endpoint)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .is_some_and(|h| {
-            h == "localhost"
-                || h.parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-                || h == "[::1]"
-        })
-}
-
 pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
     target_config_for(args, true)
 }
@@ -163,7 +151,11 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
         (TargetArg::Moto, _) => TargetKind::Moto,
         (TargetArg::Aws, _) => TargetKind::Aws,
     };
-    let real = kind == TargetKind::Aws || args.endpoint.as_deref().is_some_and(|e| !is_loopback(e));
+    let real = kind == TargetKind::Aws
+        || args
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| !crate::target::is_loopback(e));
     if real && !args.allow_real_aws {
         bail!("refusing to call a non-loopback endpoint or real AWS without --allow-real-aws (real Direct Connect resources cost money)");
     }
@@ -602,20 +594,4 @@ fn report(args: super::args::ReportArgs) -> Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::Conformant)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_detection() {
-        assert!(is_loopback("http://127.0.0.1:4566"));
-        assert!(is_loopback("http://localhost:1"));
-        assert!(is_loopback("http://[::1]:1/"));
-        assert!(!is_loopback(
-            "https://directconnect.us-east-1.amazonaws.com"
-        ));
-        assert!(!is_loopback("http://10.0.0.1:1"));
-    }
 }

@@ -31,3 +31,4 @@ pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
 pub use served::{ServeProcessError, ServedReference};
 pub use signer::Signer;
 pub use tap::{RawRequest, Tap, TapSet};
+pub use transport::is_loopback;

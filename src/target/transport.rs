@@ -1,12 +1,13 @@
 //! How a request reaches the endpoint: a POST with headers and a body, answered
 //! by a status, headers and a body, or a transport failure.
 //!
-//! `https://` endpoints (real AWS, TLS emulators) go through reqwest. Plain
-//! `http://` endpoints (emulators on loopback, where thousands of requests a
+//! Plain `http://` endpoints on loopback (emulators, where thousands of requests a
 //! second are sent) go through hyper-util's pooled HTTP/1.1 client, the client
 //! reqwest itself is built on, without reqwest's per-request layers (URL parsing,
 //! redirect policy, header map building, boxed futures): those were a tenth of a
-//! run's CPU against the reference target (see docs/performance.md).
+//! run's CPU against the reference target (see docs/performance.md). Every other
+//! endpoint (TLS, or another host, which may be behind an `HTTP_PROXY`) goes
+//! through reqwest.
 
 use std::time::Duration;
 
@@ -35,19 +36,19 @@ pub(super) struct Failure {
 /// The HTTP client of one endpoint (shared by clones: one connection pool).
 #[derive(Debug, Clone)]
 pub(super) enum Transport {
-    /// reqwest, for TLS endpoints.
-    Tls(reqwest::Client),
-    /// hyper-util's pooled HTTP/1.1 client, for plain-HTTP endpoints.
-    Plain {
+    /// reqwest, for TLS and non-loopback endpoints.
+    Reqwest(reqwest::Client),
+    /// hyper-util's pooled HTTP/1.1 client, for plain-HTTP loopback endpoints.
+    Loopback {
         client: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
         timeout: Duration,
     },
 }
 
 impl Transport {
-    /// The transport for `url`'s scheme.
+    /// The transport for `url`.
     pub fn for_url(url: &reqwest::Url, options: &super::WireOptions) -> Result<Self, TargetError> {
-        if url.scheme() == "http" {
+        if url.scheme() == "http" && is_loopback(url.as_str()) {
             let mut connector = HttpConnector::new();
             connector.set_connect_timeout(Some(options.connect_timeout));
             connector.set_nodelay(true);
@@ -55,7 +56,7 @@ impl Transport {
                 .pool_idle_timeout(Duration::from_secs(30))
                 .pool_timer(hyper_util::rt::TokioTimer::new())
                 .build(connector);
-            return Ok(Transport::Plain {
+            return Ok(Transport::Loopback {
                 client,
                 timeout: options.timeout,
             });
@@ -65,7 +66,7 @@ impl Transport {
             .connect_timeout(options.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
-            .map(Transport::Tls)
+            .map(Transport::Reqwest)
             .map_err(|e| TargetError::Client(e.to_string()))
     }
 
@@ -78,9 +79,11 @@ impl Transport {
         body: Bytes,
     ) -> Result<Answer, Failure> {
         match self {
-            Transport::Tls(client) => tls_post(client, url, headers, body).await,
-            Transport::Plain { client, timeout } => {
-                match tokio::time::timeout(*timeout, plain_post(client, url, headers, body)).await {
+            Transport::Reqwest(client) => reqwest_post(client, url, headers, body).await,
+            Transport::Loopback { client, timeout } => {
+                match tokio::time::timeout(*timeout, loopback_post(client, url, headers, body))
+                    .await
+                {
                     Ok(answer) => answer,
                     Err(_) => Err(Failure {
                         kind: TransportKind::Timeout,
@@ -92,7 +95,7 @@ impl Transport {
     }
 }
 
-async fn plain_post(
+async fn loopback_post(
     client: &hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
     url: &str,
     headers: &[(String, String)],
@@ -140,7 +143,7 @@ async fn plain_post(
     })
 }
 
-async fn tls_post(
+async fn reqwest_post(
     client: &reqwest::Client,
     url: &str,
     headers: &[(String, String)],
@@ -172,6 +175,19 @@ async fn tls_post(
         headers,
         body,
     })
+}
+
+/// Whether `endpoint`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
+pub fn is_loopback(endpoint: &str) -> bool {
+    reqwest::Url::parse(endpoint)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|h| {
+            h == "localhost"
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+                || h == "[::1]"
+        })
 }
 
 fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
@@ -215,7 +231,7 @@ fn reqwest_kind(e: &reqwest::Error) -> TransportKind {
 mod tests {
     use super::*;
 
-    fn plain(timeout_ms: u64) -> Transport {
+    fn loopback(timeout_ms: u64) -> Transport {
         let options = super::super::WireOptions {
             timeout: Duration::from_millis(timeout_ms),
             connect_timeout: Duration::from_millis(500),
@@ -224,16 +240,29 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_endpoints_skip_reqwest_and_tls_ones_use_it() {
-        assert!(matches!(plain(1000), Transport::Plain { .. }));
-        let tls = Transport::for_url(
-            &"https://directconnect.us-east-1.amazonaws.com/"
-                .parse()
-                .unwrap(),
-            &super::super::WireOptions::default(),
-        )
-        .unwrap();
-        assert!(matches!(tls, Transport::Tls(_)));
+    fn loopback_detection() {
+        assert!(is_loopback("http://127.0.0.1:4566"));
+        assert!(is_loopback("http://localhost:1"));
+        assert!(is_loopback("http://[::1]:1/"));
+        assert!(!is_loopback(
+            "https://directconnect.us-east-1.amazonaws.com"
+        ));
+        assert!(!is_loopback("http://10.0.0.1:1"));
+    }
+
+    #[test]
+    fn only_plain_http_on_loopback_skips_reqwest() {
+        assert!(matches!(loopback(1000), Transport::Loopback { .. }));
+        for url in [
+            "https://directconnect.us-east-1.amazonaws.com/",
+            "https://127.0.0.1:4566/",
+            // Another host may be reached through an HTTP proxy, which reqwest honours.
+            "http://emulator.internal:4566/",
+        ] {
+            let options = super::super::WireOptions::default();
+            let transport = Transport::for_url(&url.parse().unwrap(), &options).unwrap();
+            assert!(matches!(transport, Transport::Reqwest(_)), "{url}");
+        }
     }
 
     #[tokio::test]
@@ -244,7 +273,7 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let failure = plain(2000)
+        let failure = loopback(2000)
             .post(&format!("http://127.0.0.1:{port}/"), &[], Bytes::new())
             .await
             .unwrap_err();
@@ -257,7 +286,7 @@ mod tests {
         let url = format!("http://{}/", listener.local_addr().unwrap());
         // Accept and hold the connection without answering.
         let held = tokio::spawn(async move { listener.accept().await });
-        let failure = plain(200)
+        let failure = loopback(200)
             .post(&url, &[], Bytes::from_static(b"{}"))
             .await
             .unwrap_err();
@@ -278,7 +307,7 @@ mod tests {
                 .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\"")
                 .await;
         });
-        let failure = plain(2000)
+        let failure = loopback(2000)
             .post(&url, &[], Bytes::from_static(b"{}"))
             .await
             .unwrap_err();
