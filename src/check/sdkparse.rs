@@ -269,12 +269,12 @@ where
             } else {
                 // Built by `unhandled(source)`: the body failed to deserialize.
                 SdkVerdict::ParseFailed {
-                    message: without_offsets(&error_chain(&err)),
+                    message: without_offsets(&crate::target::error_chain(&err)),
                 }
             }
         }
         Err(other) => SdkVerdict::ParseFailed {
-            message: without_offsets(&error_chain(&other)),
+            message: without_offsets(&crate::target::error_chain(&other)),
         },
     }
 }
@@ -303,18 +303,6 @@ fn without_offsets(message: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// An error's Display followed by the Display of each source, joined by ": ".
-fn error_chain(err: &dyn StdError) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message
 }
 
 /// Extract the raw values of `Unknown(UnknownVariantValue("..."))` from a Debug rendering.

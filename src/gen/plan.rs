@@ -37,7 +37,9 @@ impl Default for GenConfig {
 ///
 /// Every alternative is boxed: a union's value tree holds a slot for each
 /// alternative's tree, so unboxed unions of unions are kilobytes that are copied
-/// each time a tree is built and moved (the largest single cost of generation).
+/// each time a tree is built and moved (`dxconform bench --jobs 16`: 64-65 µs of
+/// harness CPU per operation boxed, 65-70 unboxed; boxing the families' own
+/// unions as well made no further difference).
 pub(super) fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
     prop_oneof![
         13 => super::connections::steps(two_accounts).boxed(),

@@ -20,7 +20,7 @@ mod tap;
 mod transport;
 
 pub use client::{WireClient, WireOptions};
-pub use error::TargetError;
+pub use error::{error_chain, TargetError};
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use journal::{delete_rank, Journal, JournalEntry};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind, WaitPolicy};

@@ -81,16 +81,7 @@ impl Signer {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, String> {
-        self.sign_at(url, headers, body, SystemTime::now())
-    }
-
-    fn sign_at(
-        &self,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-        time: SystemTime,
-    ) -> Result<Vec<(String, String)>, String> {
+        let time = SystemTime::now();
         match root_of(url) {
             true => self.sign_root_post(headers, body, time),
             false => self.sign_any(url, headers, body, time),

@@ -16,7 +16,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::{TargetError, TransportKind};
+use super::{error_chain, TargetError, TransportKind};
 
 /// An answer below the API's level: status, headers, body.
 #[derive(Debug)]
@@ -48,7 +48,7 @@ pub(super) enum Transport {
 impl Transport {
     /// The transport for `url`.
     pub fn for_url(url: &reqwest::Url, options: &super::WireOptions) -> Result<Self, TargetError> {
-        if url.scheme() == "http" && is_loopback(url.as_str()) {
+        if url.scheme() == "http" && loopback_host(url) {
             let mut connector = HttpConnector::new();
             connector.set_connect_timeout(Some(options.connect_timeout));
             connector.set_nodelay(true);
@@ -179,15 +179,16 @@ async fn reqwest_post(
 
 /// Whether `endpoint`'s host is this machine (`localhost`, 127.0.0.0/8, `::1`).
 pub fn is_loopback(endpoint: &str) -> bool {
-    reqwest::Url::parse(endpoint)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .is_some_and(|h| {
-            h == "localhost"
-                || h.parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-                || h == "[::1]"
-        })
+    reqwest::Url::parse(endpoint).is_ok_and(|url| loopback_host(&url))
+}
+
+fn loopback_host(url: &reqwest::Url) -> bool {
+    url.host_str().is_some_and(|h| {
+        h == "localhost"
+            || h == "[::1]"
+            || h.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
@@ -200,19 +201,6 @@ fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// An error and its sources, as one line ("client error (Connect): tcp connect
-/// error: Connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message
 }
 
 fn reqwest_kind(e: &reqwest::Error) -> TransportKind {
