@@ -4,12 +4,12 @@
 
 use proptest::prelude::*;
 
-use super::common::{handle, name, principal, tags};
+use super::common::{handle, maybe, name, principal, tags};
 use crate::model::{GatewayStep, Step};
 use crate::target::Principal;
 
 fn amazon_asn() -> impl Strategy<Value = Option<u64>> {
-    proptest::option::of(prop_oneof![
+    maybe(crate::weighted![
         3 => 64512u64..=65534,
         1 => 4_200_000_000u64..=4_294_967_294,
     ])
@@ -19,17 +19,17 @@ fn amazon_asn() -> impl Strategy<Value = Option<u64>> {
 pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     use GatewayStep::*;
     let by = move || principal(two_accounts);
-    let local = prop_oneof![
+    let local = crate::weighted![
         5 => (by(), name(), amazon_asn(), tags(2))
             .prop_map(|(by, name, asn, tags)| CreateDirectConnectGateway { by, name, asn, tags }),
-        3 => (by(), proptest::option::of(handle()))
+        3 => (by(), maybe(handle()))
             .prop_map(|(by, target)| DescribeDirectConnectGateways { by, target }),
         1 => (by(), handle(), name())
             .prop_map(|(by, target, name)| UpdateDirectConnectGateway { by, target, name }),
         2 => (by(), handle()).prop_map(|(by, target)| DeleteDirectConnectGateway { by, target }),
         3 => (by(), handle(), any::<u8>())
             .prop_map(|(by, gateway, vgw)| CreateDirectConnectGatewayAssociation { by, gateway, vgw }),
-        3 => (by(), proptest::option::of(handle()), proptest::option::of(handle())).prop_map(
+        3 => (by(), maybe(handle()), maybe(handle())).prop_map(
             |(by, target, gateway)| DescribeDirectConnectGatewayAssociations { by, target, gateway }
         ),
         1 => (by(), handle(), any::<u8>())
@@ -45,12 +45,12 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     }
     // Proposals are made by the partner for the owner's gateways, and accepted by the owner.
     let mostly =
-        |p: Principal| prop_oneof![4 => Just(p), 1 => Just(crate::model::other_principal(p))];
-    let cross = prop_oneof![
+        |p: Principal| crate::weighted![4 => Just(p), 1 => Just(crate::model::other_principal(p))];
+    let cross = crate::weighted![
         2 => (mostly(Principal::Partner), handle(), any::<u8>()).prop_map(
             |(by, gateway, vgw)| CreateDirectConnectGatewayAssociationProposal { by, gateway, vgw }
         ),
-        2 => (by(), proptest::option::of(handle()))
+        2 => (by(), maybe(handle()))
             .prop_map(|(by, target)| DescribeDirectConnectGatewayAssociationProposals { by, target }),
         2 => (mostly(Principal::Owner), handle())
             .prop_map(|(by, target)| AcceptDirectConnectGatewayAssociationProposal { by, target }),
@@ -58,7 +58,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
             .prop_map(|(by, target)| DeleteDirectConnectGatewayAssociationProposal { by, target }),
     ]
     .boxed();
-    prop_oneof![22 => local, 7 => cross]
+    crate::weighted![22 => local, 7 => cross]
         .prop_map(Step::Gateway)
         .boxed()
 }
@@ -74,10 +74,10 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
         owner
     };
     let cross = if two_accounts { 3 } else { 0 };
-    let specific = prop_oneof![
+    let specific = crate::weighted![
         3 => (handle(), any::<u8>())
             .prop_map(move |(gateway, vgw)| CreateDirectConnectGatewayAssociation { by: owner, gateway, vgw }),
-        3 => (proptest::option::of(handle()), proptest::option::of(handle())).prop_map(
+        3 => (maybe(handle()), maybe(handle())).prop_map(
             move |(target, gateway)| DescribeDirectConnectGatewayAssociations { by: owner, target, gateway }
         ),
         2 => (handle(), any::<u8>())
@@ -89,13 +89,13 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             .prop_map(move |target| AcceptDirectConnectGatewayAssociationProposal { by: owner, target }),
         cross / 2 => handle()
             .prop_map(move |target| DeleteDirectConnectGatewayAssociationProposal { by: partner, target }),
-        2 => (prop_oneof![Just(owner), Just(partner)], proptest::option::of(handle()))
+        2 => (crate::weighted![Just(owner), Just(partner)], maybe(handle()))
             .prop_map(|(by, target)| DescribeDirectConnectGatewayAssociationProposals { by, target }),
-        2 => proptest::option::of(handle()).prop_map(move |target| DescribeDirectConnectGateways { by: owner, target }),
+        2 => maybe(handle()).prop_map(move |target| DescribeDirectConnectGateways { by: owner, target }),
         1 => handle().prop_map(move |target| DeleteDirectConnectGateway { by: owner, target }),
     ];
     let specific = specific.boxed();
-    let followup = prop_oneof![
+    let followup = crate::weighted![
         1 => steps(two_accounts),
         4 => specific.prop_map(Step::Gateway).boxed(),
     ]

@@ -17,12 +17,12 @@ pub fn malformed(two_accounts: bool) -> impl Strategy<Value = Step> {
         prop::sample::select(Malformation::ALL.to_vec()),
     )
         .prop_map(|(base, m)| (base, Malformed::Wire(m)));
-    let unknown = prop_oneof![
+    let unknown = crate::weighted![
         describe_all,
         by().prop_map(|by| Step::Connection(ConnectionStep::DescribeLocations { by })),
     ]
     .prop_map(|base| (base, Malformed::UnknownMember));
-    let named = prop_oneof![
+    let named = crate::weighted![
         (by(), handle()).prop_map(|(by, t)| Step::Connection(
             ConnectionStep::DescribeConnections {
                 by,
@@ -48,7 +48,7 @@ pub fn malformed(two_accounts: bool) -> impl Strategy<Value = Step> {
     ];
     let mangled = (named, prop::sample::select(MangledId::ALL.to_vec()))
         .prop_map(|(base, how)| (base, Malformed::MangledId(how)));
-    prop_oneof![3 => wire, 1 => unknown, 3 => mangled].prop_map(|(base, malformed)| {
+    crate::weighted![3 => wire, 1 => unknown, 3 => mangled].prop_map(|(base, malformed)| {
         Step::Malformed(MalformedStep {
             base: Box::new(base),
             malformed,

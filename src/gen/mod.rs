@@ -15,4 +15,5 @@ mod plan;
 mod tags;
 mod virtual_interfaces;
 
+pub use common::{Weighted, WeightedTree};
 pub use plan::{plan, GenConfig};

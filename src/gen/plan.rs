@@ -41,7 +41,7 @@ impl Default for GenConfig {
 /// harness CPU per operation boxed, 65-70 unboxed; boxing the families' own
 /// unions as well made no further difference).
 pub(super) fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
-    prop_oneof![
+    crate::weighted![
         13 => super::connections::steps(two_accounts).boxed(),
         5 => super::tags::steps(two_accounts).boxed(),
         8 => super::interconnects::steps(two_accounts).boxed(),
@@ -61,7 +61,7 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
     let two = config.two_accounts;
     let positive = u32::from(config.positive || !config.negative);
     let negative = u32::from(config.negative);
-    let chunk = prop_oneof![
+    let chunk = crate::weighted![
         12 * positive => step(two).prop_map(|s| vec![s]).boxed(),
         2 => super::interconnects::lifecycle(two).boxed(),
         2 => super::lags::lifecycle(two).boxed(),

@@ -13,7 +13,7 @@ fn kind() -> impl Strategy<Value = ResourceKind> {
 /// Weighted tag steps.
 pub fn steps(two_accounts: bool) -> impl Strategy<Value = Step> {
     let by = move || principal(two_accounts);
-    prop_oneof![
+    crate::weighted![
         2 => (by(), kind(), handle(), tags(3).prop_filter("at least one tag", |t| !t.is_empty()))
             .prop_map(|(by, kind, target, tags)| TagStep::TagResource { by, kind, target, tags }),
         1 => (by(), kind(), handle(), vec(tag_key(), 1..=2))

@@ -5,35 +5,35 @@
 
 use proptest::prelude::*;
 
-use super::common::{handle, matching, name, principal, tags};
+use super::common::{handle, maybe, name, principal, tags, text, ALPHANUMERIC};
 use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep};
 use crate::target::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
-    prop_oneof![Just(AddressFamily::Ipv4), Just(AddressFamily::Ipv6)]
+    crate::weighted![Just(AddressFamily::Ipv4), Just(AddressFamily::Ipv6)]
 }
 
 fn auth_key() -> impl Strategy<Value = Option<String>> {
     // At the limits too: 6 and 80 characters [api BGPAuthKey].
-    proptest::option::of(prop_oneof![
-        6 => matching("[a-zA-Z0-9]{6,24}"),
-        1 => matching("[a-zA-Z0-9]{80}"),
+    maybe(crate::weighted![
+        6 => text(&[(ALPHANUMERIC, 6, 24)]),
+        1 => text(&[(ALPHANUMERIC, 80, 80)]),
     ])
 }
 
 fn mtu() -> impl Strategy<Value = Option<u16>> {
-    proptest::option::of(prop::sample::select(vec![1500u16, 9001]))
+    maybe(prop::sample::select(vec![1500u16, 9001]))
 }
 
 /// VLANs from a small pool, so that a VLAN repeats on a connection now and then.
 fn vlan() -> impl Strategy<Value = u16> {
     // At the limits too: VLAN 1 and 4094 are valid [api NewPrivateVirtualInterface.vlan].
-    prop_oneof![6 => 100u16..=110, 2 => 1u16..=4094, 1 => prop::sample::select(vec![1u16, 4094])]
+    crate::weighted![6 => 100u16..=110, 2 => 1u16..=4094, 1 => prop::sample::select(vec![1u16, 4094])]
 }
 
 fn asn() -> impl Strategy<Value = u32> {
     // At the limits too: 1 and 2147483646 are valid [api NewBGPPeer.asn].
-    prop_oneof![8 => 1u32..=64511, 1 => prop::sample::select(vec![1u32, 2_147_483_646])]
+    crate::weighted![8 => 1u32..=64511, 1 => prop::sample::select(vec![1u32, 2_147_483_646])]
 }
 
 fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVif> {
@@ -43,7 +43,7 @@ fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVi
         (
             auth_key(),
             family(),
-            proptest::option::of(handle()),
+            maybe(handle()),
             any::<u8>(),
             any::<u8>(),
             tags(tag_count),
@@ -76,7 +76,7 @@ fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVi
 /// Weighted VIF and BGP-peer steps.
 pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     let by = move || principal(two_accounts);
-    let create = prop_oneof![
+    let create = crate::weighted![
         4 => new_vif(by(), true).prop_map(VifStep::CreatePrivateVirtualInterface),
         2 => new_vif(by(), true).prop_map(VifStep::CreatePublicVirtualInterface),
         2 => new_vif(by(), true).prop_map(|mut n| {
@@ -85,11 +85,11 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         }),
     ];
     let create = create.boxed();
-    let others = prop_oneof![
-        4 => (by(), proptest::option::of(handle()))
+    let others = crate::weighted![
+        4 => (by(), maybe(handle()))
             .prop_map(|(by, target)| VifStep::DescribeVirtualInterfaces { by, target }),
         2 => (by(), handle()).prop_map(|(by, target)| VifStep::DeleteVirtualInterface { by, target }),
-        2 => (by(), handle(), proptest::option::of(name()), mtu()).prop_map(|(by, target, name, mtu)| {
+        2 => (by(), handle(), maybe(name()), mtu()).prop_map(|(by, target, name, mtu)| {
             VifStep::UpdateVirtualInterfaceAttributes { by, target, name, mtu }
         }),
         1 => (by(), handle(), handle()).prop_map(|(by, target, connection)| {
@@ -97,7 +97,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         }),
         1 => (by(), handle()).prop_map(|(by, target)| VifStep::DescribeRouterConfiguration { by, target }),
         1 => by().prop_map(|by| VifStep::DescribeVirtualGateways { by }),
-        2 => (by(), proptest::option::weighted(0.8, handle()))
+        2 => (by(), crate::weighted![1 => Just(None), 4 => handle().prop_map(Some)])
             .prop_map(|(by, target)| VifStep::ListVirtualInterfaceTestHistory { by, target }),
         4 => (by(), handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
             |(by, target, asn, family, auth_key, subnet)| VifStep::CreateBgpPeer {
@@ -108,7 +108,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     ];
     let others = others.boxed();
     // VIFs live on connections and transit VIFs on gateways: plans need them first.
-    let prerequisites = prop_oneof![
+    let prerequisites = crate::weighted![
         3 => (by(), any::<u8>(), name()).prop_map(|(by, location, name)| {
             Step::Connection(ConnectionStep::CreateConnection {
                 by,
@@ -128,7 +128,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         }),
     ];
     if !two_accounts {
-        return prop_oneof![
+        return crate::weighted![
             4 => prerequisites,
             7 => create.prop_map(Step::Vif),
             12 => others.prop_map(Step::Vif),
@@ -136,11 +136,11 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         .boxed();
     }
     // Allocations are made for the other account; confirmations mostly by it.
-    let cross = prop_oneof![
+    let cross = crate::weighted![
         1 => new_vif(by(), false).prop_map(VifStep::AllocatePrivateVirtualInterface),
         1 => new_vif(by(), false).prop_map(VifStep::AllocatePublicVirtualInterface),
         1 => new_vif(by(), false).prop_map(VifStep::AllocateTransitVirtualInterface),
-        2 => (confirmer(), handle(), proptest::option::of(handle()), any::<u8>()).prop_map(
+        2 => (confirmer(), handle(), maybe(handle()), any::<u8>()).prop_map(
             |(by, target, gateway, vgw)| VifStep::ConfirmPrivateVirtualInterface { by, target, gateway, vgw }
         ),
         1 => (confirmer(), handle()).prop_map(|(by, target)| VifStep::ConfirmPublicVirtualInterface { by, target }),
@@ -149,7 +149,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         }),
     ]
     .boxed();
-    prop_oneof![
+    crate::weighted![
         4 => prerequisites,
         7 => create.prop_map(Step::Vif),
         12 => others.prop_map(Step::Vif),
@@ -160,7 +160,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
 
 /// Who confirms: mostly the partner (allocations mostly go to it), sometimes the owner.
 fn confirmer() -> impl Strategy<Value = Principal> {
-    prop_oneof![3 => Just(Principal::Partner), 1 => Just(Principal::Owner)]
+    crate::weighted![3 => Just(Principal::Partner), 1 => Just(Principal::Owner)]
 }
 
 /// A VIF lifecycle chunk: the owner's connection (and often a gateway), a VIF created
@@ -168,7 +168,7 @@ fn confirmer() -> impl Strategy<Value = Principal> {
 /// failover test history, delete), so allocate → confirm and peer add → delete are reached in one plan.
 pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
     let owner = Principal::Owner;
-    let first = prop_oneof![
+    let first = crate::weighted![
         3 => new_vif(Just(owner).boxed(), true).prop_map(VifStep::CreatePrivateVirtualInterface),
         2 => new_vif(Just(owner).boxed(), true).prop_map(VifStep::CreatePublicVirtualInterface),
         2 => new_vif(Just(owner).boxed(), true).prop_map(|mut n| {
@@ -188,10 +188,10 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
         owner
     };
     let any_step = steps(two_accounts);
-    let describe = proptest::option::of(handle())
+    let describe = maybe(handle())
         .prop_map(move |target| Step::Vif(VifStep::DescribeVirtualInterfaces { by: owner, target }))
         .boxed();
-    let partner_describe = proptest::option::of(handle())
+    let partner_describe = maybe(handle())
         .prop_map(move |target| {
             Step::Vif(VifStep::DescribeVirtualInterfaces {
                 by: Principal::Partner,
@@ -200,7 +200,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
         })
         .boxed();
     let peer = (
-        prop_oneof![Just(owner), Just(vif_owner)],
+        crate::weighted![Just(owner), Just(vif_owner)],
         handle(),
         asn(),
         family(),
@@ -218,15 +218,10 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let delete_peer = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+    let delete_peer = (crate::weighted![Just(owner), Just(vif_owner)], handle())
         .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target }))
         .boxed();
-    let confirm = (
-        handle(),
-        proptest::option::of(handle()),
-        any::<u8>(),
-        0u8..3,
-    )
+    let confirm = (handle(), maybe(handle()), any::<u8>(), 0u8..3)
         .prop_map(|(target, gateway, vgw, t)| {
             let by = Principal::Partner;
             Step::Vif(match t {
@@ -245,10 +240,10 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let delete = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+    let delete = (crate::weighted![Just(owner), Just(vif_owner)], handle())
         .prop_map(|(by, target)| Step::Vif(VifStep::DeleteVirtualInterface { by, target }))
         .boxed();
-    let history = (prop_oneof![Just(owner), Just(vif_owner)], handle())
+    let history = (crate::weighted![Just(owner), Just(vif_owner)], handle())
         .prop_map(|(by, target)| {
             Step::Vif(VifStep::ListVirtualInterfaceTestHistory {
                 by,
@@ -256,7 +251,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let update = (handle(), mtu(), proptest::option::of(name()))
+    let update = (handle(), mtu(), maybe(name()))
         .prop_map(move |(target, mtu, name)| {
             Step::Vif(VifStep::UpdateVirtualInterfaceAttributes {
                 by: owner,
@@ -283,37 +278,21 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    // Partner steps only with two accounts (a union of more than 10 arms refuses
-    // zero weights, so the one-account union leaves them out).
-    let followup = if two_accounts {
-        prop_oneof![
-            4 => any_step,
-            3 => describe,
-            2 => partner_describe,
-            3 => peer,
-            2 => delete_peer,
-            3 => confirm,
-            2 => delete,
-            1 => history,
-            1 => update,
-            1 => associate,
-            2 => attachments,
-        ]
-        .boxed()
-    } else {
-        prop_oneof![
-            4 => any_step,
-            3 => describe,
-            3 => peer,
-            2 => delete_peer,
-            2 => delete,
-            1 => history,
-            1 => update,
-            1 => associate,
-            2 => attachments,
-        ]
-        .boxed()
-    };
+    // Partner steps only with two accounts.
+    let partner = if two_accounts { 1 } else { 0 };
+    let followup = crate::weighted![
+        4 => any_step,
+        3 => describe,
+        2 * partner => partner_describe,
+        3 => peer,
+        2 => delete_peer,
+        3 * partner => confirm,
+        2 => delete,
+        1 => history,
+        1 => update,
+        1 => associate,
+        2 => attachments,
+    ];
     (
         any::<u8>(),
         name(),
