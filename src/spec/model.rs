@@ -1,9 +1,9 @@
 //! The specification's data model and look-ups.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use regex::Regex;
 use serde::Deserialize;
 
 use super::SpecError;
@@ -11,6 +11,11 @@ use super::SpecError;
 /// The specification compiled into the binary, so a run never depends on files
 /// outside the executable (regenerate with the command in `specs/README.md`).
 const BUILTIN: &str = include_str!("../../specs/directconnect.json");
+
+/// Names to values, looked up for every member of every answer checked: a
+/// hash map (FxHash: the keys are the specification's own names) kept in name
+/// order, so iteration is sorted as a `BTreeMap`'s would be.
+pub type ByName<V> = indexmap::IndexMap<String, V, rustc_hash::FxBuildHasher>;
 
 /// The format version this code reads (`format` in the file).
 const FORMAT_VERSION: u64 = 1;
@@ -103,7 +108,7 @@ pub struct Shape {
     pub shape_type: ShapeType,
     /// Members of a structure, in model order.
     #[serde(default)]
-    pub members: BTreeMap<String, Member>,
+    pub members: ByName<Member>,
     /// Required members of a structure.
     #[serde(default)]
     pub required: Vec<String>,
@@ -134,6 +139,21 @@ pub struct Shape {
     /// This shape is an error structure.
     #[serde(default)]
     pub exception: bool,
+    /// `pattern`, compiled on first use (`None`: the `regex` crate cannot compile it).
+    #[serde(skip)]
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Shape {
+    /// The compiled `pattern`, if the shape has one the `regex` crate compiles
+    /// (patterns it cannot compile are skipped). Compiled once per shape: each
+    /// `Regex` keeps its match caches.
+    pub fn regex(&self) -> Option<&Regex> {
+        let source = self.pattern.as_deref()?;
+        self.compiled
+            .get_or_init(|| Regex::new(source).ok())
+            .as_ref()
+    }
 }
 
 /// The Direct Connect API specification.
@@ -144,9 +164,9 @@ pub struct Spec {
     /// Provenance.
     pub source: Source,
     /// Operations by name.
-    pub operations: BTreeMap<String, Operation>,
+    pub operations: ByName<Operation>,
     /// Shapes by name.
-    pub shapes: BTreeMap<String, Shape>,
+    pub shapes: ByName<Shape>,
 }
 
 impl Spec {
@@ -175,7 +195,12 @@ impl Spec {
             origin: origin.to_owned(),
             reason,
         };
-        let spec: Spec = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut spec: Spec = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        spec.operations.sort_keys();
+        spec.shapes.sort_keys();
+        for shape in spec.shapes.values_mut() {
+            shape.members.sort_keys();
+        }
         if spec.format != FORMAT_VERSION {
             return Err(invalid(format!(
                 "format {} is not the supported format {FORMAT_VERSION}",

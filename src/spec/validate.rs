@@ -3,11 +3,8 @@
 //! Works on the wire JSON (not on SDK types) so that a violation names the exact
 //! JSON path, even where no SDK could parse the body.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
 
-use regex::Regex;
 use serde_json::Value;
 
 use super::{Shape, ShapeType, Spec};
@@ -65,22 +62,6 @@ fn brief(value: &Value) -> String {
     } else {
         text
     }
-}
-
-/// Compiled patterns, shared by every validation in the process. Patterns the
-/// `regex` crate cannot compile are remembered as `None` and skipped.
-/// The compiled pattern, once per process: a specification has a few dozen patterns,
-/// and each `Regex` keeps its match caches (a clone would start with none).
-fn pattern(source: &str) -> Option<&'static Regex> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<&'static Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(compiled) = map.get(source) {
-        return *compiled;
-    }
-    let compiled = Regex::new(source).ok().map(|r| &*Box::leak(Box::new(r)));
-    map.insert(source.to_owned(), compiled);
-    compiled
 }
 
 impl Spec {
@@ -178,7 +159,7 @@ impl Spec {
                     out,
                 );
                 if let Some(source) = &shape.pattern {
-                    if let Some(re) = pattern(source) {
+                    if let Some(re) = shape.regex() {
                         if !re.is_match(text) {
                             out.push(Violation {
                                 kind: ViolationKind::Pattern,
