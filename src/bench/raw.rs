@@ -1,19 +1,16 @@
 //! The target-bound ceiling: a minimal HTTP/1.1 client (hyper's connection API,
-//! one kept-alive connection per lane worker) that sends a recorded request
+//! one kept-alive connection per lane worker, opened as a run's loopback transport
+//! opens them) that sends a recorded request
 //! sequence and reads each answer, checking nothing.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 
 use super::BenchError;
-use crate::target::{LaunchedTarget, RawRequest, TargetConfig};
+use crate::target::{connect_keep_alive, Connection, LaunchedTarget, RawRequest, TargetConfig};
 
 type Queue = Arc<Mutex<VecDeque<Vec<RawRequest>>>>;
 
@@ -50,22 +47,16 @@ pub(super) fn replay(
     })
 }
 
-/// One kept-alive connection to `authority`.
-async fn connect(authority: &str) -> Result<SendRequest<Full<Bytes>>, BenchError> {
-    let stream = TcpStream::connect(authority)
+/// One kept-alive connection to `authority`, as a run's loopback transport opens it.
+async fn connect(authority: &str) -> Result<Connection, BenchError> {
+    connect_keep_alive(authority, std::time::Duration::from_secs(5))
         .await
-        .map_err(|e| BenchError::Raw(format!("connect {authority}: {e}")))?;
-    let _ = stream.set_nodelay(true);
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| BenchError::Raw(e.to_string()))?;
-    tokio::spawn(connection);
-    Ok(sender)
+        .map_err(BenchError::Raw)
 }
 
 async fn worker(queue: Queue) -> Result<u64, BenchError> {
     let mut sent = 0;
-    let mut connection: Option<(String, SendRequest<Full<Bytes>>)> = None;
+    let mut connection: Option<(String, Connection)> = None;
     loop {
         let Some(lane) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front() else {
             return Ok(sent);

@@ -2,21 +2,19 @@
 //! by a status, headers and a body, or a transport failure.
 //!
 //! Plain `http://` endpoints on loopback (emulators, where thousands of requests a
-//! second are sent) go through hyper-util's pooled HTTP/1.1 client, the client
-//! reqwest itself is built on, without reqwest's per-request layers (URL parsing,
-//! redirect policy, header map building, boxed futures): those were a tenth of a
-//! run's CPU against the reference target (see docs/performance.md). Every other
-//! endpoint (TLS, or another host, which may be behind an `HTTP_PROXY`) goes
-//! through reqwest.
+//! second are sent) go through kept-alive connections of hyper's connection API
+//! ([`super::loopback`]), without reqwest's per-request layers (URL parsing,
+//! redirect policy, header map building, boxed futures) or hyper-util's pool: those
+//! were a tenth of a run's CPU against the reference target (see
+//! docs/performance.md). Every other endpoint (TLS, or another host, which may be
+//! behind an `HTTP_PROXY`) goes through reqwest.
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
-use super::{error_chain, TargetError, TransportKind};
+use super::loopback::Loopback;
+use super::{TargetError, TransportKind};
 
 /// An answer below the API's level: status, headers, body.
 #[derive(Debug)]
@@ -38,28 +36,19 @@ pub(super) struct Failure {
 pub(super) enum Transport {
     /// reqwest, for TLS and non-loopback endpoints.
     Reqwest(reqwest::Client),
-    /// hyper-util's pooled HTTP/1.1 client, for plain-HTTP loopback endpoints.
-    Loopback {
-        client: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
-        timeout: Duration,
-    },
+    /// Kept-alive HTTP/1.1 connections, for plain-HTTP loopback endpoints.
+    Loopback(Loopback),
 }
 
 impl Transport {
     /// The transport for `url`.
     pub fn for_url(url: &reqwest::Url, options: &super::WireOptions) -> Result<Self, TargetError> {
-        if url.scheme() == "http" && loopback_host(url) {
-            let mut connector = HttpConnector::new();
-            connector.set_connect_timeout(Some(options.connect_timeout));
-            connector.set_nodelay(true);
-            let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-                .pool_idle_timeout(Duration::from_secs(30))
-                .pool_timer(hyper_util::rt::TokioTimer::new())
-                .build(connector);
-            return Ok(Transport::Loopback {
-                client,
-                timeout: options.timeout,
-            });
+        // A connection needs the port: `Url` leaves out a scheme's default one.
+        if url.scheme() == "http" && loopback_host(url) && url.port().is_some() {
+            return Ok(Transport::Loopback(Loopback::new(
+                options.timeout,
+                options.connect_timeout,
+            )));
         }
         reqwest::Client::builder()
             .timeout(options.timeout)
@@ -80,67 +69,9 @@ impl Transport {
     ) -> Result<Answer, Failure> {
         match self {
             Transport::Reqwest(client) => reqwest_post(client, url, headers, body).await,
-            Transport::Loopback { client, timeout } => {
-                match tokio::time::timeout(*timeout, loopback_post(client, url, headers, body))
-                    .await
-                {
-                    Ok(answer) => answer,
-                    Err(_) => Err(Failure {
-                        kind: TransportKind::Timeout,
-                        message: format!("no answer within {} s", timeout.as_secs_f64()),
-                    }),
-                }
-            }
+            Transport::Loopback(loopback) => loopback.post(url, headers, body).await,
         }
     }
-}
-
-async fn loopback_post(
-    client: &hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
-    url: &str,
-    headers: &[(String, String)],
-    body: Bytes,
-) -> Result<Answer, Failure> {
-    let other = |message: String| Failure {
-        kind: TransportKind::Other,
-        message,
-    };
-    let mut request = http::Request::post(url);
-    for (name, value) in headers {
-        if name != "host" {
-            request = request.header(name.as_str(), value.as_str());
-        }
-    }
-    let request = request
-        .body(Full::new(body))
-        .map_err(|e| other(format!("request {url}: {e}")))?;
-    let response = client.request(request).await.map_err(|e| {
-        let kind = if e.is_connect() {
-            TransportKind::Refused
-        } else {
-            TransportKind::Reset
-        };
-        Failure {
-            kind,
-            message: error_chain(&e),
-        }
-    })?;
-    let status = response.status().as_u16();
-    let headers = header_pairs(response.headers());
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| Failure {
-            kind: TransportKind::Reset,
-            message: error_chain(&e),
-        })?
-        .to_bytes();
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
 }
 
 async fn reqwest_post(
@@ -191,7 +122,7 @@ fn loopback_host(url: &reqwest::Url) -> bool {
     })
 }
 
-fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+pub(super) fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(k, v)| {
@@ -240,12 +171,14 @@ mod tests {
 
     #[test]
     fn only_plain_http_on_loopback_skips_reqwest() {
-        assert!(matches!(loopback(1000), Transport::Loopback { .. }));
+        assert!(matches!(loopback(1000), Transport::Loopback(_)));
         for url in [
             "https://directconnect.us-east-1.amazonaws.com/",
             "https://127.0.0.1:4566/",
             // Another host may be reached through an HTTP proxy, which reqwest honours.
             "http://emulator.internal:4566/",
+            // Port 80 by default, which `Url` does not name.
+            "http://localhost/",
         ] {
             let options = super::super::WireOptions::default();
             let transport = Transport::for_url(&url.parse().unwrap(), &options).unwrap();
