@@ -2,14 +2,14 @@
 //!
 //! Every request of a run is a POST of JSON to the endpoint's root with the same
 //! few headers, so the signing key (four HMACs, the same all day) is derived once
-//! per day and the canonical request is written directly: aws-sigv4's general
+//! per day, the date formatted once per second, and the canonical request written
+//! directly: aws-sigv4's general
 //! pipeline (header maps, URI normalisation, owned intermediate strings) was 8% of
 //! a run's CPU. The cryptography stays aws-sigv4's (`generate_signing_key`,
 //! `calculate_signature`); any other request shape (an endpoint with a path or a
 //! query) goes through aws-sigv4's `sign` unchanged, and a test holds both to the
 //! same signature.
 
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -25,12 +25,18 @@ pub struct Signer {
     credentials: Credentials,
     region: String,
     service: String,
-    /// The signing key of the last signature's day.
-    key: Arc<Mutex<Option<DayKey>>>,
+    /// The last signature's second and day: formatting a date and deriving a key
+    /// for every request cost more than the rest of the signature.
+    key: Arc<Mutex<Option<Dated>>>,
 }
 
-/// A day (`YYYYMMDD`) and its signing key.
-type DayKey = (String, Vec<u8>);
+/// The `x-amz-date` of one second, and the credential scope and signing key of its day.
+struct Dated {
+    second: u64,
+    amz_date: String,
+    scope: String,
+    key: Vec<u8>,
+}
 
 impl std::fmt::Debug for Signer {
     // The signing key is as secret as the secret key it comes from; Credentials'
@@ -130,68 +136,94 @@ impl Signer {
         body: &[u8],
         time: SystemTime,
     ) -> Result<Vec<(String, String)>, String> {
-        let amz_date = amz_date(time)?;
-        let day = &amz_date[..8];
+        let second = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| "the clock is before 1970".to_owned())?
+            .as_secs();
+        let (amz_date, scope, key) = {
+            let mut cached = self
+                .key
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cached.as_ref().is_none_or(|d| d.second != second) {
+                let amz_date = amz_date(second)?;
+                let day = &amz_date[..8];
+                let scope = format!("{day}/{}/{}/aws4_request", self.region, self.service);
+                let key = match cached.take() {
+                    Some(d) if d.amz_date[..8] == *day => d.key,
+                    _ => v4::generate_signing_key(
+                        self.credentials.secret_access_key(),
+                        time,
+                        &self.region,
+                        &self.service,
+                    )
+                    .as_ref()
+                    .to_vec(),
+                };
+                *cached = Some(Dated {
+                    second,
+                    amz_date,
+                    scope,
+                    key,
+                });
+            }
+            let dated = cached.as_ref().expect("set above");
+            (
+                dated.amz_date.clone(),
+                dated.scope.clone(),
+                dated.key.clone(),
+            )
+        };
         let token = self.credentials.session_token();
-        let mut signed: Vec<(String, &str)> = headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), *v))
-            .collect();
-        signed.push(("x-amz-date".to_owned(), &amz_date));
+        let mut signed: Vec<(std::borrow::Cow<'_, str>, &str)> =
+            headers.iter().map(|(k, v)| (lower_case(k), *v)).collect();
+        signed.push(("x-amz-date".into(), &amz_date));
         if let Some(token) = token {
-            signed.push(("x-amz-security-token".to_owned(), token));
+            signed.push(("x-amz-security-token".into(), token));
         }
         signed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut canonical = String::with_capacity(256);
+        let mut canonical = String::with_capacity(512);
         canonical.push_str("POST\n/\n\n");
-        let mut names = String::with_capacity(64);
+        let mut names = String::with_capacity(128);
         // Repeated names are joined with commas, as aws-sigv4 does.
         for (i, (name, value)) in signed.iter().enumerate() {
             let value = collapse_spaces(value);
             if i > 0 && signed[i - 1].0 == *name {
                 canonical.pop();
-                let _ = writeln!(canonical, ",{value}");
-                continue;
+                canonical.push(',');
+            } else {
+                canonical.push_str(name);
+                canonical.push(':');
+                if !names.is_empty() {
+                    names.push(';');
+                }
+                names.push_str(name);
             }
-            let _ = writeln!(canonical, "{name}:{value}");
-            if !names.is_empty() {
-                names.push(';');
-            }
-            names.push_str(name);
+            canonical.push_str(&value);
+            canonical.push('\n');
         }
-        let _ = write!(
-            canonical,
-            "\n{names}\n{}",
-            hex::encode(Sha256::digest(body))
-        );
-        let scope = format!("{day}/{}/{}/aws4_request", self.region, self.service);
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-            hex::encode(Sha256::digest(canonical.as_bytes()))
-        );
-        let signature = {
-            let mut cached = self
-                .key
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if cached.as_ref().is_none_or(|(d, _)| d != day) {
-                let key = v4::generate_signing_key(
-                    self.credentials.secret_access_key(),
-                    time,
-                    &self.region,
-                    &self.service,
-                );
-                *cached = Some((day.to_owned(), key.as_ref().to_vec()));
-            }
-            let (_, key) = cached.as_ref().expect("set above");
-            v4::calculate_signature(key, string_to_sign.as_bytes())
-        };
+        canonical.push('\n');
+        canonical.push_str(&names);
+        canonical.push('\n');
+        canonical.push_str(hex_digest(body, &mut [0; 64]));
+        let mut string_to_sign = String::with_capacity(256);
+        for part in [
+            "AWS4-HMAC-SHA256\n",
+            &amz_date,
+            "\n",
+            &scope,
+            "\n",
+            hex_digest(canonical.as_bytes(), &mut [0; 64]),
+        ] {
+            string_to_sign.push_str(part);
+        }
+        let signature = v4::calculate_signature(&key, string_to_sign.as_bytes());
         let authorization = format!(
             "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={names}, Signature={signature}",
             self.credentials.access_key_id()
         );
         let mut out = vec![
-            ("x-amz-date".to_owned(), amz_date.clone()),
+            ("x-amz-date".to_owned(), amz_date),
             ("authorization".to_owned(), authorization),
         ];
         if let Some(token) = token {
@@ -213,12 +245,24 @@ fn root_of(url: &str) -> bool {
     }
 }
 
-/// `YYYYMMDD'T'HHMMSS'Z'` of `time` (whole seconds, UTC).
-fn amz_date(time: SystemTime) -> Result<String, String> {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| "the clock is before 1970".to_owned())?
-        .as_secs();
+/// A header name in lower case, borrowed when it already is (the client's are).
+fn lower_case(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase().into()
+    } else {
+        name.into()
+    }
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, written into `out`.
+fn hex_digest<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a str {
+    // 32 bytes always fit 64 hex digits, which are ASCII.
+    let _ = hex::encode_to_slice(Sha256::digest(bytes), out);
+    std::str::from_utf8(out).unwrap_or_default()
+}
+
+/// `YYYYMMDD'T'HHMMSS'Z'` of the UTC second `secs` since the epoch.
+fn amz_date(secs: u64) -> Result<String, String> {
     let iso = aws_smithy_types::DateTime::from_secs(secs as i64)
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .map_err(|e| e.to_string())?;
@@ -310,7 +354,8 @@ mod tests {
             "test",
         );
         let signer = Signer::new(creds, "eu-west-2", "directconnect");
-        // Two days, so the cached key is replaced when the day changes.
+        // Two seconds of one day, then another day: the cached date is replaced every
+        // second, the key only when the day changes.
         for secs in [1_764_646_800, 1_764_646_801, 1_764_733_300] {
             let time = UNIX_EPOCH + std::time::Duration::from_secs(secs);
             let [fast, general] = signed_both_ways(&signer, headers, body, time);
