@@ -1,16 +1,13 @@
-//! The target-bound ceiling: a minimal HTTP/1.1 client (hyper's connection API,
-//! one kept-alive connection per lane worker, opened as a run's loopback transport
-//! opens them) that sends a recorded request
-//! sequence and reads each answer, checking nothing.
+//! The target-bound ceiling: the run's own loopback HTTP/1.1 transport (one
+//! kept-alive connection per lane worker) sending a recorded request sequence and
+//! reading each answer, checking nothing.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-
 use super::BenchError;
-use crate::target::{connect_keep_alive, Connection, LaunchedTarget, RawRequest, TargetConfig};
+use crate::target::{LaunchedTarget, Loopback, RawRequest, TargetConfig};
 
 type Queue = Arc<Mutex<VecDeque<Vec<RawRequest>>>>;
 
@@ -47,61 +44,19 @@ pub(super) fn replay(
     })
 }
 
-/// One kept-alive connection to `authority`, as a run's loopback transport opens it.
-async fn connect(authority: &str) -> Result<Connection, BenchError> {
-    connect_keep_alive(authority, std::time::Duration::from_secs(5))
-        .await
-        .map_err(BenchError::Raw)
-}
-
 async fn worker(queue: Queue) -> Result<u64, BenchError> {
     let mut sent = 0;
-    let mut connection: Option<(String, Connection)> = None;
+    // One connection at a time (the transport keeps it alive between requests).
+    let transport = Loopback::new(Duration::from_secs(30), Duration::from_secs(5));
     loop {
         let Some(lane) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front() else {
             return Ok(sent);
         };
         for request in lane {
-            let uri: http::Uri = request
-                .url
-                .parse()
-                .map_err(|e| BenchError::Raw(format!("{}: {e}", request.url)))?;
-            let authority = uri
-                .authority()
-                .map(ToString::to_string)
-                .ok_or_else(|| BenchError::Raw(format!("no host in {}", request.url)))?;
-            let reusable = connection
-                .as_ref()
-                .is_some_and(|(a, s)| *a == authority && !s.is_closed());
-            if !reusable {
-                connection = Some((authority.clone(), connect(&authority).await?));
-            }
-            let Some((_, sender)) = connection.as_mut() else {
-                continue;
-            };
-            sender
-                .ready()
+            transport
+                .post(&request.url, &request.headers, request.body.clone())
                 .await
-                .map_err(|e| BenchError::Raw(e.to_string()))?;
-            let path = uri.path_and_query().map_or("/", |p| p.as_str());
-            let mut builder = http::Request::post(path).header("host", &authority);
-            for (name, value) in &request.headers {
-                if name != "host" {
-                    builder = builder.header(name, value);
-                }
-            }
-            let http_request = builder
-                .body(Full::new(request.body.clone()))
-                .map_err(|e| BenchError::Raw(e.to_string()))?;
-            let response = sender
-                .send_request(http_request)
-                .await
-                .map_err(|e| BenchError::Raw(e.to_string()))?;
-            response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| BenchError::Raw(e.to_string()))?;
+                .map_err(|f| BenchError::Raw(f.message))?;
             sent += 1;
         }
     }

@@ -25,7 +25,7 @@ pub use error::{error_chain, TargetError};
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use journal::{delete_rank, Journal, JournalEntry};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind, WaitPolicy};
-pub(crate) use loopback::{connect_keep_alive, Connection};
+pub(crate) use loopback::Loopback;
 pub use optin::AllowList;
 pub use principal::{AccountSelector, Accounts, Principal};
 pub use raw::Malformation;

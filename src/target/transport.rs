@@ -18,7 +18,7 @@ use super::{TargetError, TransportKind};
 
 /// An answer below the API's level: status, headers, body.
 #[derive(Debug)]
-pub(super) struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
@@ -26,7 +26,7 @@ pub(super) struct Answer {
 
 /// A request that got no HTTP answer.
 #[derive(Debug)]
-pub(super) struct Failure {
+pub(crate) struct Failure {
     pub kind: TransportKind,
     pub message: String,
 }
