@@ -122,9 +122,14 @@ impl Refs {
             last = end;
         }
         out.push_str(&s[last..]);
-        // Ids in a target's own format, known from an id member, wherever they recur.
-        for (id, r) in &self.ids {
-            if r.starts_with("{{id:") && out.contains(id.as_str()) {
+        // Known ids wherever they recur: ids in a target's own format (known from an
+        // id member), and ids inside a longer word, where the pattern's word
+        // boundary does not hold (a mangled id: the id followed by letters). Longest
+        // first, so no id is cut by a shorter one it starts with.
+        let mut known: Vec<(&String, &String)> = self.ids.iter().collect();
+        known.sort_by_key(|(id, _)| std::cmp::Reverse(id.len()));
+        for (id, r) in known {
+            if out.contains(id.as_str()) {
                 out = out.replace(id.as_str(), r);
             }
         }
@@ -291,6 +296,15 @@ mod tests {
             "arn:aws:directconnect:us-east-1:{{account:owner}}:dxcon/{{connection:1}}"
         );
         assert_eq!(refs.text("dxcon-zzzz9999"), "{{connection:2}}");
+        // A mangled id keeps its reference and its mangling.
+        assert_eq!(
+            refs.text("dxcon-fgh12345ünïcødé"),
+            "{{connection:1}}ünïcødé"
+        );
+        assert_eq!(
+            refs.text(&format!("dxcon-fgh12345{}", "a".repeat(20))),
+            format!("{{{{connection:1}}}}{}", "a".repeat(20))
+        );
         let odd = refs.value(&json!({"connectionId": "dx-moto-abc-20261125", "name": "x"}));
         assert_eq!(odd["connectionId"], "{{id:1}}");
         assert_eq!(refs.text("dx-moto-abc-20261125"), "{{id:1}}");
