@@ -47,6 +47,9 @@ pub struct Lifecycle {
     pub calls: &'static [(&'static str, &'static str, &'static str)],
     /// States in which a resource counts as gone (deleted, rejected).
     pub gone: &'static [&'static str],
+    /// What each single state reaches along `edges`, worked out on first use
+    /// ([`Lifecycle::closure`] runs for every state a run observes).
+    pub reach: std::sync::OnceLock<Vec<StateSet>>,
 }
 
 impl Lifecycle {
@@ -67,6 +70,20 @@ impl Lifecycle {
 
     /// Every state reachable from `set` along asynchronous edges (including `set`).
     pub fn closure(&self, set: StateSet) -> StateSet {
+        let reach = self.reach.get_or_init(|| {
+            (0..self.states.len())
+                .map(|i| self.fixpoint(StateSet(1 << i)))
+                .collect()
+        });
+        reach
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| set.has(*i))
+            .fold(set, |all, (_, reached)| all.union(*reached))
+    }
+
+    /// `set` and every state reachable from it, edge by edge until nothing is added.
+    fn fixpoint(&self, set: StateSet) -> StateSet {
         let mut current = set;
         loop {
             let mut next = current;
@@ -148,6 +165,7 @@ pub static CONNECTION: Lifecycle = Lifecycle {
         ("[*]", "requested", "CreateLag"),
     ],
     gone: &["deleting", "deleted", "rejected"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Interconnects. Sources: `InterconnectState` enum; LIFECYCLE facts: CreateInterconnect →
@@ -178,6 +196,7 @@ pub static INTERCONNECT: Lifecycle = Lifecycle {
         ("*", "deleting", "DeleteInterconnect"),
     ],
     gone: &["deleting", "deleted"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Link aggregation groups. Sources: `LagState` enum; LIFECYCLE facts: CreateLag → requested |
@@ -211,6 +230,7 @@ pub static LAG: Lifecycle = Lifecycle {
         ("*", "deleting", "DeleteLag"),
     ],
     gone: &["deleting", "deleted"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Virtual interfaces. Sources: `VirtualInterfaceState` enum and its API reference text
@@ -266,6 +286,7 @@ pub static VIRTUAL_INTERFACE: Lifecycle = Lifecycle {
         ("testing", "available", "StopBgpFailoverTest"),
     ],
     gone: &["deleting", "deleted", "rejected"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// BGP peers. Sources: `BGPPeerState` enum; LIFECYCLE facts: CreateBGPPeer → pending ⇢
@@ -293,6 +314,7 @@ pub static BGP_PEER: Lifecycle = Lifecycle {
         ("[*]", "pending", "AllocateTransitVirtualInterface"),
     ],
     gone: &["deleting", "deleted"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Direct Connect gateways. Sources: `DirectConnectGatewayState` enum; LIFECYCLE facts:
@@ -308,6 +330,7 @@ pub static DIRECT_CONNECT_GATEWAY: Lifecycle = Lifecycle {
         ("*", "deleting", "DeleteDirectConnectGateway"),
     ],
     gone: &["deleting", "deleted"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Gateway associations. Sources: `DirectConnectGatewayAssociationState` enum; LIFECYCLE
@@ -347,6 +370,7 @@ pub static GATEWAY_ASSOCIATION: Lifecycle = Lifecycle {
         ),
     ],
     gone: &["disassociating", "disassociated"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Gateway association proposals. Sources: `DirectConnectGatewayAssociationProposalState`
@@ -374,6 +398,7 @@ pub static ASSOCIATION_PROPOSAL: Lifecycle = Lifecycle {
         ),
     ],
     gone: &["deleted"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Gateway attachments (a VIF attached to a gateway). Sources:
@@ -385,6 +410,7 @@ pub static GATEWAY_ATTACHMENT: Lifecycle = Lifecycle {
     edges: &[("attaching", "attached"), ("detaching", "detached")],
     calls: &[],
     gone: &["detaching", "detached"],
+    reach: std::sync::OnceLock::new(),
 };
 
 /// Every lifecycle the model knows.
@@ -403,6 +429,33 @@ pub static LIFECYCLES: &[&Lifecycle] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closure_of_a_set_is_the_union_of_its_states_closures() {
+        for lifecycle in [
+            &CONNECTION,
+            &INTERCONNECT,
+            &LAG,
+            &VIRTUAL_INTERFACE,
+            &BGP_PEER,
+            &DIRECT_CONNECT_GATEWAY,
+            &GATEWAY_ASSOCIATION,
+            &ASSOCIATION_PROPOSAL,
+            &GATEWAY_ATTACHMENT,
+        ] {
+            let n = lifecycle.states.len();
+            assert!(n <= 12, "{}: every subset is tried", lifecycle.name);
+            for bits in 0..(1u32 << n) {
+                let set = StateSet(bits);
+                assert_eq!(
+                    lifecycle.closure(set),
+                    lifecycle.fixpoint(set),
+                    "{} {bits:b}",
+                    lifecycle.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn closure_follows_async_edges_forward_only() {

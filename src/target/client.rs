@@ -192,11 +192,13 @@ impl WireClient {
         bytes: Vec<u8>,
         headers: &[(String, String)],
     ) -> Exchange {
+        // Shared, not copied, by the tap and every attempt.
+        let bytes = bytes::Bytes::from(bytes);
         if let Some(tap) = &self.tap {
             tap.record(super::RawRequest {
                 url: self.endpoint.clone(),
                 headers: headers.to_vec(),
-                body: bytes::Bytes::from(bytes.clone()),
+                body: bytes.clone(),
             });
         }
         let mut attempt = 0u32;
@@ -248,16 +250,12 @@ impl WireClient {
         principal: Principal,
         operation: &str,
         recorded: &Value,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
         headers: &[(String, String)],
     ) -> Exchange {
         let body = recorded;
         let started = Instant::now();
-        let answer = match self
-            .transport
-            .post(&self.endpoint, headers, bytes::Bytes::from(bytes))
-            .await
-        {
+        let answer = match self.transport.post(&self.endpoint, headers, bytes).await {
             Ok(answer) => answer,
             Err(failure) => {
                 return self.fault(

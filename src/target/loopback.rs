@@ -322,12 +322,7 @@ impl Head {
         let headers: Vec<(String, String)> = response
             .headers
             .iter()
-            .map(|h| {
-                (
-                    h.name.to_ascii_lowercase(),
-                    String::from_utf8_lossy(h.value).into_owned(),
-                )
-            })
+            .map(|h| (h.name.to_ascii_lowercase(), header_text(h.value)))
             .collect();
         let connection = headers
             .iter()
@@ -403,9 +398,8 @@ fn request_bytes(
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b);
         let text = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
-        if name.is_empty() || !name.bytes().all(token) || !value.bytes().all(text) {
+        if name.is_empty() || !name.bytes().all(is_token) || !value.bytes().all(text) {
             return Err(Failure {
                 kind: TransportKind::Other,
                 message: format!("header {name:?} cannot be sent in HTTP/1.1"),
@@ -421,6 +415,21 @@ fn request_bytes(
     out.extend_from_slice(b"\r\n\r\n");
     out.extend_from_slice(body);
     Ok(out)
+}
+
+/// A character of a header name (RFC 9110 `tchar`).
+fn is_token(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`'
+        | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// A header value as text: UTF-8 as it is (the usual case, no copy of the check), else lossily.
+fn header_text(value: &[u8]) -> String {
+    match std::str::from_utf8(value) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(value).into_owned(),
+    }
 }
 
 #[cfg(test)]
