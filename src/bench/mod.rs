@@ -217,13 +217,11 @@ fn trial(
     cases: u32,
     jobs: usize,
 ) -> Result<(Trial, usize), BenchError> {
-    let taps = TapSet::default();
     let run_config = RunConfig {
         target: target.clone(),
         cases,
         seed: config.seed,
         jobs,
-        taps: Some(taps.clone()),
         // The search is what is measured: failures are re-run once, not shrunk (moto has
         // dozens of buckets, and shrinking them would be most of a trial).
         max_shrink_iters: 0,
@@ -234,6 +232,15 @@ fn trial(
     let report = crate::run::run(&run_config)?;
     let wall = started.elapsed();
     let cpu = process_cpu().saturating_sub(cpu);
+    // The requests to replay come from a second, unmeasured run of the same seed with
+    // a tap on every lane: recording each request (its URL, headers and body copied)
+    // is the benchmark's work, not the harness's. Plans are a function of the seed,
+    // so it sends the same sequence of operations.
+    let taps = TapSet::default();
+    crate::run::run(&RunConfig {
+        taps: Some(taps.clone()),
+        ..run_config
+    })?;
     let lanes = taps.take();
     let requests = lanes.iter().map(|l| l.len() as u64).sum();
     // The raw replay starts from a clean target, as the run did.
@@ -412,9 +419,10 @@ pub fn markdown(report: &BenchReport) -> String {
     );
     let _ = writeln!(
         out,
-        "Each trial runs the search (every answer checked against the model and the specification) and \
-         then replays the very requests it sent — resets included, on the same number of connections — \
-         with a minimal HTTP/1.1 client that checks nothing: the target-bound ceiling. The target runs in \
+        "Each trial runs the search (every answer checked against the model and the specification), \
+         runs it again unmeasured with every request recorded, and then replays those requests — resets \
+         included, on the same number of connections — with the run's own HTTP/1.1 transport and nothing \
+         else, checking nothing: the target-bound ceiling. The target runs in \
          another process (`dxconform serve`, or moto), so the CPU time of this process is the harness's: \
          *harness CPU* is all of it per operation. Part of it is the transport's floor, which any client pays: \
          HTTP/1.1 framing, the syscalls, and on loopback the kernel's delivery of each packet to the target, \

@@ -2,11 +2,12 @@
 //! facts one case runs with, and how the target is made fresh for it.
 //!
 //! One job resets the whole target before each case, as always. Several jobs
-//! cannot: each job gets a lane with accounts of its own (the reference target
-//! resets just those), or each case gets fresh accounts (emulators that can only
-//! reset everything, like moto), or, where the accounts are real, cases share them
-//! and each reasons only about the resources it created (the model never claims a
-//! list holds nothing but its own resources).
+//! cannot: cases take turns over lanes with accounts of their own (the reference
+//! target resets just those, a group of lanes in one request), or each case gets
+//! fresh accounts (emulators that can only reset everything, like moto), or, where
+//! the accounts are real, cases share them and each reasons only about the
+//! resources it created (the model never claims a list holds nothing but its own
+//! resources).
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,9 @@ use crate::target::{Accounts, LaunchedTarget, Principal, TapSet, TargetError, Wi
 pub(super) enum Isolation {
     /// One case at a time; the whole target is reset before each.
     ResetAll,
-    /// One lane of accounts per job (plus one for shrinking), reset before each case.
+    /// Lanes of accounts, [`LANE_GROUPS`] per job (plus one for shrinking): cases
+    /// take them in turn, and each group of `jobs` lanes is reset in one request
+    /// before its turn.
     LaneAccounts,
     /// Fresh accounts for every case (the target can only reset everything).
     FreshAccounts,
@@ -58,6 +61,11 @@ impl Isolation {
 /// First account of the lanes: far from the defaults (111111111111, 222222222222)
 /// and from moto's (123456789012), so lanes never meet a configured account.
 const LANE_ACCOUNT_BASE: u64 = 700_000_000_000;
+/// Groups of lanes per run with lane accounts. While one group's cases run, the
+/// next group is reset in one request (not one per case: a reset is a request
+/// like any other, and it was one in seven of a run's).
+pub(super) const LANE_GROUPS: usize = 2;
+
 /// First account of fresh per-case accounts.
 const FRESH_ACCOUNT_BASE: u64 = 800_000_000_000;
 
@@ -124,9 +132,10 @@ impl Lane {
         }
     }
 
-    /// The lanes of a run: `jobs` for the search and one more for shrinking (the
-    /// last), built once. Fresh-account runs build lanes per case instead
-    /// ([`Lane::fresh`]); these are then only the fallback.
+    /// The lanes of a run: [`Lane::search_lanes`] for the search and one more for
+    /// shrinking (the last, reset before each of its cases), built once.
+    /// Fresh-account runs build lanes per case instead ([`Lane::fresh`]); these are
+    /// then only the fallback.
     pub(super) async fn prepare(
         target: &LaunchedTarget,
         env: &Env,
@@ -134,18 +143,43 @@ impl Lane {
         jobs: usize,
         taps: Option<&TapSet>,
     ) -> Vec<Lane> {
-        let mut lanes = Vec::with_capacity(jobs + 1);
-        for n in 0..=jobs {
+        let search = Lane::search_lanes(isolation, jobs);
+        let mut lanes = Vec::with_capacity(search + 1);
+        for n in 0..=search {
             let lane = match isolation {
                 Isolation::LaneAccounts => {
                     let accounts = account_pair(LANE_ACCOUNT_BASE, n as u64);
-                    Lane::for_accounts(target, env, accounts, true, taps).await
+                    // Search lanes are reset by group (`reset_group`).
+                    Lane::for_accounts(target, env, accounts, n == search, taps).await
                 }
                 _ => Lane::own(target, env, isolation, taps),
             };
             lanes.push(lane);
         }
         lanes
+    }
+
+    /// How many lanes the search's cases take in turn.
+    pub(super) fn search_lanes(isolation: Isolation, jobs: usize) -> usize {
+        match isolation {
+            Isolation::LaneAccounts => jobs * LANE_GROUPS,
+            _ => jobs,
+        }
+    }
+
+    /// Reset the accounts of `group` (lanes whose cases have all finished) in one
+    /// request, recorded in the first lane's tap.
+    pub(super) async fn reset_group(
+        target: &LaunchedTarget,
+        group: &[std::sync::Arc<Lane>],
+    ) -> Result<(), TargetError> {
+        let accounts: Vec<&Accounts> = group.iter().map(|l| &l.env.accounts).collect();
+        if let Some(tap) = group.first().and_then(|l| l.client.tap()) {
+            if let Some(request) = target.reset_request(Some(&accounts)) {
+                tap.record(request);
+            }
+        }
+        target.reset_accounts(&accounts).await.map(|_| ())
     }
 
     /// Fresh accounts for run number `n` (a search case or a shrinking candidate).
@@ -161,8 +195,9 @@ impl Lane {
 
     /// Make the target fresh for the next case of this lane.
     pub(super) async fn prepare_case(&self, target: &LaunchedTarget) -> Result<(), TargetError> {
+        let own = [&self.env.accounts];
         if let Some(tap) = self.client.tap() {
-            let scope = (!self.reset_all).then_some(&self.env.accounts);
+            let scope = (!self.reset_all).then_some(&own[..]);
             if self.reset_all || self.reset_accounts {
                 if let Some(request) = target.reset_request(scope) {
                     tap.record(request);
@@ -172,7 +207,7 @@ impl Lane {
         if self.reset_all {
             target.reset().await
         } else if self.reset_accounts {
-            target.reset_accounts(&self.env.accounts).await.map(|_| ())
+            target.reset_accounts(&own).await.map(|_| ())
         } else {
             Ok(())
         }

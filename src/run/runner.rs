@@ -379,19 +379,36 @@ impl Shared {
 /// The lanes of a run and how a case gets one.
 struct Lanes<'a> {
     isolation: Isolation,
-    built: Vec<Lane>,
+    /// Shared by the cases that take them (a lane holds a client and the facts of
+    /// its accounts; copying them per case was measurable).
+    built: Vec<Arc<Lane>>,
+    /// The cases running at once (`--jobs`).
+    jobs: usize,
     env: &'a Env,
     taps: Option<&'a crate::target::TapSet>,
 }
 
 impl Lanes<'_> {
     /// The lane run number `n` uses in `slot`; fresh-account runs make one per run.
-    async fn lane(&self, shared: &Shared, slot: usize, n: u64) -> Lane {
+    async fn lane(&self, shared: &Shared, slot: usize, n: u64) -> Arc<Lane> {
         if self.isolation == Isolation::FreshAccounts {
-            Lane::fresh(&shared.target, self.env, n, self.taps).await
+            Arc::new(Lane::fresh(&shared.target, self.env, n, self.taps).await)
         } else {
-            self.built[slot].clone()
+            Arc::clone(&self.built[slot])
         }
+    }
+
+    /// The slot of the search's case number `started` (counting from 0): cases take
+    /// the search lanes in turn. With lane accounts, the first case of each group
+    /// of `jobs` lanes resets the group first. In-flight cases are the last `jobs`
+    /// started ones, so every earlier user of the group has finished.
+    async fn turn(&self, shared: &Shared, started: u64) -> Result<usize, TargetError> {
+        let lanes = Lane::search_lanes(self.isolation, self.jobs);
+        let slot = (started % lanes as u64) as usize;
+        if self.isolation == Isolation::LaneAccounts && slot % self.jobs == 0 {
+            Lane::reset_group(&shared.target, &self.built[slot..slot + self.jobs]).await?;
+        }
+        Ok(slot)
     }
 }
 
@@ -410,13 +427,15 @@ async fn search(
     let isolation = Isolation::choose(jobs, &shared.target);
     tracing::info!(jobs, isolation = isolation.name(), "running cases");
     let taps = config.taps.as_ref();
+    let built = Lane::prepare(&shared.target, env, isolation, jobs, taps).await;
     let lanes = Lanes {
         isolation,
-        built: Lane::prepare(&shared.target, env, isolation, jobs, taps).await,
+        built: built.into_iter().map(Arc::new).collect(),
+        jobs,
         env,
         taps,
     };
-    let shrink_lane = jobs;
+    let shrink_lane = Lane::search_lanes(isolation, jobs);
     let strategy = crate::gen::plan(&config.gen);
     let generation = |e: proptest::test_runner::Reason| RunError::Generation(e.to_string());
     let mut s = Search {
@@ -441,8 +460,7 @@ async fn search(
                 .new_tree(&mut case_runner(config.seed, case))
                 .map_err(generation)?
                 .current();
-            // In-flight cases are consecutive, so `started % jobs` names a free lane.
-            let slot = (started % jobs as u64) as usize;
+            let slot = lanes.turn(shared, started).await?;
             started += 1;
             let lane = lanes.lane(shared, slot, u64::from(case)).await;
             let task_shared = Arc::clone(shared);

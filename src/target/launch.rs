@@ -302,9 +302,10 @@ impl LaunchedTarget {
         self.scoped_reset && self.reset_url.is_some()
     }
 
-    /// Reset only the resources of `accounts`, leaving other cases' accounts alone.
-    /// Only the reference target can (`false`: this target has no such reset).
-    pub async fn reset_accounts(&self, accounts: &Accounts) -> Result<bool, TargetError> {
+    /// Reset only the resources of `accounts` (in one request), leaving other cases'
+    /// accounts alone. Only the reference target can (`false`: this target has no
+    /// such reset).
+    pub async fn reset_accounts(&self, accounts: &[&Accounts]) -> Result<bool, TargetError> {
         if !self.can_reset_accounts() {
             return Ok(false);
         }
@@ -315,11 +316,15 @@ impl LaunchedTarget {
     }
 
     /// The request that resets the whole target (`None`) or only `accounts`.
-    pub fn reset_request(&self, accounts: Option<&Accounts>) -> Option<super::RawRequest> {
+    pub fn reset_request(&self, accounts: Option<&[&Accounts]>) -> Option<super::RawRequest> {
         let url = self.reset_url.clone()?;
         let body = match accounts {
-            Some(a) if self.scoped_reset => {
-                serde_json::json!({ "accounts": [a.owner, a.partner] }).to_string()
+            Some(pairs) if self.scoped_reset => {
+                let ids: Vec<&str> = pairs
+                    .iter()
+                    .flat_map(|a| [a.owner.as_str(), a.partner.as_str()])
+                    .collect();
+                serde_json::json!({ "accounts": ids }).to_string()
             }
             _ => String::new(),
         };
