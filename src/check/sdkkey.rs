@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::spec::{ShapeType, Spec};
+use crate::spec::{Shape, ShapeType, Spec};
 
 /// The cache key of a response, or `None` when the body is not JSON (such
 /// answers are always handed to the SDK).
@@ -38,7 +38,10 @@ pub(super) fn verdict_key(
     key.extend_from_slice(format!("{operation}\u{0}{status}\u{0}{error_type}\u{0}").as_bytes());
     if (200..300).contains(&status) {
         match spec.operation(operation).and_then(|o| o.output.as_deref()) {
-            Some(output) => write_skeleton(spec, output, &value, &mut key),
+            Some(output) => match spec.shape(output) {
+                Some(shape) => write_skeleton(spec, shape, &value, &mut key),
+                None => write_json(&value, &mut key),
+            },
             None => write_json(&value, &mut key),
         }
     } else {
@@ -65,12 +68,17 @@ fn write_json(value: &Value, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
-/// Appends the skeleton of `value` (of shape `shape_name`) to `out` as compact
-/// JSON, without building it as a value first (the key is built for every answer).
-fn write_skeleton(spec: &Spec, shape_name: &str, value: &Value, out: &mut Vec<u8>) {
-    let Some(shape) = spec.shape(shape_name) else {
-        return write_json(value, out);
-    };
+/// The skeleton of `value` as the shape at `index` of the spec.
+fn write_member(spec: &Spec, index: usize, value: &Value, out: &mut Vec<u8>) {
+    match spec.shape_at(index) {
+        Some((_, shape)) => write_skeleton(spec, shape, value, out),
+        None => write_json(value, out),
+    }
+}
+
+/// Appends the skeleton of `value` (of shape `shape`) to `out` as compact JSON,
+/// without building it as a value first (the key is built for every answer).
+fn write_skeleton(spec: &Spec, shape: &Shape, value: &Value, out: &mut Vec<u8>) {
     match (shape.shape_type, value) {
         (ShapeType::Structure, Value::Object(map)) => {
             out.push(b'{');
@@ -82,7 +90,7 @@ fn write_skeleton(spec: &Spec, shape_name: &str, value: &Value, out: &mut Vec<u8
                 let _ = serde_json::to_writer(&mut *out, k.as_str());
                 out.push(b':');
                 match shape.members.get(k) {
-                    Some(member) => write_skeleton(spec, &member.shape, v, out),
+                    Some(member) => write_member(spec, member.index, v, out),
                     None => write_json(v, out), // unknown members are kept as they are
                 }
             }
@@ -95,7 +103,7 @@ fn write_skeleton(spec: &Spec, shape_name: &str, value: &Value, out: &mut Vec<u8
                 let mut distinct: Vec<Vec<u8>> = Vec::new();
                 for v in items {
                     let mut one = Vec::new();
-                    write_skeleton(spec, &item.shape, v, &mut one);
+                    write_member(spec, item.index, v, &mut one);
                     if !distinct.contains(&one) {
                         distinct.push(one);
                     }
@@ -119,7 +127,7 @@ fn write_skeleton(spec: &Spec, shape_name: &str, value: &Value, out: &mut Vec<u8
                     if i > 0 {
                         out.push(b',');
                     }
-                    write_skeleton(spec, &v.shape, x, out);
+                    write_member(spec, v.index, x, out);
                 }
                 out.push(b']');
             }

@@ -105,9 +105,20 @@ impl Search {
                 continue;
             }
             self.steps_run += 1;
-            let stats = self.operations.entry(s.operation.clone()).or_default();
+            // Looked up before inserting: the names are nearly always known already.
+            if !self.operations.contains_key(&s.operation) {
+                self.operations.insert(s.operation.clone(), OperationStats::default());
+            }
+            let Some(stats) = self.operations.get_mut(&s.operation) else {
+                continue;
+            };
             stats.calls += 1;
-            *stats.outcomes.entry(s.outcome.clone()).or_default() += 1;
+            match stats.outcomes.get_mut(&s.outcome) {
+                Some(count) => *count += 1,
+                None => {
+                    stats.outcomes.insert(s.outcome.clone(), 1);
+                }
+            }
             stats.latency_us += s.latency_us;
             if let Some(rule) = s.step.broken_rule() {
                 stats.rules.insert(rule);

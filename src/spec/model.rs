@@ -88,6 +88,9 @@ pub enum ShapeType {
 pub struct Member {
     /// Target shape name.
     pub shape: String,
+    /// Where the target shape is in [`Spec::shapes`] (set when the spec is parsed).
+    #[serde(skip)]
+    pub index: usize,
     /// Marked deprecated.
     #[serde(default)]
     pub deprecated: bool,
@@ -98,6 +101,9 @@ pub struct Member {
 pub struct ShapeRef {
     /// Target shape name.
     pub shape: String,
+    /// Where the target shape is in [`Spec::shapes`] (set when the spec is parsed).
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// A shape with its constraints.
@@ -207,36 +213,61 @@ impl Spec {
                 spec.format
             )));
         }
-        spec.check_references().map_err(invalid)?;
+        spec.resolve_references().map_err(invalid)?;
         Ok(spec)
     }
 
-    /// Every shape reference resolves, so validation never meets a dangling name.
-    fn check_references(&self) -> Result<(), String> {
-        let known = |name: &str, from: &str| {
-            if self.shapes.contains_key(name) {
-                Ok(())
-            } else {
-                Err(format!("{from} refers to unknown shape {name}"))
-            }
+    /// Every shape reference resolves, so validation never meets a dangling name,
+    /// and each records where its shape is (answers are walked without name look-ups).
+    fn resolve_references(&mut self) -> Result<(), String> {
+        let index_of = |shapes: &ByName<Shape>, name: &str, from: &str| {
+            shapes
+                .get_index_of(name)
+                .ok_or_else(|| format!("{from} refers to unknown shape {name}"))
         };
         for (name, op) in &self.operations {
             for shape in op.input.iter().chain(&op.output).chain(&op.errors) {
-                known(shape, name)?;
+                index_of(&self.shapes, shape, name)?;
             }
         }
-        for (name, shape) in &self.shapes {
-            for member in shape.members.values() {
-                known(&member.shape, name)?;
+        for at in 0..self.shapes.len() {
+            let (name, shape) = self.shapes.get_index(at).expect("within the map");
+            let members = shape
+                .members
+                .values()
+                .map(|m| index_of(&self.shapes, &m.shape, name))
+                .collect::<Result<Vec<_>, _>>()?;
+            let target = |r: &Option<ShapeRef>| {
+                r.as_ref()
+                    .map(|r| index_of(&self.shapes, &r.shape, name))
+                    .transpose()
+            };
+            let (member, key, value) = (
+                target(&shape.member)?,
+                target(&shape.key)?,
+                target(&shape.value)?,
+            );
+            let (_, shape) = self.shapes.get_index_mut(at).expect("within the map");
+            for (m, index) in shape.members.values_mut().zip(members) {
+                m.index = index;
             }
-            for r in [&shape.member, &shape.key, &shape.value]
-                .into_iter()
-                .flatten()
-            {
-                known(&r.shape, name)?;
+            for (r, index) in [
+                (&mut shape.member, member),
+                (&mut shape.key, key),
+                (&mut shape.value, value),
+            ] {
+                if let (Some(r), Some(index)) = (r, index) {
+                    r.index = index;
+                }
             }
         }
         Ok(())
+    }
+
+    /// The shape at `index` of [`Spec::shapes`] (a [`Member::index`] or
+    /// [`ShapeRef::index`]) and its name.
+    pub fn shape_at(&self, index: usize) -> Option<(&str, &Shape)> {
+        self.shapes.get_index(index).map(|(n, s)| (n.as_str(), s))
     }
 
     /// Look up an operation.
@@ -310,6 +341,24 @@ mod tests {
             "operations":{"Op":{"input":"Missing","errors":[]}},"shapes":{}}"#;
         let err = Spec::parse(text, "t").unwrap_err().to_string();
         assert!(err.contains("unknown shape Missing"), "{err}");
+    }
+
+    #[test]
+    fn every_reference_knows_where_its_shape_is() {
+        let spec = Spec::builtin();
+        let named = |index: usize| spec.shape_at(index).map(|(name, _)| name);
+        let mut references = 0;
+        for shape in spec.shapes.values() {
+            for member in shape.members.values() {
+                assert_eq!(named(member.index), Some(member.shape.as_str()));
+                references += 1;
+            }
+            for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+                assert_eq!(named(r.index), Some(r.shape.as_str()));
+                references += 1;
+            }
+        }
+        assert!(references > 500, "{references}");
     }
 
     #[test]

@@ -69,14 +69,33 @@ impl Spec {
     pub fn validate(&self, shape: &str, value: &Value) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut path = String::from("$");
-        self.validate_at(shape, value, &mut path, &mut out);
+        if let Some(found) = self.shape(shape) {
+            self.validate_at(shape, found, value, &mut path, &mut out);
+        }
         out
     }
 
-    fn validate_at(&self, name: &str, value: &Value, path: &mut String, out: &mut Vec<Violation>) {
-        let Some(shape) = self.shape(name) else {
-            return;
-        };
+    /// Validate `value` as `member`'s shape (the spec resolved it at parse).
+    fn validate_member(
+        &self,
+        member: usize,
+        value: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some((name, shape)) = self.shape_at(member) {
+            self.validate_at(name, shape, value, path, out);
+        }
+    }
+
+    fn validate_at(
+        &self,
+        name: &str,
+        shape: &Shape,
+        value: &Value,
+        path: &mut String,
+        out: &mut Vec<Violation>,
+    ) {
         let mut violate = |kind, expected: String, actual: String, path: &str| {
             out.push(Violation {
                 kind,
@@ -119,7 +138,7 @@ impl Spec {
                     for (i, item) in items.iter().enumerate() {
                         let len = path.len();
                         let _ = write!(path, "[{i}]");
-                        self.validate_at(&member.shape, item, path, out);
+                        self.validate_member(member.index, item, path, out);
                         path.truncate(len);
                     }
                 }
@@ -130,10 +149,10 @@ impl Spec {
                     let len = path.len();
                     let _ = write!(path, "[{}]", Value::String(k.clone()));
                     if let Some(key) = &shape.key {
-                        self.validate_at(&key.shape, &Value::String(k.clone()), path, out);
+                        self.validate_member(key.index, &Value::String(k.clone()), path, out);
                     }
                     if let Some(val) = &shape.value {
-                        self.validate_at(&val.shape, v, path, out);
+                        self.validate_member(val.index, v, path, out);
                     }
                     path.truncate(len);
                 }
@@ -219,7 +238,7 @@ impl Spec {
             match shape.members.get(key) {
                 // awsJson serializers may emit null for absent members; SDKs skip them.
                 Some(_) if member_value.is_null() => {}
-                Some(member) => self.validate_at(&member.shape, member_value, path, out),
+                Some(member) => self.validate_member(member.index, member_value, path, out),
                 None => out.push(Violation {
                     kind: ViolationKind::UnknownMember,
                     path: path.clone(),
