@@ -76,7 +76,9 @@ pub struct SdkParser {
     client: aws_sdk_directconnect::Client,
     /// Verdicts by response skeleton ([`super::sdkkey`]): the SDK runs once per shape
     /// of answer, not once per answer (it was half of a run's CPU time).
-    verdicts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, SdkVerdict>>>,
+    /// Hashed with FxHash: keys are long, and their content is the answer's shape,
+    /// not anything an attacker chooses to collide.
+    verdicts: std::sync::Arc<std::sync::Mutex<rustc_hash::FxHashMap<String, SdkVerdict>>>,
 }
 
 /// Most skeletons remembered; past it the cache starts over (a run has a few hundred).

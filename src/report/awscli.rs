@@ -493,8 +493,9 @@ mod tests {
         let repro = report.buckets[0].repro.as_ref().unwrap();
         let script = aws_cli_script(&report, repro);
         assert!(script.starts_with("#!/usr/bin/env bash\n"));
-        assert!(script
-            .contains("directconnect create-connection --cli-input-json '{\"location\":\"EqDC2\""));
+        assert!(script.lines().any(|line| line
+            .contains("directconnect create-connection --cli-input-json '{")
+            && line.contains("\"location\":\"EqDC2\"")));
         assert!(script.contains("CONNECTION_1=$(id_of connectionId)"));
         assert!(script.contains("directconnect describe-connections --cli-input-json '{\"connectionId\":\"'\"$CONNECTION_1\"'\"}'"));
         assert!(script.contains("credentials_for 111111111111"));

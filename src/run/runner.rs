@@ -107,7 +107,8 @@ impl Search {
             self.steps_run += 1;
             // Looked up before inserting: the names are nearly always known already.
             if !self.operations.contains_key(&s.operation) {
-                self.operations.insert(s.operation.clone(), OperationStats::default());
+                self.operations
+                    .insert(s.operation.clone(), OperationStats::default());
             }
             let Some(stats) = self.operations.get_mut(&s.operation) else {
                 continue;

@@ -353,7 +353,10 @@ mod tests {
                 assert_eq!(named(member.index), Some(member.shape.as_str()));
                 references += 1;
             }
-            for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+            for r in [&shape.member, &shape.key, &shape.value]
+                .into_iter()
+                .flatten()
+            {
                 assert_eq!(named(r.index), Some(r.shape.as_str()));
                 references += 1;
             }

@@ -141,25 +141,25 @@ const NOT_IMPLEMENTED_TYPES: &[&str] = &[
 /// Classify an HTTP answer from its status and raw body. The body decides, not the
 /// content type: moto sends JSON labelled text/html, which `wire.protocol` reports.
 pub fn classify(status: u16, body: &[u8]) -> Outcome {
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim_start();
-    let looks_html = trimmed.starts_with('<');
+    // Decoded only for messages: a JSON answer is parsed from its bytes.
+    let text = || String::from_utf8_lossy(body);
+    let looks_html = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
     if status == 501 {
         return Outcome::NotImplemented {
-            reason: format!("HTTP 501 {}", first_line(&text)),
+            reason: format!("HTTP 501 {}", first_line(&text())),
         };
     }
     if looks_html {
         if status >= 500 {
             // moto answers operations it lacks with an HTML 500 page.
             return Outcome::NotImplemented {
-                reason: format!("HTTP {status} with an HTML body: {}", first_line(&text)),
+                reason: format!("HTTP {status} with an HTML body: {}", first_line(&text())),
             };
         }
         return Outcome::ProtocolFault {
             reason: format!(
                 "HTTP {status} with a non-JSON (HTML/XML) body: {}",
-                first_line(&text)
+                first_line(&text())
             ),
         };
     }
@@ -172,7 +172,7 @@ pub fn classify(status: u16, body: &[u8]) -> Outcome {
                 return Outcome::ProtocolFault {
                     reason: format!(
                         "HTTP {status} body is not JSON ({e}): {}",
-                        first_line(&text)
+                        first_line(&text())
                     ),
                 }
             }
@@ -211,7 +211,10 @@ pub fn classify(status: u16, body: &[u8]) -> Outcome {
             message,
         },
         None => Outcome::ProtocolFault {
-            reason: format!("HTTP {status} without an error type: {}", first_line(&text)),
+            reason: format!(
+                "HTTP {status} without an error type: {}",
+                first_line(&text())
+            ),
         },
     }
 }

@@ -398,8 +398,11 @@ fn request_bytes(
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        let text = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
-        if name.is_empty() || !name.bytes().all(is_token) || !value.bytes().all(text) {
+        // Folded rather than short-circuited: every byte is read either way, and
+        // the fold is branch-free.
+        let text = |ok: bool, b: u8| ok & (b == b'\t' || (b >= 0x20 && b != 0x7f));
+        let token = |ok: bool, b: u8| ok & is_token(b);
+        if name.is_empty() || !name.bytes().fold(true, token) || !value.bytes().fold(true, text) {
             return Err(Failure {
                 kind: TransportKind::Other,
                 message: format!("header {name:?} cannot be sent in HTTP/1.1"),
