@@ -5,7 +5,8 @@
 //! whether numbers fit their declared width, and the value of every enum member.
 //! It does not depend on the text of plain strings (ids, names, messages) or the
 //! value of in-range numbers. The skeleton replaces exactly those with a
-//! placeholder, guided by the specification, so two answers with the same
+//! placeholder, guided by the specification (declared members by their
+//! position, not their name), so two answers with the same
 //! skeleton get the same verdict and the SDK runs once per skeleton.
 
 use std::borrow::Cow;
@@ -23,7 +24,7 @@ pub(super) fn verdict_key(
     headers: &[(String, String)],
     body: &[u8],
     parsed: Option<&Value>,
-) -> Option<String> {
+) -> Option<Vec<u8>> {
     // A success answer arrives parsed: borrow it.
     let value: Cow<'_, Value> = match parsed {
         Some(v) => Cow::Borrowed(v),
@@ -35,7 +36,14 @@ pub(super) fn verdict_key(
         .find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-errortype"))
         .map_or("", |(_, v)| v.as_str());
     let mut key = Vec::with_capacity(256);
-    key.extend_from_slice(format!("{operation}\u{0}{status}\u{0}{error_type}\u{0}").as_bytes());
+    for part in [
+        operation.as_bytes(),
+        &status.to_be_bytes(),
+        error_type.as_bytes(),
+    ] {
+        key.extend_from_slice(part);
+        key.push(0);
+    }
     if (200..300).contains(&status) {
         match spec.operation(operation).and_then(|o| o.output.as_deref()) {
             Some(output) => match spec.shape(output) {
@@ -47,8 +55,7 @@ pub(super) fn verdict_key(
     } else {
         write_json(&error_skeleton(value.into_owned()), &mut key);
     }
-    // Only JSON text and the UTF-8 parts above were written.
-    String::from_utf8(key).ok()
+    Some(key)
 }
 
 /// An error document without its message text (the SDK keeps it verbatim).
@@ -66,6 +73,25 @@ fn error_skeleton(mut value: Value) -> Value {
 fn write_json(value: &Value, out: &mut Vec<u8>) {
     // Writing a Value to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// A member's position, as `#` and decimal digits and `:` (never the start of
+/// a JSON key, which is a string).
+fn write_position(at: usize, out: &mut Vec<u8>) {
+    out.push(b'#');
+    let mut digits = [0u8; 20];
+    let mut n = at;
+    let mut from = digits.len();
+    loop {
+        from -= 1;
+        digits[from] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[from..]);
+    out.push(b':');
 }
 
 /// The skeleton of `value` as the shape at `index` of the spec.
@@ -86,12 +112,19 @@ fn write_skeleton(spec: &Spec, shape: &Shape, value: &Value, out: &mut Vec<u8>) 
                 if i > 0 {
                     out.push(b',');
                 }
-                // A string cannot fail to serialise.
-                let _ = serde_json::to_writer(&mut *out, k.as_str());
-                out.push(b':');
-                match shape.members.get(k) {
-                    Some(member) => write_member(spec, member.index, v, out),
-                    None => write_json(v, out), // unknown members are kept as they are
+                match shape.members.get_full(k) {
+                    // A declared member by its position in the shape: no text to escape.
+                    Some((at, _, member)) => {
+                        write_position(at, out);
+                        write_member(spec, member.index, v, out);
+                    }
+                    // Unknown members are kept as they are.
+                    None => {
+                        // A string cannot fail to serialise.
+                        let _ = serde_json::to_writer(&mut *out, k.as_str());
+                        out.push(b':');
+                        write_json(v, out);
+                    }
                 }
             }
             out.push(b'}');
@@ -154,7 +187,7 @@ fn write_skeleton(spec: &Spec, shape: &Shape, value: &Value, out: &mut Vec<u8>) 
 mod tests {
     use super::*;
 
-    fn key(body: &str) -> Option<String> {
+    fn key(body: &str) -> Option<Vec<u8>> {
         verdict_key(
             Spec::builtin(),
             "CreateConnection",

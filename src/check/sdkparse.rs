@@ -78,7 +78,7 @@ pub struct SdkParser {
     /// of answer, not once per answer (it was half of a run's CPU time).
     /// Hashed with FxHash: keys are long, and their content is the answer's shape,
     /// not anything an attacker chooses to collide.
-    verdicts: std::sync::Arc<std::sync::Mutex<rustc_hash::FxHashMap<String, SdkVerdict>>>,
+    verdicts: std::sync::Arc<std::sync::Mutex<rustc_hash::FxHashMap<Vec<u8>, SdkVerdict>>>,
 }
 
 /// Most skeletons remembered; past it the cache starts over (a run has a few hundred).
@@ -163,7 +163,7 @@ impl SdkParser {
             body,
             parsed,
         );
-        let remembered = |key: &String| {
+        let remembered = |key: &Vec<u8>| {
             self.verdicts
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
