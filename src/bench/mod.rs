@@ -193,6 +193,9 @@ pub struct BenchReport {
     pub measurements: Vec<Measurement>,
     /// Why moto was not measured, if it was not.
     pub moto_skipped: Option<String>,
+    /// The warm-up: a first trial against the reference target, before the rows,
+    /// with the process's caches empty (its `--jobs` and the trial).
+    pub warm_up: Option<(usize, Trial)>,
 }
 
 /// CPU time (user + system) this process has used so far.
@@ -306,6 +309,7 @@ pub fn bench(
     progress: &mut dyn FnMut(&str),
 ) -> Result<BenchReport, BenchError> {
     let mut measurements = Vec::new();
+    let mut warm_up = None;
     {
         let served = crate::target::ServedReference::start()?;
         let target = TargetConfig {
@@ -313,6 +317,17 @@ pub fn bench(
             endpoint: Some(served.endpoint().to_owned()),
             ..TargetConfig::default()
         };
+        // Caches that live as long as the process (the SDK verdict of each answer
+        // skeleton, compiled patterns) fill in the first run: one trial warms them,
+        // and is reported apart, so that every row measures the same, warm, work.
+        if let Some(&jobs) = config.jobs.iter().max() {
+            let (trial, _) = trial(config, &target, config.cases, jobs)?;
+            progress(&format!(
+                "warm-up --jobs {jobs}: {:.1} µs harness CPU/op",
+                trial.cpu_per_operation_us()
+            ));
+            warm_up = Some((jobs, trial));
+        }
         for &jobs in &config.jobs {
             measurements.push(measure(
                 config,
@@ -368,6 +383,7 @@ pub fn bench(
         config: config.clone(),
         measurements,
         moto_skipped,
+        warm_up,
     })
 }
 
@@ -478,6 +494,21 @@ pub fn markdown(report: &BenchReport) -> String {
             best.operations_per_second(),
             best.cpu_per_operation_us(),
             best.cpu_above_transport_per_operation_us()
+        );
+    }
+    if let Some((jobs, trial)) = &report.warm_up {
+        let _ = writeln!(
+            out,
+            "\nWarm-up, not in the rows: the benchmark's first trial (reference target, --jobs {jobs}) \
+             runs with the process's caches empty — chiefly the SDK verdict of each answer skeleton \
+             (`sdk.parse` hands each new skeleton to aws-sdk-directconnect once per process) — and \
+             spent {:.1} µs of harness CPU per operation ({:.0} model-checked operations per second). \
+             That is what a lone `dxconform run` of {} cases in a fresh process pays; the rows are \
+             what every later run in a process pays (`mutants`, `bench`, a test suite) and what a \
+             long run's later cases pay.",
+            trial.cpu_per_operation_us(),
+            trial.operations_per_second(),
+            report.config.cases
         );
     }
     let _ = writeln!(

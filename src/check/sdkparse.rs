@@ -96,9 +96,18 @@ impl Default for SdkParser {
 }
 
 impl SdkParser {
-    /// Build the parser: static credentials, us-east-1, a dummy endpoint, and
-    /// no retries, timeouts, stalled-stream protection or identity caching.
+    /// The process's parser: one SDK client and one verdict cache for every run
+    /// the process makes (`mutants` runs the suite once per mutant, `bench` once
+    /// per trial), as a verdict is a function of its key alone.
     pub fn new() -> Self {
+        static SHARED: std::sync::OnceLock<SdkParser> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Self::with_own_cache).clone()
+    }
+
+    /// A parser with a verdict cache of its own: static credentials, us-east-1, a
+    /// dummy endpoint, and no retries, timeouts, stalled-stream protection or
+    /// identity caching.
+    pub fn with_own_cache() -> Self {
         let connector = SharedHttpConnector::new(Replay);
         let config = aws_sdk_directconnect::Config::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -629,7 +638,7 @@ mod tests {
         };
         assert!(!message.contains("offset"), "{message}");
         // Computed afresh by another parser, and reused by this one: the same verdict.
-        let fresh = SdkParser::new()
+        let fresh = SdkParser::with_own_cache()
             .parse("CreateConnection", 200, &json_headers(), far.as_bytes())
             .await;
         let reused = parser

@@ -63,6 +63,29 @@ fn scaled(draw: u64, n: u64) -> u64 {
     ((u128::from(draw) * u128::from(n)) >> 64) as u64
 }
 
+/// An index drawn with probability weight / `total` (`total` > 0 is the sum of `weights`).
+fn weighted_index(
+    weights: impl Iterator<Item = u32>,
+    total: u64,
+    runner: &mut TestRunner,
+) -> usize {
+    let mut point = scaled(runner.rng().next_u64(), total);
+    let mut index = 0;
+    for (at, w) in weights.enumerate() {
+        index = at;
+        if point < u64::from(w) {
+            break;
+        }
+        point -= u64::from(w);
+    }
+    index
+}
+
+/// The nearest alternative before `pick`, not before `min`, whose weight is not 0.
+fn earlier(weights: &[u32], pick: usize, min: usize) -> Option<usize> {
+    (min..pick).rev().find(|&at| weights[at] != 0)
+}
+
 impl<T: fmt::Debug + 'static> Strategy for Weighted<T> {
     type Tree = WeightedTree<T>;
     type Value = T;
@@ -71,16 +94,7 @@ impl<T: fmt::Debug + 'static> Strategy for Weighted<T> {
         if self.total == 0 {
             return Err("every alternative has weight 0".into());
         }
-        let mut point = scaled(runner.rng().next_u64(), self.total);
-        let pick = self
-            .options
-            .iter()
-            .position(|(w, _)| {
-                let inside = point < u64::from(*w);
-                point = point.saturating_sub(u64::from(*w));
-                inside
-            })
-            .expect("the point lies below the total weight");
+        let pick = weighted_index(self.options.iter().map(|(w, _)| *w), self.total, runner);
         // Earlier alternatives are generated from this seed if shrinking moves to them.
         let seed = if pick > 0 { runner.rng().next_u64() } else { 0 };
         let current = self.options[pick].1.new_tree(runner)?;
@@ -144,12 +158,10 @@ impl<T: fmt::Debug> ValueTree for WeightedTree<T> {
             self.previous = None;
             return true;
         }
+        let weights: Vec<u32> = self.options.iter().map(|(w, _)| *w).collect();
         let mut next = self.pick;
-        while next > self.min_pick {
-            next -= 1;
-            if self.options[next].0 == 0 {
-                continue;
-            }
+        while let Some(at) = earlier(&weights, next, self.min_pick) {
+            next = at;
             if let Some(tree) = self.tree_for(next) {
                 let from = std::mem::replace(&mut self.current, tree);
                 self.previous = Some((self.pick, from));
@@ -173,6 +185,97 @@ impl<T: fmt::Debug> ValueTree for WeightedTree<T> {
             None => self.current.complicate(),
         }
     }
+}
+
+/// A weighted choice between values; build it with [`pick!`](crate::pick). What
+/// [`Weighted`] is to strategies, for alternatives that are plain values (a
+/// principal, a flag): one draw, and no value tree per alternative. Shrinks
+/// towards earlier values, never to one of weight 0.
+#[derive(Debug, Clone)]
+pub struct Pick<T> {
+    options: Arc<[(u32, T)]>,
+    total: u64,
+}
+
+impl<T> Pick<T> {
+    /// The choice between `options`, each picked with probability weight / total.
+    pub fn new(options: Vec<(u32, T)>) -> Self {
+        let total = options.iter().map(|(w, _)| u64::from(*w)).sum();
+        Pick {
+            options: options.into(),
+            total,
+        }
+    }
+}
+
+impl<T: fmt::Debug + Clone> Strategy for Pick<T> {
+    type Tree = PickTree<T>;
+    type Value = T;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        if self.total == 0 {
+            return Err("every value has weight 0".into());
+        }
+        let pick = weighted_index(self.options.iter().map(|(w, _)| *w), self.total, runner);
+        Ok(PickTree {
+            options: Arc::clone(&self.options),
+            pick,
+            min_pick: 0,
+            previous: None,
+        })
+    }
+}
+
+/// The value tree of [`Pick`].
+#[derive(Debug, Clone)]
+pub struct PickTree<T> {
+    options: Arc<[(u32, T)]>,
+    pick: usize,
+    min_pick: usize,
+    /// The pick a simplification moved from, while it is being tried.
+    previous: Option<usize>,
+}
+
+impl<T: fmt::Debug + Clone> ValueTree for PickTree<T> {
+    type Value = T;
+
+    fn current(&self) -> T {
+        self.options[self.pick].1.clone()
+    }
+
+    fn simplify(&mut self) -> bool {
+        let weights: Vec<u32> = self.options.iter().map(|(w, _)| *w).collect();
+        match earlier(&weights, self.pick, self.min_pick) {
+            Some(at) => {
+                self.previous = Some(self.pick);
+                self.pick = at;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn complicate(&mut self) -> bool {
+        match self.previous.take() {
+            Some(pick) => {
+                self.pick = pick;
+                self.min_pick = pick;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// [`Pick`] from `weight => value` arms (or unweighted arms, weight 1 each).
+#[macro_export]
+macro_rules! pick {
+    ($($weight:expr => $value:expr),+ $(,)?) => {
+        $crate::gen::Pick::new(vec![$(($weight, $value)),+])
+    };
+    ($($value:expr),+ $(,)?) => {
+        $crate::gen::Pick::new(vec![$((1, $value)),+])
+    };
 }
 
 /// [`Weighted`] from `weight => strategy` arms (or unweighted arms, weight 1 each),
@@ -256,7 +359,7 @@ const TAG_VALUE: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 /// The caller: mostly the owner; the partner when two accounts are in play.
 pub fn principal(two_accounts: bool) -> BoxedStrategy<Principal> {
     if two_accounts {
-        crate::weighted![6 => Just(Principal::Owner), 1 => Just(Principal::Partner)].boxed()
+        crate::pick![6 => Principal::Owner, 1 => Principal::Partner].boxed()
     } else {
         Just(Principal::Owner).boxed()
     }
@@ -351,6 +454,28 @@ mod tests {
         assert!(tree.complicate(), "back to the range when 0 passes");
         assert_eq!(tree.current(), 10);
         assert!(!tree.simplify(), "the first alternative is not tried again");
+    }
+
+    #[test]
+    fn picks_follow_the_weights_and_shrink_to_earlier_values_skipping_weight_0() {
+        let choice = crate::pick![1 => 'a', 0 => 'z', 3 => 'b'];
+        let mut runner = runner(7);
+        let values: Vec<char> = (0..4000)
+            .map(|_| choice.new_tree(&mut runner).unwrap().current())
+            .collect();
+        let b = values.iter().filter(|v| **v == 'b').count();
+        assert!(!values.contains(&'z') && (2700..=3300).contains(&b), "{b}");
+        let mut tree = loop {
+            let tree = choice.new_tree(&mut runner).unwrap();
+            if tree.current() == 'b' {
+                break tree;
+            }
+        };
+        assert!(tree.simplify());
+        assert_eq!(tree.current(), 'a');
+        assert!(tree.complicate(), "back to b when a passes");
+        assert_eq!(tree.current(), 'b');
+        assert!(!tree.simplify() && !tree.complicate());
     }
 
     #[test]

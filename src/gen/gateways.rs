@@ -44,8 +44,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         return local.prop_map(Step::Gateway).boxed();
     }
     // Proposals are made by the partner for the owner's gateways, and accepted by the owner.
-    let mostly =
-        |p: Principal| crate::weighted![4 => Just(p), 1 => Just(crate::model::other_principal(p))];
+    let mostly = |p: Principal| crate::pick![4 => p, 1 => crate::model::other_principal(p)];
     let cross = crate::weighted![
         2 => (mostly(Principal::Partner), handle(), any::<u8>()).prop_map(
             |(by, gateway, vgw)| CreateDirectConnectGatewayAssociationProposal { by, gateway, vgw }
@@ -89,7 +88,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             .prop_map(move |target| AcceptDirectConnectGatewayAssociationProposal { by: owner, target }),
         cross / 2 => handle()
             .prop_map(move |target| DeleteDirectConnectGatewayAssociationProposal { by: partner, target }),
-        2 => (crate::weighted![Just(owner), Just(partner)], maybe(handle()))
+        2 => (crate::pick![owner, partner], maybe(handle()))
             .prop_map(|(by, target)| DescribeDirectConnectGatewayAssociationProposals { by, target }),
         2 => maybe(handle()).prop_map(move |target| DescribeDirectConnectGateways { by: owner, target }),
         1 => handle().prop_map(move |target| DeleteDirectConnectGateway { by: owner, target }),

@@ -11,7 +11,7 @@ use crate::target::Principal;
 /// and allocates, so hosted connections go to the owner, who confirms them.
 fn partner(two_accounts: bool) -> BoxedStrategy<Principal> {
     if two_accounts {
-        crate::weighted![4 => Just(Principal::Partner), 1 => Just(Principal::Owner)].boxed()
+        crate::pick![4 => Principal::Partner, 1 => Principal::Owner].boxed()
     } else {
         Just(Principal::Owner).boxed()
     }
@@ -19,7 +19,7 @@ fn partner(two_accounts: bool) -> BoxedStrategy<Principal> {
 
 /// Whether a hosted connection is allocated for the other account: usually.
 fn for_the_other() -> impl Strategy<Value = bool> {
-    crate::weighted![5 => Just(true), 1 => Just(false)]
+    crate::pick![5 => true, 1 => false]
 }
 
 /// The account a hosted connection allocated by `by` is for.

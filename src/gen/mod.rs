@@ -15,5 +15,5 @@ mod plan;
 mod tags;
 mod virtual_interfaces;
 
-pub use common::{Weighted, WeightedTree};
+pub use common::{Pick, PickTree, Weighted, WeightedTree};
 pub use plan::{plan, GenConfig};

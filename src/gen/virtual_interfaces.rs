@@ -10,7 +10,7 @@ use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, Vif
 use crate::target::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
-    crate::weighted![Just(AddressFamily::Ipv4), Just(AddressFamily::Ipv6)]
+    crate::pick![AddressFamily::Ipv4, AddressFamily::Ipv6]
 }
 
 fn auth_key() -> impl Strategy<Value = Option<String>> {
@@ -160,7 +160,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
 
 /// Who confirms: mostly the partner (allocations mostly go to it), sometimes the owner.
 fn confirmer() -> impl Strategy<Value = Principal> {
-    crate::weighted![3 => Just(Principal::Partner), 1 => Just(Principal::Owner)]
+    crate::pick![3 => Principal::Partner, 1 => Principal::Owner]
 }
 
 /// A VIF lifecycle chunk: the owner's connection (and often a gateway), a VIF created
@@ -200,7 +200,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
         })
         .boxed();
     let peer = (
-        crate::weighted![Just(owner), Just(vif_owner)],
+        crate::pick![owner, vif_owner],
         handle(),
         asn(),
         family(),
@@ -218,7 +218,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let delete_peer = (crate::weighted![Just(owner), Just(vif_owner)], handle())
+    let delete_peer = (crate::pick![owner, vif_owner], handle())
         .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target }))
         .boxed();
     let confirm = (handle(), maybe(handle()), any::<u8>(), 0u8..3)
@@ -240,10 +240,10 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let delete = (crate::weighted![Just(owner), Just(vif_owner)], handle())
+    let delete = (crate::pick![owner, vif_owner], handle())
         .prop_map(|(by, target)| Step::Vif(VifStep::DeleteVirtualInterface { by, target }))
         .boxed();
-    let history = (crate::weighted![Just(owner), Just(vif_owner)], handle())
+    let history = (crate::pick![owner, vif_owner], handle())
         .prop_map(|(by, target)| {
             Step::Vif(VifStep::ListVirtualInterfaceTestHistory {
                 by,
