@@ -54,8 +54,33 @@ pub fn replay_command(report: &RunReport, file: &str) -> String {
     format!("dxconform replay {file}{target}")
 }
 
+/// Remove the reproductions an earlier run wrote into `dir` (`NNN-check-Operation`
+/// `.json`, `.sh`, `.curl.txt`), so that the folder holds this run's only; other
+/// files are left alone.
+fn remove_earlier_reproductions(dir: &Path) -> Result<(), ReportError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(()); // no folder yet
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let numbered = name.len() > 4
+            && name.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && name.as_bytes()[3] == b'-';
+        let ours = [".json", ".sh", ".curl.txt"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if numbered && ours {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|source| ReportError::Write { path, source })?;
+        }
+    }
+    Ok(())
+}
+
 /// Write every output of a run into `out`; fills each bucket's `replay_file`.
 pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportError> {
+    remove_earlier_reproductions(&out.join("replays"))?;
     let mut replays = Vec::new();
     let mut scripts = Vec::new();
     let mut transcripts = Vec::new();
@@ -167,6 +192,37 @@ fn make_executable(_path: &Path) -> Result<(), ReportError> {
 mod tests {
     use super::*;
     use crate::report::test_support::sample_report;
+
+    #[test]
+    fn an_earlier_runs_reproductions_are_replaced_and_other_files_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let replays = dir.path().join("replays");
+        std::fs::create_dir_all(&replays).unwrap();
+        for stale in [
+            "007-model.echo-CreateLag.json",
+            "007-model.echo-CreateLag.sh",
+            "007-model.echo-CreateLag.curl.txt",
+        ] {
+            std::fs::write(replays.join(stale), "old").unwrap();
+        }
+        std::fs::write(replays.join("notes.txt"), "mine").unwrap();
+        let mut report = sample_report();
+        write_all(&mut report, dir.path()).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&replays)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "001-model.state-CreateConnection.curl.txt",
+                "001-model.state-CreateConnection.json",
+                "001-model.state-CreateConnection.sh",
+                "notes.txt"
+            ]
+        );
+    }
 
     #[test]
     fn the_output_folder_holds_every_report_and_three_reproductions() {

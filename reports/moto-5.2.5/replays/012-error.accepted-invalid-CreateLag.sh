@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 96). It shows:
+# Found on moto 5.2.5 (seed 2026, round 34). It shows:
 #   error.accepted-invalid on CreateLag at $.lagName (HTTP 200)
 #     expected: rejected with DirectConnectClientException (rule required:lagName: lagName is required (CreateLagRequest))
 #     actual:   accepted (HTTP 200)
@@ -47,11 +47,11 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:58"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:48"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261125152258-20261125152258"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261125152258"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261125152258"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261202062548-20261202062548"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261202062548"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-None-20261202062548"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.lagName: expected rejected with DirectConnectClientException (rule required:lagName: lagName is required (CreateLagRequest)), got accepted (HTTP 200)   <- reproduced here
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1}'
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","location":"EqDC2","numberOfConnections":1}'

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 105). It shows:
-#   error.accepted-invalid on CreateLag at $.numberOfConnections (HTTP 200)
-#     expected: rejected with SerializationException|DirectConnectClientException (rule int32:numberOfConnections: numberOfConnections is a 32-bit integer (Count))
+# Found on moto 5.2.5 (seed 2026, round 116). It shows:
+#   error.accepted-invalid on CreateLag at $.providerName (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:providerName: providerName is a JSON string (ProviderName))
 #     actual:   accepted (HTTP 200)
-#   shape.range on CreateLag at $.numberOfConnections (HTTP 200)
-#     expected: 32-bit integer (Count)
-#     actual:   -2147483649
+#   shape.type on CreateLag at $.connections[*].providerName (HTTP 200)
+#     expected: string (ProviderName)
+#     actual:   integer 12345
+#   shape.type on CreateLag at $.providerName (HTTP 200)
+#     expected: string (ProviderName)
+#     actual:   integer 12345
 # Also: `dxconform replay replays/014-error.accepted-invalid-CreateLag.json --target moto`; the exact wire requests and answers: replays/014-error.accepted-invalid-CreateLag.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -49,9 +52,14 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:45"
+#    finding shape.type at $.connections[0].providerName: expected string (ProviderName), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.range at $.numberOfConnections: expected 32-bit integer (Count), got -2147483649   <- reproduced here
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261125152303"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: invalid number
-#    finding error.accepted-invalid at $.numberOfConnections: expected rejected with SerializationException|DirectConnectClientException (rule int32:numberOfConnections: numberOfConnections is a 32-bit integer (Count)), got accepted (HTTP 200)   <- reproduced here
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":-2147483649,"lagName":"dx-alpha"}'
+#    finding shape.type at $.providerName: expected string (ProviderName), got integer 12345   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062645-20261202062645"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062645"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062645"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+#    finding error.accepted-invalid at $.providerName: expected rejected with SerializationException|DirectConnectClientException (rule type:providerName: providerName is a JSON string (ProviderName)), got accepted (HTTP 200)   <- reproduced here
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-beta","location":"EqDC2","numberOfConnections":1,"providerName":12345}'

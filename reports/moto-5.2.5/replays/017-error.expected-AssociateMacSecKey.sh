@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
-# Found on moto 5.2.5 (seed 2026, round 91). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
+# Found on moto 5.2.5 (seed 2026, round 86). It shows:
 #   error.expected on AssociateMacSecKey at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (the resource may not be MACsec capable)
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255-20261125152255 does not match any LAGs in region us-east-1.
+#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621-20261202062621 does not match any LAGs in region us-east-1.
 # Also: `dxconform replay replays/017-error.expected-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/017-error.expected-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -36,39 +36,31 @@ credentials_for() {
   "$AWS" --endpoint-url "$ENDPOINT" sts assume-role --role-arn "arn:aws:iam::$1:role/dxconform" \
     --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text
 }
-read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
-[ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
-as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
+[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
+as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:55"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:21"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255-20261125152255"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621-20261202062621"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit"}'
-LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255
+step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs","location":"EqDC2","numberOfConnections":1}'
+LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621
 
-# #1 owner DisassociateConnectionFromLag; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected DisassociateConnectionFromLag implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#1 owner DisassociateConnectionFromLag' as_owner directconnect disassociate-connection-from-lag --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152255","lagId":"'"$LAG_1"'"}'
-
-# #2 owner AssociateConnectionWithLag; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected AssociateConnectionWithLag implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#2 owner AssociateConnectionWithLag' as_owner directconnect associate-connection-with-lag --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152255","lagId":"'"$LAG_1"'"}'
-
-# #3 owner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
+# #1 partner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
-#    finding error.expected at $.__type: expected DirectConnectClientException (the resource may not be MACsec capable), got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-iekycrwjckxyptokmbiuuxxvqmukshzqoctueraudeckudhjjnuolnbayaatlfzuwqfprjgeczulawuvwyzwefmjkbaepofhfoit-20261125152255-20261125152255 does not match any LAGs in region us-east-1.   <- reproduced here
-step '#3 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152255","ckn":"0000aa000000a00a0a00000000000a0ac81f6a8e732bc238eeaf358ccaedf34f","cak":"***redacted***"}'
+#    finding error.expected at $.__type: expected DirectConnectClientException (the resource may not be MACsec capable), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261202062621-20261202062621 does not match any LAGs in region us-east-1.   <- reproduced here
+step '#1 partner AssociateMacSecKey' as_partner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"f6fd5afd99d22a89901cf85ff1044757c88002bcbe3a1182b20630edbe5c7b6c","connectionId":"arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261202062621"}'

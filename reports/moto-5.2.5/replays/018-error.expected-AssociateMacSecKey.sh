@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
-# Found on moto 5.2.5 (seed 2026, round 109). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
+# Found on moto 5.2.5 (seed 2026, round 119). It shows:
 #   error.expected on AssociateMacSecKey at $.cak (HTTP 200)
 #     expected: rejected with SerializationException|DirectConnectClientException (rule type:cak: cak is a JSON string (Cak))
 #     actual:   accepted (HTTP 200)
@@ -45,31 +45,27 @@ step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateConnection; dxconform saw HTTP 200 success
+# #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:49"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:06"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152306"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062649-20261202062649"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062649"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062649"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps","connectionName":"dx-beta"}'
-CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152306
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-beta","location":"EqDC2","numberOfConnections":1}'
+LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062649
 
-# #1 owner CreateLag; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected CreateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"dx-beta","connectionId":"'"$CONNECTION_1"'"}'
+# #1 owner UpdateLag; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected UpdateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#1 owner UpdateLag' as_owner directconnect update-lag --cli-input-json '{"lagId":"'"$LAG_1"'","lagName":"dx-gamma"}'
 
-# #2 owner DescribeLoa; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected DescribeLoa implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#2 owner DescribeLoa' as_owner directconnect describe-loa --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+# #2 owner CreateBGPPeer: skipped by dxconform (its resource did not exist in this case)
 
 # #3 owner AssociateMacSecKey; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152306"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261202062649"
 #    finding error.expected at $.cak: expected rejected with SerializationException|DirectConnectClientException (rule type:cak: cak is a JSON string (Cak)), got accepted (HTTP 200)   <- reproduced here
-step '#3 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","ckn":"3f9bbef0bcd14ad13ed87eb0ddb0dcc7b77352a3f7c0ba7cb4ce8fefcdddce1c","cak":"***redacted***"}'
-
-# #4 owner DescribeDirectConnectGatewayAttachments: skipped by dxconform (its resource did not exist in this case)
-
-# #5 owner DisassociateConnectionFromLag: skipped by dxconform (its resource did not exist in this case)
+step '#3 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"c3e63c487672dc3bf7d4406b5feb99417c7d938e4c277133c3c8b0254be33c9d","connectionId":"'"$LAG_1"'"}'

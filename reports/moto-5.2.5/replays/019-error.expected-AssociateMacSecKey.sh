@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 89). It shows:
-#   error.expected on AssociateMacSecKey at $.secretARN (HTTP 200)
-#     expected: rejected with SerializationException|DirectConnectClientException (rule type:secretARN: secretARN is a JSON string (SecretARN))
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
+# Found on moto 5.2.5 (seed 2026, round 30). It shows:
+#   error.expected on AssociateMacSecKey at $.ckn (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:ckn: ckn is a JSON string (Ckn))
 #     actual:   accepted (HTTP 200)
 #   sdk.parse on AssociateMacSecKey at $ (HTTP 200)
 #     expected: the SDK parses the answer
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#   shape.type on AssociateMacSecKey at $.macSecKeys[*].secretARN (HTTP 200)
-#     expected: string (SecretARN)
+#   shape.type on AssociateMacSecKey at $.macSecKeys[*].ckn (HTTP 200)
+#     expected: string (Ckn)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/019-error.expected-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/019-error.expected-AssociateMacSecKey.curl.txt
 #
@@ -54,18 +54,26 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:53"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:44"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152253"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261202062544"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps","connectionName":"dx-beta"}'
-CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152253
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"g7rlduc","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261202062544
 
-# #1 owner AssociateMacSecKey; dxconform saw HTTP 200 success
+# #1 owner CreateLag; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected CreateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionsBandwidth":"1Gbps","lagName":"g7rlduc","location":"EqDC2","numberOfConnections":1}'
+
+# #2 owner DescribeLags; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.macSecKeys[0].secretARN: expected string (SecretARN), got integer 12345   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261125152253"
+step '#2 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{}'
+
+# #3 owner AssociateMacSecKey; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.macSecKeys[0].ckn: expected string (Ckn), got integer 12345   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261202062544"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
-#    finding error.expected at $.secretARN: expected rejected with SerializationException|DirectConnectClientException (rule type:secretARN: secretARN is a JSON string (SecretARN)), got accepted (HTTP 200)   <- reproduced here
-step '#1 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","ckn":"0000000a0aaaa00aa0000a0a0aa000ded9babb72be9cacc77903665dc7c23b4a","cak":"***redacted***","secretARN":"***redacted***"}'
+#    finding error.expected at $.ckn: expected rejected with SerializationException|DirectConnectClientException (rule type:ckn: ckn is a JSON string (Ckn)), got accepted (HTTP 200)   <- reproduced here
+step '#3 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":12345,"connectionId":"'"$CONNECTION_1"'"}'

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 16). It shows:
-#   error.expected on DescribeConnections at $.maxResults (HTTP 200)
-#     expected: rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize))
-#     actual:   accepted (HTTP 200)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
+# Found on moto 5.2.5 (seed 2026, round 27). It shows:
+#   error.expected on DescribeConnections at $.__type (HTTP 400)
+#     expected: SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId))
+#     actual:   ConnectionNotFound: 12345 does not match any connections in region us-east-1.
+#   error.type on DescribeConnections at $.__type (HTTP 400)
+#     expected: one of DirectConnectServerException|DirectConnectClientException
+#     actual:   ConnectionNotFound
+#   sdk.parse on DescribeConnections at $ (HTTP 400)
+#     expected: an error the SDK models for this operation
+#     actual:   unhandled error ConnectionNotFound
+#   wire.protocol on DescribeConnections at $ (HTTP 400)
+#     expected: content-type application/x-amz-json-1.1
+#     actual:   content-type application/json
 # Also: `dxconform replay replays/025-error.expected-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/025-error.expected-DescribeConnections.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -44,7 +53,33 @@ step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner DescribeConnections; dxconform saw HTTP 200 success
+# #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)   <- reproduced here
-step '#0 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"maxResults":"12345"}'
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:39"
+#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062539-20261202062539"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062539"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062539"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
+
+# #1 owner CreateLag; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:39"
+#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261202062539-20261202062539"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261202062539"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261202062539"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
+
+# #2 owner DescribeConnections; dxconform saw HTTP 400 ConnectionNotFound
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
+#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
+#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
+#    finding error.expected at $.__type: expected SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId)), got ConnectionNotFound: 12345 does not match any connections in region us-east-1.   <- reproduced here
+step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":12345}'

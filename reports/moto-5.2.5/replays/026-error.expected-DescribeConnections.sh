@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 59). It shows:
-#   error.expected on DescribeConnections at $.nextToken (HTTP 200)
-#     expected: rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken))
+# Found on moto 5.2.5 (seed 2026, round 22). It shows:
+#   error.expected on DescribeConnections at $.maxResults (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize))
 #     actual:   accepted (HTTP 200)
 # Also: `dxconform replay replays/026-error.expected-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/026-error.expected-DescribeConnections.curl.txt
 #
@@ -44,25 +44,21 @@ step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:26"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226-20261125152226"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:36"
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261202062536"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.childConnectionTags: expected rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:childConnectionTags: a resource has at most 50 tags), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt","childConnectionTags":[{"key":"k0","value":"v"},{"key":"k1","value":"v"},{"key":"k2","value":"v"},{"key":"k3","value":"v"},{"key":"k4","value":"v"},{"key":"k5","value":"v"},{"key":"k6","value":"v"},{"key":"k7","value":"v"},{"key":"k8","value":"v"},{"key":"k9","value":"v"},{"key":"k10","value":"v"},{"key":"k11","value":"v"},{"key":"k12","value":"v"},{"key":"k13","value":"v"},{"key":"k14","value":"v"},{"key":"k15","value":"v"},{"key":"k16","value":"v"},{"key":"k17","value":"v"},{"key":"k18","value":"v"},{"key":"k19","value":"v"},{"key":"k20","value":"v"},{"key":"k21","value":"v"},{"key":"k22","value":"v"},{"key":"k23","value":"v"},{"key":"k24","value":"v"},{"key":"k25","value":"v"},{"key":"k26","value":"v"},{"key":"k27","value":"v"},{"key":"k28","value":"v"},{"key":"k29","value":"v"},{"key":"k30","value":"v"},{"key":"k31","value":"v"},{"key":"k32","value":"v"},{"key":"k33","value":"v"},{"key":"k34","value":"v"},{"key":"k35","value":"v"},{"key":"k36","value":"v"},{"key":"k37","value":"v"},{"key":"k38","value":"v"},{"key":"k39","value":"v"},{"key":"k40","value":"v"},{"key":"k41","value":"v"},{"key":"k42","value":"v"},{"key":"k43","value":"v"},{"key":"k44","value":"v"},{"key":"k45","value":"v"},{"key":"k46","value":"v"},{"key":"k47","value":"v"},{"key":"k48","value":"v"},{"key":"k49","value":"v"},{"key":"k50","value":"v"}]}'
-LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226
+#    finding model.state at $.connectionState: expected state after this call: requested, got "available"
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-gamma","location":"EqDC2"}'
 
 # #1 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:26"
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226-20261125152226"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-hzorjywxfyynrgeknunmkokjcdikzjgvdrzifubaxhpghxfdmpinrqcdhqqidgpabhghczgnphdpnqnaxwjilbaqcsgknpklyjqt-20261125152226"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:36"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261202062536"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.nextToken: expected rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken)), got accepted (HTTP 200)   <- reproduced here
-step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152226","nextToken":12345}'
+#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)   <- reproduced here
+step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"maxResults":"12345"}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
-# Found on moto 5.2.5 (seed 2026, round 87). It shows:
-#   error.expected on DescribeLags at $.nextToken (HTTP 200)
-#     expected: rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken))
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
+# Found on moto 5.2.5 (seed 2026, round 32). It shows:
+#   error.expected on DescribeLags at $.maxResults (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize))
 #     actual:   accepted (HTTP 200)
 # Also: `dxconform replay replays/029-error.expected-DescribeLags.json --target moto`; the exact wire requests and answers: replays/029-error.expected-DescribeLags.curl.txt
 #
@@ -10,7 +10,6 @@
 #   ENDPOINT=http://127.0.0.1:5000 bash THIS_SCRIPT
 # Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI
 # parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript.
-# Secrets are redacted: replace ***redacted*** with a value of your own.
 set -u
 
 ENDPOINT="${ENDPOINT:-http://127.0.0.1:5000}"
@@ -45,60 +44,7 @@ step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 owner DescribeLags; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"CSVA1","connectionsBandwidth":"10Gbps","numberOfConnections":2,"lagName":"jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ","requestMACSec":true}'
-LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248
-
-# #1 owner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
-#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
-#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
-#    finding error.unexpected at $: expected success, got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248 does not match any LAGs in region us-east-1.
-step '#1 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152248","ckn":"a00aaaa0a0a00aa0a0aa00aaa000aa01c635adaebc529e4a63c30c9dad0ff129","cak":"***redacted***"}'
-
-# #2 owner UpdateVirtualInterfaceAttributes: skipped by dxconform (its resource did not exist in this case)
-
-# #3 owner DescribeLags; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.lags[0].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.lags[0].connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.lags[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.nextToken: expected rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken)), got accepted (HTTP 200)   <- reproduced here
-step '#3 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'","nextToken":12345}'
-
-# #4 owner DescribeLags; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.lags[0].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.lags[0].connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:48"
-#    finding shape.type at $.lags[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248-20261125152248"
-#    finding shape.pattern at $.lags[0].connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jugszqxszqrpivedtplxwuzysjggtrbgazszztcuxcopggxfotxnebvinxenqzslmxttanjmohgjivbxvxssoltjpkkblljquequ-20261125152248"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)
-step '#4 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'","maxResults":"12345"}'
+#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)   <- reproduced here
+step '#0 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"maxResults":"12345"}'

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 62). It shows:
-#   error.expected on UpdateConnection at $.encryptionMode (HTTP 200)
-#     expected: rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt)
+# Found on moto 5.2.5 (seed 2026, round 111). It shows:
+#   error.expected on UpdateConnection at $.connectionName (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:connectionName: connectionName is a JSON string (ConnectionName))
 #     actual:   accepted (HTTP 200)
-#   shape.pattern on UpdateConnection at $.lagId (HTTP 200)
-#     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152229"
+#   shape.type on UpdateConnection at $.connectionName (HTTP 200)
+#     expected: string (ConnectionName)
+#     actual:   integer 12345
 # Also: `dxconform replay replays/037-error.expected-UpdateConnection.json --target moto`; the exact wire requests and answers: replays/037-error.expected-UpdateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -50,22 +50,23 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:27"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:39"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227-20261125152227"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227"
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639-20261202062639"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"3Gbps","numberOfConnections":1,"lagName":"q750uc-06yb"}'
-LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
+LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connectionName: expected string (ConnectionName), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:27"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227-20261125152227"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q750uc-06yb-20261125152227"   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:39"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639-20261202062639"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261202062639"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.encryptionMode: expected rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got accepted (HTTP 200)   <- reproduced here
-step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261125152227","connectionName":"dx-gamma","encryptionMode":"always"}'
+#    finding error.expected at $.connectionName: expected rejected with SerializationException|DirectConnectClientException (rule type:connectionName: connectionName is a JSON string (ConnectionName)), got accepted (HTTP 200)   <- reproduced here
+step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261202062639","connectionName":12345}'

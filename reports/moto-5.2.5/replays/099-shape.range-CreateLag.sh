@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 34). It shows:
-#   shape.range on CreateLag at $.tags[*].value (HTTP 200)
-#     expected: length within [0, 256]
-#     actual:   length 257 of "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv...
+# Found on moto 5.2.5 (seed 2026, round 58). It shows:
+#   shape.range on CreateLag at $.tags[*].key (HTTP 200)
+#     expected: length within [1, 128]
+#     actual:   length 0 of ""
 # Also: `dxconform replay replays/099-shape.range-CreateLag.json --target moto`; the exact wire requests and answers: replays/099-shape.range-CreateLag.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,12 +47,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:00"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:03"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.range at $.tags[0].value: expected length within [0, 256], got length 257 of "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv...   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-n-s8--2ng-t4r-v--20261125152200-20261125152200"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-n-s8--2ng-t4r-v--20261125152200"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-n-s8--2ng-t4r-v--20261125152200"
+#    finding shape.range at $.tags[0].key: expected length within [1, 128], got length 0 of ""   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-r3ow1pa79ts47q-20261202062603-20261202062603"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-r3ow1pa79ts47q-20261202062603"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-r3ow1pa79ts47q-20261202062603"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-value.length:tags: a tag value has 0 to 256 characters (TagValue)), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"n-s8--2ng-t4r-v-","tags":[{"key":"k","value":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"}]}'
+#    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-key.empty:tags: a tag key has 1 to 128 characters (TagKey)), got accepted (HTTP 200)
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"r3ow1pa79ts47q","location":"EqDC2","numberOfConnections":1,"tags":[{"key":"","value":"v"}]}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 79). It shows:
-#   shape.required on DeleteConnection at $.connectionName (HTTP 200)
-#     expected: member connectionName
+# Found on moto 5.2.5 (seed 2026, round 99). It shows:
+#   shape.required on DeleteConnection at $.bandwidth (HTTP 200)
+#     expected: member bandwidth
 #     actual:   absent
 # Also: `dxconform replay replays/106-shape.required-DeleteConnection.json --target moto`; the exact wire requests and answers: replays/106-shape.required-DeleteConnection.curl.txt
 #
@@ -44,22 +44,26 @@ step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateConnection; dxconform saw HTTP 200 success
+# #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:31"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:41"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-None-20261125152241"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631-20261202062631"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.connectionName: expected rejected with DirectConnectClientException (rule required:connectionName: connectionName is required (CreateConnectionRequest)), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps"}'
-CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-None-20261125152241
+#    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule required:connectionsBandwidth: connectionsBandwidth is required (CreateLagRequest)), got accepted (HTTP 200)
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"lagName":"mhd4jlxboygl1wj","location":"EqDC2","numberOfConnections":1}'
+LAG_1=$(id_of lagId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631
 
 # #1 owner DeleteConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:41"
-#    finding shape.required at $.connectionName: expected member connectionName, got absent   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:31"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-None-20261125152241"
+#    finding shape.required at $.bandwidth: expected member bandwidth, got absent   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631-20261202062631"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-mhd4jlxboygl1wj-20261202062631"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#1 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+step '#1 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag '"$LAG_1"'-20261202062631"}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 40). It shows:
-#   shape.type on CreateConnection at $.bandwidth (HTTP 200)
-#     expected: string (Bandwidth)
+# Found on moto 5.2.5 (seed 2026, round 25). It shows:
+#   shape.type on CreateConnection at $.connectionName (HTTP 200)
+#     expected: string (ConnectionName)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/110-shape.type-CreateConnection.json --target moto`; the exact wire requests and answers: replays/110-shape.type-CreateConnection.curl.txt
 #
@@ -46,10 +46,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.bandwidth: expected string (Bandwidth), got integer 12345   <- reproduced here
+#    finding shape.type at $.connectionName: expected string (ConnectionName), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:22:06"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-lm-y-5k-8v-ql3c-5g-20261125152206"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:25:37"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-12345-20261202062537"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.bandwidth: expected rejected with SerializationException|DirectConnectClientException (rule type:bandwidth: bandwidth is a JSON string (Bandwidth)), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":12345,"connectionName":"lm-y-5k-8v-ql3c-5g"}'
+#    finding error.accepted-invalid at $.connectionName: expected rejected with SerializationException|DirectConnectClientException (rule type:connectionName: connectionName is a JSON string (ConnectionName)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":12345,"location":"EqDC2"}'

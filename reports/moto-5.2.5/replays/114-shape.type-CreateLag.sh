@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 102). It shows:
-#   shape.type on CreateLag at $.connections[*].location (HTTP 200)
-#     expected: string (LocationCode)
-#     actual:   integer 12345
-#   shape.type on CreateLag at $.location (HTTP 200)
-#     expected: string (LocationCode)
+# Found on moto 5.2.5 (seed 2026, round 85). It shows:
+#   shape.type on CreateLag at $.lagName (HTTP 200)
+#     expected: string (LagName)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/114-shape.type-CreateLag.json --target moto`; the exact wire requests and answers: replays/114-shape.type-CreateLag.curl.txt
 #
@@ -50,13 +47,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:01"
-#    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:20"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.location: expected string (LocationCode), got integer 12345   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152301-20261125152301"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152301"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152301"
+#    finding shape.type at $.lagName: expected string (LagName), got integer 12345   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-12345-20261202062620-20261202062620"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-12345-20261202062620"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-12345-20261202062620"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":12345,"connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"dx-gamma"}'
+#    finding error.accepted-invalid at $.lagName: expected rejected with SerializationException|DirectConnectClientException (rule type:lagName: lagName is a JSON string (LagName)), got accepted (HTTP 200)
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":12345,"location":"EqDC2","numberOfConnections":1}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 119). It shows:
-#   shape.type on DescribeConnections at $.connections[*].lagId (HTTP 200)
-#     expected: string (LagId)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
+# Found on moto 5.2.5 (seed 2026, round 124). It shows:
+#   shape.type on DescribeConnections at $.connections[*].connectionName (HTTP 200)
+#     expected: string (ConnectionName)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/116-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/116-shape.type-DescribeConnections.curl.txt
 #
@@ -46,20 +46,37 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connectionName: expected string (ConnectionName), got integer 12345
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lagId: expected string (LagId), got integer 12345
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:20"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-k8fc----20261125152320"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:55"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-12345-20261202062655"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.lagId: expected rejected with SerializationException|DirectConnectClientException (rule type:lagId: lagId is a JSON string (LagId)), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps","connectionName":"k8fc---","lagId":12345}'
+#    finding error.accepted-invalid at $.connectionName: expected rejected with SerializationException|DirectConnectClientException (rule type:connectionName: connectionName is a JSON string (ConnectionName)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":12345,"location":"EqDC2"}'
 
-# #1 owner DescribeConnections; dxconform saw HTTP 200 success
+# #1 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].lagId: expected string (LagId), got integer 12345   <- reproduced here
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:20"
-#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-k8fc----20261125152320"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:55"
+#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-zz7n6g702jn-20261202062655-20261202062655"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-zz7n6g702jn-20261202062655"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-zz7n6g702jn-20261202062655"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"zz7n6g702jn","location":"EqDC2","numberOfConnections":1}'
+
+# #2 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].connectionName: expected string (ConnectionName), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:55"
+#    finding shape.type at $.connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:55"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.required at $.connections[1].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-12345-20261202062655"
+#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-zz7n6g702jn-20261202062655-20261202062655"
+#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-zz7n6g702jn-20261202062655"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 103). It shows:
-#   shape.type on DescribeConnections at $.connections[*].location (HTTP 200)
-#     expected: string (LocationCode)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
+# Found on moto 5.2.5 (seed 2026, round 88). It shows:
+#   shape.type on DescribeConnections at $.connections[*].encryptionMode (HTTP 200)
+#     expected: string (EncryptionMode)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/117-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/117-shape.type-DescribeConnections.curl.txt
 #
@@ -38,33 +38,49 @@ credentials_for() {
 read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
+[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
+as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:02"
-#    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.location: expected string (LocationCode), got integer 12345
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152302-20261125152302"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152302"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152302"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:22"
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261202062622"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":12345,"connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"dx-gamma"}'
+#    finding model.state at $.connectionState: expected state after this call: requested, got "available"
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261202062622
 
-# #1 owner DescribeConnections; dxconform saw HTTP 200 success
+# #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:02"
-#    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
-#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152302-20261125152302"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261125152302"
+#    finding shape.type at $.encryptionMode: expected string (EncryptionMode), got integer 12345
+#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:22"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261202062622"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"dxconformUnknownMember":"ignored"}'
+#    finding error.expected at $.encryptionMode: expected rejected with SerializationException|DirectConnectClientException (rule type:encryptionMode: encryptionMode is a JSON string (EncryptionMode)), got accepted (HTTP 200)
+step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qyc5wvklhovcg-","encryptionMode":12345}'
+
+# #2 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].encryptionMode: expected string (EncryptionMode), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:22"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261202062622"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule int32:maxResults: maxResults is a 32-bit integer (MaxResultSetSize)), got accepted (HTTP 200)
+step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"maxResults":-2147483649}'
+
+# #3 partner UpdateConnection; dxconform saw HTTP 400 ConnectionNotFound
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
+#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound
+#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound
+#    finding error.expected at $.__type: expected SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId)), got ConnectionNotFound: 12345 does not match any connections in region us-east-1.
+step '#3 partner UpdateConnection' as_partner directconnect update-connection --cli-input-json '{"connectionId":12345,"connectionName":"dx-gamma"}'

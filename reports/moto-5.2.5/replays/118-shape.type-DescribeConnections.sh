@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 115). It shows:
-#   shape.type on DescribeConnections at $.connections[*].macSecCapable (HTTP 200)
-#     expected: boolean (MacSecCapable)
-#     actual:   string "yes"
+# Found on moto 5.2.5 (seed 2026, round 120). It shows:
+#   shape.type on DescribeConnections at $.connections[*].lagId (HTTP 200)
+#     expected: string (LagId)
+#     actual:   integer 12345
 # Also: `dxconform replay replays/118-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/118-shape.type-DescribeConnections.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,19 +47,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:16"
-#    finding shape.type at $.macSecCapable: expected boolean (MacSecCapable), got string "yes"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-o56x-ht-20261125152316"
+#    finding shape.type at $.lagId: expected string (LagId), got integer 12345
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:50"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261202062650"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.requestMACSec: expected rejected with SerializationException|DirectConnectClientException (rule type:requestMACSec: requestMACSec is a JSON boolean (RequestMACSec)), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"location":"EqDC2","bandwidth":"1Gbps","connectionName":"o56x-ht","requestMACSec":"yes"}'
+#    finding error.accepted-invalid at $.lagId: expected rejected with SerializationException|DirectConnectClientException (rule type:lagId: lagId is a JSON string (LagId)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-gamma","lagId":12345,"location":"EqDC2"}'
 
 # #1 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:23:16"
-#    finding shape.type at $.connections[0].macSecCapable: expected boolean (MacSecCapable), got string "yes"   <- reproduced here
+#    finding shape.type at $.connections[0].lagId: expected string (LagId), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:50"
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-o56x-ht-20261125152316"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261202062650"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 29). It shows:
-#   shape.type on DescribeConnections at $.connections[*].providerName (HTTP 200)
-#     expected: string (ProviderName)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
+# Found on moto 5.2.5 (seed 2026, round 76). It shows:
+#   shape.type on DescribeConnections at $.connections[*].location (HTTP 200)
+#     expected: string (LocationCode)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/119-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/119-shape.type-DescribeConnections.curl.txt
 #
@@ -38,33 +38,44 @@ credentials_for() {
 read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
+[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
+as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
 # id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:21:56"
-#    finding shape.type at $.connections[0].providerName: expected string (ProviderName), got integer 12345
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.providerName: expected string (ProviderName), got integer 12345
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm-20261125152156-20261125152156"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm-20261125152156"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm-20261125152156"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:16"
+#    finding shape.type at $.location: expected string (LocationCode), got integer 12345
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.providerName: expected rejected with SerializationException|DirectConnectClientException (rule type:providerName: providerName is a JSON string (ProviderName)), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"location":"EqDC2","connectionsBandwidth":"1Gbps","numberOfConnections":1,"lagName":"uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm","providerName":12345}'
+#    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo","location":12345}'
+CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616
 
-# #1 owner DescribeConnections; dxconform saw HTTP 200 success
+# #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#1 partner CreateInterconnect' as_partner directconnect create-interconnect --cli-input-json '{"bandwidth":"1Gbps","interconnectName":"mzjccmyqtqaoyupekpenmazxcvsddhmnycrqpqgiktxzjyoudxolvoxnepmfgvwileheuszpbtryicbdkbwexuyjkaydndyjfakd","location":"EqDC2"}'
+
+# #2 partner AllocateHostedConnection: skipped by dxconform (its resource did not exist in this case)
+
+# #3 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #4 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #5 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-11-25 15:21:56"
-#    finding shape.type at $.connections[0].providerName: expected string (ProviderName), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:16"
+#    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm-20261125152156-20261125152156"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-uxkemerbbuxgzvgdveolwbzhbealiwheugoksbdqwizevbvpysqtlcwnpffkynydevhdvajyhuhllylvelmkenusfajnfoknkunm-20261125152156"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+step '#5 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+
+# #6 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
