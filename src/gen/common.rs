@@ -31,7 +31,7 @@ pub struct Weighted<T> {
 impl<T: fmt::Debug> Weighted<T> {
     /// The choice between `options`, each picked with probability weight / total.
     pub fn new(options: Vec<(u32, BoxedStrategy<T>)>) -> Self {
-        let total = options.iter().map(|(w, _)| u64::from(*w)).sum();
+        let total = total_weight(&options);
         Weighted {
             options: options.into(),
             total,
@@ -63,27 +63,29 @@ fn scaled(draw: u64, n: u64) -> u64 {
     ((u128::from(draw) * u128::from(n)) >> 64) as u64
 }
 
-/// An index drawn with probability weight / `total` (`total` > 0 is the sum of `weights`).
-fn weighted_index(
-    weights: impl Iterator<Item = u32>,
-    total: u64,
-    runner: &mut TestRunner,
-) -> usize {
+/// The sum of the alternatives' weights.
+fn total_weight<T>(options: &[(u32, T)]) -> u64 {
+    options.iter().map(|(w, _)| u64::from(*w)).sum()
+}
+
+/// An alternative drawn with probability weight / `total` (`total` > 0 is
+/// [`total_weight`] of `options`).
+fn weighted_index<T>(options: &[(u32, T)], total: u64, runner: &mut TestRunner) -> usize {
     let mut point = scaled(runner.rng().next_u64(), total);
     let mut index = 0;
-    for (at, w) in weights.enumerate() {
+    for (at, (w, _)) in options.iter().enumerate() {
         index = at;
-        if point < u64::from(w) {
+        if point < u64::from(*w) {
             break;
         }
-        point -= u64::from(w);
+        point -= u64::from(*w);
     }
     index
 }
 
 /// The nearest alternative before `pick`, not before `min`, whose weight is not 0.
-fn earlier(weights: &[u32], pick: usize, min: usize) -> Option<usize> {
-    (min..pick).rev().find(|&at| weights[at] != 0)
+fn earlier<T>(options: &[(u32, T)], pick: usize, min: usize) -> Option<usize> {
+    (min..pick).rev().find(|&at| options[at].0 != 0)
 }
 
 impl<T: fmt::Debug + 'static> Strategy for Weighted<T> {
@@ -94,7 +96,7 @@ impl<T: fmt::Debug + 'static> Strategy for Weighted<T> {
         if self.total == 0 {
             return Err("every alternative has weight 0".into());
         }
-        let pick = weighted_index(self.options.iter().map(|(w, _)| *w), self.total, runner);
+        let pick = weighted_index(&self.options, self.total, runner);
         // Earlier alternatives are generated from this seed if shrinking moves to them.
         let seed = if pick > 0 { runner.rng().next_u64() } else { 0 };
         let current = self.options[pick].1.new_tree(runner)?;
@@ -158,9 +160,8 @@ impl<T: fmt::Debug> ValueTree for WeightedTree<T> {
             self.previous = None;
             return true;
         }
-        let weights: Vec<u32> = self.options.iter().map(|(w, _)| *w).collect();
         let mut next = self.pick;
-        while let Some(at) = earlier(&weights, next, self.min_pick) {
+        while let Some(at) = earlier(&self.options, next, self.min_pick) {
             next = at;
             if let Some(tree) = self.tree_for(next) {
                 let from = std::mem::replace(&mut self.current, tree);
@@ -200,7 +201,7 @@ pub struct Pick<T> {
 impl<T> Pick<T> {
     /// The choice between `options`, each picked with probability weight / total.
     pub fn new(options: Vec<(u32, T)>) -> Self {
-        let total = options.iter().map(|(w, _)| u64::from(*w)).sum();
+        let total = total_weight(&options);
         Pick {
             options: options.into(),
             total,
@@ -216,7 +217,7 @@ impl<T: fmt::Debug + Clone> Strategy for Pick<T> {
         if self.total == 0 {
             return Err("every value has weight 0".into());
         }
-        let pick = weighted_index(self.options.iter().map(|(w, _)| *w), self.total, runner);
+        let pick = weighted_index(&self.options, self.total, runner);
         Ok(PickTree {
             options: Arc::clone(&self.options),
             pick,
@@ -244,8 +245,7 @@ impl<T: fmt::Debug + Clone> ValueTree for PickTree<T> {
     }
 
     fn simplify(&mut self) -> bool {
-        let weights: Vec<u32> = self.options.iter().map(|(w, _)| *w).collect();
-        match earlier(&weights, self.pick, self.min_pick) {
+        match earlier(&self.options, self.pick, self.min_pick) {
             Some(at) => {
                 self.previous = Some(self.pick);
                 self.pick = at;

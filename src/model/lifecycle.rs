@@ -49,7 +49,7 @@ pub struct Lifecycle {
     pub gone: &'static [&'static str],
     /// What each single state reaches along `edges`, worked out on first use
     /// ([`Lifecycle::closure`] runs for every state a run observes).
-    pub reach: std::sync::OnceLock<Vec<StateSet>>,
+    reach: std::sync::OnceLock<Vec<StateSet>>,
 }
 
 impl Lifecycle {

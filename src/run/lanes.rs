@@ -174,12 +174,8 @@ impl Lane {
         group: &[std::sync::Arc<Lane>],
     ) -> Result<(), TargetError> {
         let accounts: Vec<&Accounts> = group.iter().map(|l| &l.env.accounts).collect();
-        if let Some(tap) = group.first().and_then(|l| l.client.tap()) {
-            if let Some(request) = target.reset_request(Some(&accounts)) {
-                tap.record(request);
-            }
-        }
-        target.reset_accounts(&accounts).await.map(|_| ())
+        let tap = group.first().and_then(|l| l.client.tap());
+        reset_recorded(target, tap, Some(&accounts)).await
     }
 
     /// Fresh accounts for run number `n` (a search case or a shrinking candidate).
@@ -196,21 +192,32 @@ impl Lane {
     /// Make the target fresh for the next case of this lane.
     pub(super) async fn prepare_case(&self, target: &LaunchedTarget) -> Result<(), TargetError> {
         let own = [&self.env.accounts];
-        if let Some(tap) = self.client.tap() {
-            let scope = (!self.reset_all).then_some(&own[..]);
-            if self.reset_all || self.reset_accounts {
-                if let Some(request) = target.reset_request(scope) {
-                    tap.record(request);
-                }
-            }
-        }
+        let tap = self.client.tap();
         if self.reset_all {
-            target.reset().await
+            reset_recorded(target, tap, None).await
         } else if self.reset_accounts {
-            target.reset_accounts(&own).await.map(|_| ())
+            reset_recorded(target, tap, Some(&own)).await
         } else {
             Ok(())
         }
+    }
+}
+
+/// Reset the whole target (`None`) or only `accounts`, the request recorded in
+/// `tap` first (a tapped run's replay resets as the run did).
+async fn reset_recorded(
+    target: &LaunchedTarget,
+    tap: Option<&crate::target::Tap>,
+    accounts: Option<&[&Accounts]>,
+) -> Result<(), TargetError> {
+    if let Some(tap) = tap {
+        if let Some(request) = target.reset_request(accounts) {
+            tap.record(request);
+        }
+    }
+    match accounts {
+        None => target.reset().await,
+        Some(accounts) => target.reset_accounts(accounts).await.map(|_| ()),
     }
 }
 
