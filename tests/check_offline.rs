@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dxconform::cassette::{check_offline, Captured, OfflineInput};
-use dxconform::target::Accounts;
+use dxconform::vocab::Accounts;
 use serde_json::{json, Value};
 
 fn fixtures() -> PathBuf {

@@ -22,7 +22,8 @@ use std::sync::OnceLock;
 
 use dxconform::report::{buckets_text, cell_buckets, not_implemented_reason, uncovered_failures};
 use dxconform::run::{run, CoverageCell, RunConfig, RunReport, CHECK_GROUPS};
-use dxconform::target::{AccountSelector, TargetConfig, TargetKind};
+use dxconform::target::{TargetConfig, TargetKind};
+use dxconform::vocab::AccountSelector;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// The run every trial reads.

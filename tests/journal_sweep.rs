@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use dxconform::target::{LaunchedTarget, Principal, TargetConfig, TargetKind};
+use dxconform::target::{LaunchedTarget, TargetConfig, TargetKind};
+use dxconform::vocab::Principal;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 

@@ -8,7 +8,8 @@ use dxconform::model::{
 };
 use dxconform::run::{discover_env, execute, run, CaseContext, Records, RunConfig};
 use dxconform::spec::Spec;
-use dxconform::target::{LaunchedTarget, Malformation, Principal};
+use dxconform::target::LaunchedTarget;
+use dxconform::vocab::{Malformation, Principal};
 
 fn findings(report: &dxconform::run::RunReport) -> Vec<String> {
     report

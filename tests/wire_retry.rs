@@ -6,9 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use dxconform::target::{
-    AccountSelector, Accounts, Outcome, Principal, RetryPolicy, WireClient, WireOptions,
-};
+use dxconform::target::{RetryPolicy, WireClient, WireOptions};
+use dxconform::vocab::{AccountSelector, Accounts, Outcome, Principal};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A loopback server answering the first `failures` requests with `failure`

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::CassetteError;
 use crate::model::Plan;
-use crate::target::{Principal, TargetIdentity};
+use crate::target::TargetIdentity;
+use crate::vocab::Principal;
 
 /// Format version of cassettes; bumped on incompatible changes.
 pub const CASSETTE_FORMAT: u32 = 1;

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::target::Accounts;
+use crate::vocab::Accounts;
 
 /// Id shapes and the reference kind each becomes.
 const ID_KINDS: &[(&str, &str)] = &[

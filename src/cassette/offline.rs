@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{materialize, Cassette, CassetteError, CASSETTE_FILE};
 use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
 use crate::model::{Basis, Env, Expect, Model, Prediction};
-use crate::target::{classify, Accounts, Exchange, Outcome, Principal};
+use crate::vocab::{classify, Accounts, Exchange, Outcome, Principal};
 
 /// Checks that need no live target (the others read a case's history or a world).
 pub const OFFLINE_CHECKS: &[&str] = &[

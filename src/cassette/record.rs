@@ -11,7 +11,8 @@ use serde_json::Value;
 use super::{Cassette, CassetteError, RecordedCase, RecordedExchange, Refs, CASSETTE_FORMAT};
 use crate::model::{Env, Model, Plan};
 use crate::run::{redact, RunConfig};
-use crate::target::{Exchange, LaunchedTarget, Outcome};
+use crate::target::LaunchedTarget;
+use crate::vocab::{Exchange, Outcome};
 
 /// The plans a recording of `seed` executes: `cases` plans drawn from one RNG stream.
 pub(super) fn plans(config: &RunConfig) -> Vec<Plan> {

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{CheckDef, Finding, SdkVerdict};
 use crate::model::Prediction;
 use crate::spec::{Spec, Violation};
-use crate::target::{Exchange, Outcome};
+use crate::vocab::{Exchange, Outcome};
 
 /// Everything a check may read besides the exchange.
 #[derive(Debug)]

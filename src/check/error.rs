@@ -2,7 +2,7 @@
 
 use super::{CheckCtx, Sink};
 use crate::model::Expect;
-use crate::target::{Exchange, Outcome};
+use crate::vocab::{Exchange, Outcome};
 
 /// An error's `__type` is one the operation declares.
 pub fn declared_type(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
@@ -118,7 +118,7 @@ mod tests {
     use crate::check::CheckSet;
     use crate::model::{Basis, Prediction};
     use crate::spec::Spec;
-    use crate::target::{classify, Exchange, Principal};
+    use crate::vocab::{classify, Exchange, Principal};
 
     fn exchange(operation: &str, status: u16, body: serde_json::Value) -> Exchange {
         let bytes = serde_json::to_vec(&body).unwrap();

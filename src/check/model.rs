@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::{CheckCtx, Sink};
 use crate::model::{StateCheck, Visibility};
-use crate::target::{Exchange, Outcome};
+use crate::vocab::{Exchange, Outcome};
 
 fn states(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: StateCheck) {
     let Outcome::Success(body) = &exchange.outcome else {

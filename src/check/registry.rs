@@ -2,7 +2,7 @@
 
 use super::{error, model, sdk, shape, wire, CheckCtx, Finding, Severity, Sink};
 use crate::model::Basis;
-use crate::target::Exchange;
+use crate::vocab::Exchange;
 
 /// A check function.
 pub type CheckFn = fn(&CheckCtx<'_>, &Exchange, &mut Sink<'_>);

@@ -1,7 +1,7 @@
 //! The official SDK's view of the same bytes.
 
 use super::{CheckCtx, SdkVerdict, Sink};
-use crate::target::Exchange;
+use crate::vocab::Exchange;
 
 /// aws-sdk-directconnect deserializes the very same response bytes, with no `Unknown` enum variants.
 pub fn parse(ctx: &CheckCtx<'_>, _exchange: &Exchange, sink: &mut Sink<'_>) {

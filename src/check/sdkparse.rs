@@ -280,12 +280,12 @@ where
             } else {
                 // Built by `unhandled(source)`: the body failed to deserialize.
                 SdkVerdict::ParseFailed {
-                    message: without_offsets(&crate::target::error_chain(&err)),
+                    message: without_offsets(&crate::vocab::error_chain(&err)),
                 }
             }
         }
         Err(other) => SdkVerdict::ParseFailed {
-            message: without_offsets(&crate::target::error_chain(&other)),
+            message: without_offsets(&crate::vocab::error_chain(&other)),
         },
     }
 }

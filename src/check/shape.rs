@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::{CheckCtx, Sink};
 use crate::spec::ViolationKind;
-use crate::target::{Exchange, Outcome};
+use crate::vocab::{Exchange, Outcome};
 
 fn report_kind(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, kind: ViolationKind) {
     for v in ctx.violations(exchange).iter().filter(|v| v.kind == kind) {

@@ -1,7 +1,7 @@
 //! Wire checks: the awsJson protocol itself.
 
 use super::{CheckCtx, Sink};
-use crate::target::{Exchange, Outcome};
+use crate::vocab::{Exchange, Outcome};
 
 /// A JSON body with the awsJson content type; not HTML, not empty, not unparseable.
 pub fn protocol(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {

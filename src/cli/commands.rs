@@ -10,7 +10,8 @@ use super::args::{
 };
 use crate::exit_code::ExitCode;
 use crate::run::{ReplayFile, RunConfig};
-use crate::target::{AccountSelector, Accounts, Principal, TargetConfig, TargetKind, WireOptions};
+use crate::target::{TargetConfig, TargetKind, WireOptions};
+use crate::vocab::{AccountSelector, Accounts, Principal};
 
 /// Run the parsed command.
 pub fn dispatch(cli: Cli) -> Result<ExitCode> {

@@ -36,7 +36,7 @@ pub(super) fn check(args: OfflineArgs) -> Result<ExitCode> {
             OfflineInput::Path(args.input.clone())
         }
     };
-    let accounts = crate::target::Accounts {
+    let accounts = crate::vocab::Accounts {
         owner: args
             .account
             .clone()

@@ -18,7 +18,7 @@ use proptest::strategy::{NewTree, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use crate::model::{HandleRef, Tag};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// A weighted choice between strategies of one value type; build it with
 /// [`weighted!`](crate::weighted). Shrinks like `prop_oneof!`: first within the

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::common::{handle, maybe, name, principal, tags};
 use crate::model::{GatewayStep, Step};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 fn amazon_asn() -> impl Strategy<Value = Option<u64>> {
     maybe(crate::weighted![

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::common::{handle, maybe, name, principal, tags};
 use crate::model::{ConnectionStep, HandleRef, InterconnectStep, Step};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// Interconnects belong to partners: with two accounts the partner usually creates
 /// and allocates, so hosted connections go to the owner, who confirms them.

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::common::{handle, maybe, name, principal, tags, text, Text, HEX};
 use crate::model::{ConnectionStep, HandleRef, LagStep, ResourceKind, Step};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// MACsec CKN/CAK: 64 hexadecimal digits.
 fn hex64() -> Text {

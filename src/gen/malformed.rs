@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::common::{handle, principal};
 use crate::model::{ConnectionStep, Malformed, MalformedStep, MangledId, Step, VifStep};
-use crate::target::Malformation;
+use crate::vocab::Malformation;
 
 /// Malformed steps.
 pub fn malformed(two_accounts: bool) -> impl Strategy<Value = Step> {

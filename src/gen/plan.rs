@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use crate::model::{Plan, Step};
 #[cfg(test)]
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// Generation settings.
 #[derive(Debug, Clone)]

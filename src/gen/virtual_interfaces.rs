@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::common::{handle, maybe, name, principal, tags, text, ALPHANUMERIC};
 use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
     crate::pick![AddressFamily::Ipv4, AddressFamily::Ipv6]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::step::FamilyStep;
 use super::{HandleRef, Tag};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// Steps of the gateway family.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ use super::gateway_step::GatewayStep;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
@@ -946,7 +946,7 @@ impl Model {
 mod tests {
     use super::*;
     use crate::model::{Env, Step};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
 
     fn model() -> Model {
         Model::new(Env {

@@ -26,7 +26,7 @@ use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
 const INTERCONNECT_MEMBERS: &[&str] = &[
@@ -932,7 +932,7 @@ pub(super) fn observed(
 mod tests {
     use super::*;
     use crate::model::{Env, Step};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
     use rstest::rstest;
 
     fn model() -> Model {

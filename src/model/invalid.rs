@@ -40,7 +40,7 @@ use super::prediction::{Basis, Expect, Prediction};
 use super::step::{FamilyStep, Step};
 use super::Model;
 use crate::spec::{ShapeType, Spec};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// awsJson's answer to a member that cannot be deserialized [awsJson 1.1 protocol].
 pub const SERIALIZATION_ERROR: &str = "SerializationException";
@@ -895,7 +895,7 @@ mod tests {
     }
 
     use crate::model::{AddressFamily, ConnectionStep, Env, Expect, HandleRef, NewVif, VifStep};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
 
     fn model_with_connection() -> Model {
         let mut m = Model::new(Env {

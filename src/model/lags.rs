@@ -29,7 +29,7 @@ use super::lifecycle::LAG;
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
 const LAG_MEMBERS: &[&str] = &[
@@ -1048,7 +1048,7 @@ impl Model {
 mod tests {
     use super::*;
     use crate::model::{Env, Step};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
     use rstest::rstest;
 
     fn model() -> Model {

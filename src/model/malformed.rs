@@ -37,7 +37,7 @@ use super::connections::CLIENT_ERROR;
 use super::prediction::{Basis, Expect, Prediction};
 use super::step::{FamilyStep, Step};
 use super::Model;
-use crate::target::{Malformation, Outcome, Principal};
+use crate::vocab::{Malformation, Outcome, Principal};
 
 /// How an id is mangled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,7 +209,7 @@ impl Model {
 mod tests {
     use super::*;
     use crate::model::{ConnectionStep, Env, HandleRef};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
     use rstest::rstest;
 
     fn model() -> Model {

@@ -66,7 +66,7 @@ pub fn with_run_tag(step: &Step, run_id: &str) -> Step {
 mod tests {
     use super::*;
     use crate::model::{ConnectionStep, HandleRef, ResourceKind};
-    use crate::target::Principal;
+    use crate::vocab::Principal;
 
     fn tag(key: &str, value: &str) -> Tag {
         Tag {

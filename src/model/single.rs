@@ -17,7 +17,7 @@ use super::{
     ConnectionStep, Env, Expect, GatewayStep, HandleRef, InterconnectStep, LagStep, Model,
     Prediction, Step, Tag,
 };
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Operations whose single answer the model predicts offline.
 pub const SINGLE_OPERATIONS: &[&str] = &[
@@ -246,7 +246,7 @@ fn offline(mut prediction: Prediction) -> Prediction {
 mod tests {
     use super::*;
     use crate::model::StateCheck;
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
 
     fn env() -> Env {
         Env {

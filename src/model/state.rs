@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Handle, HandleRef, Prediction, Resource, ResourceKind, Step};
-use crate::target::{Accounts, Outcome, Principal};
+use crate::vocab::{Accounts, Outcome, Principal};
 
 /// Facts about the target that plans are resolved against.
 #[derive(Debug, Clone)]

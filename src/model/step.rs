@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{HandleRef, ResourceKind, Tag};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// What every family's step tells the runner.
 pub trait FamilyStep {

@@ -10,7 +10,7 @@ use super::connections::{tags_json, CLIENT_ERROR};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::TagStep;
 use super::{Handle, Model, ResourceKind};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// At most 50 tags per resource [api TagResource].
 pub const MAX_TAGS: usize = 50;

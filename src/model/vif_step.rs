@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::step::FamilyStep;
 use super::{HandleRef, Tag};
-use crate::target::Principal;
+use crate::vocab::Principal;
 
 /// BGP address family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

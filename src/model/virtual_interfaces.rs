@@ -36,7 +36,7 @@ use super::prediction::{
 use super::step::FamilyStep;
 use super::vif_step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
-use crate::target::{Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every VIF answer must carry for the model to follow it.
 const VIF_MEMBERS: &[&str] = &[
@@ -1326,7 +1326,7 @@ fn prediction_body_gateway(step: &VifStep, model: &Model) -> Option<(&'static st
 mod tests {
     use super::*;
     use crate::model::{ConnectionStep, Env, Step};
-    use crate::target::Accounts;
+    use crate::vocab::Accounts;
 
     fn model() -> Model {
         Model::new(Env {

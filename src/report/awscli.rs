@@ -14,7 +14,8 @@ use super::reproduction::{
     step_findings, target_name, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
-use crate::target::{AccountSelector, Principal, TargetKind};
+use crate::target::TargetKind;
+use crate::vocab::{AccountSelector, Principal};
 
 /// The aws CLI command of an operation, as botocore derives it:
 /// `CreateConnection` → `create-connection`, `CreateBGPPeer` → `create-bgp-peer`.

@@ -12,7 +12,7 @@ use super::awscli::shell_quote;
 use super::reproduction::{one_line, repro_buckets, target_name};
 use crate::run::{Repro, RunReport, REDACTED};
 use crate::spec::Spec;
-use crate::target::AccountSelector;
+use crate::vocab::AccountSelector;
 
 /// Headers of an answer not worth showing (they change on every call and say nothing about conformance).
 const NOISY_HEADERS: &[&str] = &["date", "server", "connection", "keep-alive"];

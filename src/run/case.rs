@@ -9,7 +9,8 @@ use super::redact;
 use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
 use crate::model::{Env, Model, ObservedEdge, Plan, Step};
 use crate::spec::Spec;
-use crate::target::{Exchange, LaunchedTarget, Outcome, Principal, WireClient};
+use crate::target::{LaunchedTarget, WireClient};
+use crate::vocab::{Exchange, Outcome, Principal};
 
 /// What a case needs besides its plan.
 #[derive(Debug)]

@@ -9,7 +9,8 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::RunConfig;
 use crate::model::{Plan, Step};
-use crate::target::{Principal, TargetKind};
+use crate::target::TargetKind;
+use crate::vocab::Principal;
 
 /// The plan of a run, as `--dry-run` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

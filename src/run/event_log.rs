@@ -83,7 +83,7 @@ impl EventSink for EventLog {
 mod tests {
     use super::*;
     use crate::run::events::Phase;
-    use crate::target::Principal;
+    use crate::vocab::Principal;
 
     #[test]
     fn each_event_is_one_parseable_line() {

@@ -9,7 +9,8 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseOutcome;
-use crate::target::{Principal, TargetIdentity};
+use crate::target::TargetIdentity;
+use crate::vocab::Principal;
 
 /// Why a case ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

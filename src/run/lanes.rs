@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::model::Env;
-use crate::target::{Accounts, LaunchedTarget, Principal, TapSet, TargetError, WireClient};
+use crate::target::{LaunchedTarget, TapSet, TargetError, WireClient};
+use crate::vocab::{Accounts, Principal};
 
 /// How the cases of a run keep out of each other's way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::StepRecord;
 use crate::check::{Finding, Severity};
 use crate::model::{Basis, Plan};
-use crate::target::{Accounts, TargetIdentity};
+use crate::target::TargetIdentity;
+use crate::vocab::Accounts;
 
 /// Version of the report.json schema (bumped on incompatible changes; documented in the README).
 pub const SCHEMA_VERSION: u32 = 1;

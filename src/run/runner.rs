@@ -21,7 +21,8 @@ use super::{RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser, Severity};
 use crate::model::{Env, ObservedEdge, Plan, Step, LIFECYCLES, NOT_MODELLED};
 use crate::spec::Spec;
-use crate::target::{LaunchedTarget, Principal, TargetError};
+use crate::target::{LaunchedTarget, TargetError};
+use crate::vocab::Principal;
 
 type Key = (String, String, String, u16);
 

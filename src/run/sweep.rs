@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 
 use super::RunError;
 use crate::model::{ResourceKind, RUN_TAG_KEY};
-use crate::target::{
-    delete_rank, Journal, JournalEntry, LaunchedTarget, Outcome, Principal, TargetConfig,
-};
+use crate::target::{delete_rank, Journal, JournalEntry, LaunchedTarget, TargetConfig};
+use crate::vocab::{Outcome, Principal};
 
 /// What a sweep did.
 #[derive(Debug, Clone, Default)]

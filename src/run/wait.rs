@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::CaseContext;
 use crate::check::{Finding, Severity};
 use crate::model::{Basis, Handle, Model, ResourceKind};
-use crate::target::Outcome;
+use crate::vocab::Outcome;
 
 /// Check id of a wait that timed out.
 pub const LIVENESS: &str = "model.liveness";

@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::exchange::classify;
-use super::{
-    AccountSelector, Accounts, Exchange, Outcome, Principal, Signer, TargetError, TransportKind,
-};
+use super::{Signer, TargetError};
+use crate::vocab::classify;
+use crate::vocab::{AccountSelector, Accounts, Exchange, Outcome, Principal, TransportKind};
 
 /// Wire options. Defaults suit loopback emulators; real AWS runs raise the timeout.
 #[derive(Debug, Clone)]

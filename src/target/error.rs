@@ -67,16 +67,3 @@ pub enum TargetError {
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
 }
-
-/// An error and its sources, as one line ("client error (Connect): tcp connect
-/// error: Connection refused").
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message
-}

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountSelector, Accounts, Principal, Signer, TargetError, WireClient, WireOptions};
+use super::{Signer, TargetError, WireClient, WireOptions};
 use crate::emulator::{Emulator, EmulatorConfig};
+use crate::vocab::{AccountSelector, Accounts, Principal};
 
 /// The kinds of target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -365,10 +366,12 @@ impl LaunchedTarget {
             )
             .await;
         match exchange.outcome {
-            super::Outcome::TransportFault { message, .. } => Err(TargetError::Unreachable {
-                endpoint: self.identity.endpoint.clone(),
-                reason: message,
-            }),
+            crate::vocab::Outcome::TransportFault { message, .. } => {
+                Err(TargetError::Unreachable {
+                    endpoint: self.identity.endpoint.clone(),
+                    reason: message,
+                })
+            }
             _ => Ok(()),
         }
     }

@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::transport::{Answer, Failure};
-use super::TransportKind;
+use crate::vocab::TransportKind;
 
 /// Most idle connections kept (more than any `--jobs` keeps busy at once).
 const MAX_IDLE: usize = 256;

@@ -7,12 +7,10 @@
 
 mod client;
 mod error;
-mod exchange;
 mod journal;
 mod launch;
 mod loopback;
 mod optin;
-mod principal;
 mod raw;
 mod retry;
 mod served;
@@ -21,14 +19,11 @@ mod tap;
 mod transport;
 
 pub use client::{WireClient, WireOptions};
-pub use error::{error_chain, TargetError};
-pub use exchange::{classify, Exchange, Outcome, TransportKind};
+pub use error::TargetError;
 pub use journal::{delete_rank, Journal, JournalEntry};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind, WaitPolicy};
 pub(crate) use loopback::Loopback;
 pub use optin::AllowList;
-pub use principal::{AccountSelector, Accounts, Principal};
-pub use raw::Malformation;
 pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
 pub use served::{ServeProcessError, ServedReference};
 pub use signer::Signer;

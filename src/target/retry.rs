@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::Outcome;
+use crate::vocab::Outcome;
 
 /// How requests are retried.
 #[derive(Debug, Clone, PartialEq)]

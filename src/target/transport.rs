@@ -14,7 +14,8 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::loopback::Loopback;
-use super::{TargetError, TransportKind};
+use super::TargetError;
+use crate::vocab::TransportKind;
 
 /// An answer below the API's level: status, headers, body.
 #[derive(Debug)]

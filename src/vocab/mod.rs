@@ -1,0 +1,28 @@
+//! The vocabulary every layer speaks: who calls ([`Principal`], [`Accounts`], how a
+//! target tells accounts apart), one call as it crossed the wire ([`Exchange`]) and
+//! its classified [`Outcome`], and the ways a request's framing can be broken
+//! ([`Malformation`]).
+//!
+//! It depends on nothing in the crate, so the model, the generators, the checks and
+//! the target layer can all share it without reaching into one another.
+
+mod exchange;
+mod malformation;
+mod principal;
+
+pub use exchange::{classify, Exchange, Outcome, TransportKind};
+pub use malformation::Malformation;
+pub use principal::{AccountSelector, Accounts, Principal};
+
+/// An error and its sources, as one line ("client error (Connect): tcp connect
+/// error: Connection refused").
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
