@@ -1,5 +1,5 @@
 //! Malformed requests: a valid step sent with its framing broken (raw, through
-//! [`crate::target::WireClient::malformed`]), with an unknown member added, or with
+//! the target layer's `WireClient::malformed`), with an unknown member added, or with
 //! its resource id mangled (RESTler-style), and what a conformant answer is.
 //!
 //! Expected answers and their sources:

@@ -72,6 +72,16 @@ mod tests {
     }
 
     #[test]
+    fn an_over_long_auth_key_of_an_invalid_step_is_redacted_from_its_request() {
+        let rule = crate::model::rules("CreateBGPPeer")
+            .iter()
+            .find(|r| r.name == "authKey.max")
+            .unwrap();
+        let body = crate::model::apply_edits(&json!({"newBGPPeer": {}}), &rule.edits).unwrap();
+        assert_eq!(redact(&body)["newBGPPeer"]["authKey"], REDACTED);
+    }
+
+    #[test]
     fn bodies_are_redacted_only_when_they_can_hold_a_secret() {
         let plain = br#"{"connectionId": "dxcon-1",  "vlan": 5}"#;
         assert_eq!(redact_body(plain), String::from_utf8_lossy(plain));
