@@ -8,7 +8,10 @@
 //! this process's CPU time is the harness's own. Medians over the trials go to
 //! `reports/bench.md` with the machine they ran on. Numbers live here, never in tests.
 
+mod nagle;
 mod raw;
+
+pub use nagle::NagleRow;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -36,6 +39,8 @@ pub struct BenchConfig {
     pub moto_jobs: Vec<usize>,
     /// moto_server executable (default: the usual search, see `TargetConfig`).
     pub moto_server: Option<PathBuf>,
+    /// Cases per Nagle row (a Python proxy with Nagle on and off; 0: skip them).
+    pub nagle_cases: u32,
 }
 
 /// Why a benchmark could not run.
@@ -196,6 +201,8 @@ pub struct BenchReport {
     /// The warm-up: a first trial against the reference target, before the rows,
     /// with the process's caches empty (its `--jobs` and the trial).
     pub warm_up: Option<(usize, Trial)>,
+    /// The Nagle rows, or why they were not measured.
+    pub nagle: Result<Vec<NagleRow>, String>,
 }
 
 /// CPU time (user + system) this process has used so far.
@@ -310,6 +317,7 @@ pub fn bench(
 ) -> Result<BenchReport, BenchError> {
     let mut measurements = Vec::new();
     let mut warm_up = None;
+    let nagle;
     {
         let served = crate::target::ServedReference::start()?;
         let target = TargetConfig {
@@ -338,6 +346,11 @@ pub fn bench(
                 progress,
             )?);
         }
+        nagle = if config.nagle_cases == 0 {
+            Err("not asked for (--nagle-cases 0)".to_owned())
+        } else {
+            nagle::measure(served.endpoint(), config.seed, config.nagle_cases, progress)?
+        };
     }
     let mut moto_skipped = None;
     if config.moto_cases == 0 {
@@ -384,6 +397,7 @@ pub fn bench(
         measurements,
         moto_skipped,
         warm_up,
+        nagle,
     })
 }
 
@@ -511,12 +525,52 @@ pub fn markdown(report: &BenchReport) -> String {
             report.config.cases
         );
     }
+    nagle_section(&mut out, &report.nagle);
     let _ = writeln!(
         out,
         "\nReproduce: `cargo build --release && ./target/release/dxconform bench --out reports/bench.md` \
          (moto from `.venv`, as `.ci/run` installs it)."
     );
     out
+}
+
+/// The Nagle rows: wall time per request through a Python `http.server` proxy that
+/// writes head and body apart, with Nagle off and on.
+fn nagle_section(out: &mut String, nagle: &Result<Vec<NagleRow>, String>) {
+    let _ = writeln!(out, "\n## Targets that leave Nagle on\n");
+    let rows = match nagle {
+        Err(reason) => {
+            let _ = writeln!(out, "Not measured ({reason}).");
+            return;
+        }
+        Ok(rows) => rows,
+    };
+    let _ = writeln!(
+        out,
+        "A Python `http.server` proxy (`src/bench/nagle_proxy.py`) in front of the reference target \
+         writes each answer's head and body in two writes, as http.server does; with Nagle on, the body \
+         waits for the head's ACK, which the client's kernel delays (40 ms on Linux). The loopback \
+         transport asks for a quick ACK (`TCP_QUICKACK`) before waiting for the rest of an answer that \
+         came in pieces. One run of the same seed per row, `--jobs 1`, wall time per request \
+         (the proxy's own Python time included).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| proxy | requests | wall s | ms/request | vs Nagle off |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    let base = rows.first().map_or(1.0, NagleRow::ms_per_request);
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} | {:.2} | {:.2}× |",
+            row.label,
+            row.requests,
+            row.wall.as_secs_f64(),
+            row.ms_per_request(),
+            row.ms_per_request() / base.max(1e-9)
+        );
+    }
 }
 
 #[cfg(test)]

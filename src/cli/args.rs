@@ -66,6 +66,9 @@ pub struct BenchArgs {
     /// `--jobs` values against moto (comma-separated).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
     pub moto_jobs: Vec<usize>,
+    /// Cases per Nagle row: runs through a Python http.server proxy with Nagle off and on (0: skip).
+    #[arg(long, default_value_t = 40)]
+    pub nagle_cases: u32,
     /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
     #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
     pub moto_server: Option<PathBuf>,

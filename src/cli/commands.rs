@@ -47,6 +47,7 @@ fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
         moto_cases: args.moto_cases,
         moto_jobs: args.moto_jobs,
         moto_server: args.moto_server,
+        nagle_cases: args.nagle_cases,
     };
     let report = crate::bench::bench(&config, &mut |line| eprintln!("{line}"))?;
     let text = crate::bench::markdown(&report);

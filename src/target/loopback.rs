@@ -12,6 +12,7 @@
 //! go through reqwest ([`super::transport`]).
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
@@ -124,6 +125,8 @@ struct Connection {
     buffer: Vec<u8>,
     /// Where the unread part of `buffer` starts.
     start: usize,
+    /// Reads of the answer under way (the head and body may come in several).
+    reads_this_answer: u32,
 }
 
 impl Connection {
@@ -151,6 +154,7 @@ impl Connection {
             stream,
             buffer: Vec::with_capacity(16 * 1024),
             start: 0,
+            reads_this_answer: 0,
         })
     }
 
@@ -170,6 +174,7 @@ impl Connection {
     /// Send `request` and read its answer; whether the connection can carry another.
     async fn exchange(&mut self, request: &[u8]) -> io::Result<(Answer, bool)> {
         self.stream.write_all(request).await?;
+        self.reads_this_answer = 0;
         loop {
             let (head, head_len) = self.read_head().await?;
             self.start += head_len;
@@ -201,6 +206,17 @@ impl Connection {
         if self.buffer.capacity() - self.buffer.len() < 4096 {
             self.buffer.reserve(self.buffer.capacity().max(8192));
         }
+        // An answer that arrives in pieces may be held back by the server's Nagle
+        // algorithm until the piece already here is acknowledged, while our kernel
+        // delays that acknowledgement (40 ms on Linux) hoping to piggy-back it: a
+        // server that writes head and body apart without TCP_NODELAY (Python's
+        // http.server) then costs 40 ms a request. Asking for a quick ACK before
+        // waiting for the next piece sends the pending one at once. A whole answer
+        // in one read (the common case) costs no extra system call.
+        if self.reads_this_answer > 0 && QUICK_ACK.load(Ordering::Relaxed) {
+            quick_ack(&self.stream);
+        }
+        self.reads_this_answer += 1;
         if self.stream.read_buf(&mut self.buffer).await? == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -279,6 +295,39 @@ impl Connection {
         self.start = 0;
         Ok(rest)
     }
+}
+
+/// Whether [`Connection::fill`] asks for quick ACKs; off only to measure what they
+/// save (`dxconform bench`'s Nagle rows).
+static QUICK_ACK: AtomicBool = AtomicBool::new(true);
+
+/// Turn the quick-ACK remedy for servers with Nagle on off or on again, for the
+/// benchmark that measures it. Runs never call this.
+pub fn set_quick_ack(on: bool) {
+    QUICK_ACK.store(on, Ordering::Relaxed);
+}
+
+/// Acknowledge what was received at once (Linux `TCP_QUICKACK`, which the kernel
+/// clears again by itself); elsewhere nothing, the delayed ACK then stands.
+fn quick_ack(stream: &TcpStream) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let one: libc::c_int = 1;
+        // SAFETY: the descriptor is the live socket `stream` owns, and the option
+        // value is a c_int of the size passed; a failure leaves the socket as it was.
+        unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stream;
 }
 
 fn invalid(message: String) -> io::Error {

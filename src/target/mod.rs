@@ -22,6 +22,7 @@ pub use client::{WireClient, WireOptions};
 pub use error::TargetError;
 pub use journal::{delete_rank, Journal, JournalEntry};
 pub use launch::{LaunchedTarget, TargetConfig, TargetIdentity, TargetKind, WaitPolicy};
+pub use loopback::set_quick_ack;
 pub(crate) use loopback::Loopback;
 pub use optin::AllowList;
 pub use retry::{retryable, RetryPolicy, Retryable, WireStats};
