@@ -1,19 +1,23 @@
 //! The aws CLI form of a reproduction: a bash script with one
 //! `aws directconnect <command> --cli-input-json '…'` per step of the minimal
 //! plan, acting as each principal's account, with shell variables for the ids
-//! the target generates (`CONNECTION_1=$(id_of connectionId)`), so the script
+//! the target generates (`CONNECTION_1=$(id_of connectionId 1)`), so the script
 //! runs against a fresh target whose ids differ from the run's.
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
+use super::curl::{curl_arguments, wire_malformation};
 use super::replay_command;
 use super::reproduction::{
     default_endpoint, finding_in_bucket, one_line, repro_buckets, reset_path, sibling_file,
     step_findings, target_name, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
+use crate::spec::Spec;
 use crate::target::TargetKind;
 use crate::vocab::{AccountSelector, Principal};
 
@@ -47,12 +51,11 @@ pub struct IdVariable {
     pub name: String,
     /// Answer member that carried it (`connectionId`).
     pub member: String,
+    /// Which of the distinct values of `member` in the answer, in answer order (1-based).
+    pub occurrence: usize,
     /// Step whose answer carried it.
     pub step: usize,
 }
-
-/// Shortest value taken for a generated id: shorter strings could match by accident.
-const MIN_ID_LEN: usize = 6;
 
 /// `connectionId` → `CONNECTION`, `virtualInterfaceId` → `VIRTUAL_INTERFACE`.
 fn variable_stem(member: &str) -> String {
@@ -67,37 +70,128 @@ fn variable_stem(member: &str) -> String {
     out
 }
 
-/// The ids of a sequence that later requests reuse: a top-level `…Id` member of
-/// a success answer whose value a later request contains (alone or inside an ARN).
+/// The (member, value) pairs of `answer` whose member is an id shape callers send
+/// back ([`Spec::input_id_shapes`]), at any depth, in answer order.
+fn answer_ids<'a>(
+    spec: &Spec,
+    id_shapes: &BTreeSet<&str>,
+    shape: &str,
+    answer: &'a Value,
+    out: &mut Vec<(String, &'a str)>,
+) {
+    let Some(found) = spec.shape(shape) else {
+        return;
+    };
+    match answer {
+        Value::Object(members) => {
+            for (name, member) in &found.members {
+                let Some(value) = members.get(name) else {
+                    continue;
+                };
+                match value.as_str() {
+                    Some(id) if id_shapes.contains(member.shape.as_str()) => {
+                        out.push((name.clone(), id));
+                    }
+                    _ => answer_ids(spec, id_shapes, &member.shape, value, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = &found.member {
+                for value in items {
+                    answer_ids(spec, id_shapes, &item.shape, value, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `text` holds `id` as a whole token (alone, or as the last part of an ARN).
+fn holds_id(text: &str, id: &str) -> bool {
+    token_positions(text, id).next().is_some()
+}
+
+/// Where `id` stands in `text` as a whole token: not inside a longer word.
+fn token_positions<'a>(text: &'a str, id: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(id).map(|(at, _)| at).filter(move |&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + id.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// Every string value of a request body (never its member names).
+fn string_values<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| string_values(v, out)),
+        Value::Object(members) => members.values().for_each(|v| string_values(v, out)),
+        _ => {}
+    }
+}
+
+/// The ids of a sequence that later requests reuse. An id is a value of an output
+/// member whose shape is a resource id callers send back (the specification says
+/// which), first seen in a success answer — a value some earlier request already
+/// sent is the harness's own and stays literal — and sent again, as a whole string
+/// value or the end of an ARN, by a later request. The variable is defined by the
+/// step whose answer carried it and used only after it.
 pub fn id_variables(steps: &[StepRecord]) -> Vec<IdVariable> {
-    let requests: Vec<(usize, String)> = steps
+    let spec = Spec::builtin();
+    let id_shapes = spec.input_id_shapes();
+    let sent: Vec<&StepRecord> = steps.iter().filter(|s| !s.skipped).collect();
+    let request_values: Vec<(usize, Vec<&str>)> = sent
         .iter()
-        .filter(|s| !s.skipped)
-        .map(|s| (s.index, s.request.to_string()))
+        .map(|s| {
+            let mut values = Vec::new();
+            string_values(&s.request, &mut values);
+            (s.index, values)
+        })
         .collect();
     let mut out: Vec<IdVariable> = Vec::new();
-    for s in steps
-        .iter()
-        .filter(|s| !s.skipped && s.outcome == "success")
-    {
-        let Ok(Value::Object(answer)) = serde_json::from_str::<Value>(&s.response) else {
+    for s in sent.iter().filter(|s| s.outcome == "success") {
+        let Ok(answer) = serde_json::from_str::<Value>(&s.response) else {
             continue;
         };
-        for (member, value) in &answer {
-            let Some(value) = value.as_str() else {
-                continue;
+        let Some(output) = spec
+            .operation(&s.operation)
+            .and_then(|o| o.output.as_deref())
+        else {
+            continue;
+        };
+        let mut ids = Vec::new();
+        answer_ids(spec, &id_shapes, output, &answer, &mut ids);
+        // The order of distinct values per member, as the answer lists them.
+        let mut distinct: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (member, value) in &ids {
+            match distinct.iter_mut().find(|(m, _)| m == member) {
+                Some((_, values)) if !values.contains(value) => values.push(value),
+                Some(_) => {}
+                None => distinct.push((member, vec![value])),
+            }
+        }
+        for (member, value) in &ids {
+            let sent_by = |keep: &dyn Fn(usize) -> bool| {
+                request_values
+                    .iter()
+                    .filter(|(index, _)| keep(*index))
+                    .any(|(_, values)| values.iter().any(|v| holds_id(v, value)))
             };
-            let reused = requests
-                .iter()
-                .any(|(index, text)| *index > s.index && text.contains(value));
-            if !member.ends_with("Id")
-                || value.len() < MIN_ID_LEN
-                || value == REDACTED
-                || !reused
-                || out.iter().any(|v| v.value == value)
+            if value.is_empty()
+                || *value == REDACTED
+                || out.iter().any(|v| v.value == *value)
+                || sent_by(&|index| index <= s.index)
+                || !sent_by(&|index| index > s.index)
             {
                 continue;
             }
+            let occurrence = distinct
+                .iter()
+                .find(|(m, _)| m == member)
+                .and_then(|(_, values)| values.iter().position(|v| v == value))
+                .map_or(1, |at| at + 1);
             let stem = variable_stem(member);
             let n = out
                 .iter()
@@ -105,9 +199,10 @@ pub fn id_variables(steps: &[StepRecord]) -> Vec<IdVariable> {
                 .count()
                 + 1;
             out.push(IdVariable {
-                value: value.to_owned(),
+                value: (*value).to_owned(),
                 name: format!("{stem}_{n}"),
                 member: member.clone(),
+                occurrence,
                 step: s.index,
             });
         }
@@ -120,33 +215,60 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// `value` as compact JSON in one shell word, with each generated id replaced by
-/// its variable: `'{"connectionId":"'"$CONNECTION_1"'"}'`.
-pub fn shell_json(value: &Value, variables: &[IdVariable]) -> String {
-    let text = value.to_string();
+/// Marks a variable's place in serialized JSON: a private-use character, which
+/// serde_json writes as it is and no request contains.
+const MARK: char = '\u{E000}';
+
+/// `value` as compact JSON in one shell word, with each id of `variables` replaced
+/// by its variable where it stands in a string value (never in a member name):
+/// `'{"connectionId":"'"$CONNECTION_1"'"}'`. Pass only the variables defined by
+/// earlier steps.
+pub fn shell_json(value: &Value, variables: &[&IdVariable]) -> String {
+    let marked = mark_ids(value, variables);
+    let text = marked.to_string();
     let mut word = String::new();
-    let mut rest = text.as_str();
-    loop {
-        // The earliest occurrence of any id; the longest id wins a tie (an id may prefix another).
-        let next = variables
-            .iter()
-            .filter_map(|v| rest.find(&v.value).map(|at| (at, v)))
-            .min_by_key(|(at, v)| (*at, std::cmp::Reverse(v.value.len())));
-        match next {
-            Some((at, variable)) => {
-                if at > 0 {
-                    word.push_str(&shell_quote(&rest[..at]));
-                }
-                let _ = write!(word, "\"${}\"", variable.name);
-                rest = &rest[at + variable.value.len()..];
-            }
-            None => {
-                if !rest.is_empty() || word.is_empty() {
-                    word.push_str(&shell_quote(rest));
-                }
-                return word;
-            }
+    let mut parts = text.split(MARK);
+    let mut literal = parts.next().unwrap_or_default().to_owned();
+    while let (Some(name), Some(rest)) = (parts.next(), parts.next()) {
+        if !literal.is_empty() {
+            word.push_str(&shell_quote(&literal));
         }
+        let _ = write!(word, "\"${name}\"");
+        literal = rest.to_owned();
+    }
+    if !literal.is_empty() || word.is_empty() {
+        word.push_str(&shell_quote(&literal));
+    }
+    word
+}
+
+/// A copy of `value` with every id of `variables` in a string value replaced by
+/// `MARK name MARK`; the longest id wins where one contains another.
+fn mark_ids(value: &Value, variables: &[&IdVariable]) -> Value {
+    match value {
+        Value::String(s) => {
+            let mut text = s.clone();
+            let mut longest_first: Vec<&&IdVariable> = variables.iter().collect();
+            longest_first.sort_by_key(|v| std::cmp::Reverse(v.value.len()));
+            for variable in longest_first {
+                let positions: Vec<usize> = token_positions(&text, &variable.value).collect();
+                for at in positions.into_iter().rev() {
+                    text.replace_range(
+                        at..at + variable.value.len(),
+                        &format!("{MARK}{}{MARK}", variable.name),
+                    );
+                }
+            }
+            Value::String(text)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| mark_ids(v, variables)).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), mark_ids(v, variables)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -381,11 +503,11 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     );
     let _ = writeln!(
         out,
-        "# id_of MEMBER: the value of \"MEMBER\" in the last answer (an id the target generated)."
+        "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated)."
     );
     let _ = writeln!(
         out,
-        "id_of() {{ printf '%s\\n' \"$ANSWER\" | sed -n 's/^ *\"'\"$1\"'\": \"\\([^\"]*\\)\".*/\\1/p' | head -n 1; }}"
+        "id_of() {{ printf '%s\\n' \"$ANSWER\" | sed -n 's/^ *\"'\"$1\"'\": \"\\([^\"]*\\)\".*/\\1/p' | awk '!seen[$0]++' | sed -n \"${{2:-1}}p\"; }}"
     );
     for s in &repro.steps {
         let _ = writeln!(out);
@@ -426,20 +548,33 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
             );
         }
         let label = format!("#{} {} {}", s.index, s.principal, s.operation);
-        let _ = writeln!(
-            out,
-            "step {} as_{} directconnect {} --cli-input-json {}",
-            shell_quote(&label),
-            s.principal.name(),
-            cli_command(&s.operation),
-            shell_json(&s.request, &variables)
-        );
+        let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
+        if wire_malformation(s).is_some() {
+            // The aws CLI always frames requests correctly: curl sends the broken
+            // framing (target header, content type, body, signature) dxconform sent.
+            let _ = writeln!(
+                out,
+                "step {} curl -sS -X POST \"$ENDPOINT\" {}",
+                shell_quote(&label),
+                curl_arguments(report, s, &defined).join(" ")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "step {} as_{} directconnect {} --cli-input-json {}",
+                shell_quote(&label),
+                s.principal.name(),
+                cli_command(&s.operation),
+                shell_json(&s.request, &defined)
+            );
+        }
         for v in variables.iter().filter(|v| v.step == s.index) {
             let _ = writeln!(
                 out,
-                "{}=$(id_of {})  # dxconform's run got {}",
+                "{}=$(id_of {} {})  # dxconform's run got {}",
                 v.name,
                 v.member,
+                v.occurrence,
                 one_line(&v.value)
             );
         }
@@ -475,17 +610,125 @@ mod tests {
         assert_eq!(vars.len(), 1, "{vars:?}");
         assert_eq!(vars[0].name, "CONNECTION_1");
         assert_eq!(vars[0].member, "connectionId");
-        let word = shell_json(&json!({"connectionId": "dxcon-fg5abc12"}), &vars);
+        assert_eq!(vars[0].occurrence, 1);
+        let defined: Vec<&IdVariable> = vars.iter().collect();
+        let word = shell_json(&json!({"connectionId": "dxcon-fg5abc12"}), &defined);
         assert_eq!(word, r#"'{"connectionId":"'"$CONNECTION_1"'"}'"#);
         let arn = shell_json(
             &json!({"resourceArn": "arn:aws:directconnect:us-east-1:1:dxcon/dxcon-fg5abc12"}),
-            &vars,
+            &defined,
         );
         assert_eq!(
             arn,
             r#"'{"resourceArn":"arn:aws:directconnect:us-east-1:1:dxcon/'"$CONNECTION_1"'"}'"#
         );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    /// A step record for the id tests.
+    fn step(index: usize, operation: &str, request: Value, response: Value) -> StepRecord {
+        serde_json::from_value(json!({
+            "index": index, "step": {"op": "DescribeLocations", "by": "owner"}, "skipped": false,
+            "operation": operation, "principal": "owner", "request": request, "status": 200,
+            "outcome": "success", "error_type": null, "response": response.to_string(),
+            "latency_us": 1
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn output_only_id_members_and_member_names_are_never_variables() {
+        // awsLogicalDeviceId is an output-only `…Id`: its value "virtual" is no id a
+        // caller sends back, and must not turn `"virtualInterfaceId"` into a variable.
+        let steps = vec![
+            step(
+                0,
+                "CreateConnection",
+                json!({"location": "EqDC2"}),
+                json!({"connectionId": "dxcon-aaaa1111", "awsLogicalDeviceId": "virtual"}),
+            ),
+            step(
+                1,
+                "DescribeVirtualInterfaces",
+                json!({"connectionId": "dxcon-aaaa1111", "virtualInterfaceId": "dxvif-virtual"}),
+                json!({"virtualInterfaces": []}),
+            ),
+        ];
+        let vars = id_variables(&steps);
+        let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["CONNECTION_1"]);
+        let defined: Vec<&IdVariable> = vars.iter().collect();
+        let word = shell_json(&steps[1].request, &defined);
+        assert_eq!(
+            word,
+            r#"'{"connectionId":"'"$CONNECTION_1"'","virtualInterfaceId":"dxvif-virtual"}'"#
+        );
+    }
+
+    #[test]
+    fn nested_ids_are_captured_and_used_only_after_their_step() {
+        let gateway = "5f4e3d2c-0000-4000-8000-00000000abcd";
+        let steps = vec![
+            step(
+                0,
+                "CreateDirectConnectGateway",
+                json!({"directConnectGatewayName": "gw", "amazonSideAsn": 64512}),
+                json!({"directConnectGateway": {"directConnectGatewayId": gateway, "directConnectGatewayState": "pending"}}),
+            ),
+            step(
+                1,
+                "DescribeDirectConnectGateways",
+                json!({"directConnectGatewayId": gateway}),
+                json!({"directConnectGateways": [{"directConnectGatewayId": gateway}]}),
+            ),
+        ];
+        let vars = id_variables(&steps);
+        assert_eq!(vars.len(), 1, "{vars:?}");
+        assert_eq!(vars[0].name, "DIRECT_CONNECT_GATEWAY_1");
+        assert_eq!(vars[0].step, 0, "defined by the create's nested member");
+        // A value an earlier request already sent is the harness's own: never a variable.
+        let harness_chosen = vec![
+            step(
+                0,
+                "DescribeConnections",
+                json!({"connectionId": "dxcon-ffffffff"}),
+                json!({"connections": [{"connectionId": "dxcon-ffffffff"}]}),
+            ),
+            step(
+                1,
+                "DeleteConnection",
+                json!({"connectionId": "dxcon-ffffffff"}),
+                json!({"connectionId": "dxcon-ffffffff"}),
+            ),
+        ];
+        assert!(id_variables(&harness_chosen).is_empty());
+    }
+
+    #[test]
+    fn an_id_listed_after_others_is_taken_by_its_place_among_distinct_values() {
+        let steps = vec![
+            step(
+                0,
+                "CreateLag",
+                json!({"lagName": "l", "numberOfConnections": 2}),
+                json!({"lagId": "dxlag-aaaa1111", "connections": [
+                    {"connectionId": "dxcon-first111", "lagId": "dxlag-aaaa1111"},
+                    {"connectionId": "dxcon-second22", "lagId": "dxlag-aaaa1111"}
+                ]}),
+            ),
+            step(
+                1,
+                "DeleteConnection",
+                json!({"connectionId": "dxcon-second22"}),
+                json!({}),
+            ),
+        ];
+        let vars = id_variables(&steps);
+        assert_eq!(vars.len(), 1, "{vars:?}");
+        assert_eq!(
+            (vars[0].member.as_str(), vars[0].occurrence),
+            ("connectionId", 2)
+        );
     }
 
     #[test]
@@ -497,7 +740,7 @@ mod tests {
         assert!(script.lines().any(|line| line
             .contains("directconnect create-connection --cli-input-json '{")
             && line.contains("\"location\":\"EqDC2\"")));
-        assert!(script.contains("CONNECTION_1=$(id_of connectionId)"));
+        assert!(script.contains("CONNECTION_1=$(id_of connectionId 1)"));
         assert!(script.contains("directconnect describe-connections --cli-input-json '{\"connectionId\":\"'\"$CONNECTION_1\"'\"}'"));
         assert!(script.contains("credentials_for 111111111111"));
         assert!(script.contains("credentials_for 222222222222"));

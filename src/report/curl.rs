@@ -8,11 +8,12 @@
 
 use std::fmt::Write as _;
 
-use super::awscli::shell_quote;
+use super::awscli::{shell_json, shell_quote, IdVariable};
 use super::reproduction::{one_line, repro_buckets, target_name};
-use crate::run::{Repro, RunReport, REDACTED};
+use crate::model::{Malformed, MalformedStep, Step};
+use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::Spec;
-use crate::vocab::AccountSelector;
+use crate::vocab::{AccountSelector, Malformation, Signature};
 
 /// Headers of an answer not worth showing (they change on every call and say nothing about conformance).
 const NOISY_HEADERS: &[&str] = &["date", "server", "connection", "keep-alive"];
@@ -105,42 +106,11 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
         }
         let _ = writeln!(out, "# #{} {} {}", s.index, s.principal, s.operation);
         let _ = writeln!(out, "curl -sS -i -X POST \"$ENDPOINT\" \\");
-        let _ = writeln!(
-            out,
-            "  -H {} \\",
-            shell_quote(&format!("content-type: {}", spec.content_type()))
-        );
-        let _ = writeln!(
-            out,
-            "  -H {} \\",
-            shell_quote(&format!(
-                "x-amz-target: {}.{}",
-                spec.source.target_prefix, s.operation
-            ))
-        );
-        let account = report.config.accounts.of(s.principal);
-        match &report.target.accounts {
-            AccountSelector::Header(header) => {
-                let _ = writeln!(
-                    out,
-                    "  -H {} \\",
-                    shell_quote(&format!("{}: {account}", header.to_ascii_lowercase()))
-                );
-            }
-            AccountSelector::AccessKey => {
-                let _ = writeln!(
-                    out,
-                    "  --aws-sigv4 {} --user {} \\",
-                    shell_quote(&format!(
-                        "aws:amz:{}:{}",
-                        report.target.region, spec.source.signing_name
-                    )),
-                    shell_quote(&format!("{account}:dxconform"))
-                );
-            }
-            AccountSelector::Credentials => {}
+        let args = curl_arguments(report, s, &[]);
+        for (n, arg) in args.iter().enumerate() {
+            let more = if n + 1 < args.len() { " \\" } else { "" };
+            let _ = writeln!(out, "  {arg}{more}");
         }
-        let _ = writeln!(out, "  --data-raw {}", shell_quote(&s.request.to_string()));
         if s.status == 0 {
             let _ = writeln!(out, "# < no HTTP answer: {}", one_line(&s.response));
             continue;
@@ -157,6 +127,81 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
         }
     }
     out
+}
+
+/// The wire malformation a step was sent with, if any.
+pub(super) fn wire_malformation(s: &StepRecord) -> Option<Malformation> {
+    match &s.step {
+        Step::Malformed(MalformedStep {
+            malformed: Malformed::Wire(m),
+            ..
+        }) => Some(*m),
+        _ => None,
+    }
+}
+
+/// curl's arguments (shell words) after `curl -X POST "$ENDPOINT"` that send the
+/// very bytes and headers a step sent: the awsJson headers, the account, the body,
+/// each as the step's malformation (if any) broke it. Signature headers are left out.
+pub(super) fn curl_arguments(
+    report: &RunReport,
+    s: &StepRecord,
+    variables: &[&IdVariable],
+) -> Vec<String> {
+    let spec = Spec::builtin();
+    let malformation = wire_malformation(s);
+    let mut args = Vec::new();
+    let protocol = spec.content_type();
+    let content_type = malformation.map_or(protocol.as_str(), |m| m.content_type(&protocol));
+    args.push(format!(
+        "-H {}",
+        shell_quote(&format!("content-type: {content_type}"))
+    ));
+    let target = match malformation {
+        Some(m) => m.target_header(&spec.source.target_prefix, &s.operation),
+        None => Some(spec.target_header(&s.operation)),
+    };
+    if let Some(target) = target {
+        args.push(format!(
+            "-H {}",
+            shell_quote(&format!("x-amz-target: {target}"))
+        ));
+    }
+    let account = report.config.accounts.of(s.principal);
+    let signature = malformation.map_or(Signature::SigV4, Malformation::signature);
+    match &report.target.accounts {
+        AccountSelector::Header(header) => {
+            args.push(format!(
+                "-H {}",
+                shell_quote(&format!("{}: {account}", header.to_ascii_lowercase()))
+            ));
+        }
+        AccountSelector::AccessKey if signature == Signature::SigV4 => {
+            args.push(format!(
+                "--aws-sigv4 {} --user {}",
+                shell_quote(&format!(
+                    "aws:amz:{}:{}",
+                    report.target.region, spec.source.signing_name
+                )),
+                shell_quote(&format!("{account}:dxconform"))
+            ));
+        }
+        AccountSelector::AccessKey | AccountSelector::Credentials => {}
+    }
+    if let Signature::Garbage(authorization) = signature {
+        args.push(format!(
+            "-H {}",
+            shell_quote(&format!("authorization: {authorization}"))
+        ));
+    }
+    let body = match malformation {
+        Some(m @ (Malformation::InvalidJson | Malformation::StringBody)) => {
+            shell_quote(&String::from_utf8_lossy(&m.bytes_of_recorded(&s.request)))
+        }
+        _ => shell_json(&s.request, variables),
+    };
+    args.push(format!("--data-raw {body}"));
+    args
 }
 
 #[cfg(test)]
@@ -177,5 +222,51 @@ mod tests {
         assert!(text.contains("# < HTTP 400"));
         assert!(text.contains("Signature headers"));
         assert!(!text.to_lowercase().contains("authorization:"));
+    }
+
+    /// The sample report with its first step sent broken by `how` (a wire malformation).
+    fn with_malformed_first_step(how: &str) -> RunReport {
+        let mut report = sample_report();
+        let repro = report.buckets[0].repro.as_mut().unwrap();
+        let base = serde_json::to_value(&repro.steps[0].step).unwrap();
+        repro.steps[0].step = serde_json::from_value(serde_json::json!({
+            "base": base, "malformed": {"kind": "wire", "how": how}
+        }))
+        .unwrap();
+        report
+    }
+
+    #[test]
+    fn a_malformed_step_is_sent_as_it_was_broken() {
+        let report = with_malformed_first_step("unknown-operation");
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let text = curl_transcript(&report, repro);
+        assert!(
+            text.contains("-H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
+            "{text}"
+        );
+        let script = crate::report::aws_cli_script(&report, repro);
+        assert!(
+            script.contains("curl -sS -X POST \"$ENDPOINT\" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
+            "{script}"
+        );
+        assert!(
+            !script.contains("directconnect create-connection"),
+            "{script}"
+        );
+
+        let report = with_malformed_first_step("missing-target");
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let text = curl_transcript(&report, repro);
+        assert_eq!(
+            text.matches("x-amz-target:").count(),
+            2,
+            "only the two valid steps: {text}"
+        );
+
+        let report = with_malformed_first_step("invalid-json");
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let text = curl_transcript(&report, repro);
+        assert!(text.contains(r#"--data-raw '{"connectionId": '"#), "{text}");
     }
 }

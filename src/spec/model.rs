@@ -186,6 +186,35 @@ impl Spec {
         })
     }
 
+    /// The shapes of resource ids callers send back: string shapes named `…Id` that
+    /// some operation's input reaches (`ConnectionId`, `LagId`, `VirtualInterfaceId`,
+    /// …). An output member of one of these shapes carries an id a later request may
+    /// name; `awsLogicalDeviceId` and other output-only `…Id` members do not.
+    pub fn input_id_shapes(&self) -> std::collections::BTreeSet<&str> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut ids = std::collections::BTreeSet::new();
+        let mut pending: Vec<&str> = self
+            .operations
+            .values()
+            .filter_map(|op| op.input.as_deref())
+            .collect();
+        while let Some(name) = pending.pop() {
+            let Some((name, shape)) = self.shapes.get_key_value(name) else {
+                continue;
+            };
+            if !seen.insert(name.as_str()) {
+                continue;
+            }
+            if shape.shape_type == ShapeType::String && name.ends_with("Id") {
+                ids.insert(name.as_str());
+            }
+            pending.extend(shape.members.values().map(|m| m.shape.as_str()));
+            pending.extend(shape.member.as_ref().map(|m| m.shape.as_str()));
+            pending.extend(shape.value.as_ref().map(|m| m.shape.as_str()));
+        }
+        ids
+    }
+
     /// Read a specification file (for `--spec FILE`).
     pub fn from_file(path: &Path) -> Result<Spec, SpecError> {
         let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {

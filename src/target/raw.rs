@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::WireClient;
-use crate::vocab::{AccountSelector, Exchange, Malformation, Principal};
+use crate::vocab::{AccountSelector, Exchange, Malformation, Principal, Signature};
 
 impl WireClient {
     /// Send `operation`'s request with `body`, broken by `malformation`, as `principal`.
@@ -21,22 +21,14 @@ impl WireClient {
         malformation: Malformation,
     ) -> Exchange {
         let bytes = malformation.bytes(body);
-        let target = match malformation {
-            Malformation::UnknownOperation => {
-                Some(format!("{}.{operation}Nonexistent", self.target_prefix))
-            }
-            Malformation::MissingTarget => None,
-            _ => Some(format!("{}.{operation}", self.target_prefix)),
-        };
-        let content_type = match malformation {
-            Malformation::WrongContentType => "text/plain".to_owned(),
-            _ => self.content_type.clone(),
-        };
         let mut headers: Vec<(String, String)> = vec![
             ("host".to_owned(), self.host.clone()),
-            ("content-type".to_owned(), content_type),
+            (
+                "content-type".to_owned(),
+                malformation.content_type(&self.content_type).to_owned(),
+            ),
         ];
-        if let Some(target) = target {
+        if let Some(target) = malformation.target_header(&self.target_prefix, operation) {
             headers.push(("x-amz-target".to_owned(), target));
         }
         if let AccountSelector::Header(name) = &self.selector {
@@ -45,15 +37,12 @@ impl WireClient {
                 self.accounts.of(principal).to_owned(),
             ));
         }
-        match malformation {
-            Malformation::MissingSignature => {}
-            Malformation::MalformedSignature => {
-                headers.push((
-                    "authorization".to_owned(),
-                    "AWS4-HMAC-SHA256 Credential=not-a-credential".to_owned(),
-                ));
+        match malformation.signature() {
+            Signature::Absent => {}
+            Signature::Garbage(authorization) => {
+                headers.push(("authorization".to_owned(), authorization.to_owned()));
             }
-            _ => {
+            Signature::SigV4 => {
                 if let Some(signer) = self.signers.get(&principal) {
                     let borrowed: Vec<(&str, &str)> = headers
                         .iter()

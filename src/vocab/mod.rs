@@ -11,7 +11,7 @@ mod malformation;
 mod principal;
 
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
-pub use malformation::Malformation;
+pub use malformation::{Malformation, Signature};
 pub use principal::{AccountSelector, Accounts, Principal};
 
 /// An error and its sources, as one line ("client error (Connect): tcp connect
