@@ -121,7 +121,7 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
             target: report.target.clone(),
             checks: report.config.checks.clone(),
             expect,
-            plan: repro.plan.clone(),
+            plan: crate::run::plan_as_sent(repro),
         };
         let text = serde_json::to_string_pretty(&file)
             .map_err(|e| ReportError::Serialize(e.to_string()))?;

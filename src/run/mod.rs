@@ -37,7 +37,7 @@ pub use outcome::{
 };
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
-pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
+pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, SweepOutcome};
 pub use wait::{WaitStats, Waiter, LIVENESS};

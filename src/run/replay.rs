@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::{execute, CaseContext, StepRecord};
 use super::runner::discover_env;
-use super::{RunConfig, RunError};
+use super::{Repro, RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser};
 use crate::model::Plan;
 use crate::spec::Spec;
@@ -67,6 +67,27 @@ impl ReplayFile {
         }
         Ok(file)
     }
+}
+
+/// The plan of `repro` as the run sent it: each step as recorded, so inputs the run
+/// added to the plan (the run-ownership tag of `model::run_tag` on targets that
+/// cannot be reset) are replayed too — a finding may depend on them (a tag count at
+/// its limit, a tag echoed). Steps a transport fault left unsent keep the plan's form.
+pub fn plan_as_sent(repro: &Repro) -> Plan {
+    let steps = repro
+        .plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, planned)| {
+            repro
+                .steps
+                .iter()
+                .find(|s| s.index == index)
+                .map_or_else(|| planned.clone(), |s| s.step.clone())
+        })
+        .collect();
+    Plan { steps }
 }
 
 /// What a replay showed.
@@ -133,4 +154,50 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
             steps: outcome.steps,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::{with_run_tag, RUN_TAG_KEY};
+
+    #[test]
+    fn replayed_plans_keep_the_run_tag_the_run_added() {
+        let create: crate::model::Step = serde_json::from_value(json!(
+            {"op": "CreateConnection", "by": "owner", "location": 0, "bandwidth": "1Gbps", "name": "dx-alpha", "tags": []}
+        ))
+        .unwrap();
+        let describe: crate::model::Step = serde_json::from_value(
+            json!({"op": "DescribeConnections", "by": "owner", "target": 0}),
+        )
+        .unwrap();
+        let sent = with_run_tag(&create, "run-1");
+        let record = |index: usize, step: &crate::model::Step| {
+            serde_json::from_value::<StepRecord>(json!({
+                "index": index, "step": step, "skipped": false, "operation": step.operation(),
+                "principal": "owner", "request": {}, "status": 200, "outcome": "success",
+                "error_type": null, "response": "{}", "latency_us": 1
+            }))
+            .unwrap()
+        };
+        let repro = Repro {
+            seed: 7,
+            round: 1,
+            plan: Plan {
+                steps: vec![create.clone(), describe.clone()],
+            },
+            // The second step was never sent (a transport fault ended the case).
+            steps: vec![record(0, &sent)],
+            findings: Vec::new(),
+            reproduced: true,
+            case: 0,
+            shrink_requests: 0,
+            replay_file: None,
+        };
+        let plan = plan_as_sent(&repro);
+        assert_eq!(plan.steps, [sent, describe]);
+        assert!(serde_json::to_string(&plan).unwrap().contains(RUN_TAG_KEY));
+    }
 }
