@@ -16,6 +16,7 @@ mod outcome;
 mod progress;
 mod redact;
 mod replay;
+mod root_cause;
 mod runner;
 mod sweep;
 mod wait;
@@ -38,6 +39,7 @@ pub use outcome::{
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
+pub use root_cause::{root_causes, RootCause};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, SweepOutcome};
 pub use wait::{WaitStats, Waiter, LIVENESS};

@@ -1,0 +1,576 @@
+//! Root causes: the defects a maintainer fixes, above the buckets a run finds.
+//!
+//! A bucket is one (check, operation, JSON path, status); one defect of a target
+//! shows in many of them: a timestamp type wrong in every answer that carries it,
+//! undeclared error names behind every failing call, input validation missing for a
+//! whole family of rules. The rules below group buckets by what they share — the
+//! same check and member across operations, the same rule family, the same wire
+//! fault on every operation, the same value class — and never by a particular
+//! target. A finding that another one explains (the SDK failing to parse a body
+//! whose member has the wrong type; an error type check failing because the name is
+//! undeclared) joins the root cause that explains it. Every bucket belongs to
+//! exactly one root cause; none is dropped. docs/root-causes.md gives the reasoning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Bucket, BucketRef};
+use crate::check::Severity;
+
+/// One defect: the buckets it explains, in plain words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RootCause {
+    /// Stable key: the grouping rule and what it grouped by (`wrong-type:loaIssueTime:string`).
+    /// It names no operation where the rule spans operations, so it survives a new
+    /// operation being modelled, another seed or a reordered run.
+    pub key: String,
+    /// What is wrong, in plain words.
+    pub title: String,
+    /// The worst severity of its buckets.
+    pub severity: Severity,
+    /// Operations whose answers show it.
+    pub operations: Vec<String>,
+    /// Members (the last part of the JSON paths) it shows at, where it shows at a member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// Occurrences during the search, over all its buckets.
+    pub count: u64,
+    /// The buckets it explains, in report order.
+    pub buckets: Vec<BucketRef>,
+    /// The shortest reproduction among its buckets, if any was shrunk: the bucket
+    /// whose repro it is (its replay file and scripts are that bucket's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortest: Option<BucketRef>,
+}
+
+/// The last member name of a JSON path (`$.connections[*].loaIssueTime` →
+/// `loaIssueTime`); `None` for the whole body.
+fn leaf_member(path: &str) -> Option<&str> {
+    let last = path.rsplit('.').next()?;
+    let name = last.split('[').next().unwrap_or(last);
+    (name != "$" && !name.is_empty()).then_some(name)
+}
+
+/// The text before the first `: ` (what an actual says, without the body it quotes).
+fn head(text: &str) -> &str {
+    text.split(": ").next().unwrap_or(text).trim()
+}
+
+/// A class of actual values that one defect produces wherever it strikes: ids
+/// answered as ARNs, values upper-cased, empty strings.
+fn value_class(actual: &str) -> Option<&'static str> {
+    let quoted = actual.strip_prefix('"')?.strip_suffix('"')?;
+    if quoted.starts_with("arn:") {
+        Some("arn")
+    } else if quoted.is_empty() {
+        Some("empty")
+    } else if quoted.chars().any(|c| c.is_ascii_uppercase())
+        && !quoted.chars().any(|c| c.is_ascii_lowercase())
+    {
+        Some("upper-case")
+    } else {
+        None
+    }
+}
+
+/// The input rule a negative expectation names (`… (rule required:location: …)` →
+/// `required:location`).
+fn broken_rule(expected: &str) -> Option<&str> {
+    let at = expected.find("(rule ")? + "(rule ".len();
+    let rest = &expected[at..];
+    let end = rest.find(": ").or_else(|| rest.find(')'))?;
+    Some(&rest[..end])
+}
+
+/// The family of a rule: `required:location` → `required`, `bandwidth.dedicated` →
+/// `bandwidth`; the tag rules (`tags.count`, `tag-key.length`, `tag-value.alphabet`)
+/// are one family, as an emulator validates tags in one place.
+fn rule_family(rule: &str) -> &str {
+    match rule.split([':', '.']).next().unwrap_or(rule) {
+        "tag-key" | "tag-value" => "tags",
+        family => family,
+    }
+}
+
+/// Plain words for a rule family.
+fn family_words(family: &str) -> String {
+    match family {
+        "required" => "requests missing required members".to_owned(),
+        "type" => "members of the wrong JSON type".to_owned(),
+        "enum" => "values outside their enum".to_owned(),
+        "tags" => {
+            "tags that break the tag rules (count, key and value length and alphabet)".to_owned()
+        }
+        other => format!("values that break the documented {other} rule"),
+    }
+}
+
+/// The error type an actual starts with (`ConnectionNotFound: …`, `unhandled error LagNotFound`).
+fn error_name(actual: &str) -> &str {
+    let text = actual.strip_prefix("unhandled error ").unwrap_or(actual);
+    head(text)
+}
+
+/// The values the negative suite sends (`model::rules`: `12345` for a string
+/// member, `"bad#key"` for a tag key, …), each with the family of the rule that
+/// sends it. A finding whose actual value is one of them shows the target storing
+/// and echoing input it should have rejected: it joins that rule family's root cause.
+/// Only distinctive values count (numbers of 4 digits or more, strings of 3
+/// characters or more), so an ordinary answer does not match by accident.
+fn probe_values() -> &'static [(String, String)] {
+    static PROBES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    PROBES.get_or_init(|| {
+        let mut probes: BTreeMap<String, String> = BTreeMap::new();
+        for operation in crate::spec::Spec::builtin().operations.keys() {
+            for rule in crate::model::rules(operation) {
+                for edit in &rule.edits {
+                    if let crate::model::Edit::Set { value, .. } = edit {
+                        let mut scalars = Vec::new();
+                        distinctive_scalars(value, &mut scalars);
+                        for rendered in scalars {
+                            probes
+                                .entry(rendered)
+                                .or_insert_with(|| rule_family(&rule.name).to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        probes.into_iter().collect()
+    })
+}
+
+/// The distinctive scalars of a probe value, as findings quote them (numbers bare,
+/// strings from their opening quote, cut where a finding may cut a long value).
+fn distinctive_scalars(value: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.to_string().trim_start_matches('-').len() >= 4 => {
+            out.push(n.to_string());
+        }
+        Value::String(s) if s.chars().count() >= 3 => {
+            out.push(format!("\"{}", s.chars().take(16).collect::<String>()));
+        }
+        Value::Array(items) => items.iter().for_each(|v| distinctive_scalars(v, out)),
+        Value::Object(members) => members.values().for_each(|v| distinctive_scalars(v, out)),
+        _ => {}
+    }
+}
+
+/// The rule family whose probe value `actual` quotes, if any.
+fn echoed_probe(actual: &str) -> Option<&'static str> {
+    let word = |c: char| c.is_ascii_alphanumeric();
+    probe_values().iter().find_map(|(rendered, family)| {
+        actual.match_indices(rendered.as_str()).find_map(|(at, _)| {
+            let before = actual[..at].chars().next_back();
+            let after = actual[at + rendered.len()..].chars().next();
+            // A quoted string may be cut short in a finding: only its start is bounded.
+            let bounded = !before.is_some_and(word)
+                && (!after.is_some_and(word) || rendered.starts_with('"'));
+            bounded.then_some(family.as_str())
+        })
+    })
+}
+
+/// How one bucket is grouped.
+#[derive(Debug, Clone)]
+struct Grouping {
+    key: String,
+    title: String,
+}
+
+fn grouping(key: String, title: String) -> Grouping {
+    Grouping { key, title }
+}
+
+/// The grouping of a bucket on its own (before findings another one explains move
+/// to the root cause that explains them).
+fn classify(b: &Bucket, undeclared: &BTreeSet<&str>) -> Grouping {
+    let member = leaf_member(&b.path);
+    let member_or_body = member.unwrap_or("the body");
+    let accepted = b.actual.starts_with("accepted");
+    let echoes_input = matches!(
+        b.check.as_str(),
+        "shape.type" | "shape.range" | "shape.pattern" | "shape.enum" | "model.echo"
+    );
+    if let Some(family) = echoes_input.then(|| echoed_probe(&b.actual)).flatten() {
+        return grouping(
+            format!("accepts-invalid:{family}"),
+            format!("accepts {}", family_words(family)),
+        );
+    }
+    match b.check.as_str() {
+        "op.implemented" => {
+            let signature = head(&b.actual);
+            grouping(
+                format!("not-implemented:{signature}"),
+                format!("operations are not implemented: they answer {signature}"),
+            )
+        }
+        "transport.fault" => grouping(
+            format!("transport:{}", head(&b.actual)),
+            format!("requests get no HTTP answer ({})", head(&b.actual)),
+        ),
+        "wire.protocol" => {
+            let class = if b.status < 300 {
+                "successes"
+            } else {
+                "errors"
+            };
+            let what = head(&b.actual);
+            grouping(
+                format!("wire-protocol:{class}:{what}"),
+                format!(
+                    "{class} come back as {what} instead of {}",
+                    head(&b.expected)
+                ),
+            )
+        }
+        "wire.status" => grouping(
+            format!("wire-status:{}:{}", head(&b.expected), head(&b.actual)),
+            format!(
+                "answers carry {} where AWS answers {}",
+                head(&b.actual),
+                head(&b.expected)
+            ),
+        ),
+        "error.type" => grouping(
+            "undeclared-error-types".to_owned(),
+            format!(
+                "errors carry __type names Direct Connect does not declare ({})",
+                undeclared.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        ),
+        "error.accepted-invalid" | "error.expected" if accepted => match broken_rule(&b.expected) {
+            Some(rule) => {
+                let family = rule_family(rule);
+                grouping(
+                    format!("accepts-invalid:{family}"),
+                    format!("accepts {}", family_words(family)),
+                )
+            }
+            None => {
+                let reason = b.expected.find('(').map_or(b.expected.as_str(), |at| {
+                    b.expected[at + 1..].trim_end_matches(')')
+                });
+                grouping(
+                    format!("not-enforced:{reason}"),
+                    format!("accepts what AWS rejects: {reason}"),
+                )
+            }
+        },
+        "shape.type" => {
+            let actual_type = b.actual.split_whitespace().next().unwrap_or("");
+            grouping(
+                format!("wrong-type:{member_or_body}:{actual_type}"),
+                format!(
+                    "{member_or_body} is a JSON {actual_type} where the specification says {}",
+                    b.expected
+                ),
+            )
+        }
+        "shape.required" => grouping(
+            format!("missing-member:{member_or_body}"),
+            format!("answers leave out {member_or_body}"),
+        ),
+        "shape.pattern" => match value_class(&b.actual) {
+            Some(class) => grouping(
+                format!("pattern:{class}"),
+                format!("ids and names come back {class}-shaped instead of their documented form"),
+            ),
+            None => grouping(
+                format!("pattern:{member_or_body}"),
+                format!("{member_or_body} does not have its documented form"),
+            ),
+        },
+        "shape.enum" => grouping(
+            format!("enum:{member_or_body}:{}", b.actual),
+            format!("{member_or_body} is {}, a value outside its enum", b.actual),
+        ),
+        "shape.range" => grouping(
+            format!("range:{member_or_body}"),
+            format!(
+                "{member_or_body} breaks its declared bounds ({})",
+                b.expected
+            ),
+        ),
+        "shape.unknown-member" => grouping(
+            format!("unknown-member:{member_or_body}"),
+            format!("answers carry {member_or_body}, which the specification does not declare"),
+        ),
+        "sdk.parse" => grouping(
+            format!("sdk-parse:{}", head(&b.actual)),
+            format!("the SDK cannot read the answers: {}", head(&b.actual)),
+        ),
+        "model.state" | "model.transition" | "model.gone" => grouping(
+            format!("{}:{member_or_body}:{}", b.check, b.actual),
+            format!(
+                "{member_or_body} is {} where AWS answers {}",
+                b.actual, b.expected
+            ),
+        ),
+        "model.ownership" if accepted => grouping(
+            "ownership:accepted".to_owned(),
+            "another account may act on resources it does not own".to_owned(),
+        ),
+        other => grouping(
+            format!("{other}:{member_or_body}"),
+            format!("{other} fails at {member_or_body}"),
+        ),
+    }
+}
+
+/// The key of the root cause that explains `b` through another finding, if any: an
+/// error whose type is undeclared fails every type comparison because of that name;
+/// the SDK fails to parse a body whose members have the wrong type or are missing.
+fn explained_by(
+    b: &Bucket,
+    undeclared: &BTreeSet<&str>,
+    own: &[(usize, Grouping)],
+    buckets: &[Bucket],
+) -> Option<String> {
+    let undeclared_error = b.status >= 400 && undeclared.contains(error_name(&b.actual));
+    match b.check.as_str() {
+        "error.expected" | "model.ownership" | "sdk.parse" if undeclared_error => {
+            Some("undeclared-error-types".to_owned())
+        }
+        "sdk.parse" if b.status < 300 => own
+            .iter()
+            .filter(|(i, _)| {
+                let other = &buckets[*i];
+                other.operation == b.operation
+                    && other.status == b.status
+                    && matches!(
+                        other.check.as_str(),
+                        "shape.type" | "shape.enum" | "shape.required"
+                    )
+            })
+            .max_by_key(|(i, _)| buckets[*i].count)
+            .map(|(_, g)| g.key.clone()),
+        _ => None,
+    }
+}
+
+/// Group `buckets` into root causes: failures first, then the widest (most buckets,
+/// then most occurrences), then by key.
+pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
+    let undeclared: BTreeSet<&str> = buckets
+        .iter()
+        .filter(|b| b.check == "error.type")
+        .map(|b| head(&b.actual))
+        .collect();
+    let own: Vec<(usize, Grouping)> = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (i, classify(b, &undeclared)))
+        .collect();
+    let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, grouping) in &own {
+        let b = &buckets[*i];
+        let key =
+            explained_by(b, &undeclared, &own, buckets).unwrap_or_else(|| grouping.key.clone());
+        let title = own
+            .iter()
+            .find(|(_, g)| g.key == key)
+            .map_or_else(|| grouping.title.clone(), |(_, g)| g.title.clone());
+        groups
+            .entry(key)
+            .or_insert_with(|| (title, Vec::new()))
+            .1
+            .push(*i);
+    }
+    let mut causes: Vec<RootCause> = groups
+        .into_iter()
+        .map(|(key, (title, members))| {
+            let of = |i: &usize| &buckets[*i];
+            let operations: BTreeSet<&str> =
+                members.iter().map(|i| of(i).operation.as_str()).collect();
+            let leaves: BTreeSet<&str> = members
+                .iter()
+                .filter_map(|i| leaf_member(&of(i).path))
+                .collect();
+            let shortest = members
+                .iter()
+                .filter_map(|i| {
+                    let repro = of(i).repro.as_ref()?;
+                    let sent = repro.steps.iter().filter(|s| !s.skipped).count();
+                    Some((sent, repro.round, *i))
+                })
+                .min()
+                .map(|(_, _, i)| bucket_ref(of(&i)));
+            RootCause {
+                key,
+                title,
+                severity: members
+                    .iter()
+                    .map(|i| of(i).severity)
+                    .min()
+                    .unwrap_or(Severity::Warning),
+                operations: operations.into_iter().map(str::to_owned).collect(),
+                members: leaves.into_iter().map(str::to_owned).collect(),
+                count: members.iter().map(|i| of(i).count).sum(),
+                buckets: members.iter().map(|i| bucket_ref(of(i))).collect(),
+                shortest,
+            }
+        })
+        .collect();
+    causes.sort_by(|a, b| {
+        (
+            a.severity,
+            std::cmp::Reverse(a.buckets.len()),
+            std::cmp::Reverse(a.count),
+            &a.key,
+        )
+            .cmp(&(
+                b.severity,
+                std::cmp::Reverse(b.buckets.len()),
+                std::cmp::Reverse(b.count),
+                &b.key,
+            ))
+    });
+    causes
+}
+
+fn bucket_ref(b: &Bucket) -> BucketRef {
+    BucketRef {
+        check: b.check.clone(),
+        operation: b.operation.clone(),
+        path: b.path.clone(),
+        status: b.status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The buckets of the committed moto 5.2.5 report.
+    fn moto_buckets() -> Vec<Bucket> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/moto-5.2.5/report.json"
+        );
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        serde_json::from_value(report["buckets"].clone()).unwrap()
+    }
+
+    fn cause<'a>(causes: &'a [RootCause], key: &str) -> &'a RootCause {
+        causes.iter().find(|c| c.key == key).unwrap_or_else(|| {
+            panic!(
+                "no root cause {key}: {:?}",
+                causes.iter().map(|c| &c.key).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    #[test]
+    fn every_bucket_belongs_to_exactly_one_root_cause() {
+        let buckets = moto_buckets();
+        let causes = root_causes(&buckets);
+        let mut seen: Vec<&BucketRef> = causes.iter().flat_map(|c| &c.buckets).collect();
+        assert_eq!(seen.len(), buckets.len());
+        seen.sort_by_key(|b| (&b.check, &b.operation, &b.path, b.status));
+        seen.dedup();
+        assert_eq!(seen.len(), buckets.len(), "a bucket in two root causes");
+        assert!(
+            causes.len() * 4 < buckets.len(),
+            "{} root causes for {} buckets",
+            causes.len(),
+            buckets.len()
+        );
+    }
+
+    #[test]
+    fn one_defect_across_operations_is_one_root_cause() {
+        let causes = root_causes(&moto_buckets());
+        let not_implemented = cause(&causes, "not-implemented:HTTP 500 with an HTML body");
+        assert!(not_implemented.operations.len() > 20, "{not_implemented:?}");
+        let timestamps = cause(&causes, "wrong-type:loaIssueTime:string");
+        assert!(timestamps
+            .operations
+            .contains(&"CreateConnection".to_owned()));
+        assert!(timestamps.operations.contains(&"DescribeLags".to_owned()));
+        // The undeclared names explain the type checks, the SDK's failures to model
+        // the error and the ownership checks that compare types.
+        let undeclared = cause(&causes, "undeclared-error-types");
+        assert!(
+            undeclared.title.contains("ConnectionNotFound")
+                && undeclared.title.contains("LagNotFound")
+        );
+        for check in [
+            "error.type",
+            "sdk.parse",
+            "error.expected",
+            "model.ownership",
+        ] {
+            assert!(
+                undeclared.buckets.iter().any(|b| b.check == check),
+                "{check} not explained: {undeclared:?}"
+            );
+        }
+        let required = cause(&causes, "accepts-invalid:required");
+        assert!(required.operations.len() >= 3, "{required:?}");
+        assert!(
+            cause(&causes, "missing-member:ownerAccount")
+                .operations
+                .len()
+                >= 4
+        );
+    }
+
+    #[test]
+    fn sdk_parse_failures_join_the_wrong_type_that_explains_them() {
+        let causes = root_causes(&moto_buckets());
+        assert!(
+            causes.iter().all(|c| !c.key.starts_with("sdk-parse:")),
+            "{:?}",
+            causes
+                .iter()
+                .filter(|c| c.key.starts_with("sdk-parse"))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[rstest::rstest]
+    #[case("$.connections[*].loaIssueTime", Some("loaIssueTime"))]
+    #[case("$.lagId", Some("lagId"))]
+    #[case("$", None)]
+    #[case("$.tags[*].key", Some("key"))]
+    fn leaf_members(#[case] path: &str, #[case] leaf: Option<&str>) {
+        assert_eq!(leaf_member(path), leaf);
+    }
+
+    #[test]
+    fn echoes_of_the_negative_suites_values_join_their_rule_family() {
+        assert_eq!(echoed_probe("integer 12345"), Some("type"));
+        assert_eq!(echoed_probe("string \"yes\""), Some("type"));
+        assert_eq!(echoed_probe("\"bad#key\""), Some("tags"));
+        assert_eq!(echoed_probe("integer 123456789"), None);
+        assert_eq!(echoed_probe("\"dx-alpha\""), None);
+        let causes = root_causes(&moto_buckets());
+        assert!(
+            causes.iter().all(|c| !c.key.ends_with(":integer")),
+            "{:?}",
+            causes.iter().map(|c| &c.key).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn rules_and_their_families() {
+        let expected = "rejected with DirectConnectClientException (rule required:location: location is required (CreateLagRequest))";
+        assert_eq!(broken_rule(expected), Some("required:location"));
+        assert_eq!(rule_family("bandwidth.dedicated"), "bandwidth");
+        assert_eq!(
+            broken_rule("rejected with X (a 100Gbps LAG has at most 2 connections)"),
+            None
+        );
+        assert_eq!(
+            value_class("\"arn:aws:directconnect:us-east-1:1:dxcon/x\""),
+            Some("arn")
+        );
+        assert_eq!(value_class("\"DXCON-AB12CD34\""), Some("upper-case"));
+        assert_eq!(value_class("\"dxcon-ab12cd34\""), None);
+    }
+}
