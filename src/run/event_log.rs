@@ -1,5 +1,7 @@
 //! The NDJSON event stream (`--events FILE`): one JSON object per line, one line
-//! per [`RunEvent`], flushed when the run finishes so a tailing reader sees every step.
+//! per [`RunEvent`], each flushed as it is written, so a CI log that follows the
+//! file sees every step live and a run cut short (killed, out of time) leaves every
+//! event it emitted.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -66,13 +68,7 @@ impl EventSink for EventLog {
         let written = serde_json::to_writer(&mut state.out, event)
             .map_err(std::io::Error::from)
             .and_then(|()| state.out.write_all(b"\n"))
-            .and_then(|()| {
-                if matches!(event, RunEvent::Finished { .. }) {
-                    state.out.flush()
-                } else {
-                    Ok(())
-                }
-            });
+            .and_then(|()| state.out.flush());
         if let Err(e) = written {
             state.error = Some(e);
         }
@@ -112,5 +108,22 @@ mod tests {
             assert_eq!(v["event"], "step");
             assert_eq!(v["findings"][0], "model.state");
         }
+    }
+
+    #[test]
+    fn each_line_is_on_disk_before_the_next_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.ndjson");
+        let log = EventLog::create(&path).unwrap();
+        log.event(&RunEvent::Shrunk {
+            round: 1,
+            steps: 2,
+            reproduced: true,
+        });
+        // No finish: a run killed here has still written the line.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text:?}");
+        assert!(text.ends_with('\n'));
+        drop(log);
     }
 }
