@@ -40,4 +40,4 @@ pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, SweepOutcome};
-pub use wait::{WaitStats, Waiter, LIVENESS};
+pub use wait::{WaitStats, Waiter};
