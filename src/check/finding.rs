@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Basis;
-use crate::vocab::CheckId;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -18,7 +17,7 @@ pub enum Severity {
 /// One way an answer differs from the specification or the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable check id, e.g. `model.state`. A string, not a [`CheckId`]: parity
+    /// Stable check id, e.g. `model.state`. A string, not a [`crate::vocab::CheckId`]: parity
     /// findings (`parity.*`, a registry of their own) are findings too, and reports
     /// read back from JSON keep whatever ids they were written with.
     pub check: String,
@@ -41,11 +40,6 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Whether this is a finding of check `id`.
-    pub fn is(&self, id: CheckId) -> bool {
-        self.check == id.as_str()
-    }
-
     /// The registry entry of its check (`None` for checks of another registry, e.g.
     /// `parity.*`).
     pub fn def(&self) -> Option<&'static super::CheckDef> {
