@@ -6,30 +6,24 @@
 //! a HAR 1.2 file.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use serde_json::Value;
 
 use super::{materialize, Cassette, CassetteError, CASSETTE_FILE};
-use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
+use crate::check::{CheckCtx, CheckSet, Finding, Scope, SdkParser, CHECKS};
 use crate::model::{Basis, Env, Expect, Model, Prediction};
-use crate::vocab::{classify, Accounts, Exchange, Outcome, Principal};
+use crate::vocab::{classify, Accounts, CheckId, Exchange, Outcome, Principal};
 
-/// Checks that need no live target (the others read a case's history or a world).
-pub const OFFLINE_CHECKS: &[&str] = &[
-    "op.implemented",
-    "wire.protocol",
-    "wire.status",
-    "shape.type",
-    "shape.required",
-    "shape.enum",
-    "shape.range",
-    "shape.pattern",
-    "shape.unknown-member",
-    "sdk.parse",
-    "error.type",
-    "model.state",
-    "model.echo",
-];
+/// Checks that need no live target and no case: the registry's checks of scope
+/// [`Scope::Exchange`], in registry order (the others read a case's history or a world).
+pub static OFFLINE_CHECKS: LazyLock<Vec<CheckId>> = LazyLock::new(|| {
+    CHECKS
+        .iter()
+        .filter(|c| c.scope == Scope::Exchange)
+        .map(|c| c.id)
+        .collect()
+});
 
 const JSON_CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
@@ -336,23 +330,7 @@ pub fn check_offline(
     include: &[String],
     exclude: &[String],
 ) -> Result<OfflineOutcome, CassetteError> {
-    let selected = CheckSet::select(include, exclude)?;
-    let offline: Vec<String> = OFFLINE_CHECKS
-        .iter()
-        .filter(|id| selected.enabled(id))
-        .map(|s| (*s).to_owned())
-        .collect();
-    let checks = if offline.is_empty() {
-        CheckSet::select(
-            &[],
-            &crate::check::CHECKS
-                .iter()
-                .map(|c| c.id.to_owned())
-                .collect::<Vec<_>>(),
-        )?
-    } else {
-        CheckSet::select(&offline, &[])?
-    };
+    let checks = CheckSet::select(include, exclude)?.only(&OFFLINE_CHECKS);
     let env = Env {
         region: region.to_owned(),
         accounts: Accounts {
@@ -391,7 +369,7 @@ pub fn check_offline(
         if malformed {
             prediction.protocol_errors.push("SerializationException");
         }
-        let verdict = (checks.enabled("sdk.parse")
+        let verdict = (checks.enabled(CheckId::SdkParse)
             && matches!(
                 exchange.outcome,
                 Outcome::Success(_) | Outcome::ServiceError { .. }
@@ -407,4 +385,43 @@ pub fn check_offline(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offline_checks_are_the_list_they_replaced() {
+        // The hand-written list `dxconform check` ran before the registry knew scopes.
+        let before = [
+            "op.implemented",
+            "wire.protocol",
+            "wire.status",
+            "shape.type",
+            "shape.required",
+            "shape.enum",
+            "shape.range",
+            "shape.pattern",
+            "shape.unknown-member",
+            "sdk.parse",
+            "error.type",
+            "model.state",
+            "model.echo",
+        ];
+        let derived: Vec<&str> = OFFLINE_CHECKS.iter().map(|c| c.as_str()).collect();
+        assert_eq!(derived, before);
+    }
+
+    #[test]
+    fn a_selection_without_offline_checks_runs_none() {
+        let checks = CheckSet::select(&["model.unique".into()], &[])
+            .unwrap()
+            .only(&OFFLINE_CHECKS);
+        assert!(checks.ids().is_empty());
+        let some = CheckSet::select(&["model".into()], &["model.echo".into()])
+            .unwrap()
+            .only(&OFFLINE_CHECKS);
+        assert_eq!(some.ids(), [CheckId::ModelState]);
+    }
 }

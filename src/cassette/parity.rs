@@ -156,7 +156,7 @@ mod tests {
                 c.id
             );
             assert!(
-                crate::check::lookup(c.id).is_none(),
+                crate::vocab::CheckId::lookup(c.id).is_none(),
                 "the normal run must not run {}",
                 c.id
             );

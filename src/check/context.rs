@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{CheckDef, Finding, SdkVerdict};
+use super::{CheckDef, Finding, SdkVerdict, WaitObservation};
 use crate::model::Prediction;
 use crate::spec::{Spec, Violation};
 use crate::vocab::{Exchange, Outcome};
@@ -93,6 +93,23 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// A sink for `def` on a wait that timed out. A wait has no prediction: its
+    /// checks name their basis (the registry's tests hold them to it).
+    pub fn for_wait(
+        def: &'a CheckDef,
+        wait: &WaitObservation<'_>,
+        out: &'a mut Vec<Finding>,
+    ) -> Self {
+        Sink {
+            def,
+            operation: wait.operation,
+            step: wait.step,
+            status: wait.status,
+            basis: def.basis.unwrap_or(crate::model::Basis::Assumed),
+            out,
+        }
+    }
+
     /// Report a finding at `path`.
     pub fn report(
         &mut self,
@@ -101,7 +118,7 @@ impl<'a> Sink<'a> {
         actual: impl Into<String>,
     ) {
         self.out.push(Finding {
-            check: self.def.id.to_owned(),
+            check: self.def.id.to_string(),
             severity: self.def.severity,
             basis: self.basis,
             operation: self.operation.to_owned(),

@@ -2,7 +2,7 @@
 
 use super::{CheckCtx, Sink};
 use crate::model::Expect;
-use crate::vocab::{Exchange, Outcome};
+use crate::vocab::{CheckId, Exchange, Outcome};
 
 /// An error's `__type` is one the operation declares.
 pub fn declared_type(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
@@ -41,7 +41,7 @@ fn describe(outcome: &Outcome, status: u16) -> String {
 }
 
 /// Shared by `error.expected` and `model.ownership`: a predicted rejection happened, with the predicted type.
-fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: &str) {
+fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: CheckId) {
     let (types, why, check) = match &ctx.prediction.expect {
         Expect::Reject {
             error_types,
@@ -51,14 +51,14 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
         Expect::Either {
             error_types,
             reason,
-        } => (error_types, reason.as_str(), "error.expected"),
+        } => (error_types, reason.as_str(), CheckId::ErrorExpected),
         Expect::Succeed => return,
     };
     // An invalid create that was accepted is `error.accepted-invalid`'s; rejected
     // with the wrong type, it is `error.expected`'s.
     let (report_accept, report_type) = match (check, which) {
-        (ACCEPTED_INVALID, "error.expected") => (false, true),
-        (ACCEPTED_INVALID, ACCEPTED_INVALID) => (true, false),
+        (CheckId::ErrorAcceptedInvalid, CheckId::ErrorExpected) => (false, true),
+        (CheckId::ErrorAcceptedInvalid, CheckId::ErrorAcceptedInvalid) => (true, false),
         (c, w) => (c == w, c == w),
     };
     let must_reject = matches!(ctx.prediction.expect, Expect::Reject { .. });
@@ -83,20 +83,17 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
 
 /// Where the model predicts rejection, the target rejects with the predicted type.
 pub fn expected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, "error.expected");
+    rejection(ctx, exchange, sink, CheckId::ErrorExpected);
 }
-
-/// The check id of an invalid request that was accepted and created a resource.
-const ACCEPTED_INVALID: &str = "error.accepted-invalid";
 
 /// A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.
 pub fn accepted_invalid(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, ACCEPTED_INVALID);
+    rejection(ctx, exchange, sink, CheckId::ErrorAcceptedInvalid);
 }
 
 /// Only the documented account may confirm, delete, change or see a resource.
 pub fn ownership(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, "model.ownership");
+    rejection(ctx, exchange, sink, CheckId::ModelOwnership);
 }
 
 /// Where the model predicts success, the target does not reject.
@@ -118,7 +115,7 @@ mod tests {
     use crate::check::CheckSet;
     use crate::model::{Basis, Prediction};
     use crate::spec::Spec;
-    use crate::vocab::{classify, Exchange, Principal};
+    use crate::vocab::{classify, CheckId, Exchange, Principal};
 
     fn exchange(operation: &str, status: u16, body: serde_json::Value) -> Exchange {
         let bytes = serde_json::to_vec(&body).unwrap();
@@ -147,7 +144,7 @@ mod tests {
         let mut p = Prediction::reject(
             vec!["DirectConnectClientException"],
             "rule vlan.max: a VLAN is within 1-4094",
-            "error.accepted-invalid",
+            CheckId::ErrorAcceptedInvalid,
             Basis::Documented,
         );
         p.broken_member = Some("$.vlan".into());
@@ -188,7 +185,12 @@ mod tests {
         #[case] status: u16,
         #[case] error: &'static str,
     ) {
-        let mut p = Prediction::reject(vec![error], "awsJson", "error.expected", Basis::Documented);
+        let mut p = Prediction::reject(
+            vec![error],
+            "awsJson",
+            CheckId::ErrorExpected,
+            Basis::Documented,
+        );
         p.protocol_errors = vec![error];
         let answer = exchange(
             "DescribeConnections",

@@ -17,7 +17,9 @@ pub enum Severity {
 /// One way an answer differs from the specification or the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable check id, e.g. `model.state`.
+    /// Stable check id, e.g. `model.state`. A string, not a [`crate::vocab::CheckId`]: parity
+    /// findings (`parity.*`, a registry of their own) are findings too, and reports
+    /// read back from JSON keep whatever ids they were written with.
     pub check: String,
     /// Severity of the check.
     pub severity: Severity,
@@ -38,6 +40,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The registry entry of its check (`None` for checks of another registry, e.g.
+    /// `parity.*`).
+    pub fn def(&self) -> Option<&'static super::CheckDef> {
+        super::lookup(&self.check)
+    }
+
     /// The bucket key: one root cause shows once, however often it occurs, and
     /// shrinking keeps a case only while it still shows the same key.
     pub fn key(&self) -> (String, String, String, u16) {

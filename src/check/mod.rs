@@ -5,6 +5,7 @@
 mod context;
 mod error;
 mod finding;
+mod liveness;
 mod model;
 mod registry;
 mod sdk;
@@ -15,5 +16,8 @@ mod wire;
 
 pub use context::{CheckCtx, Sink};
 pub use finding::{bucket_path, Finding, Severity};
-pub use registry::{lookup, CheckDef, CheckSet, UnknownCheck, CHECKS};
+pub use liveness::{Seen, WaitFn, WaitObservation};
+pub use registry::{
+    def, lookup, CheckDef, CheckFn, CheckSet, Judge, Scope, UnknownCheck, CHECKS, CHECK_GROUPS,
+};
 pub use sdkparse::{SdkParser, SdkVerdict, OPERATIONS as SDK_OPERATIONS};

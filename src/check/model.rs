@@ -48,12 +48,6 @@ pub fn transition(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) 
     states(ctx, exchange, sink, StateCheck::Transition);
 }
 
-/// `model.liveness` is found by the case's waits (`run::Waiter`), which poll a
-/// resource until it leaves a state AWS leaves on its own; no single answer shows
-/// it, so this per-answer function has nothing to do. Registered so that
-/// `--checks`/`--exclude-checks` select it like any other.
-pub fn liveness(_ctx: &CheckCtx<'_>, _exchange: &Exchange, _sink: &mut Sink<'_>) {}
-
 /// A deleted resource is reported deleted or absent; it never comes back.
 pub fn gone(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     states(ctx, exchange, sink, StateCheck::Gone);

@@ -1,74 +1,144 @@
-//! The check registry: one explicit table of every check with its stable id.
+//! The check registry: one explicit table of every check, keyed by its [`CheckId`],
+//! with what it needs to run ([`Scope`]). What other layers hand-listed before (the
+//! checks `dxconform check` can run offline, the coverage table's groups) is derived
+//! from this table.
 
-use super::{error, model, sdk, shape, wire, CheckCtx, Finding, Severity, Sink};
+use std::sync::LazyLock;
+
+use super::{error, liveness, model, sdk, shape, wire, CheckCtx, Finding, Severity, Sink};
+use super::{WaitFn, WaitObservation};
 use crate::model::Basis;
-use crate::vocab::Exchange;
+use crate::vocab::{CheckId, Exchange};
 
-/// A check function.
+/// A check of one answer.
 pub type CheckFn = fn(&CheckCtx<'_>, &Exchange, &mut Sink<'_>);
+
+/// What a check judges, with its function.
+#[derive(Debug, Clone, Copy)]
+pub enum Judge {
+    /// Every answer: run by [`CheckSet::run`] on each exchange.
+    Answer(CheckFn),
+    /// A wait that timed out: run by [`CheckSet::judge_wait`] (no single answer shows it).
+    Wait(WaitFn),
+}
+
+/// What a check needs beyond the answer it judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One exchange: the request, its answer, and what the request alone implies (the
+    /// specification, the model's prediction of the call's own answer). These are the
+    /// checks that also run on captured exchanges (`dxconform check`).
+    Exchange,
+    /// The case's history: what earlier steps created, deleted or observed and which
+    /// account owns what, as the model's prediction carries it (a rejection or a
+    /// success the case's world implies, a reachable state, an id taken before).
+    Case,
+    /// A live target: the check is about the sending itself (`transport.fault`),
+    /// re-polls before a finding stands (`model.visible`), or waits (`model.liveness`).
+    LiveTarget,
+}
 
 /// One registered check.
 #[derive(Debug)]
 pub struct CheckDef {
     /// Stable id (`family.name`).
-    pub id: &'static str,
+    pub id: CheckId,
     /// Severity of its findings.
     pub severity: Severity,
     /// What it rests on; `None`: the prediction's basis.
     pub basis: Option<Basis>,
+    /// What it needs beyond the answer it judges.
+    pub scope: Scope,
+    /// A finding of this check on a Describe may be eventual consistency: the case
+    /// sends the call again, with backoff, within the target's consistency budget,
+    /// before the finding stands (`run::case`).
+    pub repoll_on_miss: bool,
     /// One-line description.
     pub summary: &'static str,
-    /// The function.
-    pub run: CheckFn,
+    /// What it judges, and the function.
+    pub judge: Judge,
 }
 
-const fn def(
-    id: &'static str,
+const fn check(
+    id: CheckId,
     severity: Severity,
     basis: Option<Basis>,
+    scope: Scope,
     summary: &'static str,
-    run: CheckFn,
+    judge: Judge,
 ) -> CheckDef {
     CheckDef {
         id,
         severity,
         basis,
+        scope,
+        repoll_on_miss: false,
         summary,
-        run,
+        judge,
     }
 }
 
+impl CheckDef {
+    const fn repolled_on_miss(mut self) -> CheckDef {
+        self.repoll_on_miss = true;
+        self
+    }
+}
+
+use CheckId as Id;
+use Judge::{Answer, Wait};
+use Scope::{Case, Exchange as One, LiveTarget as Live};
 use Severity::{Failure, Warning};
 const SPEC: Option<Basis> = Some(Basis::Spec);
 const DOCUMENTED: Option<Basis> = Some(Basis::Documented);
 const MODEL: Option<Basis> = None;
 
-/// Every check, in the order they run.
+/// Every check, in the order they run: one entry per [`CheckId`], in [`CheckId::ALL`]'s order.
 pub static CHECKS: &[CheckDef] = &[
-    def("transport.fault", Failure, Some(Basis::Assumed), "The request got an HTTP answer (no refused connection, reset or timeout).", wire::transport),
-    def("op.implemented", Failure, SPEC, "The operation is answered at all (not an HTML 500, 501 or UnknownOperation).", wire::implemented),
-    def("wire.protocol", Failure, SPEC, "A JSON body with the awsJson content type; not HTML, not empty, not unparseable.", wire::protocol),
-    def("wire.status", Failure, SPEC, "200 for successes; 400 for client errors, 5xx only for server errors.", wire::status),
-    def("shape.type", Failure, SPEC, "Every member has the declared JSON type (timestamps as epoch numbers).", shape::types),
-    def("shape.required", Failure, MODEL, "Members the specification requires and the model needs (ids, states, echoed inputs) are present.", shape::required),
-    def("shape.enum", Failure, SPEC, "Every enum-typed value is one of the enum's values (exact case).", shape::enums),
-    def("shape.range", Failure, SPEC, "Declared min/max hold.", shape::range),
-    def("shape.pattern", Failure, DOCUMENTED, "Declared patterns hold, and ids have their documented shapes.", shape::pattern),
-    def("shape.unknown-member", Warning, SPEC, "Members the specification does not declare.", shape::unknown_member),
-    def("sdk.parse", Failure, SPEC, "aws-sdk-directconnect deserializes the same bytes, with no Unknown enum variants.", sdk::parse),
-    def("error.type", Failure, SPEC, "An error's __type is one the operation declares.", error::declared_type),
-    def("error.expected", Failure, MODEL, "Where the model predicts rejection, the target rejects, with the predicted type.", error::expected),
-    def("error.accepted-invalid", Failure, MODEL, "A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.", error::accepted_invalid),
-    def("error.unexpected", Failure, MODEL, "Where the model predicts success, the target does not reject.", error::unexpected),
-    def("model.state", Failure, MODEL, "The state a write answers with is in the predicted set.", model::state),
-    def("model.transition", Failure, MODEL, "Successive observations follow allowed edges (no regression outside documented flaps).", model::transition),
-    def("model.gone", Failure, MODEL, "A deleted resource is reported deleted or absent; it never comes back.", model::gone),
-    def("model.echo", Failure, MODEL, "Inputs come back as given (names, bandwidth, location, owner, region, tags).", model::echo),
-    def("model.visible", Failure, MODEL, "What was created is visible to its account; another account's is not; a call naming one resource lists only it.", model::visible),
-    def("model.ownership", Failure, MODEL, "Only the documented account may confirm, delete, change or see a resource.", error::ownership),
-    def("model.liveness", Failure, DOCUMENTED, "A resource in a state AWS leaves on its own (a VIF pending, anything deleting) leaves it within the wait timeout (found by the case's waits, not by one answer).", model::liveness),
-    def("model.unique", Failure, MODEL, "Two creates yield two distinct resources with distinct ids.", model::unique),
+    check(Id::TransportFault, Failure, Some(Basis::Assumed), Live, "The request got an HTTP answer (no refused connection, reset or timeout).", Answer(wire::transport)),
+    check(Id::OpImplemented, Failure, SPEC, One, "The operation is answered at all (not an HTML 500, 501 or UnknownOperation).", Answer(wire::implemented)),
+    check(Id::WireProtocol, Failure, SPEC, One, "A JSON body with the awsJson content type; not HTML, not empty, not unparseable.", Answer(wire::protocol)),
+    check(Id::WireStatus, Failure, SPEC, One, "200 for successes; 400 for client errors, 5xx only for server errors.", Answer(wire::status)),
+    check(Id::ShapeType, Failure, SPEC, One, "Every member has the declared JSON type (timestamps as epoch numbers).", Answer(shape::types)),
+    check(Id::ShapeRequired, Failure, MODEL, One, "Members the specification requires and the model needs (ids, states, echoed inputs) are present.", Answer(shape::required)),
+    check(Id::ShapeEnum, Failure, SPEC, One, "Every enum-typed value is one of the enum's values (exact case).", Answer(shape::enums)),
+    check(Id::ShapeRange, Failure, SPEC, One, "Declared min/max hold.", Answer(shape::range)),
+    check(Id::ShapePattern, Failure, DOCUMENTED, One, "Declared patterns hold, and ids have their documented shapes.", Answer(shape::pattern)),
+    check(Id::ShapeUnknownMember, Warning, SPEC, One, "Members the specification does not declare.", Answer(shape::unknown_member)),
+    check(Id::SdkParse, Failure, SPEC, One, "aws-sdk-directconnect deserializes the same bytes, with no Unknown enum variants.", Answer(sdk::parse)),
+    check(Id::ErrorType, Failure, SPEC, One, "An error's __type is one the operation declares.", Answer(error::declared_type)),
+    check(Id::ErrorExpected, Failure, MODEL, Case, "Where the model predicts rejection, the target rejects, with the predicted type.", Answer(error::expected)),
+    check(Id::ErrorAcceptedInvalid, Failure, MODEL, Case, "A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.", Answer(error::accepted_invalid)),
+    check(Id::ErrorUnexpected, Failure, MODEL, Case, "Where the model predicts success, the target does not reject.", Answer(error::unexpected)),
+    check(Id::ModelState, Failure, MODEL, One, "The state a write answers with is in the predicted set.", Answer(model::state)),
+    check(Id::ModelTransition, Failure, MODEL, Case, "Successive observations follow allowed edges (no regression outside documented flaps).", Answer(model::transition)),
+    check(Id::ModelGone, Failure, MODEL, Case, "A deleted resource is reported deleted or absent; it never comes back.", Answer(model::gone)),
+    check(Id::ModelEcho, Failure, MODEL, One, "Inputs come back as given (names, bandwidth, location, owner, region, tags).", Answer(model::echo)),
+    check(Id::ModelVisible, Failure, MODEL, Live, "What was created is visible to its account; another account's is not; a call naming one resource lists only it.", Answer(model::visible)).repolled_on_miss(),
+    check(Id::ModelOwnership, Failure, MODEL, Case, "Only the documented account may confirm, delete, change or see a resource.", Answer(error::ownership)),
+    check(Id::ModelLiveness, Failure, DOCUMENTED, Live, "A resource in a state AWS leaves on its own (a VIF pending, anything deleting) leaves it within the wait timeout (found by the case's waits, not by one answer).", Wait(liveness::liveness)),
+    check(Id::ModelUnique, Failure, MODEL, Case, "Two creates yield two distinct resources with distinct ids.", Answer(model::unique)),
 ];
+
+/// The registry entry of `id`.
+pub fn def(id: CheckId) -> &'static CheckDef {
+    // CHECKS lists every id once, in `CheckId::ALL`'s order (tested below).
+    &CHECKS[id as usize]
+}
+
+/// Check groups of the coverage table, in display order: the families of the
+/// registry's checks that judge an operation's answer on their own or with the case's
+/// history (scope [`Scope::Exchange`] or [`Scope::Case`]). This leaves out the
+/// runner-level `transport` family: a transport fault is not an answer of the operation.
+pub static CHECK_GROUPS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for c in CHECKS.iter().filter(|c| c.scope != Scope::LiveTarget) {
+        if !groups.contains(&c.id.family()) {
+            groups.push(c.id.family());
+        }
+    }
+    groups
+});
 
 /// A selector named no known check.
 #[derive(Debug, thiserror::Error)]
@@ -94,12 +164,8 @@ impl Default for CheckSet {
     }
 }
 
-fn matches(selector: &str, id: &str) -> bool {
-    selector == id
-        || selector == "all"
-        || id
-            .strip_prefix(selector)
-            .is_some_and(|rest| rest.starts_with('.'))
+fn matches(selector: &str, id: CheckId) -> bool {
+    selector == id.as_str() || selector == "all" || selector == id.family()
 }
 
 impl CheckSet {
@@ -109,7 +175,11 @@ impl CheckSet {
             if !CHECKS.iter().any(|c| matches(selector, c.id)) {
                 return Err(UnknownCheck {
                     selector: selector.clone(),
-                    known: CHECKS.iter().map(|c| c.id).collect::<Vec<_>>().join(", "),
+                    known: CHECKS
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 });
             }
         }
@@ -121,30 +191,56 @@ impl CheckSet {
         Ok(CheckSet { enabled })
     }
 
-    /// Whether a check id is enabled.
-    pub fn enabled(&self, id: &str) -> bool {
+    /// The enabled checks that are also in `ids`, in registry order.
+    pub fn only(&self, ids: &[CheckId]) -> CheckSet {
+        CheckSet {
+            enabled: self
+                .enabled
+                .iter()
+                .copied()
+                .filter(|c| ids.contains(&c.id))
+                .collect(),
+        }
+    }
+
+    /// Whether a check is enabled.
+    pub fn enabled(&self, id: CheckId) -> bool {
         self.enabled.iter().any(|c| c.id == id)
     }
 
     /// The enabled ids.
-    pub fn ids(&self) -> Vec<&'static str> {
+    pub fn ids(&self) -> Vec<CheckId> {
         self.enabled.iter().map(|c| c.id).collect()
     }
 
-    /// Run every enabled check on one exchange.
+    /// Run every enabled check of answers on one exchange.
     pub fn run(&self, ctx: &CheckCtx<'_>, exchange: &Exchange) -> Vec<Finding> {
         let mut out = Vec::new();
         for def in &self.enabled {
-            let mut sink = Sink::new(def, ctx, exchange, &mut out);
-            (def.run)(ctx, exchange, &mut sink);
+            if let Judge::Answer(check) = def.judge {
+                let mut sink = Sink::new(def, ctx, exchange, &mut out);
+                check(ctx, exchange, &mut sink);
+            }
+        }
+        out
+    }
+
+    /// Run every enabled check of waits on a wait that timed out.
+    pub fn judge_wait(&self, wait: &WaitObservation<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for def in &self.enabled {
+            if let Judge::Wait(check) = def.judge {
+                let mut sink = Sink::for_wait(def, wait, &mut out);
+                check(wait, &mut sink);
+            }
         }
         out
     }
 }
 
-/// Look up a check by id.
+/// Look up a check by its published id.
 pub fn lookup(id: &str) -> Option<&'static CheckDef> {
-    CHECKS.iter().find(|c| c.id == id)
+    CheckId::lookup(id).map(def)
 }
 
 #[cfg(test)]
@@ -152,33 +248,82 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_unique_dotted_lowercase_and_documented() {
+    fn every_id_has_exactly_one_entry_in_id_order_and_is_documented() {
         let doc = include_str!("../../docs/checks.md");
-        let mut seen = std::collections::BTreeSet::new();
-        for c in CHECKS {
-            assert!(seen.insert(c.id), "duplicate id {}", c.id);
-            assert!(c.id.contains('.'), "{} is not dotted", c.id);
-            assert_eq!(c.id, c.id.to_lowercase());
+        assert_eq!(CHECKS.len(), CheckId::ALL.len());
+        for (c, &id) in CHECKS.iter().zip(CheckId::ALL) {
+            assert_eq!(c.id, id, "CHECKS is not in CheckId::ALL's order");
+            assert_eq!(CHECKS.iter().filter(|d| d.id == id).count(), 1);
+            assert!(std::ptr::eq(def(id), c));
+            assert!(std::ptr::eq(lookup(id.as_str()).unwrap(), c));
             assert!(
-                doc.contains(&format!("`{}`", c.id)),
-                "{} is not in docs/checks.md",
-                c.id
+                doc.contains(&format!("`{id}`")),
+                "{id} is not in docs/checks.md"
             );
-            assert!(lookup(c.id).is_some());
+        }
+    }
+
+    #[test]
+    fn checks_of_waits_need_a_live_target_and_name_their_basis() {
+        for c in CHECKS {
+            if let Judge::Wait(_) = c.judge {
+                assert_eq!(c.scope, Scope::LiveTarget, "{}", c.id);
+                assert!(c.basis.is_some(), "{}: a wait has no prediction", c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn only_model_visible_is_polled_again() {
+        let repolled: Vec<CheckId> = CHECKS
+            .iter()
+            .filter(|c| c.repoll_on_miss)
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(repolled, [CheckId::ModelVisible]);
+    }
+
+    #[test]
+    fn check_groups_are_the_families_of_answers_in_registry_order() {
+        assert_eq!(
+            *CHECK_GROUPS,
+            ["op", "wire", "shape", "sdk", "error", "model"],
+            "the coverage table's columns (and report.json's coverage keys) changed"
+        );
+    }
+
+    #[test]
+    fn docs_state_each_scope() {
+        let doc = include_str!("../../docs/checks.md");
+        for c in CHECKS {
+            let scope = match c.scope {
+                Scope::Exchange => "exchange",
+                Scope::Case => "case",
+                Scope::LiveTarget => "live target",
+            };
+            let row = format!("| `{}` | {scope} |", c.id);
+            assert!(doc.contains(&row), "docs/checks.md lacks {row:?}");
         }
     }
 
     #[test]
     fn selection_by_id_family_and_exclusion() {
         let model = CheckSet::select(&["model".into()], &["model.unique".into()]).unwrap();
-        assert!(model.enabled("model.state"));
-        assert!(!model.enabled("model.unique"));
-        assert!(!model.enabled("shape.type"));
+        assert!(model.enabled(CheckId::ModelState));
+        assert!(!model.enabled(CheckId::ModelUnique));
+        assert!(!model.enabled(CheckId::ShapeType));
         assert!(CheckSet::select(&["nope".into()], &[]).is_err());
         assert!(
             CheckSet::select(&["mod".into()], &[]).is_err(),
             "prefixes match whole families only"
         );
         assert_eq!(CheckSet::default().ids().len(), CHECKS.len());
+        let shape = CheckSet::select(&["shape".into()], &[]).unwrap();
+        assert_eq!(
+            shape
+                .only(&[CheckId::ModelState, CheckId::ShapeEnum, CheckId::ShapeType])
+                .ids(),
+            [CheckId::ShapeType, CheckId::ShapeEnum]
+        );
     }
 }

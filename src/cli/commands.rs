@@ -488,7 +488,11 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
                 "{:<28} {}{kind}; caught by {}",
                 m.name,
                 m.description,
-                m.caught_by.join(", ")
+                m.caught_by
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         return Ok(ExitCode::Conformant);

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, Tag, CONNECTION};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
 pub const CLIENT_ERROR: &str = "DirectConnectClientException";
@@ -234,7 +234,7 @@ impl Model {
             return Prediction::reject(
                 vec![CLIENT_ERROR],
                 format!("only the owner account may {action} a connection"),
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
         }

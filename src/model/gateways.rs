@@ -22,7 +22,7 @@ use super::gateway_step::GatewayStep;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
@@ -48,13 +48,18 @@ fn ownership(rule: &str) -> Prediction {
     Prediction::reject(
         vec![CLIENT_ERROR],
         rule,
-        "model.ownership",
+        CheckId::ModelOwnership,
         Basis::Documented,
     )
 }
 
 fn refused(rule: &str) -> Prediction {
-    Prediction::reject(vec![CLIENT_ERROR], rule, "error.expected", Basis::Assumed)
+    Prediction::reject(
+        vec![CLIENT_ERROR],
+        rule,
+        CheckId::ErrorExpected,
+        Basis::Assumed,
+    )
 }
 
 impl Model {
@@ -1031,7 +1036,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));
@@ -1064,7 +1069,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));

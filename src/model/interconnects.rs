@@ -26,7 +26,7 @@ use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
 const INTERCONNECT_MEMBERS: &[&str] = &[
@@ -497,7 +497,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "only the owner account may delete an interconnect",
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
             return (body, p);
@@ -595,7 +595,7 @@ impl Model {
             return Prediction::reject(
                 vec![CLIENT_ERROR],
                 "only the interconnect's owner may allocate hosted connections on it",
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
         }
@@ -665,7 +665,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "only the owner account may confirm a hosted connection",
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
             return (body, p);
@@ -717,7 +717,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "only the allocating partner may move a hosted connection, onto its own interconnect",
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
             return (body, p);
@@ -733,7 +733,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "the target interconnect already has a hosted connection on this VLAN",
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -1038,7 +1038,7 @@ mod tests {
             assert!(matches!(
                 p.expect,
                 Expect::Reject {
-                    check: "model.ownership",
+                    check: CheckId::ModelOwnership,
                     ..
                 }
             ));
@@ -1061,7 +1061,7 @@ mod tests {
             matches!(
                 p.expect,
                 Expect::Reject {
-                    check: "model.ownership",
+                    check: CheckId::ModelOwnership,
                     ..
                 }
             ),

@@ -40,7 +40,7 @@ use super::prediction::{Basis, Expect, Prediction};
 use super::step::{FamilyStep, Step};
 use super::Model;
 use crate::spec::{ShapeType, Spec};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// awsJson's answer to a member that cannot be deserialized [awsJson 1.1 protocol].
 pub const SERIALIZATION_ERROR: &str = "SerializationException";
@@ -740,9 +740,9 @@ impl Model {
         }
         let creates = base.resources.iter().any(|e| e.id.is_none());
         let check = if creates {
-            "error.accepted-invalid"
+            CheckId::ErrorAcceptedInvalid
         } else {
-            "error.expected"
+            CheckId::ErrorExpected
         };
         let mut prediction = Prediction::reject(
             error_types,
@@ -986,7 +986,7 @@ mod tests {
             } => {
                 assert_eq!(error_types, vec![CLIENT_ERROR]);
                 assert!(rule.starts_with(&format!("rule {name}: ")), "{rule}");
-                assert_eq!(check, "error.accepted-invalid");
+                assert_eq!(check, CheckId::ErrorAcceptedInvalid);
             }
             other => panic!("{other:?}"),
         }
@@ -1005,7 +1005,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "error.expected",
+                check: CheckId::ErrorExpected,
                 ..
             }
         ));

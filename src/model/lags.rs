@@ -29,7 +29,7 @@ use super::lifecycle::LAG;
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
 const LAG_MEMBERS: &[&str] = &[
@@ -228,7 +228,7 @@ fn ownership(rule: &str) -> Prediction {
     Prediction::reject(
         vec![CLIENT_ERROR],
         rule,
-        "model.ownership",
+        CheckId::ModelOwnership,
         Basis::Documented,
     )
 }
@@ -443,7 +443,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 format!("a {bandwidth} LAG has at most {limit} connections"),
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -621,7 +621,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "a LAG with active virtual interfaces cannot be deleted",
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -673,7 +673,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 rule,
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -683,7 +683,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 rule,
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -1157,7 +1157,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));
@@ -1239,7 +1239,7 @@ mod tests {
             assert!(matches!(
                 p.expect,
                 Expect::Reject {
-                    check: "model.ownership",
+                    check: CheckId::ModelOwnership,
                     ..
                 }
             ));

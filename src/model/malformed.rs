@@ -37,7 +37,7 @@ use super::connections::CLIENT_ERROR;
 use super::prediction::{Basis, Expect, Prediction};
 use super::step::{FamilyStep, Step};
 use super::Model;
-use crate::vocab::{Malformation, Outcome, Principal};
+use crate::vocab::{CheckId, Malformation, Outcome, Principal};
 
 /// How an id is mangled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +119,7 @@ impl FamilyStep for MalformedStep {
 pub const UNKNOWN_MEMBER: &str = "dxconformUnknownMember";
 
 fn protocol_reject(types: &[&'static str], rule: &str, basis: Basis) -> Prediction {
-    let mut p = Prediction::reject(types.to_vec(), rule, "error.expected", basis);
+    let mut p = Prediction::reject(types.to_vec(), rule, CheckId::ErrorExpected, basis);
     p.protocol_errors = types.to_vec();
     p
 }
@@ -186,7 +186,12 @@ impl Model {
                     };
                     p
                 } else {
-                    Prediction::reject(vec![CLIENT_ERROR], rule, "error.expected", Basis::Assumed)
+                    Prediction::reject(
+                        vec![CLIENT_ERROR],
+                        rule,
+                        CheckId::ErrorExpected,
+                        Basis::Assumed,
+                    )
                 }
             }
         };

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Handle, ResourceKind, StateSet};
+use crate::vocab::CheckId;
 
 /// How sure the model is: what a prediction rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -30,7 +31,7 @@ pub enum Expect {
         rule: String,
         /// The check that reports an acceptance (`error.expected`, or `model.ownership`
         /// when the rule is about which account may act).
-        check: &'static str,
+        check: CheckId,
     },
     /// AWS is known (or may) answer either way: success satisfying the expectations,
     /// or a rejection of one of these types.
@@ -159,7 +160,7 @@ impl Prediction {
     pub fn reject(
         error_types: Vec<&'static str>,
         rule: impl Into<String>,
-        check: &'static str,
+        check: CheckId,
         basis: Basis,
     ) -> Prediction {
         Prediction {

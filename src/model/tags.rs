@@ -10,7 +10,7 @@ use super::connections::{tags_json, CLIENT_ERROR};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::TagStep;
 use super::{Handle, Model, ResourceKind};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// At most 50 tags per resource [api TagResource].
 pub const MAX_TAGS: usize = 50;
@@ -36,7 +36,7 @@ impl Model {
                     let prediction = Prediction::reject(
                         vec!["TooManyTagsException"],
                         format!("a resource has at most {MAX_TAGS} tags"),
-                        "error.expected",
+                        CheckId::ErrorExpected,
                         Basis::Documented,
                     );
                     return Some((body, prediction));
@@ -66,7 +66,7 @@ impl Model {
             return Prediction::reject(
                 vec![CLIENT_ERROR],
                 format!("only the owner account may {action} a {kind}"),
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
         }

@@ -36,7 +36,7 @@ use super::prediction::{
 use super::step::FamilyStep;
 use super::vif_step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
-use crate::vocab::{Outcome, Principal};
+use crate::vocab::{CheckId, Outcome, Principal};
 
 /// Members every VIF answer must carry for the model to follow it.
 const VIF_MEMBERS: &[&str] = &[
@@ -299,7 +299,7 @@ impl Model {
             // [api] "The default value is 1500."
             attributes.insert("mtu".to_owned(), json!(mtu.unwrap_or(1500)));
         }
-        let mut refusal: Option<(String, &'static str, Basis)> = None;
+        let mut refusal: Option<(String, CheckId, Basis)> = None;
         let mut gateway: Option<Handle> = None;
         if !allocate {
             let dxgw = match vif_type {
@@ -317,7 +317,7 @@ impl Model {
                 inner["directConnectGatewayId"] = json!(id);
                 attributes.insert("directConnectGatewayId".to_owned(), json!(id));
                 if let Some(why) = self.gateway_refusal(g, owner) {
-                    refusal = Some((why, "error.expected", Basis::Assumed));
+                    refusal = Some((why, CheckId::ErrorExpected, Basis::Assumed));
                 }
                 gateway = Some(g);
             } else if vif_type == "private" {
@@ -347,20 +347,20 @@ impl Model {
             // [api] virtual interfaces are created and allocated on the caller's connection.
             refusal = Some((
                 "only the connection's owner account may create or allocate virtual interfaces on it".into(),
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             ));
         } else if c.deleted {
             refusal = Some((
                 "a deleted connection takes no new virtual interface".into(),
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Assumed,
             ));
         } else if vlan_live {
             // [user guide] the VLAN must not be in use on the connection.
             refusal = Some((
                 format!("VLAN {} is already used on this connection", n.vlan),
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             ));
         }
@@ -581,7 +581,7 @@ impl Model {
         Prediction::reject(
             vec![CLIENT_ERROR],
             format!("only the owner account of a virtual interface may {action} it"),
-            "model.ownership",
+            CheckId::ModelOwnership,
             Basis::Documented,
         )
     }
@@ -618,7 +618,12 @@ impl Model {
             return Some((body, Self::ownership("confirm")));
         }
         if let Some(why) = dxgw.and_then(|g| self.gateway_refusal(g, by)) {
-            let p = Prediction::reject(vec![CLIENT_ERROR], why, "error.expected", Basis::Assumed);
+            let p = Prediction::reject(
+                vec![CLIENT_ERROR],
+                why,
+                CheckId::ErrorExpected,
+                Basis::Assumed,
+            );
             return Some((body, p));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -766,7 +771,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "only an account owning the virtual interface (or its connection) and the target connection may associate them",
-                "model.ownership",
+                CheckId::ModelOwnership,
                 Basis::Documented,
             );
             return (body, p);
@@ -775,7 +780,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "a deleted connection takes no virtual interface",
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Assumed,
             );
             return (body, p);
@@ -789,7 +794,7 @@ impl Model {
             let p = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "the VLAN of the virtual interface is already used on the target connection",
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -967,7 +972,7 @@ impl Model {
             let prediction = Prediction::reject(
                 vec![CLIENT_ERROR],
                 "The last BGP Peer on a Virtual Interface cannot be deleted",
-                "error.expected",
+                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return Some((body, prediction));
@@ -1445,7 +1450,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));
@@ -1481,7 +1486,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));
@@ -1536,7 +1541,7 @@ mod tests {
         assert!(matches!(
             p.expect,
             Expect::Reject {
-                check: "model.ownership",
+                check: CheckId::ModelOwnership,
                 ..
             }
         ));

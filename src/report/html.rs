@@ -268,7 +268,7 @@ fn coverage_table(report: &RunReport, out: &mut String) {
     out.push_str(
         "<table id=\"coverage\">\n<thead><tr><th>operation</th><th>resource</th><th>calls</th>",
     );
-    for g in CHECK_GROUPS {
+    for g in CHECK_GROUPS.iter() {
         let _ = write!(out, "<th>{}</th>", escape(g));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -280,7 +280,7 @@ fn coverage_table(report: &RunReport, out: &mut String) {
             escape(op),
             escape(resource_type(op))
         );
-        for g in CHECK_GROUPS {
+        for g in CHECK_GROUPS.iter() {
             match row.get(*g) {
                 Some(cell) => {
                     let title = if *cell == CoverageCell::NotImplemented {

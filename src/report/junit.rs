@@ -103,7 +103,7 @@ pub fn buckets_text(report: &RunReport, buckets: &[&Bucket]) -> String {
 pub fn junit(report: &RunReport) -> String {
     let mut cases: Vec<(String, String, CaseResult, Vec<String>)> = Vec::new();
     for (op, row) in &report.coverage {
-        for group in CHECK_GROUPS {
+        for group in CHECK_GROUPS.iter() {
             let buckets = cell_buckets(report, op, group);
             let warnings: Vec<String> = buckets
                 .iter()

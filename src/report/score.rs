@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use super::resource_type;
 use crate::check::Severity;
 use crate::run::{Bucket, CoverageCell, RunReport, CHECK_GROUPS};
+use crate::vocab::CheckId;
 
 /// The check that marks an operation as not implemented; shown in the coverage
 /// column rather than as a failing cell.
-pub const NOT_IMPLEMENTED_CHECK: &str = "op.implemented";
+pub const NOT_IMPLEMENTED_CHECK: &str = CheckId::OpImplemented.as_str();
 
 /// The headline score of one report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

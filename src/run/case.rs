@@ -10,7 +10,7 @@ use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
 use crate::model::{Env, Model, ObservedEdge, Plan, Step};
 use crate::spec::Spec;
 use crate::target::{LaunchedTarget, WireClient};
-use crate::vocab::{Exchange, Outcome, Principal};
+use crate::vocab::{CheckId, Exchange, Outcome, Principal};
 
 /// What a case needs besides its plan.
 #[derive(Debug)]
@@ -153,7 +153,7 @@ impl StepRecord {
 pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     let mut model = Model::new(ctx.env.clone());
     let mut outcome = CaseOutcome::default();
-    let want_sdk = ctx.checks.enabled("sdk.parse");
+    let want_sdk = ctx.checks.enabled(CheckId::SdkParse);
     let run_id = ctx.target.journal.as_ref().map(|j| j.run_id().to_owned());
     let journal_case = ctx.target.journal.as_ref().map_or(0, |j| j.case());
     // Unbounded runs on targets that can be reset skip the bookkeeping (a lock shared
@@ -281,9 +281,10 @@ async fn attempt(
     (exchange, findings)
 }
 
-/// Eventual consistency: a Describe that misses what the model says must be visible
-/// (`model.visible`) is polled again, with backoff, within the target's consistency
-/// budget (`--consistency-budget-ms`); past the budget the finding stands.
+/// Eventual consistency: a Describe with a finding of a check the registry polls again
+/// on a miss (`model.visible`: what the model says must be listed is not yet) is sent
+/// again, with backoff, within the target's consistency budget
+/// (`--consistency-budget-ms`); past the budget the finding stands.
 #[allow(clippy::too_many_arguments)]
 async fn settle_visibility(
     ctx: &CaseContext<'_>,
@@ -296,7 +297,7 @@ async fn settle_visibility(
     mut findings: Vec<Finding>,
 ) -> (Exchange, Vec<Finding>) {
     let budget = ctx.target.consistency_budget;
-    let misses = |f: &[Finding]| f.iter().any(|f| f.check == "model.visible");
+    let misses = |f: &[Finding]| f.iter().any(|f| f.def().is_some_and(|d| d.repoll_on_miss));
     if budget.is_zero() || !call.operation.starts_with("Describe") || !misses(&findings) {
         return (exchange, findings);
     }

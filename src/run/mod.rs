@@ -42,4 +42,4 @@ pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REP
 pub use root_cause::{root_causes, RootCause};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, SweepOutcome};
-pub use wait::{WaitStats, Waiter, LIVENESS};
+pub use wait::{WaitStats, Waiter};

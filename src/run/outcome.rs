@@ -246,8 +246,8 @@ pub struct RunReport {
     pub waits: super::WaitStats,
 }
 
-/// Check groups of the coverage table, in display order.
-pub const CHECK_GROUPS: &[&str] = &["op", "wire", "shape", "sdk", "error", "model"];
+/// Check groups of the coverage table, in display order (derived from the registry).
+pub use crate::check::CHECK_GROUPS;
 
 impl RunReport {
     /// Failure buckets.

@@ -22,7 +22,7 @@ use crate::check::{CheckSet, Finding, SdkParser, Severity};
 use crate::model::{Env, ObservedEdge, Plan, Step, LIFECYCLES, NOT_MODELLED};
 use crate::spec::Spec;
 use crate::target::{LaunchedTarget, TargetError};
-use crate::vocab::Principal;
+use crate::vocab::{CheckId, Principal};
 
 type Key = (String, String, String, u16);
 
@@ -187,7 +187,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
     }
     .map_err(RunError::Runtime)?;
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
-    let check_ids: Vec<String> = checks.ids().iter().map(|s| (*s).to_owned()).collect();
+    let check_ids: Vec<String> = checks.ids().iter().map(ToString::to_string).collect();
     let started = Instant::now();
     let started_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -587,10 +587,7 @@ fn transition_coverage(
     let state_failure = |operation: &str| {
         buckets.iter().any(|b| {
             b.severity == Severity::Failure
-                && matches!(
-                    b.check.as_str(),
-                    "model.state" | "model.transition" | "model.gone"
-                )
+                && CheckId::lookup(&b.check).is_some_and(CheckId::is_lifecycle)
                 && b.operation == operation
         })
     };
@@ -657,7 +654,7 @@ pub(super) fn coverage(
                         b.severity == Severity::Failure
                             && b.operation == *op
                             && b.check.split('.').next() == Some(*group)
-                            && b.check != "op.implemented"
+                            && b.check != CheckId::OpImplemented
                     });
                     let cell = if calls == 0 {
                         CoverageCell::NotExercised

@@ -13,18 +13,15 @@
 //! or `pending` on physical provisioning) are never waited for.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::CaseContext;
-use crate::check::{Finding, Severity};
-use crate::model::{Basis, Handle, Model, ResourceKind};
+use crate::check::{Finding, Seen, WaitObservation};
+use crate::model::{Handle, Model, ResourceKind};
 use crate::vocab::Outcome;
-
-/// Check id of a wait that timed out.
-pub const LIVENESS: &str = "model.liveness";
 
 /// States AWS leaves on its own (per type), the ones waited for.
 const MUST_SETTLE: &[(ResourceKind, &[&str])] = &[
@@ -115,9 +112,7 @@ impl Waiter {
             .collect();
         let mut findings = Vec::new();
         for handle in waiting {
-            if let Some(f) = self.wait_one(ctx, model, handle, step).await {
-                findings.push(f);
-            }
+            findings.extend(self.wait_one(ctx, model, handle, step).await);
         }
         findings
     }
@@ -158,7 +153,7 @@ impl Waiter {
         model: &mut Model,
         handle: Handle,
         step: usize,
-    ) -> Option<Finding> {
+    ) -> Vec<Finding> {
         let policy = ctx.target.wait;
         let started = Instant::now();
         let r = model.resource(handle);
@@ -168,7 +163,7 @@ impl Waiter {
         self.stats.waits += 1;
         let mut pause = policy.interval;
         let mut polls = 0u64;
-        let mut last = (String::from("not polled"), 0u16);
+        let mut last = (Seen::NotPolled, 0u16);
         let settled = loop {
             if started.elapsed() + pause > policy.timeout {
                 break false;
@@ -179,7 +174,7 @@ impl Waiter {
             let (polled, status) = Waiter::poll(ctx, model, handle).await;
             match polled {
                 Polled::State(state) => {
-                    last = (state.clone(), status);
+                    last = (Seen::State(state.clone()), status);
                     if !model.observe_polled(handle, &state) {
                         // Not reachable: the next Describe step's checks say so.
                         self.given_up.insert(handle);
@@ -191,8 +186,8 @@ impl Waiter {
                 }
                 // A deleted resource may disappear; a new one may not be visible yet.
                 Polled::Absent if model.resource(handle).deleted => break true,
-                Polled::Absent => last = ("absent".to_owned(), status),
-                Polled::Unknown => last = ("no answer".to_owned(), status),
+                Polled::Absent => last = (Seen::Absent, status),
+                Polled::Unknown => last = (Seen::NoAnswer, status),
             }
         };
         let waited = started.elapsed();
@@ -202,7 +197,7 @@ impl Waiter {
         self.stats.longest_wait_ms = self.stats.longest_wait_ms.max(ms);
         if settled {
             self.stats.settled += 1;
-            return None;
+            return Vec::new();
         }
         self.stats.timed_out += 1;
         self.given_up.insert(handle);
@@ -213,32 +208,22 @@ impl Waiter {
             waited_ms = ms,
             "a wait timed out"
         );
-        if !ctx.checks.enabled(LIVENESS) {
-            return None;
-        }
-        let (operation, list) = kind.describe_list()?;
-        Some(Finding {
-            check: LIVENESS.to_owned(),
-            severity: Severity::Failure,
-            basis: Basis::Documented,
-            operation: operation.to_owned(),
+        let Some((operation, list)) = kind.describe_list() else {
+            return Vec::new();
+        };
+        // What the wait saw; whether and how it is a finding is the check's.
+        ctx.checks.judge_wait(&WaitObservation {
             step,
+            kind,
+            id: &id,
+            from,
+            operation,
+            list,
+            last: &last.0,
             status: last.1,
-            path: format!("$.{list}[].{}", kind.state_member()),
-            expected: format!(
-                "the {} to leave {from} on its own within {}",
-                kind.name(),
-                seconds(policy.timeout)
-            ),
-            actual: format!(
-                "{id} still {} after {} ({polls} polls)",
-                last.0,
-                seconds(waited)
-            ),
+            polls,
+            waited,
+            timeout: policy.timeout,
         })
     }
-}
-
-fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
 }

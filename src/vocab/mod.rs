@@ -6,10 +6,12 @@
 //! It depends on nothing in the crate, so the model, the generators, the checks and
 //! the target layer can all share it without reaching into one another.
 
+mod check_id;
 mod exchange;
 mod malformation;
 mod principal;
 
+pub use check_id::{CheckId, UnknownCheckId};
 pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use malformation::{Malformation, Signature};
 pub use principal::{AccountSelector, Accounts, Principal};
