@@ -9,7 +9,9 @@ mod dry_run;
 mod error;
 mod event_log;
 mod events;
+mod interrupt;
 mod lanes;
+mod launch;
 mod merge;
 mod mutants;
 mod outcome;
@@ -29,6 +31,8 @@ pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
+pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
+pub use launch::{in_process, launch};
 pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::case::{execute, CaseContext, CaseOutcome, Records};
 use super::events::{CaseEvents, EventSink, NoEvents, Phase, RunEvent};
+use super::interrupt::{Interrupt, Interruption, RunEnd};
 use super::lanes::{Isolation, Lane};
 use super::outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
@@ -147,34 +148,45 @@ fn new_failures(findings: &[Finding], known: &BTreeSet<Key>) -> BTreeSet<Key> {
 
 /// Run the search described by `config` and return its report.
 pub fn run(config: &RunConfig) -> Result<RunReport, RunError> {
-    run_observed(config, &NoEvents)
+    // Nobody else holds this interrupt, so the run always finishes.
+    match run_observed(config, &NoEvents, &Interrupt::new())? {
+        RunEnd::Finished(report) => Ok(*report),
+        RunEnd::Interrupted(_) => Err(RunError::Interrupted),
+    }
 }
 
 /// Stack of the thread a run executes on: generating and shrinking plans recurses
 /// through the nested family strategies, deeper than a test thread's 2 MiB allows.
 const RUN_STACK: usize = 64 << 20;
 
-/// [`run`], telling `events` about every step, case and shrink as the run goes.
-pub fn run_observed(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
+/// [`run`], telling `events` about every step, case and shrink as the run goes,
+/// and ending early (after its cleanup) when `interrupt` is set off.
+pub fn run_observed(
+    config: &RunConfig,
+    events: &dyn EventSink,
+    interrupt: &Interrupt,
+) -> Result<RunEnd, RunError> {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("dxconform-run".to_owned())
             .stack_size(RUN_STACK)
-            .spawn_scoped(scope, || run_here(config, events))
+            .spawn_scoped(scope, || run_here(config, events, interrupt))
             .map_err(RunError::Runtime)?
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
 
-fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, RunError> {
+fn run_here(
+    config: &RunConfig,
+    events: &dyn EventSink,
+    interrupt: &Interrupt,
+) -> Result<RunEnd, RunError> {
     // A target in another process (moto, a URL, AWS): the harness's tasks share one
     // thread, which spends less CPU per operation than waking workers across threads
     // (measured by `dxconform bench`: 65-68 against 72-97 µs at --jobs 8). The
     // in-process reference target needs worker threads of its own.
-    let in_process = config.target.kind == crate::target::TargetKind::Embedded
-        && config.target.endpoint.is_none();
-    let runtime = if !in_process {
+    let runtime = if !super::in_process(&config.target) {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -186,13 +198,14 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
             .build()
     }
     .map_err(RunError::Runtime)?;
+    interrupt.listen(&runtime);
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
     let check_ids: Vec<String> = checks.ids().iter().map(|s| (*s).to_owned()).collect();
     let started = Instant::now();
     let started_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let target = Arc::new(runtime.block_on(LaunchedTarget::launch(&config.target))?);
+    let target = Arc::new(runtime.block_on(super::launch(&config.target, &config.emulator))?);
     let identity = target.identity.clone();
     let wire_stats = target.client.clone();
     let jobs = config.jobs.max(1);
@@ -216,7 +229,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 sdk: SdkParser::new(),
                 budget,
             });
-            let found = runtime.block_on(search(config, &shared, &env, events));
+            let found = runtime.block_on(search(config, &shared, &env, events, interrupt));
             let budget = (!config.budgets.is_empty()).then(|| shared.budget.report());
             found.map(|found| (found, budget))
         });
@@ -224,12 +237,22 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
     let target = Arc::try_unwrap(target).map_err(|_| {
         RunError::Generation("a case outlived the run and still holds the target".to_owned())
     })?;
+    let journal = target
+        .journal
+        .as_ref()
+        .map(|j| (j.path().to_owned(), j.run_id().to_owned()));
     runtime.block_on(async {
         // Leave an emulator as clean as it was found; a failed reset changes no result.
         let _ = target.reset().await;
         target.stop().await;
     });
     let ((search, repros), budget) = result?;
+    if interrupt.is_triggered() {
+        let swept = journal.map(|(journal, run_id)| {
+            super::interrupt::sweep_after(&config.target, journal, run_id)
+        });
+        return Ok(RunEnd::Interrupted(Interruption { swept }));
+    }
     let mut buckets: Vec<Bucket> = search
         .tally
         .iter()
@@ -269,7 +292,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     });
     let transitions = transition_coverage(&search.transitions, &buckets);
-    Ok(RunReport {
+    Ok(RunEnd::Finished(Box::new(RunReport {
         schema_version: SCHEMA_VERSION,
         harness: harness(),
         target: identity,
@@ -309,7 +332,7 @@ fn run_here(config: &RunConfig, events: &dyn EventSink) -> Result<RunReport, Run
                 reason: (*reason).to_owned(),
             })
             .collect(),
-    })
+    })))
 }
 
 /// Order buckets for reports and number their repros: buckets whose minimal plans
@@ -434,6 +457,7 @@ async fn search(
     shared: &Arc<Shared>,
     env: &Env,
     events: &dyn EventSink,
+    interrupt: &Interrupt,
 ) -> Result<(Search, Repros), RunError> {
     let events = CaseEvents::new(events);
     let jobs = config.jobs.max(1);
@@ -467,7 +491,7 @@ async fn search(
     loop {
         // A request or wall-time cap ends the search: no case starts after it
         // (the running ones finish and clean up).
-        while in_flight.len() < jobs && !shared.budget.exhausted() {
+        while in_flight.len() < jobs && !shared.budget.exhausted() && !interrupt.is_triggered() {
             let Some(case) = cases.next() else { break };
             let plan = strategy
                 .new_tree(&mut case_runner(config.seed, case))
@@ -510,6 +534,9 @@ async fn search(
         // first case, and thus its repro, is the same in any partition that has it.
         s.known.extend(fresh.iter().cloned());
         for key in fresh {
+            if interrupt.is_triggered() {
+                break;
+            }
             let mut tree = strategy
                 .new_tree(&mut case_runner(config.seed, case))
                 .map_err(generation)?;
@@ -518,7 +545,11 @@ async fn search(
             let mut simplified = tree.simplify();
             let mut iterations = 0;
             // Out of budget: keep the smallest failing plan so far.
-            while simplified && iterations < config.max_shrink_iters && !shared.budget.exhausted() {
+            while simplified
+                && iterations < config.max_shrink_iters
+                && !shared.budget.exhausted()
+                && !interrupt.is_triggered()
+            {
                 iterations += 1;
                 let candidate = tree.current();
                 let lane = lanes.lane(shared, shrink_lane, candidates).await;
@@ -533,6 +564,9 @@ async fn search(
                 } else {
                     simplified = tree.complicate();
                 }
+            }
+            if interrupt.is_triggered() {
+                break;
             }
             let lane = lanes.lane(shared, shrink_lane, candidates).await;
             candidates += 1;
