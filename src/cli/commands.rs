@@ -479,7 +479,8 @@ fn observed_run(
     interrupt: &crate::run::Interrupt,
 ) -> Result<RunEnd> {
     use super::args::ProgressArg;
-    use crate::run::{EventLog, Fanout, Progress, ProgressMode};
+    use crate::report::{Progress, ProgressMode};
+    use crate::run::{EventLog, Fanout};
     let mode = match progress {
         ProgressArg::Auto => ProgressMode::auto(),
         ProgressArg::Bar => ProgressMode::Bar,

@@ -15,7 +15,6 @@ mod launch;
 mod merge;
 mod mutants;
 mod outcome;
-mod progress;
 mod redact;
 mod replay;
 mod runner;
@@ -39,7 +38,6 @@ pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
     ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
-pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use runner::{discover_env, run, run_observed};

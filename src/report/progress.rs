@@ -1,6 +1,7 @@
 //! Progress of a long run on stderr: an indicatif bar on a terminal (cases,
 //! steps, findings so far, ETA), plain periodic lines otherwise (CI logs).
-//! Fed by [`RunEvent`]s; it never changes what the run does.
+//! A renderer like the others: fed by the [`RunEvent`]s a run emits, it never
+//! changes what the run does.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::events::{EventSink, Phase, RunEvent};
+use crate::run::{EventSink, Phase, RunEvent};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
