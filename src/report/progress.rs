@@ -213,6 +213,11 @@ mod tests {
             steps: 2,
             findings: 1,
             new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+            rng_case: 0,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: Default::default(),
         });
         progress.event(&RunEvent::CaseFinished {
             case: 2,
@@ -220,6 +225,11 @@ mod tests {
             steps: 1,
             findings: 1,
             new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+            rng_case: 0,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: Default::default(),
         });
         let guard = progress.state.lock().unwrap();
         assert_eq!(guard.0.cases, 1);

@@ -101,6 +101,7 @@ mod tests {
                 outcome: "success".into(),
                 findings: vec!["model.state".into()],
                 latency_us: 42,
+                rule: None,
             });
         }
         log.finish().unwrap();

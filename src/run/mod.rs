@@ -4,6 +4,7 @@
 
 mod budget;
 mod case;
+mod collect;
 mod config;
 mod dry_run;
 mod error;
@@ -18,6 +19,8 @@ mod outcome;
 mod redact;
 mod replay;
 mod runner;
+mod search;
+mod shrink;
 mod sweep;
 mod wait;
 
@@ -29,7 +32,7 @@ pub use config::{Partition, RunConfig};
 pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
-pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
+pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEdge};
 pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
 pub use launch::{in_process, launch};
 pub use merge::merge;
