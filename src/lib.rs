@@ -48,7 +48,9 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "cassette",
-        &["spec", "vocab", "model", "gen", "check", "target", "run"],
+        &[
+            "spec", "vocab", "model", "gen", "check", "target", "emulator", "run",
+        ],
     ),
     (
         "bench",

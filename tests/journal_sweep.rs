@@ -28,7 +28,7 @@ fn live_resources(endpoint: &str) -> Vec<String> {
             endpoint: Some(endpoint.to_owned()),
             ..TargetConfig::default()
         };
-        let target = LaunchedTarget::launch(&config).await.unwrap();
+        let target = LaunchedTarget::launch(&config, None).await.unwrap();
         let mut live = Vec::new();
         for principal in [Principal::Owner, Principal::Partner] {
             for (op, list, id, state) in [
@@ -166,7 +166,7 @@ fn a_sweep_never_touches_resources_outside_the_journal() {
             endpoint: Some(server.endpoint().to_owned()),
             ..TargetConfig::default()
         };
-        let target = LaunchedTarget::launch(&config).await.unwrap();
+        let target = LaunchedTarget::launch(&config, None).await.unwrap();
         let locations = target
             .client
             .call(Principal::Owner, "DescribeLocations", &serde_json::json!({}))
@@ -245,7 +245,7 @@ fn create_connection(endpoint: &str, name: &str, tags: serde_json::Value) -> Str
             endpoint: Some(endpoint.to_owned()),
             ..TargetConfig::default()
         };
-        let target = LaunchedTarget::launch(&config).await.unwrap();
+        let target = LaunchedTarget::launch(&config, None).await.unwrap();
         let locations = target
             .client
             .call(

@@ -6,9 +6,8 @@ use dxconform::check::{CheckSet, SdkParser};
 use dxconform::model::{
     rules, ConnectionStep, InvalidStep, Malformed, MalformedStep, MangledId, Plan, Step,
 };
-use dxconform::run::{discover_env, execute, run, CaseContext, Records, RunConfig};
+use dxconform::run::{discover_env, execute, launch, run, CaseContext, Records, RunConfig};
 use dxconform::spec::Spec;
-use dxconform::target::LaunchedTarget;
 use dxconform::vocab::{Malformation, Principal};
 
 fn findings(report: &dxconform::run::RunReport) -> Vec<String> {
@@ -51,7 +50,7 @@ fn a_target_that_skips_input_validation_is_caught_by_accepted_invalid() {
         ..RunConfig::default()
     };
     config.gen.positive = false;
-    config.target.emulator.mutant = Some("accepts-invalid-input".into());
+    config.emulator.mutant = Some("accepts-invalid-input".into());
     let report = run(&config).expect("run completes");
     let checks: Vec<&str> = report.buckets.iter().map(|b| b.check.as_str()).collect();
     assert!(
@@ -80,7 +79,7 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
         .unwrap();
     let config = RunConfig::default();
     runtime.block_on(async {
-        let target = LaunchedTarget::launch(&config.target).await.unwrap();
+        let target = launch(&config.target, &config.emulator).await.unwrap();
         let env = discover_env(&target).await;
         let checks = CheckSet::default();
         let sdk = SdkParser::new();

@@ -47,7 +47,7 @@ fn config(seed: u64, cases: u32, mutant: Option<&str>, jobs: usize) -> RunConfig
         max_shrink_iters: 24,
         ..RunConfig::default()
     };
-    config.target.emulator.mutant = mutant.map(str::to_owned);
+    config.emulator.mutant = mutant.map(str::to_owned);
     config
 }
 

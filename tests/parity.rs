@@ -13,21 +13,19 @@ use dxconform::target::{TargetConfig, TargetKind};
 /// AWS-like timing: every asynchronous state change takes this long.
 const ASYNC_DELAY: Duration = Duration::from_millis(30);
 
-fn embedded(mutant: Option<&str>) -> TargetConfig {
-    TargetConfig {
-        emulator: EmulatorConfig {
-            async_delay: ASYNC_DELAY,
-            mutant: mutant.map(str::to_owned),
-            ..EmulatorConfig::default()
-        },
-        ..TargetConfig::default()
+/// The reference target's settings (an embedded target without an endpoint runs it).
+fn embedded(mutant: Option<&str>) -> EmulatorConfig {
+    EmulatorConfig {
+        async_delay: ASYNC_DELAY,
+        mutant: mutant.map(str::to_owned),
+        ..EmulatorConfig::default()
     }
 }
 
 fn recorded(seed: u64, cases: u32) -> (tempfile::TempDir, Cassette) {
     let dir = tempfile::tempdir().unwrap();
     let config = RunConfig {
-        target: embedded(None),
+        emulator: embedded(None),
         cases,
         seed,
         ..RunConfig::default()
@@ -49,7 +47,7 @@ fn the_reference_target_replays_its_own_recordings_without_differences() {
     for seed in 1..=10 {
         let (_dir, cassette) = recorded(seed, 6);
         assert_eq!(cassette.async_delay_ms, 30);
-        let outcome = parity(&cassette, &embedded(None)).unwrap();
+        let outcome = parity(&cassette, &TargetConfig::default(), &embedded(None)).unwrap();
         assert!(
             outcome.identical(),
             "seed {seed}: {}",
@@ -79,7 +77,12 @@ fn cassettes_hold_references_not_generated_values() {
 #[test]
 fn a_planted_deviation_is_a_parity_difference_at_its_path() {
     let (_dir, cassette) = recorded(5, 6);
-    let outcome = parity(&cassette, &embedded(Some("wrong-name-echo"))).unwrap();
+    let outcome = parity(
+        &cassette,
+        &TargetConfig::default(),
+        &embedded(Some("wrong-name-echo")),
+    )
+    .unwrap();
     assert!(
         outcome
             .differences
@@ -124,7 +127,7 @@ fn moto_differences_are_reported_with_json_paths() {
         kind: TargetKind::Moto,
         ..TargetConfig::default()
     };
-    let outcome = parity(&cassette, &moto).unwrap();
+    let outcome = parity(&cassette, &moto, &EmulatorConfig::default()).unwrap();
     assert!(!outcome.identical());
     assert!(outcome
         .differences

@@ -12,14 +12,14 @@ use dxconform::target::{TargetConfig, WaitPolicy};
 fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
     let out = tempfile::tempdir().unwrap();
     let config = RunConfig {
+        emulator: EmulatorConfig {
+            async_delay: Duration::from_millis(40),
+            latency: Duration::from_millis(2),
+            throttle_rps: 25,
+            consistency_lag: Duration::from_millis(150),
+            ..EmulatorConfig::default()
+        },
         target: TargetConfig {
-            emulator: EmulatorConfig {
-                async_delay: Duration::from_millis(40),
-                latency: Duration::from_millis(2),
-                throttle_rps: 25,
-                consistency_lag: Duration::from_millis(150),
-                ..EmulatorConfig::default()
-            },
             consistency_budget: Duration::from_millis(1500),
             wait: WaitPolicy {
                 interval: Duration::from_millis(50),
@@ -76,12 +76,9 @@ fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
 fn without_a_consistency_budget_the_lag_is_reported_as_model_visible() {
     let out = tempfile::tempdir().unwrap();
     let config = RunConfig {
-        target: TargetConfig {
-            emulator: EmulatorConfig {
-                consistency_lag: Duration::from_secs(60),
-                ..EmulatorConfig::default()
-            },
-            ..TargetConfig::default()
+        emulator: EmulatorConfig {
+            consistency_lag: Duration::from_secs(60),
+            ..EmulatorConfig::default()
         },
         cases: 40,
         seed: 11,
@@ -101,12 +98,12 @@ fn without_a_consistency_budget_the_lag_is_reported_as_model_visible() {
 /// `deleting` is polled until it settles.
 fn waiting_config(out: &std::path::Path, mutant: Option<&str>, timeout_ms: u64) -> RunConfig {
     RunConfig {
+        emulator: EmulatorConfig {
+            async_delay: Duration::from_millis(40),
+            mutant: mutant.map(str::to_owned),
+            ..EmulatorConfig::default()
+        },
         target: TargetConfig {
-            emulator: EmulatorConfig {
-                async_delay: Duration::from_millis(40),
-                mutant: mutant.map(str::to_owned),
-                ..EmulatorConfig::default()
-            },
             wait: WaitPolicy {
                 interval: Duration::from_millis(20),
                 timeout: Duration::from_millis(timeout_ms),

@@ -365,7 +365,7 @@ pub fn bench(
             moto_server: config.moto_server.clone(),
             ..TargetConfig::default()
         };
-        match runtime.block_on(crate::target::LaunchedTarget::launch(&moto)) {
+        match runtime.block_on(crate::target::LaunchedTarget::launch(&moto, None)) {
             Err(e) => moto_skipped = Some(format!("moto could not be started: {e}")),
             Ok(launched) => {
                 let label = launched

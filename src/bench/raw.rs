@@ -25,7 +25,7 @@ pub(super) fn replay(
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let launched = LaunchedTarget::launch(target).await?;
+        let launched = LaunchedTarget::launch(target, None).await?;
         let queue: Queue = Arc::new(Mutex::new(VecDeque::from(lanes)));
         let started = Instant::now();
         let mut workers = tokio::task::JoinSet::new();

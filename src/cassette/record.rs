@@ -107,7 +107,7 @@ pub fn record(config: &RunConfig, dir: &Path) -> Result<Cassette, CassetteError>
         .build()
         .map_err(CassetteError::Runtime)?;
     let cassette = runtime.block_on(async {
-        let target = LaunchedTarget::launch(&config.target).await?;
+        let target = crate::run::launch(&config.target, &config.emulator).await?;
         let result = async {
             target.probe().await?;
             let env = crate::run::discover_env(&target).await;
@@ -123,7 +123,7 @@ pub fn record(config: &RunConfig, dir: &Path) -> Result<Cassette, CassetteError>
                 seed: config.seed,
                 target: target.identity.clone(),
                 locations: env.locations.clone(),
-                async_delay_ms: u64::try_from(config.target.emulator.async_delay.as_millis())
+                async_delay_ms: u64::try_from(config.emulator.async_delay.as_millis())
                     .unwrap_or(u64::MAX),
                 varies: super::replay::default_varies(),
                 cases,

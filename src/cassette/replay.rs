@@ -173,15 +173,20 @@ fn ahead(operation: &str, path: &str, expected: &str, actual: &str) -> bool {
             .is_some_and(|(kind, rec, got)| reaches(kind, rec, got))
 }
 
-/// Replay every case of `cassette` against the target of `config`.
-pub fn parity(cassette: &Cassette, config: &TargetConfig) -> Result<ParityOutcome, CassetteError> {
+/// Replay every case of `cassette` against the target of `config` (an embedded one
+/// without an endpoint: the reference target with `emulator`'s settings).
+pub fn parity(
+    cassette: &Cassette,
+    config: &TargetConfig,
+    emulator: &crate::emulator::EmulatorConfig,
+) -> Result<ParityOutcome, CassetteError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(CassetteError::Runtime)?;
     runtime.block_on(async {
-        let target = LaunchedTarget::launch(config).await?;
+        let target = crate::run::launch(config, emulator).await?;
         let result = replay_all(cassette, &target).await;
         let _ = target.reset().await;
         target.stop().await;

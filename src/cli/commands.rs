@@ -3,15 +3,17 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
-
 use super::args::{
     Cli, Command, MutantsArgs, ReplayArgs, RunArgs, ServeArgs, TargetArg, TargetArgs,
 };
+use super::error::{usage, CliError};
 use crate::exit_code::ExitCode;
-use crate::run::{ReplayFile, RunConfig};
-use crate::target::{TargetConfig, TargetKind, WireOptions};
+use crate::run::{ReplayFile, RunConfig, RunEnd};
+use crate::target::{RealAwsOptIn, TargetConfig, TargetKind, WireOptions};
 use crate::vocab::{AccountSelector, Accounts, Principal};
+
+/// What a command returns: how it ended, or why it could not complete.
+pub(super) type Result<T, E = CliError> = std::result::Result<T, E>;
 
 /// Run the parsed command.
 pub fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -37,7 +39,7 @@ fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
         .chain(&args.moto_jobs)
         .any(|j| *j == 0 || *j > 256)
     {
-        bail!("--jobs and --moto-jobs values must be between 1 and 256");
+        return usage("--jobs and --moto-jobs values must be between 1 and 256");
     }
     let config = crate::bench::BenchConfig {
         seed: args.seed,
@@ -89,15 +91,14 @@ fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
 
 fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
     let target = target_config(&args.target)?;
-    let run_id = if args.all_runs {
-        None
-    } else {
-        Some(
-            args.run_id
-                .as_deref()
-                .context("name the run: --run-id ID, or --all-runs")?,
-        )
-    };
+    let run_id =
+        if args.all_runs {
+            None
+        } else {
+            Some(args.run_id.as_deref().ok_or_else(|| {
+                CliError::Usage("name the run: --run-id ID, or --all-runs".into())
+            })?)
+        };
     let outcome = crate::run::sweep(&target, &args.journal, run_id)?;
     for e in &outcome.deleted {
         println!("deleted {} {} ({})", e.operation, e.body, e.run_id);
@@ -122,30 +123,16 @@ fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
     })
 }
 
-fn is_account(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
 pub(super) fn target_config(args: &TargetArgs) -> Result<TargetConfig> {
     target_config_for(args, true)
 }
 
-/// The target configuration; on a real endpoint, `two_accounts` says whether the
-/// partner account must be allowed too.
+/// The target configuration the flags describe, validated by the library
+/// ([`TargetConfig::validate`]: accounts, endpoint, the real-AWS gate); on a real
+/// endpoint, `two_accounts` says whether the partner account must be allowed too.
 fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConfig> {
-    for (name, id) in [
-        ("--owner-account", &args.owner_account),
-        ("--partner-account", &args.partner_account),
-    ] {
-        if !is_account(id) {
-            bail!("{name} must be 12 digits, got {id:?}");
-        }
-    }
-    if args.owner_account == args.partner_account {
-        bail!("--owner-account and --partner-account must differ");
-    }
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        bail!("--timeout must be a positive number of seconds");
+        return usage("--timeout must be a positive number of seconds");
     }
     let kind = match (args.target, &args.endpoint) {
         (TargetArg::Embedded, Some(_)) => TargetKind::Url,
@@ -153,31 +140,6 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
         (TargetArg::Moto, _) => TargetKind::Moto,
         (TargetArg::Aws, _) => TargetKind::Aws,
     };
-    let real = kind == TargetKind::Aws
-        || args
-            .endpoint
-            .as_deref()
-            .is_some_and(|e| !crate::target::is_loopback(e));
-    if real && !args.allow_real_aws {
-        bail!("refusing to call a non-loopback endpoint or real AWS without --allow-real-aws (real Direct Connect resources cost money)");
-    }
-    if real {
-        let list = crate::target::AllowList::load(&args.allow_account, &args.config_file)
-            .map_err(anyhow::Error::msg)?;
-        let mut used = vec![("owner", args.owner_account.as_str())];
-        if two_accounts {
-            used.push(("partner", args.partner_account.as_str()));
-        }
-        list.admit(&used).map_err(anyhow::Error::msg)?;
-    }
-    if let Some(endpoint) = &args.endpoint {
-        let url = reqwest::Url::parse(endpoint)
-            .with_context(|| format!("invalid --endpoint {endpoint:?}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            bail!("invalid --endpoint {endpoint:?}: expected http:// or https://");
-        }
-    }
-    let selector = args.account_header.clone().map(AccountSelector::Header);
     let mut profiles = BTreeMap::new();
     if let Some(p) = &args.owner_profile {
         profiles.insert(Principal::Owner, p.clone());
@@ -185,34 +147,7 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
     if let Some(p) = &args.partner_profile {
         profiles.insert(Principal::Partner, p.clone());
     }
-    let seconds = |flag: &str, value: Option<f64>, default: f64| -> Result<Duration> {
-        let v = value.unwrap_or(default);
-        if !(v.is_finite() && v >= 0.0) {
-            bail!("{flag} must be a number of seconds, 0 or more");
-        }
-        Ok(Duration::from_secs_f64(v))
-    };
-    let loopback = kind == TargetKind::Url && !real;
-    let wait = crate::target::WaitPolicy {
-        interval: seconds(
-            "--wait-interval",
-            args.wait_interval,
-            if real {
-                10.0
-            } else if loopback {
-                0.05
-            } else {
-                0.0
-            },
-        )?,
-        timeout: seconds(
-            "--wait-timeout",
-            args.wait_timeout,
-            if real { 600.0 } else { 60.0 },
-        )?,
-    };
-    Ok(TargetConfig {
-        wait,
+    let mut config = TargetConfig {
         kind,
         endpoint: args.endpoint.clone(),
         region: args.region.clone(),
@@ -220,7 +155,7 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
             owner: args.owner_account.clone(),
             partner: args.partner_account.clone(),
         },
-        selector,
+        selector: args.account_header.clone().map(AccountSelector::Header),
         reset_url: args.reset_url.clone(),
         moto_server: args.moto_server.clone(),
         profiles,
@@ -228,19 +163,36 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
             timeout: Duration::from_secs_f64(args.timeout),
             ..WireOptions::default()
         },
-        emulator: Default::default(),
         retry: crate::target::RetryPolicy {
             max_attempts: args.max_attempts.max(1),
             ..Default::default()
         },
-        journal: None,
-        run_id: None,
-        consistency_budget: Duration::from_millis(args.consistency_budget_ms.unwrap_or(if real {
-            30_000
-        } else {
-            0
-        })),
-    })
+        opt_in: RealAwsOptIn {
+            allow_real_aws: args.allow_real_aws,
+            allow_accounts: args.allow_account.clone(),
+            config_file: Some(args.config_file.clone()),
+            owner_only: !two_accounts,
+        },
+        ..TargetConfig::default()
+    };
+    config.validate()?;
+    let seconds = |flag: &str, value: Option<f64>, default: Duration| -> Result<Duration> {
+        match value {
+            None => Ok(default),
+            Some(v) if v.is_finite() && v >= 0.0 => Ok(Duration::from_secs_f64(v)),
+            Some(_) => usage(format!("{flag} must be a number of seconds, 0 or more")),
+        }
+    };
+    let defaults = config.default_wait();
+    config.wait = crate::target::WaitPolicy {
+        interval: seconds("--wait-interval", args.wait_interval, defaults.interval)?,
+        timeout: seconds("--wait-timeout", args.wait_timeout, defaults.timeout)?,
+    };
+    config.consistency_budget = args.consistency_budget_ms.map_or_else(
+        || config.default_consistency_budget(),
+        Duration::from_millis,
+    );
+    Ok(config)
 }
 
 /// The budgets of a run: flags over the `dxconform.toml` keys.
@@ -256,13 +208,18 @@ fn budgets(args: &RunArgs) -> Result<crate::run::Budgets> {
     }
     flags.validate()?;
     if args.max_operations == Some(0) {
-        bail!("--max-operations must be at least 1");
+        return usage("--max-operations must be at least 1");
     }
     let file = &args.target.config_file;
     let from_file = if file.exists() {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        crate::run::Budgets::from_toml(&text).with_context(|| format!("{}", file.display()))?
+        let text = std::fs::read_to_string(file).map_err(|source| CliError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        crate::run::Budgets::from_toml(&text).map_err(|source| CliError::BudgetFile {
+            path: file.clone(),
+            source,
+        })?
     } else {
         crate::run::Budgets::default()
     };
@@ -279,10 +236,10 @@ fn random_seed() -> u64 {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     if args.cases == 0 {
-        bail!("--cases must be at least 1");
+        return usage("--cases must be at least 1");
     }
     if args.max_steps == 0 {
-        bail!("--max-steps must be at least 1");
+        return usage("--max-steps must be at least 1");
     }
     let seed = args.seed.unwrap_or_else(random_seed);
     let mut target = target_config_for(&args.target, !args.one_account)?;
@@ -292,17 +249,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| args.out.join("journal.ndjson")),
     );
     target.run_id = Some(format!("run-{seed}-{}", random_seed()));
+    let mut emulator = crate::emulator::EmulatorConfig::default();
     if let Some(name) = &args.mutant {
         if target.kind != TargetKind::Embedded {
-            bail!("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
+            return usage("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
         }
-        target.emulator.mutant = Some(name.clone());
+        emulator.mutant = Some(name.clone());
     }
     if args.async_delay_ms > 0 {
         if target.kind != TargetKind::Embedded {
-            bail!("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
+            return usage("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
         }
-        target.emulator.async_delay = Duration::from_millis(args.async_delay_ms);
+        emulator.async_delay = Duration::from_millis(args.async_delay_ms);
         if args.target.wait_interval.is_none() {
             // Real time moves states: wait for them as on AWS, at loopback pace.
             target.wait.interval = Duration::from_millis(50);
@@ -313,13 +271,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         || args.emulator_consistency_lag_ms > 0
     {
         if target.kind != TargetKind::Embedded {
-            bail!("--emulator-* knobs set the embedded reference target's behaviour; for another target use `dxconform serve` with --latency-ms, --throttle-rps, --consistency-lag-ms");
+            return usage("--emulator-* knobs set the embedded reference target's behaviour; for another target use `dxconform serve` with --latency-ms, --throttle-rps, --consistency-lag-ms");
         }
-        target.emulator.latency = Duration::from_millis(args.emulator_latency_ms);
-        target.emulator.throttle_rps = args.emulator_throttle_rps;
-        target.emulator.consistency_lag = Duration::from_millis(args.emulator_consistency_lag_ms);
+        emulator.latency = Duration::from_millis(args.emulator_latency_ms);
+        emulator.throttle_rps = args.emulator_throttle_rps;
+        emulator.consistency_lag = Duration::from_millis(args.emulator_consistency_lag_ms);
         if args.target.consistency_budget_ms.is_none() {
-            target.consistency_budget = target.emulator.consistency_lag * 3
+            target.consistency_budget = emulator.consistency_lag * 3
                 + Duration::from_millis(if args.emulator_consistency_lag_ms > 0 {
                     500
                 } else {
@@ -332,6 +290,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let config = RunConfig {
         budgets,
         target,
+        emulator,
         cases: args.cases,
         seed,
         gen: crate::gen::GenConfig {
@@ -367,9 +326,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps
     );
-    // Only targets that cannot be reset keep a journal (and get a sweep on Ctrl-C).
-    let journaled = config.target.reset_url.is_none()
-        && matches!(config.target.kind, TargetKind::Url | TargetKind::Aws);
+    // Only targets that cannot be reset keep a journal (and are swept on Ctrl-C).
+    let journaled = config.target.keeps_journal();
     if let (true, Some(run_id), Some(journal)) =
         (journaled, &config.target.run_id, &config.target.journal)
     {
@@ -378,53 +336,29 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             journal.display()
         );
     }
-    if journaled {
-        on_interrupt_sweep(config.target.clone());
-    }
-    let report = observed_run(&config, args.events.as_deref(), args.progress)?;
+    let interrupt = if journaled {
+        crate::run::Interrupt::on_ctrl_c()
+    } else {
+        crate::run::Interrupt::new()
+    };
+    let report = match observed_run(&config, args.events.as_deref(), args.progress, &interrupt)? {
+        RunEnd::Finished(report) => *report,
+        RunEnd::Interrupted(interruption) => return Err(CliError::Interrupted(interruption)),
+    };
     if let Some(dir) = &args.record {
         super::offline::record(&config, dir)?;
     }
     write_and_summarise(report, &args.out)
 }
 
-/// On Ctrl-C, delete what this run created (its journal's leftovers, twice: a
-/// case still running may create one more) and end the process with code 2.
-fn on_interrupt_sweep(target: TargetConfig) {
-    let (Some(journal), Some(run_id)) = (target.journal.clone(), target.run_id.clone()) else {
-        return;
-    };
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        if runtime.block_on(tokio::signal::ctrl_c()).is_err() {
-            return;
-        }
-        eprintln!("dxconform: interrupted; deleting what run {run_id} created");
-        crate::run::halt_creates();
-        let mut left = 0;
-        for _ in 0..2 {
-            match crate::run::sweep(&target, &journal, Some(&run_id)) {
-                Ok(outcome) => left = outcome.failed.len(),
-                Err(e) => eprintln!("error: {e:#}"),
-            }
-        }
-        if left > 0 {
-            eprintln!("dxconform: {left} resources could not be deleted; run `dxconform sweep --journal {} --run-id {run_id}`", journal.display());
-        }
-        std::process::exit(i32::from(ExitCode::Error.code()));
-    });
-}
-
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .map_err(|source| CliError::Runtime {
+            what: "cannot start the async runtime",
+            source,
+        })?;
     runtime.block_on(async {
         let config = crate::emulator::EmulatorConfig {
             region: args.region.clone(),
@@ -438,10 +372,15 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
         let emulator = crate::emulator::Emulator::start(addr, config)
             .await
-            .with_context(|| format!("cannot serve on {addr}"))?;
+            .map_err(|source| CliError::Serve { addr, source })?;
         println!("dxconform reference target listening on {}", emulator.endpoint());
         println!("accounts: the SigV4 access key id (12 digits) or header x-dxconform-account-id; reset: POST /dxconform/reset");
-        tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|source| CliError::Runtime {
+                what: "cannot wait for Ctrl-C",
+                source,
+            })?;
         emulator.shutdown().await;
         Ok(ExitCode::Conformant)
     })
@@ -499,7 +438,9 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
     }
     for name in &args.only {
         if crate::emulator::mutant(name).is_none() {
-            bail!("unknown mutant {name:?}; `dxconform mutants --list` lists them");
+            return usage(format!(
+                "unknown mutant {name:?}; `dxconform mutants --list` lists them"
+            ));
         }
     }
     let base = RunConfig {
@@ -520,8 +461,12 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
     }
     if let Some(out) = &args.out {
         let harness = format!("dxconform {}", env!("CARGO_PKG_VERSION"));
-        std::fs::write(out, crate::report::mutants_markdown(&matrix, &harness))
-            .with_context(|| format!("cannot write {}", out.display()))?;
+        std::fs::write(out, crate::report::mutants_markdown(&matrix, &harness)).map_err(
+            |source| CliError::Write {
+                path: out.clone(),
+                source,
+            },
+        )?;
         println!("matrix: {}", out.display());
     }
     Ok(if matrix.survivors().is_empty() {
@@ -536,9 +481,11 @@ fn observed_run(
     config: &RunConfig,
     events: Option<&std::path::Path>,
     progress: super::args::ProgressArg,
-) -> Result<crate::run::RunReport> {
+    interrupt: &crate::run::Interrupt,
+) -> Result<RunEnd> {
     use super::args::ProgressArg;
-    use crate::run::{EventLog, Fanout, Progress, ProgressMode};
+    use crate::report::{Progress, ProgressMode};
+    use crate::run::{EventLog, Fanout};
     let mode = match progress {
         ProgressArg::Auto => ProgressMode::auto(),
         ProgressArg::Bar => ProgressMode::Bar,
@@ -552,13 +499,13 @@ fn observed_run(
     if let Some(log) = &log {
         sinks = sinks.with(log);
     }
-    let report = crate::run::run_observed(config, &sinks)?;
+    let end = crate::run::run_observed(config, &sinks, interrupt)?;
     drop(sinks);
     drop(display);
     if let Some(log) = log {
         log.finish()?;
     }
-    Ok(report)
+    Ok(end)
 }
 
 fn compare(args: super::args::CompareArgs) -> Result<ExitCode> {

@@ -3,9 +3,11 @@
 
 mod args;
 mod commands;
+mod error;
 mod offline;
 
 pub use args::Cli;
+pub use error::CliError;
 
 /// Parse arguments, run the command, and return the exit code. Only `main` exits.
 pub fn main() -> std::process::ExitCode {
@@ -26,8 +28,11 @@ pub fn main() -> std::process::ExitCode {
     match commands::dispatch(cli) {
         Ok(code) => code.into(),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            crate::exit_code::ExitCode::Error.into()
+            match &e {
+                CliError::Interrupted(_) => eprintln!("dxconform: {e}"),
+                _ => eprintln!("error: {}", crate::vocab::error_chain(&e)),
+            }
+            e.exit_code().into()
         }
     }
 }

@@ -2,10 +2,9 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
-
 use super::args::{OfflineArgs, ParityArgs};
-use super::commands::target_config;
+use super::commands::{target_config, Result};
+use super::error::usage;
 use crate::cassette::{Cassette, OfflineInput};
 use crate::exit_code::ExitCode;
 use crate::run::RunConfig;
@@ -14,13 +13,13 @@ use crate::run::RunConfig;
 pub(super) fn check(args: OfflineArgs) -> Result<ExitCode> {
     if let Some(account) = &args.account {
         if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
-            bail!("--account must be 12 digits, got {account:?}");
+            return usage(format!("--account must be 12 digits, got {account:?}"));
         }
     }
     let input = match &args.operation {
         Some(operation) => {
             if crate::spec::Spec::builtin().operation(operation).is_none() {
-                bail!("unknown operation {operation:?}");
+                return usage(format!("unknown operation {operation:?}"));
             }
             OfflineInput::Single {
                 operation: operation.clone(),
@@ -31,7 +30,9 @@ pub(super) fn check(args: OfflineArgs) -> Result<ExitCode> {
         }
         None => {
             if args.request.is_some() || args.status.is_some() {
-                bail!("--request and --status describe a single response file: give --operation");
+                return usage(
+                    "--request and --status describe a single response file: give --operation",
+                );
             }
             OfflineInput::Path(args.input.clone())
         }
@@ -45,7 +46,7 @@ pub(super) fn check(args: OfflineArgs) -> Result<ExitCode> {
     };
     let captured = input.captured(&accounts)?;
     if captured.is_empty() {
-        bail!("{}: no exchanges found", args.input.display());
+        return usage(format!("{}: no exchanges found", args.input.display()));
     }
     let outcome = crate::cassette::check_offline(
         &captured,
@@ -82,12 +83,13 @@ pub(super) fn check(args: OfflineArgs) -> Result<ExitCode> {
 /// `dxconform parity`.
 pub(super) fn parity(args: ParityArgs) -> Result<ExitCode> {
     let cassette = Cassette::load(&args.cassette)?;
-    let mut target = target_config(&args.target)?;
-    if target.kind == crate::target::TargetKind::Embedded {
-        // The reference target keeps the recorded timing, so states change as they did.
-        target.emulator.async_delay = std::time::Duration::from_millis(cassette.async_delay_ms);
-    }
-    let outcome = crate::cassette::parity(&cassette, &target)?;
+    let target = target_config(&args.target)?;
+    // The reference target keeps the recorded timing, so states change as they did.
+    let emulator = crate::emulator::EmulatorConfig {
+        async_delay: std::time::Duration::from_millis(cassette.async_delay_ms),
+        ..Default::default()
+    };
+    let outcome = crate::cassette::parity(&cassette, &target, &emulator)?;
     let text = crate::cassette::parity_markdown(&outcome);
     print!("{text}");
     if let Some(out) = &args.out {

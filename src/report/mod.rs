@@ -1,6 +1,7 @@
 //! Reports: render a [`crate::run::RunReport`] for people (terminal, Markdown,
 //! HTML) and machines (JSON, JUnit), reproduce each finding three ways (replay
-//! file, aws CLI script, curl transcript), and compare runs. Reads only run output.
+//! file, aws CLI script, curl transcript), show a run's progress from its events,
+//! and compare runs. Reads only run output.
 
 mod awscli;
 mod compare;
@@ -13,6 +14,7 @@ mod junit;
 mod lifecycle;
 mod markdown;
 mod mutants;
+mod progress;
 mod render;
 mod reproduction;
 mod resource;
@@ -32,6 +34,7 @@ pub use junit::{bucket_text, buckets_text, junit, xml_escape};
 pub use lifecycle::{lifecycles, mermaid, status_label, svg};
 pub use markdown::{escape_cell, markdown};
 pub use mutants::{mutant_line, mutants_markdown, summary_lines as mutant_summary};
+pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use render::{load_report, render, Format};
 pub use reproduction::{
     repro_buckets, sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION,

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::emulator::EmulatorConfig;
 use crate::gen::GenConfig;
 use crate::target::TargetConfig;
 
@@ -10,6 +11,9 @@ use crate::target::TargetConfig;
 pub struct RunConfig {
     /// Where and how to reach the target.
     pub target: TargetConfig,
+    /// Settings of the reference target an embedded target without an endpoint
+    /// runs against (mutant, timing, realism knobs).
+    pub emulator: EmulatorConfig,
     /// Number of generated cases (default 1000; `--cases`, `DXCONFORM_CASES`).
     pub cases: u32,
     /// Seed of the run (default: random, printed; `--seed`, `DXCONFORM_SEED`).
@@ -42,6 +46,7 @@ impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
             target: TargetConfig::default(),
+            emulator: EmulatorConfig::default(),
             cases: 1000,
             seed: 0,
             gen: GenConfig::default(),

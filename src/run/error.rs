@@ -28,6 +28,10 @@ pub enum RunError {
     /// Partial reports cannot be merged (`dxconform merge`).
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// The run was interrupted ([`super::run`], whose caller cannot interrupt it,
+    /// never returns this; [`super::run_observed`] returns the interrupted outcome).
+    #[error("the run was interrupted")]
+    Interrupted,
     /// An output file cannot be written.
     #[error("cannot write {path}")]
     Write {

@@ -97,6 +97,7 @@ mod tests {
                 outcome: "success".into(),
                 findings: vec!["model.state".into()],
                 latency_us: 42,
+                rule: None,
             });
         }
         log.finish().unwrap();
@@ -115,10 +116,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.ndjson");
         let log = EventLog::create(&path).unwrap();
-        log.event(&RunEvent::Shrunk {
-            round: 1,
-            steps: 2,
-            reproduced: true,
+        log.event(&RunEvent::Step {
+            case: 0,
+            phase: Phase::Search,
+            step: 0,
+            operation: "DescribeLocations".into(),
+            principal: Principal::Owner,
+            status: 200,
+            outcome: "success".into(),
+            findings: Vec::new(),
+            latency_us: 1,
+            rule: None,
         });
         // No finish: a run killed here has still written the line.
         let text = std::fs::read_to_string(&path).unwrap();

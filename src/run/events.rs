@@ -1,16 +1,22 @@
 //! Run events: what the search emits as it goes (run started, one event per
 //! step, case finished, failure shrunk, run finished). Sinks consume them: the
-//! NDJSON log (`--events FILE`), the progress display, or nothing. Events are
-//! observations of the run; the [`super::RunReport`] stays the one model every
-//! report renders.
+//! report collector (`run/collect.rs`, which builds the [`super::RunReport`] from
+//! them alone), the NDJSON log (`--events FILE`), the progress display. So every
+//! fact the report holds about the search is in the stream.
 
 use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseOutcome;
-use crate::target::TargetIdentity;
+use super::outcome::Repro;
+use super::{BudgetReport, WaitStats};
+use crate::check::Finding;
+use crate::target::{TargetIdentity, WireStats};
 use crate::vocab::Principal;
+
+/// A failure bucket: check, operation, JSON path, HTTP status.
+pub type BucketKey = (String, String, String, u16);
 
 /// Why a case ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +65,9 @@ pub enum RunEvent {
         findings: Vec<String>,
         /// Latency in microseconds.
         latency_us: u64,
+        /// The rule a negative step broke (an invalid input's rule, a malformation).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<String>,
     },
     /// A case finished.
     CaseFinished {
@@ -72,6 +81,21 @@ pub enum RunEvent {
         findings: usize,
         /// Failure buckets this case showed first (`check operation path HTTP status`).
         new_buckets: Vec<String>,
+        /// The case of `--cases` (0-based) whose RNG generated the plan: the search
+        /// case itself, or the case whose failure is being shrunk.
+        rng_case: u32,
+        /// Every finding of the case, in order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        found: Vec<Finding>,
+        /// Resources the case created and could not delete.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        leaked: Vec<String>,
+        /// Lifecycle edges the case observed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        transitions: Vec<SeenEdge>,
+        /// What the case's waits for asynchronous states did.
+        #[serde(default, skip_serializing_if = "no_waits")]
+        waits: WaitStats,
     },
     /// A failure was shrunk to a minimal plan and re-run.
     Shrunk {
@@ -81,6 +105,10 @@ pub enum RunEvent {
         steps: usize,
         /// Whether the re-run showed the failure again.
         reproduced: bool,
+        /// The bucket shrunk.
+        bucket: BucketKey,
+        /// The minimal plan, its re-run's records and findings.
+        repro: Box<Repro>,
     },
     /// The search is over.
     Finished {
@@ -94,7 +122,40 @@ pub enum RunEvent {
         failures: usize,
         /// Wall time in milliseconds.
         duration_ms: u64,
+        /// What the wire client retried and waited.
+        wire: WireStats,
+        /// What the budgets did (when the run had any).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        budget: Option<BudgetReport>,
     },
+}
+
+fn no_waits(waits: &WaitStats) -> bool {
+    *waits == WaitStats::default()
+}
+
+/// A lifecycle edge a case saw, by names (`model::ObservedEdge` as the stream carries it).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SeenEdge {
+    /// Lifecycle name of the resource type.
+    pub kind: String,
+    /// State before (`[*]` when the call created the resource).
+    pub from: String,
+    /// State seen.
+    pub to: String,
+    /// The operation that made the change, or `async`.
+    pub via: String,
+}
+
+impl From<&crate::model::ObservedEdge> for SeenEdge {
+    fn from(edge: &crate::model::ObservedEdge) -> Self {
+        SeenEdge {
+            kind: edge.kind.name().to_owned(),
+            from: edge.from.to_owned(),
+            to: edge.to.to_owned(),
+            via: edge.via.to_owned(),
+        }
+    }
 }
 
 /// Something that consumes run events. Takes `&self` because the search calls it
@@ -159,12 +220,14 @@ impl<'a> CaseEvents<'a> {
         self.sink
     }
 
-    /// Emit one `step` event per step of `outcome`, then `case-finished`.
+    /// Emit one `step` event per step of `outcome` (a plan of case `rng_case`'s
+    /// RNG), then `case-finished`.
     pub(super) fn case<'k>(
         &self,
         phase: Phase,
+        rng_case: u32,
         outcome: &CaseOutcome,
-        new_buckets: impl IntoIterator<Item = &'k (String, String, String, u16)>,
+        new_buckets: impl IntoIterator<Item = &'k BucketKey>,
     ) {
         let case = self.cases.get() + 1;
         self.cases.set(case);
@@ -185,6 +248,7 @@ impl<'a> CaseEvents<'a> {
                 outcome: s.outcome.clone(),
                 findings,
                 latency_us: s.latency_us,
+                rule: s.step.broken_rule(),
             });
         }
         self.sink.event(&RunEvent::CaseFinished {
@@ -198,6 +262,11 @@ impl<'a> CaseEvents<'a> {
                     format!("{check} {operation} {path} HTTP {status}")
                 })
                 .collect(),
+            rng_case,
+            found: outcome.findings.clone(),
+            leaked: outcome.leaked.clone(),
+            transitions: outcome.transitions.iter().map(SeenEdge::from).collect(),
+            waits: outcome.waits.clone(),
         });
     }
 }
@@ -221,17 +290,24 @@ mod tests {
         let a = Collect::default();
         let b = Collect::default();
         let fanout = Fanout::new().with(&a).with(&b);
-        fanout.event(&RunEvent::Shrunk {
-            round: 2,
+        fanout.event(&RunEvent::CaseFinished {
+            case: 2,
+            phase: Phase::Shrink,
             steps: 3,
-            reproduced: true,
+            findings: 0,
+            new_buckets: Vec::new(),
+            rng_case: 1,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: WaitStats::default(),
         });
         assert_eq!(a.0.lock().unwrap().len(), 1);
         assert_eq!(b.0.lock().unwrap().len(), 1);
         let line = serde_json::to_string(&a.0.lock().unwrap()[0]).unwrap();
         assert_eq!(
             line,
-            r#"{"event":"shrunk","round":2,"steps":3,"reproduced":true}"#
+            r#"{"event":"case-finished","case":2,"phase":"shrink","steps":3,"findings":0,"new_buckets":[],"rng_case":1}"#
         );
     }
 
@@ -246,8 +322,8 @@ mod tests {
             "$.connectionState".to_owned(),
             200,
         );
-        events.case(Phase::Search, &outcome, [&key]);
-        events.case(Phase::Shrink, &outcome, []);
+        events.case(Phase::Search, 0, &outcome, [&key]);
+        events.case(Phase::Shrink, 0, &outcome, []);
         let seen = sink.0.lock().unwrap();
         assert_eq!(
             seen[0],
@@ -257,6 +333,11 @@ mod tests {
                 steps: 0,
                 findings: 0,
                 new_buckets: vec!["model.state CreateConnection $.connectionState HTTP 200".into()],
+                rng_case: 0,
+                found: Vec::new(),
+                leaked: Vec::new(),
+                transitions: Vec::new(),
+                waits: WaitStats::default(),
             }
         );
         assert!(matches!(

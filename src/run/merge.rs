@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use super::collect::{coverage, number_repros};
 use super::outcome::{Bucket, EdgeStatus, RunReport};
-use super::runner::{coverage, number_repros};
 use super::RunError;
 
 /// Why reports cannot be merged.

@@ -4,20 +4,24 @@
 
 mod budget;
 mod case;
+mod collect;
 mod config;
 mod dry_run;
 mod error;
 mod event_log;
 mod events;
+mod interrupt;
 mod lanes;
+mod launch;
 mod merge;
 mod mutants;
 mod outcome;
-mod progress;
 mod redact;
 mod replay;
 mod root_cause;
 mod runner;
+mod search;
+mod shrink;
 mod sweep;
 mod wait;
 
@@ -29,14 +33,15 @@ pub use config::{Partition, RunConfig};
 pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
-pub use events::{EventSink, Fanout, NoEvents, Phase, RunEvent};
+pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEdge};
+pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
+pub use launch::{in_process, launch};
 pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
     ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
 };
-pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use root_cause::{root_causes, RootCause};

@@ -114,7 +114,7 @@ pub fn kill_matrix(
         let mut config = base.clone();
         config.target.kind = TargetKind::Embedded;
         config.target.endpoint = None;
-        config.target.emulator.mutant = Some(mutant.name.to_owned());
+        config.emulator.mutant = Some(mutant.name.to_owned());
         if mutant.liveness {
             // A liveness fault shows as a timeout: keep the wait short, do not retry it,
             // and spend a small budget on it (every case that meets it waits).
@@ -123,7 +123,7 @@ pub fn kill_matrix(
             config.cases = config.cases.min(LIVENESS_CASES);
             config.max_shrink_iters = config.max_shrink_iters.min(8);
             // States move in real time and cases wait for them, briefly.
-            config.target.emulator.async_delay = Duration::from_millis(20);
+            config.emulator.async_delay = Duration::from_millis(20);
             config.target.wait = crate::target::WaitPolicy {
                 interval: Duration::from_millis(20),
                 timeout: Duration::from_millis(600),

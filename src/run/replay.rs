@@ -11,7 +11,7 @@ use super::{Repro, RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser};
 use crate::model::Plan;
 use crate::spec::Spec;
-use crate::target::{LaunchedTarget, TargetIdentity};
+use crate::target::TargetIdentity;
 
 /// Format version of replay files.
 pub const REPLAY_FORMAT: u32 = 1;
@@ -110,7 +110,7 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
         .map_err(RunError::Runtime)?;
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
     runtime.block_on(async {
-        let target = LaunchedTarget::launch(&config.target).await?;
+        let target = super::launch(&config.target, &config.emulator).await?;
         let result = async {
             target.probe().await?;
             let env = discover_env(&target).await;

@@ -83,7 +83,7 @@ pub fn sweep(
     let mut config = target.clone();
     config.journal = None;
     runtime.block_on(async {
-        let target = LaunchedTarget::launch(&config).await?;
+        let target = super::launch(&config, &Default::default()).await?;
         let mut outcome = SweepOutcome::default();
         let key = |e: &JournalEntry| (e.operation.clone(), e.body.to_string());
         for found in discover_tagged(&target, run_id).await {

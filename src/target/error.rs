@@ -54,7 +54,15 @@ pub enum TargetError {
     },
     /// The embedded reference target could not start.
     #[error("embedded reference target failed to start")]
-    Embedded(#[source] crate::emulator::ServeError),
+    Embedded(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// An `Embedded` target without an endpoint was launched without the in-process
+    /// server it runs against (`run::launch` supplies the reference target).
+    #[error("an embedded target needs an in-process server or an --endpoint")]
+    NoInProcessServer,
+    /// The configuration is refused before anything is sent (the real-AWS gate, bad
+    /// account ids or endpoint).
+    #[error(transparent)]
+    Refused(#[from] super::ConfigError),
     /// Credentials could not be resolved.
     #[error("cannot resolve credentials for {principal}: {reason}")]
     Credentials {

@@ -1,89 +1,30 @@
-//! Starting, resetting and stopping targets: the embedded reference target,
-//! a pinned moto server, any URL, or real AWS.
+//! Starting, resetting and stopping targets: an in-process server (the embedded
+//! reference target, started by whoever chose it), a pinned moto server, any URL,
+//! or real AWS.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Signer, TargetError, WireClient, WireOptions};
-use crate::emulator::{Emulator, EmulatorConfig};
-use crate::vocab::{AccountSelector, Accounts, Principal};
+use super::{Signer, TargetConfig, TargetError, TargetKind, WaitPolicy, WireClient};
+use crate::vocab::{AccountSelector, Accounts, Principal, REFERENCE_RESET_PATH};
 
-/// The kinds of target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    /// The reference target, started in-process on an ephemeral loopback port.
-    Embedded,
-    /// A moto server spawned from the project's virtualenv (or `--endpoint` to a running one).
-    Moto,
-    /// Real AWS through the standard credential chain.
-    Aws,
-    /// Any endpoint URL.
-    Url,
-}
-
-/// How to reach a target.
-#[derive(Debug, Clone)]
-pub struct TargetConfig {
-    /// Which kind.
-    pub kind: TargetKind,
-    /// Endpoint of an already running target (required for `Url`).
-    pub endpoint: Option<String>,
-    /// AWS region used for signing and expected in answers.
-    pub region: String,
-    /// Account of each principal.
-    pub accounts: Accounts,
-    /// How accounts are selected; `None` means the kind's default.
-    pub selector: Option<AccountSelector>,
-    /// Reset URL for `Url` targets (POSTed before each case).
-    pub reset_url: Option<String>,
-    /// moto_server executable (default: `$DXCONFORM_MOTO_SERVER`, `.venv/bin/moto_server`, PATH).
-    pub moto_server: Option<PathBuf>,
-    /// AWS profiles of the principals (for `Aws`).
-    pub profiles: BTreeMap<Principal, String>,
-    /// Wire options.
-    pub wire: WireOptions,
-    /// Reference-target settings (for `Embedded`).
-    pub emulator: EmulatorConfig,
-    /// Retries of throttles and 5xx, and the adaptive client-side rate.
-    pub retry: super::RetryPolicy,
-    /// How long a Describe missing a just-created resource is polled again before
-    /// `model.visible` is reported (default zero; `--consistency-budget-ms`).
-    pub consistency_budget: std::time::Duration,
-    /// How resources in transitional states are waited for (`--wait-interval`,
-    /// `--wait-timeout`; default: no waits).
-    pub wait: WaitPolicy,
-    /// The resource journal (`--journal`), written where the target cannot be reset.
-    pub journal: Option<PathBuf>,
-    /// The run id written into the journal (default: `run-<epoch>-<pid>`).
-    pub run_id: Option<String>,
-}
-
-impl Default for TargetConfig {
-    fn default() -> Self {
-        TargetConfig {
-            kind: TargetKind::Embedded,
-            endpoint: None,
-            region: "us-east-1".to_owned(),
-            accounts: Accounts::default(),
-            selector: None,
-            reset_url: None,
-            moto_server: None,
-            profiles: BTreeMap::new(),
-            wire: WireOptions::default(),
-            emulator: EmulatorConfig::default(),
-            retry: super::RetryPolicy::default(),
-            consistency_budget: std::time::Duration::ZERO,
-            wait: WaitPolicy::default(),
-            journal: None,
-            run_id: None,
-        }
-    }
+/// A server running inside this process that an `Embedded` target without an
+/// endpoint talks to: where it listens and how it stops. `target` never names what
+/// it is; the layer that chooses targets starts it (`run::launch` starts the
+/// reference target) and hands it to [`LaunchedTarget::launch`].
+pub trait InProcessServer: Send + Sync {
+    /// Its base URL, on loopback.
+    fn endpoint(&self) -> String;
+    /// What reports call it ([`TargetIdentity::version`]).
+    fn version(&self) -> String;
+    /// Stop serving and wait until it has stopped.
+    fn shutdown(self: Box<Self>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 }
 
 /// What a report says about the target.
@@ -103,27 +44,8 @@ pub struct TargetIdentity {
 
 enum Guard {
     None,
-    Embedded(Emulator),
+    InProcess(Box<dyn InProcessServer>),
     Moto(tokio::process::Child),
-}
-
-/// How a case waits for a resource in a transitional state that AWS moves on its
-/// own (a VIF `pending`, anything `deleting`): Describe is polled, first after
-/// `interval`, then with backoff (×1.5, at most 4× `interval`), until the state
-/// settles or `timeout` passes (then `model.liveness`). A zero interval: no waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct WaitPolicy {
-    /// First pause between polls (default for AWS 10 s; loopback targets 50 ms).
-    pub interval: std::time::Duration,
-    /// Longest wait for one resource (default 600 s).
-    pub timeout: std::time::Duration,
-}
-
-impl WaitPolicy {
-    /// Whether waits are on.
-    pub fn enabled(self) -> bool {
-        !self.interval.is_zero() && !self.timeout.is_zero()
-    }
 }
 
 /// A target ready to take requests. Stop it with [`LaunchedTarget::stop`].
@@ -153,39 +75,41 @@ impl std::fmt::Debug for LaunchedTarget {
 }
 
 impl LaunchedTarget {
-    /// Start (or connect to) the target described by `config`.
-    pub async fn launch(config: &TargetConfig) -> Result<LaunchedTarget, TargetError> {
+    /// Start (or connect to) the target described by `config`, after
+    /// [`TargetConfig::validate`] admits it (nothing is sent to a refused target).
+    /// `in_process` is the server an `Embedded` target without an endpoint runs
+    /// against (started by the caller; stopped by [`LaunchedTarget::stop`]); other
+    /// targets take `None`.
+    pub async fn launch(
+        config: &TargetConfig,
+        in_process: Option<Box<dyn InProcessServer>>,
+    ) -> Result<LaunchedTarget, TargetError> {
+        config.validate()?;
         let (endpoint, guard, version, default_selector, reset_url) = match config.kind {
-            TargetKind::Embedded => match &config.endpoint {
-                Some(endpoint) => (
+            TargetKind::Embedded => match (&config.endpoint, in_process) {
+                (Some(endpoint), _) => (
                     endpoint.clone(),
                     Guard::None,
                     None,
                     AccountSelector::AccessKey,
                     Some(format!(
-                        "{}/dxconform/reset",
+                        "{}{REFERENCE_RESET_PATH}",
                         endpoint.trim_end_matches('/')
                     )),
                 ),
-                None => {
-                    let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
-                    let emulator = Emulator::start(addr, config.emulator.clone())
-                        .await
-                        .map_err(TargetError::Embedded)?;
-                    let endpoint = emulator.endpoint();
-                    let reset = format!("{endpoint}/dxconform/reset");
-                    let version = Some(format!(
-                        "dxconform reference target {}",
-                        env!("CARGO_PKG_VERSION")
-                    ));
+                (None, Some(server)) => {
+                    let endpoint = server.endpoint();
+                    let reset = format!("{endpoint}{REFERENCE_RESET_PATH}");
+                    let version = Some(server.version());
                     (
                         endpoint,
-                        Guard::Embedded(emulator),
+                        Guard::InProcess(server),
                         version,
                         AccountSelector::AccessKey,
                         Some(reset),
                     )
                 }
+                (None, None) => return Err(TargetError::NoInProcessServer),
             },
             TargetKind::Moto => {
                 let selector = AccountSelector::Header("x-moto-account-id".to_owned());
@@ -279,7 +203,7 @@ impl LaunchedTarget {
             journal,
             scoped_reset: reset_url
                 .as_deref()
-                .is_some_and(|u| u.ends_with(crate::emulator::RESET_PATH)),
+                .is_some_and(|u| u.ends_with(REFERENCE_RESET_PATH)),
             reset_url,
             guard,
         })
@@ -376,11 +300,11 @@ impl LaunchedTarget {
         }
     }
 
-    /// Stop what was started (the embedded server, the moto process).
+    /// Stop what was started (the in-process server, the moto process).
     pub async fn stop(self) {
         match self.guard {
             Guard::None => {}
-            Guard::Embedded(emulator) => emulator.shutdown().await,
+            Guard::InProcess(server) => server.shutdown().await,
             Guard::Moto(mut child) => {
                 let _ = child.kill().await;
             }

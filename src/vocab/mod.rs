@@ -16,6 +16,11 @@ pub use exchange::{classify, Exchange, Outcome, TransportKind};
 pub use malformation::{Malformation, Signature};
 pub use principal::{AccountSelector, Accounts, Principal};
 
+/// Where the reference target takes `POST` resets (all accounts, or only those of
+/// a JSON body `{"accounts": […]}`): what its server serves and what the target
+/// layer calls, so a reset URL ending in it can reset single accounts.
+pub const REFERENCE_RESET_PATH: &str = "/dxconform/reset";
+
 /// An error and its sources, as one line ("client error (Connect): tcp connect
 /// error: Connection refused").
 pub fn error_chain(error: &dyn std::error::Error) -> String {

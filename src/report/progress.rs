@@ -1,6 +1,7 @@
 //! Progress of a long run on stderr: an indicatif bar on a terminal (cases,
 //! steps, findings so far, ETA), plain periodic lines otherwise (CI logs).
-//! Fed by [`RunEvent`]s; it never changes what the run does.
+//! A renderer like the others: fed by the [`RunEvent`]s a run emits, it never
+//! changes what the run does.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::events::{EventSink, Phase, RunEvent};
+use crate::run::{EventSink, Phase, RunEvent};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +213,11 @@ mod tests {
             steps: 2,
             findings: 1,
             new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+            rng_case: 0,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: Default::default(),
         });
         progress.event(&RunEvent::CaseFinished {
             case: 2,
@@ -219,6 +225,11 @@ mod tests {
             steps: 1,
             findings: 1,
             new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+            rng_case: 0,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: Default::default(),
         });
         let guard = progress.state.lock().unwrap();
         assert_eq!(guard.0.cases, 1);
