@@ -20,22 +20,23 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::gateway_step::GatewayStep;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
+use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
+use super::{Handle, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{Outcome, Principal};
 
-const GATEWAY_MEMBERS: &[&str] = &[
+pub(super) const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
     "directConnectGatewayName",
     "directConnectGatewayState",
     "ownerAccount",
 ];
-const ASSOCIATION_MEMBERS: &[&str] = &[
+pub(super) const ASSOCIATION_MEMBERS: &[&str] = &[
     "associationId",
     "associationState",
     "directConnectGatewayId",
 ];
-const PROPOSAL_MEMBERS: &[&str] = &["proposalId", "proposalState", "directConnectGatewayId"];
+pub(super) const PROPOSAL_MEMBERS: &[&str] =
+    &["proposalId", "proposalState", "directConnectGatewayId"];
 
 fn either(reason: &str) -> Expect {
     Expect::Either {
@@ -68,7 +69,9 @@ impl Model {
                 asn,
                 tags,
             } => Some(self.create_gateway(*by, name, *asn, tags)),
-            DescribeDirectConnectGateways { by, target } => self.describe_gateways(*by, *target),
+            DescribeDirectConnectGateways { by, target } => {
+                self.describe(ResourceKind::DirectConnectGateway, *by, *target, None)
+            }
             UpdateDirectConnectGateway { by, target, name } => {
                 let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
                 Some(self.update_gateway(*by, g, name))
@@ -85,7 +88,10 @@ impl Model {
                 by,
                 target,
                 gateway,
-            } => self.describe_associations(*by, *target, *gateway),
+            } => {
+                let g = gateway.and_then(|g| self.resolve(g, ResourceKind::DirectConnectGateway));
+                self.describe(ResourceKind::GatewayAssociation, *by, *target, g)
+            }
             UpdateDirectConnectGatewayAssociation { by, target, prefix } => {
                 let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
                 Some(self.update_association(*by, a, *prefix))
@@ -99,7 +105,7 @@ impl Model {
                 Some(self.create_proposal(*by, g, *vgw))
             }
             DescribeDirectConnectGatewayAssociationProposals { by, target } => {
-                self.describe_proposals(*by, *target)
+                self.describe(ResourceKind::AssociationProposal, *by, *target, None)
             }
             AcceptDirectConnectGatewayAssociationProposal { by, target } => {
                 let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
@@ -111,21 +117,9 @@ impl Model {
             }
             DescribeDirectConnectGatewayAttachments { by, gateway } => {
                 let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
-                Some(self.describe_attachments(*by, g))
+                self.describe(ResourceKind::GatewayAttachment, *by, None, Some(g))
             }
         }
-    }
-
-    fn gateway_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayName", "amazonSideAsn"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        if let Some(id) = &r.id {
-            echo.push(("directConnectGatewayId", json!(id)));
-        }
-        echo
     }
 
     fn create_gateway(
@@ -170,75 +164,6 @@ impl Model {
         (body, prediction)
     }
 
-    fn gateway_view(&self, by: Principal, g: Handle) -> Expectation {
-        let r = self.resource(g);
-        Expectation {
-            handle: g,
-            kind: ResourceKind::DirectConnectGateway,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: match (r.owner == by, r.deleted) {
-                (false, _) => Visibility::MustNot,
-                (true, true) => Visibility::May,
-                (true, false) => Visibility::Must,
-            },
-            echo: self.gateway_echo(r),
-            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
-                .then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn handles_of(&self, kind: ResourceKind) -> Vec<Handle> {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == kind && r.id.is_some())
-            .map(|(i, _)| Handle(i as u32))
-            .collect()
-    }
-
-    fn describe_gateways(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGateways",
-            id_member: "directConnectGatewayId",
-            exclusive: target.is_some(),
-        });
-        let body = match target {
-            None => {
-                for g in self.handles_of(ResourceKind::DirectConnectGateway) {
-                    prediction.resources.push(self.gateway_view(by, g));
-                }
-                json!({})
-            }
-            Some(reference) => {
-                let g = self.resolve(reference, ResourceKind::DirectConnectGateway)?;
-                let view = self.gateway_view(by, g);
-                if view.visibility != Visibility::Must {
-                    prediction.expect = either(
-                        "another account's or a deleted gateway may be not found, listed or absent",
-                    );
-                    prediction.basis = Basis::Assumed;
-                }
-                let body = json!({ "directConnectGatewayId": view.id });
-                prediction.resources.push(view);
-                body
-            }
-        };
-        Some((body, prediction))
-    }
-
     fn update_gateway(&self, by: Principal, g: Handle, name: &str) -> (Value, Prediction) {
         let r = self.resource(g);
         let body = json!({ "directConnectGatewayId": r.id, "newDirectConnectGatewayName": name });
@@ -248,7 +173,7 @@ impl Model {
                 ownership("only the owner account may update a Direct Connect gateway"),
             );
         }
-        let mut view = self.gateway_view(by, g);
+        let mut view = self.view(by, g);
         view.visibility = Visibility::Must;
         view.echo.retain(|(m, _)| *m != "directConnectGatewayName");
         view.echo.push(("directConnectGatewayName", json!(name)));
@@ -290,7 +215,7 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
         prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        let mut view = self.gateway_view(by, g);
+        let mut view = self.view(by, g);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.tags = None;
@@ -383,82 +308,6 @@ impl Model {
         (body, prediction)
     }
 
-    fn association_view(&self, by: Principal, a: Handle) -> Expectation {
-        let r = self.resource(a);
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId", "virtualGatewayId"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        if let Some(id) = &r.id {
-            echo.push(("associationId", json!(id)));
-        }
-        Expectation {
-            handle: a,
-            kind: ResourceKind::GatewayAssociation,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: if r.owner == by {
-                if r.deleted {
-                    Visibility::May
-                } else {
-                    Visibility::Must
-                }
-            } else if r.peer == Some(by) {
-                Visibility::May
-            } else {
-                Visibility::MustNot
-            },
-            echo,
-            tags: None,
-            nested: None,
-        }
-    }
-
-    fn describe_associations(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-        gateway: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAssociations",
-            id_member: "associationId",
-            exclusive: target.is_some(),
-        });
-        if let Some(reference) = target {
-            let a = self.resolve(reference, ResourceKind::GatewayAssociation)?;
-            let view = self.association_view(by, a);
-            if view.visibility != Visibility::Must {
-                prediction.expect = either(
-                    "another account's or a deleted association may be not found, listed or absent",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            let body = json!({ "associationId": view.id });
-            prediction.resources.push(view);
-            return Some((body, prediction));
-        }
-        let g = gateway.and_then(|r| self.resolve(r, ResourceKind::DirectConnectGateway));
-        let body = match g {
-            Some(g) => json!({ "directConnectGatewayId": self.resource(g).id }),
-            None => json!({}),
-        };
-        for a in self.handles_of(ResourceKind::GatewayAssociation) {
-            if g.is_some() && self.resource(a).parent != g {
-                continue;
-            }
-            prediction.resources.push(self.association_view(by, a));
-        }
-        Some((body, prediction))
-    }
-
     fn update_association(&self, by: Principal, a: Handle, prefix: u8) -> (Value, Prediction) {
         let r = self.resource(a);
         let cidr = format!("10.{}.0.0/16", prefix);
@@ -472,7 +321,7 @@ impl Model {
                 ownership("only the gateway's owner account may update its associations"),
             );
         }
-        let mut view = self.association_view(by, a);
+        let mut view = self.view(by, a);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] UpdateDirectConnectGatewayAssociation → updating.
@@ -499,7 +348,7 @@ impl Model {
                 ownership("only the gateway's owner account may delete its associations"),
             );
         }
-        let mut view = self.association_view(by, a);
+        let mut view = self.view(by, a);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] DeleteDirectConnectGatewayAssociation → disassociating.
@@ -561,79 +410,6 @@ impl Model {
         (body, prediction)
     }
 
-    fn proposal_view(&self, by: Principal, p: Handle) -> Expectation {
-        let r = self.resource(p);
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        if let Some(id) = &r.id {
-            echo.push(("proposalId", json!(id)));
-        }
-        Expectation {
-            handle: p,
-            kind: ResourceKind::AssociationProposal,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: if r.owner == by {
-                if r.deleted {
-                    Visibility::May
-                } else {
-                    Visibility::Must
-                }
-            } else if r.peer == Some(by) {
-                // Undocumented whether the gateway's owner lists proposals made to it.
-                Visibility::May
-            } else {
-                Visibility::MustNot
-            },
-            echo,
-            tags: None,
-            nested: None,
-        }
-    }
-
-    fn describe_proposals(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAssociationProposals",
-            id_member: "proposalId",
-            exclusive: target.is_some(),
-        });
-        let body = match target {
-            Some(reference) => {
-                let p = self.resolve(reference, ResourceKind::AssociationProposal)?;
-                let view = self.proposal_view(by, p);
-                if view.visibility != Visibility::Must {
-                    prediction.expect = either(
-                        "another account's or a deleted proposal may be not found, listed or absent",
-                    );
-                    prediction.basis = Basis::Assumed;
-                }
-                let body = json!({ "proposalId": view.id });
-                prediction.resources.push(view);
-                body
-            }
-            None => {
-                for p in self.handles_of(ResourceKind::AssociationProposal) {
-                    prediction.resources.push(self.proposal_view(by, p));
-                }
-                json!({})
-            }
-        };
-        Some((body, prediction))
-    }
-
     fn accept_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
         let r = self.resource(p);
         let gateway = r.parent;
@@ -692,7 +468,7 @@ impl Model {
                 ownership("only the proposing account may delete a proposal"),
             );
         }
-        let mut view = self.proposal_view(by, p);
+        let mut view = self.view(by, p);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.states = ASSOCIATION_PROPOSAL.set(&["deleted"]);
@@ -707,43 +483,6 @@ impl Model {
             view.states = StateSet::EMPTY;
         }
         prediction.resources.push(view);
-        (body, prediction)
-    }
-
-    fn describe_attachments(&self, by: Principal, g: Handle) -> (Value, Prediction) {
-        let body = json!({ "directConnectGatewayId": self.resource(g).id });
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = vec!["attachmentState", "virtualInterfaceId"];
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAttachments",
-            id_member: "virtualInterfaceId",
-            exclusive: false,
-        });
-        for a in self.handles_of(ResourceKind::GatewayAttachment) {
-            let r = self.resource(a);
-            if r.parent != Some(g) {
-                continue;
-            }
-            prediction.resources.push(Expectation {
-                handle: a,
-                kind: ResourceKind::GatewayAttachment,
-                id: r.id.clone(),
-                states: r.possible,
-                state_check: if r.deleted {
-                    StateCheck::Gone
-                } else {
-                    StateCheck::Transition
-                },
-                visibility: match (r.owner == by, r.deleted) {
-                    (true, false) => Visibility::Must,
-                    (true, true) => Visibility::May,
-                    _ => Visibility::MustNot,
-                },
-                echo: vec![("directConnectGatewayId", json!(self.resource(g).id))],
-                tags: None,
-                nested: None,
-            });
-        }
         (body, prediction)
     }
 
@@ -945,7 +684,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Env, Step};
+    use crate::model::{Env, HandleRef, Step};
     use crate::vocab::Accounts;
 
     fn model() -> Model {

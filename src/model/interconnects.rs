@@ -29,7 +29,7 @@ use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CON
 use crate::vocab::{Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
-const INTERCONNECT_MEMBERS: &[&str] = &[
+pub(super) const INTERCONNECT_MEMBERS: &[&str] = &[
     "interconnectId",
     "interconnectName",
     "interconnectState",
@@ -222,7 +222,7 @@ impl Model {
                 ..
             } => Some(self.create_interconnect(*location, bandwidth, name, tags)),
             InterconnectStep::DescribeInterconnects { by, target } => {
-                self.describe_interconnects(*by, *target)
+                self.describe(ResourceKind::Interconnect, *by, *target, None)
             }
             InterconnectStep::DeleteInterconnect { by, target } => {
                 let h = self.resolve(*target, ResourceKind::Interconnect)?;
@@ -412,83 +412,6 @@ impl Model {
         (body, prediction)
     }
 
-    fn interconnect_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner != by {
-            Visibility::MustNot
-        } else if r.deleted {
-            Visibility::May
-        } else {
-            Visibility::Must
-        };
-        let mut echo: Vec<(&'static str, Value)> = ["interconnectName", "bandwidth", "location"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("interconnectId", json!(id)));
-        }
-        Expectation {
-            handle,
-            kind: ResourceKind::Interconnect,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo,
-            tags: (!r.deleted && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn describe_interconnects(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "interconnects",
-            id_member: "interconnectId",
-            exclusive: target.is_some(),
-        });
-        let Some(reference) = target else {
-            for (i, r) in self.resources.iter().enumerate() {
-                if r.kind == ResourceKind::Interconnect && r.id.is_some() {
-                    prediction
-                        .resources
-                        .push(self.interconnect_view(by, Handle(i as u32)));
-                }
-            }
-            return Some((json!({}), prediction));
-        };
-        let h = self.resolve(reference, ResourceKind::Interconnect)?;
-        let view = self.interconnect_view(by, h);
-        let body = json!({"interconnectId": view.id});
-        match view.visibility {
-            Visibility::Must => {}
-            Visibility::MustNot => {
-                prediction.expect = either(
-                    "another account's interconnect may be answered as not found or as an empty list",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            Visibility::May => {
-                prediction.expect = either(
-                    "a deleted interconnect may be listed as deleted, vanish, or be not found",
-                );
-            }
-        }
-        prediction.resources.push(view);
-        Some((body, prediction))
-    }
-
     fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
         let r = self.resource(handle);
         let body = json!({"interconnectId": r.id});
@@ -564,7 +487,7 @@ impl Model {
             // The partner sees the hosted connections it allocated [api
             // DescribeHostedConnections "Lists the hosted connections that have been
             // provisioned on the specified interconnect or LAG"].
-            let mut view = self.connection_view(r.owner, h);
+            let mut view = self.view(r.owner, h);
             view.visibility = if r.deleted || p.deleted {
                 Visibility::May
             } else {
@@ -748,7 +671,7 @@ impl Model {
                 either("associating a hosted connection with its current parent may be refused");
             prediction.basis = Basis::Assumed;
         }
-        let mut view = self.connection_view(r.owner, handle);
+        let mut view = self.view(r.owner, handle);
         view.visibility = Visibility::Must;
         view.tags = None;
         // [outputs] AssociateHostedConnection answered `ordering`; a connection keeps its

@@ -26,13 +26,13 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
-const LAG_MEMBERS: &[&str] = &[
+pub(super) const LAG_MEMBERS: &[&str] = &[
     "lagId",
     "lagName",
     "lagState",
@@ -257,7 +257,9 @@ impl Model {
                     *by, *location, bandwidth, *count, name, tags, *mac_sec, existing,
                 ))
             }
-            LagStep::DescribeLags { by, target } => self.describe_lags(*by, *target),
+            LagStep::DescribeLags { by, target } => {
+                self.describe(ResourceKind::Lag, *by, *target, None)
+            }
             LagStep::UpdateLag { by, target, name } => {
                 let h = self.resolve(*target, ResourceKind::Lag)?;
                 Some(self.update_lag(*by, h, name))
@@ -498,90 +500,13 @@ impl Model {
         (body, prediction)
     }
 
-    fn lag_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner != by {
-            Visibility::MustNot
-        } else if r.deleted {
-            Visibility::May
-        } else {
-            Visibility::Must
-        };
-        let mut echo: Vec<(&'static str, Value)> = ["lagName", "location", "connectionsBandwidth"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("lagId", json!(id)));
-        }
-        Expectation {
-            handle,
-            kind: ResourceKind::Lag,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo,
-            tags: (!r.deleted && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn describe_lags(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "lags",
-            id_member: "lagId",
-            exclusive: target.is_some(),
-        });
-        let Some(reference) = target else {
-            for (i, r) in self.resources.iter().enumerate() {
-                if r.kind == ResourceKind::Lag && r.id.is_some() {
-                    prediction
-                        .resources
-                        .push(self.lag_view(by, Handle(i as u32)));
-                }
-            }
-            return Some((json!({}), prediction));
-        };
-        let h = self.resolve(reference, ResourceKind::Lag)?;
-        let view = self.lag_view(by, h);
-        let body = json!({"lagId": view.id});
-        match view.visibility {
-            Visibility::Must => {}
-            Visibility::MustNot => {
-                prediction.expect = either(
-                    "another account's LAG may be answered as not found or as an empty list",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            Visibility::May => {
-                prediction.expect =
-                    either("a deleted LAG may be listed as deleted, vanish, or be not found");
-            }
-        }
-        prediction.resources.push(view);
-        Some((body, prediction))
-    }
-
     /// A write on a LAG as a whole, answered with the LAG in its current state.
     fn on_lag(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
         let r = self.resource(handle);
         if r.owner != by {
             return ownership(&format!("only the owner account may {action} a LAG"));
         }
-        let mut view = self.lag_view(by, handle);
+        let mut view = self.view(by, handle);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -696,7 +621,7 @@ impl Model {
                 either("associating a member with its own LAG again may be refused");
             prediction.basis = Basis::Assumed;
         }
-        let mut view = self.connection_view(by, c);
+        let mut view = self.view(by, c);
         view.visibility = Visibility::Must;
         // [outputs] the connection's current state.
         view.state_check = StateCheck::Result;
@@ -725,7 +650,7 @@ impl Model {
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
-        let mut view = self.connection_view(by, c);
+        let mut view = self.view(by, c);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.echo.retain(|(m, _)| *m != "lagId");

@@ -9,6 +9,7 @@
 
 mod connections;
 mod coverage;
+mod descriptor;
 mod gateway_step;
 mod gateways;
 mod interconnects;
@@ -24,10 +25,12 @@ mod single;
 mod state;
 mod step;
 mod tags;
+mod view;
 mod vif_step;
 mod virtual_interfaces;
 
 pub use coverage::NOT_MODELLED;
+pub use descriptor::{ResourceDescriptor, SettlingState, DESCRIPTORS};
 pub use gateway_step::GatewayStep;
 pub use interconnects::InterconnectStep;
 pub use invalid::{

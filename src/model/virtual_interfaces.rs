@@ -39,7 +39,7 @@ use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{Outcome, Principal};
 
 /// Members every VIF answer must carry for the model to follow it.
-const VIF_MEMBERS: &[&str] = &[
+pub(super) const VIF_MEMBERS: &[&str] = &[
     "virtualInterfaceId",
     "virtualInterfaceName",
     "virtualInterfaceState",
@@ -53,7 +53,7 @@ const VIF_MEMBERS: &[&str] = &[
 const TEST_HISTORY_MEMBERS: &[&str] = &["testId", "virtualInterfaceId", "status"];
 
 /// Attributes a VIF answer echoes.
-const VIF_ECHO: &[&str] = &[
+pub(super) const VIF_ECHO: &[&str] = &[
     "virtualInterfaceName",
     "virtualInterfaceType",
     "vlan",
@@ -67,11 +67,7 @@ const VIF_ECHO: &[&str] = &[
 
 /// Where a VIF's peers sit in an answer holding the VIF under `within`.
 fn peers_in(within: Option<&'static str>) -> Nested {
-    Nested {
-        within,
-        member: "bgpPeers",
-        id_member: "bgpPeerId",
-    }
+    super::view::nested_in(ResourceKind::BgpPeer, within)
 }
 
 /// The other principal (an allocation is made for it).
@@ -132,7 +128,9 @@ impl Model {
                 target,
                 gateway,
             } => self.confirm_vif(*by, *target, "transit", Some(*gateway), 0),
-            VifStep::DescribeVirtualInterfaces { by, target } => self.describe_vifs(*by, *target),
+            VifStep::DescribeVirtualInterfaces { by, target } => {
+                self.describe(ResourceKind::VirtualInterface, *by, *target, None)
+            }
             VifStep::DeleteVirtualInterface { by, target } => {
                 let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
                 Some(self.delete_vif(*by, h))
@@ -430,53 +428,6 @@ impl Model {
         Some((body, prediction))
     }
 
-    /// The echo of a known VIF.
-    fn vif_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        let mut echo: Vec<(&'static str, Value)> = VIF_ECHO
-            .iter()
-            .filter_map(|m| Some((*m, r.attributes.get(*m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("virtualInterfaceId", json!(id)));
-        }
-        echo
-    }
-
-    /// How `by` sees a VIF: its owner must see it (unless deleted); the account that
-    /// allocated it may (undocumented); any other account must not.
-    fn vif_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner == by {
-            if r.deleted {
-                Visibility::May
-            } else {
-                Visibility::Must
-            }
-        } else if r.peer == Some(by) {
-            Visibility::May
-        } else {
-            Visibility::MustNot
-        };
-        Expectation {
-            handle,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo: self.vif_echo(r),
-            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
-                .then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
     /// The BGP peers the case knows on a VIF.
     fn peers_of(&self, vif: Handle) -> Vec<Handle> {
         self.resources
@@ -487,94 +438,6 @@ impl Model {
             })
             .map(|(i, _)| Handle(i as u32))
             .collect()
-    }
-
-    /// How a peer shows inside its VIF (located by `nested`).
-    fn peer_view(&self, peer: Handle, nested: Nested, vif_visibility: Visibility) -> Expectation {
-        let r = self.resource(peer);
-        Expectation {
-            handle: peer,
-            kind: ResourceKind::BgpPeer,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            // Deleted peers may linger as deleted or vanish.
-            visibility: if r.deleted {
-                Visibility::May
-            } else {
-                vif_visibility
-            },
-            echo: ["asn", "addressFamily"]
-                .into_iter()
-                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-                .collect(),
-            tags: None,
-            nested: Some(nested),
-        }
-    }
-
-    fn describe_vifs(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "virtualInterfaces",
-            id_member: "virtualInterfaceId",
-            exclusive: target.is_some(),
-        });
-        let handles: Vec<Handle> = match target {
-            Some(reference) => vec![self.resolve(reference, ResourceKind::VirtualInterface)?],
-            None => self
-                .resources
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.kind == ResourceKind::VirtualInterface && r.id.is_some())
-                .map(|(i, _)| Handle(i as u32))
-                .collect(),
-        };
-        for h in &handles {
-            let view = self.vif_view(by, *h);
-            let visibility = view.visibility;
-            prediction.resources.push(view);
-            if visibility != Visibility::MustNot && !self.resource(*h).deleted {
-                for p in self.peers_of(*h) {
-                    prediction
-                        .resources
-                        .push(self.peer_view(p, peers_in(None), visibility));
-                }
-            }
-        }
-        let body = match target {
-            None => json!({}),
-            Some(_) => {
-                let view = &prediction.resources[0];
-                let body = json!({ "virtualInterfaceId": view.id });
-                match view.visibility {
-                    Visibility::Must => {}
-                    Visibility::MustNot => {
-                        prediction.expect = either(
-                            "another account's virtual interface may be answered as not found or as an empty list",
-                        );
-                        prediction.basis = Basis::Assumed;
-                    }
-                    Visibility::May => {
-                        prediction.expect = either(
-                            "a deleted or allocated virtual interface may be listed, absent, or not found",
-                        );
-                        prediction.basis = Basis::Assumed;
-                    }
-                }
-                body
-            }
-        };
-        Some((body, prediction))
     }
 
     fn ownership(action: &str) -> Prediction {
@@ -727,7 +590,7 @@ impl Model {
         if r.owner != by {
             return (body, Self::ownership("update"));
         }
-        let mut view = self.vif_view(by, h);
+        let mut view = self.view(by, h);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] the VIF's current state; LIFECYCLE: an update → pending ⇢ available.
@@ -794,7 +657,7 @@ impl Model {
             );
             return (body, p);
         }
-        let mut view = self.vif_view(by, h);
+        let mut view = self.view(by, h);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] AssociateVirtualInterface → pending.
@@ -927,7 +790,7 @@ impl Model {
         }
         if !r.deleted {
             // [outputs] the VIF keeps its state.
-            let mut view = self.vif_view(by, h);
+            let mut view = self.view(by, h);
             view.visibility = Visibility::Must;
             prediction.resources.push(view);
         }
@@ -982,10 +845,11 @@ impl Model {
             prediction.basis = Basis::Assumed;
             return Some((body, prediction));
         }
-        let mut view = self.vif_view(by, vif);
+        let mut view = self.view(by, vif);
         view.visibility = Visibility::Must;
         prediction.resources.push(view);
-        let mut peer_view = self.peer_view(p, peers_in(Some("virtualInterface")), Visibility::Must);
+        let mut peer_view =
+            self.nested_view(p, peers_in(Some("virtualInterface")), Visibility::Must);
         // [outputs] DeleteBGPPeer → the peer deleting.
         peer_view.states = BGP_PEER.set(&["deleting"]);
         peer_view.state_check = StateCheck::Result;

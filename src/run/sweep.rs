@@ -136,9 +136,6 @@ const SWEPT: &[ResourceKind] = &[
     ResourceKind::Interconnect,
 ];
 
-/// States in which there is nothing left to delete.
-const FINAL_STATES: &[&str] = &["deleted", "deleting", "rejected"];
-
 /// DescribeTags takes at most this many ARNs per call.
 const TAG_BATCH: usize = 20;
 
@@ -193,7 +190,8 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 ) else {
                     continue;
                 };
-                if state.is_some_and(|s| FINAL_STATES.contains(&s)) {
+                // Gone (deleting, deleted, rejected): nothing left to delete.
+                if state.is_some_and(|s| kind.lifecycle().gone.contains(&s)) {
                     continue;
                 }
                 // Listed under another account (e.g. a hosted connection's partner view).
@@ -237,28 +235,26 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                     continue;
                 };
                 if *kind == ResourceKind::DirectConnectGateway {
+                    let association = ResourceKind::GatewayAssociation.descriptor();
                     let associations = target
                         .client
                         .call(
                             principal,
-                            "DescribeDirectConnectGatewayAssociations",
-                            &json!({ "directConnectGatewayId": id }),
+                            association.describe,
+                            &json!({ kind.id_member(): id }),
                         )
                         .await;
-                    for a in items(&associations.outcome, "directConnectGatewayAssociations") {
+                    for a in items(&associations.outcome, association.list_member) {
                         let live = a
-                            .get("associationState")
+                            .get(association.state_member)
                             .and_then(Value::as_str)
-                            .is_some_and(|s| !matches!(s, "disassociated" | "disassociating"));
-                        if let (true, Some(aid)) =
-                            (live, a.get("associationId").and_then(Value::as_str))
-                        {
-                            found.push(entry(
-                                &owner_run,
-                                principal,
-                                "DeleteDirectConnectGatewayAssociation",
-                                json!({ "associationId": aid }),
-                            ));
+                            .is_some_and(|s| !association.lifecycle.gone.contains(&s));
+                        let aid = a.get(association.id_member).and_then(Value::as_str);
+                        if let (true, Some((_, delete, body))) = (
+                            live,
+                            aid.and_then(|aid| ResourceKind::GatewayAssociation.delete_call(aid)),
+                        ) {
+                            found.push(entry(&owner_run, principal, delete, body));
                         }
                     }
                 }
