@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR};
-use super::gateway_step::GatewayStep;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
+use super::step::GatewayStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{Outcome, Principal};
 

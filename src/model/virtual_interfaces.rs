@@ -34,7 +34,7 @@ use super::prediction::{
     Basis, Expect, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
 };
 use super::step::FamilyStep;
-use super::vif_step::{AddressFamily, NewVif, VifStep};
+use super::step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{Outcome, Principal};
 

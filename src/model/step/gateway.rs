@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::step::FamilyStep;
-use super::{HandleRef, Tag};
+use super::FamilyStep;
+use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
 
 /// Steps of the gateway family.
