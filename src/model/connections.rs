@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Expect, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
 use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -89,31 +89,21 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let handle = Handle(self.resources.len() as u32);
-        let expectation = Expectation {
-            handle,
-            kind: ResourceKind::Connection,
-            id: None,
+        let expectation = self.created(
+            ResourceKind::Connection,
             // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
             // state of a standard connection".
-            states: CONNECTION.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            // [api] Connection.tags: "The tags associated with the connection."
+            CONNECTION.set(&["requested"]),
+            vec![
                 ("connectionName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", json!(location)),
                 ("ownerAccount", json!(self.env.accounts.of(by))),
                 ("region", json!(self.env.region)),
             ],
-            // [api] Connection.tags: "The tags associated with the connection."
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        };
+            tags,
+        );
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.resources.push(expectation);
         prediction.required_members = CONNECTION_MEMBERS.to_vec();

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
-use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{Outcome, Principal};
@@ -37,13 +37,6 @@ pub(super) const ASSOCIATION_MEMBERS: &[&str] = &[
 ];
 pub(super) const PROPOSAL_MEMBERS: &[&str] =
     &["proposalId", "proposalState", "directConnectGatewayId"];
-
-fn either(reason: &str) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.to_owned(),
-    }
-}
 
 fn ownership(rule: &str) -> Prediction {
     Prediction::reject(
@@ -138,27 +131,18 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::DirectConnectGateway,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::DirectConnectGateway,
             // [outputs] available at once; [lifecycle] pending | available.
-            states: DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
+            vec![
                 ("directConnectGatewayName", json!(name)),
                 // [api] "The default is 64512."
                 ("amazonSideAsn", json!(asn.unwrap_or(64512))),
                 ("ownerAccount", json!(self.env.accounts.of(by))),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = GATEWAY_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
@@ -256,15 +240,11 @@ impl Model {
         vgw_owner: Principal,
     ) -> Expectation {
         let gw = self.resource(g);
-        Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::GatewayAssociation,
-            id: None,
+        self.created(
+            ResourceKind::GatewayAssociation,
             // [outputs] CreateDirectConnectGatewayAssociation → associating.
-            states: GATEWAY_ASSOCIATION.set(&["associating"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            GATEWAY_ASSOCIATION.set(&["associating"]),
+            vec![
                 ("directConnectGatewayId", json!(gw.id)),
                 (
                     "directConnectGatewayOwnerAccount",
@@ -276,9 +256,8 @@ impl Model {
                     json!(self.env.accounts.of(vgw_owner)),
                 ),
             ],
-            tags: None,
-            nested: None,
-        }
+            &[],
+        )
     }
 
     fn create_association(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
@@ -389,24 +368,19 @@ impl Model {
             prediction.expect = either("a proposal for the caller's own gateway may be refused");
             prediction.basis = Basis::Assumed;
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::AssociationProposal,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::AssociationProposal,
             // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
-            states: ASSOCIATION_PROPOSAL.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            ASSOCIATION_PROPOSAL.set(&["requested"]),
+            vec![
                 ("directConnectGatewayId", json!(gw.id)),
                 (
                     "directConnectGatewayOwnerAccount",
                     json!(self.env.accounts.of(gw.owner)),
                 ),
             ],
-            tags: None,
-            nested: None,
-        });
+            &[],
+        ));
         (body, prediction)
     }
 
@@ -492,24 +466,11 @@ impl Model {
         outcome: &Outcome,
         kind: ResourceKind,
     ) -> Option<(String, StateSet)> {
-        let body = outcome.body()?;
         let e = prediction
             .resources
             .iter()
             .find(|e| e.id.is_none() && e.kind == kind)?;
-        let (_, item) = prediction.locate(e, body)?;
-        let id = item
-            .get(kind.id_member())
-            .and_then(Value::as_str)?
-            .to_owned();
-        let lifecycle = kind.lifecycle();
-        let set = item
-            .get(kind.state_member())
-            .and_then(Value::as_str)
-            .and_then(|s| lifecycle.index(s))
-            .map(|i| lifecycle.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| lifecycle.closure(e.states));
-        Some((id, set))
+        Model::answered(prediction, outcome.body()?, e)
     }
 
     /// Apply a gateway-family answer.

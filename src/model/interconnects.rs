@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -43,13 +43,6 @@ pub(super) fn mbps(bandwidth: &str) -> Option<u64> {
         return n.parse::<u64>().ok().map(|g| g * 1000);
     }
     bandwidth.strip_suffix("Mbps")?.parse().ok()
-}
-
-fn either(reason: impl Into<String>) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.into(),
-    }
 }
 
 impl Model {
@@ -231,27 +224,18 @@ impl Model {
             body["tags"] = tags_json(tags);
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Interconnect,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Interconnect,
             // [outputs] CreateInterconnect answers `requested`.
-            states: INTERCONNECT.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            INTERCONNECT.set(&["requested"]),
+            vec![
                 ("interconnectName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", json!(location)),
                 ("region", json!(self.env.region)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
@@ -395,16 +379,12 @@ impl Model {
                 either("a hosted connection wider than its interconnect may be refused");
             prediction.basis = Basis::Assumed;
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Connection,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Connection,
             // [outputs] Allocate* answer `ordering`; [api] "ordering: the initial state of
             // a hosted connection provisioned on an interconnect".
-            states: CONNECTION.set(&["ordering"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            CONNECTION.set(&["ordering"]),
+            vec![
                 ("connectionName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", location),
@@ -412,13 +392,8 @@ impl Model {
                 ("region", json!(self.env.region)),
                 ("vlan", json!(vlan)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = CONNECTION_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         prediction

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
-use super::prediction::{Basis, Expect, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -49,13 +49,6 @@ pub(super) fn max_members(bandwidth: &str) -> usize {
     match bandwidth {
         "100Gbps" | "400Gbps" => 2,
         _ => 4,
-    }
-}
-
-fn either(reason: impl Into<String>) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.into(),
     }
 }
 
@@ -308,15 +301,11 @@ impl Model {
             prediction.expect = either("MACsec is offered only at some locations and port speeds");
             prediction.basis = Basis::Assumed;
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Lag,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Lag,
             // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
-            states: LAG.set(&["requested", "pending", "available"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            LAG.set(&["requested", "pending", "available"]),
+            vec![
                 ("lagName", json!(name)),
                 ("location", json!(location)),
                 ("connectionsBandwidth", json!(bandwidth)),
@@ -324,13 +313,8 @@ impl Model {
                 ("ownerAccount", json!(self.env.accounts.of(by))),
                 ("region", json!(self.env.region)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = LAG_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)

@@ -24,6 +24,8 @@ mod single;
 mod state;
 mod step;
 mod tags;
+#[cfg(test)]
+mod testing;
 mod view;
 mod virtual_interfaces;
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::connections::CLIENT_ERROR;
 use super::{Handle, ResourceKind, StateSet};
 
 /// How sure the model is: what a prediction rests on.
@@ -259,4 +260,12 @@ fn find_in_list<'a>(
         (item.get(id_member).and_then(Value::as_str) == Some(id))
             .then(|| (format!("{root}.{member}[{i}]"), item))
     })
+}
+
+/// Success as predicted or a client error: for `reason`, AWS may answer either way.
+pub(super) fn either(reason: impl Into<String>) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.into(),
+    }
 }

@@ -9,11 +9,11 @@ use super::connections::CONNECTION_MEMBERS;
 use super::gateways::{ASSOCIATION_MEMBERS, GATEWAY_MEMBERS, PROPOSAL_MEMBERS};
 use super::interconnects::INTERCONNECT_MEMBERS;
 use super::lags::LAG_MEMBERS;
-use super::prediction::{Expectation, Nested};
+use super::prediction::{either, Expectation, Nested};
 use super::virtual_interfaces::{VIF_ECHO, VIF_MEMBERS};
 use super::{
-    Basis, Expect, Handle, HandleRef, ListSpec, Model, Prediction, Resource, ResourceKind,
-    StateCheck, Visibility,
+    Basis, Handle, HandleRef, ListSpec, Model, Prediction, Resource, ResourceKind, StateCheck,
+    StateSet, Tag, Visibility,
 };
 use crate::vocab::Principal;
 
@@ -263,6 +263,54 @@ impl Model {
         view
     }
 
+    /// The resource a create call makes, as its answer must show it: the next handle,
+    /// in `states`, echoing `echo`, with the `tags` given.
+    pub(super) fn created(
+        &self,
+        kind: ResourceKind,
+        states: StateSet,
+        echo: Vec<(&'static str, Value)>,
+        tags: &[Tag],
+    ) -> Expectation {
+        Expectation {
+            handle: Handle(self.resources.len() as u32),
+            kind,
+            id: None,
+            states,
+            state_check: StateCheck::Result,
+            visibility: Visibility::Must,
+            echo,
+            tags: (!tags.is_empty()).then(|| {
+                tags.iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect()
+            }),
+            nested: None,
+        }
+    }
+
+    /// The id and the possible states an answer `body` shows for the expectation `e`:
+    /// the closure of the state it shows, or of the predicted states if it shows none.
+    pub(super) fn answered(
+        prediction: &Prediction,
+        body: &Value,
+        e: &Expectation,
+    ) -> Option<(String, StateSet)> {
+        let (_, item) = prediction.locate(e, body)?;
+        let id = item
+            .get(e.kind.id_member())
+            .and_then(Value::as_str)?
+            .to_owned();
+        let lifecycle = e.kind.lifecycle();
+        let set = item
+            .get(e.kind.state_member())
+            .and_then(Value::as_str)
+            .and_then(|s| lifecycle.index(s))
+            .map(|i| lifecycle.closure(StateSet(1 << i)))
+            .unwrap_or_else(|| lifecycle.closure(e.states));
+        Some((id, set))
+    }
+
     /// The resources of `kind` the case knows (those the target gave an id).
     pub(super) fn handles_of(&self, kind: ResourceKind) -> Vec<Handle> {
         self.resources
@@ -346,13 +394,5 @@ impl Model {
             (None, None) => json!({}),
         };
         Some((body, prediction))
-    }
-}
-
-/// Either the predicted success or a client error, for `reason`.
-fn either(reason: &str) -> Expect {
-    Expect::Either {
-        error_types: vec![super::connections::CLIENT_ERROR],
-        reason: reason.to_owned(),
     }
 }

@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
 use super::prediction::{
-    Basis, Expect, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
+    either, Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
 };
 use super::step::FamilyStep;
 use super::step::{AddressFamily, NewVif, VifStep};
@@ -96,13 +96,6 @@ fn mtu_for(vif_type: &str, mtu: Option<u16>) -> Option<u16> {
         ("public", _) | (_, None) => None,
         ("transit", Some(9001)) => Some(8500),
         (_, Some(m)) => Some(m),
-    }
-}
-
-fn either(reason: &str) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.to_owned(),
     }
 }
 
@@ -392,38 +385,26 @@ impl Model {
             prediction.basis = Basis::Assumed;
         }
         prediction.within = within;
-        prediction.resources.push(Expectation {
-            handle,
-            kind: ResourceKind::VirtualInterface,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::VirtualInterface,
             states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
             echo,
-            tags: (!allocate && !n.tags.is_empty()).then(|| {
-                n.tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            if allocate { &[] } else { &n.tags },
+        ));
         // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
         // public peers may verify first.
-        prediction.resources.push(Expectation {
-            handle: Handle(handle.0 + 1),
-            kind: ResourceKind::BgpPeer,
-            id: None,
-            states: BGP_PEER.set(&["pending", "verifying"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+        let mut peer = self.created(
+            ResourceKind::BgpPeer,
+            BGP_PEER.set(&["pending", "verifying"]),
+            vec![
                 ("asn", json!(n.asn)),
                 ("addressFamily", json!(family.name())),
             ],
-            tags: None,
-            nested: Some(peers_in(within)),
-        });
+            &[],
+        );
+        peer.handle = Handle(handle.0 + 1);
+        peer.nested = Some(peers_in(within));
+        prediction.resources.push(peer);
         prediction.required_members = VIF_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         let _ = gateway;
@@ -796,18 +777,15 @@ impl Model {
             view.visibility = Visibility::Must;
             prediction.resources.push(view);
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::BgpPeer,
-            id: None,
+        let mut peer = self.created(
+            ResourceKind::BgpPeer,
             // [outputs] the new peer is pending.
-            states: BGP_PEER.set(&["pending"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![("asn", json!(asn)), ("addressFamily", json!(family.name()))],
-            tags: None,
-            nested: Some(peers_in(Some("virtualInterface"))),
-        });
+            BGP_PEER.set(&["pending"]),
+            vec![("asn", json!(asn)), ("addressFamily", json!(family.name()))],
+            &[],
+        );
+        peer.nested = Some(peers_in(Some("virtualInterface")));
+        prediction.resources.push(peer);
         prediction.required_members = VIF_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)

@@ -1,26 +1,13 @@
 //! Tests of `gateways`.
 
 use super::*;
-use crate::model::{Env, HandleRef, Step};
-use crate::vocab::Accounts;
-
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts::default(),
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: BTreeMap::from([
-            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-        ]),
-    })
-}
+use crate::model::testing::model;
+use crate::model::Expect;
+use crate::model::{HandleRef, Step};
 
 fn run(m: &mut Model, step: GatewayStep, answer: Value) -> Prediction {
     let step = Step::Gateway(step);
-    let (_, p) = m.call(&step).expect("step applies");
-    m.observe(&step, &p, &Outcome::Success(answer));
-    p
+    crate::model::testing::run(m, step, Outcome::Success(answer))
 }
 
 const GW: &str = "0b8f1a6e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";

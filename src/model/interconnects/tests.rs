@@ -1,27 +1,14 @@
 //! Tests of `interconnects`.
 
 use super::*;
-use crate::model::{Env, Step};
-use crate::vocab::Accounts;
+use crate::model::testing::model;
+use crate::model::Expect;
+use crate::model::Step;
 use rstest::rstest;
-
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts {
-            owner: "111111111111".into(),
-            partner: "222222222222".into(),
-        },
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: Default::default(),
-    })
-}
 
 fn run(m: &mut Model, step: InterconnectStep, answer: Value) -> Prediction {
     let step = Step::Interconnect(step);
-    let (_, p) = m.call(&step).expect("step applies");
-    m.observe(&step, &p, &Outcome::Success(answer));
-    p
+    crate::model::testing::run(m, step, Outcome::Success(answer))
 }
 
 /// A model where the partner has an interconnect with one hosted connection for the owner.

@@ -1,21 +1,10 @@
 //! Tests of `lags`.
 
 use super::*;
-use crate::model::{Env, HandleRef, Step};
-use crate::vocab::Accounts;
+use crate::model::testing::model;
+use crate::model::Expect;
+use crate::model::{HandleRef, Step};
 use rstest::rstest;
-
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts {
-            owner: "111111111111".into(),
-            partner: "222222222222".into(),
-        },
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: Default::default(),
-    })
-}
 
 fn create(bandwidth: &str, count: u8) -> Step {
     Step::Lag(LagStep::CreateLag {

@@ -11,24 +11,11 @@ impl Model {
         handle: Handle,
         kind: ResourceKind,
     ) -> Option<(String, StateSet)> {
-        let body = body?;
         let e = prediction
             .resources
             .iter()
             .find(|e| e.handle == handle && e.kind == kind)?;
-        let (_, item) = prediction.locate(e, body)?;
-        let id = item
-            .get(kind.id_member())
-            .and_then(Value::as_str)?
-            .to_owned();
-        let lifecycle = kind.lifecycle();
-        let set = item
-            .get(kind.state_member())
-            .and_then(Value::as_str)
-            .and_then(|s| lifecycle.index(s))
-            .map(|i| lifecycle.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| lifecycle.closure(e.states));
-        Some((id, set))
+        Model::answered(prediction, body?, e)
     }
 
     /// Apply what an answer means for the model.

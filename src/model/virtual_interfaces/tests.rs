@@ -1,26 +1,9 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::{ConnectionStep, Env, Step};
-use crate::vocab::Accounts;
-
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts::default(),
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: BTreeMap::from([
-            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-        ]),
-    })
-}
-
-fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
-    let (_, p) = m.call(&step).expect("step applies");
-    m.observe(&step, &p, &answer);
-    p
-}
+use crate::model::testing::{model, run};
+use crate::model::Expect;
+use crate::model::{ConnectionStep, Step};
 
 fn connection(m: &mut Model) {
     let step = Step::Connection(ConnectionStep::CreateConnection {
