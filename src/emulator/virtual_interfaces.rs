@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
-use super::tags::{Tagged, Tags};
+use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, ApiError, World};
 
 mod bgp_peers;
@@ -96,15 +96,7 @@ pub(super) struct VirtualInterface {
     tags: Tags,
 }
 
-impl Tagged for VirtualInterface {
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-
-    fn tags_mut(&mut self) -> &mut Tags {
-        &mut self.tags
-    }
-}
+tags_in_field!(VirtualInterface);
 
 impl VirtualInterface {
     fn current(&self, now: Duration, delay: Duration) -> &'static str {
