@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FamilyStep;
+use super::operations_by_variant;
 use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
 
@@ -53,35 +53,11 @@ pub enum ConnectionStep {
     },
 }
 
-impl ConnectionStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateConnection",
-        "DescribeConnections",
-        "UpdateConnection",
-        "DeleteConnection",
-        "DescribeLocations",
-    ];
-}
-
-impl FamilyStep for ConnectionStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            ConnectionStep::CreateConnection { .. } => "CreateConnection",
-            ConnectionStep::DescribeConnections { .. } => "DescribeConnections",
-            ConnectionStep::UpdateConnection { .. } => "UpdateConnection",
-            ConnectionStep::DeleteConnection { .. } => "DeleteConnection",
-            ConnectionStep::DescribeLocations { .. } => "DescribeLocations",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            ConnectionStep::CreateConnection { by, .. }
-            | ConnectionStep::DescribeConnections { by, .. }
-            | ConnectionStep::UpdateConnection { by, .. }
-            | ConnectionStep::DeleteConnection { by, .. }
-            | ConnectionStep::DescribeLocations { by } => *by,
-        }
-    }
-}
+operations_by_variant!(
+    ConnectionStep:
+    CreateConnection,
+    DescribeConnections,
+    UpdateConnection,
+    DeleteConnection,
+    DescribeLocations,
+);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FamilyStep;
+use super::operations_by_variant;
 use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
 
@@ -118,76 +118,22 @@ pub enum GatewayStep {
     },
 }
 
-impl GatewayStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateDirectConnectGateway",
-        "DescribeDirectConnectGateways",
-        "UpdateDirectConnectGateway",
-        "DeleteDirectConnectGateway",
-        "CreateDirectConnectGatewayAssociation",
-        "DescribeDirectConnectGatewayAssociations",
-        "UpdateDirectConnectGatewayAssociation",
-        "DeleteDirectConnectGatewayAssociation",
-        "CreateDirectConnectGatewayAssociationProposal",
-        "DescribeDirectConnectGatewayAssociationProposals",
-        "AcceptDirectConnectGatewayAssociationProposal",
-        "DeleteDirectConnectGatewayAssociationProposal",
-        "DescribeDirectConnectGatewayAttachments",
-    ];
-}
-
-impl FamilyStep for GatewayStep {
-    fn operation(&self) -> &'static str {
-        use GatewayStep::*;
-        match self {
-            CreateDirectConnectGateway { .. } => "CreateDirectConnectGateway",
-            DescribeDirectConnectGateways { .. } => "DescribeDirectConnectGateways",
-            UpdateDirectConnectGateway { .. } => "UpdateDirectConnectGateway",
-            DeleteDirectConnectGateway { .. } => "DeleteDirectConnectGateway",
-            CreateDirectConnectGatewayAssociation { .. } => "CreateDirectConnectGatewayAssociation",
-            DescribeDirectConnectGatewayAssociations { .. } => {
-                "DescribeDirectConnectGatewayAssociations"
-            }
-            UpdateDirectConnectGatewayAssociation { .. } => "UpdateDirectConnectGatewayAssociation",
-            DeleteDirectConnectGatewayAssociation { .. } => "DeleteDirectConnectGatewayAssociation",
-            CreateDirectConnectGatewayAssociationProposal { .. } => {
-                "CreateDirectConnectGatewayAssociationProposal"
-            }
-            DescribeDirectConnectGatewayAssociationProposals { .. } => {
-                "DescribeDirectConnectGatewayAssociationProposals"
-            }
-            AcceptDirectConnectGatewayAssociationProposal { .. } => {
-                "AcceptDirectConnectGatewayAssociationProposal"
-            }
-            DeleteDirectConnectGatewayAssociationProposal { .. } => {
-                "DeleteDirectConnectGatewayAssociationProposal"
-            }
-            DescribeDirectConnectGatewayAttachments { .. } => {
-                "DescribeDirectConnectGatewayAttachments"
-            }
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        use GatewayStep::*;
-        match self {
-            CreateDirectConnectGateway { by, .. }
-            | DescribeDirectConnectGateways { by, .. }
-            | UpdateDirectConnectGateway { by, .. }
-            | DeleteDirectConnectGateway { by, .. }
-            | CreateDirectConnectGatewayAssociation { by, .. }
-            | DescribeDirectConnectGatewayAssociations { by, .. }
-            | UpdateDirectConnectGatewayAssociation { by, .. }
-            | DeleteDirectConnectGatewayAssociation { by, .. }
-            | CreateDirectConnectGatewayAssociationProposal { by, .. }
-            | DescribeDirectConnectGatewayAssociationProposals { by, .. }
-            | AcceptDirectConnectGatewayAssociationProposal { by, .. }
-            | DeleteDirectConnectGatewayAssociationProposal { by, .. }
-            | DescribeDirectConnectGatewayAttachments { by, .. } => *by,
-        }
-    }
-}
+operations_by_variant!(
+    GatewayStep:
+    CreateDirectConnectGateway,
+    DescribeDirectConnectGateways,
+    UpdateDirectConnectGateway,
+    DeleteDirectConnectGateway,
+    CreateDirectConnectGatewayAssociation,
+    DescribeDirectConnectGatewayAssociations,
+    UpdateDirectConnectGatewayAssociation,
+    DeleteDirectConnectGatewayAssociation,
+    CreateDirectConnectGatewayAssociationProposal,
+    DescribeDirectConnectGatewayAssociationProposals,
+    AcceptDirectConnectGatewayAssociationProposal,
+    DeleteDirectConnectGatewayAssociationProposal,
+    DescribeDirectConnectGatewayAttachments,
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FamilyStep;
+use super::operations_by_variant;
 use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
 
@@ -109,54 +109,16 @@ pub enum InterconnectStep {
     },
 }
 
-impl InterconnectStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateInterconnect",
-        "DescribeInterconnects",
-        "DeleteInterconnect",
-        "DescribeInterconnectLoa",
-        "DescribeConnectionsOnInterconnect",
-        "AllocateHostedConnection",
-        "AllocateConnectionOnInterconnect",
-        "DescribeHostedConnections",
-        "ConfirmConnection",
-        "AssociateHostedConnection",
-    ];
-}
-
-impl FamilyStep for InterconnectStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            InterconnectStep::CreateInterconnect { .. } => "CreateInterconnect",
-            InterconnectStep::DescribeInterconnects { .. } => "DescribeInterconnects",
-            InterconnectStep::DeleteInterconnect { .. } => "DeleteInterconnect",
-            InterconnectStep::DescribeInterconnectLoa { .. } => "DescribeInterconnectLoa",
-            InterconnectStep::DescribeConnectionsOnInterconnect { .. } => {
-                "DescribeConnectionsOnInterconnect"
-            }
-            InterconnectStep::AllocateHostedConnection { .. } => "AllocateHostedConnection",
-            InterconnectStep::AllocateConnectionOnInterconnect { .. } => {
-                "AllocateConnectionOnInterconnect"
-            }
-            InterconnectStep::DescribeHostedConnections { .. } => "DescribeHostedConnections",
-            InterconnectStep::ConfirmConnection { .. } => "ConfirmConnection",
-            InterconnectStep::AssociateHostedConnection { .. } => "AssociateHostedConnection",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            InterconnectStep::CreateInterconnect { by, .. }
-            | InterconnectStep::DescribeInterconnects { by, .. }
-            | InterconnectStep::DeleteInterconnect { by, .. }
-            | InterconnectStep::DescribeInterconnectLoa { by, .. }
-            | InterconnectStep::DescribeConnectionsOnInterconnect { by, .. }
-            | InterconnectStep::AllocateHostedConnection { by, .. }
-            | InterconnectStep::AllocateConnectionOnInterconnect { by, .. }
-            | InterconnectStep::DescribeHostedConnections { by, .. }
-            | InterconnectStep::ConfirmConnection { by, .. }
-            | InterconnectStep::AssociateHostedConnection { by, .. } => *by,
-        }
-    }
-}
+operations_by_variant!(
+    InterconnectStep:
+    CreateInterconnect,
+    DescribeInterconnects,
+    DeleteInterconnect,
+    DescribeInterconnectLoa,
+    DescribeConnectionsOnInterconnect,
+    AllocateHostedConnection,
+    AllocateConnectionOnInterconnect,
+    DescribeHostedConnections,
+    ConfirmConnection,
+    AssociateHostedConnection,
+);

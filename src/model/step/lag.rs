@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FamilyStep;
+use super::operations_by_variant;
 use crate::model::{HandleRef, ResourceKind, Tag};
 use crate::vocab::Principal;
 
@@ -119,53 +119,17 @@ pub enum LagStep {
     },
 }
 
-impl LagStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateLag",
-        "DescribeLags",
-        "UpdateLag",
-        "DeleteLag",
-        "AssociateConnectionWithLag",
-        "DisassociateConnectionFromLag",
-        "AssociateMacSecKey",
-        "DisassociateMacSecKey",
-        "DescribeLoa",
-        "DescribeConnectionLoa",
-        "DescribeCustomerMetadata",
-    ];
-}
-
-impl FamilyStep for LagStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            LagStep::CreateLag { .. } => "CreateLag",
-            LagStep::DescribeLags { .. } => "DescribeLags",
-            LagStep::UpdateLag { .. } => "UpdateLag",
-            LagStep::DeleteLag { .. } => "DeleteLag",
-            LagStep::AssociateConnectionWithLag { .. } => "AssociateConnectionWithLag",
-            LagStep::DisassociateConnectionFromLag { .. } => "DisassociateConnectionFromLag",
-            LagStep::AssociateMacSecKey { .. } => "AssociateMacSecKey",
-            LagStep::DisassociateMacSecKey { .. } => "DisassociateMacSecKey",
-            LagStep::DescribeLoa { .. } => "DescribeLoa",
-            LagStep::DescribeConnectionLoa { .. } => "DescribeConnectionLoa",
-            LagStep::DescribeCustomerMetadata { .. } => "DescribeCustomerMetadata",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            LagStep::CreateLag { by, .. }
-            | LagStep::DescribeLags { by, .. }
-            | LagStep::UpdateLag { by, .. }
-            | LagStep::DeleteLag { by, .. }
-            | LagStep::AssociateConnectionWithLag { by, .. }
-            | LagStep::DisassociateConnectionFromLag { by, .. }
-            | LagStep::AssociateMacSecKey { by, .. }
-            | LagStep::DisassociateMacSecKey { by, .. }
-            | LagStep::DescribeLoa { by, .. }
-            | LagStep::DescribeConnectionLoa { by, .. }
-            | LagStep::DescribeCustomerMetadata { by } => *by,
-        }
-    }
-}
+operations_by_variant!(
+    LagStep:
+    CreateLag,
+    DescribeLags,
+    UpdateLag,
+    DeleteLag,
+    AssociateConnectionWithLag,
+    DisassociateConnectionFromLag,
+    AssociateMacSecKey,
+    DisassociateMacSecKey,
+    DescribeLoa,
+    DescribeConnectionLoa,
+    DescribeCustomerMetadata,
+);

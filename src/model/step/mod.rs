@@ -19,6 +19,32 @@ use serde::{Deserialize, Serialize};
 
 use crate::vocab::Principal;
 
+/// `OPERATIONS` (in the order given) and [`FamilyStep`] for a family whose every
+/// variant is named after the operation it calls and carries its caller in `by`.
+macro_rules! operations_by_variant {
+    ($step:ident: $($variant:ident),+ $(,)?) => {
+        impl $step {
+            /// Operations of this family.
+            pub const OPERATIONS: &'static [&'static str] = &[$(stringify!($variant)),+];
+        }
+
+        impl $crate::model::FamilyStep for $step {
+            fn operation(&self) -> &'static str {
+                match self {
+                    $($step::$variant { .. } => stringify!($variant)),+
+                }
+            }
+
+            fn principal(&self) -> $crate::vocab::Principal {
+                match self {
+                    $($step::$variant { by, .. } => *by),+
+                }
+            }
+        }
+    };
+}
+use operations_by_variant;
+
 /// What every family's step tells the runner.
 pub trait FamilyStep {
     /// The API operation the step calls.

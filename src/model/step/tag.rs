@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FamilyStep;
+use super::operations_by_variant;
 use crate::model::{HandleRef, ResourceKind, Tag};
 use crate::vocab::Principal;
 
@@ -41,26 +41,9 @@ pub enum TagStep {
     },
 }
 
-impl TagStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] =
-        &["TagResource", "UntagResource", "DescribeTags"];
-}
-
-impl FamilyStep for TagStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            TagStep::TagResource { .. } => "TagResource",
-            TagStep::UntagResource { .. } => "UntagResource",
-            TagStep::DescribeTags { .. } => "DescribeTags",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            TagStep::TagResource { by, .. }
-            | TagStep::UntagResource { by, .. }
-            | TagStep::DescribeTags { by, .. } => *by,
-        }
-    }
-}
+operations_by_variant!(
+    TagStep:
+    TagResource,
+    UntagResource,
+    DescribeTags,
+);
