@@ -49,6 +49,10 @@ pub struct ResourceDescriptor {
     pub teardown: Option<usize>,
     /// States AWS leaves on its own: the harness waits for them to settle.
     pub settling: &'static [SettlingState],
+    /// The ARN resource segment and whether the ARN is regional, per the Direct Connect
+    /// ARN formats (`arn:aws:directconnect:region:account:dxcon/dxcon-…`,
+    /// `arn:aws:directconnect::account:dx-gateway/<uuid>`); `None` for kinds without ARNs.
+    pub arn: Option<(&'static str, bool)>,
 }
 
 impl ResourceDescriptor {
@@ -92,6 +96,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
             source: "[api] ConnectionState deleting: the connection is being deleted; \
                      [outputs] deleting ⇢ deleted",
         }],
+        arn: Some(("dxcon", true)),
     },
     ResourceDescriptor {
         kind: ResourceKind::Interconnect,
@@ -110,6 +115,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
             state: "deleting",
             source: "[spec] InterconnectState enum; [outputs] deleting ⇢ deleted",
         }],
+        arn: Some(("dxcon", true)),
     },
     ResourceDescriptor {
         kind: ResourceKind::Lag,
@@ -128,6 +134,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
             state: "deleting",
             source: "[spec] LagState enum; [outputs] deleting ⇢ deleted",
         }],
+        arn: Some(("dxlag", true)),
     },
     ResourceDescriptor {
         kind: ResourceKind::VirtualInterface,
@@ -165,6 +172,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
                 source: "[outputs] DeleteVirtualInterface answers deleting ⇢ deleted",
             },
         ],
+        arn: Some(("dxvif", true)),
     },
     ResourceDescriptor {
         kind: ResourceKind::BgpPeer,
@@ -180,6 +188,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         deleting: Some("DeleteBGPPeer"),
         teardown: None,
         settling: &[],
+        arn: None,
     },
     ResourceDescriptor {
         kind: ResourceKind::DirectConnectGateway,
@@ -205,6 +214,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
                 source: "[outputs] DeleteDirectConnectGateway answers deleting ⇢ deleted",
             },
         ],
+        arn: Some(("dx-gateway", false)),
     },
     ResourceDescriptor {
         kind: ResourceKind::GatewayAssociation,
@@ -223,6 +233,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         deleting: Some("DeleteDirectConnectGatewayAssociation"),
         teardown: Some(20),
         settling: &[],
+        arn: None,
     },
     ResourceDescriptor {
         kind: ResourceKind::AssociationProposal,
@@ -238,6 +249,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         deleting: Some("DeleteDirectConnectGatewayAssociationProposal"),
         teardown: Some(25),
         settling: &[],
+        arn: None,
     },
     ResourceDescriptor {
         kind: ResourceKind::GatewayAttachment,
@@ -253,6 +265,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         deleting: None,
         teardown: None,
         settling: &[],
+        arn: None,
     },
 ];
 
@@ -394,6 +407,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_kinds_with_arns_are_the_taggable_ones() {
+        let with_arns: Vec<ResourceKind> = DESCRIPTORS
+            .iter()
+            .filter(|d| d.arn.is_some())
+            .map(|d| d.kind)
+            .collect();
+        let mut taggable = ResourceKind::TAGGABLE.to_vec();
+        taggable.sort();
+        assert_eq!(with_arns, taggable);
     }
 
     #[test]

@@ -52,17 +52,10 @@ impl ResourceKind {
         self.descriptor().lifecycle
     }
 
-    /// ARN resource segment and whether the ARN is regional, per the Direct Connect ARN
-    /// formats (`arn:aws:directconnect:region:account:dxcon/dxcon-…`,
-    /// `arn:aws:directconnect::account:dx-gateway/<uuid>`); `None` for kinds without ARNs.
+    /// ARN resource segment and whether the ARN is regional (the descriptor's `arn`);
+    /// `None` for kinds without ARNs.
     pub fn arn_segment(self) -> Option<(&'static str, bool)> {
-        match self {
-            ResourceKind::Connection | ResourceKind::Interconnect => Some(("dxcon", true)),
-            ResourceKind::Lag => Some(("dxlag", true)),
-            ResourceKind::VirtualInterface => Some(("dxvif", true)),
-            ResourceKind::DirectConnectGateway => Some(("dx-gateway", false)),
-            _ => None,
-        }
+        self.descriptor().arn
     }
 
     /// The ARN of the resource `id` owned by `account` (`None` for kinds without ARNs).
