@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
-use super::prediction::{either, Basis, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -271,17 +271,9 @@ impl Model {
                 either("an interconnect that still hosts connections may be refused deletion");
             prediction.basis = Basis::Assumed;
         }
-        prediction.resources.push(Expectation {
-            handle,
-            kind: ResourceKind::Interconnect,
-            id: r.id.clone(),
-            states,
-            state_check: check,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+        prediction
+            .resources
+            .push(self.answering(handle, states, check));
         prediction.required_members = vec!["interconnectState"];
         (body, prediction)
     }
@@ -428,18 +420,12 @@ impl Model {
             prediction.basis = Basis::Assumed;
             states = r.possible.union(pending);
         }
-        prediction.resources.push(Expectation {
+        prediction.resources.push(self.answering(
             handle,
-            kind: ResourceKind::Connection,
-            id: r.id.clone(),
             // [outputs] ConfirmConnection answers `{"connectionState": "pending"}`.
             states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+            StateCheck::Result,
+        ));
         prediction.required_members = vec!["connectionState"];
         (body, prediction)
     }

@@ -289,6 +289,28 @@ impl Model {
         }
     }
 
+    /// A resource as a write's answer must show it: its id and `states`, checked as
+    /// `check`, nothing echoed.
+    pub(super) fn answering(
+        &self,
+        handle: Handle,
+        states: StateSet,
+        check: StateCheck,
+    ) -> Expectation {
+        let r = self.resource(handle);
+        Expectation {
+            handle,
+            kind: r.kind,
+            id: r.id.clone(),
+            states,
+            state_check: check,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        }
+    }
+
     /// The id and the possible states an answer `body` shows for the expectation `e`:
     /// the closure of the state it shows, or of the predicted states if it shows none.
     pub(super) fn answered(

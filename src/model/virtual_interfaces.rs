@@ -481,21 +481,15 @@ impl Model {
             );
             prediction.basis = Basis::Assumed;
         }
-        prediction.resources.push(Expectation {
-            handle: h,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states: if Self::confirming(r) && !r.deleted {
+        prediction.resources.push(self.answering(
+            h,
+            if Self::confirming(r) && !r.deleted {
                 states
             } else {
                 StateSet::EMPTY
             },
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+            StateCheck::Result,
+        ));
         Some((body, prediction))
     }
 
@@ -535,17 +529,9 @@ impl Model {
             }
             s
         };
-        prediction.resources.push(Expectation {
-            handle: h,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+        prediction
+            .resources
+            .push(self.answering(h, states, StateCheck::Result));
         (body, prediction)
     }
 
