@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Env, Model, Prediction, Step};
+use super::{AddressFamily, Env, HandleRef, Model, NewVif, Prediction, Step};
 use crate::vocab::{Accounts, Outcome, Principal};
 
 /// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
@@ -24,4 +24,23 @@ pub(super) fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
     let (_, p) = m.call(&step).expect("step applies");
     m.observe(&step, &p, &answer);
     p
+}
+
+/// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000,
+/// IPv4, no gateway, no tags.
+pub(super) fn new_vif(by: Principal) -> NewVif {
+    NewVif {
+        by,
+        connection: HandleRef(0),
+        vlan: 101,
+        asn: 65000,
+        mtu: None,
+        name: "v".into(),
+        auth_key: None,
+        family: AddressFamily::Ipv4,
+        gateway: None,
+        vgw: 0,
+        subnet: 0,
+        tags: Vec::new(),
+    }
 }

@@ -95,7 +95,7 @@ fn at_least_150_distinct_rule_violations_over_the_modelled_operations() {
     assert!(total >= 150, "{total}");
 }
 
-use crate::model::{AddressFamily, ConnectionStep, Env, Expect, HandleRef, NewVif, VifStep};
+use crate::model::{ConnectionStep, Env, Expect, HandleRef, NewVif, VifStep};
 use crate::vocab::Accounts;
 
 fn model_with_connection() -> Model {
@@ -128,18 +128,9 @@ fn create_connection() -> Step {
 
 fn private_vif(vlan: u16, asn: u32) -> Step {
     Step::Vif(VifStep::CreatePrivateVirtualInterface(NewVif {
-        by: Principal::Owner,
-        connection: HandleRef(0),
         vlan,
         asn,
-        mtu: None,
-        name: "v".into(),
-        auth_key: None,
-        family: AddressFamily::Ipv4,
-        gateway: None,
-        vgw: 0,
-        subnet: 0,
-        tags: Vec::new(),
+        ..crate::model::testing::new_vif(Principal::Owner)
     }))
 }
 

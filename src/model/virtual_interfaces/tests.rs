@@ -1,7 +1,7 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{model, run};
+use crate::model::testing::{model, new_vif, run};
 use crate::model::Expect;
 use crate::model::{ConnectionStep, Step};
 
@@ -16,23 +16,6 @@ fn connection(m: &mut Model) {
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2"});
     run(m, step, Outcome::Success(answer));
-}
-
-fn new_vif(by: Principal) -> NewVif {
-    NewVif {
-        by,
-        connection: HandleRef(0),
-        vlan: 101,
-        asn: 65000,
-        mtu: None,
-        name: "v".into(),
-        auth_key: None,
-        family: AddressFamily::Ipv4,
-        gateway: None,
-        vgw: 0,
-        subnet: 0,
-        tags: Vec::new(),
-    }
 }
 
 fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
