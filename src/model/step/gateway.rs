@@ -134,20 +134,3 @@ operations_by_variant!(
     DeleteDirectConnectGatewayAssociationProposal,
     DescribeDirectConnectGatewayAttachments,
 );
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Step;
-
-    #[test]
-    fn steps_round_trip_with_the_operation_as_op() {
-        let step = Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
-            by: Principal::Owner,
-            target: HandleRef(2),
-        });
-        let json = serde_json::to_value(&step).unwrap();
-        assert_eq!(json["op"], "AcceptDirectConnectGatewayAssociationProposal");
-        assert_eq!(serde_json::from_value::<Step>(json).unwrap(), step);
-    }
-}

@@ -169,7 +169,14 @@ mod tests {
             by: Principal::Partner,
             targets: vec![(ResourceKind::Connection, HandleRef(0))],
         });
-        let json = serde_json::to_value(&tags).unwrap();
-        assert_eq!(serde_json::from_value::<Step>(json).unwrap(), tags);
+        let accept = Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
+            by: Principal::Owner,
+            target: HandleRef(2),
+        });
+        for step in [tags, accept] {
+            let json = serde_json::to_value(&step).unwrap();
+            assert_eq!(json["op"], step.operation());
+            assert_eq!(serde_json::from_value::<Step>(json).unwrap(), step);
+        }
     }
 }
