@@ -164,8 +164,7 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
         if r.deleted {
-            prediction.expect = either("updating a deleted gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("updating a deleted gateway may be refused");
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -204,8 +203,7 @@ impl Model {
         view.state_check = StateCheck::Result;
         view.tags = None;
         if r.deleted {
-            prediction.expect = either("deleting a deleted gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a deleted gateway may be refused");
             view.states = DIRECT_CONNECT_GATEWAY.gone_set();
         } else if self.gateway_users(g) {
             // [lifecycle] with associations left, a delete is refused or the gateway
@@ -309,8 +307,7 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociation");
         prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted {
-            prediction.expect = either("updating a disassociated association may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("updating a disassociated association may be refused");
             view.states = StateSet::EMPTY;
         }
         prediction.resources.push(view);
@@ -336,10 +333,7 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociation");
         prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted || vgw_owner {
-            prediction.expect = either(
-                "deleting a disassociated association, or by the virtual private gateway's owner, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a disassociated association, or by the virtual private gateway's owner, may be refused",);
             view.states = GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
         }
         prediction.resources.push(view);
@@ -365,8 +359,7 @@ impl Model {
         prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         if gw.owner == by {
-            prediction.expect = either("a proposal for the caller's own gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
         }
         prediction.resources.push(self.created(
             ResourceKind::AssociationProposal,
@@ -450,10 +443,7 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociationProposal");
         prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         if gateway_owner || r.deleted || r.possible != ASSOCIATION_PROPOSAL.set(&["requested"]) {
-            prediction.expect = either(
-                "deleting a proposal no longer requested, or by the gateway's owner, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a proposal no longer requested, or by the gateway's owner, may be refused",);
             view.states = StateSet::EMPTY;
         }
         prediction.resources.push(view);

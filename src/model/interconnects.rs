@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
-use super::prediction::{either, Basis, ListSpec, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -73,13 +73,11 @@ impl Model {
                 let mut p = Prediction::succeed(Basis::Documented);
                 p.required_members = vec!["loa"];
                 if r.owner != *by {
-                    p.expect = either(
+                    p.may_refuse(
                         "another account's interconnect may be answered as not found or refused",
                     );
-                    p.basis = Basis::Assumed;
                 } else if r.deleted {
-                    p.expect = either("AWS may refuse the LOA of a deleted interconnect");
-                    p.basis = Basis::Assumed;
+                    p.may_refuse("AWS may refuse the LOA of a deleted interconnect");
                 }
                 Some((body, p))
             }
@@ -259,17 +257,15 @@ impl Model {
         let mut states = INTERCONNECT.set(&["deleting", "deleted"]);
         let mut check = StateCheck::Result;
         if r.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "AWS may refuse to delete a deleted interconnect or answer its deleted state",
             );
-            prediction.basis = Basis::Assumed;
             states = INTERCONNECT.gone_set();
             check = StateCheck::Gone;
         } else if !self.live_hosted_on(handle, None).is_empty() {
             // Not documented: an interconnect still hosting connections may be refused.
-            prediction.expect =
-                either("an interconnect that still hosts connections may be refused deletion");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("an interconnect that still hosts connections may be refused deletion");
         }
         prediction
             .resources
@@ -289,16 +285,13 @@ impl Model {
             exclusive: true,
         });
         if p.owner != by {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "another account's interconnect may be answered as not found or as an empty list",
             );
-            prediction.basis = Basis::Assumed;
             return prediction;
         }
         if p.deleted {
-            prediction.expect =
-                either("a deleted interconnect's hosted connections may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted interconnect's hosted connections may be refused");
         }
         for (i, r) in self.resources.iter().enumerate() {
             let h = Handle(i as u32);
@@ -360,16 +353,12 @@ impl Model {
             _ => false,
         };
         if p.deleted {
-            prediction.expect = either("a deleted interconnect cannot host new connections");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted interconnect cannot host new connections");
         } else if vlan_taken {
-            prediction.expect =
-                either("the VLAN is already used by a hosted connection on this interconnect");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
         } else if too_wide {
-            prediction.expect =
-                either("a hosted connection wider than its interconnect may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
         }
         prediction.resources.push(self.created(
             ResourceKind::Connection,
@@ -410,14 +399,12 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         let mut states = pending;
         if r.deleted {
-            prediction.expect = either("a deleted hosted connection cannot be confirmed");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted hosted connection cannot be confirmed");
             states = CONNECTION.gone_set().union(pending);
         } else if r.possible != ordering {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "confirming a connection no longer in ordering may be refused or answer its state",
             );
-            prediction.basis = Basis::Assumed;
             states = r.possible.union(pending);
         }
         prediction.resources.push(self.answering(
@@ -469,13 +456,12 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || p.deleted {
-            prediction.expect =
-                either("a deleted hosted connection or interconnect cannot be associated");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("a deleted hosted connection or interconnect cannot be associated");
         } else if r.parent == Some(parent) || conflict {
-            prediction.expect =
-                either("associating a hosted connection with its current parent may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse(
+                "associating a hosted connection with its current parent may be refused",
+            );
         }
         let mut view = self.view(r.owner, handle);
         view.visibility = Visibility::Must;

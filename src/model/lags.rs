@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
-use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
@@ -290,16 +290,15 @@ impl Model {
             }
             if r.deleted || r.parent.is_some() || !DEDICATED.contains(&bandwidth) {
                 // Not documented: a deleted, hosted or already bundled connection.
-                prediction.expect =
-                    either("a deleted, hosted or already bundled connection may not start a LAG");
-                prediction.basis = Basis::Assumed;
+                prediction.may_refuse(
+                    "a deleted, hosted or already bundled connection may not start a LAG",
+                );
             }
         }
         if mac_sec {
             // The location must offer MACsec ports at this speed (DescribeLocations'
             // availableMacSecPortSpeeds); the model does not track that.
-            prediction.expect = either("MACsec is offered only at some locations and port speeds");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("MACsec is offered only at some locations and port speeds");
         }
         prediction.resources.push(self.created(
             ResourceKind::Lag,
@@ -331,8 +330,7 @@ impl Model {
         view.state_check = StateCheck::Result;
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {
-            prediction.expect = either(format!("AWS may refuse to {action} a deleted LAG"));
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse(format!("AWS may refuse to {action} a deleted LAG"));
             view.states = LAG.gone_set();
         }
         prediction.required_members = LAG_MEMBERS.to_vec();
@@ -405,12 +403,10 @@ impl Model {
             .and_then(Value::as_str)
             .map_or(4, max_members);
         if conn.deleted || lag.deleted {
-            prediction.expect = either("a deleted connection or LAG cannot be associated");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted connection or LAG cannot be associated");
         } else if self.is_hosted(c) {
-            prediction.expect =
-                either("a hosted connection's membership in a customer LAG is not documented");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("a hosted connection's membership in a customer LAG is not documented");
         } else if !same("location") || !bandwidth_matches {
             // [api] "The connection must be hosted on the same Direct Connect endpoint as
             // the LAG, and its bandwidth must match the bandwidth for the LAG."
@@ -434,12 +430,9 @@ impl Model {
             return (body, p);
         } else if !same(DEVICE) {
             // Same location is not always the same device (endpoint).
-            prediction.expect = either("the connection may sit on another AWS device than the LAG");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the connection may sit on another AWS device than the LAG");
         } else if conn.parent == Some(l) {
-            prediction.expect =
-                either("associating a member with its own LAG again may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("associating a member with its own LAG again may be refused");
         }
         let mut view = self.view(by, c);
         view.visibility = Visibility::Must;
@@ -465,8 +458,7 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if lag.deleted {
-            prediction.expect = either("a deleted LAG's members may not be disassociated");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted LAG's members may not be disassociated");
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
@@ -495,15 +487,13 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {
-            prediction.expect = either(format!(
+            prediction.may_refuse(format!(
                 "AWS may refuse to {action} a key of a deleted resource"
             ));
-            prediction.basis = Basis::Assumed;
         } else if r.attributes.get(MAC_SEC) != Some(&json!(true)) {
             // Keys go on MACsec-capable connections and LAGs; what happens otherwise is
             // not documented per operation.
-            prediction.expect = either("the resource may not be MACsec capable");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the resource may not be MACsec capable");
         }
         prediction.required_members = vec!["connectionId"];
         prediction.resources.push(Expectation {
@@ -559,8 +549,7 @@ impl Model {
         let prediction = match self.mac_sec_target(by, h, "disassociate") {
             Ok(mut p) => {
                 if known.is_none() {
-                    p.expect = either("no such key is associated with the resource");
-                    p.basis = Basis::Assumed;
+                    p.may_refuse("no such key is associated with the resource");
                 }
                 p
             }
@@ -574,11 +563,9 @@ impl Model {
         let mut p = Prediction::succeed(Basis::Documented);
         p.required_members = vec![member];
         if r.owner != by {
-            p.expect = either("another account's resource may be answered as not found or refused");
-            p.basis = Basis::Assumed;
+            p.may_refuse("another account's resource may be answered as not found or refused");
         } else if r.deleted || self.is_hosted(h) {
-            p.expect = either("the LOA of a deleted or hosted connection may be refused");
-            p.basis = Basis::Assumed;
+            p.may_refuse("the LOA of a deleted or hosted connection may be refused");
         }
         p
     }

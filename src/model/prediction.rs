@@ -269,3 +269,12 @@ pub(super) fn either(reason: impl Into<String>) -> Expect {
         reason: reason.into(),
     }
 }
+
+impl Prediction {
+    /// The sources leave open whether AWS refuses this call, for `reason`: success as
+    /// predicted or a client error, an assumption.
+    pub(super) fn may_refuse(&mut self, reason: impl Into<String>) {
+        self.expect = either(reason);
+        self.basis = Basis::Assumed;
+    }
+}

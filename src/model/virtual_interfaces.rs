@@ -30,9 +30,7 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
-use super::prediction::{
-    either, Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
-};
+use super::prediction::{Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
@@ -381,8 +379,7 @@ impl Model {
         echo.push(("region", json!(self.env.region)));
         let mut prediction = Prediction::succeed(Basis::Documented);
         if vlan_gone {
-            prediction.expect = either("a VLAN of a deleted virtual interface may still be in use");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
         }
         prediction.within = within;
         prediction.resources.push(self.created(
@@ -476,10 +473,7 @@ impl Model {
             VIRTUAL_INTERFACE.set(&["pending"])
         };
         if r.deleted || !Self::confirming(r) {
-            prediction.expect = either(
-                "confirming a virtual interface that is not awaiting confirmation may be refused or answered with its state",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("confirming a virtual interface that is not awaiting confirmation may be refused or answered with its state",);
         }
         prediction.resources.push(self.answering(
             h,
@@ -503,10 +497,9 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.required_members = vec!["virtualInterfaceState"];
         let states = if r.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "deleting a deleted virtual interface may be refused or answered with its state",
             );
-            prediction.basis = Basis::Assumed;
             VIRTUAL_INTERFACE.gone_set()
         } else {
             let confirming = VIRTUAL_INTERFACE.set(&["confirming"]);
@@ -521,10 +514,7 @@ impl Model {
                 s = s.union(VIRTUAL_INTERFACE.set(&["deleting"]));
             }
             if allocator {
-                prediction.expect = either(
-                    "whether the connection owner may delete a virtual interface it allocated is not documented",
-                );
-                prediction.basis = Basis::Assumed;
+                prediction.may_refuse("whether the connection owner may delete a virtual interface it allocated is not documented",);
                 s = s.union(VIRTUAL_INTERFACE.set(&["deleting", "rejected"]));
             }
             s
@@ -575,9 +565,8 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) {
-            prediction.expect =
-                either("updating a deleted or unconfirmed virtual interface may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("updating a deleted or unconfirmed virtual interface may be refused");
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -639,10 +628,7 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) || r.parent == Some(conn) || vlan_gone {
-            prediction.expect = either(
-                "associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",);
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -657,10 +643,7 @@ impl Model {
         let body = json!({ "virtualInterfaceId": r.id });
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.owner != by || r.deleted || Self::confirming(r) {
-            prediction.expect = either(
-                "the router configuration of another account's, a deleted or an unconfirmed virtual interface may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the router configuration of another account's, a deleted or an unconfirmed virtual interface may be refused",);
             return (body, prediction);
         }
         prediction.required_members = vec!["virtualInterfaceId", "customerRouterConfig"];
@@ -708,15 +691,9 @@ impl Model {
         if r.owner != by {
             // The API reference does not say how another account's VIF is answered;
             // a success must still show nothing of it.
-            prediction.expect = either(
-                "another account's virtual interface may be answered as not found or with an empty history",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("another account's virtual interface may be answered as not found or with an empty history",);
         } else if r.deleted || Self::confirming(r) {
-            prediction.expect = either(
-                "the history of a deleted or an unconfirmed virtual interface may be empty or refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the history of a deleted or an unconfirmed virtual interface may be empty or refused",);
         }
         Some((body, prediction))
     }
@@ -752,10 +729,7 @@ impl Model {
             !p.deleted && p.attributes.get("addressFamily") == Some(&json!(family.name()))
         });
         if r.deleted || Self::confirming(r) || same_family {
-            prediction.expect = either(
-                "a second peer of one address family, or a peer on a deleted or unconfirmed virtual interface, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a second peer of one address family, or a peer on a deleted or unconfirmed virtual interface, may be refused",);
         }
         if !r.deleted {
             // [outputs] the VIF keeps its state.
@@ -805,10 +779,9 @@ impl Model {
         prediction.within = Some("virtualInterface");
         prediction.required_members = VIF_MEMBERS.to_vec();
         if r.deleted || peer.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "deleting a deleted peer, or a peer of a deleted virtual interface, may be refused",
             );
-            prediction.basis = Basis::Assumed;
             return Some((body, prediction));
         }
         let mut view = self.view(by, vif);
