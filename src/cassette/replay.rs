@@ -15,19 +15,6 @@ use crate::check::{bucket_path, Finding};
 use crate::model::{Model, ResourceKind, StateSet};
 use crate::target::{LaunchedTarget, TargetConfig, TargetIdentity};
 
-/// Kinds whose state members the replay knows how to wait for.
-const KINDS: &[ResourceKind] = &[
-    ResourceKind::Connection,
-    ResourceKind::Interconnect,
-    ResourceKind::Lag,
-    ResourceKind::VirtualInterface,
-    ResourceKind::BgpPeer,
-    ResourceKind::DirectConnectGateway,
-    ResourceKind::GatewayAssociation,
-    ResourceKind::AssociationProposal,
-    ResourceKind::GatewayAttachment,
-];
-
 /// Paths every cassette declares as varying (none so far: everything a target
 /// generates is normalised to references). Kept as the place to add one, with its reason.
 pub(super) fn default_varies() -> Vec<KnownVariance> {
@@ -79,7 +66,9 @@ impl ParityOutcome {
 /// The lifecycle position of a state difference: (recorded index, replayed index, kind).
 fn state_change(path: &str, expected: &str, actual: &str) -> Option<(ResourceKind, usize, usize)> {
     let member = path.rsplit('.').next()?;
-    let kind = *KINDS.iter().find(|k| k.state_member() == member)?;
+    let kind = *ResourceKind::ALL
+        .iter()
+        .find(|k| k.state_member() == member)?;
     let lifecycle = kind.lifecycle();
     let a: String = serde_json::from_str(expected).ok()?;
     let b: String = serde_json::from_str(actual).ok()?;

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
-use super::tags::{Tagged, Tags};
+use super::tags::{tags_in_field, Tags};
 use super::{ids, locations, paging, ApiError, World};
 
 /// Operations answered by this file.
@@ -194,15 +194,7 @@ impl Connection {
     }
 }
 
-impl Tagged for Connection {
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-
-    fn tags_mut(&mut self) -> &mut Tags {
-        &mut self.tags
-    }
-}
+tags_in_field!(Connection);
 
 /// The caller's connection `id`; another account's is as missing as a made-up id.
 fn owned<'w>(

@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
-use super::tags::{Tagged, Tags};
+use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, virtual_interfaces, ApiError, World};
 
 /// Operations answered by this file.
@@ -95,15 +95,7 @@ impl Gateway {
     }
 }
 
-impl Tagged for Gateway {
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-
-    fn tags_mut(&mut self) -> &mut Tags {
-        &mut self.tags
-    }
-}
+tags_in_field!(Gateway);
 
 /// An association of a gateway with a virtual private gateway.
 #[derive(Debug, Clone)]

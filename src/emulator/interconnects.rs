@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::connections::{Connection, Hosted, NewConnection, DEDICATED_BANDWIDTHS};
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
-use super::tags::{Tagged, Tags};
+use super::tags::{tags_in_field, Tags};
 use super::{ids, locations, paging, ApiError, World};
 
 /// Operations answered by this file.
@@ -100,15 +100,7 @@ impl Interconnect {
     }
 }
 
-impl Tagged for Interconnect {
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-
-    fn tags_mut(&mut self) -> &mut Tags {
-        &mut self.tags
-    }
-}
+tags_in_field!(Interconnect);
 
 /// Megabits per second of `50Mbps`, `10Gbps`, ….
 fn mbps(bandwidth: &str) -> Option<u64> {

@@ -20,7 +20,7 @@ use super::connections::{Connection, NewConnection, CHAIN, DEDICATED_BANDWIDTHS}
 use super::dispatch::{Call, Handler, Outcome};
 use super::interconnects::LOA_PDF;
 use super::progress::Progress;
-use super::tags::{Tagged, Tags};
+use super::tags::{tags_in_field, Tags};
 use super::{arn, ids, locations, ApiError, World};
 
 /// Operations answered by this file.
@@ -124,15 +124,7 @@ impl Lag {
     }
 }
 
-impl Tagged for Lag {
-    fn tags(&self) -> &Tags {
-        &self.tags
-    }
-
-    fn tags_mut(&mut self) -> &mut Tags {
-        &mut self.tags
-    }
-}
+tags_in_field!(Lag);
 
 fn owned_lag<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Lag, ApiError> {
     world

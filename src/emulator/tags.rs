@@ -46,6 +46,22 @@ pub(super) trait Tagged {
     fn tags_mut(&mut self) -> &mut Tags;
 }
 
+/// Implements [`Tagged`] for resources that keep their tags in a `tags` field.
+macro_rules! tags_in_field {
+    ($resource:ty) => {
+        impl $crate::emulator::tags::Tagged for $resource {
+            fn tags(&self) -> &$crate::emulator::tags::Tags {
+                &self.tags
+            }
+
+            fn tags_mut(&mut self) -> &mut $crate::emulator::tags::Tags {
+                &mut self.tags
+            }
+        }
+    };
+}
+pub(super) use tags_in_field;
+
 impl Tags {
     /// The tags of a request's `tags` member (shape-validated already): rejects a
     /// repeated key and more than 50 tags.

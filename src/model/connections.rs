@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Expect, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, Tag, CONNECTION};
+use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
 use crate::vocab::{CheckId, Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
@@ -50,7 +50,7 @@ impl Model {
                 tags,
             } => Some(self.create_connection(*by, *location, bandwidth, name, tags)),
             ConnectionStep::DescribeConnections { by, target } => {
-                self.describe_connections(*by, *target)
+                self.describe(ResourceKind::Connection, *by, *target, None)
             }
             ConnectionStep::UpdateConnection { by, target, name } => {
                 let handle = self.resolve(*target, ResourceKind::Connection)?;
@@ -75,22 +75,6 @@ impl Model {
             .unwrap_or_default()
     }
 
-    /// The attributes a connection answer echoes.
-    fn connection_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        // Hosted connections echo their VLAN, LAG members their LAG ([api] Connection.vlan, .lagId).
-        let mut echo: Vec<(&'static str, Value)> =
-            ["connectionName", "bandwidth", "location", "vlan", "lagId"]
-                .into_iter()
-                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-                .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("connectionId", json!(id)));
-        }
-        echo
-    }
-
     fn create_connection(
         &self,
         by: Principal,
@@ -105,114 +89,26 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let handle = Handle(self.resources.len() as u32);
-        let expectation = Expectation {
-            handle,
-            kind: ResourceKind::Connection,
-            id: None,
+        let expectation = self.created(
+            ResourceKind::Connection,
             // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
             // state of a standard connection".
-            states: CONNECTION.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            // [api] Connection.tags: "The tags associated with the connection."
+            CONNECTION.set(&["requested"]),
+            vec![
                 ("connectionName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", json!(location)),
                 ("ownerAccount", json!(self.env.accounts.of(by))),
                 ("region", json!(self.env.region)),
             ],
-            // [api] Connection.tags: "The tags associated with the connection."
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        };
+            tags,
+        );
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.resources.push(expectation);
         prediction.required_members = CONNECTION_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
-    }
-
-    /// How the model sees a connection from `by`'s account.
-    pub(super) fn connection_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let gone = r.deleted;
-        let visibility = if r.owner != by {
-            Visibility::MustNot
-        } else if gone {
-            Visibility::May
-        } else {
-            Visibility::Must
-        };
-        Expectation {
-            handle,
-            kind: ResourceKind::Connection,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if gone {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo: self.connection_echo(r),
-            tags: (!gone && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn describe_connections(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let list = Some(ListSpec {
-            member: "connections",
-            id_member: "connectionId",
-            exclusive: target.is_some(),
-        });
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.list = list;
-        match target {
-            None => {
-                for (i, r) in self.resources.iter().enumerate() {
-                    if r.kind == ResourceKind::Connection && r.id.is_some() {
-                        prediction
-                            .resources
-                            .push(self.connection_view(by, Handle(i as u32)));
-                    }
-                }
-                Some((json!({}), prediction))
-            }
-            Some(reference) => {
-                let handle = self.resolve(reference, ResourceKind::Connection)?;
-                let view = self.connection_view(by, handle);
-                let body = json!({"connectionId": view.id});
-                prediction.expect = match view.visibility {
-                    Visibility::Must => Expect::Succeed,
-                    // [api] DescribeConnections lists the caller's connections; another
-                    // account's id is either not found or an empty list.
-                    Visibility::MustNot => Expect::Either {
-                        error_types: vec![CLIENT_ERROR],
-                        reason: "another account's connection may be answered as not found or as an empty list".into(),
-                    },
-                    Visibility::May => Expect::Either {
-                        error_types: vec![CLIENT_ERROR],
-                        reason: "a deleted connection may be listed as deleted, vanish, or be not found".into(),
-                    },
-                };
-                if view.visibility == Visibility::MustNot {
-                    prediction.basis = Basis::Assumed;
-                }
-                prediction.resources.push(view);
-                Some((body, prediction))
-            }
-        }
     }
 
     /// Prediction for a call acting on one connection as a whole (update, delete).
@@ -238,7 +134,7 @@ impl Model {
                 Basis::Documented,
             );
         }
-        let mut view = self.connection_view(by, handle);
+        let mut view = self.view(by, handle);
         view.visibility = Visibility::Must;
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {

@@ -18,31 +18,25 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR};
-use super::gateway_step::GatewayStep;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
+use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
+use super::step::GatewayStep;
+use super::{Handle, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{CheckId, Outcome, Principal};
 
-const GATEWAY_MEMBERS: &[&str] = &[
+pub(super) const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
     "directConnectGatewayName",
     "directConnectGatewayState",
     "ownerAccount",
 ];
-const ASSOCIATION_MEMBERS: &[&str] = &[
+pub(super) const ASSOCIATION_MEMBERS: &[&str] = &[
     "associationId",
     "associationState",
     "directConnectGatewayId",
 ];
-const PROPOSAL_MEMBERS: &[&str] = &["proposalId", "proposalState", "directConnectGatewayId"];
-
-fn either(reason: &str) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.to_owned(),
-    }
-}
+pub(super) const PROPOSAL_MEMBERS: &[&str] =
+    &["proposalId", "proposalState", "directConnectGatewayId"];
 
 fn ownership(rule: &str) -> Prediction {
     Prediction::reject(
@@ -73,7 +67,9 @@ impl Model {
                 asn,
                 tags,
             } => Some(self.create_gateway(*by, name, *asn, tags)),
-            DescribeDirectConnectGateways { by, target } => self.describe_gateways(*by, *target),
+            DescribeDirectConnectGateways { by, target } => {
+                self.describe(ResourceKind::DirectConnectGateway, *by, *target, None)
+            }
             UpdateDirectConnectGateway { by, target, name } => {
                 let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
                 Some(self.update_gateway(*by, g, name))
@@ -90,7 +86,10 @@ impl Model {
                 by,
                 target,
                 gateway,
-            } => self.describe_associations(*by, *target, *gateway),
+            } => {
+                let g = gateway.and_then(|g| self.resolve(g, ResourceKind::DirectConnectGateway));
+                self.describe(ResourceKind::GatewayAssociation, *by, *target, g)
+            }
             UpdateDirectConnectGatewayAssociation { by, target, prefix } => {
                 let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
                 Some(self.update_association(*by, a, *prefix))
@@ -104,7 +103,7 @@ impl Model {
                 Some(self.create_proposal(*by, g, *vgw))
             }
             DescribeDirectConnectGatewayAssociationProposals { by, target } => {
-                self.describe_proposals(*by, *target)
+                self.describe(ResourceKind::AssociationProposal, *by, *target, None)
             }
             AcceptDirectConnectGatewayAssociationProposal { by, target } => {
                 let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
@@ -116,21 +115,9 @@ impl Model {
             }
             DescribeDirectConnectGatewayAttachments { by, gateway } => {
                 let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
-                Some(self.describe_attachments(*by, g))
+                self.describe(ResourceKind::GatewayAttachment, *by, None, Some(g))
             }
         }
-    }
-
-    fn gateway_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayName", "amazonSideAsn"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        if let Some(id) = &r.id {
-            echo.push(("directConnectGatewayId", json!(id)));
-        }
-        echo
     }
 
     fn create_gateway(
@@ -149,99 +136,21 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::DirectConnectGateway,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::DirectConnectGateway,
             // [outputs] available at once; [lifecycle] pending | available.
-            states: DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
+            vec![
                 ("directConnectGatewayName", json!(name)),
                 // [api] "The default is 64512."
                 ("amazonSideAsn", json!(asn.unwrap_or(64512))),
                 ("ownerAccount", json!(self.env.accounts.of(by))),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = GATEWAY_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
-    }
-
-    fn gateway_view(&self, by: Principal, g: Handle) -> Expectation {
-        let r = self.resource(g);
-        Expectation {
-            handle: g,
-            kind: ResourceKind::DirectConnectGateway,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: match (r.owner == by, r.deleted) {
-                (false, _) => Visibility::MustNot,
-                (true, true) => Visibility::May,
-                (true, false) => Visibility::Must,
-            },
-            echo: self.gateway_echo(r),
-            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
-                .then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn handles_of(&self, kind: ResourceKind) -> Vec<Handle> {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == kind && r.id.is_some())
-            .map(|(i, _)| Handle(i as u32))
-            .collect()
-    }
-
-    fn describe_gateways(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGateways",
-            id_member: "directConnectGatewayId",
-            exclusive: target.is_some(),
-        });
-        let body = match target {
-            None => {
-                for g in self.handles_of(ResourceKind::DirectConnectGateway) {
-                    prediction.resources.push(self.gateway_view(by, g));
-                }
-                json!({})
-            }
-            Some(reference) => {
-                let g = self.resolve(reference, ResourceKind::DirectConnectGateway)?;
-                let view = self.gateway_view(by, g);
-                if view.visibility != Visibility::Must {
-                    prediction.expect = either(
-                        "another account's or a deleted gateway may be not found, listed or absent",
-                    );
-                    prediction.basis = Basis::Assumed;
-                }
-                let body = json!({ "directConnectGatewayId": view.id });
-                prediction.resources.push(view);
-                body
-            }
-        };
-        Some((body, prediction))
     }
 
     fn update_gateway(&self, by: Principal, g: Handle, name: &str) -> (Value, Prediction) {
@@ -253,15 +162,14 @@ impl Model {
                 ownership("only the owner account may update a Direct Connect gateway"),
             );
         }
-        let mut view = self.gateway_view(by, g);
+        let mut view = self.view(by, g);
         view.visibility = Visibility::Must;
         view.echo.retain(|(m, _)| *m != "directConnectGatewayName");
         view.echo.push(("directConnectGatewayName", json!(name)));
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
         if r.deleted {
-            prediction.expect = either("updating a deleted gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("updating a deleted gateway may be refused");
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -295,13 +203,12 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
         prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        let mut view = self.gateway_view(by, g);
+        let mut view = self.view(by, g);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.tags = None;
         if r.deleted {
-            prediction.expect = either("deleting a deleted gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a deleted gateway may be refused");
             view.states = DIRECT_CONNECT_GATEWAY.gone_set();
         } else if self.gateway_users(g) {
             // [lifecycle] with associations left, a delete is refused or the gateway
@@ -336,15 +243,11 @@ impl Model {
         vgw_owner: Principal,
     ) -> Expectation {
         let gw = self.resource(g);
-        Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::GatewayAssociation,
-            id: None,
+        self.created(
+            ResourceKind::GatewayAssociation,
             // [outputs] CreateDirectConnectGatewayAssociation → associating.
-            states: GATEWAY_ASSOCIATION.set(&["associating"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            GATEWAY_ASSOCIATION.set(&["associating"]),
+            vec![
                 ("directConnectGatewayId", json!(gw.id)),
                 (
                     "directConnectGatewayOwnerAccount",
@@ -356,9 +259,8 @@ impl Model {
                     json!(self.env.accounts.of(vgw_owner)),
                 ),
             ],
-            tags: None,
-            nested: None,
-        }
+            &[],
+        )
     }
 
     fn create_association(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
@@ -388,82 +290,6 @@ impl Model {
         (body, prediction)
     }
 
-    fn association_view(&self, by: Principal, a: Handle) -> Expectation {
-        let r = self.resource(a);
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId", "virtualGatewayId"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        if let Some(id) = &r.id {
-            echo.push(("associationId", json!(id)));
-        }
-        Expectation {
-            handle: a,
-            kind: ResourceKind::GatewayAssociation,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: if r.owner == by {
-                if r.deleted {
-                    Visibility::May
-                } else {
-                    Visibility::Must
-                }
-            } else if r.peer == Some(by) {
-                Visibility::May
-            } else {
-                Visibility::MustNot
-            },
-            echo,
-            tags: None,
-            nested: None,
-        }
-    }
-
-    fn describe_associations(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-        gateway: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAssociations",
-            id_member: "associationId",
-            exclusive: target.is_some(),
-        });
-        if let Some(reference) = target {
-            let a = self.resolve(reference, ResourceKind::GatewayAssociation)?;
-            let view = self.association_view(by, a);
-            if view.visibility != Visibility::Must {
-                prediction.expect = either(
-                    "another account's or a deleted association may be not found, listed or absent",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            let body = json!({ "associationId": view.id });
-            prediction.resources.push(view);
-            return Some((body, prediction));
-        }
-        let g = gateway.and_then(|r| self.resolve(r, ResourceKind::DirectConnectGateway));
-        let body = match g {
-            Some(g) => json!({ "directConnectGatewayId": self.resource(g).id }),
-            None => json!({}),
-        };
-        for a in self.handles_of(ResourceKind::GatewayAssociation) {
-            if g.is_some() && self.resource(a).parent != g {
-                continue;
-            }
-            prediction.resources.push(self.association_view(by, a));
-        }
-        Some((body, prediction))
-    }
-
     fn update_association(&self, by: Principal, a: Handle, prefix: u8) -> (Value, Prediction) {
         let r = self.resource(a);
         let cidr = format!("10.{}.0.0/16", prefix);
@@ -477,7 +303,7 @@ impl Model {
                 ownership("only the gateway's owner account may update its associations"),
             );
         }
-        let mut view = self.association_view(by, a);
+        let mut view = self.view(by, a);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] UpdateDirectConnectGatewayAssociation → updating.
@@ -486,8 +312,7 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociation");
         prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted {
-            prediction.expect = either("updating a disassociated association may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("updating a disassociated association may be refused");
             view.states = StateSet::EMPTY;
         }
         prediction.resources.push(view);
@@ -504,7 +329,7 @@ impl Model {
                 ownership("only the gateway's owner account may delete its associations"),
             );
         }
-        let mut view = self.association_view(by, a);
+        let mut view = self.view(by, a);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] DeleteDirectConnectGatewayAssociation → disassociating.
@@ -513,10 +338,7 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociation");
         prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted || vgw_owner {
-            prediction.expect = either(
-                "deleting a disassociated association, or by the virtual private gateway's owner, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a disassociated association, or by the virtual private gateway's owner, may be refused",);
             view.states = GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
         }
         prediction.resources.push(view);
@@ -542,101 +364,22 @@ impl Model {
         prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         if gw.owner == by {
-            prediction.expect = either("a proposal for the caller's own gateway may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::AssociationProposal,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::AssociationProposal,
             // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
-            states: ASSOCIATION_PROPOSAL.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            ASSOCIATION_PROPOSAL.set(&["requested"]),
+            vec![
                 ("directConnectGatewayId", json!(gw.id)),
                 (
                     "directConnectGatewayOwnerAccount",
                     json!(self.env.accounts.of(gw.owner)),
                 ),
             ],
-            tags: None,
-            nested: None,
-        });
+            &[],
+        ));
         (body, prediction)
-    }
-
-    fn proposal_view(&self, by: Principal, p: Handle) -> Expectation {
-        let r = self.resource(p);
-        let mut echo: Vec<(&'static str, Value)> = ["directConnectGatewayId"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        if let Some(id) = &r.id {
-            echo.push(("proposalId", json!(id)));
-        }
-        Expectation {
-            handle: p,
-            kind: ResourceKind::AssociationProposal,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility: if r.owner == by {
-                if r.deleted {
-                    Visibility::May
-                } else {
-                    Visibility::Must
-                }
-            } else if r.peer == Some(by) {
-                // Undocumented whether the gateway's owner lists proposals made to it.
-                Visibility::May
-            } else {
-                Visibility::MustNot
-            },
-            echo,
-            tags: None,
-            nested: None,
-        }
-    }
-
-    fn describe_proposals(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAssociationProposals",
-            id_member: "proposalId",
-            exclusive: target.is_some(),
-        });
-        let body = match target {
-            Some(reference) => {
-                let p = self.resolve(reference, ResourceKind::AssociationProposal)?;
-                let view = self.proposal_view(by, p);
-                if view.visibility != Visibility::Must {
-                    prediction.expect = either(
-                        "another account's or a deleted proposal may be not found, listed or absent",
-                    );
-                    prediction.basis = Basis::Assumed;
-                }
-                let body = json!({ "proposalId": view.id });
-                prediction.resources.push(view);
-                body
-            }
-            None => {
-                for p in self.handles_of(ResourceKind::AssociationProposal) {
-                    prediction.resources.push(self.proposal_view(by, p));
-                }
-                json!({})
-            }
-        };
-        Some((body, prediction))
     }
 
     fn accept_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
@@ -697,7 +440,7 @@ impl Model {
                 ownership("only the proposing account may delete a proposal"),
             );
         }
-        let mut view = self.proposal_view(by, p);
+        let mut view = self.view(by, p);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.states = ASSOCIATION_PROPOSAL.set(&["deleted"]);
@@ -705,50 +448,10 @@ impl Model {
         prediction.within = Some("directConnectGatewayAssociationProposal");
         prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         if gateway_owner || r.deleted || r.possible != ASSOCIATION_PROPOSAL.set(&["requested"]) {
-            prediction.expect = either(
-                "deleting a proposal no longer requested, or by the gateway's owner, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("deleting a proposal no longer requested, or by the gateway's owner, may be refused",);
             view.states = StateSet::EMPTY;
         }
         prediction.resources.push(view);
-        (body, prediction)
-    }
-
-    fn describe_attachments(&self, by: Principal, g: Handle) -> (Value, Prediction) {
-        let body = json!({ "directConnectGatewayId": self.resource(g).id });
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = vec!["attachmentState", "virtualInterfaceId"];
-        prediction.list = Some(ListSpec {
-            member: "directConnectGatewayAttachments",
-            id_member: "virtualInterfaceId",
-            exclusive: false,
-        });
-        for a in self.handles_of(ResourceKind::GatewayAttachment) {
-            let r = self.resource(a);
-            if r.parent != Some(g) {
-                continue;
-            }
-            prediction.resources.push(Expectation {
-                handle: a,
-                kind: ResourceKind::GatewayAttachment,
-                id: r.id.clone(),
-                states: r.possible,
-                state_check: if r.deleted {
-                    StateCheck::Gone
-                } else {
-                    StateCheck::Transition
-                },
-                visibility: match (r.owner == by, r.deleted) {
-                    (true, false) => Visibility::Must,
-                    (true, true) => Visibility::May,
-                    _ => Visibility::MustNot,
-                },
-                echo: vec![("directConnectGatewayId", json!(self.resource(g).id))],
-                tags: None,
-                nested: None,
-            });
-        }
         (body, prediction)
     }
 
@@ -758,24 +461,11 @@ impl Model {
         outcome: &Outcome,
         kind: ResourceKind,
     ) -> Option<(String, StateSet)> {
-        let body = outcome.body()?;
         let e = prediction
             .resources
             .iter()
             .find(|e| e.id.is_none() && e.kind == kind)?;
-        let (_, item) = prediction.locate(e, body)?;
-        let id = item
-            .get(kind.id_member())
-            .and_then(Value::as_str)?
-            .to_owned();
-        let lifecycle = kind.lifecycle();
-        let set = item
-            .get(kind.state_member())
-            .and_then(Value::as_str)
-            .and_then(|s| lifecycle.index(s))
-            .map(|i| lifecycle.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| lifecycle.closure(e.states));
-        Some((id, set))
+        Model::answered(prediction, outcome.body()?, e)
     }
 
     /// Apply a gateway-family answer.
@@ -948,136 +638,4 @@ impl Model {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Env, Step};
-    use crate::vocab::Accounts;
-
-    fn model() -> Model {
-        Model::new(Env {
-            region: "us-east-1".into(),
-            accounts: Accounts::default(),
-            locations: vec!["EqDC2".into()],
-            virtual_gateways: BTreeMap::from([
-                (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-                (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-            ]),
-        })
-    }
-
-    fn run(m: &mut Model, step: GatewayStep, answer: Value) -> Prediction {
-        let step = Step::Gateway(step);
-        let (_, p) = m.call(&step).expect("step applies");
-        m.observe(&step, &p, &Outcome::Success(answer));
-        p
-    }
-
-    const GW: &str = "0b8f1a6e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
-
-    fn gateway(m: &mut Model) {
-        let p = run(
-            m,
-            GatewayStep::CreateDirectConnectGateway {
-                by: Principal::Owner,
-                name: "g".into(),
-                asn: None,
-                tags: vec![],
-            },
-            json!({"directConnectGateway": {"directConnectGatewayId": GW, "directConnectGatewayState": "available"}}),
-        );
-        assert_eq!(
-            DIRECT_CONNECT_GATEWAY.names(p.resources[0].states),
-            ["pending", "available"]
-        );
-        assert!(p.resources[0]
-            .echo
-            .contains(&("amazonSideAsn", json!(64512))));
-    }
-
-    #[test]
-    fn associations_hold_the_gateway_and_one_vgw_at_a_time() {
-        let mut m = model();
-        gateway(&mut m);
-        let create = GatewayStep::CreateDirectConnectGatewayAssociation {
-            by: Principal::Owner,
-            gateway: HandleRef(0),
-            vgw: 0,
-        };
-        let p = run(
-            &mut m,
-            create.clone(),
-            json!({"directConnectGatewayAssociation": {
-            "associationId": "a-1", "associationState": "associating"}}),
-        );
-        assert_eq!(
-            GATEWAY_ASSOCIATION.names(p.resources[0].states),
-            ["associating"]
-        );
-        let (_, p) = m.call(&Step::Gateway(create)).unwrap();
-        assert!(
-            matches!(p.expect, Expect::Reject { .. }),
-            "the VGW is taken"
-        );
-        let delete = Step::Gateway(GatewayStep::DeleteDirectConnectGateway {
-            by: Principal::Owner,
-            target: HandleRef(0),
-        });
-        let (_, p) = m.call(&delete).unwrap();
-        assert!(
-            matches!(p.expect, Expect::Either { .. }),
-            "refused or stays with associations left"
-        );
-        let foreign = Step::Gateway(GatewayStep::CreateDirectConnectGatewayAssociation {
-            by: Principal::Partner,
-            gateway: HandleRef(0),
-            vgw: 0,
-        });
-        let (_, p) = m.call(&foreign).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn proposals_are_accepted_by_the_gateway_owner() {
-        let mut m = model();
-        gateway(&mut m);
-        let p = run(
-            &mut m,
-            GatewayStep::CreateDirectConnectGatewayAssociationProposal {
-                by: Principal::Partner,
-                gateway: HandleRef(0),
-                vgw: 0,
-            },
-            json!({"directConnectGatewayAssociationProposal": {"proposalId": "p-1", "proposalState": "requested"}}),
-        );
-        assert_eq!(
-            ASSOCIATION_PROPOSAL.names(p.resources[0].states),
-            ["requested"]
-        );
-        let accept = |by| {
-            Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
-                by,
-                target: HandleRef(0),
-            })
-        };
-        let (_, p) = m.call(&accept(Principal::Partner)).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-        let (body, p) = m.call(&accept(Principal::Owner)).unwrap();
-        assert_eq!(body.body["associatedGatewayOwnerAccount"], "222222222222");
-        assert_eq!(p.expect, Expect::Succeed);
-        assert!(p.resources[0]
-            .echo
-            .contains(&("virtualGatewayId", json!("vgw-22222222"))));
-    }
-}
+mod tests;

@@ -18,18 +18,17 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
-use super::step::FamilyStep;
+use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
+use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{CheckId, Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
-const INTERCONNECT_MEMBERS: &[&str] = &[
+pub(super) const INTERCONNECT_MEMBERS: &[&str] = &[
     "interconnectId",
     "interconnectName",
     "interconnectState",
@@ -38,173 +37,12 @@ const INTERCONNECT_MEMBERS: &[&str] = &[
     "bandwidth",
 ];
 
-/// Steps of the interconnect family.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "PascalCase")]
-pub enum InterconnectStep {
-    /// CreateInterconnect at the `location`-th location of the pool.
-    CreateInterconnect {
-        /// Caller (the partner that will host connections).
-        by: Principal,
-        /// Index into the location pool.
-        location: u8,
-        /// Port bandwidth (`1Gbps`, `10Gbps`, `100Gbps`).
-        bandwidth: String,
-        /// Interconnect name.
-        name: String,
-        /// Tags given at creation.
-        tags: Vec<Tag>,
-    },
-    /// DescribeInterconnects, of one or all.
-    DescribeInterconnects {
-        /// Caller.
-        by: Principal,
-        /// One interconnect, or `None` for all.
-        target: Option<HandleRef>,
-    },
-    /// DeleteInterconnect.
-    DeleteInterconnect {
-        /// Caller.
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-    },
-    /// DescribeInterconnectLoa.
-    DescribeInterconnectLoa {
-        /// Caller.
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-    },
-    /// DescribeConnectionsOnInterconnect (deprecated alias of DescribeHostedConnections).
-    DescribeConnectionsOnInterconnect {
-        /// Caller.
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-    },
-    /// AllocateHostedConnection on an interconnect for `owner`.
-    AllocateHostedConnection {
-        /// Caller (the interconnect's owner, normally).
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-        /// The account the hosted connection is for.
-        owner: Principal,
-        /// Hosted bandwidth (`50Mbps` … `25Gbps`).
-        bandwidth: String,
-        /// Connection name.
-        name: String,
-        /// VLAN 1–4094.
-        vlan: u16,
-        /// Tags given at allocation.
-        tags: Vec<Tag>,
-    },
-    /// AllocateConnectionOnInterconnect (deprecated) for `owner`.
-    AllocateConnectionOnInterconnect {
-        /// Caller.
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-        /// The account the hosted connection is for.
-        owner: Principal,
-        /// Hosted bandwidth.
-        bandwidth: String,
-        /// Connection name.
-        name: String,
-        /// VLAN 1–4094.
-        vlan: u16,
-    },
-    /// DescribeHostedConnections of an interconnect.
-    DescribeHostedConnections {
-        /// Caller.
-        by: Principal,
-        /// The interconnect.
-        target: HandleRef,
-    },
-    /// ConfirmConnection of a hosted connection.
-    ConfirmConnection {
-        /// Caller (its owner account, normally).
-        by: Principal,
-        /// The hosted connection (among hosted connections of the case).
-        target: HandleRef,
-    },
-    /// AssociateHostedConnection: move a hosted connection to another interconnect.
-    AssociateHostedConnection {
-        /// Caller (the partner, normally).
-        by: Principal,
-        /// The hosted connection (among hosted connections of the case).
-        connection: HandleRef,
-        /// The new parent interconnect.
-        parent: HandleRef,
-    },
-}
-
-impl InterconnectStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateInterconnect",
-        "DescribeInterconnects",
-        "DeleteInterconnect",
-        "DescribeInterconnectLoa",
-        "DescribeConnectionsOnInterconnect",
-        "AllocateHostedConnection",
-        "AllocateConnectionOnInterconnect",
-        "DescribeHostedConnections",
-        "ConfirmConnection",
-        "AssociateHostedConnection",
-    ];
-}
-
-impl FamilyStep for InterconnectStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            InterconnectStep::CreateInterconnect { .. } => "CreateInterconnect",
-            InterconnectStep::DescribeInterconnects { .. } => "DescribeInterconnects",
-            InterconnectStep::DeleteInterconnect { .. } => "DeleteInterconnect",
-            InterconnectStep::DescribeInterconnectLoa { .. } => "DescribeInterconnectLoa",
-            InterconnectStep::DescribeConnectionsOnInterconnect { .. } => {
-                "DescribeConnectionsOnInterconnect"
-            }
-            InterconnectStep::AllocateHostedConnection { .. } => "AllocateHostedConnection",
-            InterconnectStep::AllocateConnectionOnInterconnect { .. } => {
-                "AllocateConnectionOnInterconnect"
-            }
-            InterconnectStep::DescribeHostedConnections { .. } => "DescribeHostedConnections",
-            InterconnectStep::ConfirmConnection { .. } => "ConfirmConnection",
-            InterconnectStep::AssociateHostedConnection { .. } => "AssociateHostedConnection",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            InterconnectStep::CreateInterconnect { by, .. }
-            | InterconnectStep::DescribeInterconnects { by, .. }
-            | InterconnectStep::DeleteInterconnect { by, .. }
-            | InterconnectStep::DescribeInterconnectLoa { by, .. }
-            | InterconnectStep::DescribeConnectionsOnInterconnect { by, .. }
-            | InterconnectStep::AllocateHostedConnection { by, .. }
-            | InterconnectStep::AllocateConnectionOnInterconnect { by, .. }
-            | InterconnectStep::DescribeHostedConnections { by, .. }
-            | InterconnectStep::ConfirmConnection { by, .. }
-            | InterconnectStep::AssociateHostedConnection { by, .. } => *by,
-        }
-    }
-}
-
 /// Megabits per second of a bandwidth such as `50Mbps` or `10Gbps`.
 pub(super) fn mbps(bandwidth: &str) -> Option<u64> {
     if let Some(n) = bandwidth.strip_suffix("Gbps") {
         return n.parse::<u64>().ok().map(|g| g * 1000);
     }
     bandwidth.strip_suffix("Mbps")?.parse().ok()
-}
-
-fn either(reason: impl Into<String>) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.into(),
-    }
 }
 
 impl Model {
@@ -222,7 +60,7 @@ impl Model {
                 ..
             } => Some(self.create_interconnect(*location, bandwidth, name, tags)),
             InterconnectStep::DescribeInterconnects { by, target } => {
-                self.describe_interconnects(*by, *target)
+                self.describe(ResourceKind::Interconnect, *by, *target, None)
             }
             InterconnectStep::DeleteInterconnect { by, target } => {
                 let h = self.resolve(*target, ResourceKind::Interconnect)?;
@@ -235,13 +73,11 @@ impl Model {
                 let mut p = Prediction::succeed(Basis::Documented);
                 p.required_members = vec!["loa"];
                 if r.owner != *by {
-                    p.expect = either(
+                    p.may_refuse(
                         "another account's interconnect may be answered as not found or refused",
                     );
-                    p.basis = Basis::Assumed;
                 } else if r.deleted {
-                    p.expect = either("AWS may refuse the LOA of a deleted interconnect");
-                    p.basis = Basis::Assumed;
+                    p.may_refuse("AWS may refuse the LOA of a deleted interconnect");
                 }
                 Some((body, p))
             }
@@ -386,107 +222,21 @@ impl Model {
             body["tags"] = tags_json(tags);
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Interconnect,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Interconnect,
             // [outputs] CreateInterconnect answers `requested`.
-            states: INTERCONNECT.set(&["requested"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            INTERCONNECT.set(&["requested"]),
+            vec![
                 ("interconnectName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", json!(location)),
                 ("region", json!(self.env.region)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
-    }
-
-    fn interconnect_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner != by {
-            Visibility::MustNot
-        } else if r.deleted {
-            Visibility::May
-        } else {
-            Visibility::Must
-        };
-        let mut echo: Vec<(&'static str, Value)> = ["interconnectName", "bandwidth", "location"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("interconnectId", json!(id)));
-        }
-        Expectation {
-            handle,
-            kind: ResourceKind::Interconnect,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo,
-            tags: (!r.deleted && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn describe_interconnects(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "interconnects",
-            id_member: "interconnectId",
-            exclusive: target.is_some(),
-        });
-        let Some(reference) = target else {
-            for (i, r) in self.resources.iter().enumerate() {
-                if r.kind == ResourceKind::Interconnect && r.id.is_some() {
-                    prediction
-                        .resources
-                        .push(self.interconnect_view(by, Handle(i as u32)));
-                }
-            }
-            return Some((json!({}), prediction));
-        };
-        let h = self.resolve(reference, ResourceKind::Interconnect)?;
-        let view = self.interconnect_view(by, h);
-        let body = json!({"interconnectId": view.id});
-        match view.visibility {
-            Visibility::Must => {}
-            Visibility::MustNot => {
-                prediction.expect = either(
-                    "another account's interconnect may be answered as not found or as an empty list",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            Visibility::May => {
-                prediction.expect = either(
-                    "a deleted interconnect may be listed as deleted, vanish, or be not found",
-                );
-            }
-        }
-        prediction.resources.push(view);
-        Some((body, prediction))
     }
 
     fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
@@ -507,29 +257,19 @@ impl Model {
         let mut states = INTERCONNECT.set(&["deleting", "deleted"]);
         let mut check = StateCheck::Result;
         if r.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "AWS may refuse to delete a deleted interconnect or answer its deleted state",
             );
-            prediction.basis = Basis::Assumed;
             states = INTERCONNECT.gone_set();
             check = StateCheck::Gone;
         } else if !self.live_hosted_on(handle, None).is_empty() {
             // Not documented: an interconnect still hosting connections may be refused.
-            prediction.expect =
-                either("an interconnect that still hosts connections may be refused deletion");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("an interconnect that still hosts connections may be refused deletion");
         }
-        prediction.resources.push(Expectation {
-            handle,
-            kind: ResourceKind::Interconnect,
-            id: r.id.clone(),
-            states,
-            state_check: check,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+        prediction
+            .resources
+            .push(self.answering(handle, states, check));
         prediction.required_members = vec!["interconnectState"];
         (body, prediction)
     }
@@ -545,16 +285,13 @@ impl Model {
             exclusive: true,
         });
         if p.owner != by {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "another account's interconnect may be answered as not found or as an empty list",
             );
-            prediction.basis = Basis::Assumed;
             return prediction;
         }
         if p.deleted {
-            prediction.expect =
-                either("a deleted interconnect's hosted connections may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted interconnect's hosted connections may be refused");
         }
         for (i, r) in self.resources.iter().enumerate() {
             let h = Handle(i as u32);
@@ -564,7 +301,7 @@ impl Model {
             // The partner sees the hosted connections it allocated [api
             // DescribeHostedConnections "Lists the hosted connections that have been
             // provisioned on the specified interconnect or LAG"].
-            let mut view = self.connection_view(r.owner, h);
+            let mut view = self.view(r.owner, h);
             view.visibility = if r.deleted || p.deleted {
                 Visibility::May
             } else {
@@ -616,27 +353,19 @@ impl Model {
             _ => false,
         };
         if p.deleted {
-            prediction.expect = either("a deleted interconnect cannot host new connections");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted interconnect cannot host new connections");
         } else if vlan_taken {
-            prediction.expect =
-                either("the VLAN is already used by a hosted connection on this interconnect");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
         } else if too_wide {
-            prediction.expect =
-                either("a hosted connection wider than its interconnect may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Connection,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Connection,
             // [outputs] Allocate* answer `ordering`; [api] "ordering: the initial state of
             // a hosted connection provisioned on an interconnect".
-            states: CONNECTION.set(&["ordering"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            CONNECTION.set(&["ordering"]),
+            vec![
                 ("connectionName", json!(name)),
                 ("bandwidth", json!(bandwidth)),
                 ("location", location),
@@ -644,13 +373,8 @@ impl Model {
                 ("region", json!(self.env.region)),
                 ("vlan", json!(vlan)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = CONNECTION_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         prediction
@@ -675,28 +399,20 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         let mut states = pending;
         if r.deleted {
-            prediction.expect = either("a deleted hosted connection cannot be confirmed");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted hosted connection cannot be confirmed");
             states = CONNECTION.gone_set().union(pending);
         } else if r.possible != ordering {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "confirming a connection no longer in ordering may be refused or answer its state",
             );
-            prediction.basis = Basis::Assumed;
             states = r.possible.union(pending);
         }
-        prediction.resources.push(Expectation {
+        prediction.resources.push(self.answering(
             handle,
-            kind: ResourceKind::Connection,
-            id: r.id.clone(),
             // [outputs] ConfirmConnection answers `{"connectionState": "pending"}`.
             states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+            StateCheck::Result,
+        ));
         prediction.required_members = vec!["connectionState"];
         (body, prediction)
     }
@@ -740,15 +456,14 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || p.deleted {
-            prediction.expect =
-                either("a deleted hosted connection or interconnect cannot be associated");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("a deleted hosted connection or interconnect cannot be associated");
         } else if r.parent == Some(parent) || conflict {
-            prediction.expect =
-                either("associating a hosted connection with its current parent may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse(
+                "associating a hosted connection with its current parent may be refused",
+            );
         }
-        let mut view = self.connection_view(r.owner, handle);
+        let mut view = self.view(r.owner, handle);
         view.visibility = Visibility::Must;
         view.tags = None;
         // [outputs] AssociateHostedConnection answered `ordering`; a connection keeps its
@@ -929,207 +644,4 @@ pub(super) fn observed(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Env, Step};
-    use crate::vocab::Accounts;
-    use rstest::rstest;
-
-    fn model() -> Model {
-        Model::new(Env {
-            region: "us-east-1".into(),
-            accounts: Accounts {
-                owner: "111111111111".into(),
-                partner: "222222222222".into(),
-            },
-            locations: vec!["EqDC2".into()],
-            virtual_gateways: Default::default(),
-        })
-    }
-
-    fn run(m: &mut Model, step: InterconnectStep, answer: Value) -> Prediction {
-        let step = Step::Interconnect(step);
-        let (_, p) = m.call(&step).expect("step applies");
-        m.observe(&step, &p, &Outcome::Success(answer));
-        p
-    }
-
-    /// A model where the partner has an interconnect with one hosted connection for the owner.
-    fn with_hosted() -> Model {
-        let mut m = model();
-        run(
-            &mut m,
-            InterconnectStep::CreateInterconnect {
-                by: Principal::Partner,
-                location: 0,
-                bandwidth: "10Gbps".into(),
-                name: "ic".into(),
-                tags: vec![],
-            },
-            json!({"interconnectId":"dxcon-ic000001","interconnectState":"requested"}),
-        );
-        run(
-            &mut m,
-            InterconnectStep::AllocateHostedConnection {
-                by: Principal::Partner,
-                target: HandleRef(0),
-                owner: Principal::Owner,
-                bandwidth: "500Mbps".into(),
-                name: "h".into(),
-                vlan: 101,
-                tags: vec![],
-            },
-            json!({"connectionId":"dxcon-h0000001","connectionState":"ordering"}),
-        );
-        m
-    }
-
-    #[test]
-    fn allocation_predicts_ordering_for_the_owner_account() {
-        let m = with_hosted();
-        let h = m.resource(Handle(1));
-        assert_eq!(h.owner, Principal::Owner);
-        assert_eq!(h.peer, Some(Principal::Partner));
-        assert_eq!(
-            h.possible,
-            CONNECTION.set(&["ordering"]),
-            "ordering waits for confirmation"
-        );
-        let (_, p) = m
-            .call(&Step::Interconnect(
-                InterconnectStep::AllocateHostedConnection {
-                    by: Principal::Partner,
-                    target: HandleRef(0),
-                    owner: Principal::Owner,
-                    bandwidth: "1Gbps".into(),
-                    name: "x".into(),
-                    vlan: 101,
-                    tags: vec![],
-                },
-            ))
-            .unwrap();
-        assert!(
-            matches!(p.expect, Expect::Either { .. }),
-            "VLAN 101 is taken"
-        );
-        let e = &p.resources[0];
-        assert!(e.echo.contains(&("ownerAccount", json!("111111111111"))));
-        assert_eq!(e.states, CONNECTION.set(&["ordering"]));
-    }
-
-    #[rstest]
-    #[case(Principal::Owner, true)]
-    #[case(Principal::Partner, false)]
-    fn only_the_interconnect_owner_allocates(#[case] by: Principal, #[case] rejected: bool) {
-        let m = with_hosted();
-        let (_, p) = m
-            .call(&Step::Interconnect(
-                InterconnectStep::AllocateConnectionOnInterconnect {
-                    by,
-                    target: HandleRef(0),
-                    owner: Principal::Owner,
-                    bandwidth: "1Gbps".into(),
-                    name: "x".into(),
-                    vlan: 7,
-                },
-            ))
-            .unwrap();
-        if rejected {
-            assert!(matches!(
-                p.expect,
-                Expect::Reject {
-                    check: CheckId::ModelOwnership,
-                    ..
-                }
-            ));
-        } else {
-            assert!(matches!(p.expect, Expect::Succeed));
-        }
-    }
-
-    #[rstest]
-    #[case(Principal::Partner, true)]
-    #[case(Principal::Owner, false)]
-    fn only_the_owner_confirms(#[case] by: Principal, #[case] rejected: bool) {
-        let mut m = with_hosted();
-        let step = InterconnectStep::ConfirmConnection {
-            by,
-            target: HandleRef(0),
-        };
-        let (_, p) = m.call(&Step::Interconnect(step.clone())).unwrap();
-        assert_eq!(
-            matches!(
-                p.expect,
-                Expect::Reject {
-                    check: CheckId::ModelOwnership,
-                    ..
-                }
-            ),
-            rejected
-        );
-        if !rejected {
-            assert_eq!(p.resources[0].states, CONNECTION.set(&["pending"]));
-            run(&mut m, step, json!({"connectionState":"pending"}));
-            assert!(m
-                .resource(Handle(1))
-                .possible
-                .has(CONNECTION.index("available").unwrap()));
-        }
-    }
-
-    #[test]
-    fn hosted_connections_are_listed_for_the_partner_not_in_its_connections() {
-        let m = with_hosted();
-        let (body, p) = m
-            .call(&Step::Interconnect(
-                InterconnectStep::DescribeHostedConnections {
-                    by: Principal::Partner,
-                    target: HandleRef(0),
-                },
-            ))
-            .unwrap();
-        assert_eq!(body.body, json!({"connectionId":"dxcon-ic000001"}));
-        assert_eq!(p.resources.len(), 1);
-        assert_eq!(p.resources[0].visibility, Visibility::Must);
-        let (_, d) = m
-            .call(&Step::Connection(
-                crate::model::ConnectionStep::DescribeConnections {
-                    by: Principal::Partner,
-                    target: None,
-                },
-            ))
-            .unwrap();
-        assert_eq!(d.resources[0].visibility, Visibility::MustNot);
-    }
-
-    #[test]
-    fn deleting_an_ordering_hosted_connection_rejects_it() {
-        let m = with_hosted();
-        let (_, p) = m
-            .call(&Step::Connection(
-                crate::model::ConnectionStep::DeleteConnection {
-                    by: Principal::Owner,
-                    target: HandleRef(0),
-                },
-            ))
-            .unwrap();
-        assert_eq!(p.resources[0].states, CONNECTION.set(&["rejected"]));
-        let (_, ic) = m
-            .call(&Step::Interconnect(InterconnectStep::DeleteInterconnect {
-                by: Principal::Partner,
-                target: HandleRef(0),
-            }))
-            .unwrap();
-        assert!(
-            matches!(ic.expect, Expect::Either { .. }),
-            "still hosts a connection"
-        );
-    }
-
-    #[test]
-    fn bandwidths_parse() {
-        assert_eq!(mbps("50Mbps"), Some(50));
-        assert_eq!(mbps("25Gbps"), Some(25_000));
-        assert_eq!(mbps("x"), None);
-    }
-}
+mod tests;

@@ -20,19 +20,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
-use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
-use super::step::FamilyStep;
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
+use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
+use super::step::LagStep;
+use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{CheckId, Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
-const LAG_MEMBERS: &[&str] = &[
+pub(super) const LAG_MEMBERS: &[&str] = &[
     "lagId",
     "lagName",
     "lagState",
@@ -42,169 +41,6 @@ const LAG_MEMBERS: &[&str] = &[
     "connectionsBandwidth",
 ];
 
-/// Steps of the LAG family.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "PascalCase")]
-pub enum LagStep {
-    /// CreateLag with `count` new member connections.
-    CreateLag {
-        /// Caller.
-        by: Principal,
-        /// Index into the location pool.
-        location: u8,
-        /// Bandwidth of each member (`1Gbps`, `10Gbps`, `100Gbps`, `400Gbps`).
-        bandwidth: String,
-        /// numberOfConnections.
-        count: u8,
-        /// LAG name.
-        name: String,
-        /// Tags given at creation.
-        tags: Vec<Tag>,
-        /// requestMACSec.
-        mac_sec: bool,
-        /// An existing connection of the case to bundle (`connectionId`); the LAG then
-        /// takes that connection's location and bandwidth.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        connection: Option<HandleRef>,
-    },
-    /// DescribeLags, of one or all.
-    DescribeLags {
-        /// Caller.
-        by: Principal,
-        /// One LAG, or `None` for all.
-        target: Option<HandleRef>,
-    },
-    /// UpdateLag renaming a LAG.
-    UpdateLag {
-        /// Caller.
-        by: Principal,
-        /// The LAG.
-        target: HandleRef,
-        /// New name.
-        name: String,
-    },
-    /// DeleteLag.
-    DeleteLag {
-        /// Caller.
-        by: Principal,
-        /// The LAG.
-        target: HandleRef,
-    },
-    /// AssociateConnectionWithLag.
-    AssociateConnectionWithLag {
-        /// Caller.
-        by: Principal,
-        /// The connection (any connection of the case).
-        connection: HandleRef,
-        /// The LAG.
-        lag: HandleRef,
-    },
-    /// DisassociateConnectionFromLag.
-    DisassociateConnectionFromLag {
-        /// Caller.
-        by: Principal,
-        /// The member (among the LAG's members).
-        connection: HandleRef,
-        /// The LAG.
-        lag: HandleRef,
-    },
-    /// AssociateMacSecKey with a CKN/CAK pair.
-    AssociateMacSecKey {
-        /// Caller.
-        by: Principal,
-        /// Connection or LAG.
-        kind: ResourceKind,
-        /// The resource.
-        target: HandleRef,
-        /// Connection key name (64 hex digits).
-        ckn: String,
-        /// Connectivity association key (64 hex digits; a secret, serialized as its length only).
-        #[serde(with = "super::secret::hex")]
-        cak: String,
-    },
-    /// DisassociateMacSecKey of the key last associated (or of an unknown key).
-    DisassociateMacSecKey {
-        /// Caller.
-        by: Principal,
-        /// Connection or LAG.
-        kind: ResourceKind,
-        /// The resource.
-        target: HandleRef,
-    },
-    /// DescribeLoa of a connection, interconnect or LAG.
-    DescribeLoa {
-        /// Caller.
-        by: Principal,
-        /// Connection, interconnect or LAG.
-        kind: ResourceKind,
-        /// The resource.
-        target: HandleRef,
-    },
-    /// DescribeConnectionLoa (deprecated).
-    DescribeConnectionLoa {
-        /// Caller.
-        by: Principal,
-        /// The connection.
-        target: HandleRef,
-    },
-    /// DescribeCustomerMetadata.
-    DescribeCustomerMetadata {
-        /// Caller.
-        by: Principal,
-    },
-}
-
-impl LagStep {
-    /// Operations of this family.
-    pub const OPERATIONS: &'static [&'static str] = &[
-        "CreateLag",
-        "DescribeLags",
-        "UpdateLag",
-        "DeleteLag",
-        "AssociateConnectionWithLag",
-        "DisassociateConnectionFromLag",
-        "AssociateMacSecKey",
-        "DisassociateMacSecKey",
-        "DescribeLoa",
-        "DescribeConnectionLoa",
-        "DescribeCustomerMetadata",
-    ];
-}
-
-impl FamilyStep for LagStep {
-    fn operation(&self) -> &'static str {
-        match self {
-            LagStep::CreateLag { .. } => "CreateLag",
-            LagStep::DescribeLags { .. } => "DescribeLags",
-            LagStep::UpdateLag { .. } => "UpdateLag",
-            LagStep::DeleteLag { .. } => "DeleteLag",
-            LagStep::AssociateConnectionWithLag { .. } => "AssociateConnectionWithLag",
-            LagStep::DisassociateConnectionFromLag { .. } => "DisassociateConnectionFromLag",
-            LagStep::AssociateMacSecKey { .. } => "AssociateMacSecKey",
-            LagStep::DisassociateMacSecKey { .. } => "DisassociateMacSecKey",
-            LagStep::DescribeLoa { .. } => "DescribeLoa",
-            LagStep::DescribeConnectionLoa { .. } => "DescribeConnectionLoa",
-            LagStep::DescribeCustomerMetadata { .. } => "DescribeCustomerMetadata",
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        match self {
-            LagStep::CreateLag { by, .. }
-            | LagStep::DescribeLags { by, .. }
-            | LagStep::UpdateLag { by, .. }
-            | LagStep::DeleteLag { by, .. }
-            | LagStep::AssociateConnectionWithLag { by, .. }
-            | LagStep::DisassociateConnectionFromLag { by, .. }
-            | LagStep::AssociateMacSecKey { by, .. }
-            | LagStep::DisassociateMacSecKey { by, .. }
-            | LagStep::DescribeLoa { by, .. }
-            | LagStep::DescribeConnectionLoa { by, .. }
-            | LagStep::DescribeCustomerMetadata { by } => *by,
-        }
-    }
-}
-
 /// Dedicated port speeds, the only ones a LAG bundles [api CreateLag].
 const DEDICATED: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
 
@@ -213,13 +49,6 @@ pub(super) fn max_members(bandwidth: &str) -> usize {
     match bandwidth {
         "100Gbps" | "400Gbps" => 2,
         _ => 4,
-    }
-}
-
-fn either(reason: impl Into<String>) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.into(),
     }
 }
 
@@ -257,7 +86,9 @@ impl Model {
                     *by, *location, bandwidth, *count, name, tags, *mac_sec, existing,
                 ))
             }
-            LagStep::DescribeLags { by, target } => self.describe_lags(*by, *target),
+            LagStep::DescribeLags { by, target } => {
+                self.describe(ResourceKind::Lag, *by, *target, None)
+            }
             LagStep::UpdateLag { by, target, name } => {
                 let h = self.resolve(*target, ResourceKind::Lag)?;
                 Some(self.update_lag(*by, h, name))
@@ -459,26 +290,21 @@ impl Model {
             }
             if r.deleted || r.parent.is_some() || !DEDICATED.contains(&bandwidth) {
                 // Not documented: a deleted, hosted or already bundled connection.
-                prediction.expect =
-                    either("a deleted, hosted or already bundled connection may not start a LAG");
-                prediction.basis = Basis::Assumed;
+                prediction.may_refuse(
+                    "a deleted, hosted or already bundled connection may not start a LAG",
+                );
             }
         }
         if mac_sec {
             // The location must offer MACsec ports at this speed (DescribeLocations'
             // availableMacSecPortSpeeds); the model does not track that.
-            prediction.expect = either("MACsec is offered only at some locations and port speeds");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("MACsec is offered only at some locations and port speeds");
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::Lag,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::Lag,
             // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
-            states: LAG.set(&["requested", "pending", "available"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+            LAG.set(&["requested", "pending", "available"]),
+            vec![
                 ("lagName", json!(name)),
                 ("location", json!(location)),
                 ("connectionsBandwidth", json!(bandwidth)),
@@ -486,93 +312,11 @@ impl Model {
                 ("ownerAccount", json!(self.env.accounts.of(by))),
                 ("region", json!(self.env.region)),
             ],
-            tags: (!tags.is_empty()).then(|| {
-                tags.iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            tags,
+        ));
         prediction.required_members = LAG_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
-    }
-
-    fn lag_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner != by {
-            Visibility::MustNot
-        } else if r.deleted {
-            Visibility::May
-        } else {
-            Visibility::Must
-        };
-        let mut echo: Vec<(&'static str, Value)> = ["lagName", "location", "connectionsBandwidth"]
-            .into_iter()
-            .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("lagId", json!(id)));
-        }
-        Expectation {
-            handle,
-            kind: ResourceKind::Lag,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo,
-            tags: (!r.deleted && !r.tags_unknown).then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
-    }
-
-    fn describe_lags(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "lags",
-            id_member: "lagId",
-            exclusive: target.is_some(),
-        });
-        let Some(reference) = target else {
-            for (i, r) in self.resources.iter().enumerate() {
-                if r.kind == ResourceKind::Lag && r.id.is_some() {
-                    prediction
-                        .resources
-                        .push(self.lag_view(by, Handle(i as u32)));
-                }
-            }
-            return Some((json!({}), prediction));
-        };
-        let h = self.resolve(reference, ResourceKind::Lag)?;
-        let view = self.lag_view(by, h);
-        let body = json!({"lagId": view.id});
-        match view.visibility {
-            Visibility::Must => {}
-            Visibility::MustNot => {
-                prediction.expect = either(
-                    "another account's LAG may be answered as not found or as an empty list",
-                );
-                prediction.basis = Basis::Assumed;
-            }
-            Visibility::May => {
-                prediction.expect =
-                    either("a deleted LAG may be listed as deleted, vanish, or be not found");
-            }
-        }
-        prediction.resources.push(view);
-        Some((body, prediction))
     }
 
     /// A write on a LAG as a whole, answered with the LAG in its current state.
@@ -581,13 +325,12 @@ impl Model {
         if r.owner != by {
             return ownership(&format!("only the owner account may {action} a LAG"));
         }
-        let mut view = self.lag_view(by, handle);
+        let mut view = self.view(by, handle);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {
-            prediction.expect = either(format!("AWS may refuse to {action} a deleted LAG"));
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse(format!("AWS may refuse to {action} a deleted LAG"));
             view.states = LAG.gone_set();
         }
         prediction.required_members = LAG_MEMBERS.to_vec();
@@ -660,12 +403,10 @@ impl Model {
             .and_then(Value::as_str)
             .map_or(4, max_members);
         if conn.deleted || lag.deleted {
-            prediction.expect = either("a deleted connection or LAG cannot be associated");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted connection or LAG cannot be associated");
         } else if self.is_hosted(c) {
-            prediction.expect =
-                either("a hosted connection's membership in a customer LAG is not documented");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("a hosted connection's membership in a customer LAG is not documented");
         } else if !same("location") || !bandwidth_matches {
             // [api] "The connection must be hosted on the same Direct Connect endpoint as
             // the LAG, and its bandwidth must match the bandwidth for the LAG."
@@ -689,14 +430,11 @@ impl Model {
             return (body, p);
         } else if !same(DEVICE) {
             // Same location is not always the same device (endpoint).
-            prediction.expect = either("the connection may sit on another AWS device than the LAG");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the connection may sit on another AWS device than the LAG");
         } else if conn.parent == Some(l) {
-            prediction.expect =
-                either("associating a member with its own LAG again may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("associating a member with its own LAG again may be refused");
         }
-        let mut view = self.connection_view(by, c);
+        let mut view = self.view(by, c);
         view.visibility = Visibility::Must;
         // [outputs] the connection's current state.
         view.state_check = StateCheck::Result;
@@ -720,12 +458,11 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if lag.deleted {
-            prediction.expect = either("a deleted LAG's members may not be disassociated");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a deleted LAG's members may not be disassociated");
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
-        let mut view = self.connection_view(by, c);
+        let mut view = self.view(by, c);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         view.echo.retain(|(m, _)| *m != "lagId");
@@ -750,15 +487,13 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {
-            prediction.expect = either(format!(
+            prediction.may_refuse(format!(
                 "AWS may refuse to {action} a key of a deleted resource"
             ));
-            prediction.basis = Basis::Assumed;
         } else if r.attributes.get(MAC_SEC) != Some(&json!(true)) {
             // Keys go on MACsec-capable connections and LAGs; what happens otherwise is
             // not documented per operation.
-            prediction.expect = either("the resource may not be MACsec capable");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the resource may not be MACsec capable");
         }
         prediction.required_members = vec!["connectionId"];
         prediction.resources.push(Expectation {
@@ -814,8 +549,7 @@ impl Model {
         let prediction = match self.mac_sec_target(by, h, "disassociate") {
             Ok(mut p) => {
                 if known.is_none() {
-                    p.expect = either("no such key is associated with the resource");
-                    p.basis = Basis::Assumed;
+                    p.may_refuse("no such key is associated with the resource");
                 }
                 p
             }
@@ -829,11 +563,9 @@ impl Model {
         let mut p = Prediction::succeed(Basis::Documented);
         p.required_members = vec![member];
         if r.owner != by {
-            p.expect = either("another account's resource may be answered as not found or refused");
-            p.basis = Basis::Assumed;
+            p.may_refuse("another account's resource may be answered as not found or refused");
         } else if r.deleted || self.is_hosted(h) {
-            p.expect = either("the LOA of a deleted or hosted connection may be refused");
-            p.basis = Basis::Assumed;
+            p.may_refuse("the LOA of a deleted or hosted connection may be refused");
         }
         p
     }
@@ -1045,238 +777,4 @@ impl Model {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Env, Step};
-    use crate::vocab::Accounts;
-    use rstest::rstest;
-
-    fn model() -> Model {
-        Model::new(Env {
-            region: "us-east-1".into(),
-            accounts: Accounts {
-                owner: "111111111111".into(),
-                partner: "222222222222".into(),
-            },
-            locations: vec!["EqDC2".into()],
-            virtual_gateways: Default::default(),
-        })
-    }
-
-    fn create(bandwidth: &str, count: u8) -> Step {
-        Step::Lag(LagStep::CreateLag {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: bandwidth.into(),
-            count,
-            name: "lag".into(),
-            tags: vec![],
-            mac_sec: false,
-            connection: None,
-        })
-    }
-
-    fn with_lag() -> Model {
-        let mut m = model();
-        let step = create("10Gbps", 2);
-        let (_, p) = m.call(&step).unwrap();
-        let answer = json!({"lagId":"dxlag-aaaa0001","lagState":"pending","awsDeviceV2":"d1",
-            "connections":[
-                {"connectionId":"dxcon-m0000001","connectionState":"requested","connectionName":"m1","awsDeviceV2":"d1"},
-                {"connectionId":"dxcon-m0000002","connectionState":"down","connectionName":"m2","awsDeviceV2":"d1"}]});
-        m.observe(&step, &p, &Outcome::Success(answer));
-        m
-    }
-
-    #[rstest]
-    #[case("10Gbps", 4, true)]
-    #[case("10Gbps", 5, false)]
-    #[case("100Gbps", 2, true)]
-    #[case("400Gbps", 3, false)]
-    fn create_lag_respects_the_member_limit(#[case] bw: &str, #[case] n: u8, #[case] ok: bool) {
-        let (body, p) = model().call(&create(bw, n)).unwrap();
-        assert_eq!(body.body["numberOfConnections"], json!(n));
-        assert_eq!(matches!(p.expect, Expect::Succeed), ok);
-        if ok {
-            assert!(p.resources[0].states.has(LAG.index("pending").unwrap()));
-        }
-    }
-
-    #[test]
-    fn create_lag_binds_members_with_their_lag() {
-        let mut m = with_lag();
-        assert_eq!(m.resources().len(), 3);
-        let member = m.resource(Handle(2));
-        assert_eq!(member.parent, Some(Handle(0)));
-        assert_eq!(member.attributes["lagId"], json!("dxlag-aaaa0001"));
-        assert_eq!(member.last_state, Some("down"));
-        let edges = m.take_transitions();
-        assert!(edges
-            .iter()
-            .any(|e| e.via == "CreateLag" && e.kind == ResourceKind::Connection));
-    }
-
-    #[test]
-    fn disassociate_then_associate_back() {
-        let mut m = with_lag();
-        let step = Step::Lag(LagStep::DisassociateConnectionFromLag {
-            by: Principal::Owner,
-            connection: HandleRef(0),
-            lag: HandleRef(0),
-        });
-        let (body, p) = m.call(&step).unwrap();
-        assert_eq!(
-            body.body,
-            json!({"connectionId":"dxcon-m0000001","lagId":"dxlag-aaaa0001"})
-        );
-        assert!(matches!(p.expect, Expect::Succeed));
-        m.observe(
-            &step,
-            &p,
-            &Outcome::Success(
-                json!({"connectionId":"dxcon-m0000001","connectionState":"requested"}),
-            ),
-        );
-        assert_eq!(m.resource(Handle(1)).parent, None);
-        let back = Step::Lag(LagStep::AssociateConnectionWithLag {
-            by: Principal::Owner,
-            connection: HandleRef(0),
-            lag: HandleRef(0),
-        });
-        let (_, p) = m.call(&back).unwrap();
-        assert!(matches!(p.expect, Expect::Succeed), "{:?}", p.expect);
-        assert!(p.resources[0]
-            .echo
-            .contains(&("lagId", json!("dxlag-aaaa0001"))));
-        let foreign = Step::Lag(LagStep::AssociateConnectionWithLag {
-            by: Principal::Partner,
-            connection: HandleRef(0),
-            lag: HandleRef(0),
-        });
-        let (_, p) = m.call(&foreign).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn mac_sec_keys_need_a_capable_lag_and_are_remembered() {
-        let mut m = with_lag();
-        let assoc = Step::Lag(LagStep::AssociateMacSecKey {
-            by: Principal::Owner,
-            kind: ResourceKind::Lag,
-            target: HandleRef(0),
-            ckn: "ab".repeat(32),
-            cak: "cd".repeat(32),
-        });
-        let (_, p) = m.call(&assoc).unwrap();
-        assert!(
-            matches!(p.expect, Expect::Either { .. }),
-            "not MACsec capable"
-        );
-        m.resource_mut(Handle(0))
-            .attributes
-            .insert(MAC_SEC.into(), json!(true));
-        let (_, p) = m.call(&assoc).unwrap();
-        assert!(matches!(p.expect, Expect::Succeed));
-        m.observe(
-            &assoc,
-            &p,
-            &Outcome::Success(json!({"connectionId":"dxlag-aaaa0001",
-            "macSecKeys":[{"secretARN":"arn:s","ckn":"ab".repeat(32),"state":"associated"}]})),
-        );
-        let dis = Step::Lag(LagStep::DisassociateMacSecKey {
-            by: Principal::Owner,
-            kind: ResourceKind::Lag,
-            target: HandleRef(0),
-        });
-        let (body, p) = m.call(&dis).unwrap();
-        assert_eq!(body.body["secretARN"], "arn:s");
-        assert!(matches!(p.expect, Expect::Succeed));
-    }
-
-    #[rstest]
-    #[case(Principal::Owner, false)]
-    #[case(Principal::Partner, true)]
-    fn a_lag_bundles_an_existing_connection_where_it_is(
-        #[case] by: Principal,
-        #[case] foreign: bool,
-    ) {
-        let mut m = model();
-        let create = Step::Connection(crate::model::ConnectionStep::CreateConnection {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: "1Gbps".into(),
-            name: "c".into(),
-            tags: vec![],
-        });
-        let (_, p) = m.call(&create).unwrap();
-        m.observe(
-            &create,
-            &p,
-            &Outcome::Success(
-                json!({"connectionId":"dxcon-c0000001","connectionState":"requested"}),
-            ),
-        );
-        let step = Step::Lag(LagStep::CreateLag {
-            by,
-            location: 3,
-            bandwidth: "100Gbps".into(),
-            count: 1,
-            name: "lag".into(),
-            tags: vec![],
-            mac_sec: false,
-            connection: Some(HandleRef(0)),
-        });
-        let (call, p) = m.call(&step).unwrap();
-        assert_eq!(call.body["connectionId"], "dxcon-c0000001");
-        assert_eq!(call.body["connectionsBandwidth"], "1Gbps");
-        if foreign {
-            assert!(matches!(
-                p.expect,
-                Expect::Reject {
-                    check: CheckId::ModelOwnership,
-                    ..
-                }
-            ));
-            return;
-        }
-        assert!(matches!(p.expect, Expect::Succeed));
-        m.observe(
-            &step,
-            &p,
-            &Outcome::Success(json!({"lagId":"dxlag-b0000001","lagState":"requested",
-                "connections":[{"connectionId":"dxcon-c0000001","connectionState":"requested"}]})),
-        );
-        assert_eq!(
-            m.resources().len(),
-            2,
-            "the bundled connection is not a new resource"
-        );
-        assert_eq!(m.resource(Handle(0)).parent, Some(Handle(1)));
-        assert_eq!(m.members(Handle(1)), vec![Handle(0)]);
-    }
-
-    #[test]
-    fn delete_lag_keeps_members_as_standalone_connections() {
-        let mut m = with_lag();
-        let step = Step::Lag(LagStep::DeleteLag {
-            by: Principal::Owner,
-            target: HandleRef(0),
-        });
-        let (_, p) = m.call(&step).unwrap();
-        assert_eq!(p.resources[0].states, LAG.set(&["deleting", "deleted"]));
-        m.observe(
-            &step,
-            &p,
-            &Outcome::Success(json!({"lagId":"dxlag-aaaa0001","lagState":"deleted"})),
-        );
-        assert!(m.resource(Handle(0)).deleted);
-        assert!(m.members(Handle(0)).is_empty());
-        assert!(!m.resource(Handle(1)).deleted);
-    }
-}
+mod tests;

@@ -9,7 +9,7 @@
 
 mod connections;
 mod coverage;
-mod gateway_step;
+mod descriptor;
 mod gateways;
 mod interconnects;
 mod invalid;
@@ -24,16 +24,16 @@ mod single;
 mod state;
 mod step;
 mod tags;
-mod vif_step;
+#[cfg(test)]
+mod testing;
+mod view;
 mod virtual_interfaces;
 
 pub use coverage::NOT_MODELLED;
-pub use gateway_step::GatewayStep;
-pub use interconnects::InterconnectStep;
+pub use descriptor::{ResourceDescriptor, SettlingState, DESCRIPTORS};
 pub use invalid::{
     apply_edits, rules, Edit, InvalidStep, Rejection, Rule, PROTOCOL_ERRORS, SERIALIZATION_ERROR,
 };
-pub use lags::LagStep;
 pub use lifecycle::{Lifecycle, StateSet, CONNECTION, LIFECYCLES};
 pub use malformed::{Malformed, MalformedStep, MangledId, UNKNOWN_MEMBER};
 pub use prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
@@ -41,7 +41,9 @@ pub use resource::{Handle, HandleRef, Resource, ResourceKind, Tag};
 pub use run_tag::{with_run_tag, RUN_TAG_KEY};
 pub use single::SINGLE_OPERATIONS;
 pub use state::{Call, Env, Model, ObservedEdge};
-pub use step::{ConnectionStep, FamilyStep, Plan, Step, TagStep};
+pub use step::{
+    AddressFamily, ConnectionStep, FamilyStep, GatewayStep, InterconnectStep, LagStep, NewVif,
+    Plan, Step, TagStep, VifStep,
+};
 pub use tags::MAX_TAGS;
-pub use vif_step::{AddressFamily, NewVif, VifStep};
 pub use virtual_interfaces::other_principal;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::connections::CLIENT_ERROR;
 use super::{Handle, ResourceKind, StateSet};
 use crate::vocab::CheckId;
 
@@ -260,4 +261,21 @@ fn find_in_list<'a>(
         (item.get(id_member).and_then(Value::as_str) == Some(id))
             .then(|| (format!("{root}.{member}[{i}]"), item))
     })
+}
+
+/// Success as predicted or a client error: for `reason`, AWS may answer either way.
+pub(super) fn either(reason: impl Into<String>) -> Expect {
+    Expect::Either {
+        error_types: vec![CLIENT_ERROR],
+        reason: reason.into(),
+    }
+}
+
+impl Prediction {
+    /// The sources leave open whether AWS refuses this call, for `reason`: success as
+    /// predicted or a client error, an assumption.
+    pub(super) fn may_refuse(&mut self, reason: impl Into<String>) {
+        self.expect = either(reason);
+        self.basis = Basis::Assumed;
+    }
 }

@@ -42,38 +42,20 @@ impl ResourceKind {
         ResourceKind::DirectConnectGateway,
     ];
 
-    /// Name for reports (the lifecycle's name).
+    /// The kebab name (`virtual-interface`), used in budgets, dry runs and messages.
     pub fn name(self) -> &'static str {
-        self.lifecycle().name
+        self.descriptor().name()
     }
 
     /// The lifecycle of this kind.
     pub fn lifecycle(self) -> &'static super::Lifecycle {
-        use super::lifecycle::*;
-        match self {
-            ResourceKind::Connection => &CONNECTION,
-            ResourceKind::Interconnect => &INTERCONNECT,
-            ResourceKind::Lag => &LAG,
-            ResourceKind::VirtualInterface => &VIRTUAL_INTERFACE,
-            ResourceKind::BgpPeer => &BGP_PEER,
-            ResourceKind::DirectConnectGateway => &DIRECT_CONNECT_GATEWAY,
-            ResourceKind::GatewayAssociation => &GATEWAY_ASSOCIATION,
-            ResourceKind::AssociationProposal => &ASSOCIATION_PROPOSAL,
-            ResourceKind::GatewayAttachment => &GATEWAY_ATTACHMENT,
-        }
+        self.descriptor().lifecycle
     }
 
-    /// ARN resource segment and whether the ARN is regional, per the Direct Connect ARN
-    /// formats (`arn:aws:directconnect:region:account:dxcon/dxcon-…`,
-    /// `arn:aws:directconnect::account:dx-gateway/<uuid>`); `None` for kinds without ARNs.
+    /// ARN resource segment and whether the ARN is regional (the descriptor's `arn`);
+    /// `None` for kinds without ARNs.
     pub fn arn_segment(self) -> Option<(&'static str, bool)> {
-        match self {
-            ResourceKind::Connection | ResourceKind::Interconnect => Some(("dxcon", true)),
-            ResourceKind::Lag => Some(("dxlag", true)),
-            ResourceKind::VirtualInterface => Some(("dxvif", true)),
-            ResourceKind::DirectConnectGateway => Some(("dx-gateway", false)),
-            _ => None,
-        }
+        self.descriptor().arn
     }
 
     /// The ARN of the resource `id` owned by `account` (`None` for kinds without ARNs).
@@ -88,47 +70,23 @@ impl ResourceKind {
     /// The Describe operation that lists this kind without arguments, and the list
     /// member of its answer; `None` for kinds listed only under a parent.
     pub fn describe_list(self) -> Option<(&'static str, &'static str)> {
-        Some(match self {
-            ResourceKind::VirtualInterface => ("DescribeVirtualInterfaces", "virtualInterfaces"),
-            ResourceKind::DirectConnectGateway => {
-                ("DescribeDirectConnectGateways", "directConnectGateways")
-            }
-            ResourceKind::Connection => ("DescribeConnections", "connections"),
-            ResourceKind::Interconnect => ("DescribeInterconnects", "interconnects"),
-            ResourceKind::Lag => ("DescribeLags", "lags"),
-            _ => return None,
-        })
+        let d = self.descriptor();
+        d.listed_alone.then_some((d.describe, d.list_member))
     }
 
     /// The member holding the state in this kind's output shape.
     pub fn state_member(self) -> &'static str {
-        match self {
-            ResourceKind::Connection => "connectionState",
-            ResourceKind::Interconnect => "interconnectState",
-            ResourceKind::Lag => "lagState",
-            ResourceKind::VirtualInterface => "virtualInterfaceState",
-            ResourceKind::BgpPeer => "bgpPeerState",
-            ResourceKind::DirectConnectGateway => "directConnectGatewayState",
-            ResourceKind::GatewayAssociation => "associationState",
-            ResourceKind::AssociationProposal => "proposalState",
-            ResourceKind::GatewayAttachment => "attachmentState",
-        }
+        self.descriptor().state_member
     }
 
     /// The member holding the id.
     pub fn id_member(self) -> &'static str {
-        match self {
-            ResourceKind::Connection => "connectionId",
-            ResourceKind::Interconnect => "interconnectId",
-            ResourceKind::Lag => "lagId",
-            ResourceKind::VirtualInterface | ResourceKind::GatewayAttachment => {
-                "virtualInterfaceId"
-            }
-            ResourceKind::BgpPeer => "bgpPeerId",
-            ResourceKind::DirectConnectGateway => "directConnectGatewayId",
-            ResourceKind::GatewayAssociation => "associationId",
-            ResourceKind::AssociationProposal => "proposalId",
-        }
+        self.descriptor().id_member
+    }
+
+    /// The name reports group this kind's operations under (`virtual interface`).
+    pub fn display_name(self) -> &'static str {
+        self.descriptor().display
     }
 }
 

@@ -303,39 +303,11 @@ impl ResourceKind {
     /// The call that deletes a resource of this kind, with its rank in the teardown
     /// order; `None` for kinds deleted with their parent.
     pub fn delete_call(self, id: &str) -> Option<(usize, &'static str, Value)> {
-        match self {
-            ResourceKind::Connection => Some((
-                60,
-                "DeleteConnection",
-                serde_json::json!({"connectionId": id}),
-            )),
-            ResourceKind::Lag => Some((55, "DeleteLag", serde_json::json!({"lagId": id}))),
-            ResourceKind::Interconnect => Some((
-                70,
-                "DeleteInterconnect",
-                serde_json::json!({"interconnectId": id}),
-            )),
-            ResourceKind::VirtualInterface => Some((
-                10,
-                "DeleteVirtualInterface",
-                serde_json::json!({"virtualInterfaceId": id}),
-            )),
-            ResourceKind::GatewayAssociation => Some((
-                20,
-                "DeleteDirectConnectGatewayAssociation",
-                serde_json::json!({"associationId": id}),
-            )),
-            ResourceKind::AssociationProposal => Some((
-                25,
-                "DeleteDirectConnectGatewayAssociationProposal",
-                serde_json::json!({"proposalId": id}),
-            )),
-            ResourceKind::DirectConnectGateway => Some((
-                30,
-                "DeleteDirectConnectGateway",
-                serde_json::json!({"directConnectGatewayId": id}),
-            )),
-            _ => None,
-        }
+        let d = self.descriptor();
+        Some((
+            d.teardown?,
+            d.deleting?,
+            serde_json::json!({ d.id_member: id }),
+        ))
     }
 }

@@ -30,16 +30,16 @@ use serde_json::{json, Value};
 
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
-use super::prediction::{
-    Basis, Expect, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility,
-};
+use super::prediction::{Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
-use super::vif_step::{AddressFamily, NewVif, VifStep};
+use super::step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{CheckId, Outcome, Principal};
 
+mod observe;
+
 /// Members every VIF answer must carry for the model to follow it.
-const VIF_MEMBERS: &[&str] = &[
+pub(super) const VIF_MEMBERS: &[&str] = &[
     "virtualInterfaceId",
     "virtualInterfaceName",
     "virtualInterfaceState",
@@ -53,7 +53,7 @@ const VIF_MEMBERS: &[&str] = &[
 const TEST_HISTORY_MEMBERS: &[&str] = &["testId", "virtualInterfaceId", "status"];
 
 /// Attributes a VIF answer echoes.
-const VIF_ECHO: &[&str] = &[
+pub(super) const VIF_ECHO: &[&str] = &[
     "virtualInterfaceName",
     "virtualInterfaceType",
     "vlan",
@@ -67,11 +67,7 @@ const VIF_ECHO: &[&str] = &[
 
 /// Where a VIF's peers sit in an answer holding the VIF under `within`.
 fn peers_in(within: Option<&'static str>) -> Nested {
-    Nested {
-        within,
-        member: "bgpPeers",
-        id_member: "bgpPeerId",
-    }
+    super::view::nested_in(ResourceKind::BgpPeer, within)
 }
 
 /// The other principal (an allocation is made for it).
@@ -101,13 +97,6 @@ fn mtu_for(vif_type: &str, mtu: Option<u16>) -> Option<u16> {
     }
 }
 
-fn either(reason: &str) -> Expect {
-    Expect::Either {
-        error_types: vec![CLIENT_ERROR],
-        reason: reason.to_owned(),
-    }
-}
-
 impl Model {
     /// The body and prediction of a VIF-family step; `None` to skip it.
     pub(super) fn predict_vif(&self, step: &VifStep) -> Option<(Value, Prediction)> {
@@ -132,7 +121,9 @@ impl Model {
                 target,
                 gateway,
             } => self.confirm_vif(*by, *target, "transit", Some(*gateway), 0),
-            VifStep::DescribeVirtualInterfaces { by, target } => self.describe_vifs(*by, *target),
+            VifStep::DescribeVirtualInterfaces { by, target } => {
+                self.describe(ResourceKind::VirtualInterface, *by, *target, None)
+            }
             VifStep::DeleteVirtualInterface { by, target } => {
                 let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
                 Some(self.delete_vif(*by, h))
@@ -388,93 +379,33 @@ impl Model {
         echo.push(("region", json!(self.env.region)));
         let mut prediction = Prediction::succeed(Basis::Documented);
         if vlan_gone {
-            prediction.expect = either("a VLAN of a deleted virtual interface may still be in use");
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
         }
         prediction.within = within;
-        prediction.resources.push(Expectation {
-            handle,
-            kind: ResourceKind::VirtualInterface,
-            id: None,
+        prediction.resources.push(self.created(
+            ResourceKind::VirtualInterface,
             states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
             echo,
-            tags: (!allocate && !n.tags.is_empty()).then(|| {
-                n.tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect()
-            }),
-            nested: None,
-        });
+            if allocate { &[] } else { &n.tags },
+        ));
         // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
         // public peers may verify first.
-        prediction.resources.push(Expectation {
-            handle: Handle(handle.0 + 1),
-            kind: ResourceKind::BgpPeer,
-            id: None,
-            states: BGP_PEER.set(&["pending", "verifying"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![
+        let mut peer = self.created(
+            ResourceKind::BgpPeer,
+            BGP_PEER.set(&["pending", "verifying"]),
+            vec![
                 ("asn", json!(n.asn)),
                 ("addressFamily", json!(family.name())),
             ],
-            tags: None,
-            nested: Some(peers_in(within)),
-        });
+            &[],
+        );
+        peer.handle = Handle(handle.0 + 1);
+        peer.nested = Some(peers_in(within));
+        prediction.resources.push(peer);
         prediction.required_members = VIF_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         let _ = gateway;
         Some((body, prediction))
-    }
-
-    /// The echo of a known VIF.
-    fn vif_echo(&self, r: &Resource) -> Vec<(&'static str, Value)> {
-        let mut echo: Vec<(&'static str, Value)> = VIF_ECHO
-            .iter()
-            .filter_map(|m| Some((*m, r.attributes.get(*m)?.clone())))
-            .collect();
-        echo.push(("ownerAccount", json!(self.env.accounts.of(r.owner))));
-        echo.push(("region", json!(self.env.region)));
-        if let Some(id) = &r.id {
-            echo.push(("virtualInterfaceId", json!(id)));
-        }
-        echo
-    }
-
-    /// How `by` sees a VIF: its owner must see it (unless deleted); the account that
-    /// allocated it may (undocumented); any other account must not.
-    fn vif_view(&self, by: Principal, handle: Handle) -> Expectation {
-        let r = self.resource(handle);
-        let visibility = if r.owner == by {
-            if r.deleted {
-                Visibility::May
-            } else {
-                Visibility::Must
-            }
-        } else if r.peer == Some(by) {
-            Visibility::May
-        } else {
-            Visibility::MustNot
-        };
-        Expectation {
-            handle,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            visibility,
-            echo: self.vif_echo(r),
-            tags: (r.owner == by && !r.deleted && !r.tags_unknown)
-                .then(|| Model::tag_pairs(&r.tags)),
-            nested: None,
-        }
     }
 
     /// The BGP peers the case knows on a VIF.
@@ -487,94 +418,6 @@ impl Model {
             })
             .map(|(i, _)| Handle(i as u32))
             .collect()
-    }
-
-    /// How a peer shows inside its VIF (located by `nested`).
-    fn peer_view(&self, peer: Handle, nested: Nested, vif_visibility: Visibility) -> Expectation {
-        let r = self.resource(peer);
-        Expectation {
-            handle: peer,
-            kind: ResourceKind::BgpPeer,
-            id: r.id.clone(),
-            states: r.possible,
-            state_check: if r.deleted {
-                StateCheck::Gone
-            } else {
-                StateCheck::Transition
-            },
-            // Deleted peers may linger as deleted or vanish.
-            visibility: if r.deleted {
-                Visibility::May
-            } else {
-                vif_visibility
-            },
-            echo: ["asn", "addressFamily"]
-                .into_iter()
-                .filter_map(|m| Some((m, r.attributes.get(m)?.clone())))
-                .collect(),
-            tags: None,
-            nested: Some(nested),
-        }
-    }
-
-    fn describe_vifs(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "virtualInterfaces",
-            id_member: "virtualInterfaceId",
-            exclusive: target.is_some(),
-        });
-        let handles: Vec<Handle> = match target {
-            Some(reference) => vec![self.resolve(reference, ResourceKind::VirtualInterface)?],
-            None => self
-                .resources
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.kind == ResourceKind::VirtualInterface && r.id.is_some())
-                .map(|(i, _)| Handle(i as u32))
-                .collect(),
-        };
-        for h in &handles {
-            let view = self.vif_view(by, *h);
-            let visibility = view.visibility;
-            prediction.resources.push(view);
-            if visibility != Visibility::MustNot && !self.resource(*h).deleted {
-                for p in self.peers_of(*h) {
-                    prediction
-                        .resources
-                        .push(self.peer_view(p, peers_in(None), visibility));
-                }
-            }
-        }
-        let body = match target {
-            None => json!({}),
-            Some(_) => {
-                let view = &prediction.resources[0];
-                let body = json!({ "virtualInterfaceId": view.id });
-                match view.visibility {
-                    Visibility::Must => {}
-                    Visibility::MustNot => {
-                        prediction.expect = either(
-                            "another account's virtual interface may be answered as not found or as an empty list",
-                        );
-                        prediction.basis = Basis::Assumed;
-                    }
-                    Visibility::May => {
-                        prediction.expect = either(
-                            "a deleted or allocated virtual interface may be listed, absent, or not found",
-                        );
-                        prediction.basis = Basis::Assumed;
-                    }
-                }
-                body
-            }
-        };
-        Some((body, prediction))
     }
 
     fn ownership(action: &str) -> Prediction {
@@ -635,26 +478,17 @@ impl Model {
             VIRTUAL_INTERFACE.set(&["pending"])
         };
         if r.deleted || !Self::confirming(r) {
-            prediction.expect = either(
-                "confirming a virtual interface that is not awaiting confirmation may be refused or answered with its state",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("confirming a virtual interface that is not awaiting confirmation may be refused or answered with its state",);
         }
-        prediction.resources.push(Expectation {
-            handle: h,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states: if Self::confirming(r) && !r.deleted {
+        prediction.resources.push(self.answering(
+            h,
+            if Self::confirming(r) && !r.deleted {
                 states
             } else {
                 StateSet::EMPTY
             },
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+            StateCheck::Result,
+        ));
         Some((body, prediction))
     }
 
@@ -668,10 +502,9 @@ impl Model {
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.required_members = vec!["virtualInterfaceState"];
         let states = if r.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "deleting a deleted virtual interface may be refused or answered with its state",
             );
-            prediction.basis = Basis::Assumed;
             VIRTUAL_INTERFACE.gone_set()
         } else {
             let confirming = VIRTUAL_INTERFACE.set(&["confirming"]);
@@ -686,25 +519,14 @@ impl Model {
                 s = s.union(VIRTUAL_INTERFACE.set(&["deleting"]));
             }
             if allocator {
-                prediction.expect = either(
-                    "whether the connection owner may delete a virtual interface it allocated is not documented",
-                );
-                prediction.basis = Basis::Assumed;
+                prediction.may_refuse("whether the connection owner may delete a virtual interface it allocated is not documented",);
                 s = s.union(VIRTUAL_INTERFACE.set(&["deleting", "rejected"]));
             }
             s
         };
-        prediction.resources.push(Expectation {
-            handle: h,
-            kind: ResourceKind::VirtualInterface,
-            id: r.id.clone(),
-            states,
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: Vec::new(),
-            tags: None,
-            nested: None,
-        });
+        prediction
+            .resources
+            .push(self.answering(h, states, StateCheck::Result));
         (body, prediction)
     }
 
@@ -732,7 +554,7 @@ impl Model {
         if r.owner != by {
             return (body, Self::ownership("update"));
         }
-        let mut view = self.vif_view(by, h);
+        let mut view = self.view(by, h);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] the VIF's current state; LIFECYCLE: an update → pending ⇢ available.
@@ -748,9 +570,8 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) {
-            prediction.expect =
-                either("updating a deleted or unconfirmed virtual interface may be refused");
-            prediction.basis = Basis::Assumed;
+            prediction
+                .may_refuse("updating a deleted or unconfirmed virtual interface may be refused");
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -799,7 +620,7 @@ impl Model {
             );
             return (body, p);
         }
-        let mut view = self.vif_view(by, h);
+        let mut view = self.view(by, h);
         view.visibility = Visibility::Must;
         view.state_check = StateCheck::Result;
         // [outputs] AssociateVirtualInterface → pending.
@@ -812,10 +633,7 @@ impl Model {
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) || r.parent == Some(conn) || vlan_gone {
-            prediction.expect = either(
-                "associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",);
             view.states = StateSet::EMPTY;
             view.echo.clear();
             view.tags = None;
@@ -830,10 +648,7 @@ impl Model {
         let body = json!({ "virtualInterfaceId": r.id });
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.owner != by || r.deleted || Self::confirming(r) {
-            prediction.expect = either(
-                "the router configuration of another account's, a deleted or an unconfirmed virtual interface may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the router configuration of another account's, a deleted or an unconfirmed virtual interface may be refused",);
             return (body, prediction);
         }
         prediction.required_members = vec!["virtualInterfaceId", "customerRouterConfig"];
@@ -881,15 +696,9 @@ impl Model {
         if r.owner != by {
             // The API reference does not say how another account's VIF is answered;
             // a success must still show nothing of it.
-            prediction.expect = either(
-                "another account's virtual interface may be answered as not found or with an empty history",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("another account's virtual interface may be answered as not found or with an empty history",);
         } else if r.deleted || Self::confirming(r) {
-            prediction.expect = either(
-                "the history of a deleted or an unconfirmed virtual interface may be empty or refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("the history of a deleted or an unconfirmed virtual interface may be empty or refused",);
         }
         Some((body, prediction))
     }
@@ -925,29 +734,23 @@ impl Model {
             !p.deleted && p.attributes.get("addressFamily") == Some(&json!(family.name()))
         });
         if r.deleted || Self::confirming(r) || same_family {
-            prediction.expect = either(
-                "a second peer of one address family, or a peer on a deleted or unconfirmed virtual interface, may be refused",
-            );
-            prediction.basis = Basis::Assumed;
+            prediction.may_refuse("a second peer of one address family, or a peer on a deleted or unconfirmed virtual interface, may be refused",);
         }
         if !r.deleted {
             // [outputs] the VIF keeps its state.
-            let mut view = self.vif_view(by, h);
+            let mut view = self.view(by, h);
             view.visibility = Visibility::Must;
             prediction.resources.push(view);
         }
-        prediction.resources.push(Expectation {
-            handle: Handle(self.resources.len() as u32),
-            kind: ResourceKind::BgpPeer,
-            id: None,
+        let mut peer = self.created(
+            ResourceKind::BgpPeer,
             // [outputs] the new peer is pending.
-            states: BGP_PEER.set(&["pending"]),
-            state_check: StateCheck::Result,
-            visibility: Visibility::Must,
-            echo: vec![("asn", json!(asn)), ("addressFamily", json!(family.name()))],
-            tags: None,
-            nested: Some(peers_in(Some("virtualInterface"))),
-        });
+            BGP_PEER.set(&["pending"]),
+            vec![("asn", json!(asn)), ("addressFamily", json!(family.name()))],
+            &[],
+        );
+        peer.nested = Some(peers_in(Some("virtualInterface")));
+        prediction.resources.push(peer);
         prediction.required_members = VIF_MEMBERS.to_vec();
         prediction.taken_ids = self.taken_ids();
         (body, prediction)
@@ -981,629 +784,23 @@ impl Model {
         prediction.within = Some("virtualInterface");
         prediction.required_members = VIF_MEMBERS.to_vec();
         if r.deleted || peer.deleted {
-            prediction.expect = either(
+            prediction.may_refuse(
                 "deleting a deleted peer, or a peer of a deleted virtual interface, may be refused",
             );
-            prediction.basis = Basis::Assumed;
             return Some((body, prediction));
         }
-        let mut view = self.vif_view(by, vif);
+        let mut view = self.view(by, vif);
         view.visibility = Visibility::Must;
         prediction.resources.push(view);
-        let mut peer_view = self.peer_view(p, peers_in(Some("virtualInterface")), Visibility::Must);
+        let mut peer_view =
+            self.nested_view(p, peers_in(Some("virtualInterface")), Visibility::Must);
         // [outputs] DeleteBGPPeer → the peer deleting.
         peer_view.states = BGP_PEER.set(&["deleting"]);
         peer_view.state_check = StateCheck::Result;
         prediction.resources.push(peer_view);
         Some((body, prediction))
     }
-
-    /// The state a success answer shows for the expectation at `index`, as a closure.
-    fn observed_closure(
-        prediction: &Prediction,
-        body: Option<&Value>,
-        handle: Handle,
-        kind: ResourceKind,
-    ) -> Option<(String, StateSet)> {
-        let body = body?;
-        let e = prediction
-            .resources
-            .iter()
-            .find(|e| e.handle == handle && e.kind == kind)?;
-        let (_, item) = prediction.locate(e, body)?;
-        let id = item
-            .get(kind.id_member())
-            .and_then(Value::as_str)?
-            .to_owned();
-        let lifecycle = kind.lifecycle();
-        let set = item
-            .get(kind.state_member())
-            .and_then(Value::as_str)
-            .and_then(|s| lifecycle.index(s))
-            .map(|i| lifecycle.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| lifecycle.closure(e.states));
-        Some((id, set))
-    }
-
-    /// Apply what an answer means for the model.
-    pub(super) fn apply_vif(&mut self, step: &VifStep, prediction: &Prediction, outcome: &Outcome) {
-        let succeeded = matches!(outcome, Outcome::Success(_));
-        match step {
-            VifStep::CreatePrivateVirtualInterface(n)
-            | VifStep::CreatePublicVirtualInterface(n)
-            | VifStep::CreateTransitVirtualInterface(n)
-            | VifStep::AllocatePrivateVirtualInterface(n)
-            | VifStep::AllocatePublicVirtualInterface(n)
-            | VifStep::AllocateTransitVirtualInterface(n) => {
-                let allocate = step.operation().starts_with("Allocate");
-                self.apply_new_vif(n, allocate, prediction, outcome, succeeded);
-            }
-            VifStep::ConfirmPrivateVirtualInterface { target, .. }
-            | VifStep::ConfirmPublicVirtualInterface { target, .. }
-            | VifStep::ConfirmTransitVirtualInterface { target, .. }
-                if succeeded =>
-            {
-                let vif_type = match step {
-                    VifStep::ConfirmPrivateVirtualInterface { .. } => "private",
-                    VifStep::ConfirmPublicVirtualInterface { .. } => "public",
-                    _ => "transit",
-                };
-                let Some(h) = self.resolve_vif(*target, vif_type) else {
-                    return;
-                };
-                if self.resource(h).deleted {
-                    return;
-                }
-                let gateway_id = prediction_body_gateway(step, self);
-                let r = self.resource_mut(h);
-                if let Some((member, id)) = gateway_id {
-                    r.attributes.insert(member.to_owned(), json!(id));
-                }
-                if r.possible.is_empty() {
-                    r.possible =
-                        VIRTUAL_INTERFACE.closure(VIRTUAL_INTERFACE.set(&["pending", "verifying"]));
-                }
-                self.attach(h);
-            }
-            VifStep::DeleteVirtualInterface { target, .. } if succeeded => {
-                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
-                    return;
-                };
-                let observed = self.resource(h).possible;
-                let r = self.resource_mut(h);
-                if r.deleted {
-                    return;
-                }
-                r.deleted = true;
-                let gone = observed.intersect(VIRTUAL_INTERFACE.gone_set());
-                r.possible = if gone.is_empty() {
-                    VIRTUAL_INTERFACE.closure(VIRTUAL_INTERFACE.set(&["deleting", "rejected"]))
-                } else {
-                    VIRTUAL_INTERFACE.closure(gone)
-                };
-                let id = r.id.clone();
-                for r in &mut self.resources {
-                    if r.kind == ResourceKind::BgpPeer && r.parent == Some(h) {
-                        r.deleted = true;
-                        r.possible = BGP_PEER.closure(BGP_PEER.gone_set());
-                    }
-                    if r.kind == ResourceKind::GatewayAttachment && r.id == id && !r.deleted {
-                        r.deleted = true;
-                        r.possible = GATEWAY_ATTACHMENT.closure(GATEWAY_ATTACHMENT.gone_set());
-                    }
-                }
-            }
-            VifStep::UpdateVirtualInterfaceAttributes { target, name, .. } if succeeded => {
-                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
-                    return;
-                };
-                let mtu = prediction
-                    .resources
-                    .first()
-                    .and_then(|e| e.echo.iter().find(|(m, _)| *m == "mtu"))
-                    .map(|(_, v)| v.clone());
-                let r = self.resource_mut(h);
-                if r.deleted {
-                    return;
-                }
-                if let Some(name) = name {
-                    r.attributes
-                        .insert("virtualInterfaceName".to_owned(), json!(name));
-                }
-                if let Some(mtu) = mtu {
-                    r.attributes.insert("mtu".to_owned(), mtu);
-                }
-                if let Some(state) = answered_state(outcome) {
-                    r.possible = state;
-                }
-            }
-            VifStep::AssociateVirtualInterface {
-                target, connection, ..
-            } if succeeded => {
-                let (Some(h), Some(c)) = (
-                    self.resolve(*target, ResourceKind::VirtualInterface),
-                    self.resolve(*connection, ResourceKind::Connection),
-                ) else {
-                    return;
-                };
-                if self.resource(h).deleted {
-                    return;
-                }
-                let conn = self.resource(c);
-                let (id, location) = (conn.id.clone(), conn.attributes.get("location").cloned());
-                let r = self.resource_mut(h);
-                r.parent = Some(c);
-                if let Some(state) = answered_state(outcome) {
-                    r.possible = state;
-                }
-                r.attributes.insert("connectionId".to_owned(), json!(id));
-                if let Some(location) = location {
-                    r.attributes.insert("location".to_owned(), location);
-                }
-            }
-            VifStep::CreateBgpPeer {
-                target,
-                asn,
-                family,
-                ..
-            } if succeeded => {
-                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
-                    return;
-                };
-                let handle = Handle(self.resources.len() as u32);
-                let Some((id, possible)) = Self::observed_closure(
-                    prediction,
-                    outcome.body(),
-                    handle,
-                    ResourceKind::BgpPeer,
-                ) else {
-                    return;
-                };
-                let owner = self.resource(h).owner;
-                self.resources.push(Resource {
-                    id: Some(id),
-                    possible,
-                    created: true,
-                    parent: Some(h),
-                    attributes: BTreeMap::from([
-                        ("asn".to_owned(), json!(asn)),
-                        ("addressFamily".to_owned(), json!(family.name())),
-                    ]),
-                    ..Resource::new(ResourceKind::BgpPeer, owner)
-                });
-            }
-            VifStep::DeleteBgpPeer { target, .. } if succeeded => {
-                let Some(p) = self.resolve(*target, ResourceKind::BgpPeer) else {
-                    return;
-                };
-                let r = self.resource_mut(p);
-                if r.deleted {
-                    return;
-                }
-                r.deleted = true;
-                let gone = r.possible.intersect(BGP_PEER.gone_set());
-                r.possible = if gone.is_empty() {
-                    BGP_PEER.closure(BGP_PEER.set(&["deleting"]))
-                } else {
-                    BGP_PEER.closure(gone)
-                };
-            }
-            _ => {}
-        }
-    }
-
-    fn apply_new_vif(
-        &mut self,
-        n: &NewVif,
-        allocate: bool,
-        prediction: &Prediction,
-        outcome: &Outcome,
-        succeeded: bool,
-    ) {
-        let handle = Handle(self.resources.len() as u32);
-        let owner = if allocate {
-            other_principal(n.by)
-        } else {
-            n.by
-        };
-        let created = if succeeded {
-            Self::observed_closure(
-                prediction,
-                outcome.body(),
-                handle,
-                ResourceKind::VirtualInterface,
-            )
-        } else {
-            None
-        };
-        let peer = if succeeded {
-            Self::observed_closure(
-                prediction,
-                outcome.body(),
-                Handle(handle.0 + 1),
-                ResourceKind::BgpPeer,
-            )
-        } else {
-            None
-        };
-        let mut vif = Resource::new(ResourceKind::VirtualInterface, owner);
-        if let Some(e) = prediction.resources.first() {
-            for (m, v) in &e.echo {
-                if !matches!(*m, "ownerAccount" | "region") {
-                    vif.attributes.insert((*m).to_owned(), v.clone());
-                }
-            }
-        }
-        let family = if vif.attributes.get("virtualInterfaceType") == Some(&json!("public")) {
-            n.family
-        } else {
-            AddressFamily::Ipv4
-        };
-        vif.attributes
-            .insert("addressFamily".to_owned(), json!(family.name()));
-        vif.parent = self.resolve(n.connection, ResourceKind::Connection);
-        if allocate {
-            vif.peer = Some(n.by);
-        } else {
-            vif.tags = n
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect();
-        }
-        if let Some((id, possible)) = created {
-            vif.id = Some(id);
-            vif.possible = possible;
-            vif.created = true;
-        }
-        let ok = vif.created;
-        self.resources.push(vif);
-        if !ok {
-            return;
-        }
-        if let Some((id, possible)) = peer {
-            self.resources.push(Resource {
-                id: Some(id),
-                possible,
-                created: true,
-                parent: Some(handle),
-                attributes: BTreeMap::from([
-                    ("asn".to_owned(), json!(n.asn)),
-                    ("addressFamily".to_owned(), json!(family.name())),
-                ]),
-                ..Resource::new(ResourceKind::BgpPeer, owner)
-            });
-        }
-        if !allocate {
-            self.attach(handle);
-        }
-    }
-
-    /// Record the gateway attachment of a VIF attached to a Direct Connect gateway.
-    fn attach(&mut self, vif: Handle) {
-        let r = self.resource(vif);
-        let Some(gateway_id) = r.attributes.get("directConnectGatewayId").cloned() else {
-            return;
-        };
-        let gateway = self.resources.iter().position(|g| {
-            g.kind == ResourceKind::DirectConnectGateway
-                && g.id.as_ref().map(|id| json!(id)) == Some(gateway_id.clone())
-        });
-        let attachment = Resource {
-            id: r.id.clone(),
-            // Published Describe outputs show attachments `attaching`.
-            possible: GATEWAY_ATTACHMENT.closure(GATEWAY_ATTACHMENT.set(&["attaching"])),
-            created: false,
-            parent: gateway.map(|g| Handle(g as u32)),
-            attributes: BTreeMap::from([("directConnectGatewayId".to_owned(), gateway_id)]),
-            ..Resource::new(ResourceKind::GatewayAttachment, r.owner)
-        };
-        self.resources.push(attachment);
-    }
-}
-
-/// What a VIF answer's state can reach (writes that may re-provision it, answered
-/// even where the model accepted either outcome).
-fn answered_state(outcome: &Outcome) -> Option<StateSet> {
-    let state = outcome.body()?.get("virtualInterfaceState")?.as_str()?;
-    let index = VIRTUAL_INTERFACE.index(state)?;
-    Some(VIRTUAL_INTERFACE.closure(StateSet(1 << index)))
-}
-
-/// The gateway a Confirm step named, from the model's view (member, id).
-fn prediction_body_gateway(step: &VifStep, model: &Model) -> Option<(&'static str, String)> {
-    match step {
-        VifStep::ConfirmPrivateVirtualInterface {
-            by, gateway, vgw, ..
-        } => match gateway.and_then(|g| model.resolve(g, ResourceKind::DirectConnectGateway)) {
-            Some(g) => Some(("directConnectGatewayId", model.resource(g).id.clone()?)),
-            None => Some(("virtualGatewayId", model.vgw(*by, *vgw))),
-        },
-        VifStep::ConfirmTransitVirtualInterface { gateway, .. } => {
-            let g = model.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
-            Some(("directConnectGatewayId", model.resource(g).id.clone()?))
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{ConnectionStep, Env, Step};
-    use crate::vocab::Accounts;
-
-    fn model() -> Model {
-        Model::new(Env {
-            region: "us-east-1".into(),
-            accounts: Accounts::default(),
-            locations: vec!["EqDC2".into()],
-            virtual_gateways: BTreeMap::from([
-                (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-                (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-            ]),
-        })
-    }
-
-    fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
-        let (_, p) = m.call(&step).expect("step applies");
-        m.observe(&step, &p, &answer);
-        p
-    }
-
-    fn connection(m: &mut Model) {
-        let step = Step::Connection(ConnectionStep::CreateConnection {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "c".into(),
-            tags: Vec::new(),
-        });
-        let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
-            "location": "EqDC2"});
-        run(m, step, Outcome::Success(answer));
-    }
-
-    fn new_vif(by: Principal) -> NewVif {
-        NewVif {
-            by,
-            connection: HandleRef(0),
-            vlan: 101,
-            asn: 65000,
-            mtu: None,
-            name: "v".into(),
-            auth_key: None,
-            family: AddressFamily::Ipv4,
-            gateway: None,
-            vgw: 0,
-            subnet: 0,
-            tags: Vec::new(),
-        }
-    }
-
-    fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
-        Outcome::Success(json!({"virtualInterfaceId": "dxvif-bbbbbbbb",
-            "virtualInterfaceState": state, "ownerAccount": owner, "bgpPeers": peers}))
-    }
-
-    fn rejection() -> Outcome {
-        Outcome::ServiceError {
-            error_type: CLIENT_ERROR.into(),
-            message: None,
-        }
-    }
-
-    #[test]
-    fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
-        let mut m = model();
-        connection(&mut m);
-        let step = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        let (body, p) = m.call(&step).unwrap();
-        assert_eq!(
-            body.body["newPrivateVirtualInterface"]["virtualGatewayId"],
-            "vgw-11111111"
-        );
-        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
-        assert_eq!(p.resources[1].kind, ResourceKind::BgpPeer);
-        m.observe(
-            &step,
-            &p,
-            &vif_answer(
-                "pending",
-                "111111111111",
-                json!([{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"}]),
-            ),
-        );
-        assert_eq!(m.resources().len(), 3, "connection, VIF, first peer");
-        // The only peer cannot be deleted [api DeleteBGPPeer].
-        let delete = Step::Vif(VifStep::DeleteBgpPeer {
-            by: Principal::Owner,
-            target: HandleRef(0),
-        });
-        let (_, p) = m.call(&delete).unwrap();
-        assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("last BGP Peer")));
-        // A second peer makes the first deletable, answered deleting.
-        let add = Step::Vif(VifStep::CreateBgpPeer {
-            by: Principal::Owner,
-            target: HandleRef(0),
-            asn: 1,
-            family: AddressFamily::Ipv6,
-            auth_key: None,
-            subnet: 0,
-        });
-        let answer = json!({"virtualInterface": {"virtualInterfaceId": "dxvif-bbbbbbbb", "virtualInterfaceState": "pending",
-            "bgpPeers": [{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"},
-                         {"bgpPeerId": "dxpeer-dddddddd", "bgpPeerState": "pending"}]}});
-        let p = run(&mut m, add, Outcome::Success(answer));
-        assert_eq!(p.expect, Expect::Succeed);
-        let (_, p) = m.call(&delete).unwrap();
-        assert_eq!(p.expect, Expect::Succeed);
-        assert_eq!(BGP_PEER.names(p.resources[1].states), ["deleting"]);
-        // Another account may not touch the peers.
-        let foreign = Step::Vif(VifStep::DeleteBgpPeer {
-            by: Principal::Partner,
-            target: HandleRef(1),
-        });
-        let (_, p) = m.call(&foreign).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirmed() {
-        let mut m = model();
-        connection(&mut m);
-        let step = Step::Vif(VifStep::AllocatePrivateVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        let (body, p) = m.call(&step).unwrap();
-        assert_eq!(body.body["ownerAccount"], "222222222222");
-        assert_eq!(
-            VIRTUAL_INTERFACE.names(p.resources[0].states),
-            ["confirming", "pending"]
-        );
-        m.observe(
-            &step,
-            &p,
-            &vif_answer("confirming", "222222222222", json!([])),
-        );
-        let confirm = |by| {
-            Step::Vif(VifStep::ConfirmPrivateVirtualInterface {
-                by,
-                target: HandleRef(0),
-                gateway: None,
-                vgw: 0,
-            })
-        };
-        let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-        let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
-        assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
-        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
-        // Visible to its owner; the allocator may or may not see it.
-        let describe = |by| Step::Vif(VifStep::DescribeVirtualInterfaces { by, target: None });
-        let (_, p) = m.call(&describe(Principal::Partner)).unwrap();
-        assert_eq!(p.resources[0].visibility, Visibility::Must);
-        let (_, p) = m.call(&describe(Principal::Owner)).unwrap();
-        assert_eq!(p.resources[0].visibility, Visibility::May);
-        let delete = Step::Vif(VifStep::DeleteVirtualInterface {
-            by: Principal::Partner,
-            target: HandleRef(0),
-        });
-        let (_, p) = m.call(&delete).unwrap();
-        assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["rejected"]);
-    }
-
-    #[test]
-    fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
-        let mut m = model();
-        connection(&mut m);
-        let step = Step::Vif(VifStep::CreatePublicVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        let (body, p) = m.call(&step).unwrap();
-        assert_eq!(
-            body.body["newPublicVirtualInterface"]["amazonAddress"],
-            "203.0.113.1/30"
-        );
-        assert_eq!(
-            VIRTUAL_INTERFACE.names(p.resources[0].states),
-            ["verifying", "pending"]
-        );
-        m.observe(
-            &step,
-            &p,
-            &vif_answer("verifying", "111111111111", json!([])),
-        );
-        let again = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        let (_, p) = m.call(&again).unwrap();
-        assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("VLAN 101")));
-        m.observe(&again, &p, &rejection());
-        let foreign = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-            Principal::Partner,
-        )));
-        let (_, p) = m.call(&foreign).unwrap();
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
-        // Transit VIFs need a gateway: without one the step is skipped.
-        let transit = Step::Vif(VifStep::CreateTransitVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        assert!(m.call(&transit).is_none());
-    }
-
-    #[test]
-    fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
-        let mut m = model();
-        connection(&mut m);
-        let create = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-            Principal::Owner,
-        )));
-        run(
-            &mut m,
-            create,
-            vif_answer("pending", "111111111111", json!([])),
-        );
-        let history =
-            |by, target| Step::Vif(VifStep::ListVirtualInterfaceTestHistory { by, target });
-        let (call, p) = m
-            .call(&history(Principal::Owner, Some(HandleRef(0))))
-            .unwrap();
-        assert_eq!(call.body, json!({"virtualInterfaceId": "dxvif-bbbbbbbb"}));
-        assert_eq!(p.expect, Expect::Succeed);
-        let list = p.list.as_ref().unwrap();
-        assert_eq!(list.member, "virtualInterfaceTestHistory");
-        // Exclusive with nothing expected: any listed test is a finding.
-        assert!(list.exclusive && p.resources.is_empty());
-        let (_, p) = m
-            .call(&history(Principal::Partner, Some(HandleRef(0))))
-            .unwrap();
-        assert!(matches!(p.expect, Expect::Either { .. }));
-        assert!(p.list.as_ref().unwrap().exclusive && p.resources.is_empty());
-        // The whole account's history may hold tests made outside the case.
-        let (call, p) = m.call(&history(Principal::Partner, None)).unwrap();
-        assert_eq!(call.body, json!({}));
-        assert_eq!(p.expect, Expect::Succeed);
-        assert!(!p.list.as_ref().unwrap().exclusive);
-        let delete = Step::Vif(VifStep::DeleteVirtualInterface {
-            by: Principal::Owner,
-            target: HandleRef(0),
-        });
-        run(
-            &mut m,
-            delete,
-            vif_answer("deleting", "111111111111", json!([])),
-        );
-        let (_, p) = m
-            .call(&history(Principal::Owner, Some(HandleRef(0))))
-            .unwrap();
-        assert!(matches!(p.expect, Expect::Either { .. }));
-    }
-
-    #[test]
-    fn mtu_is_mapped_per_type() {
-        assert_eq!(mtu_for("private", Some(9001)), Some(9001));
-        assert_eq!(mtu_for("transit", Some(9001)), Some(8500));
-        assert_eq!(mtu_for("public", Some(1500)), None);
-    }
-}
+mod tests;

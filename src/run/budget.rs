@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Model, LIFECYCLES};
+use crate::model::{Model, ResourceKind};
 
 /// Set once cleanup of an interrupted run has begun: no run of the process creates.
 static HALTED: AtomicBool = AtomicBool::new(false);
@@ -67,22 +67,22 @@ pub struct Budgets {
 }
 
 /// Short names accepted for resource types besides the lifecycle names.
-const ALIASES: &[(&str, &str)] = &[
-    ("vif", "virtual-interface"),
-    ("gateway", "direct-connect-gateway"),
-    ("dxgw", "direct-connect-gateway"),
-    ("association", "gateway-association"),
-    ("proposal", "association-proposal"),
-    ("peer", "bgp-peer"),
+const ALIASES: &[(&str, ResourceKind)] = &[
+    ("vif", ResourceKind::VirtualInterface),
+    ("gateway", ResourceKind::DirectConnectGateway),
+    ("dxgw", ResourceKind::DirectConnectGateway),
+    ("association", ResourceKind::GatewayAssociation),
+    ("proposal", ResourceKind::AssociationProposal),
+    ("peer", ResourceKind::BgpPeer),
 ];
 
 fn kind_name(text: &str) -> Option<&'static str> {
     let text = text.trim();
-    LIFECYCLES
-        .iter()
-        .map(|l| l.name)
-        .find(|n| *n == text)
-        .or_else(|| ALIASES.iter().find(|(a, _)| *a == text).map(|(_, n)| *n))
+    ResourceKind::ALL
+        .into_iter()
+        .find(|k| k.name() == text)
+        .or_else(|| ALIASES.iter().find(|(a, _)| *a == text).map(|(_, k)| *k))
+        .map(ResourceKind::name)
 }
 
 impl Budgets {
@@ -104,7 +104,7 @@ impl Budgets {
                 None => self.max_live_each = Some(number(part)?),
                 Some((kind, n)) => {
                     let name = kind_name(kind).ok_or_else(|| {
-                        let known: Vec<&str> = LIFECYCLES.iter().map(|l| l.name).collect();
+                        let known: Vec<&str> = ResourceKind::ALL.map(ResourceKind::name).to_vec();
                         invalid(
                             FLAG,
                             format!(
@@ -282,51 +282,45 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The resource types (and how many of each) a create call would make live.
+/// The resource types (and how many of each) a create call would make live: the kind
+/// the operation creates, then what comes along with it (a LAG's new member
+/// connections, a virtual interface's first BGP peer).
 pub fn creates(operation: &str, body: &Value) -> Vec<(&'static str, u32)> {
-    match operation {
-        "CreateConnection" | "AllocateHostedConnection" | "AllocateConnectionOnInterconnect" => {
-            vec![("connection", 1)]
-        }
-        "CreateInterconnect" => vec![("interconnect", 1)],
-        "CreateLag" => {
+    let Some(kind) = ResourceKind::created_by(operation) else {
+        return Vec::new();
+    };
+    let mut made = vec![(kind.name(), 1)];
+    match kind {
+        ResourceKind::Lag => {
             let count = body
                 .get("numberOfConnections")
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
             let existing = u64::from(body.get("connectionId").is_some());
             let new = u32::try_from(count.saturating_sub(existing)).unwrap_or(u32::MAX);
-            vec![("lag", 1), ("connection", new)]
+            made.push((ResourceKind::Connection.name(), new));
         }
-        "CreatePrivateVirtualInterface"
-        | "CreatePublicVirtualInterface"
-        | "CreateTransitVirtualInterface"
-        | "AllocatePrivateVirtualInterface"
-        | "AllocatePublicVirtualInterface"
-        | "AllocateTransitVirtualInterface" => vec![("virtual-interface", 1), ("bgp-peer", 1)],
-        "CreateBGPPeer" => vec![("bgp-peer", 1)],
-        "CreateDirectConnectGateway" => vec![("direct-connect-gateway", 1)],
-        "CreateDirectConnectGatewayAssociation"
-        | "AcceptDirectConnectGatewayAssociationProposal" => vec![("gateway-association", 1)],
-        "CreateDirectConnectGatewayAssociationProposal" => vec![("association-proposal", 1)],
-        _ => Vec::new(),
+        ResourceKind::VirtualInterface => made.push((ResourceKind::BgpPeer.name(), 1)),
+        _ => {}
     }
+    made
 }
 
-/// The resource type a leaked resource's delete body names.
+/// The resource type a leaked resource's delete body names, by its id member (a
+/// kind whose id member may stand beside a parent's id first).
 fn leaked_kind(body: &str) -> Option<&'static str> {
     [
-        ("\"virtualInterfaceId\"", "virtual-interface"),
-        ("\"directConnectGatewayId\"", "direct-connect-gateway"),
-        ("\"associationId\"", "gateway-association"),
-        ("\"proposalId\"", "association-proposal"),
-        ("\"lagId\"", "lag"),
-        ("\"interconnectId\"", "interconnect"),
-        ("\"connectionId\"", "connection"),
+        ResourceKind::VirtualInterface,
+        ResourceKind::DirectConnectGateway,
+        ResourceKind::GatewayAssociation,
+        ResourceKind::AssociationProposal,
+        ResourceKind::Lag,
+        ResourceKind::Interconnect,
+        ResourceKind::Connection,
     ]
-    .iter()
-    .find(|(member, _)| body.contains(member))
-    .map(|(_, kind)| *kind)
+    .into_iter()
+    .find(|kind| body.contains(&format!("\"{}\"", kind.id_member())))
+    .map(ResourceKind::name)
 }
 
 /// Live resources of a case's model, per type.

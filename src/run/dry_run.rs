@@ -8,7 +8,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::RunConfig;
-use crate::model::{Plan, Step};
+use crate::model::{Plan, ResourceKind, Step};
 use crate::target::TargetKind;
 use crate::vocab::Principal;
 
@@ -24,27 +24,6 @@ pub struct DryPlan {
     pub most_alive: BTreeMap<&'static str, u64>,
     /// Operations of flows skipped, with the reason.
     pub skipped: BTreeMap<&'static str, &'static str>,
-}
-
-/// The resource type an operation creates, if it creates one.
-fn created_kind(operation: &str) -> Option<&'static str> {
-    Some(match operation {
-        "CreateConnection" | "AllocateHostedConnection" | "AllocateConnectionOnInterconnect" => {
-            "connection"
-        }
-        "CreateInterconnect" => "interconnect",
-        "CreateLag" => "lag",
-        "CreateDirectConnectGateway" => "direct-connect-gateway",
-        "CreateDirectConnectGatewayAssociation" => "gateway-association",
-        "CreateDirectConnectGatewayAssociationProposal" => "association-proposal",
-        "CreateBGPPeer" => "bgp-peer",
-        op if op.ends_with("VirtualInterface")
-            && (op.starts_with("Create") || op.starts_with("Allocate")) =>
-        {
-            "virtual-interface"
-        }
-        _ => return None,
-    })
 }
 
 /// Operations that, on real AWS, need a physically provisioned (available) connection.
@@ -85,8 +64,8 @@ pub fn dry_plan(config: &RunConfig) -> DryPlan {
             if matches!(step, Step::Invalid(_) | Step::Malformed(_)) {
                 continue;
             }
-            if let Some(kind) = created_kind(step.operation()) {
-                *created.entry(kind).or_default() += 1;
+            if let Some(kind) = ResourceKind::created_by(step.operation()) {
+                *created.entry(kind.name()).or_default() += 1;
             }
         }
         for (kind, n) in created {

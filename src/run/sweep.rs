@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::RunError;
-use crate::model::{ResourceKind, RUN_TAG_KEY};
+use crate::model::{ResourceKind, DESCRIPTORS, RUN_TAG_KEY};
 use crate::target::{delete_rank, Journal, JournalEntry, LaunchedTarget, TargetConfig};
 use crate::vocab::{Outcome, Principal};
 
@@ -126,18 +126,17 @@ pub fn sweep(
     })
 }
 
-/// The kinds `dxconform sweep` lists to find tagged resources (what each is listed,
-/// named and deleted by comes from [`ResourceKind`]).
-const SWEPT: &[ResourceKind] = &[
-    ResourceKind::VirtualInterface,
-    ResourceKind::DirectConnectGateway,
-    ResourceKind::Lag,
-    ResourceKind::Connection,
-    ResourceKind::Interconnect,
-];
-
-/// States in which there is nothing left to delete.
-const FINAL_STATES: &[&str] = &["deleted", "deleting", "rejected"];
+/// The kinds `dxconform sweep` lists to find tagged resources: those listed without
+/// arguments that carry tags (have ARNs), in teardown order (what each is listed,
+/// named and deleted by comes from its descriptor).
+fn swept() -> Vec<ResourceKind> {
+    let mut kinds: Vec<_> = DESCRIPTORS
+        .iter()
+        .filter(|d| d.listed_alone && d.arn.is_some())
+        .collect();
+    kinds.sort_by_key(|d| d.teardown);
+    kinds.into_iter().map(|d| d.kind).collect()
+}
 
 /// DescribeTags takes at most this many ARNs per call.
 const TAG_BATCH: usize = 20;
@@ -179,7 +178,7 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
     let mut found = Vec::new();
     for principal in Principal::ALL {
         let account = target.client.accounts().of(principal).to_owned();
-        for kind in SWEPT {
+        for kind in swept() {
             let Some((describe, list)) = kind.describe_list() else {
                 continue;
             };
@@ -193,7 +192,8 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 ) else {
                     continue;
                 };
-                if state.is_some_and(|s| FINAL_STATES.contains(&s)) {
+                // Gone (deleting, deleted, rejected): nothing left to delete.
+                if state.is_some_and(|s| kind.lifecycle().gone.contains(&s)) {
                     continue;
                 }
                 // Listed under another account (e.g. a hosted connection's partner view).
@@ -236,29 +236,27 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 let Some((_, delete, body)) = kind.delete_call(id) else {
                     continue;
                 };
-                if *kind == ResourceKind::DirectConnectGateway {
+                if kind == ResourceKind::DirectConnectGateway {
+                    let association = ResourceKind::GatewayAssociation.descriptor();
                     let associations = target
                         .client
                         .call(
                             principal,
-                            "DescribeDirectConnectGatewayAssociations",
-                            &json!({ "directConnectGatewayId": id }),
+                            association.describe,
+                            &json!({ kind.id_member(): id }),
                         )
                         .await;
-                    for a in items(&associations.outcome, "directConnectGatewayAssociations") {
+                    for a in items(&associations.outcome, association.list_member) {
                         let live = a
-                            .get("associationState")
+                            .get(association.state_member)
                             .and_then(Value::as_str)
-                            .is_some_and(|s| !matches!(s, "disassociated" | "disassociating"));
-                        if let (true, Some(aid)) =
-                            (live, a.get("associationId").and_then(Value::as_str))
-                        {
-                            found.push(entry(
-                                &owner_run,
-                                principal,
-                                "DeleteDirectConnectGatewayAssociation",
-                                json!({ "associationId": aid }),
-                            ));
+                            .is_some_and(|s| !association.lifecycle.gone.contains(&s));
+                        let aid = a.get(association.id_member).and_then(Value::as_str);
+                        if let (true, Some((_, delete, body))) = (
+                            live,
+                            aid.and_then(|aid| ResourceKind::GatewayAssociation.delete_call(aid)),
+                        ) {
+                            found.push(entry(&owner_run, principal, delete, body));
                         }
                     }
                 }
@@ -291,6 +289,20 @@ mod tests {
             error_type: "DirectConnectClientException".to_owned(),
             message: Some(message.to_owned()),
         }
+    }
+
+    #[test]
+    fn sweeps_list_the_taggable_kinds_children_first() {
+        assert_eq!(
+            swept(),
+            [
+                ResourceKind::VirtualInterface,
+                ResourceKind::DirectConnectGateway,
+                ResourceKind::Lag,
+                ResourceKind::Connection,
+                ResourceKind::Interconnect,
+            ]
+        );
     }
 
     #[test]

@@ -23,22 +23,10 @@ use crate::check::{Finding, Seen, WaitObservation};
 use crate::model::{Handle, Model, ResourceKind};
 use crate::vocab::Outcome;
 
-/// States AWS leaves on its own (per type), the ones waited for.
-const MUST_SETTLE: &[(ResourceKind, &[&str])] = &[
-    (
-        ResourceKind::VirtualInterface,
-        &["verifying", "pending", "deleting"],
-    ),
-    (ResourceKind::DirectConnectGateway, &["pending", "deleting"]),
-    (ResourceKind::Connection, &["deleting"]),
-    (ResourceKind::Interconnect, &["deleting"]),
-    (ResourceKind::Lag, &["deleting"]),
-];
-
+/// Whether AWS leaves `state` of `kind` on its own: the states waited for (each
+/// kind's descriptor lists them with their sources).
 fn must_settle(kind: ResourceKind, state: &str) -> bool {
-    MUST_SETTLE
-        .iter()
-        .any(|(k, states)| *k == kind && states.contains(&state))
+    kind.descriptor().settles(state)
 }
 
 /// What the waits of a run (or a case) did.

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::step::FamilyStep;
-use super::{HandleRef, Tag};
+use super::FamilyStep;
+use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
 
 /// BGP address family.
@@ -45,7 +45,7 @@ pub struct NewVif {
     /// Name (a–z, 0–9, hyphen).
     pub name: String,
     /// BGP auth key (6–80 characters), or one chosen by AWS. Serialized as its length only.
-    #[serde(with = "super::secret", default)]
+    #[serde(with = "crate::model::secret", default)]
     pub auth_key: Option<String>,
     /// Address family of the first BGP peer (public VIFs; private and transit use IPv4).
     pub family: AddressFamily,
@@ -167,7 +167,7 @@ pub enum VifStep {
         /// Address family.
         family: AddressFamily,
         /// BGP auth key, or one chosen by AWS. Serialized as its length only.
-        #[serde(with = "super::secret", default)]
+        #[serde(with = "crate::model::secret", default)]
         auth_key: Option<String>,
         /// Index of the public /30 for public IPv4 peers.
         subnet: u8,
@@ -269,7 +269,7 @@ mod tests {
             mtu: Some(9001),
             name: "v".into(),
             // A stand-in survives the round trip; a real key is written as its length only.
-            auth_key: Some(super::super::secret::stand_in(10)),
+            auth_key: Some(crate::model::secret::stand_in(10)),
             family: AddressFamily::Ipv4,
             gateway: None,
             vgw: 0,

@@ -1,0 +1,279 @@
+//! Tests of `virtual_interfaces`.
+
+use super::*;
+use crate::emulator::testing::{invoke, world};
+
+const OWNER: &str = "111111111111";
+const OTHER: &str = "222222222222";
+
+fn connection(w: &mut World) -> Value {
+    invoke(
+        w,
+        OWNER,
+        "CreateConnection",
+        json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
+    )
+    .unwrap()["connectionId"]
+        .clone()
+}
+
+fn private(w: &mut World, conn: &Value, vlan: i64) -> Outcome {
+    let vgw = virtual_gateways_of(OWNER)[0].clone();
+    invoke(
+        w,
+        OWNER,
+        "CreatePrivateVirtualInterface",
+        json!({"connectionId": conn, "newPrivateVirtualInterface": {
+            "virtualInterfaceName": "v", "vlan": vlan, "asn": 65000, "virtualGatewayId": vgw}}),
+    )
+}
+
+#[test]
+fn create_private_answers_pending_with_its_first_peer() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let out = private(&mut w, &conn, 101).unwrap();
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    assert_eq!(out["virtualInterfaceType"], "private");
+    assert_eq!(out["mtu"], 1500);
+    assert_eq!(out["ownerAccount"], OWNER);
+    assert!(out["virtualInterfaceId"]
+        .as_str()
+        .unwrap()
+        .starts_with("dxvif-"));
+    let peers = out["bgpPeers"].as_array().unwrap();
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0]["bgpPeerState"], "pending");
+    assert!(peers[0]["bgpPeerId"]
+        .as_str()
+        .unwrap()
+        .starts_with("dxpeer-"));
+    let err = private(&mut w, &conn, 101).unwrap_err();
+    assert!(err.message.contains("VLAN 101"), "{}", err.message);
+    let err = invoke(
+        &mut w,
+        OTHER,
+        "CreatePrivateVirtualInterface",
+        json!({"connectionId": conn, "newPrivateVirtualInterface": {
+            "virtualInterfaceName": "v", "vlan": 5, "asn": 1, "virtualGatewayId": "vgw-1"}}),
+    )
+    .unwrap_err();
+    assert!(
+        err.message.contains("Could not find Connection"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let id = private(&mut w, &conn, 9).unwrap()["virtualInterfaceId"].clone();
+    let history = |w: &mut World, account: &str, body: Value| {
+        invoke(w, account, "ListVirtualInterfaceTestHistory", body)
+    };
+    let all = history(&mut w, OWNER, json!({})).unwrap();
+    assert_eq!(all, json!({ "virtualInterfaceTestHistory": [] }));
+    let one = history(
+        &mut w,
+        OWNER,
+        json!({"virtualInterfaceId": id, "maxResults": 5}),
+    )
+    .unwrap();
+    assert_eq!(one["virtualInterfaceTestHistory"], json!([]));
+    assert!(one.get("nextToken").is_none());
+    let err = history(&mut w, OTHER, json!({"virtualInterfaceId": id})).unwrap_err();
+    assert!(err.message.contains("Could not find"), "{}", err.message);
+    let err = history(
+        &mut w,
+        OWNER,
+        json!({"virtualInterfaceId": "dxvif-ffffffff"}),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("Could not find"), "{}", err.message);
+    assert!(
+        history(&mut w, OTHER, json!({})).unwrap()["virtualInterfaceTestHistory"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    invoke(
+        &mut w,
+        OWNER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    )
+    .unwrap();
+    let gone = history(&mut w, OWNER, json!({"virtualInterfaceId": id})).unwrap();
+    assert_eq!(gone["virtualInterfaceTestHistory"], json!([]));
+}
+
+#[test]
+fn public_addresses_must_be_public_and_share_a_subnet() {
+    assert!(public_addresses(Some("203.0.113.1/30"), Some("203.0.113.2/30")).is_ok());
+    assert!(public_addresses(Some("10.0.0.1/30"), Some("10.0.0.2/30")).is_err());
+    assert!(public_addresses(Some("203.0.113.1/30"), Some("203.0.113.6/30")).is_err());
+    assert!(public_addresses(Some("203.0.113.0/30"), Some("203.0.113.1/30")).is_err());
+    assert!(public_addresses(None, Some("203.0.113.1/30")).is_err());
+}
+
+#[test]
+fn allocate_confirm_and_reject() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let body = json!({"connectionId": conn, "ownerAccount": OTHER,
+        "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": 7, "asn": 65001}});
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "AllocatePrivateVirtualInterface",
+        body.clone(),
+    )
+    .unwrap();
+    assert_eq!(out["virtualInterfaceState"], "confirming");
+    assert_eq!(out["ownerAccount"], OTHER);
+    let id = out["virtualInterfaceId"].clone();
+    let vgw = virtual_gateways_of(OTHER)[1].clone();
+    let confirm = json!({"virtualInterfaceId": id, "virtualGatewayId": vgw});
+    let err = invoke(
+        &mut w,
+        OWNER,
+        "ConfirmPrivateVirtualInterface",
+        confirm.clone(),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("Could not find VirtualInterface"));
+    let out = invoke(
+        &mut w,
+        OTHER,
+        "ConfirmPrivateVirtualInterface",
+        confirm.clone(),
+    )
+    .unwrap();
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    assert!(invoke(&mut w, OTHER, "ConfirmPrivateVirtualInterface", confirm).is_err());
+    // The allocator sees it too.
+    let listed = invoke(&mut w, OWNER, "DescribeVirtualInterfaces", json!({})).unwrap();
+    assert_eq!(listed["virtualInterfaces"][0]["virtualInterfaceId"], id);
+
+    let mut body2 = body;
+    body2["newPrivateVirtualInterfaceAllocation"]["vlan"] = json!(8);
+    let out = invoke(&mut w, OWNER, "AllocatePrivateVirtualInterface", body2).unwrap();
+    let id2 = out["virtualInterfaceId"].clone();
+    let out = invoke(
+        &mut w,
+        OTHER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id2}),
+    )
+    .unwrap();
+    assert_eq!(out["virtualInterfaceState"], "rejected");
+}
+
+#[test]
+fn bgp_peers_and_the_last_peer_rule() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let out = private(&mut w, &conn, 9).unwrap();
+    let id = out["virtualInterfaceId"].clone();
+    let first = out["bgpPeers"][0]["bgpPeerId"].clone();
+    let err = invoke(
+        &mut w,
+        OWNER,
+        "DeleteBGPPeer",
+        json!({"virtualInterfaceId": id, "bgpPeerId": first}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message,
+        "The last BGP Peer on a Virtual Interface cannot be deleted"
+    );
+    let dup =
+        json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv4"}});
+    assert!(invoke(&mut w, OWNER, "CreateBGPPeer", dup).is_err());
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "CreateBGPPeer",
+        json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv6"}}),
+    )
+    .unwrap();
+    let peers = out["virtualInterface"]["bgpPeers"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(peers.len(), 2);
+    assert_eq!(peers[1]["bgpPeerState"], "pending");
+    assert_eq!(out["virtualInterface"]["virtualInterfaceState"], "pending");
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "DeleteBGPPeer",
+        json!({"virtualInterfaceId": id, "bgpPeerId": first}),
+    )
+    .unwrap();
+    assert_eq!(
+        out["virtualInterface"]["bgpPeers"][0]["bgpPeerState"],
+        "deleting"
+    );
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    )
+    .unwrap();
+    assert_eq!(out["virtualInterfaceState"], "deleting");
+    let listed = invoke(
+        &mut w,
+        OWNER,
+        "DescribeVirtualInterfaces",
+        json!({"virtualInterfaceId": id}),
+    )
+    .unwrap();
+    assert_eq!(
+        listed["virtualInterfaces"][0]["virtualInterfaceState"],
+        "deleted"
+    );
+}
+
+#[test]
+fn update_and_associate() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let conn2 = connection(&mut w);
+    let id = private(&mut w, &conn, 3).unwrap()["virtualInterfaceId"].clone();
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "UpdateVirtualInterfaceAttributes",
+        json!({"virtualInterfaceId": id, "mtu": 9001, "virtualInterfaceName": "renamed"}),
+    )
+    .unwrap();
+    assert_eq!(out["mtu"], 9001);
+    assert_eq!(out["virtualInterfaceName"], "renamed");
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    let out = invoke(
+        &mut w,
+        OWNER,
+        "AssociateVirtualInterface",
+        json!({"virtualInterfaceId": id, "connectionId": conn2}),
+    )
+    .unwrap();
+    assert_eq!(out["connectionId"], conn2);
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    let cfg = invoke(
+        &mut w,
+        OWNER,
+        "DescribeRouterConfiguration",
+        json!({"virtualInterfaceId": id}),
+    )
+    .unwrap();
+    assert!(cfg["customerRouterConfig"]
+        .as_str()
+        .unwrap()
+        .contains("vlan 3"));
+    let gws = invoke(&mut w, OWNER, "DescribeVirtualGateways", json!({})).unwrap();
+    assert_eq!(gws["virtualGateways"].as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,46 @@
+//! What the model's tests share: a model to start from and a step run against it.
+
+use std::collections::BTreeMap;
+
+use super::{AddressFamily, Env, HandleRef, Model, NewVif, Prediction, Step};
+use crate::vocab::{Accounts, Outcome, Principal};
+
+/// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
+/// virtual private gateway per account.
+pub(super) fn model() -> Model {
+    Model::new(Env {
+        region: "us-east-1".into(),
+        accounts: Accounts::default(),
+        locations: vec!["EqDC2".into()],
+        virtual_gateways: BTreeMap::from([
+            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
+            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
+        ]),
+    })
+}
+
+/// Predict `step`, then observe `answer` to it.
+pub(super) fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
+    let (_, p) = m.call(&step).expect("step applies");
+    m.observe(&step, &p, &answer);
+    p
+}
+
+/// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000,
+/// IPv4, no gateway, no tags.
+pub(super) fn new_vif(by: Principal) -> NewVif {
+    NewVif {
+        by,
+        connection: HandleRef(0),
+        vlan: 101,
+        asn: 65000,
+        mtu: None,
+        name: "v".into(),
+        auth_key: None,
+        family: AddressFamily::Ipv4,
+        gateway: None,
+        vgw: 0,
+        subnet: 0,
+        tags: Vec::new(),
+    }
+}

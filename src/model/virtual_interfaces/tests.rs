@@ -1,0 +1,245 @@
+//! Tests of `virtual_interfaces`.
+
+use super::*;
+use crate::model::testing::{model, new_vif, run};
+use crate::model::Expect;
+use crate::model::{ConnectionStep, Step};
+use crate::vocab::CheckId;
+
+fn connection(m: &mut Model) {
+    let step = Step::Connection(ConnectionStep::CreateConnection {
+        by: Principal::Owner,
+        location: 0,
+        bandwidth: "10Gbps".into(),
+        name: "c".into(),
+        tags: Vec::new(),
+    });
+    let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
+        "location": "EqDC2"});
+    run(m, step, Outcome::Success(answer));
+}
+
+fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
+    Outcome::Success(json!({"virtualInterfaceId": "dxvif-bbbbbbbb",
+        "virtualInterfaceState": state, "ownerAccount": owner, "bgpPeers": peers}))
+}
+
+fn rejection() -> Outcome {
+    Outcome::ServiceError {
+        error_type: CLIENT_ERROR.into(),
+        message: None,
+    }
+}
+
+#[test]
+fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
+    let mut m = model();
+    connection(&mut m);
+    let step = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    let (body, p) = m.call(&step).unwrap();
+    assert_eq!(
+        body.body["newPrivateVirtualInterface"]["virtualGatewayId"],
+        "vgw-11111111"
+    );
+    assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
+    assert_eq!(p.resources[1].kind, ResourceKind::BgpPeer);
+    m.observe(
+        &step,
+        &p,
+        &vif_answer(
+            "pending",
+            "111111111111",
+            json!([{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"}]),
+        ),
+    );
+    assert_eq!(m.resources().len(), 3, "connection, VIF, first peer");
+    // The only peer cannot be deleted [api DeleteBGPPeer].
+    let delete = Step::Vif(VifStep::DeleteBgpPeer {
+        by: Principal::Owner,
+        target: HandleRef(0),
+    });
+    let (_, p) = m.call(&delete).unwrap();
+    assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("last BGP Peer")));
+    // A second peer makes the first deletable, answered deleting.
+    let add = Step::Vif(VifStep::CreateBgpPeer {
+        by: Principal::Owner,
+        target: HandleRef(0),
+        asn: 1,
+        family: AddressFamily::Ipv6,
+        auth_key: None,
+        subnet: 0,
+    });
+    let answer = json!({"virtualInterface": {"virtualInterfaceId": "dxvif-bbbbbbbb", "virtualInterfaceState": "pending",
+        "bgpPeers": [{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"},
+                     {"bgpPeerId": "dxpeer-dddddddd", "bgpPeerState": "pending"}]}});
+    let p = run(&mut m, add, Outcome::Success(answer));
+    assert_eq!(p.expect, Expect::Succeed);
+    let (_, p) = m.call(&delete).unwrap();
+    assert_eq!(p.expect, Expect::Succeed);
+    assert_eq!(BGP_PEER.names(p.resources[1].states), ["deleting"]);
+    // Another account may not touch the peers.
+    let foreign = Step::Vif(VifStep::DeleteBgpPeer {
+        by: Principal::Partner,
+        target: HandleRef(1),
+    });
+    let (_, p) = m.call(&foreign).unwrap();
+    assert!(matches!(
+        p.expect,
+        Expect::Reject {
+            check: CheckId::ModelOwnership,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirmed() {
+    let mut m = model();
+    connection(&mut m);
+    let step = Step::Vif(VifStep::AllocatePrivateVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    let (body, p) = m.call(&step).unwrap();
+    assert_eq!(body.body["ownerAccount"], "222222222222");
+    assert_eq!(
+        VIRTUAL_INTERFACE.names(p.resources[0].states),
+        ["confirming", "pending"]
+    );
+    m.observe(
+        &step,
+        &p,
+        &vif_answer("confirming", "222222222222", json!([])),
+    );
+    let confirm = |by| {
+        Step::Vif(VifStep::ConfirmPrivateVirtualInterface {
+            by,
+            target: HandleRef(0),
+            gateway: None,
+            vgw: 0,
+        })
+    };
+    let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
+    assert!(matches!(
+        p.expect,
+        Expect::Reject {
+            check: CheckId::ModelOwnership,
+            ..
+        }
+    ));
+    let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
+    assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
+    assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
+    // Visible to its owner; the allocator may or may not see it.
+    let describe = |by| Step::Vif(VifStep::DescribeVirtualInterfaces { by, target: None });
+    let (_, p) = m.call(&describe(Principal::Partner)).unwrap();
+    assert_eq!(p.resources[0].visibility, Visibility::Must);
+    let (_, p) = m.call(&describe(Principal::Owner)).unwrap();
+    assert_eq!(p.resources[0].visibility, Visibility::May);
+    let delete = Step::Vif(VifStep::DeleteVirtualInterface {
+        by: Principal::Partner,
+        target: HandleRef(0),
+    });
+    let (_, p) = m.call(&delete).unwrap();
+    assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["rejected"]);
+}
+
+#[test]
+fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
+    let mut m = model();
+    connection(&mut m);
+    let step = Step::Vif(VifStep::CreatePublicVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    let (body, p) = m.call(&step).unwrap();
+    assert_eq!(
+        body.body["newPublicVirtualInterface"]["amazonAddress"],
+        "203.0.113.1/30"
+    );
+    assert_eq!(
+        VIRTUAL_INTERFACE.names(p.resources[0].states),
+        ["verifying", "pending"]
+    );
+    m.observe(
+        &step,
+        &p,
+        &vif_answer("verifying", "111111111111", json!([])),
+    );
+    let again = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    let (_, p) = m.call(&again).unwrap();
+    assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("VLAN 101")));
+    m.observe(&again, &p, &rejection());
+    let foreign = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+        Principal::Partner,
+    )));
+    let (_, p) = m.call(&foreign).unwrap();
+    assert!(matches!(
+        p.expect,
+        Expect::Reject {
+            check: CheckId::ModelOwnership,
+            ..
+        }
+    ));
+    // Transit VIFs need a gateway: without one the step is skipped.
+    let transit = Step::Vif(VifStep::CreateTransitVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    assert!(m.call(&transit).is_none());
+}
+
+#[test]
+fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
+    let mut m = model();
+    connection(&mut m);
+    let create = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
+        Principal::Owner,
+    )));
+    run(
+        &mut m,
+        create,
+        vif_answer("pending", "111111111111", json!([])),
+    );
+    let history = |by, target| Step::Vif(VifStep::ListVirtualInterfaceTestHistory { by, target });
+    let (call, p) = m
+        .call(&history(Principal::Owner, Some(HandleRef(0))))
+        .unwrap();
+    assert_eq!(call.body, json!({"virtualInterfaceId": "dxvif-bbbbbbbb"}));
+    assert_eq!(p.expect, Expect::Succeed);
+    let list = p.list.as_ref().unwrap();
+    assert_eq!(list.member, "virtualInterfaceTestHistory");
+    // Exclusive with nothing expected: any listed test is a finding.
+    assert!(list.exclusive && p.resources.is_empty());
+    let (_, p) = m
+        .call(&history(Principal::Partner, Some(HandleRef(0))))
+        .unwrap();
+    assert!(matches!(p.expect, Expect::Either { .. }));
+    assert!(p.list.as_ref().unwrap().exclusive && p.resources.is_empty());
+    // The whole account's history may hold tests made outside the case.
+    let (call, p) = m.call(&history(Principal::Partner, None)).unwrap();
+    assert_eq!(call.body, json!({}));
+    assert_eq!(p.expect, Expect::Succeed);
+    assert!(!p.list.as_ref().unwrap().exclusive);
+    let delete = Step::Vif(VifStep::DeleteVirtualInterface {
+        by: Principal::Owner,
+        target: HandleRef(0),
+    });
+    run(
+        &mut m,
+        delete,
+        vif_answer("deleting", "111111111111", json!([])),
+    );
+    let (_, p) = m
+        .call(&history(Principal::Owner, Some(HandleRef(0))))
+        .unwrap();
+    assert!(matches!(p.expect, Expect::Either { .. }));
+}
+
+#[test]
+fn mtu_is_mapped_per_type() {
+    assert_eq!(mtu_for("private", Some(9001)), Some(9001));
+    assert_eq!(mtu_for("transit", Some(9001)), Some(8500));
+    assert_eq!(mtu_for("public", Some(1500)), None);
+}
