@@ -11,7 +11,7 @@ use super::reproduction::target_name;
 use super::resource_type;
 use super::score::{cell_buckets, operation_conformant, score};
 use crate::check::Severity;
-use crate::run::{Bucket, CoverageCell, RunReport, CHECK_GROUPS};
+use crate::run::{Bucket, CoverageCell, RootCause, RunReport, CHECK_GROUPS};
 
 /// What one target did with one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,12 @@ pub struct Drift {
     pub fixed: Vec<Bucket>,
     /// In both (as the current run saw them).
     pub unchanged: Vec<Bucket>,
+    /// Root causes of the current run whose key the baseline does not have.
+    pub new_root_causes: Vec<RootCause>,
+    /// Root causes of the baseline whose key the current run does not have.
+    pub fixed_root_causes: Vec<RootCause>,
+    /// Root causes in both.
+    pub unchanged_root_causes: usize,
 }
 
 impl Drift {
@@ -73,8 +79,9 @@ pub struct Comparison {
     pub labels: Vec<String>,
     /// Where each run's report came from.
     pub sources: Vec<String>,
-    /// Headline per run: (operations conformant, modelled, failure buckets, seed, cases).
-    pub headlines: Vec<(usize, usize, usize, u64, u64)>,
+    /// Headline per run: (operations conformant, modelled, failure buckets, seed, cases,
+    /// failure root causes).
+    pub headlines: Vec<(usize, usize, usize, u64, u64, usize)>,
     /// Operation → verdict per run.
     pub rows: Vec<(String, Vec<Verdict>)>,
     /// Drift, when exactly two runs of the same kind of target are compared.
@@ -172,6 +179,10 @@ pub fn compare(reports: &[(String, RunReport)]) -> Comparison {
                 r.failures().count(),
                 r.seed,
                 r.cases_run,
+                r.root_causes
+                    .iter()
+                    .filter(|c| c.severity == Severity::Failure)
+                    .count(),
             )
         })
         .collect();
@@ -211,7 +222,24 @@ pub fn drift(
 ) -> Drift {
     let before: BTreeSet<_> = baseline.buckets.iter().map(Bucket::key).collect();
     let after: BTreeSet<_> = current.buckets.iter().map(Bucket::key).collect();
+    let keys = |r: &RunReport| -> BTreeSet<String> {
+        r.root_causes.iter().map(|c| c.key.clone()).collect()
+    };
+    let (causes_before, causes_after) = (keys(baseline), keys(current));
     Drift {
+        new_root_causes: current
+            .root_causes
+            .iter()
+            .filter(|c| !causes_before.contains(&c.key))
+            .cloned()
+            .collect(),
+        fixed_root_causes: baseline
+            .root_causes
+            .iter()
+            .filter(|c| !causes_after.contains(&c.key))
+            .cloned()
+            .collect(),
+        unchanged_root_causes: causes_after.intersection(&causes_before).count(),
         baseline: baseline_label.to_owned(),
         current: current_label.to_owned(),
         new: current
@@ -297,6 +325,11 @@ pub fn compare_markdown(c: &Comparison) -> String {
     );
     row(
         &mut out,
+        "failure root causes",
+        c.headlines.iter().map(|h| format!("**{}**", h.5)).collect(),
+    );
+    row(
+        &mut out,
         "failure buckets",
         c.headlines.iter().map(|h| h.2.to_string()).collect(),
     );
@@ -326,6 +359,29 @@ pub fn compare_markdown(c: &Comparison) -> String {
                 d.fixed.len(),
                 d.unchanged.len()
             );
+            let _ = writeln!(
+                out,
+                "Root causes: {} new, {} fixed, {} unchanged.\n",
+                d.new_root_causes.len(),
+                d.fixed_root_causes.len(),
+                d.unchanged_root_causes
+            );
+            for (label, causes) in [("New", &d.new_root_causes), ("Fixed", &d.fixed_root_causes)] {
+                if causes.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "### {label} root causes ({})\n", causes.len());
+                for cause in causes {
+                    let _ = writeln!(
+                        out,
+                        "- {} (`{}`, {} buckets)",
+                        escape_cell(&cause.title),
+                        escape_cell(&cause.key),
+                        cause.buckets.len()
+                    );
+                }
+                out.push('\n');
+            }
             let _ = writeln!(out, "### New ({})\n", d.new.len());
             bucket_table(&mut out, &d.new);
             let _ = writeln!(out, "### Fixed ({})\n", d.fixed.len());

@@ -10,6 +10,7 @@ use super::curl::curl_transcript;
 use super::date::utc_datetime;
 use super::lifecycle::{lifecycles, status_label, svg};
 use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::root_causes::{operations_text, shortest_repro};
 use super::score::{by_resource, not_implemented_reason, score, ResourceScore};
 use super::{replay_command, resource_type, step_line};
 use crate::check::Severity;
@@ -344,6 +345,51 @@ fn lifecycle_section(report: &RunReport, out: &mut String) {
     }
 }
 
+/// The root causes first, each linking to the findings it explains.
+fn root_causes(report: &RunReport, out: &mut String) {
+    if report.root_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h2 id=\"root-causes\">Root causes ({} for {} findings)</h2>\n<table><thead><tr><th>#</th><th>root cause</th><th>operations</th><th>findings</th><th>occurrences</th><th>shortest reproduction</th></tr></thead><tbody>",
+        report.root_causes.len(),
+        report.buckets.len()
+    );
+    for (n, cause) in report.root_causes.iter().enumerate() {
+        let links: Vec<String> = cause
+            .buckets
+            .iter()
+            .filter_map(|r| {
+                report.buckets.iter().position(|b| {
+                    b.check == r.check
+                        && b.operation == r.operation
+                        && b.path == r.path
+                        && b.status == r.status
+                })
+            })
+            .map(|at| format!("<a href=\"#bucket-{0}\">{0}</a>", at + 1))
+            .collect();
+        let repro = shortest_repro(report, cause)
+            .and_then(|r| r.replay_file.as_deref())
+            .map_or_else(String::new, |file| {
+                format!("<code>{}</code>", escape(&replay_command(report, file)))
+            });
+        let _ = writeln!(
+            out,
+            "<tr class=\"{}\"><td>{}</td><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
+            if cause.severity == Severity::Failure { "failure" } else { "warning" },
+            n + 1,
+            escape(&cause.title),
+            escape(&cause.key),
+            escape(&operations_text(cause, 6)),
+            links.join(", "),
+            cause.count
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(
         out,
@@ -476,6 +522,7 @@ pub fn html(report: &RunReport) -> String {
     );
     cards(report, &mut out);
     identity(report, &mut out);
+    root_causes(report, &mut out);
 
     out.push_str("<h2 id=\"resources\">Conformance per resource type</h2>\n");
     legend(

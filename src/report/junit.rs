@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use super::awscli::aws_cli_script;
 use super::date::iso8601;
 use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::root_causes::{bucket_of, operations_text};
 use super::score::{cell_buckets, not_implemented_reason, uncovered_failures};
 use super::{replay_command, step_line};
 use crate::check::Severity;
@@ -159,12 +160,19 @@ pub fn junit(report: &RunReport) -> String {
         .count();
     let seconds = report.duration_ms as f64 / 1000.0;
     let suite = format!("dxconform {}", target_name(report));
+    let cause_failures = report
+        .root_causes
+        .iter()
+        .filter(|c| c.severity == Severity::Failure)
+        .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        r#"<testsuites name="dxconform" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{seconds:.3}">"#,
-        cases.len()
+        r#"<testsuites name="dxconform" tests="{}" failures="{}" errors="0" skipped="{skipped}" time="{seconds:.3}">"#,
+        cases.len() + report.root_causes.len(),
+        failures + cause_failures
     );
+    root_cause_suite(report, &suite, &mut out);
     let _ = writeln!(
         out,
         r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="{seconds:.3}" timestamp="{}">"#,
@@ -238,6 +246,58 @@ pub fn junit(report: &RunReport) -> String {
     out
 }
 
+/// The root causes as a suite of their own, first: one test case per defect (a
+/// failure for a failing root cause, its buckets in the body), so a CI summary
+/// lists what there is to fix before the operation × check-group matrix.
+fn root_cause_suite(report: &RunReport, suite: &str, out: &mut String) {
+    if report.root_causes.is_empty() {
+        return;
+    }
+    let failures = report
+        .root_causes
+        .iter()
+        .filter(|c| c.severity == Severity::Failure)
+        .count();
+    let _ = writeln!(
+        out,
+        r#"  <testsuite name="{} root causes" tests="{}" failures="{failures}" errors="0" skipped="0" timestamp="{}">"#,
+        xml_escape(suite),
+        report.root_causes.len(),
+        iso8601(report.started_at)
+    );
+    for (n, cause) in report.root_causes.iter().enumerate() {
+        let buckets: Vec<&Bucket> = cause
+            .buckets
+            .iter()
+            .filter_map(|r| bucket_of(report, r))
+            .collect();
+        let _ = writeln!(
+            out,
+            r#"    <testcase classname="dxconform.root-causes" name="{:03} {}">"#,
+            n + 1,
+            xml_escape(&cause.key)
+        );
+        let message = format!("{} (on {})", cause.title, operations_text(cause, 6));
+        if cause.severity == Severity::Failure {
+            let _ = writeln!(
+                out,
+                r#"      <failure message="{}" type="dxconform.root-cause">{}</failure>"#,
+                xml_escape(&message),
+                xml_escape(&buckets_text(report, &buckets))
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "      <system-out>{}\n{}</system-out>",
+                xml_escape(&message),
+                xml_escape(&buckets_text(report, &buckets))
+            );
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,8 +309,11 @@ mod tests {
         let xml = junit(&report);
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
         let cells = report.coverage.len() * CHECK_GROUPS.len();
-        assert_eq!(xml.matches("<testcase ").count(), cells);
+        let causes = report.root_causes.len();
+        assert_eq!(xml.matches("<testcase ").count(), causes + cells);
+        // The cell suite, after the root-cause suite.
         assert!(xml.contains(&format!(r#"tests="{cells}" failures="1""#)));
+        assert!(xml.contains(&format!(r#"root causes" tests="{causes}""#)));
         assert!(xml.contains(r#"<testcase classname="dxconform.CreateConnection" name="model">"#));
         assert!(xml.contains(r#"<failure message="model.state at $.connectionState""#));
         assert!(xml.contains("reproduce with: dxconform replay replays/001-model.state-CreateConnection.json --target moto"));

@@ -9,6 +9,7 @@ use super::curl::curl_transcript;
 use super::date::utc_datetime;
 use super::lifecycle::{lifecycles, mermaid, status_label};
 use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::root_causes::{operations_text, severity_label, shortest_repro};
 use super::score::{by_resource, not_implemented_reason, score};
 use super::{replay_command, step_line};
 use crate::check::Severity;
@@ -199,6 +200,63 @@ fn not_modelled(report: &RunReport, out: &mut String) {
     out.push_str("\n</details>\n\n");
 }
 
+/// The root causes first: what there is to fix, each with its shortest reproduction
+/// and the findings (numbered as in the Findings section) it explains.
+fn root_causes(report: &RunReport, out: &mut String) {
+    if report.root_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Root causes\n\n{} root causes explain the {} findings below \
+         (how they are grouped: dxconform's docs/root-causes.md).\n",
+        report.root_causes.len(),
+        report.buckets.len()
+    );
+    let _ = writeln!(
+        out,
+        "| # | severity | root cause | operations | findings | occurrences | shortest reproduction |"
+    );
+    let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
+    for (n, cause) in report.root_causes.iter().enumerate() {
+        let findings: Vec<String> = cause
+            .buckets
+            .iter()
+            .filter_map(|r| {
+                report.buckets.iter().position(|b| {
+                    b.key()
+                        == (
+                            r.check.clone(),
+                            r.operation.clone(),
+                            r.path.clone(),
+                            r.status,
+                        )
+                })
+            })
+            .map(|at| format!("{}", at + 1))
+            .collect();
+        let repro = shortest_repro(report, cause)
+            .and_then(|r| r.replay_file.as_deref())
+            .map_or_else(
+                || "—".to_owned(),
+                |file| format!("`{}`", replay_command(report, file)),
+            );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} <br>`{}` | {} | {} | {} | {} |",
+            n + 1,
+            severity_label(cause.severity).to_lowercase(),
+            escape_cell(&cause.title),
+            escape_cell(&cause.key),
+            escape_cell(&operations_text(cause, 6)),
+            findings.join(", "),
+            cause.count,
+            repro
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(out, "## Findings\n");
     if report.buckets.is_empty() {
@@ -286,6 +344,7 @@ pub fn markdown(report: &RunReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# dxconform report: {}\n", target_name(report));
     identity(report, &mut out);
+    root_causes(report, &mut out);
     headline(report, &mut out);
     coverage(report, &mut out);
     lifecycle_section(report, &mut out);

@@ -18,6 +18,7 @@ mod progress;
 mod render;
 mod reproduction;
 mod resource;
+mod root_causes;
 mod score;
 mod terminal;
 #[cfg(test)]
@@ -40,6 +41,7 @@ pub use reproduction::{
     repro_buckets, sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION,
 };
 pub use resource::resource_type;
+pub use root_causes::{bucket_of, cause_number, operations_text, severity_label, shortest_repro};
 pub use score::{
     by_resource, cell_buckets, check_group, not_implemented_reason, operation_conformant, score,
     uncovered_failures, ResourceScore, Score, NOT_IMPLEMENTED_CHECK,

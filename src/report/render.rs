@@ -52,10 +52,15 @@ pub fn load_report(path: &Path) -> Result<RunReport, ReportError> {
             found: version.map_or_else(|| "none".to_owned(), |v| v.to_string()),
         });
     }
-    serde_json::from_value(value).map_err(|e| ReportError::Parse {
+    let mut report: RunReport = serde_json::from_value(value).map_err(|e| ReportError::Parse {
         path: path.to_owned(),
         reason: e.to_string(),
-    })
+    })?;
+    // A report written before root causes existed: group its buckets now.
+    if report.root_causes.is_empty() && !report.buckets.is_empty() {
+        report.root_causes = crate::run::root_causes(&report.buckets);
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::replay_command;
 use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::root_causes::{cause_number, operations_text, severity_label, shortest_repro};
 use crate::check::Severity;
 use crate::run::{RunReport, StepRecord};
 
@@ -138,14 +139,14 @@ pub fn summary(report: &RunReport) -> String {
         );
     }
     let _ = writeln!(out);
+    root_cause_lines(report, &mut out);
     for b in &report.buckets {
-        let label = match b.severity {
-            Severity::Failure => "FAIL",
-            Severity::Warning => "WARN",
-        };
+        let label = severity_label(b.severity);
+        let cause =
+            cause_number(report, b).map_or_else(String::new, |n| format!(", root cause {n}"));
         let _ = writeln!(
             out,
-            "{label} {} {} {} (HTTP {}, {}x, basis {:?})",
+            "{label} {} {} {} (HTTP {}, {}x, basis {:?}{cause})",
             b.check, b.operation, b.path, b.status, b.count, b.basis
         );
         let _ = writeln!(out, "     expected: {}", b.expected);
@@ -198,9 +199,71 @@ pub fn summary(report: &RunReport) -> String {
     } else {
         "not conformant"
     };
+    let causes = report
+        .root_causes
+        .iter()
+        .filter(|c| c.severity == Severity::Failure)
+        .count();
     let _ = writeln!(
         out,
-        "result: {failures} failures, {warnings} warnings: {verdict}"
+        "result: {failures} failures, {warnings} warnings: {verdict}{}",
+        if failures > 0 {
+            format!(
+                " ({causes} root cause{})",
+                if causes == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
     );
     out
+}
+
+/// The root causes, before the buckets they explain: what there is to fix, and
+/// where to start.
+fn root_cause_lines(report: &RunReport, out: &mut String) {
+    if report.root_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "ROOT CAUSES: {} explain the {} buckets below (docs/root-causes.md)",
+        report.root_causes.len(),
+        report.buckets.len()
+    );
+    for (n, cause) in report.root_causes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}. {} {} [{}]",
+            n + 1,
+            severity_label(cause.severity),
+            cause.title,
+            cause.key
+        );
+        let _ = writeln!(
+            out,
+            "       {} bucket{}, {} occurrences, on {}",
+            cause.buckets.len(),
+            if cause.buckets.len() == 1 { "" } else { "s" },
+            cause.count,
+            operations_text(cause, 4)
+        );
+        if let Some(repro) = shortest_repro(report, cause) {
+            let sent = repro.steps.iter().filter(|s| !s.skipped).count();
+            match &repro.replay_file {
+                Some(file) => {
+                    let _ = writeln!(
+                        out,
+                        "       shortest reproduction ({sent} step{}): {}",
+                        if sent == 1 { "" } else { "s" },
+                        replay_command(report, file)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "       shortest reproduction: {sent} steps");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out);
 }

@@ -100,5 +100,8 @@ pub fn sample_report() -> RunReport {
         ],
         "not_modelled": [{"operation": "CreateLag", "reason": "LAGs are not modelled yet"}]
     });
-    serde_json::from_value(report).expect("the sample report matches the schema")
+    let mut report: RunReport =
+        serde_json::from_value(report).expect("the sample report matches the schema");
+    report.root_causes = crate::run::root_causes(&report.buckets);
+    report
 }

@@ -256,6 +256,7 @@ impl ReportCollector {
             requests: c.requests,
             operations: c.operations,
             coverage,
+            root_causes: super::root_causes(&buckets),
             buckets,
             leaked,
             transitions,

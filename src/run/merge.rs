@@ -135,6 +135,7 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
     number_repros(&mut buckets);
     merged.requests = search_requests + buckets.iter().map(shrink_requests).sum::<u64>();
     merged.coverage = coverage(&merged.operations, &buckets);
+    merged.root_causes = super::root_causes(&buckets);
     merged.buckets = buckets;
 
     // An edge is exercised if any share exercised it; violated if any share's

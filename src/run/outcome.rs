@@ -223,6 +223,11 @@ pub struct RunReport {
     pub coverage: BTreeMap<String, BTreeMap<String, CoverageCell>>,
     /// Finding buckets, failures first.
     pub buckets: Vec<Bucket>,
+    /// The defects that explain the buckets (`run::root_causes`), failures first;
+    /// every bucket belongs to exactly one. Reports written before root causes
+    /// existed have none here; loading them fills it in.
+    #[serde(default)]
+    pub root_causes: Vec<super::RootCause>,
     /// Resource ids a run could not delete.
     pub leaked: Vec<String>,
     /// Lifecycle edges per resource type, with what the run saw of each.

@@ -1,0 +1,113 @@
+//! What every renderer says of a root cause: its label, the operations it shows
+//! at, and the reproduction that stands for it (the shortest among its buckets).
+
+use crate::check::Severity;
+use crate::run::{Bucket, BucketRef, Repro, RootCause, RunReport};
+
+/// `FAIL` or `WARN`.
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Failure => "FAIL",
+        Severity::Warning => "WARN",
+    }
+}
+
+/// The bucket a reference names.
+pub fn bucket_of<'a>(report: &'a RunReport, reference: &BucketRef) -> Option<&'a Bucket> {
+    report.buckets.iter().find(|b| {
+        b.check == reference.check
+            && b.operation == reference.operation
+            && b.path == reference.path
+            && b.status == reference.status
+    })
+}
+
+/// The reproduction that stands for `cause`: its shortest bucket's.
+pub fn shortest_repro<'a>(report: &'a RunReport, cause: &RootCause) -> Option<&'a Repro> {
+    cause
+        .shortest
+        .as_ref()
+        .and_then(|b| bucket_of(report, b))
+        .and_then(|b| b.repro.as_ref())
+}
+
+/// The operations of a root cause, at most `most` named (`A, B, C and 4 more`).
+pub fn operations_text(cause: &RootCause, most: usize) -> String {
+    let named: Vec<&str> = cause
+        .operations
+        .iter()
+        .take(most)
+        .map(String::as_str)
+        .collect();
+    let rest = cause.operations.len().saturating_sub(most);
+    if rest == 0 {
+        named.join(", ")
+    } else {
+        format!("{} and {rest} more", named.join(", "))
+    }
+}
+
+/// The root cause a bucket belongs to (its 1-based number in report order).
+pub fn cause_number(report: &RunReport, bucket: &Bucket) -> Option<usize> {
+    report
+        .root_causes
+        .iter()
+        .position(|c| {
+            c.buckets.iter().any(|r| {
+                r.check == bucket.check
+                    && r.operation == bucket.operation
+                    && r.path == bucket.path
+                    && r.status == bucket.status
+            })
+        })
+        .map(|at| at + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::test_support::sample_report;
+
+    #[test]
+    fn every_format_leads_with_the_root_causes() {
+        let report = sample_report();
+        assert!(!report.root_causes.is_empty());
+        let first = &report.root_causes[0];
+        let before = |text: &str, a: &str, b: &str| {
+            let (x, y) = (text.find(a), text.find(b));
+            assert!(
+                x.is_some() && y.is_some() && x < y,
+                "{a:?} not before {b:?}:\n{text}"
+            );
+        };
+        let terminal = crate::report::summary(&report);
+        before(&terminal, "ROOT CAUSES:", "FAIL model.state");
+        assert!(terminal.contains(&first.title), "{terminal}");
+        assert!(
+            terminal.contains("root cause 1)"),
+            "each bucket names its root cause:\n{terminal}"
+        );
+        let markdown = crate::report::markdown(&report);
+        before(&markdown, "## Root causes", "## Findings");
+        assert!(markdown.contains(&format!("`{}`", first.key)));
+        let html = crate::report::html(&report);
+        before(&html, "id=\"root-causes\"", "id=\"findings\"");
+        let junit = crate::report::junit(&report);
+        before(
+            &junit,
+            "root causes\" tests=",
+            "classname=\"dxconform.CreateConnection\"",
+        );
+        assert!(junit.contains("type=\"dxconform.root-cause\""));
+    }
+
+    #[test]
+    fn a_report_without_root_causes_gets_them_when_loaded() {
+        let mut report = sample_report();
+        report.root_causes.clear();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, serde_json::to_string(&report).unwrap()).unwrap();
+        let loaded = crate::report::load_report(&path).unwrap();
+        assert_eq!(loaded.root_causes, sample_report().root_causes);
+    }
+}
