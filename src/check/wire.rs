@@ -1,6 +1,7 @@
 //! Wire checks: the awsJson protocol itself.
 
 use super::{CheckCtx, Sink};
+use crate::model::Expect;
 use crate::vocab::{Exchange, Outcome};
 
 /// A JSON body with the awsJson content type; not HTML, not empty, not unparseable.
@@ -54,7 +55,80 @@ pub fn status(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
                 );
             }
         }
+        // A server error whose body is not awsJson (a plain-text or HTML 500) where the
+        // model predicts a client error (an unknown id, a broken rule): wire.protocol
+        // reports the body, and the status is a second fault it must not hide.
+        Outcome::ProtocolFault { .. } if exchange.status >= 500 => {
+            let client_errors = match &ctx.prediction.expect {
+                Expect::Reject { error_types, .. } => Some(error_types),
+                Expect::Either { .. } | Expect::Succeed => None,
+            };
+            if let Some(types) = client_errors.filter(|types| {
+                !types.is_empty() && types.iter().all(|t| !t.ends_with("ServerException"))
+            }) {
+                sink.report(
+                    "$",
+                    format!("HTTP 400 for {}", types.join("|")),
+                    format!("HTTP {} with a body that is not awsJson", exchange.status),
+                );
+            }
+        }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use crate::check::{CheckCtx, CheckSet};
+    use crate::model::{Basis, Prediction};
+    use crate::spec::Spec;
+    use crate::vocab::{classify, CheckId, Exchange, Principal};
+
+    fn plain_text(status: u16) -> Exchange {
+        let body = b"Internal Server Error: no such connection".to_vec();
+        Exchange {
+            operation: "DescribeConnections".into(),
+            principal: Principal::Owner,
+            request: json!({"connectionId": "dxcon-zz99zz99"}),
+            status,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            outcome: classify(status, &body),
+            body: body.into(),
+            latency: Duration::ZERO,
+        }
+    }
+
+    fn findings(prediction: &Prediction, exchange: &Exchange) -> Vec<String> {
+        let ctx = CheckCtx::new(Spec::builtin(), prediction, None, 0);
+        CheckSet::default()
+            .run(&ctx, exchange)
+            .into_iter()
+            .map(|f| format!("{} {}", f.check, f.actual))
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_text_500_for_a_client_error_reports_the_body_and_the_status() {
+        let unknown_id = Prediction::reject(
+            vec!["DirectConnectClientException"],
+            "no connection has this id",
+            CheckId::ErrorExpected,
+            Basis::Documented,
+        );
+        let found = findings(&unknown_id, &plain_text(500));
+        assert!(found.iter().any(|f| f.starts_with("wire.protocol ")), "{found:?}");
+        assert!(
+            found.contains(&"wire.status HTTP 500 with a body that is not awsJson".to_owned()),
+            "{found:?}"
+        );
+        // Where success was predicted the status is not judged again: the answer is
+        // already wrong as a whole, and no client error was due.
+        let success = findings(&Prediction::succeed(Basis::Spec), &plain_text(500));
+        assert!(!success.iter().any(|f| f.starts_with("wire.status")), "{success:?}");
     }
 }
 
