@@ -29,6 +29,16 @@ pub struct BucketRef {
     pub status: u16,
 }
 
+impl BucketRef {
+    /// Whether this reference names `bucket` (same check, operation, path and status).
+    pub fn names(&self, bucket: &super::Bucket) -> bool {
+        self.check == bucket.check
+            && self.operation == bucket.operation
+            && self.path == bucket.path
+            && self.status == bucket.status
+    }
+}
+
 /// A saved failing plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplayFile {
