@@ -16,6 +16,17 @@ use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
 
 /// `text` safe inside HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
+    escape_markup(text, "&#39;", |_| true)
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` as entities (`'` as `apostrophe`: HTML
+/// and XML spell it differently), keeping only the other characters `allowed`
+/// accepts. One home for what HTML and JUnit XML escape alike.
+pub(super) fn escape_markup(
+    text: &str,
+    apostrophe: &str,
+    allowed: impl Fn(char) -> bool,
+) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -23,8 +34,9 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
+            '\'' => out.push_str(apostrophe),
+            other if allowed(other) => out.push(other),
+            _ => {}
         }
     }
     out

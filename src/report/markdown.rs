@@ -163,22 +163,17 @@ fn lifecycle_section(report: &RunReport, out: &mut String) {
     for (kind, edges) in groups {
         let _ = writeln!(out, "### {kind}\n");
         out.push_str(&fenced("mermaid", &mermaid(&edges)));
-        let _ = writeln!(
-            out,
-            "\n<details><summary>{} edges</summary>\n\n| from | to | via | status |\n|---|---|---|---|",
-            edges.len()
-        );
-        for t in edges {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
+        out.push('\n');
+        let rows = edges.iter().map(|t| {
+            [
                 escape_cell(&t.from),
                 escape_cell(&t.to),
                 escape_cell(&t.via),
-                status_label(t.status)
-            );
-        }
-        out.push_str("\n</details>\n\n");
+                status_label(t.status).to_owned(),
+            ]
+        });
+        let summary = format!("{} edges", edges.len());
+        details_table(out, &summary, ["from", "to", "via", "status"], rows);
     }
 }
 
@@ -186,13 +181,33 @@ fn not_modelled(report: &RunReport, out: &mut String) {
     if report.not_modelled.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "## Not modelled\n\n<details><summary>{} operations of the specification are not modelled yet</summary>\n\n| operation | why |\n|---|---|",
+    out.push_str("## Not modelled\n\n");
+    let summary = format!(
+        "{} operations of the specification are not modelled yet",
         report.not_modelled.len()
     );
-    for m in &report.not_modelled {
-        let _ = writeln!(out, "| {} | {} |", m.operation, escape_cell(&m.reason));
+    let rows = report
+        .not_modelled
+        .iter()
+        .map(|m| [m.operation.clone(), escape_cell(&m.reason)]);
+    details_table(out, &summary, ["operation", "why"], rows);
+}
+
+/// A table folded under `summary` (cells already escaped).
+fn details_table<const N: usize>(
+    out: &mut String,
+    summary: &str,
+    columns: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) {
+    let _ = writeln!(
+        out,
+        "<details><summary>{summary}</summary>\n\n| {} |\n|{}",
+        columns.join(" | "),
+        "---|".repeat(N)
+    );
+    for cells in rows {
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push_str("\n</details>\n\n");
 }

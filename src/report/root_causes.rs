@@ -22,9 +22,14 @@ pub fn finding_numbers(report: &RunReport, cause: &RootCause) -> Vec<usize> {
     cause
         .buckets
         .iter()
-        .filter_map(|r| report.buckets.iter().position(|b| r.names(b)))
-        .map(|at| at + 1)
+        .filter_map(|r| number_of(&report.buckets, |b| r.names(b)))
         .collect()
+}
+
+/// The 1-based number (as every report counts findings and root causes) of the
+/// first of `items` that `is` picks.
+fn number_of<T>(items: &[T], is: impl Fn(&T) -> bool) -> Option<usize> {
+    items.iter().position(is).map(|at| at + 1)
 }
 
 /// The reproduction that stands for `cause`: its shortest bucket's.
@@ -59,11 +64,9 @@ pub fn operations_text(cause: &RootCause, most: usize) -> String {
 
 /// The root cause a bucket belongs to (its 1-based number in report order).
 pub fn cause_number(report: &RunReport, bucket: &Bucket) -> Option<usize> {
-    report
-        .root_causes
-        .iter()
-        .position(|c| c.buckets.iter().any(|r| r.names(bucket)))
-        .map(|at| at + 1)
+    number_of(&report.root_causes, |c| {
+        c.buckets.iter().any(|r| r.names(bucket))
+    })
 }
 
 #[cfg(test)]
