@@ -152,20 +152,20 @@ impl Cassette {
 mod tests {
     use super::*;
 
+    fn variance(operation: &str, path: &str) -> KnownVariance {
+        KnownVariance {
+            operation: operation.into(),
+            path: path.into(),
+            reason: "r".into(),
+        }
+    }
+
     #[test]
     fn variances_cover_their_path_and_below() {
-        let v = KnownVariance {
-            operation: "*".into(),
-            path: "$.connections[*].awsDevice".into(),
-            reason: "r".into(),
-        };
+        let v = variance("*", "$.connections[*].awsDevice");
         assert!(v.covers("DescribeConnections", "$.connections[*].awsDevice"));
         assert!(!v.covers("DescribeConnections", "$.connections[*].awsDeviceV2"));
-        let w = KnownVariance {
-            operation: "DescribeLocations".into(),
-            path: "$.locations".into(),
-            reason: "r".into(),
-        };
+        let w = variance("DescribeLocations", "$.locations");
         assert!(w.covers("DescribeLocations", "$.locations[*].locationCode"));
         assert!(!w.covers("DescribeConnections", "$.locations"));
     }

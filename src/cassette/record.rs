@@ -101,11 +101,7 @@ async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan)
 /// Execute the plans of `config` (its seed, cases and generator) against its target,
 /// one reset per case, and write the cassette to `dir`.
 pub fn record(config: &RunConfig, dir: &Path) -> Result<Cassette, CassetteError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(CassetteError::Runtime)?;
+    let runtime = crate::run::launch_runtime().map_err(CassetteError::Runtime)?;
     let cassette = runtime.block_on(async {
         let target = crate::run::launch(&config.target, &config.emulator).await?;
         let result = async {

@@ -169,11 +169,7 @@ pub fn parity(
     config: &TargetConfig,
     emulator: &crate::emulator::EmulatorConfig,
 ) -> Result<ParityOutcome, CassetteError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(CassetteError::Runtime)?;
+    let runtime = crate::run::launch_runtime().map_err(CassetteError::Runtime)?;
     runtime.block_on(async {
         let target = crate::run::launch(config, emulator).await?;
         let result = replay_all(cassette, &target).await;

@@ -405,6 +405,11 @@ mod tests {
     use super::*;
     use crate::report::test_support::sample_report;
 
+    /// The verdicts of `operation`'s row.
+    fn row<'a>(c: &'a Comparison, operation: &str) -> &'a [Verdict] {
+        &c.rows.iter().find(|(op, _)| op == operation).unwrap().1
+    }
+
     #[test]
     fn the_matrix_shows_each_operation_for_each_target() {
         let moto = sample_report();
@@ -419,20 +424,10 @@ mod tests {
         }
         let c = compare(&[("a.json".into(), moto), ("b.json".into(), embedded)]);
         assert_eq!(c.labels, ["moto 5.2.5", "dxconform reference target 0.1.0"]);
-        let create = &c
-            .rows
-            .iter()
-            .find(|(op, _)| op == "CreateConnection")
-            .unwrap()
-            .1;
+        let create = row(&c, "CreateConnection");
         assert_eq!(create[0], Verdict::Fail(vec!["model".into()]));
         assert_eq!(create[1], Verdict::Pass);
-        let locations = &c
-            .rows
-            .iter()
-            .find(|(op, _)| op == "DescribeLocations")
-            .unwrap()
-            .1;
+        let locations = row(&c, "DescribeLocations");
         assert_eq!(locations[0], Verdict::NotImplemented);
         assert!(c.drift.is_none());
         assert_eq!(c.new_failures(), 0);

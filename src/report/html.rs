@@ -2,22 +2,31 @@
 //! and SVG, no scripts, no network), for vendors publishing compatibility and
 //! people reading a nightly run in a browser.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::awscli::aws_cli_script;
-use super::curl::curl_transcript;
 use super::date::utc_datetime;
+use super::findings::Reproduction;
 use super::lifecycle::{lifecycles, status_label, svg};
-use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
-use super::root_causes::{operations_text, shortest_repro};
+use super::reproduction::target_name;
+use super::root_causes::{finding_numbers, operations_text, shortest_replay_file};
 use super::score::{by_resource, not_implemented_reason, score, ResourceScore};
-use super::{replay_command, resource_type, step_line};
+use super::{replay_command, resource_type};
 use crate::check::Severity;
 use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
 
 /// `text` safe inside HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
+    escape_markup(text, "&#39;", |_| true)
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` as entities (`'` as `apostrophe`: HTML
+/// and XML spell it differently), keeping only the other characters `allowed`
+/// accepts. One home for what HTML and JUnit XML escape alike.
+pub(super) fn escape_markup(
+    text: &str,
+    apostrophe: &str,
+    allowed: impl Fn(char) -> bool,
+) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -25,8 +34,9 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
+            '\'' => out.push_str(apostrophe),
+            other if allowed(other) => out.push(other),
+            _ => {}
         }
     }
     out
@@ -357,24 +367,13 @@ fn root_causes(report: &RunReport, out: &mut String) {
         report.buckets.len()
     );
     for (n, cause) in report.root_causes.iter().enumerate() {
-        let links: Vec<String> = cause
-            .buckets
+        let links: Vec<String> = finding_numbers(report, cause)
             .iter()
-            .filter_map(|r| {
-                report.buckets.iter().position(|b| {
-                    b.check == r.check
-                        && b.operation == r.operation
-                        && b.path == r.path
-                        && b.status == r.status
-                })
-            })
-            .map(|at| format!("<a href=\"#bucket-{0}\">{0}</a>", at + 1))
+            .map(|n| format!("<a href=\"#bucket-{n}\">{n}</a>"))
             .collect();
-        let repro = shortest_repro(report, cause)
-            .and_then(|r| r.replay_file.as_deref())
-            .map_or_else(String::new, |file| {
-                format!("<code>{}</code>", escape(&replay_command(report, file)))
-            });
+        let repro = shortest_replay_file(report, cause).map_or_else(String::new, |file| {
+            format!("<code>{}</code>", escape(&replay_command(report, file)))
+        });
         let _ = writeln!(
             out,
             "<tr class=\"{}\"><td>{}</td><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
@@ -400,15 +399,13 @@ fn findings(report: &RunReport, out: &mut String) {
         out.push_str("<p>None: every answer matched the specification and the model.</p>\n");
         return;
     }
-    // Several buckets may share one minimal plan: show its reproduction once.
-    let mut first_of_round: BTreeMap<u32, usize> = BTreeMap::new();
-    for (i, b) in report.buckets.iter().enumerate() {
-        let n = i + 1;
-        let (class, severity) = match b.severity {
-            Severity::Failure => ("bucket failure", "failure"),
-            Severity::Warning => ("bucket warning", "warning"),
-        };
-        let _ = writeln!(out, r#"<article class="{class}" id="bucket-{n}">"#);
+    for f in super::findings::findings(report) {
+        let (n, b) = (f.number, f.bucket);
+        let _ = writeln!(
+            out,
+            r#"<article class="bucket {}" id="bucket-{n}">"#,
+            f.severity
+        );
         let _ = writeln!(
             out,
             "<h3>{n}. <code>{}</code> on <code>{}</code> at <code>{}</code></h3>",
@@ -418,10 +415,8 @@ fn findings(report: &RunReport, out: &mut String) {
         );
         let _ = writeln!(
             out,
-            r#"<div class="meta"><span class="tag">{severity}</span><span class="tag">basis: {}</span><span class="tag">HTTP {}</span><span class="tag">seen {} times</span></div>"#,
-            format!("{:?}", b.basis).to_lowercase(),
-            b.status,
-            b.count
+            r#"<div class="meta"><span class="tag">{}</span><span class="tag">basis: {}</span><span class="tag">HTTP {}</span><span class="tag">seen {} times</span></div>"#,
+            f.severity, f.basis, b.status, b.count
         );
         let _ = writeln!(
             out,
@@ -429,62 +424,50 @@ fn findings(report: &RunReport, out: &mut String) {
             escape(&b.expected),
             escape(&b.actual)
         );
-        let Some(r) = &b.repro else {
-            out.push_str("<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n");
-            continue;
+        let sequence = match f.reproduction {
+            Reproduction::None => {
+                out.push_str("<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n");
+                continue;
+            }
+            Reproduction::SameAs(first) => {
+                let _ = writeln!(
+                    out,
+                    "<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>"
+                );
+                continue;
+            }
+            Reproduction::Minimal(sequence) => sequence,
         };
-        if let Some(first) = first_of_round.get(&r.round) {
-            let _ = writeln!(
-                out,
-                "<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>"
-            );
-            continue;
-        }
-        first_of_round.insert(r.round, n);
-        let sent: Vec<String> = r
-            .steps
-            .iter()
-            .filter(|s| !s.skipped)
-            .map(step_line)
-            .collect();
         let _ = writeln!(
             out,
             "<p>Minimal sequence: {} steps ({}).</p>\n<pre class=\"sequence\">{}</pre>",
-            sent.len(),
-            if r.reproduced {
-                "reproduced on re-run"
-            } else {
-                "flaky: did not reproduce on re-run"
-            },
-            escape(&sent.join("\n"))
+            sequence.sent.len(),
+            sequence.reproduced,
+            escape(&sequence.sent.join("\n"))
         );
         out.push_str("<p><strong>Reproduce with</strong></p>\n");
-        if let Some(file) = &r.replay_file {
+        if let Some(files) = &sequence.files {
             let _ = writeln!(
                 out,
                 "<pre class=\"replay\">{}</pre>",
-                escape(&replay_command(report, file))
+                escape(&files.command)
             );
         }
-        let script_name = r.replay_file.as_deref().map_or_else(
-            || "aws CLI script".to_owned(),
-            |f| sibling_file(f, SCRIPT_EXTENSION),
-        );
-        let curl_name = r.replay_file.as_deref().map_or_else(
-            || "curl transcript".to_owned(),
-            |f| sibling_file(f, CURL_EXTENSION),
-        );
+        let (script_name, curl_name) = match &sequence.files {
+            Some(files) => (files.script.as_str(), files.curl.as_str()),
+            None => ("aws CLI script", "curl transcript"),
+        };
         let _ = writeln!(
             out,
             "<details><summary>aws CLI: <code>{}</code></summary><pre class=\"awscli\">{}</pre></details>",
-            escape(&script_name),
-            escape(&aws_cli_script(report, r))
+            escape(script_name),
+            escape(&sequence.aws_cli)
         );
         let _ = writeln!(
             out,
             "<details><summary>wire (curl): <code>{}</code></summary><pre class=\"curl\">{}</pre></details>",
-            escape(&curl_name),
-            escape(&curl_transcript(report, r))
+            escape(curl_name),
+            escape(&sequence.curl)
         );
         out.push_str("</article>\n");
     }

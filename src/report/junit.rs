@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::awscli::aws_cli_script;
 use super::date::iso8601;
+use super::html::escape_markup;
 use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::root_causes::{bucket_of, operations_text};
 use super::score::{cell_buckets, not_implemented_reason, uncovered_failures};
@@ -17,20 +18,10 @@ use crate::run::{Bucket, CoverageCell, RunReport, CHECK_GROUPS};
 
 /// `text` safe in XML content and attributes; characters XML 1.0 forbids are dropped.
 pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            other => out.push(other),
-        }
-    }
-    out
+    escape_markup(text, "&apos;", |c| {
+        matches!(c, '\t' | '\n' | '\r')
+            || !((c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}')
+    })
 }
 
 /// The text of one bucket with its reproduction, as a failure body shows it;

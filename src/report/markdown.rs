@@ -1,18 +1,15 @@
 //! report.md: the compatibility report for people, as Markdown (GitHub renders
 //! its Mermaid lifecycle pictures).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::awscli::aws_cli_script;
-use super::curl::curl_transcript;
 use super::date::utc_datetime;
+use super::findings::Reproduction;
 use super::lifecycle::{lifecycles, mermaid, status_label};
-use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
-use super::root_causes::{operations_text, severity_label, shortest_repro};
+use super::replay_command;
+use super::reproduction::target_name;
+use super::root_causes::{finding_numbers, operations_text, severity_label, shortest_replay_file};
 use super::score::{by_resource, not_implemented_reason, score};
-use super::{replay_command, step_line};
-use crate::check::Severity;
 use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
 use crate::target::TargetKind;
 
@@ -166,22 +163,17 @@ fn lifecycle_section(report: &RunReport, out: &mut String) {
     for (kind, edges) in groups {
         let _ = writeln!(out, "### {kind}\n");
         out.push_str(&fenced("mermaid", &mermaid(&edges)));
-        let _ = writeln!(
-            out,
-            "\n<details><summary>{} edges</summary>\n\n| from | to | via | status |\n|---|---|---|---|",
-            edges.len()
-        );
-        for t in edges {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
+        out.push('\n');
+        let rows = edges.iter().map(|t| {
+            [
                 escape_cell(&t.from),
                 escape_cell(&t.to),
                 escape_cell(&t.via),
-                status_label(t.status)
-            );
-        }
-        out.push_str("\n</details>\n\n");
+                status_label(t.status).to_owned(),
+            ]
+        });
+        let summary = format!("{} edges", edges.len());
+        details_table(out, &summary, ["from", "to", "via", "status"], rows);
     }
 }
 
@@ -189,13 +181,33 @@ fn not_modelled(report: &RunReport, out: &mut String) {
     if report.not_modelled.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "## Not modelled\n\n<details><summary>{} operations of the specification are not modelled yet</summary>\n\n| operation | why |\n|---|---|",
+    out.push_str("## Not modelled\n\n");
+    let summary = format!(
+        "{} operations of the specification are not modelled yet",
         report.not_modelled.len()
     );
-    for m in &report.not_modelled {
-        let _ = writeln!(out, "| {} | {} |", m.operation, escape_cell(&m.reason));
+    let rows = report
+        .not_modelled
+        .iter()
+        .map(|m| [m.operation.clone(), escape_cell(&m.reason)]);
+    details_table(out, &summary, ["operation", "why"], rows);
+}
+
+/// A table folded under `summary` (cells already escaped).
+fn details_table<const N: usize>(
+    out: &mut String,
+    summary: &str,
+    columns: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) {
+    let _ = writeln!(
+        out,
+        "<details><summary>{summary}</summary>\n\n| {} |\n|{}",
+        columns.join(" | "),
+        "---|".repeat(N)
+    );
+    for cells in rows {
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push_str("\n</details>\n\n");
 }
@@ -219,28 +231,14 @@ fn root_causes(report: &RunReport, out: &mut String) {
     );
     let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
     for (n, cause) in report.root_causes.iter().enumerate() {
-        let findings: Vec<String> = cause
-            .buckets
+        let findings: Vec<String> = finding_numbers(report, cause)
             .iter()
-            .filter_map(|r| {
-                report.buckets.iter().position(|b| {
-                    b.key()
-                        == (
-                            r.check.clone(),
-                            r.operation.clone(),
-                            r.path.clone(),
-                            r.status,
-                        )
-                })
-            })
-            .map(|at| format!("{}", at + 1))
+            .map(usize::to_string)
             .collect();
-        let repro = shortest_repro(report, cause)
-            .and_then(|r| r.replay_file.as_deref())
-            .map_or_else(
-                || "—".to_owned(),
-                |file| format!("`{}`", replay_command(report, file)),
-            );
+        let repro = shortest_replay_file(report, cause).map_or_else(
+            || "—".to_owned(),
+            |file| format!("`{}`", replay_command(report, file)),
+        );
         let _ = writeln!(
             out,
             "| {} | {} | {} <br>`{}` | {} | {} | {} | {} |",
@@ -262,66 +260,48 @@ fn findings(report: &RunReport, out: &mut String) {
     if report.buckets.is_empty() {
         let _ = writeln!(out, "None.\n");
     }
-    let mut first_of_round: BTreeMap<u32, usize> = BTreeMap::new();
-    for (i, b) in report.buckets.iter().enumerate() {
-        let n = i + 1;
-        let sev = if b.severity == Severity::Failure {
-            "failure"
-        } else {
-            "warning"
-        };
+    for f in super::findings::findings(report) {
+        let b = f.bucket;
         let _ = writeln!(
             out,
-            "### {n}. `{}` on {} at `{}`\n",
-            b.check, b.operation, b.path
+            "### {}. `{}` on {} at `{}`\n",
+            f.number, b.check, b.operation, b.path
         );
         let _ = writeln!(
             out,
-            "- severity: {sev}; basis: {}; HTTP {}; seen {} times",
-            format!("{:?}", b.basis).to_lowercase(),
-            b.status,
-            b.count
+            "- severity: {}; basis: {}; HTTP {}; seen {} times",
+            f.severity, f.basis, b.status, b.count
         );
         let _ = writeln!(out, "- expected: {}", escape_cell(&b.expected));
         let _ = writeln!(out, "- actual: {}", escape_cell(&b.actual));
-        let Some(r) = &b.repro else {
-            out.push('\n');
-            continue;
+        let sequence = match f.reproduction {
+            Reproduction::None => {
+                out.push('\n');
+                continue;
+            }
+            Reproduction::SameAs(first) => {
+                let _ = writeln!(
+                    out,
+                    "- reproduction: the same minimal sequence as finding {first}\n"
+                );
+                continue;
+            }
+            Reproduction::Minimal(sequence) => sequence,
         };
-        if let Some(first) = first_of_round.get(&r.round) {
-            let _ = writeln!(
-                out,
-                "- reproduction: the same minimal sequence as finding {first}\n"
-            );
-            continue;
-        }
-        first_of_round.insert(r.round, n);
-        let sent: Vec<String> = r
-            .steps
-            .iter()
-            .filter(|s| !s.skipped)
-            .map(step_line)
-            .collect();
         let _ = writeln!(
             out,
             "- minimal sequence: {} steps ({})\n",
-            sent.len(),
-            if r.reproduced {
-                "reproduced on re-run"
-            } else {
-                "flaky: did not reproduce on re-run"
-            }
+            sequence.sent.len(),
+            sequence.reproduced
         );
-        out.push_str(&fenced("text", &sent.join("\n")));
+        out.push_str(&fenced("text", &sequence.sent.join("\n")));
         out.push('\n');
-        match &r.replay_file {
-            Some(file) => {
+        match &sequence.files {
+            Some(files) => {
                 let _ = writeln!(
                     out,
                     "Reproduce with `{}`, or with the aws CLI (`{}`) or curl (`{}`):\n",
-                    replay_command(report, file),
-                    sibling_file(file, SCRIPT_EXTENSION),
-                    sibling_file(file, CURL_EXTENSION)
+                    files.command, files.script, files.curl
                 );
             }
             None => {
@@ -329,12 +309,12 @@ fn findings(report: &RunReport, out: &mut String) {
             }
         }
         let _ = writeln!(out, "<details><summary>aws CLI script</summary>\n");
-        out.push_str(&fenced("bash", &aws_cli_script(report, r)));
+        out.push_str(&fenced("bash", &sequence.aws_cli));
         let _ = writeln!(
             out,
             "\n</details>\n\n<details><summary>wire requests and answers (curl)</summary>\n"
         );
-        out.push_str(&fenced("bash", &curl_transcript(report, r)));
+        out.push_str(&fenced("bash", &sequence.curl));
         out.push_str("\n</details>\n\n");
     }
 }

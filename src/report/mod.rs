@@ -9,6 +9,7 @@ mod curl;
 mod date;
 mod error;
 mod files;
+mod findings;
 mod html;
 mod junit;
 mod lifecycle;

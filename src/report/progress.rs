@@ -204,33 +204,27 @@ impl EventSink for Progress {
 mod tests {
     use super::*;
 
+    /// A case of `steps` steps that found the same one bucket.
+    fn case_finished(case: u64, phase: Phase, steps: usize) -> RunEvent {
+        RunEvent::CaseFinished {
+            case,
+            phase,
+            steps,
+            findings: 1,
+            new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
+            rng_case: 0,
+            found: Vec::new(),
+            leaked: Vec::new(),
+            transitions: Vec::new(),
+            waits: Default::default(),
+        }
+    }
+
     #[test]
     fn counts_search_cases_steps_and_distinct_buckets() {
         let progress = Progress::new(ProgressMode::Lines);
-        progress.event(&RunEvent::CaseFinished {
-            case: 1,
-            phase: Phase::Search,
-            steps: 2,
-            findings: 1,
-            new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
-            rng_case: 0,
-            found: Vec::new(),
-            leaked: Vec::new(),
-            transitions: Vec::new(),
-            waits: Default::default(),
-        });
-        progress.event(&RunEvent::CaseFinished {
-            case: 2,
-            phase: Phase::Shrink,
-            steps: 1,
-            findings: 1,
-            new_buckets: vec!["model.state CreateConnection $ HTTP 200".into()],
-            rng_case: 0,
-            found: Vec::new(),
-            leaked: Vec::new(),
-            transitions: Vec::new(),
-            waits: Default::default(),
-        });
+        progress.event(&case_finished(1, Phase::Search, 2));
+        progress.event(&case_finished(2, Phase::Shrink, 1));
         let guard = progress.state.lock().unwrap();
         assert_eq!(guard.0.cases, 1);
         assert_eq!(guard.0.buckets.len(), 1);

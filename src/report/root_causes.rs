@@ -14,12 +14,22 @@ pub fn severity_label(severity: Severity) -> &'static str {
 
 /// The bucket a reference names.
 pub fn bucket_of<'a>(report: &'a RunReport, reference: &BucketRef) -> Option<&'a Bucket> {
-    report.buckets.iter().find(|b| {
-        b.check == reference.check
-            && b.operation == reference.operation
-            && b.path == reference.path
-            && b.status == reference.status
-    })
+    report.buckets.iter().find(|b| reference.names(b))
+}
+
+/// The findings `cause` explains, by their 1-based numbers in report order.
+pub fn finding_numbers(report: &RunReport, cause: &RootCause) -> Vec<usize> {
+    cause
+        .buckets
+        .iter()
+        .filter_map(|r| number_of(&report.buckets, |b| r.names(b)))
+        .collect()
+}
+
+/// The 1-based number (as every report counts findings and root causes) of the
+/// first of `items` that `is` picks.
+fn number_of<T>(items: &[T], is: impl Fn(&T) -> bool) -> Option<usize> {
+    items.iter().position(is).map(|at| at + 1)
 }
 
 /// The reproduction that stands for `cause`: its shortest bucket's.
@@ -29,6 +39,11 @@ pub fn shortest_repro<'a>(report: &'a RunReport, cause: &RootCause) -> Option<&'
         .as_ref()
         .and_then(|b| bucket_of(report, b))
         .and_then(|b| b.repro.as_ref())
+}
+
+/// The replay file of the reproduction that stands for `cause`, if it was saved.
+pub fn shortest_replay_file<'a>(report: &'a RunReport, cause: &RootCause) -> Option<&'a str> {
+    shortest_repro(report, cause).and_then(|r| r.replay_file.as_deref())
 }
 
 /// The operations of a root cause, at most `most` named (`A, B, C and 4 more`).
@@ -49,18 +64,9 @@ pub fn operations_text(cause: &RootCause, most: usize) -> String {
 
 /// The root cause a bucket belongs to (its 1-based number in report order).
 pub fn cause_number(report: &RunReport, bucket: &Bucket) -> Option<usize> {
-    report
-        .root_causes
-        .iter()
-        .position(|c| {
-            c.buckets.iter().any(|r| {
-                r.check == bucket.check
-                    && r.operation == bucket.operation
-                    && r.path == bucket.path
-                    && r.status == bucket.status
-            })
-        })
-        .map(|at| at + 1)
+    number_of(&report.root_causes, |c| {
+        c.buckets.iter().any(|r| r.names(bucket))
+    })
 }
 
 #[cfg(test)]

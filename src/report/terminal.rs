@@ -1,6 +1,7 @@
 //! The terminal summary: findings grouped by check and operation, each with its
 //! minimal sequence and a "reproduce with" line.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::replay_command;
@@ -86,24 +87,25 @@ pub fn nightly_lines(report: &RunReport) -> Vec<String> {
         };
         let skipped: u64 = b.skipped_creates.values().sum();
         if skipped > 0 {
-            let reasons: Vec<String> = b
-                .skipped_creates
-                .iter()
-                .map(|(why, n)| format!("{why} ×{n}"))
-                .collect();
-            let _ = write!(line, "; {skipped} creates skipped ({})", reasons.join(", "));
+            let reasons = joined(&b.skipped_creates, " ×");
+            let _ = write!(line, "; {skipped} creates skipped ({reasons})");
         }
         if !b.peak_live.is_empty() {
-            let peaks: Vec<String> = b
-                .peak_live
-                .iter()
-                .map(|(kind, n)| format!("{kind} {n}"))
-                .collect();
-            let _ = write!(line, "; most live at once: {}", peaks.join(", "));
+            let peaks = joined(&b.peak_live, " ");
+            let _ = write!(line, "; most live at once: {peaks}");
         }
         lines.push(line);
     }
     lines
+}
+
+/// `key{between}value` for each entry of `counts`, comma-separated.
+fn joined<V: std::fmt::Display>(counts: &BTreeMap<String, V>, between: &str) -> String {
+    let entries: Vec<String> = counts
+        .iter()
+        .map(|(key, n)| format!("{key}{between}{n}"))
+        .collect();
+    entries.join(", ")
 }
 
 /// The whole summary as text.

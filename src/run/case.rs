@@ -184,18 +184,15 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             });
             continue;
         }
-        let (exchange, findings) = attempt(ctx, step, &call, &prediction, index, want_sdk).await;
-        let (exchange, findings) = settle_visibility(
-            ctx,
+        let attempt = Attempt {
             step,
-            &call,
-            &prediction,
+            call: &call,
+            prediction: &prediction,
             index,
             want_sdk,
-            exchange,
-            findings,
-        )
-        .await;
+        };
+        let (exchange, findings) = attempt.send(ctx).await;
+        let (exchange, findings) = attempt.settle_visibility(ctx, exchange, findings).await;
         outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
         budget.iter().for_each(|b| b.observe(&model));
@@ -232,90 +229,93 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     outcome
 }
 
-/// Send one step and run the checks on its answer.
-async fn attempt(
-    ctx: &CaseContext<'_>,
-    step: &Step,
-    call: &crate::model::Call,
-    prediction: &crate::model::Prediction,
+/// One step sent (and, for eventual consistency, sent again): what it needs.
+struct Attempt<'s> {
+    step: &'s Step,
+    call: &'s crate::model::Call,
+    prediction: &'s crate::model::Prediction,
+    /// The step's index in the plan.
     index: usize,
+    /// Whether the answer is also parsed the way the SDK would.
     want_sdk: bool,
-) -> (Exchange, Vec<Finding>) {
-    let exchange = match step {
-        // Broken framing is sent raw (model::MalformedStep).
-        Step::Malformed(crate::model::MalformedStep {
-            malformed: crate::model::Malformed::Wire(how),
-            ..
-        }) => {
-            ctx.client
-                .malformed(call.principal, call.operation, &call.body, *how)
-                .await
-        }
-        _ => {
-            ctx.client
-                .call(call.principal, call.operation, &call.body)
-                .await
-        }
-    };
-    let verdict = if want_sdk
-        && matches!(
-            exchange.outcome,
-            Outcome::Success(_) | Outcome::ServiceError { .. }
-        ) {
-        Some(
-            ctx.sdk
-                .parse_with(
-                    &exchange.operation,
-                    exchange.status,
-                    &exchange.headers,
-                    &exchange.body,
-                    exchange.outcome.body(),
-                )
-                .await,
-        )
-    } else {
-        None
-    };
-    let check_ctx = CheckCtx::new(ctx.spec, prediction, verdict.as_ref(), index);
-    let findings = ctx.checks.run(&check_ctx, &exchange);
-    (exchange, findings)
 }
 
-/// Eventual consistency: a Describe with a finding of a check the registry polls again
-/// on a miss (`model.visible`: what the model says must be listed is not yet) is sent
-/// again, with backoff, within the target's consistency budget
-/// (`--consistency-budget-ms`); past the budget the finding stands.
-#[allow(clippy::too_many_arguments)]
-async fn settle_visibility(
-    ctx: &CaseContext<'_>,
-    step: &Step,
-    call: &crate::model::Call,
-    prediction: &crate::model::Prediction,
-    index: usize,
-    want_sdk: bool,
-    mut exchange: Exchange,
-    mut findings: Vec<Finding>,
-) -> (Exchange, Vec<Finding>) {
-    let budget = ctx.target.consistency_budget;
-    let misses = |f: &[Finding]| f.iter().any(|f| f.def().is_some_and(|d| d.repoll_on_miss));
-    if budget.is_zero() || !call.operation.starts_with("Describe") || !misses(&findings) {
-        return (exchange, findings);
+impl Attempt<'_> {
+    /// Send the step and run the checks on its answer.
+    async fn send(&self, ctx: &CaseContext<'_>) -> (Exchange, Vec<Finding>) {
+        let call = self.call;
+        let exchange = match self.step {
+            // Broken framing is sent raw (model::MalformedStep).
+            Step::Malformed(crate::model::MalformedStep {
+                malformed: crate::model::Malformed::Wire(how),
+                ..
+            }) => {
+                ctx.client
+                    .malformed(call.principal, call.operation, &call.body, *how)
+                    .await
+            }
+            _ => {
+                ctx.client
+                    .call(call.principal, call.operation, &call.body)
+                    .await
+            }
+        };
+        let verdict = if self.want_sdk
+            && matches!(
+                exchange.outcome,
+                Outcome::Success(_) | Outcome::ServiceError { .. }
+            ) {
+            Some(
+                ctx.sdk
+                    .parse_with(
+                        &exchange.operation,
+                        exchange.status,
+                        &exchange.headers,
+                        &exchange.body,
+                        exchange.outcome.body(),
+                    )
+                    .await,
+            )
+        } else {
+            None
+        };
+        let check_ctx = CheckCtx::new(ctx.spec, self.prediction, verdict.as_ref(), self.index);
+        let findings = ctx.checks.run(&check_ctx, &exchange);
+        (exchange, findings)
     }
-    let started = std::time::Instant::now();
-    let mut pause = Duration::from_millis(50);
-    while misses(&findings) && started.elapsed() + pause <= budget {
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(10));
-        (exchange, findings) = attempt(ctx, step, call, prediction, index, want_sdk).await;
+
+    /// Eventual consistency: a Describe with a finding of a check the registry polls
+    /// again on a miss (`model.visible`: what the model says must be listed is not
+    /// yet) is sent again, with backoff, within the target's consistency budget
+    /// (`--consistency-budget-ms`); past the budget the finding stands.
+    async fn settle_visibility(
+        &self,
+        ctx: &CaseContext<'_>,
+        mut exchange: Exchange,
+        mut findings: Vec<Finding>,
+    ) -> (Exchange, Vec<Finding>) {
+        let budget = ctx.target.consistency_budget;
+        let misses = |f: &[Finding]| f.iter().any(|f| f.def().is_some_and(|d| d.repoll_on_miss));
+        let operation = self.call.operation;
+        if budget.is_zero() || !operation.starts_with("Describe") || !misses(&findings) {
+            return (exchange, findings);
+        }
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(50);
+        while misses(&findings) && started.elapsed() + pause <= budget {
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+            (exchange, findings) = self.send(ctx).await;
+        }
+        if misses(&findings) {
+            tracing::warn!(
+                operation,
+                budget_ms = budget.as_millis() as u64,
+                "still not visible after the consistency budget"
+            );
+        }
+        (exchange, findings)
     }
-    if misses(&findings) {
-        tracing::warn!(
-            operation = call.operation,
-            budget_ms = budget.as_millis() as u64,
-            "still not visible after the consistency budget"
-        );
-    }
-    (exchange, findings)
 }
 
 /// Delete what the case created and did not delete (targets that cannot be reset).

@@ -26,6 +26,15 @@ impl InProcessServer for Reference {
     }
 }
 
+/// The runtime a replay, a sweep or a recording launches its target in: two worker
+/// threads, so that the in-process reference target has threads of its own.
+pub fn launch_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// Whether `target` runs against a server in this process (started by [`launch`]).
 pub fn in_process(target: &TargetConfig) -> bool {
     target.kind == TargetKind::Embedded && target.endpoint.is_none()

@@ -35,7 +35,7 @@ pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEdge};
 pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
-pub use launch::{in_process, launch};
+pub use launch::{in_process, launch, launch_runtime};
 pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{

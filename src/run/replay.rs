@@ -29,6 +29,16 @@ pub struct BucketRef {
     pub status: u16,
 }
 
+impl BucketRef {
+    /// Whether this reference names `bucket` (same check, operation, path and status).
+    pub fn names(&self, bucket: &super::Bucket) -> bool {
+        self.check == bucket.check
+            && self.operation == bucket.operation
+            && self.path == bucket.path
+            && self.status == bucket.status
+    }
+}
+
 /// A saved failing plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplayFile {
@@ -103,11 +113,7 @@ pub struct ReplayOutcome {
 
 /// Re-execute a replay file's plan against the target of `config`.
 pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, RunError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(RunError::Runtime)?;
+    let runtime = super::launch_runtime().map_err(RunError::Runtime)?;
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
     runtime.block_on(async {
         let target = super::launch(&config.target, &config.emulator).await?;

@@ -75,11 +75,7 @@ pub fn sweep(
     } else {
         Vec::new()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(RunError::Runtime)?;
+    let runtime = super::launch_runtime().map_err(RunError::Runtime)?;
     let mut config = target.clone();
     config.journal = None;
     runtime.block_on(async {

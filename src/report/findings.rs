@@ -1,0 +1,112 @@
+//! What the Markdown and HTML reports show of each finding: worked out once here
+//! (numbering, severity, basis, which reproduction it shares, its minimal
+//! sequence and the three ways to reproduce it), so the two renderers differ only
+//! in markup.
+
+use std::collections::BTreeMap;
+
+use super::awscli::aws_cli_script;
+use super::curl::curl_transcript;
+use super::files::replay_command;
+use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::terminal::step_line;
+use crate::check::Severity;
+use crate::run::{Bucket, RunReport};
+
+/// One finding (a bucket) as the people-facing reports show it.
+pub struct Finding<'a> {
+    /// Its 1-based number in report order (what root causes and links refer to).
+    pub number: usize,
+    /// The bucket.
+    pub bucket: &'a Bucket,
+    /// `failure` or `warning`.
+    pub severity: &'static str,
+    /// The basis of the expectation, lower case.
+    pub basis: String,
+    /// How to reproduce it.
+    pub reproduction: Reproduction,
+}
+
+/// How a finding is reproduced.
+pub enum Reproduction {
+    /// No minimal sequence: the bucket was seen alongside another failure's.
+    None,
+    /// The same minimal sequence as the finding with this number (several buckets
+    /// may share one shrunk plan: it is shown once).
+    SameAs(usize),
+    /// Its own minimal sequence.
+    Minimal(Sequence),
+}
+
+/// A minimal sequence and the ways to run it again.
+pub struct Sequence {
+    /// The steps that were sent, one line each.
+    pub sent: Vec<String>,
+    /// Whether the re-run after shrinking showed the bucket again, in words.
+    pub reproduced: &'static str,
+    /// The replay file's command and sibling files, when the replay was saved.
+    pub files: Option<ReplayFiles>,
+    /// The aws CLI script.
+    pub aws_cli: String,
+    /// The curl transcript of the wire requests and answers.
+    pub curl: String,
+}
+
+/// The files a saved reproduction comes as.
+pub struct ReplayFiles {
+    /// `dxconform replay FILE --target …`.
+    pub command: String,
+    /// The aws CLI script next to the replay file.
+    pub script: String,
+    /// The curl transcript next to the replay file.
+    pub curl: String,
+}
+
+/// Every finding of `report`, in report order.
+pub fn findings(report: &RunReport) -> Vec<Finding<'_>> {
+    let mut first_of_round: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut shown = Vec::with_capacity(report.buckets.len());
+    for (i, bucket) in report.buckets.iter().enumerate() {
+        let number = i + 1;
+        let reproduction = match &bucket.repro {
+            None => Reproduction::None,
+            Some(r) => match first_of_round.get(&r.round) {
+                Some(first) => Reproduction::SameAs(*first),
+                None => {
+                    first_of_round.insert(r.round, number);
+                    Reproduction::Minimal(Sequence {
+                        sent: r
+                            .steps
+                            .iter()
+                            .filter(|s| !s.skipped)
+                            .map(step_line)
+                            .collect(),
+                        reproduced: if r.reproduced {
+                            "reproduced on re-run"
+                        } else {
+                            "flaky: did not reproduce on re-run"
+                        },
+                        files: r.replay_file.as_deref().map(|file| ReplayFiles {
+                            command: replay_command(report, file),
+                            script: sibling_file(file, SCRIPT_EXTENSION),
+                            curl: sibling_file(file, CURL_EXTENSION),
+                        }),
+                        aws_cli: aws_cli_script(report, r),
+                        curl: curl_transcript(report, r),
+                    })
+                }
+            },
+        };
+        shown.push(Finding {
+            number,
+            bucket,
+            severity: match bucket.severity {
+                Severity::Failure => "failure",
+                Severity::Warning => "warning",
+            },
+            basis: format!("{:?}", bucket.basis).to_lowercase(),
+            reproduction,
+        });
+    }
+    shown
+}
