@@ -41,45 +41,45 @@ as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
-# id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
-id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
+# id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
+id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634"
-#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537"
+#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"djjvccoapj5n02","location":"EqDC2","numberOfConnections":2}'
 
 # #1 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[2].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[2].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[2].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[3].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[3].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[3].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[2].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 3 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[2].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[3].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 4 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[3].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[2].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 3 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[2].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[3].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 4 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[3].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.expected at $: expected rejected with DirectConnectClientException (a 100Gbps LAG has at most 2 connections), got accepted (HTTP 200)
 step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"100Gbps","lagName":"lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk","location":"EqDC2","numberOfConnections":4}'
@@ -87,35 +87,35 @@ step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"
 # #2 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[1].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[2].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[2].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[2].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[3].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[3].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[3].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[4].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[4].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[4].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.type at $.connections[5].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[5].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:34"
+#    finding shape.type at $.connections[5].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:37"
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[1].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[2].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[3].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[4].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[5].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634"
-#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261202062634"
-#    finding shape.pattern at $.connections[2].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[2].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[3].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[3].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[4].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 3 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[4].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
-#    finding shape.pattern at $.connections[5].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 4 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634-20261202062634"
-#    finding shape.pattern at $.connections[5].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261202062634"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537"
+#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-djjvccoapj5n02-20261206044537"
+#    finding shape.pattern at $.connections[2].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[2].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[3].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 2 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[3].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[4].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 3 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[4].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
+#    finding shape.pattern at $.connections[5].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 4 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537-20261206044537"
+#    finding shape.pattern at $.connections[5].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-lnvshqfwmqkspwmoajgaimcqhopkjrbfdjhciscumfcrtfftxsgoprppziwfnkmqcvdlrhzoklwfvwnfbfqexlrmvigjyiboclvk-20261206044537"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.echo at $.connections[2].location: expected null, got "EqDC2"   <- reproduced here
 #    finding model.echo at $.connections[3].location: expected null, got "EqDC2"   <- reproduced here

@@ -44,19 +44,19 @@ as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
-# id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
-id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
+# id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
+id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:16"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"
 #    finding shape.type at $.location: expected string (LocationCode), got integer 12345
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo","location":12345}'
-CONNECTION_1=$(id_of connectionId)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455
 
 # #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -71,10 +71,10 @@ step '#1 partner CreateInterconnect' as_partner directconnect create-interconnec
 # #5 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-02 06:26:16"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"
 #    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261202062616"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#5 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
 

@@ -41,9 +41,9 @@ as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
-# id_of MEMBER: the value of "MEMBER" in the last answer (an id the target generated).
-id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | head -n 1; }
+# id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
+id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner DescribeConnections; dxconform saw HTTP 404 protocol-fault
 #    finding wire.protocol at $: expected an awsJson body (application/x-amz-json-1.1), got HTTP 404 without an error type:    <- reproduced here
-step '#0 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+step '#0 owner DescribeConnections' curl -sS -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-moto-account-id: 111111111111' --data-raw '{}'
