@@ -409,16 +409,19 @@ pub fn handle() -> impl Strategy<Value = HandleRef> {
     any::<u8>().prop_map(HandleRef)
 }
 
+/// A runner drawing from a ChaCha stream seeded with `seed` bytes, so a test draws
+/// the same values on every run.
+#[cfg(test)]
+pub(super) fn runner(seed: u8) -> TestRunner {
+    TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn runner(seed: u8) -> TestRunner {
-        TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-        )
-    }
 
     #[test]
     fn weighted_picks_follow_the_weights_and_never_a_zero_weight() {

@@ -80,15 +80,8 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gen::common::runner;
     use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-
-    fn runner(seed: u8) -> TestRunner {
-        TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-        )
-    }
 
     #[test]
     fn plans_are_deterministic_per_seed_and_bounded() {

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Expect, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Prediction, StateCheck};
 use super::step::ConnectionStep;
 use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
 pub const CLIENT_ERROR: &str = "DirectConnectClientException";
@@ -117,36 +117,26 @@ impl Model {
         if r.owner != by && r.peer == Some(by) {
             // The partner that allocated a hosted connection manages it too; whether it
             // may {action} it is not documented [api DeleteConnection, UpdateConnection].
-            let mut p = Prediction::succeed(Basis::Assumed);
-            p.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: format!("the allocating partner may or may not {action} a hosted connection it allocated"),
-            };
+            let mut p = Prediction::succeed(Basis::Documented);
+            p.may_refuse(format!(
+                "the allocating partner may or may not {action} a hosted connection it allocated"
+            ));
             return p;
         }
         if r.owner != by {
             // [api] calls act on the caller's resources; another account's connection
             // is not theirs to change.
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
-                format!("only the owner account may {action} a connection"),
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            return Prediction::not_owner(format!(
+                "only the owner account may {action} a connection"
+            ));
         }
-        let mut view = self.view(by, handle);
-        view.visibility = Visibility::Must;
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, handle, None);
         if r.deleted {
-            prediction.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: format!("AWS may refuse to {action} a deleted connection or answer with its deleted state"),
-            };
-            prediction.basis = Basis::Assumed;
-            view.states = CONNECTION.gone_set();
+            prediction.may_refuse(format!(
+                "AWS may refuse to {action} a deleted connection or answer with its deleted state"
+            ));
+            prediction.resources[0].states = CONNECTION.gone_set();
         }
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.resources.push(view);
         prediction
     }
 
@@ -155,8 +145,7 @@ impl Model {
         let body = json!({"connectionId": id, "connectionName": name});
         let mut prediction = self.on_connection(by, handle, "update");
         if let Some(view) = prediction.resources.first_mut() {
-            view.echo.retain(|(m, _)| *m != "connectionName");
-            view.echo.push(("connectionName", json!(name)));
+            view.echo_instead("connectionName", json!(name));
         }
         (body, prediction)
     }

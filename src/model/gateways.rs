@@ -17,12 +17,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR};
+use super::connections::tags_json;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 pub(super) const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
@@ -37,24 +37,6 @@ pub(super) const ASSOCIATION_MEMBERS: &[&str] = &[
 ];
 pub(super) const PROPOSAL_MEMBERS: &[&str] =
     &["proposalId", "proposalState", "directConnectGatewayId"];
-
-fn ownership(rule: &str) -> Prediction {
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ModelOwnership,
-        Basis::Documented,
-    )
-}
-
-fn refused(rule: &str) -> Prediction {
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ErrorExpected,
-        Basis::Assumed,
-    )
-}
 
 impl Model {
     /// The body and prediction of a gateway-family step; `None` to skip it.
@@ -159,23 +141,16 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the owner account may update a Direct Connect gateway"),
+                Prediction::not_owner("only the owner account may update a Direct Connect gateway"),
             );
         }
-        let mut view = self.view(by, g);
-        view.visibility = Visibility::Must;
-        view.echo.retain(|(m, _)| *m != "directConnectGatewayName");
-        view.echo.push(("directConnectGatewayName", json!(name)));
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, g, None);
         prediction.within = Some("directConnectGateway");
+        prediction.resources[0].echo_instead("directConnectGatewayName", json!(name));
         if r.deleted {
             prediction.may_refuse("updating a deleted gateway may be refused");
-            view.states = StateSet::EMPTY;
-            view.echo.clear();
-            view.tags = None;
+            prediction.resources[0].expect_nothing();
         }
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -197,7 +172,7 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the owner account may delete a Direct Connect gateway"),
+                Prediction::not_owner("only the owner account may delete a Direct Connect gateway"),
             );
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -271,14 +246,17 @@ impl Model {
             // [api] another account's gateway is reached through a proposal.
             return (
                 body,
-                ownership("only the gateway's owner account associates it directly"),
+                Prediction::not_owner("only the gateway's owner account associates it directly"),
             );
         }
         if gw.deleted {
-            return (body, refused("a deleted gateway takes no association"));
+            return (
+                body,
+                Prediction::refused("a deleted gateway takes no association", Basis::Assumed),
+            );
         }
         if self.vgw_associated(&json!(vgw)) {
-            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
+            return (body, Prediction::refused("a virtual private gateway is associated with one Direct Connect gateway at a time", Basis::Assumed));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGatewayAssociation");
@@ -300,22 +278,18 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the gateway's owner account may update its associations"),
+                Prediction::not_owner(
+                    "only the gateway's owner account may update its associations",
+                ),
             );
         }
-        let mut view = self.view(by, a);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] UpdateDirectConnectGatewayAssociation → updating.
-        view.states = GATEWAY_ASSOCIATION.set(&["updating"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, a, Some(GATEWAY_ASSOCIATION.set(&["updating"])));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted {
             prediction.may_refuse("updating a disassociated association may be refused");
-            view.states = StateSet::EMPTY;
+            prediction.resources[0].states = StateSet::EMPTY;
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -326,22 +300,20 @@ impl Model {
         if r.owner != by && !vgw_owner {
             return (
                 body,
-                ownership("only the gateway's owner account may delete its associations"),
+                Prediction::not_owner(
+                    "only the gateway's owner account may delete its associations",
+                ),
             );
         }
-        let mut view = self.view(by, a);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] DeleteDirectConnectGatewayAssociation → disassociating.
-        view.states = GATEWAY_ASSOCIATION.set(&["disassociating"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let disassociating = GATEWAY_ASSOCIATION.set(&["disassociating"]);
+        let mut prediction = self.acted_on(by, a, Some(disassociating));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted || vgw_owner {
             prediction.may_refuse("deleting a disassociated association, or by the virtual private gateway's owner, may be refused",);
-            view.states = GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
+            prediction.resources[0].states =
+                GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -356,7 +328,10 @@ impl Model {
         if gw.deleted {
             return (
                 body,
-                refused("a deleted gateway takes no association proposal"),
+                Prediction::refused(
+                    "a deleted gateway takes no association proposal",
+                    Basis::Assumed,
+                ),
             );
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -395,7 +370,7 @@ impl Model {
             // [api] the owner of the Direct Connect gateway accepts a proposal.
             return (
                 body,
-                ownership("only the gateway's owner account may accept a proposal"),
+                Prediction::not_owner("only the gateway's owner account may accept a proposal"),
             );
         }
         let requested = ASSOCIATION_PROPOSAL.set(&["requested"]);
@@ -413,10 +388,13 @@ impl Model {
             return (body, p);
         }
         if self.resource(g).deleted {
-            return (body, refused("a deleted gateway takes no association"));
+            return (
+                body,
+                Prediction::refused("a deleted gateway takes no association", Basis::Assumed),
+            );
         }
         if self.vgw_associated(&vgw) {
-            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
+            return (body, Prediction::refused("a virtual private gateway is associated with one Direct Connect gateway at a time", Basis::Assumed));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGatewayAssociation");
@@ -437,21 +415,15 @@ impl Model {
         if r.owner != by && !gateway_owner {
             return (
                 body,
-                ownership("only the proposing account may delete a proposal"),
+                Prediction::not_owner("only the proposing account may delete a proposal"),
             );
         }
-        let mut view = self.view(by, p);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
-        view.states = ASSOCIATION_PROPOSAL.set(&["deleted"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, p, Some(ASSOCIATION_PROPOSAL.set(&["deleted"])));
         prediction.within = Some("directConnectGatewayAssociationProposal");
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         if gateway_owner || r.deleted || r.possible != ASSOCIATION_PROPOSAL.set(&["requested"]) {
             prediction.may_refuse("deleting a proposal no longer requested, or by the gateway's owner, may be refused",);
-            view.states = StateSet::EMPTY;
+            prediction.resources[0].states = StateSet::EMPTY;
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 

@@ -20,12 +20,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::connections::{tags_json, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
 pub(super) const INTERCONNECT_MEMBERS: &[&str] = &[
@@ -244,12 +244,7 @@ impl Model {
         let body = json!({"interconnectId": r.id});
         if r.owner != by {
             // [api] calls act on the caller's resources.
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the owner account may delete an interconnect",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the owner account may delete an interconnect");
             return (body, p);
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -329,11 +324,8 @@ impl Model {
         if p.owner != by {
             // [api] AllocateHostedConnection: the connection is created on the caller's
             // interconnect ("Intended for use by Direct Connect Partners only").
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
+            return Prediction::not_owner(
                 "only the interconnect's owner may allocate hosted connections on it",
-                CheckId::ModelOwnership,
-                Basis::Documented,
             );
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -386,12 +378,7 @@ impl Model {
         if r.owner != by {
             // [api] ConfirmConnection: the hosted connection "remains in this state until
             // the owner confirms creation".
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the owner account may confirm a hosted connection",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the owner account may confirm a hosted connection");
             return (body, p);
         }
         let ordering = CONNECTION.set(&["ordering"]);
@@ -430,12 +417,7 @@ impl Model {
         if allocator != by || p.owner != by {
             // [api] AssociateHostedConnection is "intended for use by Direct Connect
             // Partners only": the partner that allocated it, onto its own interconnect.
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the allocating partner may move a hosted connection, onto its own interconnect",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the allocating partner may move a hosted connection, onto its own interconnect");
             return (body, p);
         }
         let vlan = r.attributes.get("vlan");
@@ -446,10 +428,8 @@ impl Model {
         if conflict && !r.deleted && !p.deleted && r.parent != Some(parent) {
             // [api] "If the target interconnect or LAG has an existing hosted connection
             // with a conflicting VLAN number or IP address, the operation fails."
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "the target interconnect already has a hosted connection on this VLAN",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);

@@ -22,13 +22,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::connections::tags_json;
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
 use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
 pub(super) const LAG_MEMBERS: &[&str] = &[
@@ -50,16 +50,6 @@ pub(super) fn max_members(bandwidth: &str) -> usize {
         "100Gbps" | "400Gbps" => 2,
         _ => 4,
     }
-}
-
-fn ownership(rule: &str) -> Prediction {
-    // [api] calls act on the caller's resources.
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ModelOwnership,
-        Basis::Documented,
-    )
 }
 
 /// Attribute keys the model keeps but never echoes.
@@ -271,10 +261,8 @@ impl Model {
         }
         let limit = max_members(bandwidth);
         if usize::from(count) > limit {
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 format!("a {bandwidth} LAG has at most {limit} connections"),
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -285,7 +273,9 @@ impl Model {
             if r.owner != by {
                 return (
                     body,
-                    ownership("only the owner account may bundle its connection in a LAG"),
+                    Prediction::not_owner(
+                        "only the owner account may bundle its connection in a LAG",
+                    ),
                 );
             }
             if r.deleted || r.parent.is_some() || !DEDICATED.contains(&bandwidth) {
@@ -323,18 +313,13 @@ impl Model {
     fn on_lag(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
         let r = self.resource(handle);
         if r.owner != by {
-            return ownership(&format!("only the owner account may {action} a LAG"));
+            return Prediction::not_owner(format!("only the owner account may {action} a LAG"));
         }
-        let mut view = self.view(by, handle);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, handle, Some(r.possible));
         if r.deleted {
             prediction.may_refuse(format!("AWS may refuse to {action} a deleted LAG"));
-            view.states = LAG.gone_set();
+            prediction.resources[0].states = LAG.gone_set();
         }
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.resources.push(view);
         prediction
     }
 
@@ -343,8 +328,7 @@ impl Model {
         // [outputs] UpdateLag answers the LAG's current state.
         let mut prediction = self.on_lag(by, handle, "update");
         if let Some(view) = prediction.resources.first_mut() {
-            view.echo.retain(|(m, _)| *m != "lagName");
-            view.echo.push(("lagName", json!(name)));
+            view.echo_instead("lagName", json!(name));
         }
         (body, prediction)
     }
@@ -361,10 +345,8 @@ impl Model {
         if r.owner == by && !r.deleted && blockers {
             // [api] DeleteLag: "You cannot delete a LAG if it has active virtual
             // interfaces or hosted connections."
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "a LAG with active virtual interfaces cannot be deleted",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -387,10 +369,11 @@ impl Model {
         if conn.owner != by || lag.owner != by {
             return (
                 body,
-                ownership("only the owner account may put its connection in its LAG"),
+                Prediction::not_owner("only the owner account may put its connection in its LAG"),
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        // [outputs] the connection's current state.
+        let mut prediction = self.acted_on(by, c, Some(conn.possible));
         let same = |m: &str| {
             conn.attributes.contains_key(m) && conn.attributes.get(m) == lag.attributes.get(m)
         };
@@ -411,22 +394,12 @@ impl Model {
             // [api] "The connection must be hosted on the same Direct Connect endpoint as
             // the LAG, and its bandwidth must match the bandwidth for the LAG."
             let rule = "the connection must be at the LAG's endpoint with the LAG's bandwidth";
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                rule,
-                CheckId::ErrorExpected,
-                Basis::Documented,
-            );
+            let p = Prediction::refused(rule, Basis::Documented);
             return (body, p);
         } else if live_members + 1 > limit {
             // [api CreateLag] at most four (1G/10G) or two (100G/400G) connections.
             let rule = format!("a LAG of this bandwidth has at most {limit} connections");
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                rule,
-                CheckId::ErrorExpected,
-                Basis::Documented,
-            );
+            let p = Prediction::refused(rule, Basis::Documented);
             return (body, p);
         } else if !same(DEVICE) {
             // Same location is not always the same device (endpoint).
@@ -434,15 +407,9 @@ impl Model {
         } else if conn.parent == Some(l) {
             prediction.may_refuse("associating a member with its own LAG again may be refused");
         }
-        let mut view = self.view(by, c);
-        view.visibility = Visibility::Must;
-        // [outputs] the connection's current state.
-        view.state_check = StateCheck::Result;
-        view.echo.retain(|(m, _)| *m != "lagId");
-        view.echo.push(("lagId", json!(lag.id)));
+        let view = &mut prediction.resources[0];
+        view.echo_instead("lagId", json!(lag.id));
         view.tags = None;
-        prediction.resources.push(view);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
         (body, prediction)
     }
 
@@ -453,22 +420,20 @@ impl Model {
         if conn.owner != by || lag.owner != by {
             return (
                 body,
-                ownership("only the owner account may take its connection out of its LAG"),
+                Prediction::not_owner(
+                    "only the owner account may take its connection out of its LAG",
+                ),
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, c, Some(conn.possible));
         if lag.deleted {
             prediction.may_refuse("a deleted LAG's members may not be disassociated");
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
-        let mut view = self.view(by, c);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
+        let view = &mut prediction.resources[0];
         view.echo.retain(|(m, _)| *m != "lagId");
         view.tags = None;
-        prediction.resources.push(view);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
         (body, prediction)
     }
 
@@ -480,7 +445,7 @@ impl Model {
     ) -> Result<Prediction, Box<Prediction>> {
         let r = self.resource(h);
         if r.owner != by {
-            return Err(Box::new(ownership(&format!(
+            return Err(Box::new(Prediction::not_owner(format!(
                 "only the owner account may {action} a MACsec key of its {}",
                 r.kind.name()
             ))));

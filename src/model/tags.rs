@@ -63,12 +63,7 @@ impl Model {
         let kind = r.kind.name();
         if r.owner != by {
             // [api] a caller acts on its own account's resources.
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
-                format!("only the owner account may {action} a {kind}"),
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            return Prediction::not_owner(format!("only the owner account may {action} a {kind}"));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {

@@ -311,6 +311,27 @@ impl Model {
         }
     }
 
+    /// A write answered with the resource it acts on: `by`'s view of `handle`, which the
+    /// answer must show with the members its kind requires; in `states` when given (the
+    /// answer's own state, checked as such), else as the case knows it.
+    pub(super) fn acted_on(
+        &self,
+        by: Principal,
+        handle: Handle,
+        states: Option<StateSet>,
+    ) -> Prediction {
+        let mut view = self.view(by, handle);
+        view.visibility = Visibility::Must;
+        if let Some(states) = states {
+            view.states = states;
+            view.state_check = StateCheck::Result;
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = required_members(view.kind).to_vec();
+        prediction.resources.push(view);
+        prediction
+    }
+
     /// The id and the possible states an answer `body` shows for the expectation `e`:
     /// the closure of the state it shows, or of the predicted states if it shows none.
     pub(super) fn answered(

@@ -1,10 +1,9 @@
 //! Tests of `gateways`.
 
 use super::*;
-use crate::model::testing::model;
+use crate::model::testing::{model, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
-use crate::vocab::CheckId;
 
 fn run(m: &mut Model, step: GatewayStep, answer: Value) -> Prediction {
     let step = Step::Gateway(step);
@@ -72,13 +71,7 @@ fn associations_hold_the_gateway_and_one_vgw_at_a_time() {
         vgw: 0,
     });
     let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert!(refused_to_non_owner(&p.expect));
 }
 
 #[test]
@@ -105,13 +98,7 @@ fn proposals_are_accepted_by_the_gateway_owner() {
         })
     };
     let (_, p) = m.call(&accept(Principal::Partner)).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert!(refused_to_non_owner(&p.expect));
     let (body, p) = m.call(&accept(Principal::Owner)).unwrap();
     assert_eq!(body.body["associatedGatewayOwnerAccount"], "222222222222");
     assert_eq!(p.expect, Expect::Succeed);

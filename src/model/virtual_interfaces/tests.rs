@@ -1,10 +1,9 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{model, new_vif, run};
+use crate::model::testing::{model, new_vif, refused_to_non_owner, run};
 use crate::model::Expect;
 use crate::model::{ConnectionStep, Step};
-use crate::vocab::CheckId;
 
 fn connection(m: &mut Model) {
     let step = Step::Connection(ConnectionStep::CreateConnection {
@@ -85,13 +84,7 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
         target: HandleRef(1),
     });
     let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert!(refused_to_non_owner(&p.expect));
 }
 
 #[test]
@@ -121,13 +114,7 @@ fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirm
         })
     };
     let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert!(refused_to_non_owner(&p.expect));
     let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
     assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
     assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
@@ -176,13 +163,7 @@ fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
         Principal::Partner,
     )));
     let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert!(refused_to_non_owner(&p.expect));
     // Transit VIFs need a gateway: without one the step is skipped.
     let transit = Step::Vif(VifStep::CreateTransitVirtualInterface(new_vif(
         Principal::Owner,
