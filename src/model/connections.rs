@@ -89,7 +89,7 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let expectation = self.created(
+        let prediction = self.creating(self.created(
             ResourceKind::Connection,
             // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
             // state of a standard connection".
@@ -103,11 +103,7 @@ impl Model {
                 ("region", json!(self.env.region)),
             ],
             tags,
-        );
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(expectation);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        ));
         (body, prediction)
     }
 
@@ -225,33 +221,17 @@ impl Model {
                     possible,
                     created: succeeded,
                     attributes,
-                    tags: tags
-                        .iter()
-                        .map(|t| (t.key.clone(), t.value.clone()))
-                        .collect(),
+                    tags: Tag::map(tags),
                     ..Resource::new(ResourceKind::Connection, *by)
                 });
             }
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    if !self.resource(h).deleted {
-                        self.resource_mut(h)
-                            .attributes
-                            .insert("connectionName".to_owned(), json!(name));
-                    }
-                }
+                self.rename(*target, ResourceKind::Connection, "connectionName", name);
             }
             ConnectionStep::DeleteConnection { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    // The answer's state (already narrowed) counts if it is a gone state.
-                    let observed_gone = r.possible.intersect(CONNECTION.gone_set());
-                    r.possible = if observed_gone.is_empty() {
-                        CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]))
-                    } else {
-                        observed_gone
-                    };
+                    let deleting = CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             _ => {}

@@ -21,7 +21,7 @@ use super::connections::tags_json;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
-use super::{Handle, Model, Resource, ResourceKind, StateSet};
+use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag};
 use crate::vocab::{Outcome, Principal};
 
 pub(super) const GATEWAY_MEMBERS: &[&str] = &[
@@ -116,9 +116,7 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGateway");
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::DirectConnectGateway,
             // [outputs] available at once; [lifecycle] pending | available.
             DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
@@ -130,8 +128,7 @@ impl Model {
             ],
             tags,
         ));
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        prediction.within = Some("directConnectGateway");
         (body, prediction)
     }
 
@@ -249,23 +246,25 @@ impl Model {
                 Prediction::not_owner("only the gateway's owner account associates it directly"),
             );
         }
-        if gw.deleted {
-            return (
-                body,
-                Prediction::refused("a deleted gateway takes no association", Basis::Assumed),
+        (body, self.new_association(g, &json!(vgw), by))
+    }
+
+    /// Associating the virtual private gateway `vgw` of `vgw_owner` with the gateway
+    /// `g` (directly or by accepting a proposal).
+    fn new_association(&self, g: Handle, vgw: &Value, vgw_owner: Principal) -> Prediction {
+        if self.resource(g).deleted {
+            return Prediction::refused("a deleted gateway takes no association", Basis::Assumed);
+        }
+        if self.vgw_associated(vgw) {
+            return Prediction::refused(
+                "a virtual private gateway is associated with one Direct Connect gateway at a time",
+                Basis::Assumed,
             );
         }
-        if self.vgw_associated(&json!(vgw)) {
-            return (body, Prediction::refused("a virtual private gateway is associated with one Direct Connect gateway at a time", Basis::Assumed));
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let vgw = vgw.as_str().unwrap_or_default();
+        let mut prediction = self.creating(self.new_association_expectation(g, vgw, vgw_owner));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         prediction
-            .resources
-            .push(self.new_association_expectation(g, &vgw, by));
-        (body, prediction)
     }
 
     fn update_association(&self, by: Principal, a: Handle, prefix: u8) -> (Value, Prediction) {
@@ -334,14 +333,7 @@ impl Model {
                 ),
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGatewayAssociationProposal");
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
-        if gw.owner == by {
-            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
-        }
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::AssociationProposal,
             // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
             ASSOCIATION_PROPOSAL.set(&["requested"]),
@@ -354,6 +346,10 @@ impl Model {
             ],
             &[],
         ));
+        prediction.within = Some("directConnectGatewayAssociationProposal");
+        if gw.owner == by {
+            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
+        }
         (body, prediction)
     }
 
@@ -387,25 +383,7 @@ impl Model {
             p.expect = either("a proposal no longer requested may be refused");
             return (body, p);
         }
-        if self.resource(g).deleted {
-            return (
-                body,
-                Prediction::refused("a deleted gateway takes no association", Basis::Assumed),
-            );
-        }
-        if self.vgw_associated(&vgw) {
-            return (body, Prediction::refused("a virtual private gateway is associated with one Direct Connect gateway at a time", Basis::Assumed));
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
-        prediction.resources.push(self.new_association_expectation(
-            g,
-            vgw.as_str().unwrap_or_default(),
-            r.owner,
-        ));
-        (body, prediction)
+        (body, self.new_association(g, &vgw, r.owner))
     }
 
     fn delete_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
@@ -461,10 +439,7 @@ impl Model {
                     ("directConnectGatewayName".to_owned(), json!(name)),
                     ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
                 ]);
-                r.tags = tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect();
+                r.tags = Tag::map(tags);
                 if let Some((id, possible)) = succeeded
                     .then(|| {
                         Self::created_from(prediction, outcome, ResourceKind::DirectConnectGateway)
@@ -478,13 +453,8 @@ impl Model {
                 self.resources.push(r);
             }
             UpdateDirectConnectGateway { target, name, .. } if succeeded => {
-                if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {
-                    if !self.resource(g).deleted {
-                        self.resource_mut(g)
-                            .attributes
-                            .insert("directConnectGatewayName".to_owned(), json!(name));
-                    }
-                }
+                let member = "directConnectGatewayName";
+                self.rename(*target, ResourceKind::DirectConnectGateway, member, name);
             }
             DeleteDirectConnectGateway { target, .. } if succeeded => {
                 if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {

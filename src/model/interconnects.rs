@@ -154,29 +154,14 @@ impl Model {
 
     /// The hosted connection and new parent of an AssociateHostedConnection step.
     fn hosted_move(&self, connection: HandleRef, parent: HandleRef) -> Option<(Handle, Handle)> {
-        {
-            {
-                let h = self.resolve_hosted(connection)?;
-                // Half the references pick another interconnect of the same partner.
-                let r = self.resource(h);
-                let others: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|p| {
-                        let o = self.resource(*p);
-                        o.kind == ResourceKind::Interconnect
-                            && o.id.is_some()
-                            && Some(*p) != r.parent
-                            && Some(o.owner) == r.peer
-                    })
-                    .collect();
-                let p = if parent.0 < 128 && !others.is_empty() {
-                    others[parent.0 as usize % others.len()]
-                } else {
-                    self.resolve(parent, ResourceKind::Interconnect)?
-                };
-                Some((h, p))
-            }
-        }
+        let h = self.resolve_hosted(connection)?;
+        // Half the references pick another interconnect of the same partner.
+        let r = self.resource(h);
+        let others = self.known_where(ResourceKind::Interconnect, |p, o| {
+            Some(p) != r.parent && Some(o.owner) == r.peer
+        });
+        let p = self.resolve_preferring(parent, ResourceKind::Interconnect, &others)?;
+        Some((h, p))
     }
 
     /// Whether `handle` is a hosted connection (a connection on an interconnect).
@@ -189,11 +174,8 @@ impl Model {
 
     /// Resolve a reference among the case's created hosted connections.
     fn resolve_hosted(&self, reference: HandleRef) -> Option<Handle> {
-        let hosted: Vec<Handle> = (0..self.resources.len())
-            .map(|i| Handle(i as u32))
-            .filter(|h| self.resource(*h).id.is_some() && self.is_hosted(*h))
-            .collect();
-        (!hosted.is_empty()).then(|| hosted[reference.0 as usize % hosted.len()])
+        let hosted = self.known_where(ResourceKind::Connection, |h, _| self.is_hosted(h));
+        reference.pick(&hosted)
     }
 
     /// Live hosted connections on interconnect `parent` (except `except`).
@@ -221,8 +203,7 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(self.created(
+        let prediction = self.creating(self.created(
             ResourceKind::Interconnect,
             // [outputs] CreateInterconnect answers `requested`.
             INTERCONNECT.set(&["requested"]),
@@ -234,8 +215,6 @@ impl Model {
             ],
             tags,
         ));
-        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         (body, prediction)
     }
 
@@ -328,7 +307,6 @@ impl Model {
                 "only the interconnect's owner may allocate hosted connections on it",
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
         let location = p.attributes.get("location").cloned().unwrap_or(Value::Null);
         let vlan_taken = self
             .live_hosted_on(parent, None)
@@ -344,15 +322,7 @@ impl Model {
             (Some(want), Some(have)) => want > have,
             _ => false,
         };
-        if p.deleted {
-            prediction.may_refuse("a deleted interconnect cannot host new connections");
-        } else if vlan_taken {
-            prediction
-                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
-        } else if too_wide {
-            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
-        }
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::Connection,
             // [outputs] Allocate* answer `ordering`; [api] "ordering: the initial state of
             // a hosted connection provisioned on an interconnect".
@@ -367,8 +337,14 @@ impl Model {
             ],
             tags,
         ));
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        if p.deleted {
+            prediction.may_refuse("a deleted interconnect cannot host new connections");
+        } else if vlan_taken {
+            prediction
+                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
+        } else if too_wide {
+            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
+        }
         prediction
     }
 
@@ -494,23 +470,14 @@ impl Model {
                         ("bandwidth".to_owned(), json!(bandwidth)),
                         ("location".to_owned(), location),
                     ]),
-                    tags: tags
-                        .iter()
-                        .map(|t| (t.key.clone(), t.value.clone()))
-                        .collect(),
+                    tags: Tag::map(tags),
                     ..Resource::new(ResourceKind::Interconnect, *by)
                 });
             }
             InterconnectStep::DeleteInterconnect { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Interconnect) {
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    let gone = r.possible.intersect(INTERCONNECT.gone_set());
-                    r.possible = if gone.is_empty() {
-                        INTERCONNECT.closure(INTERCONNECT.set(&["deleting", "deleted"]))
-                    } else {
-                        gone
-                    };
+                    let deleting = INTERCONNECT.closure(INTERCONNECT.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             InterconnectStep::AllocateHostedConnection {
@@ -591,10 +558,7 @@ impl Model {
                 ("location".to_owned(), echoed(prediction, "location")),
                 ("vlan".to_owned(), json!(vlan)),
             ]),
-            tags: tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: Tag::map(tags),
             parent,
             peer: Some(by),
             ..Resource::new(ResourceKind::Connection, owner)

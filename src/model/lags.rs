@@ -96,11 +96,7 @@ impl Model {
                 // Half the references pick among connections that fit the LAG (same
                 // location and bandwidth, not in it), so associations can succeed.
                 let fitting = self.fitting(l);
-                let c = if connection.0 < 128 && !fitting.is_empty() {
-                    fitting[connection.0 as usize % fitting.len()]
-                } else {
-                    self.resolve(*connection, ResourceKind::Connection)?
-                };
+                let c = self.resolve_preferring(*connection, ResourceKind::Connection, &fitting)?;
                 Some(self.associate_with_lag(*by, c, l))
             }
             LagStep::DisassociateConnectionFromLag {
@@ -121,41 +117,23 @@ impl Model {
                 cak,
             } => {
                 // Half the references pick among MACsec-capable resources of the kind.
-                let capable: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|h| {
-                        let r = self.resource(*h);
-                        r.kind == *kind
-                            && r.id.is_some()
-                            && r.attributes.get(MAC_SEC) == Some(&json!(true))
-                    })
-                    .collect();
-                let h = if target.0 < 128 && !capable.is_empty() {
-                    capable[target.0 as usize % capable.len()]
-                } else {
-                    self.resolve(*target, *kind)?
-                };
+                let capable = self.known_where(*kind, |_, r| {
+                    r.attributes.get(MAC_SEC) == Some(&json!(true))
+                });
+                let h = self.resolve_preferring(*target, *kind, &capable)?;
                 Some(self.associate_mac_sec_key(*by, h, ckn, cak))
             }
             LagStep::DisassociateMacSecKey { by, kind, target } => {
                 // Prefer a resource that has a key the case associated.
-                let keyed: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|h| {
-                        let r = self.resource(*h);
-                        r.kind == *kind
-                            && r.id.is_some()
-                            && r.attributes
-                                .get(SECRETS)
-                                .and_then(Value::as_array)
-                                .is_some_and(|a| !a.is_empty())
-                    })
-                    .collect();
-                let h = if keyed.is_empty() {
-                    self.resolve(*target, *kind)?
-                } else {
-                    keyed[target.0 as usize % keyed.len()]
-                };
+                let keyed = self.known_where(*kind, |_, r| {
+                    r.attributes
+                        .get(SECRETS)
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| !a.is_empty())
+                });
+                let h = target
+                    .pick(&keyed)
+                    .or_else(|| self.resolve(*target, *kind))?;
                 Some(self.disassociate_mac_sec_key(*by, h))
             }
             LagStep::DescribeLoa { by, kind, target } => {
@@ -194,19 +172,13 @@ impl Model {
     /// bandwidth, not already in it.
     fn fitting(&self, lag: Handle) -> Vec<Handle> {
         let l = self.resource(lag);
-        (0..self.resources.len())
-            .map(|i| Handle(i as u32))
-            .filter(|h| {
-                let r = self.resource(*h);
-                r.kind == ResourceKind::Connection
-                    && r.id.is_some()
-                    && !r.deleted
-                    && r.parent != Some(lag)
-                    && !self.is_hosted(*h)
-                    && r.attributes.get("location") == l.attributes.get("location")
-                    && r.attributes.get("bandwidth") == l.attributes.get("connectionsBandwidth")
-            })
-            .collect()
+        self.known_where(ResourceKind::Connection, |h, r| {
+            !r.deleted
+                && r.parent != Some(lag)
+                && !self.is_hosted(h)
+                && r.attributes.get("location") == l.attributes.get("location")
+                && r.attributes.get("bandwidth") == l.attributes.get("connectionsBandwidth")
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -267,7 +239,20 @@ impl Model {
             );
             return (body, p);
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.creating(self.created(
+            ResourceKind::Lag,
+            // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
+            LAG.set(&["requested", "pending", "available"]),
+            vec![
+                ("lagName", json!(name)),
+                ("location", json!(location)),
+                ("connectionsBandwidth", json!(bandwidth)),
+                ("numberOfConnections", json!(count)),
+                ("ownerAccount", json!(self.env.accounts.of(by))),
+                ("region", json!(self.env.region)),
+            ],
+            tags,
+        ));
         if let Some(c) = existing {
             let r = self.resource(c);
             if r.owner != by {
@@ -290,22 +275,6 @@ impl Model {
             // availableMacSecPortSpeeds); the model does not track that.
             prediction.may_refuse("MACsec is offered only at some locations and port speeds");
         }
-        prediction.resources.push(self.created(
-            ResourceKind::Lag,
-            // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
-            LAG.set(&["requested", "pending", "available"]),
-            vec![
-                ("lagName", json!(name)),
-                ("location", json!(location)),
-                ("connectionsBandwidth", json!(bandwidth)),
-                ("numberOfConnections", json!(count)),
-                ("ownerAccount", json!(self.env.accounts.of(by))),
-                ("region", json!(self.env.region)),
-            ],
-            tags,
-        ));
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         (body, prediction)
     }
 
@@ -549,13 +518,7 @@ impl Model {
                 ..
             } => self.push_lag(*by, bandwidth, name, tags, prediction, succeeded, body),
             LagStep::UpdateLag { target, name, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
-                    if !self.resource(h).deleted {
-                        self.resource_mut(h)
-                            .attributes
-                            .insert("lagName".to_owned(), json!(name));
-                    }
-                }
+                self.rename(*target, ResourceKind::Lag, "lagName", name);
             }
             LagStep::DeleteLag { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
@@ -566,14 +529,8 @@ impl Model {
                         r.parent = None;
                         r.attributes.remove("lagId");
                     }
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    let gone = r.possible.intersect(LAG.gone_set());
-                    r.possible = if gone.is_empty() {
-                        LAG.closure(LAG.set(&["deleting", "deleted"]))
-                    } else {
-                        gone
-                    };
+                    let deleting = LAG.closure(LAG.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             LagStep::AssociateConnectionWithLag { lag, .. } if succeeded => {
@@ -672,10 +629,7 @@ impl Model {
             possible,
             created: succeeded,
             attributes,
-            tags: tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: Tag::map(tags),
             ..Resource::new(ResourceKind::Lag, by)
         });
         if !succeeded {

@@ -311,6 +311,16 @@ impl Model {
         }
     }
 
+    /// A create answered with the resource it makes (`new`): a success requiring the
+    /// members its kind requires, and no id the case already holds.
+    pub(super) fn creating(&self, new: Expectation) -> Prediction {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = required_members(new.kind).to_vec();
+        prediction.taken_ids = self.taken_ids();
+        prediction.resources.push(new);
+        prediction
+    }
+
     /// A write answered with the resource it acts on: `by`'s view of `handle`, which the
     /// answer must show with the members its kind requires; in `states` when given (the
     /// answer's own state, checked as such), else as the case knows it.
@@ -361,6 +371,18 @@ impl Model {
             .enumerate()
             .filter(|(_, r)| r.kind == kind && r.id.is_some())
             .map(|(i, _)| Handle(i as u32))
+            .collect()
+    }
+
+    /// The resources of `kind` the case knows for which `keep` holds, in handle order.
+    pub(super) fn known_where(
+        &self,
+        kind: ResourceKind,
+        keep: impl Fn(Handle, &Resource) -> bool,
+    ) -> Vec<Handle> {
+        self.handles_of(kind)
+            .into_iter()
+            .filter(|h| keep(*h, self.resource(*h)))
             .collect()
     }
 

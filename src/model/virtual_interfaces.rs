@@ -189,18 +189,10 @@ impl Model {
 
     /// The `reference`-th created VIF of a type.
     fn resolve_vif(&self, reference: HandleRef, vif_type: &str) -> Option<Handle> {
-        let matching: Vec<Handle> = self
-            .resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.kind == ResourceKind::VirtualInterface
-                    && r.id.is_some()
-                    && r.attributes.get("virtualInterfaceType") == Some(&json!(vif_type))
-            })
-            .map(|(i, _)| Handle(i as u32))
-            .collect();
-        (!matching.is_empty()).then(|| matching[reference.0 as usize % matching.len()])
+        let matching = self.known_where(ResourceKind::VirtualInterface, |_, r| {
+            r.attributes.get("virtualInterfaceType") == Some(&json!(vif_type))
+        });
+        reference.pick(&matching)
     }
 
     /// Live VIFs on `connection` using `vlan`, and whether deleted ones use it.
@@ -377,17 +369,16 @@ impl Model {
             .collect();
         echo.push(("ownerAccount", json!(self.env.accounts.of(owner))));
         echo.push(("region", json!(self.env.region)));
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        if vlan_gone {
-            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
-        }
-        prediction.within = within;
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::VirtualInterface,
             states,
             echo,
             if allocate { &[] } else { &n.tags },
         ));
+        if vlan_gone {
+            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
+        }
+        prediction.within = within;
         // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
         // public peers may verify first.
         let mut peer = self.created(
@@ -402,22 +393,13 @@ impl Model {
         peer.handle = Handle(handle.0 + 1);
         peer.nested = Some(peers_in(within));
         prediction.resources.push(peer);
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         let _ = gateway;
         Some((body, prediction))
     }
 
     /// The BGP peers the case knows on a VIF.
     fn peers_of(&self, vif: Handle) -> Vec<Handle> {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.kind == ResourceKind::BgpPeer && r.parent == Some(vif) && r.id.is_some()
-            })
-            .map(|(i, _)| Handle(i as u32))
-            .collect()
+        self.known_where(ResourceKind::BgpPeer, |_, r| r.parent == Some(vif))
     }
 
     fn ownership(action: &str) -> Prediction {

@@ -243,11 +243,7 @@ impl Model {
         if allocate {
             vif.peer = Some(n.by);
         } else {
-            vif.tags = n
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect();
+            vif.tags = crate::model::Tag::map(&n.tags);
         }
         if let Some((id, possible)) = created {
             vif.id = Some(id);
