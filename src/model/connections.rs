@@ -48,7 +48,14 @@ impl Model {
                 bandwidth,
                 name,
                 tags,
-            } => Some(self.create_connection(*by, *location, bandwidth, name, tags)),
+            } => Some(self.create_port(
+                ResourceKind::Connection,
+                *by,
+                *location,
+                bandwidth,
+                name,
+                tags,
+            )),
             ConnectionStep::DescribeConnections { by, target } => {
                 self.describe(ResourceKind::Connection, *by, *target, None)
             }
@@ -75,33 +82,43 @@ impl Model {
             .unwrap_or_default()
     }
 
-    fn create_connection(
+    /// A dedicated port made at a location with a bandwidth: a connection, or a partner's
+    /// interconnect.
+    pub(super) fn create_port(
         &self,
+        kind: ResourceKind,
         by: Principal,
         location: u8,
         bandwidth: &str,
         name: &str,
         tags: &[Tag],
     ) -> (Value, Prediction) {
+        let name_member = match kind {
+            ResourceKind::Interconnect => "interconnectName",
+            _ => "connectionName",
+        };
         let location = self.location_code(location);
-        let mut body =
-            json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
+        let mut body = json!({"location": location, "bandwidth": bandwidth, name_member: name});
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
+        let mut echo = vec![
+            (name_member, json!(name)),
+            ("bandwidth", json!(bandwidth)),
+            ("location", json!(location)),
+        ];
+        // A connection's answer names its owner account; an interconnect's does not.
+        if kind == ResourceKind::Connection {
+            echo.push(("ownerAccount", json!(self.env.accounts.of(by))));
+        }
+        echo.push(("region", json!(self.env.region)));
         let prediction = self.creating(self.created(
-            ResourceKind::Connection,
-            // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
-            // state of a standard connection".
+            kind,
+            // [outputs] CreateConnection and CreateInterconnect answer `requested`; [api]
+            // "requested: the initial state of a standard connection".
             // [api] Connection.tags: "The tags associated with the connection."
-            CONNECTION.set(&["requested"]),
-            vec![
-                ("connectionName", json!(name)),
-                ("bandwidth", json!(bandwidth)),
-                ("location", json!(location)),
-                ("ownerAccount", json!(self.env.accounts.of(by))),
-                ("region", json!(self.env.region)),
-            ],
+            kind.lifecycle().set(&["requested"]),
+            echo,
             tags,
         ));
         (body, prediction)

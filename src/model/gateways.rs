@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::connections::tags_json;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
-use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag};
 use crate::vocab::{Outcome, Principal};
@@ -208,31 +208,16 @@ impl Model {
         })
     }
 
-    fn new_association_expectation(
-        &self,
-        g: Handle,
-        vgw: &str,
-        vgw_owner: Principal,
-    ) -> Expectation {
+    /// How associations and proposals echo their Direct Connect gateway `g`.
+    fn gateway_echo(&self, g: Handle) -> Vec<(&'static str, Value)> {
         let gw = self.resource(g);
-        self.created(
-            ResourceKind::GatewayAssociation,
-            // [outputs] CreateDirectConnectGatewayAssociation → associating.
-            GATEWAY_ASSOCIATION.set(&["associating"]),
-            vec![
-                ("directConnectGatewayId", json!(gw.id)),
-                (
-                    "directConnectGatewayOwnerAccount",
-                    json!(self.env.accounts.of(gw.owner)),
-                ),
-                ("virtualGatewayId", json!(vgw)),
-                (
-                    "virtualGatewayOwnerAccount",
-                    json!(self.env.accounts.of(vgw_owner)),
-                ),
-            ],
-            &[],
-        )
+        vec![
+            ("directConnectGatewayId", json!(gw.id)),
+            (
+                "directConnectGatewayOwnerAccount",
+                json!(self.env.accounts.of(gw.owner)),
+            ),
+        ]
     }
 
     fn create_association(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
@@ -261,8 +246,19 @@ impl Model {
                 Basis::Assumed,
             );
         }
-        let vgw = vgw.as_str().unwrap_or_default();
-        let mut prediction = self.creating(self.new_association_expectation(g, vgw, vgw_owner));
+        let mut echo = self.gateway_echo(g);
+        echo.push(("virtualGatewayId", json!(vgw.as_str().unwrap_or_default())));
+        echo.push((
+            "virtualGatewayOwnerAccount",
+            json!(self.env.accounts.of(vgw_owner)),
+        ));
+        let mut prediction = self.creating(self.created(
+            ResourceKind::GatewayAssociation,
+            // [outputs] CreateDirectConnectGatewayAssociation → associating.
+            GATEWAY_ASSOCIATION.set(&["associating"]),
+            echo,
+            &[],
+        ));
         prediction.within = Some("directConnectGatewayAssociation");
         prediction
     }
@@ -337,13 +333,7 @@ impl Model {
             ResourceKind::AssociationProposal,
             // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
             ASSOCIATION_PROPOSAL.set(&["requested"]),
-            vec![
-                ("directConnectGatewayId", json!(gw.id)),
-                (
-                    "directConnectGatewayOwnerAccount",
-                    json!(self.env.accounts.of(gw.owner)),
-                ),
-            ],
+            self.gateway_echo(g),
             &[],
         ));
         prediction.within = Some("directConnectGatewayAssociationProposal");
@@ -418,6 +408,20 @@ impl Model {
         Model::answered(prediction, outcome.body()?, e)
     }
 
+    /// Keep the resource `r` a create call made, bound to the id and state its answer
+    /// shows when the call succeeded.
+    fn push_made(&mut self, mut r: Resource, prediction: &Prediction, outcome: &Outcome) {
+        let made = matches!(outcome, Outcome::Success(_))
+            .then(|| Self::created_from(prediction, outcome, r.kind))
+            .flatten();
+        if let Some((id, possible)) = made {
+            r.id = Some(id);
+            r.possible = possible;
+            r.created = true;
+        }
+        self.resources.push(r);
+    }
+
     /// Apply a gateway-family answer.
     pub(super) fn apply_gateway(
         &mut self,
@@ -440,17 +444,7 @@ impl Model {
                     ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
                 ]);
                 r.tags = Tag::map(tags);
-                if let Some((id, possible)) = succeeded
-                    .then(|| {
-                        Self::created_from(prediction, outcome, ResourceKind::DirectConnectGateway)
-                    })
-                    .flatten()
-                {
-                    r.id = Some(id);
-                    r.possible = possible;
-                    r.created = true;
-                }
-                self.resources.push(r);
+                self.push_made(r, prediction, outcome);
             }
             UpdateDirectConnectGateway { target, name, .. } if succeeded => {
                 let member = "directConnectGatewayName";
@@ -517,17 +511,7 @@ impl Model {
                 }
                 r.attributes
                     .insert("virtualGatewayId".to_owned(), json!(vgw));
-                if let Some((id, possible)) = succeeded
-                    .then(|| {
-                        Self::created_from(prediction, outcome, ResourceKind::AssociationProposal)
-                    })
-                    .flatten()
-                {
-                    r.id = Some(id);
-                    r.possible = possible;
-                    r.created = true;
-                }
-                self.resources.push(r);
+                self.push_made(r, prediction, outcome);
             }
             DeleteDirectConnectGatewayAssociationProposal { target, .. } if succeeded => {
                 if let Some(p) = self.resolve(*target, ResourceKind::AssociationProposal) {

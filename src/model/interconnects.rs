@@ -53,12 +53,19 @@ impl Model {
     ) -> Option<(Value, Prediction)> {
         match step {
             InterconnectStep::CreateInterconnect {
+                by,
                 location,
                 bandwidth,
                 name,
                 tags,
-                ..
-            } => Some(self.create_interconnect(*location, bandwidth, name, tags)),
+            } => Some(self.create_port(
+                ResourceKind::Interconnect,
+                *by,
+                *location,
+                bandwidth,
+                name,
+                tags,
+            )),
             InterconnectStep::DescribeInterconnects { by, target } => {
                 self.describe(ResourceKind::Interconnect, *by, *target, None)
             }
@@ -188,34 +195,6 @@ impl Model {
                 r.created && !r.deleted && r.parent == Some(parent) && self.is_hosted(*h)
             })
             .collect()
-    }
-
-    fn create_interconnect(
-        &self,
-        location: u8,
-        bandwidth: &str,
-        name: &str,
-        tags: &[Tag],
-    ) -> (Value, Prediction) {
-        let location = self.location_code(location);
-        let mut body =
-            json!({"location": location, "bandwidth": bandwidth, "interconnectName": name});
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
-        let prediction = self.creating(self.created(
-            ResourceKind::Interconnect,
-            // [outputs] CreateInterconnect answers `requested`.
-            INTERCONNECT.set(&["requested"]),
-            vec![
-                ("interconnectName", json!(name)),
-                ("bandwidth", json!(bandwidth)),
-                ("location", json!(location)),
-                ("region", json!(self.env.region)),
-            ],
-            tags,
-        ));
-        (body, prediction)
     }
 
     fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {

@@ -331,18 +331,34 @@ impl Model {
         (body, prediction)
     }
 
-    fn associate_with_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+    /// A call moving connection `c` into or out of LAG `l`: its body, and either its
+    /// refusal for `rule` unless `by` owns both, or the connection as the answer shows
+    /// it: [outputs] in its current state, without tags.
+    fn membership(
+        &self,
+        by: Principal,
+        c: Handle,
+        l: Handle,
+        rule: &str,
+    ) -> Result<(Value, Prediction), (Value, Prediction)> {
         let conn = self.resource(c);
         let lag = self.resource(l);
         let body = json!({"connectionId": conn.id, "lagId": lag.id});
         if conn.owner != by || lag.owner != by {
-            return (
-                body,
-                Prediction::not_owner("only the owner account may put its connection in its LAG"),
-            );
+            return Err((body, Prediction::not_owner(rule)));
         }
-        // [outputs] the connection's current state.
         let mut prediction = self.acted_on(by, c, Some(conn.possible));
+        prediction.resources[0].tags = None;
+        Ok((body, prediction))
+    }
+
+    fn associate_with_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+        let rule = "only the owner account may put its connection in its LAG";
+        let (body, mut prediction) = match self.membership(by, c, l, rule) {
+            Ok(call) => call,
+            Err(refused) => return refused,
+        };
+        let (conn, lag) = (self.resource(c), self.resource(l));
         let same = |m: &str| {
             conn.attributes.contains_key(m) && conn.attributes.get(m) == lag.attributes.get(m)
         };
@@ -376,33 +392,22 @@ impl Model {
         } else if conn.parent == Some(l) {
             prediction.may_refuse("associating a member with its own LAG again may be refused");
         }
-        let view = &mut prediction.resources[0];
-        view.echo_instead("lagId", json!(lag.id));
-        view.tags = None;
+        prediction.resources[0].echo_instead("lagId", json!(lag.id));
         (body, prediction)
     }
 
     fn disassociate_from_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
-        let conn = self.resource(c);
-        let lag = self.resource(l);
-        let body = json!({"connectionId": conn.id, "lagId": lag.id});
-        if conn.owner != by || lag.owner != by {
-            return (
-                body,
-                Prediction::not_owner(
-                    "only the owner account may take its connection out of its LAG",
-                ),
-            );
-        }
-        let mut prediction = self.acted_on(by, c, Some(conn.possible));
-        if lag.deleted {
+        let rule = "only the owner account may take its connection out of its LAG";
+        let (body, mut prediction) = match self.membership(by, c, l, rule) {
+            Ok(call) => call,
+            Err(refused) => return refused,
+        };
+        if self.resource(l).deleted {
             prediction.may_refuse("a deleted LAG's members may not be disassociated");
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
-        let view = &mut prediction.resources[0];
-        view.echo.retain(|(m, _)| *m != "lagId");
-        view.tags = None;
+        prediction.resources[0].echo.retain(|(m, _)| *m != "lagId");
         (body, prediction)
     }
 
