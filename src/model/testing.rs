@@ -55,3 +55,9 @@ pub(super) fn refused_to_non_owner(expect: &Expect) -> bool {
         }
     )
 }
+
+/// Assert that `m` predicts `step` refused because its caller does not own what it acts on.
+pub(super) fn assert_not_owner(m: &Model, step: &Step) {
+    let (_, p) = m.call(step).expect("step applies");
+    assert!(refused_to_non_owner(&p.expect), "{:?}", p.expect);
+}

@@ -1,7 +1,7 @@
 //! Tests of `lags`.
 
 use super::*;
-use crate::model::testing::{model, refused_to_non_owner};
+use crate::model::testing::{assert_not_owner, model, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
 use rstest::rstest;
@@ -94,8 +94,7 @@ fn disassociate_then_associate_back() {
         connection: HandleRef(0),
         lag: HandleRef(0),
     });
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(refused_to_non_owner(&p.expect));
+    assert_not_owner(&m, &foreign);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{model, new_vif, refused_to_non_owner, run};
+use crate::model::testing::{assert_not_owner, model, new_vif, run};
 use crate::model::Expect;
 use crate::model::{ConnectionStep, Step};
 
@@ -88,8 +88,7 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
         by: Principal::Partner,
         target: HandleRef(1),
     });
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(refused_to_non_owner(&p.expect));
+    assert_not_owner(&m, &foreign);
 }
 
 #[test]
@@ -115,8 +114,7 @@ fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirm
             vgw: 0,
         })
     };
-    let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
-    assert!(refused_to_non_owner(&p.expect));
+    assert_not_owner(&m, &confirm(Principal::Owner));
     let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
     assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
     assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
@@ -157,8 +155,7 @@ fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
     assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("VLAN 101")));
     m.observe(&again, &p, &rejection());
     let foreign = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Partner);
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(refused_to_non_owner(&p.expect));
+    assert_not_owner(&m, &foreign);
     // Transit VIFs need a gateway: without one the step is skipped.
     let transit = new_vif_step(VifStep::CreateTransitVirtualInterface, Principal::Owner);
     assert!(m.call(&transit).is_none());
