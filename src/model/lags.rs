@@ -340,12 +340,12 @@ impl Model {
         c: Handle,
         l: Handle,
         rule: &str,
-    ) -> Result<(Value, Prediction), (Value, Prediction)> {
+    ) -> Result<(Value, Prediction), Box<(Value, Prediction)>> {
         let conn = self.resource(c);
         let lag = self.resource(l);
         let body = json!({"connectionId": conn.id, "lagId": lag.id});
         if conn.owner != by || lag.owner != by {
-            return Err((body, Prediction::not_owner(rule)));
+            return Err(Box::new((body, Prediction::not_owner(rule))));
         }
         let mut prediction = self.acted_on(by, c, Some(conn.possible));
         prediction.resources[0].tags = None;
@@ -356,7 +356,7 @@ impl Model {
         let rule = "only the owner account may put its connection in its LAG";
         let (body, mut prediction) = match self.membership(by, c, l, rule) {
             Ok(call) => call,
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         };
         let (conn, lag) = (self.resource(c), self.resource(l));
         let same = |m: &str| {
@@ -400,7 +400,7 @@ impl Model {
         let rule = "only the owner account may take its connection out of its LAG";
         let (body, mut prediction) = match self.membership(by, c, l, rule) {
             Ok(call) => call,
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         };
         if self.resource(l).deleted {
             prediction.may_refuse("a deleted LAG's members may not be disassociated");
