@@ -186,6 +186,7 @@ fn write_skeleton(spec: &Spec, shape: &Shape, value: &Value, out: &mut Vec<u8>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn key(body: &str) -> Option<Vec<u8>> {
         verdict_key(
@@ -251,7 +252,10 @@ mod tests {
 
     #[test]
     fn errors_differ_by_type_not_message() {
-        let err = |body: &str, header: &str| {
+        // The key of an error answer of `error_type` with `message`, and `header` as
+        // its x-amzn-errortype.
+        let err = |error_type: &str, message: &str, header: &str| {
+            let body = json!({"__type": error_type, "message": message}).to_string();
             verdict_key(
                 Spec::builtin(),
                 "DeleteConnection",
@@ -261,29 +265,12 @@ mod tests {
                 None,
             )
         };
-        assert_eq!(
-            err(
-                r#"{"__type":"DirectConnectClientException","message":"a"}"#,
-                "X"
-            ),
-            err(
-                r#"{"__type":"DirectConnectClientException","message":"b"}"#,
-                "X"
-            )
-        );
+        let client = "DirectConnectClientException";
+        assert_eq!(err(client, "a", "X"), err(client, "b", "X"));
         assert_ne!(
-            err(
-                r#"{"__type":"DirectConnectClientException","message":"a"}"#,
-                "X"
-            ),
-            err(
-                r#"{"__type":"DirectConnectServerException","message":"a"}"#,
-                "X"
-            )
+            err(client, "a", "X"),
+            err("DirectConnectServerException", "a", "X")
         );
-        assert_ne!(
-            err(r#"{"__type":"A","message":"a"}"#, "X"),
-            err(r#"{"__type":"A","message":"a"}"#, "Y")
-        );
+        assert_ne!(err("A", "a", "X"), err("A", "a", "Y"));
     }
 }

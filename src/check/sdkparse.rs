@@ -494,33 +494,40 @@ mod tests {
             .await
     }
 
-    #[tokio::test]
-    async fn create_connection_parses() {
-        assert_eq!(
-            parse("CreateConnection", 200, CONN).await,
-            SdkVerdict::Parsed
-        );
+    /// The verdict on an answer whose only header is its `content_type`.
+    async fn parse_typed(op: &str, status: u16, content_type: &str, body: &[u8]) -> SdkVerdict {
+        let headers = [("content-type".to_owned(), content_type.to_owned())];
+        SdkParser::new().parse(op, status, &headers, body).await
     }
 
-    #[tokio::test]
-    async fn unknown_enum_value_is_reported() {
-        let body = CONN.replace("\"requested\"", "\"Available\"");
-        assert_eq!(
-            parse("CreateConnection", 200, &body).await,
-            SdkVerdict::UnknownEnum {
-                values: vec!["Available".to_owned()]
-            }
-        );
+    /// Whether the SDK failed to parse the answer.
+    fn failed(verdict: &SdkVerdict) -> bool {
+        matches!(verdict, SdkVerdict::ParseFailed { .. })
     }
 
+    /// A CreateConnection answer whose connectionState is `state` (JSON text).
+    #[rstest::rstest]
+    #[case::create_connection_parses("\"requested\"", None)]
+    #[case::unknown_enum_value_is_reported("\"Available\"", Some("Available"))]
+    // "unknown" is a modeled ConnectionState member (`UnknownValue`).
+    #[case::modeled_unknown_value_is_not_unknown("\"unknown\"", None)]
+    #[case::unknown_enum_with_escapes_roundtrips(
+        r#""we\"ird\\ \u00e9\n""#,
+        Some("we\"ird\\ \u{e9}\n")
+    )]
     #[tokio::test]
-    async fn modeled_unknown_value_is_not_unknown() {
-        // "unknown" is a modeled ConnectionState member (`UnknownValue`).
-        let body = CONN.replace("\"requested\"", "\"unknown\"");
-        assert_eq!(
-            parse("CreateConnection", 200, &body).await,
-            SdkVerdict::Parsed
-        );
+    async fn connection_states_are_parsed_or_unknown(
+        #[case] state: &str,
+        #[case] unknown: Option<&str>,
+    ) {
+        let body = CONN.replace("\"requested\"", state);
+        let expected = match unknown {
+            Some(value) => SdkVerdict::UnknownEnum {
+                values: vec![value.to_owned()],
+            },
+            None => SdkVerdict::Parsed,
+        };
+        assert_eq!(parse("CreateConnection", 200, &body).await, expected);
     }
 
     #[tokio::test]
@@ -536,24 +543,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unknown_enum_with_escapes_roundtrips() {
-        let body = CONN.replace("\"requested\"", r#""we\"ird\\ \u00e9\n""#);
-        assert_eq!(
-            parse("CreateConnection", 200, &body).await,
-            SdkVerdict::UnknownEnum {
-                values: vec!["we\"ird\\ \u{e9}\n".to_owned()]
-            }
-        );
-    }
-
-    #[tokio::test]
     async fn wrong_type_fails_to_parse() {
         let body = CONN.replace("\"requested\"", "5");
         let verdict = parse("CreateConnection", 200, &body).await;
-        assert!(
-            matches!(verdict, SdkVerdict::ParseFailed { .. }),
-            "{verdict:?}"
-        );
+        assert!(failed(&verdict), "{verdict:?}");
     }
 
     #[tokio::test]
@@ -656,40 +649,20 @@ mod tests {
             r#"{"__type":"DirectConnectClientException","message":5}"#,
         )
         .await;
-        assert!(
-            matches!(verdict, SdkVerdict::ParseFailed { .. }),
-            "{verdict:?}"
-        );
+        assert!(failed(&verdict), "{verdict:?}");
     }
 
     #[tokio::test]
     async fn html_500_is_not_parsed() {
-        let headers = vec![("content-type".to_owned(), "text/html".to_owned())];
-        let verdict = SdkParser::new()
-            .parse(
-                "CreateConnection",
-                500,
-                &headers,
-                b"<html><body>Internal Server Error</body></html>",
-            )
-            .await;
-        assert!(
-            matches!(verdict, SdkVerdict::ParseFailed { .. }),
-            "{verdict:?}"
-        );
+        let html = b"<html><body>Internal Server Error</body></html>";
+        let verdict = parse_typed("CreateConnection", 500, "text/html", html).await;
+        assert!(failed(&verdict), "{verdict:?}");
     }
 
     #[tokio::test]
     async fn success_status_ignores_error_type_and_content_type() {
-        let headers = vec![("content-type".to_owned(), "text/plain".to_owned())];
-        let verdict = SdkParser::new()
-            .parse(
-                "CreateConnection",
-                200,
-                &headers,
-                br#"{"__type":"DirectConnectClientException","message":"x"}"#,
-            )
-            .await;
+        let error = br#"{"__type":"DirectConnectClientException","message":"x"}"#;
+        let verdict = parse_typed("CreateConnection", 200, "text/plain", error).await;
         assert_eq!(verdict, SdkVerdict::Parsed);
         assert_eq!(parse("CreateConnection", 200, "").await, SdkVerdict::Parsed);
     }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use proptest::collection::btree_map;
 use proptest::prelude::*;
 use proptest::strategy::{NewTree, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest::test_runner::{Config, Reason, RngAlgorithm, TestRng, TestRunner};
 
 use crate::model::{HandleRef, Tag};
 use crate::vocab::Principal;
@@ -68,9 +68,18 @@ fn total_weight<T>(options: &[(u32, T)]) -> u64 {
     options.iter().map(|(w, _)| u64::from(*w)).sum()
 }
 
-/// An alternative drawn with probability weight / `total` (`total` > 0 is
-/// [`total_weight`] of `options`).
-fn weighted_index<T>(options: &[(u32, T)], total: u64, runner: &mut TestRunner) -> usize {
+/// An alternative drawn with probability weight / `total` ([`total_weight`] of
+/// `options`); when every weight is 0, nothing can be drawn and the error names the
+/// options as `what`.
+fn weighted_index<T>(
+    options: &[(u32, T)],
+    total: u64,
+    runner: &mut TestRunner,
+    what: &str,
+) -> Result<usize, Reason> {
+    if total == 0 {
+        return Err(format!("every {what} has weight 0").into());
+    }
     let mut point = scaled(runner.rng().next_u64(), total);
     let mut index = 0;
     for (at, (w, _)) in options.iter().enumerate() {
@@ -80,7 +89,7 @@ fn weighted_index<T>(options: &[(u32, T)], total: u64, runner: &mut TestRunner) 
         }
         point -= u64::from(*w);
     }
-    index
+    Ok(index)
 }
 
 /// The nearest alternative before `pick`, not before `min`, whose weight is not 0.
@@ -93,10 +102,7 @@ impl<T: fmt::Debug + 'static> Strategy for Weighted<T> {
     type Value = T;
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
-        if self.total == 0 {
-            return Err("every alternative has weight 0".into());
-        }
-        let pick = weighted_index(&self.options, self.total, runner);
+        let pick = weighted_index(&self.options, self.total, runner, "alternative")?;
         // Earlier alternatives are generated from this seed if shrinking moves to them.
         let seed = if pick > 0 { runner.rng().next_u64() } else { 0 };
         let current = self.options[pick].1.new_tree(runner)?;
@@ -214,10 +220,7 @@ impl<T: fmt::Debug + Clone> Strategy for Pick<T> {
     type Value = T;
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
-        if self.total == 0 {
-            return Err("every value has weight 0".into());
-        }
-        let pick = weighted_index(&self.options, self.total, runner);
+        let pick = weighted_index(&self.options, self.total, runner, "value")?;
         Ok(PickTree {
             options: Arc::clone(&self.options),
             pick,
@@ -409,16 +412,19 @@ pub fn handle() -> impl Strategy<Value = HandleRef> {
     any::<u8>().prop_map(HandleRef)
 }
 
+/// A runner drawing from a ChaCha stream seeded with `seed` bytes, so a test draws
+/// the same values on every run.
+#[cfg(test)]
+pub(super) fn runner(seed: u8) -> TestRunner {
+    TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn runner(seed: u8) -> TestRunner {
-        TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-        )
-    }
 
     #[test]
     fn weighted_picks_follow_the_weights_and_never_a_zero_weight() {

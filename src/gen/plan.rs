@@ -80,23 +80,21 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gen::common::runner;
     use proptest::strategy::ValueTree;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-    fn runner(seed: u8) -> TestRunner {
-        TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
-        )
+    /// Default generation settings but for plan length and accounts.
+    fn config(max_steps: usize, two_accounts: bool) -> GenConfig {
+        GenConfig {
+            max_steps,
+            two_accounts,
+            ..GenConfig::default()
+        }
     }
 
     #[test]
     fn plans_are_deterministic_per_seed_and_bounded() {
-        let config = GenConfig {
-            max_steps: 7,
-            two_accounts: true,
-            ..GenConfig::default()
-        };
+        let config = config(7, true);
         let a = plan(&config).new_tree(&mut runner(3)).unwrap().current();
         let b = plan(&config).new_tree(&mut runner(3)).unwrap().current();
         assert_eq!(a, b);
@@ -123,11 +121,7 @@ mod tests {
 
     #[test]
     fn one_account_plans_never_use_the_partner() {
-        let config = GenConfig {
-            max_steps: 10,
-            two_accounts: false,
-            ..GenConfig::default()
-        };
+        let config = config(10, false);
         let mut r = runner(5);
         for _ in 0..100 {
             let p = plan(&config).new_tree(&mut r).unwrap().current();

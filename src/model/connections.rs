@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Expect, Prediction, StateCheck, Visibility};
+use super::prediction::{Basis, Prediction, StateCheck};
 use super::step::ConnectionStep;
 use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
 pub const CLIENT_ERROR: &str = "DirectConnectClientException";
@@ -48,7 +48,14 @@ impl Model {
                 bandwidth,
                 name,
                 tags,
-            } => Some(self.create_connection(*by, *location, bandwidth, name, tags)),
+            } => Some(self.create_port(
+                ResourceKind::Connection,
+                *by,
+                *location,
+                bandwidth,
+                name,
+                tags,
+            )),
             ConnectionStep::DescribeConnections { by, target } => {
                 self.describe(ResourceKind::Connection, *by, *target, None)
             }
@@ -75,39 +82,45 @@ impl Model {
             .unwrap_or_default()
     }
 
-    fn create_connection(
+    /// A dedicated port made at a location with a bandwidth: a connection, or a partner's
+    /// interconnect.
+    pub(super) fn create_port(
         &self,
+        kind: ResourceKind,
         by: Principal,
         location: u8,
         bandwidth: &str,
         name: &str,
         tags: &[Tag],
     ) -> (Value, Prediction) {
+        let name_member = match kind {
+            ResourceKind::Interconnect => "interconnectName",
+            _ => "connectionName",
+        };
         let location = self.location_code(location);
-        let mut body =
-            json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
+        let mut body = json!({"location": location, "bandwidth": bandwidth, name_member: name});
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let expectation = self.created(
-            ResourceKind::Connection,
-            // [outputs] CreateConnection answers `requested`; [api] "requested: the initial
-            // state of a standard connection".
+        let mut echo = vec![
+            (name_member, json!(name)),
+            ("bandwidth", json!(bandwidth)),
+            ("location", json!(location)),
+        ];
+        // A connection's answer names its owner account; an interconnect's does not.
+        if kind == ResourceKind::Connection {
+            echo.push(("ownerAccount", json!(self.env.accounts.of(by))));
+        }
+        echo.push(("region", json!(self.env.region)));
+        let prediction = self.creating(self.created(
+            kind,
+            // [outputs] CreateConnection and CreateInterconnect answer `requested`; [api]
+            // "requested: the initial state of a standard connection".
             // [api] Connection.tags: "The tags associated with the connection."
-            CONNECTION.set(&["requested"]),
-            vec![
-                ("connectionName", json!(name)),
-                ("bandwidth", json!(bandwidth)),
-                ("location", json!(location)),
-                ("ownerAccount", json!(self.env.accounts.of(by))),
-                ("region", json!(self.env.region)),
-            ],
+            kind.lifecycle().set(&["requested"]),
+            echo,
             tags,
-        );
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(expectation);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        ));
         (body, prediction)
     }
 
@@ -117,36 +130,26 @@ impl Model {
         if r.owner != by && r.peer == Some(by) {
             // The partner that allocated a hosted connection manages it too; whether it
             // may {action} it is not documented [api DeleteConnection, UpdateConnection].
-            let mut p = Prediction::succeed(Basis::Assumed);
-            p.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: format!("the allocating partner may or may not {action} a hosted connection it allocated"),
-            };
+            let mut p = Prediction::succeed(Basis::Documented);
+            p.may_refuse(format!(
+                "the allocating partner may or may not {action} a hosted connection it allocated"
+            ));
             return p;
         }
         if r.owner != by {
             // [api] calls act on the caller's resources; another account's connection
             // is not theirs to change.
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
-                format!("only the owner account may {action} a connection"),
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            return Prediction::not_owner(format!(
+                "only the owner account may {action} a connection"
+            ));
         }
-        let mut view = self.view(by, handle);
-        view.visibility = Visibility::Must;
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, handle, None);
         if r.deleted {
-            prediction.expect = Expect::Either {
-                error_types: vec![CLIENT_ERROR],
-                reason: format!("AWS may refuse to {action} a deleted connection or answer with its deleted state"),
-            };
-            prediction.basis = Basis::Assumed;
-            view.states = CONNECTION.gone_set();
+            prediction.may_refuse(format!(
+                "AWS may refuse to {action} a deleted connection or answer with its deleted state"
+            ));
+            prediction.resources[0].states = CONNECTION.gone_set();
         }
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.resources.push(view);
         prediction
     }
 
@@ -155,8 +158,7 @@ impl Model {
         let body = json!({"connectionId": id, "connectionName": name});
         let mut prediction = self.on_connection(by, handle, "update");
         if let Some(view) = prediction.resources.first_mut() {
-            view.echo.retain(|(m, _)| *m != "connectionName");
-            view.echo.push(("connectionName", json!(name)));
+            view.echo_instead("connectionName", json!(name));
         }
         (body, prediction)
     }
@@ -236,33 +238,17 @@ impl Model {
                     possible,
                     created: succeeded,
                     attributes,
-                    tags: tags
-                        .iter()
-                        .map(|t| (t.key.clone(), t.value.clone()))
-                        .collect(),
+                    tags: Tag::map(tags),
                     ..Resource::new(ResourceKind::Connection, *by)
                 });
             }
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    if !self.resource(h).deleted {
-                        self.resource_mut(h)
-                            .attributes
-                            .insert("connectionName".to_owned(), json!(name));
-                    }
-                }
+                self.rename(*target, ResourceKind::Connection, "connectionName", name);
             }
             ConnectionStep::DeleteConnection { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    // The answer's state (already narrowed) counts if it is a gone state.
-                    let observed_gone = r.possible.intersect(CONNECTION.gone_set());
-                    r.possible = if observed_gone.is_empty() {
-                        CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]))
-                    } else {
-                        observed_gone
-                    };
+                    let deleting = CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             _ => {}

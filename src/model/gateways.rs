@@ -17,12 +17,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR};
+use super::connections::tags_json;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
-use super::prediction::{either, Basis, Expectation, Prediction, StateCheck, Visibility};
+use super::prediction::{either, Basis, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
-use super::{Handle, Model, Resource, ResourceKind, StateSet};
-use crate::vocab::{CheckId, Outcome, Principal};
+use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag};
+use crate::vocab::{Outcome, Principal};
 
 pub(super) const GATEWAY_MEMBERS: &[&str] = &[
     "directConnectGatewayId",
@@ -37,24 +37,6 @@ pub(super) const ASSOCIATION_MEMBERS: &[&str] = &[
 ];
 pub(super) const PROPOSAL_MEMBERS: &[&str] =
     &["proposalId", "proposalState", "directConnectGatewayId"];
-
-fn ownership(rule: &str) -> Prediction {
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ModelOwnership,
-        Basis::Documented,
-    )
-}
-
-fn refused(rule: &str) -> Prediction {
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ErrorExpected,
-        Basis::Assumed,
-    )
-}
 
 impl Model {
     /// The body and prediction of a gateway-family step; `None` to skip it.
@@ -134,9 +116,7 @@ impl Model {
         if !tags.is_empty() {
             body["tags"] = tags_json(tags);
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGateway");
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::DirectConnectGateway,
             // [outputs] available at once; [lifecycle] pending | available.
             DIRECT_CONNECT_GATEWAY.set(&["pending", "available"]),
@@ -148,8 +128,7 @@ impl Model {
             ],
             tags,
         ));
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        prediction.within = Some("directConnectGateway");
         (body, prediction)
     }
 
@@ -159,23 +138,16 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the owner account may update a Direct Connect gateway"),
+                Prediction::not_owner("only the owner account may update a Direct Connect gateway"),
             );
         }
-        let mut view = self.view(by, g);
-        view.visibility = Visibility::Must;
-        view.echo.retain(|(m, _)| *m != "directConnectGatewayName");
-        view.echo.push(("directConnectGatewayName", json!(name)));
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, g, None);
         prediction.within = Some("directConnectGateway");
+        prediction.resources[0].echo_instead("directConnectGatewayName", json!(name));
         if r.deleted {
             prediction.may_refuse("updating a deleted gateway may be refused");
-            view.states = StateSet::EMPTY;
-            view.echo.clear();
-            view.tags = None;
+            prediction.resources[0].expect_nothing();
         }
-        prediction.required_members = GATEWAY_MEMBERS.to_vec();
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -197,7 +169,7 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the owner account may delete a Direct Connect gateway"),
+                Prediction::not_owner("only the owner account may delete a Direct Connect gateway"),
             );
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -236,31 +208,16 @@ impl Model {
         })
     }
 
-    fn new_association_expectation(
-        &self,
-        g: Handle,
-        vgw: &str,
-        vgw_owner: Principal,
-    ) -> Expectation {
+    /// How associations and proposals echo their Direct Connect gateway `g`.
+    fn gateway_echo(&self, g: Handle) -> Vec<(&'static str, Value)> {
         let gw = self.resource(g);
-        self.created(
-            ResourceKind::GatewayAssociation,
-            // [outputs] CreateDirectConnectGatewayAssociation → associating.
-            GATEWAY_ASSOCIATION.set(&["associating"]),
-            vec![
-                ("directConnectGatewayId", json!(gw.id)),
-                (
-                    "directConnectGatewayOwnerAccount",
-                    json!(self.env.accounts.of(gw.owner)),
-                ),
-                ("virtualGatewayId", json!(vgw)),
-                (
-                    "virtualGatewayOwnerAccount",
-                    json!(self.env.accounts.of(vgw_owner)),
-                ),
-            ],
-            &[],
-        )
+        vec![
+            ("directConnectGatewayId", json!(gw.id)),
+            (
+                "directConnectGatewayOwnerAccount",
+                json!(self.env.accounts.of(gw.owner)),
+            ),
+        ]
     }
 
     fn create_association(&self, by: Principal, g: Handle, vgw: u8) -> (Value, Prediction) {
@@ -271,23 +228,39 @@ impl Model {
             // [api] another account's gateway is reached through a proposal.
             return (
                 body,
-                ownership("only the gateway's owner account associates it directly"),
+                Prediction::not_owner("only the gateway's owner account associates it directly"),
             );
         }
-        if gw.deleted {
-            return (body, refused("a deleted gateway takes no association"));
+        (body, self.new_association(g, &json!(vgw), by))
+    }
+
+    /// Associating the virtual private gateway `vgw` of `vgw_owner` with the gateway
+    /// `g` (directly or by accepting a proposal).
+    fn new_association(&self, g: Handle, vgw: &Value, vgw_owner: Principal) -> Prediction {
+        if self.resource(g).deleted {
+            return Prediction::refused("a deleted gateway takes no association", Basis::Assumed);
         }
-        if self.vgw_associated(&json!(vgw)) {
-            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
+        if self.vgw_associated(vgw) {
+            return Prediction::refused(
+                "a virtual private gateway is associated with one Direct Connect gateway at a time",
+                Basis::Assumed,
+            );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut echo = self.gateway_echo(g);
+        echo.push(("virtualGatewayId", json!(vgw.as_str().unwrap_or_default())));
+        echo.push((
+            "virtualGatewayOwnerAccount",
+            json!(self.env.accounts.of(vgw_owner)),
+        ));
+        let mut prediction = self.creating(self.created(
+            ResourceKind::GatewayAssociation,
+            // [outputs] CreateDirectConnectGatewayAssociation → associating.
+            GATEWAY_ASSOCIATION.set(&["associating"]),
+            echo,
+            &[],
+        ));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         prediction
-            .resources
-            .push(self.new_association_expectation(g, &vgw, by));
-        (body, prediction)
     }
 
     fn update_association(&self, by: Principal, a: Handle, prefix: u8) -> (Value, Prediction) {
@@ -300,22 +273,18 @@ impl Model {
         if r.owner != by {
             return (
                 body,
-                ownership("only the gateway's owner account may update its associations"),
+                Prediction::not_owner(
+                    "only the gateway's owner account may update its associations",
+                ),
             );
         }
-        let mut view = self.view(by, a);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] UpdateDirectConnectGatewayAssociation → updating.
-        view.states = GATEWAY_ASSOCIATION.set(&["updating"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, a, Some(GATEWAY_ASSOCIATION.set(&["updating"])));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted {
             prediction.may_refuse("updating a disassociated association may be refused");
-            view.states = StateSet::EMPTY;
+            prediction.resources[0].states = StateSet::EMPTY;
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -326,22 +295,20 @@ impl Model {
         if r.owner != by && !vgw_owner {
             return (
                 body,
-                ownership("only the gateway's owner account may delete its associations"),
+                Prediction::not_owner(
+                    "only the gateway's owner account may delete its associations",
+                ),
             );
         }
-        let mut view = self.view(by, a);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] DeleteDirectConnectGatewayAssociation → disassociating.
-        view.states = GATEWAY_ASSOCIATION.set(&["disassociating"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let disassociating = GATEWAY_ASSOCIATION.set(&["disassociating"]);
+        let mut prediction = self.acted_on(by, a, Some(disassociating));
         prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
         if r.deleted || vgw_owner {
             prediction.may_refuse("deleting a disassociated association, or by the virtual private gateway's owner, may be refused",);
-            view.states = GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
+            prediction.resources[0].states =
+                GATEWAY_ASSOCIATION.set(&["disassociating", "disassociated"]);
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -356,29 +323,23 @@ impl Model {
         if gw.deleted {
             return (
                 body,
-                refused("a deleted gateway takes no association proposal"),
+                Prediction::refused(
+                    "a deleted gateway takes no association proposal",
+                    Basis::Assumed,
+                ),
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGatewayAssociationProposal");
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
-        if gw.owner == by {
-            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
-        }
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::AssociationProposal,
             // [outputs] CreateDirectConnectGatewayAssociationProposal → requested.
             ASSOCIATION_PROPOSAL.set(&["requested"]),
-            vec![
-                ("directConnectGatewayId", json!(gw.id)),
-                (
-                    "directConnectGatewayOwnerAccount",
-                    json!(self.env.accounts.of(gw.owner)),
-                ),
-            ],
+            self.gateway_echo(g),
             &[],
         ));
+        prediction.within = Some("directConnectGatewayAssociationProposal");
+        if gw.owner == by {
+            prediction.may_refuse("a proposal for the caller's own gateway may be refused");
+        }
         (body, prediction)
     }
 
@@ -395,7 +356,7 @@ impl Model {
             // [api] the owner of the Direct Connect gateway accepts a proposal.
             return (
                 body,
-                ownership("only the gateway's owner account may accept a proposal"),
+                Prediction::not_owner("only the gateway's owner account may accept a proposal"),
             );
         }
         let requested = ASSOCIATION_PROPOSAL.set(&["requested"]);
@@ -412,22 +373,7 @@ impl Model {
             p.expect = either("a proposal no longer requested may be refused");
             return (body, p);
         }
-        if self.resource(g).deleted {
-            return (body, refused("a deleted gateway takes no association"));
-        }
-        if self.vgw_associated(&vgw) {
-            return (body, refused("a virtual private gateway is associated with one Direct Connect gateway at a time"));
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.within = Some("directConnectGatewayAssociation");
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
-        prediction.resources.push(self.new_association_expectation(
-            g,
-            vgw.as_str().unwrap_or_default(),
-            r.owner,
-        ));
-        (body, prediction)
+        (body, self.new_association(g, &vgw, r.owner))
     }
 
     fn delete_proposal(&self, by: Principal, p: Handle) -> (Value, Prediction) {
@@ -437,21 +383,15 @@ impl Model {
         if r.owner != by && !gateway_owner {
             return (
                 body,
-                ownership("only the proposing account may delete a proposal"),
+                Prediction::not_owner("only the proposing account may delete a proposal"),
             );
         }
-        let mut view = self.view(by, p);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
-        view.states = ASSOCIATION_PROPOSAL.set(&["deleted"]);
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, p, Some(ASSOCIATION_PROPOSAL.set(&["deleted"])));
         prediction.within = Some("directConnectGatewayAssociationProposal");
-        prediction.required_members = PROPOSAL_MEMBERS.to_vec();
         if gateway_owner || r.deleted || r.possible != ASSOCIATION_PROPOSAL.set(&["requested"]) {
             prediction.may_refuse("deleting a proposal no longer requested, or by the gateway's owner, may be refused",);
-            view.states = StateSet::EMPTY;
+            prediction.resources[0].states = StateSet::EMPTY;
         }
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -466,6 +406,20 @@ impl Model {
             .iter()
             .find(|e| e.id.is_none() && e.kind == kind)?;
         Model::answered(prediction, outcome.body()?, e)
+    }
+
+    /// Keep the resource `r` a create call made, bound to the id and state its answer
+    /// shows when the call succeeded.
+    fn push_made(&mut self, mut r: Resource, prediction: &Prediction, outcome: &Outcome) {
+        let made = matches!(outcome, Outcome::Success(_))
+            .then(|| Self::created_from(prediction, outcome, r.kind))
+            .flatten();
+        if let Some((id, possible)) = made {
+            r.id = Some(id);
+            r.possible = possible;
+            r.created = true;
+        }
+        self.resources.push(r);
     }
 
     /// Apply a gateway-family answer.
@@ -489,30 +443,12 @@ impl Model {
                     ("directConnectGatewayName".to_owned(), json!(name)),
                     ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
                 ]);
-                r.tags = tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone()))
-                    .collect();
-                if let Some((id, possible)) = succeeded
-                    .then(|| {
-                        Self::created_from(prediction, outcome, ResourceKind::DirectConnectGateway)
-                    })
-                    .flatten()
-                {
-                    r.id = Some(id);
-                    r.possible = possible;
-                    r.created = true;
-                }
-                self.resources.push(r);
+                r.tags = Tag::map(tags);
+                self.push_made(r, prediction, outcome);
             }
             UpdateDirectConnectGateway { target, name, .. } if succeeded => {
-                if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {
-                    if !self.resource(g).deleted {
-                        self.resource_mut(g)
-                            .attributes
-                            .insert("directConnectGatewayName".to_owned(), json!(name));
-                    }
-                }
+                let member = "directConnectGatewayName";
+                self.rename(*target, ResourceKind::DirectConnectGateway, member, name);
             }
             DeleteDirectConnectGateway { target, .. } if succeeded => {
                 if let Some(g) = self.resolve(*target, ResourceKind::DirectConnectGateway) {
@@ -575,17 +511,7 @@ impl Model {
                 }
                 r.attributes
                     .insert("virtualGatewayId".to_owned(), json!(vgw));
-                if let Some((id, possible)) = succeeded
-                    .then(|| {
-                        Self::created_from(prediction, outcome, ResourceKind::AssociationProposal)
-                    })
-                    .flatten()
-                {
-                    r.id = Some(id);
-                    r.possible = possible;
-                    r.created = true;
-                }
-                self.resources.push(r);
+                self.push_made(r, prediction, outcome);
             }
             DeleteDirectConnectGatewayAssociationProposal { target, .. } if succeeded => {
                 if let Some(p) = self.resolve(*target, ResourceKind::AssociationProposal) {

@@ -20,12 +20,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::connections::{tags_json, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::InterconnectStep;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
 pub(super) const INTERCONNECT_MEMBERS: &[&str] = &[
@@ -53,12 +53,19 @@ impl Model {
     ) -> Option<(Value, Prediction)> {
         match step {
             InterconnectStep::CreateInterconnect {
+                by,
                 location,
                 bandwidth,
                 name,
                 tags,
-                ..
-            } => Some(self.create_interconnect(*location, bandwidth, name, tags)),
+            } => Some(self.create_port(
+                ResourceKind::Interconnect,
+                *by,
+                *location,
+                bandwidth,
+                name,
+                tags,
+            )),
             InterconnectStep::DescribeInterconnects { by, target } => {
                 self.describe(ResourceKind::Interconnect, *by, *target, None)
             }
@@ -154,29 +161,14 @@ impl Model {
 
     /// The hosted connection and new parent of an AssociateHostedConnection step.
     fn hosted_move(&self, connection: HandleRef, parent: HandleRef) -> Option<(Handle, Handle)> {
-        {
-            {
-                let h = self.resolve_hosted(connection)?;
-                // Half the references pick another interconnect of the same partner.
-                let r = self.resource(h);
-                let others: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|p| {
-                        let o = self.resource(*p);
-                        o.kind == ResourceKind::Interconnect
-                            && o.id.is_some()
-                            && Some(*p) != r.parent
-                            && Some(o.owner) == r.peer
-                    })
-                    .collect();
-                let p = if parent.0 < 128 && !others.is_empty() {
-                    others[parent.0 as usize % others.len()]
-                } else {
-                    self.resolve(parent, ResourceKind::Interconnect)?
-                };
-                Some((h, p))
-            }
-        }
+        let h = self.resolve_hosted(connection)?;
+        // Half the references pick another interconnect of the same partner.
+        let r = self.resource(h);
+        let others = self.known_where(ResourceKind::Interconnect, |p, o| {
+            Some(p) != r.parent && Some(o.owner) == r.peer
+        });
+        let p = self.resolve_preferring(parent, ResourceKind::Interconnect, &others)?;
+        Some((h, p))
     }
 
     /// Whether `handle` is a hosted connection (a connection on an interconnect).
@@ -189,11 +181,8 @@ impl Model {
 
     /// Resolve a reference among the case's created hosted connections.
     fn resolve_hosted(&self, reference: HandleRef) -> Option<Handle> {
-        let hosted: Vec<Handle> = (0..self.resources.len())
-            .map(|i| Handle(i as u32))
-            .filter(|h| self.resource(*h).id.is_some() && self.is_hosted(*h))
-            .collect();
-        (!hosted.is_empty()).then(|| hosted[reference.0 as usize % hosted.len()])
+        let hosted = self.known_where(ResourceKind::Connection, |h, _| self.is_hosted(h));
+        reference.pick(&hosted)
     }
 
     /// Live hosted connections on interconnect `parent` (except `except`).
@@ -208,48 +197,12 @@ impl Model {
             .collect()
     }
 
-    fn create_interconnect(
-        &self,
-        location: u8,
-        bandwidth: &str,
-        name: &str,
-        tags: &[Tag],
-    ) -> (Value, Prediction) {
-        let location = self.location_code(location);
-        let mut body =
-            json!({"location": location, "bandwidth": bandwidth, "interconnectName": name});
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.resources.push(self.created(
-            ResourceKind::Interconnect,
-            // [outputs] CreateInterconnect answers `requested`.
-            INTERCONNECT.set(&["requested"]),
-            vec![
-                ("interconnectName", json!(name)),
-                ("bandwidth", json!(bandwidth)),
-                ("location", json!(location)),
-                ("region", json!(self.env.region)),
-            ],
-            tags,
-        ));
-        prediction.required_members = INTERCONNECT_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
-        (body, prediction)
-    }
-
     fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
         let r = self.resource(handle);
         let body = json!({"interconnectId": r.id});
         if r.owner != by {
             // [api] calls act on the caller's resources.
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the owner account may delete an interconnect",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the owner account may delete an interconnect");
             return (body, p);
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -329,14 +282,10 @@ impl Model {
         if p.owner != by {
             // [api] AllocateHostedConnection: the connection is created on the caller's
             // interconnect ("Intended for use by Direct Connect Partners only").
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
+            return Prediction::not_owner(
                 "only the interconnect's owner may allocate hosted connections on it",
-                CheckId::ModelOwnership,
-                Basis::Documented,
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
         let location = p.attributes.get("location").cloned().unwrap_or(Value::Null);
         let vlan_taken = self
             .live_hosted_on(parent, None)
@@ -352,15 +301,7 @@ impl Model {
             (Some(want), Some(have)) => want > have,
             _ => false,
         };
-        if p.deleted {
-            prediction.may_refuse("a deleted interconnect cannot host new connections");
-        } else if vlan_taken {
-            prediction
-                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
-        } else if too_wide {
-            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
-        }
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::Connection,
             // [outputs] Allocate* answer `ordering`; [api] "ordering: the initial state of
             // a hosted connection provisioned on an interconnect".
@@ -375,8 +316,14 @@ impl Model {
             ],
             tags,
         ));
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
+        if p.deleted {
+            prediction.may_refuse("a deleted interconnect cannot host new connections");
+        } else if vlan_taken {
+            prediction
+                .may_refuse("the VLAN is already used by a hosted connection on this interconnect");
+        } else if too_wide {
+            prediction.may_refuse("a hosted connection wider than its interconnect may be refused");
+        }
         prediction
     }
 
@@ -386,12 +333,7 @@ impl Model {
         if r.owner != by {
             // [api] ConfirmConnection: the hosted connection "remains in this state until
             // the owner confirms creation".
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the owner account may confirm a hosted connection",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the owner account may confirm a hosted connection");
             return (body, p);
         }
         let ordering = CONNECTION.set(&["ordering"]);
@@ -430,12 +372,7 @@ impl Model {
         if allocator != by || p.owner != by {
             // [api] AssociateHostedConnection is "intended for use by Direct Connect
             // Partners only": the partner that allocated it, onto its own interconnect.
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only the allocating partner may move a hosted connection, onto its own interconnect",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only the allocating partner may move a hosted connection, onto its own interconnect");
             return (body, p);
         }
         let vlan = r.attributes.get("vlan");
@@ -446,10 +383,8 @@ impl Model {
         if conflict && !r.deleted && !p.deleted && r.parent != Some(parent) {
             // [api] "If the target interconnect or LAG has an existing hosted connection
             // with a conflicting VLAN number or IP address, the operation fails."
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "the target interconnect already has a hosted connection on this VLAN",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -514,23 +449,14 @@ impl Model {
                         ("bandwidth".to_owned(), json!(bandwidth)),
                         ("location".to_owned(), location),
                     ]),
-                    tags: tags
-                        .iter()
-                        .map(|t| (t.key.clone(), t.value.clone()))
-                        .collect(),
+                    tags: Tag::map(tags),
                     ..Resource::new(ResourceKind::Interconnect, *by)
                 });
             }
             InterconnectStep::DeleteInterconnect { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Interconnect) {
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    let gone = r.possible.intersect(INTERCONNECT.gone_set());
-                    r.possible = if gone.is_empty() {
-                        INTERCONNECT.closure(INTERCONNECT.set(&["deleting", "deleted"]))
-                    } else {
-                        gone
-                    };
+                    let deleting = INTERCONNECT.closure(INTERCONNECT.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             InterconnectStep::AllocateHostedConnection {
@@ -611,10 +537,7 @@ impl Model {
                 ("location".to_owned(), echoed(prediction, "location")),
                 ("vlan".to_owned(), json!(vlan)),
             ]),
-            tags: tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: Tag::map(tags),
             parent,
             peer: Some(by),
             ..Resource::new(ResourceKind::Connection, owner)

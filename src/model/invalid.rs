@@ -351,60 +351,56 @@ fn vif_member(operation: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A documented input rule broken by setting one member to a value: the rule's name,
+/// what it says, the member (under the caller's prefix) and the value.
+type OneValue = (&'static str, &'static str, &'static str, Value);
+
+/// Push the documented rules `cases`, each broken by its one value under `prefix`; AWS
+/// answers them with a client error.
+fn push_documented(out: &mut Vec<Rule>, prefix: &str, cases: impl IntoIterator<Item = OneValue>) {
+    for (name, says, member, value) in cases {
+        out.push(documented(
+            name,
+            says,
+            vec![set(format!("{prefix}{member}"), value)],
+        ));
+    }
+}
+
+/// A documented input rule broken by `edits`; AWS answers it with a client error.
+fn documented(name: &str, says: &str, edits: Vec<Edit>) -> Rule {
+    rule(name, says, edits, Rejection::Client, Basis::Documented)
+}
+
+const VLAN: &str = "a VLAN is within 1-4094";
+const VIF_NAME: &str = "a VIF name has at most 100 characters of a-z, 0-9 and hyphen";
+const ASN: &str = "asn is within 1-2147483646";
+const ASN_LONG: &str = "asnLong is within 1-4294967294 (and wins over asn)";
+const AUTH_KEY: &str = "a BGP authKey has 6 to 80 characters";
+const PRIVATE_MTU: &str = "a private VIF's MTU is 1500, 8500 or 9001";
+const TRANSIT_MTU: &str = "a transit VIF's MTU is 1500 or 8500";
+const DEDICATED: &str = "a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps";
+const HOSTED: &str =
+    "a hosted connection's bandwidth is one of 50Mbps-500Mbps, 1, 2, 5, 10 or 25Gbps";
+
 /// BGP rules of a VIF or peer at `p` (`newBGPPeer.` or `newPrivateVirtualInterface.`)
 /// [api NewBGPPeer, NewPrivateVirtualInterface].
 fn bgp_rules(p: &str, out: &mut Vec<Rule>) {
-    let d = Basis::Documented;
-    let c = Rejection::Client;
-    out.push(rule(
-        "asn.min",
-        "asn is within 1-2147483646",
-        vec![set(format!("{p}asn"), json!(0))],
-        c,
-        d,
-    ));
-    out.push(rule(
-        "asn.max",
-        "asn is within 1-2147483646",
-        vec![set(format!("{p}asn"), json!(2_147_483_647_i64))],
-        c,
-        d,
-    ));
-    out.push(rule(
-        "asnLong.min",
-        "asnLong is within 1-4294967294 (and wins over asn)",
-        vec![set(format!("{p}asnLong"), json!(0))],
-        c,
-        d,
-    ));
-    out.push(rule(
-        "asnLong.max",
-        "asnLong is within 1-4294967294 (and wins over asn)",
-        vec![set(format!("{p}asnLong"), json!(4_294_967_295_i64))],
-        c,
-        d,
-    ));
-    out.push(rule(
-        "authKey.min",
-        "a BGP authKey has 6 to 80 characters",
-        vec![Edit::Fill {
-            path: format!("{p}authKey"),
-            len: 5,
-        }],
-        c,
-        d,
-    ));
-    out.push(rule(
-        "authKey.max",
-        "a BGP authKey has 6 to 80 characters",
-        vec![Edit::Fill {
-            path: format!("{p}authKey"),
-            len: 81,
-        }],
-        c,
-        d,
-    ));
-    out.push(rule(
+    push_documented(
+        out,
+        p,
+        [
+            ("asn.min", ASN, "asn", json!(0)),
+            ("asn.max", ASN, "asn", json!(2_147_483_647_i64)),
+            ("asnLong.min", ASN_LONG, "asnLong", json!(0)),
+            ("asnLong.max", ASN_LONG, "asnLong", json!(4_294_967_295_i64)),
+        ],
+    );
+    for (name, len) in [("authKey.min", 5), ("authKey.max", 81)] {
+        let path = format!("{p}authKey");
+        out.push(documented(name, AUTH_KEY, vec![Edit::Fill { path, len }]));
+    }
+    out.push(documented(
         "ipv6.addresses",
         "IPv6 peering addresses are assigned by AWS and cannot be specified",
         vec![
@@ -412,240 +408,164 @@ fn bgp_rules(p: &str, out: &mut Vec<Rule>) {
             set(format!("{p}amazonAddress"), json!("2001:db8::1/125")),
             set(format!("{p}customerAddress"), json!("2001:db8::2/125")),
         ],
-        c,
-        d,
     ));
 }
 
 /// Documented rules of `operation` [api, LIFECYCLE input rules].
 fn documented_rules(operation: &str, out: &mut Vec<Rule>) {
-    let d = Basis::Documented;
-    let c = Rejection::Client;
     if let Some((m, vif_type)) = vif_member(operation) {
         let p = format!("{m}.");
-        out.push(rule(
-            "vlan.min",
-            "a VLAN is within 1-4094",
-            vec![set(format!("{p}vlan"), json!(0))],
-            c,
-            d,
-        ));
-        out.push(rule(
-            "vlan.max",
-            "a VLAN is within 1-4094",
-            vec![set(format!("{p}vlan"), json!(4095))],
-            c,
-            d,
-        ));
-        out.push(rule(
-            "name.length",
-            "a VIF name has at most 100 characters of a-z, 0-9 and hyphen",
-            vec![set(
-                format!("{p}virtualInterfaceName"),
-                json!("a".repeat(101)),
-            )],
-            c,
-            d,
-        ));
-        out.push(rule(
-            "name.alphabet",
-            "a VIF name has at most 100 characters of a-z, 0-9 and hyphen",
-            vec![set(format!("{p}virtualInterfaceName"), json!("Dx_Alpha"))],
-            c,
-            d,
-        ));
-        out.push(rule(
-            "name.empty",
-            "a VIF name is not empty",
-            vec![set(format!("{p}virtualInterfaceName"), json!(""))],
-            c,
-            d,
-        ));
+        let name = "virtualInterfaceName";
+        push_documented(
+            out,
+            &p,
+            [
+                ("vlan.min", VLAN, "vlan", json!(0)),
+                ("vlan.max", VLAN, "vlan", json!(4095)),
+                ("name.length", VIF_NAME, name, json!("a".repeat(101))),
+                ("name.alphabet", VIF_NAME, name, json!("Dx_Alpha")),
+                ("name.empty", "a VIF name is not empty", name, json!("")),
+            ],
+        );
         bgp_rules(&p, out);
         match vif_type {
-            "private" => {
-                out.push(rule(
-                    "mtu.private",
-                    "a private VIF's MTU is 1500, 8500 or 9001",
-                    vec![set(format!("{p}mtu"), json!(1499))],
-                    c,
-                    d,
-                ));
-                out.push(rule(
-                    "mtu.private-jumbo",
-                    "a private VIF's MTU is 1500, 8500 or 9001",
-                    vec![set(format!("{p}mtu"), json!(9002))],
-                    c,
-                    d,
-                ));
-            }
-            "transit" => {
-                out.push(rule(
-                    "mtu.transit",
-                    "a transit VIF's MTU is 1500 or 8500",
-                    vec![set(format!("{p}mtu"), json!(9001))],
-                    c,
-                    d,
-                ));
-                out.push(rule(
-                    "mtu.transit-low",
-                    "a transit VIF's MTU is 1500 or 8500",
-                    vec![set(format!("{p}mtu"), json!(1499))],
-                    c,
-                    d,
-                ));
-            }
+            "private" => push_documented(
+                out,
+                &p,
+                [
+                    ("mtu.private", PRIVATE_MTU, "mtu", json!(1499)),
+                    ("mtu.private-jumbo", PRIVATE_MTU, "mtu", json!(9002)),
+                ],
+            ),
+            "transit" => push_documented(
+                out,
+                &p,
+                [
+                    ("mtu.transit", TRANSIT_MTU, "mtu", json!(9001)),
+                    ("mtu.transit-low", TRANSIT_MTU, "mtu", json!(1499)),
+                ],
+            ),
             _ => {
-                let v4 = |a: &str, b: &str| {
-                    vec![
+                let cases = [
+                    (
+                        "public.private-address",
+                        "public VIF addresses are public",
+                        ("10.0.0.1/30", "10.0.0.2/30"),
+                    ),
+                    (
+                        "public.one-subnet",
+                        "public VIF addresses share one subnet",
+                        ("198.51.100.1/30", "203.0.113.2/30"),
+                    ),
+                    (
+                        "public.network-address",
+                        "public VIF addresses are not the subnet's network address",
+                        ("198.51.100.0/30", "198.51.100.1/30"),
+                    ),
+                    (
+                        "public.broadcast-address",
+                        "public VIF addresses are not the subnet's broadcast address",
+                        ("198.51.100.2/30", "198.51.100.3/30"),
+                    ),
+                ];
+                for (name, says, (amazon, customer)) in cases {
+                    let edits = vec![
                         set(format!("{p}addressFamily"), json!("ipv4")),
-                        set(format!("{p}amazonAddress"), json!(a)),
-                        set(format!("{p}customerAddress"), json!(b)),
-                    ]
-                };
-                out.push(rule(
-                    "public.private-address",
-                    "public VIF addresses are public",
-                    v4("10.0.0.1/30", "10.0.0.2/30"),
-                    c,
-                    d,
-                ));
-                out.push(rule(
-                    "public.one-subnet",
-                    "public VIF addresses share one subnet",
-                    v4("198.51.100.1/30", "203.0.113.2/30"),
-                    c,
-                    d,
-                ));
-                out.push(rule(
-                    "public.network-address",
-                    "public VIF addresses are not the subnet's network address",
-                    v4("198.51.100.0/30", "198.51.100.1/30"),
-                    c,
-                    d,
-                ));
-                out.push(rule(
-                    "public.broadcast-address",
-                    "public VIF addresses are not the subnet's broadcast address",
-                    v4("198.51.100.2/30", "198.51.100.3/30"),
-                    c,
-                    d,
-                ));
+                        set(format!("{p}amazonAddress"), json!(amazon)),
+                        set(format!("{p}customerAddress"), json!(customer)),
+                    ];
+                    out.push(documented(name, says, edits));
+                }
             }
         }
     }
-    let dedicated = "a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps";
-    let hosted = "a hosted connection's bandwidth is one of 50Mbps-500Mbps, 1, 2, 5, 10 or 25Gbps";
-    match operation {
-        "CreateBGPPeer" => bgp_rules("newBGPPeer.", out),
-        "CreateConnection" => {
-            out.push(rule(
+    let cases: Vec<OneValue> = match operation {
+        "CreateBGPPeer" => return bgp_rules("newBGPPeer.", out),
+        "CreateConnection" => vec![
+            (
                 "bandwidth.dedicated",
-                dedicated,
-                vec![set("bandwidth", json!("3Gbps"))],
-                c,
-                d,
-            ));
-            out.push(rule(
+                DEDICATED,
+                "bandwidth",
+                json!("3Gbps"),
+            ),
+            (
                 "bandwidth.hosted-only",
-                dedicated,
-                vec![set("bandwidth", json!("500Mbps"))],
-                c,
-                d,
-            ));
-        }
-        "CreateInterconnect" => {
-            out.push(rule(
-                "bandwidth.dedicated",
-                dedicated,
-                vec![set("bandwidth", json!("3Gbps"))],
-                c,
-                d,
-            ));
-        }
-        "CreateLag" => {
-            out.push(rule(
-                "bandwidth.dedicated",
-                dedicated,
-                vec![set("connectionsBandwidth", json!("3Gbps"))],
-                c,
-                d,
-            ));
-        }
-        "AllocateHostedConnection" | "AllocateConnectionOnInterconnect" => {
-            out.push(rule(
-                "vlan.min",
-                "a VLAN is within 1-4094",
-                vec![set("vlan", json!(0))],
-                c,
-                d,
-            ));
-            out.push(rule(
-                "vlan.max",
-                "a VLAN is within 1-4094",
-                vec![set("vlan", json!(4095))],
-                c,
-                d,
-            ));
-            out.push(rule(
-                "bandwidth.hosted",
-                hosted,
-                vec![set("bandwidth", json!("3Gbps"))],
-                c,
-                d,
-            ));
-            out.push(rule(
+                DEDICATED,
+                "bandwidth",
+                json!("500Mbps"),
+            ),
+        ],
+        "CreateInterconnect" => vec![(
+            "bandwidth.dedicated",
+            DEDICATED,
+            "bandwidth",
+            json!("3Gbps"),
+        )],
+        "CreateLag" => vec![(
+            "bandwidth.dedicated",
+            DEDICATED,
+            "connectionsBandwidth",
+            json!("3Gbps"),
+        )],
+        "AllocateHostedConnection" | "AllocateConnectionOnInterconnect" => vec![
+            ("vlan.min", VLAN, "vlan", json!(0)),
+            ("vlan.max", VLAN, "vlan", json!(4095)),
+            ("bandwidth.hosted", HOSTED, "bandwidth", json!("3Gbps")),
+            (
                 "bandwidth.hosted-too-large",
-                hosted,
-                vec![set("bandwidth", json!("100Gbps"))],
-                c,
-                d,
-            ));
-        }
-        "UpdateConnection" | "UpdateLag" => {
-            out.push(rule(
-                "encryptionMode",
-                "encryptionMode is no_encrypt, should_encrypt or must_encrypt",
-                vec![set("encryptionMode", json!("always"))],
-                c,
-                d,
-            ));
-        }
+                HOSTED,
+                "bandwidth",
+                json!("100Gbps"),
+            ),
+        ],
+        "UpdateConnection" | "UpdateLag" => vec![(
+            "encryptionMode",
+            "encryptionMode is no_encrypt, should_encrypt or must_encrypt",
+            "encryptionMode",
+            json!("always"),
+        )],
         "CreateDirectConnectGateway" => {
             let says = "a gateway's amazonSideAsn is within 64512-65534 or 4200000000-4294967294";
-            for (name, asn) in [
-                ("amazonSideAsn.below-private", 64511_i64),
-                ("amazonSideAsn.above-16bit", 65535),
-                ("amazonSideAsn.below-32bit", 4_199_999_999),
-                ("amazonSideAsn.above-32bit", 4_294_967_295),
-            ] {
-                out.push(rule(
-                    name,
+            let member = "amazonSideAsn";
+            vec![
+                (
+                    "amazonSideAsn.below-private",
                     says,
-                    vec![set("amazonSideAsn", json!(asn))],
-                    c,
-                    d,
-                ));
-            }
+                    member,
+                    json!(64511_i64),
+                ),
+                ("amazonSideAsn.above-16bit", says, member, json!(65535_i64)),
+                (
+                    "amazonSideAsn.below-32bit",
+                    says,
+                    member,
+                    json!(4_199_999_999_i64),
+                ),
+                (
+                    "amazonSideAsn.above-32bit",
+                    says,
+                    member,
+                    json!(4_294_967_295_i64),
+                ),
+            ]
         }
-        "UpdateVirtualInterfaceAttributes" => {
-            out.push(rule(
+        "UpdateVirtualInterfaceAttributes" => vec![
+            (
                 "mtu.value",
                 "a VIF's MTU is 1500, 8500 or 9001",
-                vec![set("mtu", json!(1499))],
-                c,
-                d,
-            ));
-            out.push(rule(
+                "mtu",
+                json!(1499),
+            ),
+            (
                 "name.length",
-                "a VIF name has at most 100 characters of a-z, 0-9 and hyphen",
-                vec![set("virtualInterfaceName", json!("a".repeat(101)))],
-                c,
-                d,
-            ));
-        }
-        _ => {}
-    }
+                VIF_NAME,
+                "virtualInterfaceName",
+                json!("a".repeat(101)),
+            ),
+        ],
+        _ => Vec::new(),
+    };
+    push_documented(out, "", cases);
 }
 
 /// Every rule an `operation` can be made to break, each once: the documented rules

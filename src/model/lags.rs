@@ -22,13 +22,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR, CONNECTION_MEMBERS};
+use super::connections::tags_json;
 use super::interconnects::{echoed, observed};
 use super::lifecycle::LAG;
 use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
-use crate::vocab::{CheckId, Outcome, Principal};
+use crate::vocab::{Outcome, Principal};
 
 /// Members every LAG answer must carry for the model to follow it.
 pub(super) const LAG_MEMBERS: &[&str] = &[
@@ -50,16 +50,6 @@ pub(super) fn max_members(bandwidth: &str) -> usize {
         "100Gbps" | "400Gbps" => 2,
         _ => 4,
     }
-}
-
-fn ownership(rule: &str) -> Prediction {
-    // [api] calls act on the caller's resources.
-    Prediction::reject(
-        vec![CLIENT_ERROR],
-        rule,
-        CheckId::ModelOwnership,
-        Basis::Documented,
-    )
 }
 
 /// Attribute keys the model keeps but never echoes.
@@ -106,11 +96,7 @@ impl Model {
                 // Half the references pick among connections that fit the LAG (same
                 // location and bandwidth, not in it), so associations can succeed.
                 let fitting = self.fitting(l);
-                let c = if connection.0 < 128 && !fitting.is_empty() {
-                    fitting[connection.0 as usize % fitting.len()]
-                } else {
-                    self.resolve(*connection, ResourceKind::Connection)?
-                };
+                let c = self.resolve_preferring(*connection, ResourceKind::Connection, &fitting)?;
                 Some(self.associate_with_lag(*by, c, l))
             }
             LagStep::DisassociateConnectionFromLag {
@@ -131,41 +117,23 @@ impl Model {
                 cak,
             } => {
                 // Half the references pick among MACsec-capable resources of the kind.
-                let capable: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|h| {
-                        let r = self.resource(*h);
-                        r.kind == *kind
-                            && r.id.is_some()
-                            && r.attributes.get(MAC_SEC) == Some(&json!(true))
-                    })
-                    .collect();
-                let h = if target.0 < 128 && !capable.is_empty() {
-                    capable[target.0 as usize % capable.len()]
-                } else {
-                    self.resolve(*target, *kind)?
-                };
+                let capable = self.known_where(*kind, |_, r| {
+                    r.attributes.get(MAC_SEC) == Some(&json!(true))
+                });
+                let h = self.resolve_preferring(*target, *kind, &capable)?;
                 Some(self.associate_mac_sec_key(*by, h, ckn, cak))
             }
             LagStep::DisassociateMacSecKey { by, kind, target } => {
                 // Prefer a resource that has a key the case associated.
-                let keyed: Vec<Handle> = (0..self.resources.len())
-                    .map(|i| Handle(i as u32))
-                    .filter(|h| {
-                        let r = self.resource(*h);
-                        r.kind == *kind
-                            && r.id.is_some()
-                            && r.attributes
-                                .get(SECRETS)
-                                .and_then(Value::as_array)
-                                .is_some_and(|a| !a.is_empty())
-                    })
-                    .collect();
-                let h = if keyed.is_empty() {
-                    self.resolve(*target, *kind)?
-                } else {
-                    keyed[target.0 as usize % keyed.len()]
-                };
+                let keyed = self.known_where(*kind, |_, r| {
+                    r.attributes
+                        .get(SECRETS)
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| !a.is_empty())
+                });
+                let h = target
+                    .pick(&keyed)
+                    .or_else(|| self.resolve(*target, *kind))?;
                 Some(self.disassociate_mac_sec_key(*by, h))
             }
             LagStep::DescribeLoa { by, kind, target } => {
@@ -204,19 +172,13 @@ impl Model {
     /// bandwidth, not already in it.
     fn fitting(&self, lag: Handle) -> Vec<Handle> {
         let l = self.resource(lag);
-        (0..self.resources.len())
-            .map(|i| Handle(i as u32))
-            .filter(|h| {
-                let r = self.resource(*h);
-                r.kind == ResourceKind::Connection
-                    && r.id.is_some()
-                    && !r.deleted
-                    && r.parent != Some(lag)
-                    && !self.is_hosted(*h)
-                    && r.attributes.get("location") == l.attributes.get("location")
-                    && r.attributes.get("bandwidth") == l.attributes.get("connectionsBandwidth")
-            })
-            .collect()
+        self.known_where(ResourceKind::Connection, |h, r| {
+            !r.deleted
+                && r.parent != Some(lag)
+                && !self.is_hosted(h)
+                && r.attributes.get("location") == l.attributes.get("location")
+                && r.attributes.get("bandwidth") == l.attributes.get("connectionsBandwidth")
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -271,21 +233,34 @@ impl Model {
         }
         let limit = max_members(bandwidth);
         if usize::from(count) > limit {
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 format!("a {bandwidth} LAG has at most {limit} connections"),
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.creating(self.created(
+            ResourceKind::Lag,
+            // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
+            LAG.set(&["requested", "pending", "available"]),
+            vec![
+                ("lagName", json!(name)),
+                ("location", json!(location)),
+                ("connectionsBandwidth", json!(bandwidth)),
+                ("numberOfConnections", json!(count)),
+                ("ownerAccount", json!(self.env.accounts.of(by))),
+                ("region", json!(self.env.region)),
+            ],
+            tags,
+        ));
         if let Some(c) = existing {
             let r = self.resource(c);
             if r.owner != by {
                 return (
                     body,
-                    ownership("only the owner account may bundle its connection in a LAG"),
+                    Prediction::not_owner(
+                        "only the owner account may bundle its connection in a LAG",
+                    ),
                 );
             }
             if r.deleted || r.parent.is_some() || !DEDICATED.contains(&bandwidth) {
@@ -300,22 +275,6 @@ impl Model {
             // availableMacSecPortSpeeds); the model does not track that.
             prediction.may_refuse("MACsec is offered only at some locations and port speeds");
         }
-        prediction.resources.push(self.created(
-            ResourceKind::Lag,
-            // [outputs] CreateLag answered `pending`; LIFECYCLE: requested | pending | available.
-            LAG.set(&["requested", "pending", "available"]),
-            vec![
-                ("lagName", json!(name)),
-                ("location", json!(location)),
-                ("connectionsBandwidth", json!(bandwidth)),
-                ("numberOfConnections", json!(count)),
-                ("ownerAccount", json!(self.env.accounts.of(by))),
-                ("region", json!(self.env.region)),
-            ],
-            tags,
-        ));
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         (body, prediction)
     }
 
@@ -323,18 +282,13 @@ impl Model {
     fn on_lag(&self, by: Principal, handle: Handle, action: &str) -> Prediction {
         let r = self.resource(handle);
         if r.owner != by {
-            return ownership(&format!("only the owner account may {action} a LAG"));
+            return Prediction::not_owner(format!("only the owner account may {action} a LAG"));
         }
-        let mut view = self.view(by, handle);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, handle, Some(r.possible));
         if r.deleted {
             prediction.may_refuse(format!("AWS may refuse to {action} a deleted LAG"));
-            view.states = LAG.gone_set();
+            prediction.resources[0].states = LAG.gone_set();
         }
-        prediction.required_members = LAG_MEMBERS.to_vec();
-        prediction.resources.push(view);
         prediction
     }
 
@@ -343,8 +297,7 @@ impl Model {
         // [outputs] UpdateLag answers the LAG's current state.
         let mut prediction = self.on_lag(by, handle, "update");
         if let Some(view) = prediction.resources.first_mut() {
-            view.echo.retain(|(m, _)| *m != "lagName");
-            view.echo.push(("lagName", json!(name)));
+            view.echo_instead("lagName", json!(name));
         }
         (body, prediction)
     }
@@ -361,10 +314,8 @@ impl Model {
         if r.owner == by && !r.deleted && blockers {
             // [api] DeleteLag: "You cannot delete a LAG if it has active virtual
             // interfaces or hosted connections."
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "a LAG with active virtual interfaces cannot be deleted",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
@@ -380,17 +331,34 @@ impl Model {
         (body, prediction)
     }
 
-    fn associate_with_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+    /// A call moving connection `c` into or out of LAG `l`: its body, and either its
+    /// refusal for `rule` unless `by` owns both, or the connection as the answer shows
+    /// it: [outputs] in its current state, without tags.
+    fn membership(
+        &self,
+        by: Principal,
+        c: Handle,
+        l: Handle,
+        rule: &str,
+    ) -> Result<(Value, Prediction), Box<(Value, Prediction)>> {
         let conn = self.resource(c);
         let lag = self.resource(l);
         let body = json!({"connectionId": conn.id, "lagId": lag.id});
         if conn.owner != by || lag.owner != by {
-            return (
-                body,
-                ownership("only the owner account may put its connection in its LAG"),
-            );
+            return Err(Box::new((body, Prediction::not_owner(rule))));
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
+        let mut prediction = self.acted_on(by, c, Some(conn.possible));
+        prediction.resources[0].tags = None;
+        Ok((body, prediction))
+    }
+
+    fn associate_with_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
+        let rule = "only the owner account may put its connection in its LAG";
+        let (body, mut prediction) = match self.membership(by, c, l, rule) {
+            Ok(call) => call,
+            Err(refused) => return *refused,
+        };
+        let (conn, lag) = (self.resource(c), self.resource(l));
         let same = |m: &str| {
             conn.attributes.contains_key(m) && conn.attributes.get(m) == lag.attributes.get(m)
         };
@@ -411,22 +379,12 @@ impl Model {
             // [api] "The connection must be hosted on the same Direct Connect endpoint as
             // the LAG, and its bandwidth must match the bandwidth for the LAG."
             let rule = "the connection must be at the LAG's endpoint with the LAG's bandwidth";
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                rule,
-                CheckId::ErrorExpected,
-                Basis::Documented,
-            );
+            let p = Prediction::refused(rule, Basis::Documented);
             return (body, p);
         } else if live_members + 1 > limit {
             // [api CreateLag] at most four (1G/10G) or two (100G/400G) connections.
             let rule = format!("a LAG of this bandwidth has at most {limit} connections");
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                rule,
-                CheckId::ErrorExpected,
-                Basis::Documented,
-            );
+            let p = Prediction::refused(rule, Basis::Documented);
             return (body, p);
         } else if !same(DEVICE) {
             // Same location is not always the same device (endpoint).
@@ -434,41 +392,22 @@ impl Model {
         } else if conn.parent == Some(l) {
             prediction.may_refuse("associating a member with its own LAG again may be refused");
         }
-        let mut view = self.view(by, c);
-        view.visibility = Visibility::Must;
-        // [outputs] the connection's current state.
-        view.state_check = StateCheck::Result;
-        view.echo.retain(|(m, _)| *m != "lagId");
-        view.echo.push(("lagId", json!(lag.id)));
-        view.tags = None;
-        prediction.resources.push(view);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.resources[0].echo_instead("lagId", json!(lag.id));
         (body, prediction)
     }
 
     fn disassociate_from_lag(&self, by: Principal, c: Handle, l: Handle) -> (Value, Prediction) {
-        let conn = self.resource(c);
-        let lag = self.resource(l);
-        let body = json!({"connectionId": conn.id, "lagId": lag.id});
-        if conn.owner != by || lag.owner != by {
-            return (
-                body,
-                ownership("only the owner account may take its connection out of its LAG"),
-            );
-        }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        if lag.deleted {
+        let rule = "only the owner account may take its connection out of its LAG";
+        let (body, mut prediction) = match self.membership(by, c, l, rule) {
+            Ok(call) => call,
+            Err(refused) => return *refused,
+        };
+        if self.resource(l).deleted {
             prediction.may_refuse("a deleted LAG's members may not be disassociated");
         }
         // [api] with minimumLinks at its default (0) the request cannot fail on it; the
         // model never sets minimumLinks.
-        let mut view = self.view(by, c);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
-        view.echo.retain(|(m, _)| *m != "lagId");
-        view.tags = None;
-        prediction.resources.push(view);
-        prediction.required_members = CONNECTION_MEMBERS.to_vec();
+        prediction.resources[0].echo.retain(|(m, _)| *m != "lagId");
         (body, prediction)
     }
 
@@ -480,7 +419,7 @@ impl Model {
     ) -> Result<Prediction, Box<Prediction>> {
         let r = self.resource(h);
         if r.owner != by {
-            return Err(Box::new(ownership(&format!(
+            return Err(Box::new(Prediction::not_owner(format!(
                 "only the owner account may {action} a MACsec key of its {}",
                 r.kind.name()
             ))));
@@ -584,13 +523,7 @@ impl Model {
                 ..
             } => self.push_lag(*by, bandwidth, name, tags, prediction, succeeded, body),
             LagStep::UpdateLag { target, name, .. } if succeeded => {
-                if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
-                    if !self.resource(h).deleted {
-                        self.resource_mut(h)
-                            .attributes
-                            .insert("lagName".to_owned(), json!(name));
-                    }
-                }
+                self.rename(*target, ResourceKind::Lag, "lagName", name);
             }
             LagStep::DeleteLag { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Lag) {
@@ -601,14 +534,8 @@ impl Model {
                         r.parent = None;
                         r.attributes.remove("lagId");
                     }
-                    let r = self.resource_mut(h);
-                    r.deleted = true;
-                    let gone = r.possible.intersect(LAG.gone_set());
-                    r.possible = if gone.is_empty() {
-                        LAG.closure(LAG.set(&["deleting", "deleted"]))
-                    } else {
-                        gone
-                    };
+                    let deleting = LAG.closure(LAG.set(&["deleting", "deleted"]));
+                    self.resource_mut(h).settle_deleted(deleting);
                 }
             }
             LagStep::AssociateConnectionWithLag { lag, .. } if succeeded => {
@@ -707,10 +634,7 @@ impl Model {
             possible,
             created: succeeded,
             attributes,
-            tags: tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
+            tags: Tag::map(tags),
             ..Resource::new(ResourceKind::Lag, by)
         });
         if !succeeded {

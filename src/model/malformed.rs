@@ -186,12 +186,7 @@ impl Model {
                     };
                     p
                 } else {
-                    Prediction::reject(
-                        vec![CLIENT_ERROR],
-                        rule,
-                        CheckId::ErrorExpected,
-                        Basis::Assumed,
-                    )
+                    Prediction::refused(rule, Basis::Assumed)
                 }
             }
         };

@@ -90,6 +90,22 @@ pub struct Expectation {
     pub nested: Option<Nested>,
 }
 
+impl Expectation {
+    /// Echo `value` for `member` in place of what the case knew (a write changes it).
+    pub(super) fn echo_instead(&mut self, member: &'static str, value: Value) {
+        self.echo.retain(|(m, _)| *m != member);
+        self.echo.push((member, value));
+    }
+
+    /// Expect nothing definite of the resource: the call may be refused, or answer it
+    /// in whatever state it has come to.
+    pub(super) fn expect_nothing(&mut self) {
+        self.states = StateSet::EMPTY;
+        self.echo.clear();
+        self.tags = None;
+    }
+}
+
 /// A resource inside a list of the answer, possibly under a wrapper member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Nested {
@@ -172,6 +188,24 @@ impl Prediction {
             },
             ..Prediction::succeed(basis)
         }
+    }
+}
+
+impl Prediction {
+    /// The caller acts on another account's resource: [api] calls act on the caller's
+    /// resources, so AWS answers a client error (a documented rule, checked as ownership).
+    pub(super) fn not_owner(rule: impl Into<String>) -> Prediction {
+        Prediction::reject(
+            vec![CLIENT_ERROR],
+            rule,
+            CheckId::ModelOwnership,
+            Basis::Documented,
+        )
+    }
+
+    /// The call breaks `rule` (on `basis`), so AWS answers a client error.
+    pub(super) fn refused(rule: impl Into<String>, basis: Basis) -> Prediction {
+        Prediction::reject(vec![CLIENT_ERROR], rule, CheckId::ErrorExpected, basis)
     }
 }
 

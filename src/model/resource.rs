@@ -100,6 +100,13 @@ pub struct Handle(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct HandleRef(pub u8);
 
+impl HandleRef {
+    /// The resource this reference picks among `handles` (`None` if there are none).
+    pub fn pick(self, handles: &[Handle]) -> Option<Handle> {
+        (!handles.is_empty()).then(|| handles[self.0 as usize % handles.len()])
+    }
+}
+
 /// A tag (key, value).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Tag {
@@ -107,6 +114,15 @@ pub struct Tag {
     pub key: String,
     /// Value.
     pub value: String,
+}
+
+impl Tag {
+    /// Tags as a key → value map, the way a resource keeps them.
+    pub fn map(tags: &[Tag]) -> BTreeMap<String, String> {
+        tags.iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect()
+    }
 }
 
 /// What the model knows of one resource.
@@ -156,5 +172,13 @@ impl Resource {
             last_state: None,
             tags_unknown: false,
         }
+    }
+
+    /// A delete succeeded: the resource is in the gone states its answer showed (its
+    /// possible states are already narrowed to the answer), or else in `otherwise`.
+    pub fn settle_deleted(&mut self, otherwise: StateSet) {
+        self.deleted = true;
+        let gone = self.possible.intersect(self.kind.lifecycle().gone_set());
+        self.possible = if gone.is_empty() { otherwise } else { gone };
     }
 }

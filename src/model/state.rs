@@ -84,17 +84,41 @@ impl Model {
 
     /// Resolve a reference among the created resources of `kind` (`None` if there are none).
     pub fn resolve(&self, reference: HandleRef, kind: ResourceKind) -> Option<Handle> {
-        let created: Vec<Handle> = self
-            .resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == kind && r.id.is_some())
-            .map(|(i, _)| Handle(i as u32))
-            .collect();
-        if created.is_empty() {
-            return None;
+        reference.pick(&self.handles_of(kind))
+    }
+
+    /// Resolve `reference` preferring `candidates`: half the references (those below
+    /// 128) pick among them when there are any, so calls that need a fitting resource
+    /// can succeed; the rest resolve among all created resources of `kind`.
+    pub(super) fn resolve_preferring(
+        &self,
+        reference: HandleRef,
+        kind: ResourceKind,
+        candidates: &[Handle],
+    ) -> Option<Handle> {
+        if reference.0 < 128 && !candidates.is_empty() {
+            reference.pick(candidates)
+        } else {
+            self.resolve(reference, kind)
         }
-        Some(created[reference.0 as usize % created.len()])
+    }
+
+    /// A successful update renamed the resource `target` refers to: unless deleted, it
+    /// echoes `name` as `member` from now on.
+    pub(super) fn rename(
+        &mut self,
+        target: HandleRef,
+        kind: ResourceKind,
+        member: &str,
+        name: &str,
+    ) {
+        if let Some(h) = self.resolve(target, kind) {
+            let r = self.resource_mut(h);
+            if !r.deleted {
+                r.attributes
+                    .insert(member.to_owned(), Value::String(name.to_owned()));
+            }
+        }
     }
 
     /// The ARN of a created resource (`None` for kinds without ARNs).

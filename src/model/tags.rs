@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CLIENT_ERROR};
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::TagStep;
-use super::{Handle, Model, ResourceKind};
+use super::{Handle, Model, ResourceKind, Tag};
 use crate::vocab::{CheckId, Outcome, Principal};
 
 /// At most 50 tags per resource [api TagResource].
@@ -63,12 +63,7 @@ impl Model {
         let kind = r.kind.name();
         if r.owner != by {
             // [api] a caller acts on its own account's resources.
-            return Prediction::reject(
-                vec![CLIENT_ERROR],
-                format!("only the owner account may {action} a {kind}"),
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            return Prediction::not_owner(format!("only the owner account may {action} a {kind}"));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted {
@@ -147,10 +142,7 @@ impl Model {
                 kind, target, tags, ..
             } => {
                 if let Some(h) = self.resolve(*target, *kind) {
-                    let r = self.resource_mut(h);
-                    for t in tags {
-                        r.tags.insert(t.key.clone(), t.value.clone());
-                    }
+                    self.resource_mut(h).tags.extend(Tag::map(tags));
                 }
             }
             TagStep::UntagResource {

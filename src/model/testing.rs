@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{AddressFamily, Env, HandleRef, Model, NewVif, Prediction, Step};
-use crate::vocab::{Accounts, Outcome, Principal};
+use super::{AddressFamily, Env, Expect, HandleRef, Model, NewVif, Prediction, Step};
+use crate::vocab::{Accounts, CheckId, Outcome, Principal};
 
 /// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
 /// virtual private gateway per account.
@@ -43,4 +43,21 @@ pub(super) fn new_vif(by: Principal) -> NewVif {
         subnet: 0,
         tags: Vec::new(),
     }
+}
+
+/// Whether `expect` is a rejection because the caller does not own what it acts on.
+pub(super) fn refused_to_non_owner(expect: &Expect) -> bool {
+    matches!(
+        expect,
+        Expect::Reject {
+            check: CheckId::ModelOwnership,
+            ..
+        }
+    )
+}
+
+/// Assert that `m` predicts `step` refused because its caller does not own what it acts on.
+pub(super) fn assert_not_owner(m: &Model, step: &Step) {
+    let (_, p) = m.call(step).expect("step applies");
+    assert!(refused_to_non_owner(&p.expect), "{:?}", p.expect);
 }

@@ -311,6 +311,37 @@ impl Model {
         }
     }
 
+    /// A create answered with the resource it makes (`new`): a success requiring the
+    /// members its kind requires, and no id the case already holds.
+    pub(super) fn creating(&self, new: Expectation) -> Prediction {
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = required_members(new.kind).to_vec();
+        prediction.taken_ids = self.taken_ids();
+        prediction.resources.push(new);
+        prediction
+    }
+
+    /// A write answered with the resource it acts on: `by`'s view of `handle`, which the
+    /// answer must show with the members its kind requires; in `states` when given (the
+    /// answer's own state, checked as such), else as the case knows it.
+    pub(super) fn acted_on(
+        &self,
+        by: Principal,
+        handle: Handle,
+        states: Option<StateSet>,
+    ) -> Prediction {
+        let mut view = self.view(by, handle);
+        view.visibility = Visibility::Must;
+        if let Some(states) = states {
+            view.states = states;
+            view.state_check = StateCheck::Result;
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        prediction.required_members = required_members(view.kind).to_vec();
+        prediction.resources.push(view);
+        prediction
+    }
+
     /// The id and the possible states an answer `body` shows for the expectation `e`:
     /// the closure of the state it shows, or of the predicted states if it shows none.
     pub(super) fn answered(
@@ -340,6 +371,18 @@ impl Model {
             .enumerate()
             .filter(|(_, r)| r.kind == kind && r.id.is_some())
             .map(|(i, _)| Handle(i as u32))
+            .collect()
+    }
+
+    /// The resources of `kind` the case knows for which `keep` holds, in handle order.
+    pub(super) fn known_where(
+        &self,
+        kind: ResourceKind,
+        keep: impl Fn(Handle, &Resource) -> bool,
+    ) -> Vec<Handle> {
+        self.handles_of(kind)
+            .into_iter()
+            .filter(|h| keep(*h, self.resource(*h)))
             .collect()
     }
 

@@ -189,18 +189,10 @@ impl Model {
 
     /// The `reference`-th created VIF of a type.
     fn resolve_vif(&self, reference: HandleRef, vif_type: &str) -> Option<Handle> {
-        let matching: Vec<Handle> = self
-            .resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.kind == ResourceKind::VirtualInterface
-                    && r.id.is_some()
-                    && r.attributes.get("virtualInterfaceType") == Some(&json!(vif_type))
-            })
-            .map(|(i, _)| Handle(i as u32))
-            .collect();
-        (!matching.is_empty()).then(|| matching[reference.0 as usize % matching.len()])
+        let matching = self.known_where(ResourceKind::VirtualInterface, |_, r| {
+            r.attributes.get("virtualInterfaceType") == Some(&json!(vif_type))
+        });
+        reference.pick(&matching)
     }
 
     /// Live VIFs on `connection` using `vlan`, and whether deleted ones use it.
@@ -377,17 +369,16 @@ impl Model {
             .collect();
         echo.push(("ownerAccount", json!(self.env.accounts.of(owner))));
         echo.push(("region", json!(self.env.region)));
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        if vlan_gone {
-            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
-        }
-        prediction.within = within;
-        prediction.resources.push(self.created(
+        let mut prediction = self.creating(self.created(
             ResourceKind::VirtualInterface,
             states,
             echo,
             if allocate { &[] } else { &n.tags },
         ));
+        if vlan_gone {
+            prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
+        }
+        prediction.within = within;
         // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
         // public peers may verify first.
         let mut peer = self.created(
@@ -402,31 +393,19 @@ impl Model {
         peer.handle = Handle(handle.0 + 1);
         peer.nested = Some(peers_in(within));
         prediction.resources.push(peer);
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.taken_ids = self.taken_ids();
         let _ = gateway;
         Some((body, prediction))
     }
 
     /// The BGP peers the case knows on a VIF.
     fn peers_of(&self, vif: Handle) -> Vec<Handle> {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.kind == ResourceKind::BgpPeer && r.parent == Some(vif) && r.id.is_some()
-            })
-            .map(|(i, _)| Handle(i as u32))
-            .collect()
+        self.known_where(ResourceKind::BgpPeer, |_, r| r.parent == Some(vif))
     }
 
     fn ownership(action: &str) -> Prediction {
-        Prediction::reject(
-            vec![CLIENT_ERROR],
-            format!("only the owner account of a virtual interface may {action} it"),
-            CheckId::ModelOwnership,
-            Basis::Documented,
-        )
+        Prediction::not_owner(format!(
+            "only the owner account of a virtual interface may {action} it"
+        ))
     }
 
     fn confirming(r: &Resource) -> bool {
@@ -461,12 +440,7 @@ impl Model {
             return Some((body, Self::ownership("confirm")));
         }
         if let Some(why) = dxgw.and_then(|g| self.gateway_refusal(g, by)) {
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                why,
-                CheckId::ErrorExpected,
-                Basis::Assumed,
-            );
+            let p = Prediction::refused(why, Basis::Assumed);
             return Some((body, p));
         }
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -554,30 +528,21 @@ impl Model {
         if r.owner != by {
             return (body, Self::ownership("update"));
         }
-        let mut view = self.view(by, h);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] the VIF's current state; LIFECYCLE: an update → pending ⇢ available.
-        view.states = r.possible.union(VIRTUAL_INTERFACE.set(&["pending"]));
-        view.echo.retain(|(m, _)| {
-            !(name.is_some() && *m == "virtualInterfaceName" || mtu.is_some() && *m == "mtu")
-        });
+        let states = r.possible.union(VIRTUAL_INTERFACE.set(&["pending"]));
+        let mut prediction = self.acted_on(by, h, Some(states));
+        let view = &mut prediction.resources[0];
         if let Some(name) = name {
-            view.echo.push(("virtualInterfaceName", json!(name)));
+            view.echo_instead("virtualInterfaceName", json!(name));
         }
         if let Some(m) = mtu {
-            view.echo.push(("mtu", json!(m)));
+            view.echo_instead("mtu", json!(m));
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) {
             prediction
                 .may_refuse("updating a deleted or unconfirmed virtual interface may be refused");
-            view.states = StateSet::EMPTY;
-            view.echo.clear();
-            view.tags = None;
+            prediction.resources[0].expect_nothing();
         }
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -589,19 +554,12 @@ impl Model {
         if c.owner != by || (r.owner != by && !owns_current) {
             // [api AssociateVirtualInterface] the requester must own the VIF or its current
             // connection, and the target connection.
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
-                "only an account owning the virtual interface (or its connection) and the target connection may associate them",
-                CheckId::ModelOwnership,
-                Basis::Documented,
-            );
+            let p = Prediction::not_owner("only an account owning the virtual interface (or its connection) and the target connection may associate them");
             return (body, p);
         }
         if c.deleted {
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "a deleted connection takes no virtual interface",
-                CheckId::ErrorExpected,
                 Basis::Assumed,
             );
             return (body, p);
@@ -612,34 +570,24 @@ impl Model {
             Some(h),
         );
         if vlan_live && r.parent != Some(conn) {
-            let p = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let p = Prediction::refused(
                 "the VLAN of the virtual interface is already used on the target connection",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return (body, p);
         }
-        let mut view = self.view(by, h);
-        view.visibility = Visibility::Must;
-        view.state_check = StateCheck::Result;
         // [outputs] AssociateVirtualInterface → pending.
-        view.states = VIRTUAL_INTERFACE.set(&["pending"]);
-        view.echo
-            .retain(|(m, _)| !matches!(*m, "connectionId" | "location"));
-        view.echo.push(("connectionId", json!(c.id)));
+        let mut prediction = self.acted_on(by, h, Some(VIRTUAL_INTERFACE.set(&["pending"])));
+        let view = &mut prediction.resources[0];
+        view.echo.retain(|(m, _)| *m != "location");
+        view.echo_instead("connectionId", json!(c.id));
         if r.owner != by {
             view.tags = None;
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
         if r.deleted || Self::confirming(r) || r.parent == Some(conn) || vlan_gone {
             prediction.may_refuse("associating a deleted or unconfirmed virtual interface, or with its own connection, may be refused or answered with its state",);
-            view.states = StateSet::EMPTY;
-            view.echo.clear();
-            view.tags = None;
+            prediction.resources[0].expect_nothing();
         }
-        prediction.required_members = VIF_MEMBERS.to_vec();
-        prediction.resources.push(view);
         (body, prediction)
     }
 
@@ -772,10 +720,8 @@ impl Model {
         if !r.deleted && !peer.deleted && live == [p] {
             // [api DeleteBGPPeer] "You cannot delete the last BGP peer from a virtual
             // interface" (message: "The last BGP Peer on a Virtual Interface cannot be deleted").
-            let prediction = Prediction::reject(
-                vec![CLIENT_ERROR],
+            let prediction = Prediction::refused(
                 "The last BGP Peer on a Virtual Interface cannot be deleted",
-                CheckId::ErrorExpected,
                 Basis::Documented,
             );
             return Some((body, prediction));

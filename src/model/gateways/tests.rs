@@ -1,10 +1,9 @@
 //! Tests of `gateways`.
 
 use super::*;
-use crate::model::testing::model;
+use crate::model::testing::{assert_not_owner, model};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
-use crate::vocab::CheckId;
 
 fn run(m: &mut Model, step: GatewayStep, answer: Value) -> Prediction {
     let step = Step::Gateway(step);
@@ -71,14 +70,7 @@ fn associations_hold_the_gateway_and_one_vgw_at_a_time() {
         gateway: HandleRef(0),
         vgw: 0,
     });
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert_not_owner(&m, &foreign);
 }
 
 #[test]
@@ -104,14 +96,7 @@ fn proposals_are_accepted_by_the_gateway_owner() {
             target: HandleRef(0),
         })
     };
-    let (_, p) = m.call(&accept(Principal::Partner)).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert_not_owner(&m, &accept(Principal::Partner));
     let (body, p) = m.call(&accept(Principal::Owner)).unwrap();
     assert_eq!(body.body["associatedGatewayOwnerAccount"], "222222222222");
     assert_eq!(p.expect, Expect::Succeed);

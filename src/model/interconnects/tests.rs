@@ -1,10 +1,9 @@
 //! Tests of `interconnects`.
 
 use super::*;
-use crate::model::testing::model;
+use crate::model::testing::{model, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::Step;
-use crate::vocab::CheckId;
 use rstest::rstest;
 
 fn run(m: &mut Model, step: InterconnectStep, answer: Value) -> Prediction {
@@ -93,13 +92,7 @@ fn only_the_interconnect_owner_allocates(#[case] by: Principal, #[case] rejected
         ))
         .unwrap();
     if rejected {
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
+        assert!(refused_to_non_owner(&p.expect));
     } else {
         assert!(matches!(p.expect, Expect::Succeed));
     }
@@ -115,16 +108,7 @@ fn only_the_owner_confirms(#[case] by: Principal, #[case] rejected: bool) {
         target: HandleRef(0),
     };
     let (_, p) = m.call(&Step::Interconnect(step.clone())).unwrap();
-    assert_eq!(
-        matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ),
-        rejected
-    );
+    assert_eq!(refused_to_non_owner(&p.expect), rejected);
     if !rejected {
         assert_eq!(p.resources[0].states, CONNECTION.set(&["pending"]));
         run(&mut m, step, json!({"connectionState":"pending"}));

@@ -1,10 +1,9 @@
 //! Tests of `lags`.
 
 use super::*;
-use crate::model::testing::model;
+use crate::model::testing::{assert_not_owner, model, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
-use crate::vocab::CheckId;
 use rstest::rstest;
 
 fn create(bandwidth: &str, count: u8) -> Step {
@@ -95,14 +94,7 @@ fn disassociate_then_associate_back() {
         connection: HandleRef(0),
         lag: HandleRef(0),
     });
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert_not_owner(&m, &foreign);
 }
 
 #[test]
@@ -173,13 +165,7 @@ fn a_lag_bundles_an_existing_connection_where_it_is(#[case] by: Principal, #[cas
     assert_eq!(call.body["connectionId"], "dxcon-c0000001");
     assert_eq!(call.body["connectionsBandwidth"], "1Gbps");
     if foreign {
-        assert!(matches!(
-            p.expect,
-            Expect::Reject {
-                check: CheckId::ModelOwnership,
-                ..
-            }
-        ));
+        assert!(refused_to_non_owner(&p.expect));
         return;
     }
     assert!(matches!(p.expect, Expect::Succeed));

@@ -158,17 +158,7 @@ impl Model {
                     return;
                 };
                 let owner = self.resource(h).owner;
-                self.resources.push(Resource {
-                    id: Some(id),
-                    possible,
-                    created: true,
-                    parent: Some(h),
-                    attributes: BTreeMap::from([
-                        ("asn".to_owned(), json!(asn)),
-                        ("addressFamily".to_owned(), json!(family.name())),
-                    ]),
-                    ..Resource::new(ResourceKind::BgpPeer, owner)
-                });
+                self.push_peer(id, possible, h, owner, *asn, *family);
             }
             VifStep::DeleteBgpPeer { target, .. } if succeeded => {
                 let Some(p) = self.resolve(*target, ResourceKind::BgpPeer) else {
@@ -243,11 +233,7 @@ impl Model {
         if allocate {
             vif.peer = Some(n.by);
         } else {
-            vif.tags = n
-                .tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect();
+            vif.tags = crate::model::Tag::map(&n.tags);
         }
         if let Some((id, possible)) = created {
             vif.id = Some(id);
@@ -260,21 +246,34 @@ impl Model {
             return;
         }
         if let Some((id, possible)) = peer {
-            self.resources.push(Resource {
-                id: Some(id),
-                possible,
-                created: true,
-                parent: Some(handle),
-                attributes: BTreeMap::from([
-                    ("asn".to_owned(), json!(n.asn)),
-                    ("addressFamily".to_owned(), json!(family.name())),
-                ]),
-                ..Resource::new(ResourceKind::BgpPeer, owner)
-            });
+            self.push_peer(id, possible, handle, owner, n.asn, family);
         }
         if !allocate {
             self.attach(handle);
         }
+    }
+
+    /// Keep a BGP peer the answer shows on `vif`, with its id and possible states.
+    fn push_peer(
+        &mut self,
+        id: String,
+        possible: StateSet,
+        vif: Handle,
+        owner: Principal,
+        asn: u32,
+        family: AddressFamily,
+    ) {
+        self.resources.push(Resource {
+            id: Some(id),
+            possible,
+            created: true,
+            parent: Some(vif),
+            attributes: BTreeMap::from([
+                ("asn".to_owned(), json!(asn)),
+                ("addressFamily".to_owned(), json!(family.name())),
+            ]),
+            ..Resource::new(ResourceKind::BgpPeer, owner)
+        });
     }
 
     /// Record the gateway attachment of a VIF attached to a Direct Connect gateway.

@@ -1,12 +1,13 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{model, new_vif, run};
+use crate::model::testing::{assert_not_owner, model, new_vif, run};
 use crate::model::Expect;
 use crate::model::{ConnectionStep, Step};
-use crate::vocab::CheckId;
 
-fn connection(m: &mut Model) {
+/// A model holding one connection of the owner (`dxcon-aaaaaaaa` in EqDC2).
+fn with_connection() -> Model {
+    let mut m = model();
     let step = Step::Connection(ConnectionStep::CreateConnection {
         by: Principal::Owner,
         location: 0,
@@ -16,7 +17,13 @@ fn connection(m: &mut Model) {
     });
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2"});
-    run(m, step, Outcome::Success(answer));
+    run(&mut m, step, Outcome::Success(answer));
+    m
+}
+
+/// A VIF-creating step (`make`) of the [`new_vif`] request by `by`.
+fn new_vif_step(make: fn(NewVif) -> VifStep, by: Principal) -> Step {
+    Step::Vif(make(new_vif(by)))
 }
 
 fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
@@ -33,11 +40,8 @@ fn rejection() -> Outcome {
 
 #[test]
 fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
-    let mut m = model();
-    connection(&mut m);
-    let step = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let mut m = with_connection();
+    let step = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
     let (body, p) = m.call(&step).unwrap();
     assert_eq!(
         body.body["newPrivateVirtualInterface"]["virtualGatewayId"],
@@ -84,23 +88,13 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
         by: Principal::Partner,
         target: HandleRef(1),
     });
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert_not_owner(&m, &foreign);
 }
 
 #[test]
 fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirmed() {
-    let mut m = model();
-    connection(&mut m);
-    let step = Step::Vif(VifStep::AllocatePrivateVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let mut m = with_connection();
+    let step = new_vif_step(VifStep::AllocatePrivateVirtualInterface, Principal::Owner);
     let (body, p) = m.call(&step).unwrap();
     assert_eq!(body.body["ownerAccount"], "222222222222");
     assert_eq!(
@@ -120,14 +114,7 @@ fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirm
             vgw: 0,
         })
     };
-    let (_, p) = m.call(&confirm(Principal::Owner)).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    assert_not_owner(&m, &confirm(Principal::Owner));
     let (body, p) = m.call(&confirm(Principal::Partner)).unwrap();
     assert_eq!(body.body["virtualGatewayId"], "vgw-22222222");
     assert_eq!(VIRTUAL_INTERFACE.names(p.resources[0].states), ["pending"]);
@@ -147,11 +134,8 @@ fn allocation_is_confirmed_by_its_owner_only_and_rejected_when_deleted_unconfirm
 
 #[test]
 fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
-    let mut m = model();
-    connection(&mut m);
-    let step = Step::Vif(VifStep::CreatePublicVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let mut m = with_connection();
+    let step = new_vif_step(VifStep::CreatePublicVirtualInterface, Principal::Owner);
     let (body, p) = m.call(&step).unwrap();
     assert_eq!(
         body.body["newPublicVirtualInterface"]["amazonAddress"],
@@ -166,37 +150,21 @@ fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
         &p,
         &vif_answer("verifying", "111111111111", json!([])),
     );
-    let again = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let again = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
     let (_, p) = m.call(&again).unwrap();
     assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("VLAN 101")));
     m.observe(&again, &p, &rejection());
-    let foreign = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-        Principal::Partner,
-    )));
-    let (_, p) = m.call(&foreign).unwrap();
-    assert!(matches!(
-        p.expect,
-        Expect::Reject {
-            check: CheckId::ModelOwnership,
-            ..
-        }
-    ));
+    let foreign = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Partner);
+    assert_not_owner(&m, &foreign);
     // Transit VIFs need a gateway: without one the step is skipped.
-    let transit = Step::Vif(VifStep::CreateTransitVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let transit = new_vif_step(VifStep::CreateTransitVirtualInterface, Principal::Owner);
     assert!(m.call(&transit).is_none());
 }
 
 #[test]
 fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
-    let mut m = model();
-    connection(&mut m);
-    let create = Step::Vif(VifStep::CreatePrivateVirtualInterface(new_vif(
-        Principal::Owner,
-    )));
+    let mut m = with_connection();
+    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
     run(
         &mut m,
         create,
