@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
 use super::tags::{tags_in_field, Tags};
-use super::{ids, locations, paging, ApiError, World};
+use super::{ids, locations, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
@@ -197,7 +197,7 @@ impl Connection {
 tags_in_field!(Connection);
 
 /// The caller's connection `id`; another account's is as missing as a made-up id.
-fn owned<'w>(
+pub(super) fn owned<'w>(
     world: &'w mut World,
     call: &Call<'_>,
     id: &str,
@@ -205,8 +205,19 @@ fn owned<'w>(
     world
         .account_mut(call.account)
         .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))
+        .require_mut("Connection", id)
+}
+
+/// Refuses `bandwidth` unless it is a dedicated port speed; `what` names the resource
+/// being created ("a dedicated connection", "an interconnect", "a LAG").
+pub(super) fn require_dedicated_bandwidth(bandwidth: &str, what: &str) -> Result<(), ApiError> {
+    if DEDICATED_BANDWIDTHS.contains(&bandwidth) {
+        return Ok(());
+    }
+    Err(ApiError::client(format!(
+        "Bandwidth {bandwidth} is not valid for {what}. Valid values: {}",
+        DEDICATED_BANDWIDTHS.join(", ")
+    )))
 }
 
 /// CreateConnection: a new dedicated connection in state `requested`.
@@ -215,47 +226,34 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let bandwidth = call.required_string("bandwidth")?;
     let name = call.required_string("connectionName")?;
     let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, location_code) else {
-        return Err(ApiError::client(format!(
-            "Location {location_code} is not a valid Direct Connect location in {region}. \
-             Use DescribeLocations to list the valid locations."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for a dedicated connection. \
-             Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
+    let location = locations::require(
+        &region,
+        location_code,
+        "Use DescribeLocations to list the valid locations.",
+    )?;
+    require_dedicated_bandwidth(bandwidth, "a dedicated connection")?;
     if let Some(lag_id) = call.string("lagId") {
         // LAGs are not implemented yet, so no caller owns one.
         return Err(ApiError::not_found("Lag", lag_id));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
     let id = world.ids.next(call.account, "dxcon");
-    let connection = Connection {
+    let mut connection = Connection::new(NewConnection {
+        seed: world.ids.seed(&id),
         id: id.clone(),
-        owner: call.account.to_owned(),
-        name: name.to_owned(),
-        region,
+        owner: call.account,
+        name,
+        region: &region,
+        location: &location.code,
+        bandwidth,
         aws_device: ids::device(&location.code, "port"),
-        aws_logical_device: ids::device(&location.code, "logical"),
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
-        deleted: false,
-        mac_sec,
-        encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
-        provider_name: call.string("providerName").map(str::to_owned),
-        billing_mode: call.string("billingMode").map(str::to_owned),
+        chain: CHAIN,
+        now: call.now,
+        mac_sec: call.boolean("requestMACSec").unwrap_or(false),
         tags,
-        lag_id: None,
-        hosted: None,
-        rejected: false,
-        mac_sec_keys: Vec::new(),
-    };
+    });
+    connection.provider_name = call.string("providerName").map(str::to_owned);
+    connection.billing_mode = call.string("billingMode").map(str::to_owned);
     let output = connection.render(connection.current(call.now, world.config.async_delay));
     world
         .account_mut(call.account)
@@ -268,30 +266,15 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 /// or the one named.
 fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
-    let account = world.account_mut(call.account);
-    if let Some(id) = call.string("connectionId") {
-        let connection = account
-            .connections
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("Connection", id))?;
-        let state = connection.observe(call.now, delay);
-        return Ok(json!({ "connections": [connection.render(state)] }));
-    }
-    let ids: Vec<String> = account.connections.iter().map(|c| c.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut listed = Vec::with_capacity(page.len());
-    for id in page {
-        if let Some(c) = account.connections.get_mut(id) {
-            let state = c.observe(call.now, delay);
-            listed.push(c.render(state));
-        }
-    }
-    let mut out = Map::new();
-    out.insert("connections".to_owned(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(out))
+    world.account_mut(call.account).connections.describe(
+        call,
+        "connections",
+        ("connectionId", "Connection"),
+        |connection| {
+            let state = connection.observe(call.now, delay);
+            connection.render(state)
+        },
+    )
 }
 
 /// UpdateConnection: rename, or change the MACsec encryption mode; answers the

@@ -237,32 +237,20 @@ fn owned_gateway<'w>(
     world
         .account_mut(account)
         .gateways
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("DirectConnectGateway", id))
+        .require_mut("DirectConnectGateway", id)
 }
 
 fn describe_gateways(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
-    if let Some(id) = call.string("directConnectGatewayId") {
-        let g = owned_gateway(world, call.account, id)?;
-        let state = g.progress.observe(call.now, delay, false);
-        return Ok(json!({ "directConnectGateways": [g.render(state)] }));
-    }
-    let account = world.account_mut(call.account);
-    let ids: Vec<String> = account.gateways.iter().map(|g| g.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut out = Vec::new();
-    for id in page {
-        if let Some(g) = account.gateways.get_mut(id) {
+    world.account_mut(call.account).gateways.describe(
+        call,
+        "directConnectGateways",
+        ("directConnectGatewayId", "DirectConnectGateway"),
+        |g| {
             let state = g.progress.observe(call.now, delay, false);
-            out.push(g.render(state));
-        }
-    }
-    let mut body = json!({ "directConnectGateways": out });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+            g.render(state)
+        },
+    )
 }
 
 fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -417,11 +405,11 @@ fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
             out.push(a.render(state));
         }
     }
-    let mut body = json!({ "directConnectGatewayAssociations": out });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    Ok(paging::answer(
+        "directConnectGatewayAssociations",
+        out,
+        next,
+    ))
 }
 
 fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -564,11 +552,11 @@ fn describe_proposals(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     let (page, next) = paging::page(&listed, call)?;
-    let mut body = json!({ "directConnectGatewayAssociationProposals": page });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    Ok(paging::answer(
+        "directConnectGatewayAssociationProposals",
+        page.to_vec(),
+        next,
+    ))
 }
 
 fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -633,11 +621,11 @@ fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
     let vif = call.string("virtualInterfaceId");
     let listed = virtual_interfaces::attachments(world, call.account, gateway, vif, call.now);
     let (page, next) = paging::page(&listed, call)?;
-    let mut body = json!({ "directConnectGatewayAttachments": page });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    Ok(paging::answer(
+        "directConnectGatewayAttachments",
+        page.to_vec(),
+        next,
+    ))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{Connection, Hosted, NewConnection, DEDICATED_BANDWIDTHS};
+use super::connections::{require_dedicated_bandwidth, Connection, Hosted, NewConnection};
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
 use super::tags::{tags_in_field, Tags};
@@ -74,13 +74,8 @@ pub(super) struct Interconnect {
 
 impl Interconnect {
     fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        if self.deleted {
-            "deleted"
-        } else if observe {
-            self.progress.observe(now, delay, true)
-        } else {
-            self.progress.current(now, delay)
-        }
+        self.progress
+            .state_unless_deleted(self.deleted, now, delay, observe)
     }
 
     fn render(&self, state: &str) -> Value {
@@ -118,8 +113,7 @@ fn owned<'w>(
     world
         .account_mut(call.account)
         .interconnects
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Interconnect", id))
+        .require_mut("Interconnect", id)
 }
 
 /// CreateInterconnect: a new interconnect in state `requested`.
@@ -128,17 +122,8 @@ fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
     let bandwidth = call.required_string("bandwidth")?;
     let name = call.required_string("interconnectName")?;
     let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, code) else {
-        return Err(ApiError::client(format!(
-            "Location {code} is not a valid Direct Connect location in {region}."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for an interconnect. Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
+    let location = locations::require(&region, code, "")?;
+    require_dedicated_bandwidth(bandwidth, "an interconnect")?;
     if let Some(lag) = call.string("lagId") {
         return Err(ApiError::not_found("Lag", lag));
     }
@@ -166,30 +151,15 @@ fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DescribeInterconnects: the caller's interconnects, or the one named.
 fn describe_interconnects(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
-    let account = world.account_mut(call.account);
-    if let Some(id) = call.string("interconnectId") {
-        let ic = account
-            .interconnects
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("Interconnect", id))?;
-        let state = ic.state(call.now, delay, true);
-        return Ok(json!({"interconnects": [ic.render(state)]}));
-    }
-    let ids: Vec<String> = account.interconnects.iter().map(|i| i.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut listed = Vec::new();
-    for id in page {
-        if let Some(ic) = account.interconnects.get_mut(id) {
+    world.account_mut(call.account).interconnects.describe(
+        call,
+        "interconnects",
+        ("interconnectId", "Interconnect"),
+        |ic| {
             let state = ic.state(call.now, delay, true);
-            listed.push(ic.render(state));
-        }
-    }
-    let mut out = Map::new();
-    out.insert("interconnects".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
+            ic.render(state)
+        },
+    )
 }
 
 /// Every account's hosted connections on `parent` allocated by `allocator`, as
@@ -261,12 +231,7 @@ fn list_hosted(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
             listed.push(c.render(state));
         }
     }
-    let mut out = Map::new();
-    out.insert("connections".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
+    Ok(paging::answer("connections", listed, next))
 }
 
 fn describe_connections_on_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -303,22 +268,28 @@ fn vlan_taken(world: &World, parent: &str, allocator: &str, vlan: i64, except: &
         })
 }
 
+/// Hosted connections go on interconnects only: a parent LAG of the caller's is
+/// refused (another account's is not found).
+fn refuse_lag_parent(world: &mut World, call: &Call<'_>, parent: &str) -> Result<(), ApiError> {
+    if !parent.starts_with("dxlag-") {
+        return Ok(());
+    }
+    world
+        .account_mut(call.account)
+        .lags
+        .require_mut("Lag", parent)?;
+    Err(ApiError::client(format!(
+        "Lag {parent} does not allow hosted connections"
+    )))
+}
+
 /// AllocateHostedConnection / AllocateConnectionOnInterconnect on interconnect `parent`.
 fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
     let owner = call.required_string("ownerAccount")?;
     let bandwidth = call.required_string("bandwidth")?;
     let name = call.required_string("connectionName")?;
     let vlan = call.integer("vlan").unwrap_or(0);
-    if parent.starts_with("dxlag-") {
-        world
-            .account_mut(call.account)
-            .lags
-            .get(parent)
-            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
-        return Err(ApiError::client(format!(
-            "Lag {parent} does not allow hosted connections"
-        )));
-    }
+    refuse_lag_parent(world, call, parent)?;
     let ic = owned(world, call, parent)?.clone();
     if ic.deleted {
         return Err(ApiError::client(format!(
@@ -392,11 +363,7 @@ fn allocate_connection_on_interconnect(world: &mut World, call: &Call<'_>) -> Ou
 fn confirm_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
-    let c = world
-        .account_mut(call.account)
-        .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+    let c = super::connections::owned(world, call, id)?;
     let state = c.current(call.now, delay);
     if c.hosted.is_none() || state != "ordering" {
         return Err(ApiError::client(format!(
@@ -413,16 +380,7 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let parent = call.required_string("parentConnectionId")?;
     let delay = world.config.async_delay;
-    if parent.starts_with("dxlag-") {
-        world
-            .account_mut(call.account)
-            .lags
-            .get(parent)
-            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
-        return Err(ApiError::client(format!(
-            "Lag {parent} does not allow hosted connections"
-        )));
-    }
+    refuse_lag_parent(world, call, parent)?;
     let ic = owned(world, call, parent)?.clone();
     let found = world.account_ids().into_iter().find(|a| {
         world
@@ -463,8 +421,7 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let c = world
         .account_mut(&account)
         .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+        .require_mut("Connection", id)?;
     if let Some(h) = c.hosted.as_mut() {
         h.parent = parent.to_owned();
     }

@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{Connection, NewConnection, CHAIN, DEDICATED_BANDWIDTHS};
+use super::connections::{
+    owned as owned_connection, require_dedicated_bandwidth, Connection, NewConnection, CHAIN,
+};
 use super::dispatch::{Call, Handler, Outcome};
 use super::interconnects::LOA_PDF;
 use super::progress::Progress;
@@ -79,13 +81,8 @@ pub(super) struct Lag {
 
 impl Lag {
     fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        if self.deleted {
-            "deleted"
-        } else if observe {
-            self.progress.observe(now, delay, true)
-        } else {
-            self.progress.current(now, delay)
-        }
+        self.progress
+            .state_unless_deleted(self.deleted, now, delay, observe)
     }
 
     fn render(&self, state: &str, members: Vec<Value>) -> Value {
@@ -127,23 +124,7 @@ impl Lag {
 tags_in_field!(Lag);
 
 fn owned_lag<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Lag, ApiError> {
-    world
-        .account_mut(call.account)
-        .lags
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Lag", id))
-}
-
-fn owned_connection<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Connection, ApiError> {
-    world
-        .account_mut(call.account)
-        .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))
+    world.account_mut(call.account).lags.require_mut("Lag", id)
 }
 
 /// The live members of the caller's LAG `lag`, rendered in their current state.
@@ -183,17 +164,8 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let name = call.required_string("lagName")?;
     let count = call.integer("numberOfConnections").unwrap_or(0);
     let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, code) else {
-        return Err(ApiError::client(format!(
-            "Location {code} is not a valid Direct Connect location in {region}."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for a LAG. Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
+    let location = locations::require(&region, code, "")?;
+    require_dedicated_bandwidth(bandwidth, "a LAG")?;
     let limit = max_members(bandwidth);
     if count < 1 || count as usize > limit {
         return Err(ApiError::client(format!(
@@ -328,12 +300,7 @@ fn describe_lags(world: &mut World, call: &Call<'_>) -> Outcome {
     for id in page {
         listed.push(render_lag(world, call, id, true)?);
     }
-    let mut out = Map::new();
-    out.insert("lags".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
+    Ok(super::paging::answer("lags", listed, next))
 }
 
 /// UpdateLag: name, minimum links, encryption mode; answers the current state.

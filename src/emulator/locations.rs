@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::World;
+use super::{ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[("DescribeLocations", describe_locations)];
@@ -181,6 +181,20 @@ pub(super) fn in_region(region: &str) -> Vec<Location> {
 /// The location with `code` in `region` (exact, case-sensitive code).
 pub(super) fn find(region: &str, code: &str) -> Option<Location> {
     in_region(region).into_iter().find(|l| l.code == code)
+}
+
+/// The location with `code` in `region`, or the client error a create answers for an
+/// unknown code (`hint` follows the sentence, with a space, when not empty).
+pub(super) fn require(region: &str, code: &str, hint: &str) -> Result<Location, ApiError> {
+    find(region, code).ok_or_else(|| {
+        let sentence =
+            format!("Location {code} is not a valid Direct Connect location in {region}.");
+        ApiError::client(if hint.is_empty() {
+            sentence
+        } else {
+            format!("{sentence} {hint}")
+        })
+    })
 }
 
 impl Location {

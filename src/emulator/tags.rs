@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::arn::{partition, Arn};
 use super::dispatch::{Call, Handler, Outcome};
+use super::store::Store;
 use super::{ApiError, World};
 
 /// Operations answered by this file.
@@ -153,6 +154,11 @@ fn kind_name(resource_type: &str) -> Option<&'static str> {
     }
 }
 
+/// The resource `id` of `store`, as something with tags.
+fn tagged<'s, T: Tagged + 's>(store: &'s mut Store<T>, id: &str) -> Option<&'s mut dyn Tagged> {
+    store.get_mut(id).map(|r| r as &mut dyn Tagged)
+}
+
 /// The caller's resource named by `arn`. An ARN of another account, region or
 /// partition names nothing the caller may see: same answer as a missing id.
 fn resource<'w>(
@@ -174,28 +180,14 @@ fn resource<'w>(
         return Err(not_found());
     }
     let account = world.account_mut(call.account);
-    let found: Option<&mut dyn Tagged> = match parsed.resource_type.as_str() {
+    let id = parsed.resource_id.as_str();
+    let found = match parsed.resource_type.as_str() {
         // Interconnects have `dxcon-` ids and ARNs too.
-        "dxcon" if account.connections.get(&parsed.resource_id).is_some() => account
-            .connections
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxcon" => account
-            .interconnects
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxlag" => account
-            .lags
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxvif" => account
-            .virtual_interfaces
-            .get_mut(&parsed.resource_id)
-            .map(|v| v as &mut dyn Tagged),
-        "dx-gateway" => account
-            .gateways
-            .get_mut(&parsed.resource_id)
-            .map(|g| g as &mut dyn Tagged),
+        "dxcon" if account.connections.get(id).is_some() => tagged(&mut account.connections, id),
+        "dxcon" => tagged(&mut account.interconnects, id),
+        "dxlag" => tagged(&mut account.lags, id),
+        "dxvif" => tagged(&mut account.virtual_interfaces, id),
+        "dx-gateway" => tagged(&mut account.gateways, id),
         _ => None,
     };
     found.ok_or_else(not_found)

@@ -697,12 +697,7 @@ fn describe_virtual_interfaces(world: &mut World, call: &Call<'_>) -> Outcome {
             out.push(v.render(call.now, delay));
         }
     }
-    let mut body = Map::new();
-    body.insert("virtualInterfaces".to_owned(), Value::Array(out));
-    if let Some(token) = next {
-        body.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(body))
+    Ok(paging::answer("virtualInterfaces", out, next))
 }
 
 /// DeleteVirtualInterface: by its owner or its connection's owner; a confirming VIF is
@@ -843,15 +838,11 @@ fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
     }
     let history: Vec<Value> = Vec::new();
     let (page, next) = paging::page(&history, call)?;
-    let mut body = Map::new();
-    body.insert(
-        "virtualInterfaceTestHistory".to_owned(),
-        Value::Array(page.to_vec()),
-    );
-    if let Some(token) = next {
-        body.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(body))
+    Ok(paging::answer(
+        "virtualInterfaceTestHistory",
+        page.to_vec(),
+        next,
+    ))
 }
 
 /// DescribeVirtualGateways: the caller's (synthetic) virtual private gateways.
