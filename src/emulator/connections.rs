@@ -12,9 +12,9 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
-use super::tags::{tags_in_field, Tags};
-use super::{ids, locations, ApiError, World};
+use super::port::{DedicatedRequest, Port};
+use super::tags::tags_in_field;
+use super::{ids, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
@@ -24,38 +24,21 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("DeleteConnection", delete_connection),
 ];
 
-/// Port speeds of dedicated connections (LIFECYCLE.md; hosted speeds such as
-/// 50Mbps are for partner-allocated hosted connections only).
-pub(super) const DEDICATED_BANDWIDTHS: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
-
 /// MACsec encryption modes (the model types `encryptionMode` as a plain string;
 /// the API reference lists these values).
 const ENCRYPTION_MODES: &[&str] = &["no_encrypt", "should_encrypt", "must_encrypt"];
 
-/// The provisioning chain of a dedicated connection [api Connection.connectionState:
-/// "requested: the initial state of a standard connection … pending: approved and being
-/// initialized … available"]. Deletion is final and answered `deleted` at once.
-pub(super) const CHAIN: &[&str] = &["requested", "pending", "available"];
-
 /// A dedicated connection.
 #[derive(Debug, Clone)]
 pub(super) struct Connection {
-    /// `dxcon-` id.
-    pub id: String,
+    /// Its id (`dxcon-`), name, device, bandwidth, state, tags.
+    pub port: Port,
     pub(super) owner: String,
-    pub(super) name: String,
-    region: String,
-    pub(super) location: String,
-    pub(super) bandwidth: String,
-    pub(super) aws_device: String,
     aws_logical_device: String,
-    pub(super) progress: Progress,
-    pub(super) deleted: bool,
     pub(super) mac_sec: bool,
     encryption_mode: Option<String>,
     provider_name: Option<String>,
     billing_mode: Option<String>,
-    pub(super) tags: Tags,
     /// The LAG this connection is a member of.
     pub(super) lag_id: Option<String>,
     /// For a hosted connection: where it is hosted and by whom.
@@ -78,46 +61,22 @@ pub(super) struct Hosted {
     pub vlan: i64,
 }
 
-/// What a new connection needs; the rest takes defaults.
-pub(super) struct NewConnection<'a> {
-    pub id: String,
-    pub owner: &'a str,
-    pub name: &'a str,
-    pub region: &'a str,
-    pub location: &'a str,
-    pub bandwidth: &'a str,
-    pub aws_device: String,
-    pub chain: &'static [&'static str],
-    pub now: Duration,
-    pub mac_sec: bool,
-    pub tags: Tags,
-    /// Behaviour seed ([`super::ids::IdGen::seed`] of the id).
-    pub seed: u32,
-}
-
 impl Connection {
-    /// A connection with no provider or billing mode, not in a LAG, not hosted.
-    pub(super) fn new(n: NewConnection<'_>) -> Connection {
+    /// A connection of `owner` on `port`, with no provider or billing mode, not in a
+    /// LAG, not hosted.
+    pub(super) fn new(port: Port, owner: &str, mac_sec: bool) -> Connection {
         Connection {
-            progress: Progress::new(n.chain, n.now, n.seed),
-            owner: n.owner.to_owned(),
-            name: n.name.to_owned(),
-            region: n.region.to_owned(),
-            aws_logical_device: ids::device(n.location, "logical"),
-            aws_device: n.aws_device,
-            location: n.location.to_owned(),
-            bandwidth: n.bandwidth.to_owned(),
-            deleted: false,
-            mac_sec: n.mac_sec,
-            encryption_mode: n.mac_sec.then(|| "no_encrypt".to_owned()),
+            aws_logical_device: ids::device(&port.location, "logical"),
+            port,
+            owner: owner.to_owned(),
+            mac_sec,
+            encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
             provider_name: None,
             billing_mode: None,
-            tags: n.tags,
             lag_id: None,
             hosted: None,
             rejected: false,
             mac_sec_keys: Vec::new(),
-            id: n.id,
         }
     }
 }
@@ -125,23 +84,23 @@ impl Connection {
 impl Connection {
     /// The state a Describe reports (advancing it in observation-driven mode).
     pub(super) fn observe(&mut self, now: Duration, delay: Duration) -> &'static str {
-        if self.deleted {
+        if self.port.deleted {
             return if self.rejected { "rejected" } else { "deleted" };
         }
-        self.progress.observe(now, delay, true)
+        self.port.progress.observe(now, delay, true)
     }
 
     /// The location code (virtual interfaces report their connection's).
     pub(super) fn location(&self) -> &str {
-        &self.location
+        &self.port.location
     }
 
     /// The current state, as a write answers it.
     pub(super) fn current(&self, now: Duration, delay: Duration) -> &'static str {
-        if self.deleted {
+        if self.port.deleted {
             return if self.rejected { "rejected" } else { "deleted" };
         }
-        self.progress.current(now, delay)
+        self.port.progress.current(now, delay)
     }
 
     /// The `Connection` document in state `state`.
@@ -151,17 +110,11 @@ impl Connection {
             out.insert(key.to_owned(), value);
         };
         put("ownerAccount", json!(self.owner));
-        put("connectionId", json!(self.id));
-        put("connectionName", json!(self.name));
+        put("connectionId", json!(self.port.id));
+        put("connectionName", json!(self.port.name));
         put("connectionState", json!(state));
-        put("region", json!(self.region));
-        put("location", json!(self.location));
-        put("bandwidth", json!(self.bandwidth));
-        put("awsDevice", json!(self.aws_device));
-        put("awsDeviceV2", json!(self.aws_device));
+        put("bandwidth", json!(self.port.bandwidth));
         put("awsLogicalDeviceId", json!(self.aws_logical_device));
-        put("jumboFrameCapable", json!(false));
-        put("hasLogicalRedundancy", json!("unknown"));
         put("macSecCapable", json!(self.mac_sec));
         if self.mac_sec {
             put(
@@ -189,76 +142,33 @@ impl Connection {
         if let Some(mode) = &self.billing_mode {
             put("billingMode", json!(mode));
         }
-        self.tags.render_into(&mut out);
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Connection);
-
-/// The caller's connection `id`; another account's is as missing as a made-up id.
-pub(super) fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Connection, ApiError> {
-    world
-        .account_mut(call.account)
-        .connections
-        .require_mut("Connection", id)
-}
-
-/// Refuses `bandwidth` unless it is a dedicated port speed; `what` names the resource
-/// being created ("a dedicated connection", "an interconnect", "a LAG").
-pub(super) fn require_dedicated_bandwidth(bandwidth: &str, what: &str) -> Result<(), ApiError> {
-    if DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Ok(());
-    }
-    Err(ApiError::client(format!(
-        "Bandwidth {bandwidth} is not valid for {what}. Valid values: {}",
-        DEDICATED_BANDWIDTHS.join(", ")
-    )))
-}
+tags_in_field!(Connection, port.tags);
 
 /// CreateConnection: a new dedicated connection in state `requested`.
 fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
-    let location_code = call.required_string("location")?;
-    let bandwidth = call.required_string("bandwidth")?;
-    let name = call.required_string("connectionName")?;
-    let region = world.region().to_owned();
-    let location = locations::require(
-        &region,
-        location_code,
-        "Use DescribeLocations to list the valid locations.",
+    let port = Port::create_dedicated(
+        world,
+        call,
+        DedicatedRequest {
+            name_field: "connectionName",
+            what: "a dedicated connection",
+            location_hint: "Use DescribeLocations to list the valid locations.",
+        },
     )?;
-    require_dedicated_bandwidth(bandwidth, "a dedicated connection")?;
-    if let Some(lag_id) = call.string("lagId") {
-        // LAGs are not implemented yet, so no caller owns one.
-        return Err(ApiError::not_found("Lag", lag_id));
-    }
-    let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next(call.account, "dxcon");
-    let mut connection = Connection::new(NewConnection {
-        seed: world.ids.seed(&id),
-        id: id.clone(),
-        owner: call.account,
-        name,
-        region: &region,
-        location: &location.code,
-        bandwidth,
-        aws_device: ids::device(&location.code, "port"),
-        chain: CHAIN,
-        now: call.now,
-        mac_sec: call.boolean("requestMACSec").unwrap_or(false),
-        tags,
-    });
+    let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
+    let mut connection = Connection::new(port, call.account, mac_sec);
     connection.provider_name = call.string("providerName").map(str::to_owned);
     connection.billing_mode = call.string("billingMode").map(str::to_owned);
     let output = connection.render(connection.current(call.now, world.config.async_delay));
     world
         .account_mut(call.account)
         .connections
-        .insert(id, connection);
+        .insert(connection.port.id.clone(), connection);
     Ok(output)
 }
 
@@ -282,8 +192,8 @@ fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
 fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
-    let connection = owned(world, call, id)?;
-    if connection.deleted {
+    let connection = world.owned::<Connection>(call.account, id)?;
+    if connection.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot be updated"
         )));
@@ -303,7 +213,7 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     if let Some(name) = call.string("connectionName") {
-        connection.name = name.to_owned();
+        connection.port.name = name.to_owned();
     }
     if let Some(mode) = mode {
         connection.encryption_mode = Some(mode.to_owned());
@@ -316,8 +226,8 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
     let canonical = world.ids.canonical(id);
-    let connection = owned(world, call, id)?;
-    if connection.deleted {
+    let connection = world.owned::<Connection>(call.account, id)?;
+    if connection.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot be deleted"
         )));
@@ -325,7 +235,7 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     // [api] "rejected: a hosted connection in the ordering state enters the rejected
     // state if it is deleted by the customer".
     let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
-    connection.deleted = true;
+    connection.port.deleted = true;
     connection.rejected = ordering;
     let answer = if ordering {
         "rejected"

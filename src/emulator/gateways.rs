@@ -95,7 +95,7 @@ impl Gateway {
     }
 }
 
-tags_in_field!(Gateway);
+tags_in_field!(Gateway, tags);
 
 /// An association of a gateway with a virtual private gateway.
 #[derive(Debug, Clone)]
@@ -229,17 +229,6 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     Ok(json!({ "directConnectGateway": out }))
 }
 
-fn owned_gateway<'w>(
-    world: &'w mut World,
-    account: &str,
-    id: &str,
-) -> Result<&'w mut Gateway, ApiError> {
-    world
-        .account_mut(account)
-        .gateways
-        .require_mut("DirectConnectGateway", id)
-}
-
 fn describe_gateways(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     world.account_mut(call.account).gateways.describe(
@@ -257,7 +246,7 @@ fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("directConnectGatewayId")?;
     let name = call.required_string("newDirectConnectGatewayName")?;
-    let g = owned_gateway(world, call.account, id)?;
+    let g = world.owned::<Gateway>(call.account, id)?;
     if !g.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {id} is being deleted and cannot be updated"
@@ -270,7 +259,9 @@ fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
 fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("directConnectGatewayId")?;
-    let live = owned_gateway(world, call.account, id)?.live(call.now, delay);
+    let live = world
+        .owned::<Gateway>(call.account, id)?
+        .live(call.now, delay);
     if !live {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {id} is already being deleted"
@@ -286,7 +277,7 @@ fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
             "Direct Connect gateway {id} has associations or attached virtual interfaces; remove them first"
         )));
     }
-    let g = owned_gateway(world, call.account, id)?;
+    let g = world.owned::<Gateway>(call.account, id)?;
     g.progress.restart(DELETING, call.now);
     Ok(json!({ "directConnectGateway": g.render("deleting") }))
 }
@@ -313,7 +304,10 @@ fn new_association(
     now: Duration,
 ) -> Result<Value, ApiError> {
     let delay = world.config.async_delay;
-    if !owned_gateway(world, gateway_owner, gateway)?.live(now, delay) {
+    if !world
+        .owned::<Gateway>(gateway_owner, gateway)?
+        .live(now, delay)
+    {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {gateway} is being deleted"
         )));
@@ -363,19 +357,6 @@ fn create_association(world: &mut World, call: &Call<'_>) -> Outcome {
     )
 }
 
-/// The caller's association `id` (as the gateway's owner).
-fn owned_association<'w>(
-    world: &'w mut World,
-    account: &str,
-    id: &str,
-) -> Result<&'w mut Association, ApiError> {
-    world
-        .account_mut(account)
-        .associations
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", id))
-}
-
 fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let by_id = call.string("associationId");
@@ -417,7 +398,7 @@ fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("associationId")?;
     let add = prefixes(call, "addAllowedPrefixesToDirectConnectGateway");
     let remove = prefixes(call, "removeAllowedPrefixesToDirectConnectGateway");
-    let a = owned_association(world, call.account, id)?;
+    let a = world.owned::<Association>(call.account, id)?;
     if !a.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Association {id} is being disassociated and cannot be updated"
@@ -449,7 +430,7 @@ fn delete_association(world: &mut World, call: &Call<'_>) -> Outcome {
                 .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", vgw))?
         }
     };
-    let a = owned_association(world, call.account, &id)?;
+    let a = world.owned::<Association>(call.account, &id)?;
     if !a.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Association {id} is already being disassociated"

@@ -11,15 +11,13 @@
 //! `ordering` leaves it `rejected`. The allocating partner sees it through
 //! DescribeHostedConnections on its interconnect.
 
-use std::time::Duration;
-
 use serde_json::{json, Map, Value};
 
-use super::connections::{require_dedicated_bandwidth, Connection, Hosted, NewConnection};
+use super::connections::{Connection, Hosted};
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::port::{DedicatedRequest, Port, CHAIN};
 use super::tags::{tags_in_field, Tags};
-use super::{ids, locations, paging, ApiError, World};
+use super::{paging, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
@@ -47,8 +45,6 @@ const HOSTED_BANDWIDTHS: &[&str] = &[
     "10Gbps", "25Gbps",
 ];
 
-/// The provisioning chain of an interconnect.
-const CHAIN: &[&str] = &["requested", "pending", "available"];
 /// A hosted connection waits in `ordering` until confirmed.
 const ORDERING: &[&str] = &["ordering"];
 /// After ConfirmConnection.
@@ -60,42 +56,23 @@ pub(super) const LOA_PDF: &str = "JVBERi0xLjQKJSBkeGNvbmZvcm0gTE9BLUNGQQolJUVPRg
 /// An interconnect.
 #[derive(Debug, Clone)]
 pub(super) struct Interconnect {
-    /// `dxcon-` id.
-    pub id: String,
-    name: String,
-    region: String,
-    location: String,
-    bandwidth: String,
-    aws_device: String,
-    progress: Progress,
-    deleted: bool,
-    tags: Tags,
+    /// Its id (`dxcon-`), device, bandwidth, state, tags.
+    pub port: Port,
 }
 
 impl Interconnect {
-    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        self.progress
-            .state_unless_deleted(self.deleted, now, delay, observe)
-    }
-
     fn render(&self, state: &str) -> Value {
         let mut out = Map::new();
-        out.insert("interconnectId".into(), json!(self.id));
-        out.insert("interconnectName".into(), json!(self.name));
+        out.insert("interconnectId".into(), json!(self.port.id));
+        out.insert("interconnectName".into(), json!(self.port.name));
         out.insert("interconnectState".into(), json!(state));
-        out.insert("region".into(), json!(self.region));
-        out.insert("location".into(), json!(self.location));
-        out.insert("bandwidth".into(), json!(self.bandwidth));
-        out.insert("awsDevice".into(), json!(self.aws_device));
-        out.insert("awsDeviceV2".into(), json!(self.aws_device));
-        out.insert("jumboFrameCapable".into(), json!(false));
-        out.insert("hasLogicalRedundancy".into(), json!("unknown"));
-        self.tags.render_into(&mut out);
+        out.insert("bandwidth".into(), json!(self.port.bandwidth));
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Interconnect);
+tags_in_field!(Interconnect, port.tags);
 
 /// Megabits per second of `50Mbps`, `10Gbps`, ….
 fn mbps(bandwidth: &str) -> Option<u64> {
@@ -105,46 +82,23 @@ fn mbps(bandwidth: &str) -> Option<u64> {
     }
 }
 
-fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Interconnect, ApiError> {
-    world
-        .account_mut(call.account)
-        .interconnects
-        .require_mut("Interconnect", id)
-}
-
 /// CreateInterconnect: a new interconnect in state `requested`.
 fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
-    let code = call.required_string("location")?;
-    let bandwidth = call.required_string("bandwidth")?;
-    let name = call.required_string("interconnectName")?;
-    let region = world.region().to_owned();
-    let location = locations::require(&region, code, "")?;
-    require_dedicated_bandwidth(bandwidth, "an interconnect")?;
-    if let Some(lag) = call.string("lagId") {
-        return Err(ApiError::not_found("Lag", lag));
-    }
-    let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next(call.account, "dxcon");
-    let interconnect = Interconnect {
-        id: id.clone(),
-        name: name.to_owned(),
-        region,
-        aws_device: ids::device(&location.code, "port"),
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
-        deleted: false,
-        tags,
-    };
+    let port = Port::create_dedicated(
+        world,
+        call,
+        DedicatedRequest {
+            name_field: "interconnectName",
+            what: "an interconnect",
+            location_hint: "",
+        },
+    )?;
+    let interconnect = Interconnect { port };
     let out = interconnect.render(CHAIN[0]);
     world
         .account_mut(call.account)
         .interconnects
-        .insert(id, interconnect);
+        .insert(interconnect.port.id.clone(), interconnect);
     Ok(out)
 }
 
@@ -156,7 +110,7 @@ fn describe_interconnects(world: &mut World, call: &Call<'_>) -> Outcome {
         "interconnects",
         ("interconnectId", "Interconnect"),
         |ic| {
-            let state = ic.state(call.now, delay, true);
+            let state = ic.port.state(call.now, delay, true);
             ic.render(state)
         },
     )
@@ -173,7 +127,7 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
                     .as_ref()
                     .is_some_and(|h| h.parent == parent && h.allocator == allocator)
                 {
-                    out.push((account.clone(), c.id.clone()));
+                    out.push((account.clone(), c.port.id.clone()));
                 }
             }
         }
@@ -184,7 +138,7 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
 /// DeleteInterconnect: `deleted` at once; refused while it hosts live connections.
 fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
-    let deleted = owned(world, call, id)?.deleted;
+    let deleted = world.owned::<Interconnect>(call.account, id)?.port.deleted;
     if deleted {
         return Err(ApiError::client(format!(
             "Interconnect {id} is in the deleted state and cannot be deleted"
@@ -196,21 +150,21 @@ fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
             world
                 .account(&a)
                 .and_then(|acc| acc.connections.get(&c))
-                .is_some_and(|c| !c.deleted)
+                .is_some_and(|c| !c.port.deleted)
         });
     if live {
         return Err(ApiError::client(format!(
             "Interconnect {id} still hosts connections; delete them first"
         )));
     }
-    owned(world, call, id)?.deleted = true;
+    world.owned::<Interconnect>(call.account, id)?.port.deleted = true;
     Ok(json!({"interconnectState": super::progress::deletion_answer(world.ids.seed(id))}))
 }
 
 /// DescribeInterconnectLoa: the LOA-CFA of one of the caller's interconnects.
 fn describe_interconnect_loa(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
-    if owned(world, call, id)?.deleted {
+    if world.owned::<Interconnect>(call.account, id)?.port.deleted {
         return Err(ApiError::client(format!(
             "Interconnect {id} is deleted; no LOA is available"
         )));
@@ -220,7 +174,7 @@ fn describe_interconnect_loa(world: &mut World, call: &Call<'_>) -> Outcome {
 
 /// The hosted connections on the caller's interconnect `parent` (paginated).
 fn list_hosted(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
-    owned(world, call, parent)?;
+    world.owned::<Interconnect>(call.account, parent)?;
     let delay = world.config.async_delay;
     let all = hosted_on(world, parent, call.account);
     let (page, next) = paging::page(&all, call)?;
@@ -263,7 +217,7 @@ fn vlan_taken(world: &World, parent: &str, allocator: &str, vlan: i64, except: &
                     .account(&a)
                     .and_then(|acc| acc.connections.get(&c))
                     .is_some_and(|c| {
-                        !c.deleted && c.hosted.as_ref().is_some_and(|h| h.vlan == vlan)
+                        !c.port.deleted && c.hosted.as_ref().is_some_and(|h| h.vlan == vlan)
                     })
         })
 }
@@ -290,8 +244,8 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
     let name = call.required_string("connectionName")?;
     let vlan = call.integer("vlan").unwrap_or(0);
     refuse_lag_parent(world, call, parent)?;
-    let ic = owned(world, call, parent)?.clone();
-    if ic.deleted {
+    let ic = world.owned::<Interconnect>(call.account, parent)?.clone();
+    if ic.port.deleted {
         return Err(ApiError::client(format!(
             "Interconnect {parent} is deleted and cannot host connections"
         )));
@@ -307,10 +261,10 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
             HOSTED_BANDWIDTHS.join(", ")
         )));
     }
-    if mbps(bandwidth) > mbps(&ic.bandwidth) {
+    if mbps(bandwidth) > mbps(&ic.port.bandwidth) {
         return Err(ApiError::client(format!(
             "Bandwidth {bandwidth} exceeds the {} of interconnect {parent}",
-            ic.bandwidth
+            ic.port.bandwidth
         )));
     }
     if !(1..=4094).contains(&vlan) {
@@ -324,28 +278,20 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
         )));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next(call.account, "dxcon");
-    let mut connection = Connection::new(NewConnection {
-        seed: world.ids.seed(&id),
-        id: id.clone(),
-        owner,
-        name,
-        region: &ic.region,
-        location: &ic.location,
-        bandwidth,
-        aws_device: ic.aws_device.clone(),
-        chain: ORDERING,
-        now: call.now,
-        mac_sec: false,
-        tags,
-    });
+    // On the interconnect's device: the one port device of its location.
+    let location = &ic.port.location;
+    let port = Port::new(world, call, "dxcon", ORDERING, name, location, bandwidth);
+    let mut connection = Connection::new(port.with_tags(tags), owner, false);
     connection.hosted = Some(Hosted {
         parent: parent.to_owned(),
         allocator: call.account.to_owned(),
         vlan,
     });
     let out = connection.render(ORDERING[0]);
-    world.account_mut(owner).connections.insert(id, connection);
+    world
+        .account_mut(owner)
+        .connections
+        .insert(connection.port.id.clone(), connection);
     Ok(out)
 }
 
@@ -363,14 +309,14 @@ fn allocate_connection_on_interconnect(world: &mut World, call: &Call<'_>) -> Ou
 fn confirm_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
-    let c = super::connections::owned(world, call, id)?;
+    let c = world.owned::<Connection>(call.account, id)?;
     let state = c.current(call.now, delay);
     if c.hosted.is_none() || state != "ordering" {
         return Err(ApiError::client(format!(
             "Connection {id} is in the {state} state; only a hosted connection in the ordering state can be confirmed"
         )));
     }
-    c.progress.restart(CONFIRMED, call.now);
+    c.port.progress.restart(CONFIRMED, call.now);
     Ok(json!({"connectionState": CONFIRMED[0]}))
 }
 
@@ -381,7 +327,7 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let parent = call.required_string("parentConnectionId")?;
     let delay = world.config.async_delay;
     refuse_lag_parent(world, call, parent)?;
-    let ic = owned(world, call, parent)?.clone();
+    let ic = world.owned::<Interconnect>(call.account, parent)?.clone();
     let found = world.account_ids().into_iter().find(|a| {
         world
             .account(a)
@@ -398,12 +344,12 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
             .and_then(|acc| acc.connections.get(id))
             .ok_or_else(|| ApiError::not_found("Connection", id))?;
         let h = c.hosted.as_ref().map(|h| (h.vlan, h.parent.clone()));
-        (c.deleted, h, c.current(call.now, delay))
+        (c.port.deleted, h, c.current(call.now, delay))
     };
     let Some((vlan, current_parent)) = vlan else {
         return Err(ApiError::not_found("Connection", id));
     };
-    if deleted || ic.deleted {
+    if deleted || ic.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} or interconnect {parent} is deleted"
         )));
@@ -425,8 +371,8 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     if let Some(h) = c.hosted.as_mut() {
         h.parent = parent.to_owned();
     }
-    c.location = ic.location.clone();
-    c.aws_device = ic.aws_device.clone();
+    c.port.location = ic.port.location.clone();
+    c.port.aws_device = ic.port.aws_device.clone();
     Ok(c.render(current))
 }
 

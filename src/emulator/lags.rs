@@ -16,12 +16,10 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{
-    owned as owned_connection, require_dedicated_bandwidth, Connection, NewConnection, CHAIN,
-};
+use super::connections::Connection;
 use super::dispatch::{Call, Handler, Outcome};
 use super::interconnects::LOA_PDF;
-use super::progress::Progress;
+use super::port::{require_dedicated_bandwidth, Port, CHAIN};
 use super::tags::{tags_in_field, Tags};
 use super::{arn, ids, locations, ApiError, World};
 
@@ -62,52 +60,33 @@ fn max_members(bandwidth: &str) -> usize {
 /// A link aggregation group.
 #[derive(Debug, Clone)]
 pub(super) struct Lag {
-    /// `dxlag-` id.
-    pub id: String,
+    /// Its id (`dxlag-`), name, device, member bandwidth, state, tags.
+    pub port: Port,
     owner: String,
-    name: String,
-    region: String,
-    location: String,
-    bandwidth: String,
-    aws_device: String,
-    progress: Progress,
-    deleted: bool,
     mac_sec: bool,
     encryption_mode: Option<String>,
     minimum_links: i64,
-    tags: Tags,
     mac_sec_keys: Vec<Value>,
 }
 
 impl Lag {
-    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        self.progress
-            .state_unless_deleted(self.deleted, now, delay, observe)
-    }
-
     fn render(&self, state: &str, members: Vec<Value>) -> Value {
         let mut out = Map::new();
         let mut put = |k: &str, v: Value| {
             out.insert(k.to_owned(), v);
         };
-        put("lagId", json!(self.id));
-        put("lagName", json!(self.name));
+        put("lagId", json!(self.port.id));
+        put("lagName", json!(self.port.name));
         put("lagState", json!(state));
         put("ownerAccount", json!(self.owner));
-        put("region", json!(self.region));
-        put("location", json!(self.location));
-        put("connectionsBandwidth", json!(self.bandwidth));
+        put("connectionsBandwidth", json!(self.port.bandwidth));
         put("numberOfConnections", json!(members.len()));
         put("minimumLinks", json!(self.minimum_links));
-        put("awsDevice", json!(self.aws_device));
-        put("awsDeviceV2", json!(self.aws_device));
         put(
             "awsLogicalDeviceId",
-            json!(ids::device(&self.location, "logical")),
+            json!(ids::device(&self.port.location, "logical")),
         );
         put("allowsHostedConnections", json!(false));
-        put("jumboFrameCapable", json!(false));
-        put("hasLogicalRedundancy", json!("unknown"));
         put("macSecCapable", json!(self.mac_sec));
         if let Some(mode) = &self.encryption_mode {
             put("encryptionMode", json!(mode));
@@ -116,16 +95,12 @@ impl Lag {
             put("macSecKeys", Value::Array(self.mac_sec_keys.clone()));
         }
         put("connections", Value::Array(members));
-        self.tags.render_into(&mut out);
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Lag);
-
-fn owned_lag<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Lag, ApiError> {
-    world.account_mut(call.account).lags.require_mut("Lag", id)
-}
+tags_in_field!(Lag, port.tags);
 
 /// The live members of the caller's LAG `lag`, rendered in their current state.
 fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value> {
@@ -135,7 +110,7 @@ fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value>
         .map(|a| {
             a.connections
                 .iter()
-                .filter(|c| !c.deleted && c.lag_id.as_deref() == Some(lag))
+                .filter(|c| !c.port.deleted && c.lag_id.as_deref() == Some(lag))
                 .map(|c| c.render(c.current(now, delay)))
                 .collect()
         })
@@ -145,10 +120,10 @@ fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value>
 /// The LAG in its current (or observed) state with its members.
 fn render_lag(world: &mut World, call: &Call<'_>, id: &str, observe: bool) -> Outcome {
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, id)?;
-    let state = lag.state(call.now, delay, observe);
+    let lag = world.owned::<Lag>(call.account, id)?;
+    let state = lag.port.state(call.now, delay, observe);
     let lag = lag.clone();
-    let members = if lag.deleted {
+    let members = if lag.port.deleted {
         Vec::new()
     } else {
         members(world, call.account, id, call.now)
@@ -163,8 +138,7 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let bandwidth = call.required_string("connectionsBandwidth")?;
     let name = call.required_string("lagName")?;
     let count = call.integer("numberOfConnections").unwrap_or(0);
-    let region = world.region().to_owned();
-    let location = locations::require(&region, code, "")?;
+    let location = locations::require(world.region(), code, "")?;
     require_dedicated_bandwidth(bandwidth, "a LAG")?;
     let limit = max_members(bandwidth);
     if count < 1 || count as usize > limit {
@@ -185,64 +159,55 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let mut chain = LAG_CHAIN;
     if let Some(cid) = existing {
         let delay = world.config.async_delay;
-        let c = owned_connection(world, call, cid)?;
+        let c = world.owned::<Connection>(call.account, cid)?;
         chain = match c.current(call.now, delay) {
             "requested" => LAG_FROM_REQUESTED,
             "available" | "down" => LAG_AVAILABLE,
             _ => LAG_CHAIN,
         };
-        if c.deleted || c.hosted.is_some() || c.lag_id.is_some() {
+        if c.port.deleted || c.hosted.is_some() || c.lag_id.is_some() {
             return Err(ApiError::client(format!(
                 "Connection {cid} cannot be added to a new LAG"
             )));
         }
-        if c.location != location.code || c.bandwidth != bandwidth {
+        if c.port.location != location.code || c.port.bandwidth != bandwidth {
             return Err(ApiError::client(format!(
                 "Connection {cid} must be at {} with bandwidth {bandwidth}",
                 location.code
             )));
         }
     }
-    let lag_id = world.ids.next(call.account, "dxlag");
-    let device = ids::device(&location.code, "port");
+    let port = Port::new(world, call, "dxlag", chain, name, &location.code, bandwidth);
+    let lag_id = port.id.clone();
     let new_members = count as usize - usize::from(existing.is_some());
     for i in 0..new_members {
-        let id = world.ids.next(call.account, "dxcon");
         let member_name = format!("Requested Connection {} for Lag {lag_id}", i + 1);
-        let mut c = Connection::new(NewConnection {
-            seed: world.ids.seed(&id),
-            id: id.clone(),
-            owner: call.account,
-            name: &member_name,
-            region: &region,
-            location: &location.code,
+        let member = Port::new(
+            world,
+            call,
+            "dxcon",
+            CHAIN,
+            &member_name,
+            &port.location,
             bandwidth,
-            aws_device: device.clone(),
-            chain: CHAIN,
-            now: call.now,
-            mac_sec,
-            tags: child_tags.clone(),
-        });
+        );
+        let member = member.with_tags(child_tags.clone());
+        let mut c = Connection::new(member, call.account, mac_sec);
         c.lag_id = Some(lag_id.clone());
-        world.account_mut(call.account).connections.insert(id, c);
+        world
+            .account_mut(call.account)
+            .connections
+            .insert(c.port.id.clone(), c);
     }
     if let Some(cid) = existing {
-        owned_connection(world, call, cid)?.lag_id = Some(lag_id.clone());
+        world.owned::<Connection>(call.account, cid)?.lag_id = Some(lag_id.clone());
     }
     let lag = Lag {
-        id: lag_id.clone(),
+        port: port.with_tags(tags),
         owner: call.account.to_owned(),
-        name: name.to_owned(),
-        region,
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        aws_device: device,
-        progress: Progress::new(chain, call.now, world.ids.seed(&lag_id)),
-        deleted: false,
         mac_sec,
         encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
         minimum_links: 0,
-        tags,
         mac_sec_keys: Vec::new(),
     };
     world
@@ -293,7 +258,7 @@ fn describe_lags(world: &mut World, call: &Call<'_>) -> Outcome {
         .account_mut(call.account)
         .lags
         .iter()
-        .map(|l| l.id.clone())
+        .map(|l| l.port.id.clone())
         .collect();
     let (page, next) = super::paging::page(&ids, call)?;
     let mut listed = Vec::new();
@@ -307,8 +272,8 @@ fn describe_lags(world: &mut World, call: &Call<'_>) -> Outcome {
 fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
     let count = members(world, call.account, id, call.now).len() as i64;
-    let lag = owned_lag(world, call, id)?;
-    if lag.deleted {
+    let lag = world.owned::<Lag>(call.account, id)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!(
             "Lag {id} is in the deleted state and cannot be updated"
         )));
@@ -335,7 +300,7 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     if let Some(name) = call.string("lagName") {
-        lag.name = name.to_owned();
+        lag.port.name = name.to_owned();
     }
     if let Some(n) = links {
         lag.minimum_links = n;
@@ -349,20 +314,20 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DeleteLag: `deleted` at once; its members become standalone connections.
 fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
-    let lag = owned_lag(world, call, id)?;
-    if lag.deleted {
+    let lag = world.owned::<Lag>(call.account, id)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!(
             "Lag {id} is in the deleted state and cannot be deleted"
         )));
     }
-    lag.deleted = true;
+    lag.port.deleted = true;
     let lag = lag.clone();
     let account = world.account_mut(call.account);
     let ids: Vec<String> = account
         .connections
         .iter()
         .filter(|c| c.lag_id.as_deref() == Some(id))
-        .map(|c| c.id.clone())
+        .map(|c| c.port.id.clone())
         .collect();
     for cid in ids {
         if let Some(c) = account.connections.get_mut(&cid) {
@@ -380,10 +345,10 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
     let cid = call.required_string("connectionId")?;
     let lid = call.required_string("lagId")?;
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, lid)?.clone();
+    let lag = world.owned::<Lag>(call.account, lid)?.clone();
     let count = members(world, call.account, lid, call.now).len();
-    let c = owned_connection(world, call, cid)?.clone();
-    if c.deleted || lag.deleted {
+    let c = world.owned::<Connection>(call.account, cid)?.clone();
+    if c.port.deleted || lag.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {cid} or Lag {lid} is deleted"
         )));
@@ -393,11 +358,13 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             "Connection {cid} is a hosted connection and cannot join a LAG"
         )));
     }
-    if c.location != lag.location || c.aws_device != lag.aws_device || c.bandwidth != lag.bandwidth
+    if c.port.location != lag.port.location
+        || c.port.aws_device != lag.port.aws_device
+        || c.port.bandwidth != lag.port.bandwidth
     {
         return Err(ApiError::client(format!(
             "Connection {cid} must be on the same AWS device as Lag {lid} with bandwidth {}",
-            lag.bandwidth
+            lag.port.bandwidth
         )));
     }
     if c.lag_id.as_deref() == Some(lid) {
@@ -405,10 +372,10 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             "Connection {cid} is already associated with Lag {lid}"
         )));
     }
-    if count + 1 > max_members(&lag.bandwidth) {
+    if count + 1 > max_members(&lag.port.bandwidth) {
         return Err(ApiError::client(format!(
             "Lag {lid} already has the most connections a {} LAG can have",
-            lag.bandwidth
+            lag.port.bandwidth
         )));
     }
     if let Some(old) = &c.lag_id {
@@ -423,7 +390,7 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             )));
         }
     }
-    let c = owned_connection(world, call, cid)?;
+    let c = world.owned::<Connection>(call.account, cid)?;
     c.lag_id = Some(lid.to_owned());
     Ok(c.render(c.current(call.now, delay)))
 }
@@ -433,10 +400,10 @@ fn disassociate_connection_from_lag(world: &mut World, call: &Call<'_>) -> Outco
     let cid = call.required_string("connectionId")?;
     let lid = call.required_string("lagId")?;
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, lid)?.clone();
+    let lag = world.owned::<Lag>(call.account, lid)?.clone();
     let count = members(world, call.account, lid, call.now).len() as i64;
-    let c = owned_connection(world, call, cid)?;
-    if lag.deleted {
+    let c = world.owned::<Connection>(call.account, cid)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!("Lag {lid} is deleted")));
     }
     if c.lag_id.as_deref() != Some(lid) {
@@ -455,16 +422,18 @@ fn disassociate_connection_from_lag(world: &mut World, call: &Call<'_>) -> Outco
 }
 
 /// Where a MACsec key goes: a connection or interconnect (`dxcon-`) or a LAG (`dxlag-`).
-enum Port<'w> {
+enum MacSecPort<'w> {
     Connection(&'w mut Connection),
     Lag(&'w mut Lag),
 }
 
-fn port<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<Port<'w>, ApiError> {
+fn port<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<MacSecPort<'w>, ApiError> {
     if id.starts_with("dxlag-") {
-        return owned_lag(world, call, id).map(Port::Lag);
+        return world.owned::<Lag>(call.account, id).map(MacSecPort::Lag);
     }
-    owned_connection(world, call, id).map(Port::Connection)
+    world
+        .owned::<Connection>(call.account, id)
+        .map(MacSecPort::Connection)
 }
 
 fn is_hex(text: &str) -> bool {
@@ -512,8 +481,8 @@ fn associate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
     );
     let key = json!({"secretARN": secret, "ckn": ckn, "state": "associated", "startOn": "2026-01-01T00:00:00Z"});
     let (capable, deleted, keys) = match port(world, call, id)? {
-        Port::Connection(c) => (c.mac_sec, c.deleted, &mut c.mac_sec_keys),
-        Port::Lag(l) => (l.mac_sec, l.deleted, &mut l.mac_sec_keys),
+        MacSecPort::Connection(c) => (c.mac_sec, c.port.deleted, &mut c.mac_sec_keys),
+        MacSecPort::Lag(l) => (l.mac_sec, l.port.deleted, &mut l.mac_sec_keys),
     };
     if deleted {
         return Err(ApiError::client(format!("{id} is deleted")));
@@ -537,8 +506,8 @@ fn disassociate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let secret = call.required_string("secretARN")?;
     let keys = match port(world, call, id)? {
-        Port::Connection(c) => &mut c.mac_sec_keys,
-        Port::Lag(l) => &mut l.mac_sec_keys,
+        MacSecPort::Connection(c) => &mut c.mac_sec_keys,
+        MacSecPort::Lag(l) => &mut l.mac_sec_keys,
     };
     let Some(i) = keys.iter().position(|k| k["secretARN"] == json!(secret)) else {
         return Err(ApiError::client(format!(
@@ -554,7 +523,7 @@ fn disassociate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
 fn loa(world: &mut World, call: &Call<'_>, id: &str, lags: bool) -> Outcome {
     let account = world.account_mut(call.account);
     let deleted = if lags && id.starts_with("dxlag-") {
-        account.lags.get(id).map(|l| l.deleted)
+        account.lags.get(id).map(|l| l.port.deleted)
     } else {
         match account.connections.get(id) {
             Some(c) if c.hosted.is_some() => {
@@ -562,7 +531,7 @@ fn loa(world: &mut World, call: &Call<'_>, id: &str, lags: bool) -> Outcome {
                     "Connection {id} is a hosted connection; its LOA is issued to the partner"
                 )))
             }
-            Some(c) => Some(c.deleted),
+            Some(c) => Some(c.port.deleted),
             None if lags => account.interconnects.get(id).map(|_| false),
             None => None,
         }

@@ -47,16 +47,17 @@ pub(super) trait Tagged {
     fn tags_mut(&mut self) -> &mut Tags;
 }
 
-/// Implements [`Tagged`] for resources that keep their tags in a `tags` field.
+/// Implements [`Tagged`] for resources that keep their tags in a field (`tags`, or a
+/// path such as `port.tags`).
 macro_rules! tags_in_field {
-    ($resource:ty) => {
+    ($resource:ty, $($field:ident).+) => {
         impl $crate::emulator::tags::Tagged for $resource {
             fn tags(&self) -> &$crate::emulator::tags::Tags {
-                &self.tags
+                &self.$($field).+
             }
 
             fn tags_mut(&mut self) -> &mut $crate::emulator::tags::Tags {
-                &mut self.tags
+                &mut self.$($field).+
             }
         }
     };

@@ -96,7 +96,7 @@ pub(super) struct VirtualInterface {
     tags: Tags,
 }
 
-tags_in_field!(VirtualInterface);
+tags_in_field!(VirtualInterface, tags);
 
 impl VirtualInterface {
     fn current(&self, now: Duration, delay: Duration) -> &'static str {
@@ -321,19 +321,6 @@ fn find<'w>(world: &'w mut World, id: &str) -> Option<&'w mut VirtualInterface> 
         .find(|(_, v)| v == id)
         .map(|(a, _)| a)?;
     world.account_mut(&account).virtual_interfaces.get_mut(id)
-}
-
-/// The caller's own VIF `id` (owner account only).
-fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut VirtualInterface, ApiError> {
-    world
-        .account_mut(call.account)
-        .virtual_interfaces
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("VirtualInterface", id))
 }
 
 /// A VIF the caller owns or whose connection the caller owns.
@@ -628,7 +615,7 @@ fn peer_chain(vif_type: &str, seed: u32) -> &'static [&'static str] {
 fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.vif_type != vif_type {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is a {} virtual interface, not a {vif_type} one",
@@ -643,7 +630,7 @@ fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
     }
     let (vgw, gateway, asn) = routing_target(world, call.account, call.input, vif_type, call.now)?;
     let canonical = world.ids.canonical(id);
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     let seed = ids::seed(&format!(
         "{canonical}/{}/{}/{}",
         vif.vlan, vif.asn, vif.name
@@ -737,7 +724,7 @@ fn update_attributes(world: &mut World, call: &Call<'_>) -> Outcome {
         Some(_) => Some(name(call.input, "virtualInterfaceName")?),
         None => None,
     };
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and cannot be updated",
@@ -803,7 +790,7 @@ fn associate_virtual_interface(world: &mut World, call: &Call<'_>) -> Outcome {
 fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and has no router configuration",
@@ -834,7 +821,7 @@ fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome 
 /// not own is not found, as for the other calls acting on one VIF.
 fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
     if let Some(id) = call.string("virtualInterfaceId") {
-        owned(world, call, id)?;
+        world.owned::<VirtualInterface>(call.account, id)?;
     }
     let history: Vec<Value> = Vec::new();
     let (page, next) = paging::page(&history, call)?;
