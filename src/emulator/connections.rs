@@ -13,13 +13,14 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::port::{DedicatedRequest, Port};
+use super::store::{describe, Observed};
 use super::tags::tags_in_field;
 use super::{ids, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateConnection", create_connection),
-    ("DescribeConnections", describe_connections),
+    ("DescribeConnections", describe::<Connection>),
     ("UpdateConnection", update_connection),
     ("DeleteConnection", delete_connection),
 ];
@@ -149,6 +150,13 @@ impl Connection {
 
 tags_in_field!(Connection, port.tags);
 
+impl Observed for Connection {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.observe(now, delay);
+        self.render(state)
+    }
+}
+
 /// CreateConnection: a new dedicated connection in state `requested`.
 fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let port = Port::create_dedicated(
@@ -170,21 +178,6 @@ fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         .connections
         .insert(connection.port.id.clone(), connection);
     Ok(output)
-}
-
-/// DescribeConnections: the caller's connections in creation order (paginated),
-/// or the one named.
-fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    world.account_mut(call.account).connections.describe(
-        call,
-        "connections",
-        ("connectionId", "Connection"),
-        |connection| {
-            let state = connection.observe(call.now, delay);
-            connection.render(state)
-        },
-    )
 }
 
 /// UpdateConnection: rename, or change the MACsec encryption mode; answers the
@@ -248,7 +241,7 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, invoke_at, world};
+    use crate::emulator::testing::{invoke, invoke_at, ok, refused, world};
     use crate::emulator::EmulatorConfig;
     use regex::Regex;
 
@@ -345,7 +338,7 @@ mod tests {
             create(&mut w, many).unwrap_err().error_type,
             "TooManyTagsException"
         );
-        let described = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let described = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(
             described["connections"],
             json!([]),
@@ -399,13 +392,12 @@ mod tests {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let mut describe = || {
-            invoke(
+            ok(
                 &mut w,
                 OWNER,
                 "DescribeConnections",
                 json!({"connectionId": id}),
-            )
-            .unwrap()["connections"][0]["connectionState"]
+            )["connections"][0]["connectionState"]
                 .clone()
         };
         assert_eq!(describe(), "pending");
@@ -422,8 +414,8 @@ mod tests {
         let mut w = world();
         let a = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let b = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        invoke(&mut w, OTHER, "CreateConnection", basic()).unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        ok(&mut w, OTHER, "CreateConnection", basic());
+        let out = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         let ids: Vec<&Value> = out["connections"]
             .as_array()
             .unwrap()
@@ -431,36 +423,34 @@ mod tests {
             .map(|c| &c["connectionId"])
             .collect();
         assert_eq!(ids, vec![&a, &b]);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OTHER,
             "DescribeConnections",
             json!({"connectionId": a}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {}", a.as_str().unwrap())
         );
-        let missing = invoke(
+        let missing = refused(
             &mut w,
             OTHER,
             "DescribeConnections",
             json!({"connectionId":"dxcon-zzzzzzzz"}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             missing.message,
             "Could not find Connection with ID dxcon-zzzzzzzz"
         );
         for op in ["UpdateConnection", "DeleteConnection"] {
-            let err = invoke(&mut w, OTHER, op, json!({"connectionId": a})).unwrap_err();
+            let err = refused(&mut w, OTHER, op, json!({"connectionId": a}));
             assert_eq!(
                 err.message,
                 format!("Could not find Connection with ID {}", a.as_str().unwrap())
             );
         }
-        let fresh = invoke(&mut w, "333333333333", "DescribeConnections", json!({})).unwrap();
+        let fresh = ok(&mut w, "333333333333", "DescribeConnections", json!({}));
         assert_eq!(fresh, json!({"connections": []}));
     }
 
@@ -470,22 +460,20 @@ mod tests {
         for _ in 0..5 {
             create(&mut w, basic()).unwrap();
         }
-        let first = invoke(
+        let first = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"maxResults": 2}),
-        )
-        .unwrap();
+        );
         assert_eq!(first["connections"].as_array().unwrap().len(), 2);
         let token = first["nextToken"].clone();
-        let rest = invoke(
+        let rest = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"nextToken": token}),
-        )
-        .unwrap();
+        );
         assert_eq!(rest["connections"].as_array().unwrap().len(), 3);
         assert!(rest.get("nextToken").is_none());
     }
@@ -494,25 +482,23 @@ mod tests {
     fn update_renames_and_guards_encryption_mode() {
         let mut w = world();
         let plain = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "connectionName":"renamed"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionName"], "renamed");
         assert_eq!(
             out["connectionState"], "requested",
             "the current state; nothing observed it move yet"
         );
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "encryptionMode":"must_encrypt"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("not MACsec capable"),
             "{}",
@@ -522,25 +508,23 @@ mod tests {
         let mut body = basic();
         body["requestMACSec"] = json!(true);
         let secure = create(&mut w, body).unwrap()["connectionId"].clone();
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"always"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Encryption mode always"),
             "{}",
             err.message
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"must_encrypt"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["encryptionMode"], "must_encrypt");
     }
 
@@ -548,33 +532,30 @@ mod tests {
     fn delete_is_immediate_and_final() {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         // [outputs] deleted at once, or deleting (progress::deletion_answer).
         assert!(matches!(
             out["connectionState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let again = invoke(
+        let again = refused(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(again.message.contains("deleted state"), "{}", again.message);
-        let update = invoke(
+        let update = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": id, "connectionName":"x"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             update.message.contains("deleted state"),
             "{}",

@@ -16,13 +16,14 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
+use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, virtual_interfaces, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateDirectConnectGateway", create_gateway),
-    ("DescribeDirectConnectGateways", describe_gateways),
+    ("DescribeDirectConnectGateways", describe::<Gateway>),
     ("UpdateDirectConnectGateway", update_gateway),
     ("DeleteDirectConnectGateway", delete_gateway),
     ("CreateDirectConnectGatewayAssociation", create_association),
@@ -96,6 +97,13 @@ impl Gateway {
 }
 
 tags_in_field!(Gateway, tags);
+
+impl Observed for Gateway {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.progress.observe(now, delay, false);
+        self.render(state)
+    }
+}
 
 /// An association of a gateway with a virtual private gateway.
 #[derive(Debug, Clone)]
@@ -227,19 +235,6 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     let out = gateway.render(chain[0]);
     world.account_mut(call.account).gateways.insert(id, gateway);
     Ok(json!({ "directConnectGateway": out }))
-}
-
-fn describe_gateways(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    world.account_mut(call.account).gateways.describe(
-        call,
-        "directConnectGateways",
-        ("directConnectGatewayId", "DirectConnectGateway"),
-        |g| {
-            let state = g.progress.observe(call.now, delay, false);
-            g.render(state)
-        },
-    )
 }
 
 fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -532,12 +527,7 @@ fn describe_proposals(world: &mut World, call: &Call<'_>) -> Outcome {
             ));
         }
     }
-    let (page, next) = paging::page(&listed, call)?;
-    Ok(paging::answer(
-        "directConnectGatewayAssociationProposals",
-        page.to_vec(),
-        next,
-    ))
+    paging::answer_page("directConnectGatewayAssociationProposals", &listed, call)
 }
 
 fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -601,30 +591,24 @@ fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
     let gateway = call.string("directConnectGatewayId");
     let vif = call.string("virtualInterfaceId");
     let listed = virtual_interfaces::attachments(world, call.account, gateway, vif, call.now);
-    let (page, next) = paging::page(&listed, call)?;
-    Ok(paging::answer(
-        "directConnectGatewayAttachments",
-        page.to_vec(),
-        next,
-    ))
+    paging::answer_page("directConnectGatewayAttachments", &listed, call)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
 
     fn gateway(w: &mut World) -> Value {
-        let out = invoke(
+        let out = ok(
             w,
             OWNER,
             "CreateDirectConnectGateway",
             json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGateway"]["directConnectGatewayState"],
             "available"
@@ -639,59 +623,58 @@ mod tests {
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
         assert!(invoke(&mut w, OWNER, "CreateDirectConnectGateway", bad).is_err());
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "CreateDirectConnectGatewayAssociation",
             json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
-        )
-        .unwrap();
+        );
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("associations"), "{}", err.message);
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DescribeDirectConnectGatewayAssociations",
             json!({"associationId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociations"][0]["associationState"],
             "associated"
         );
-        let out = invoke(&mut w, OWNER, "UpdateDirectConnectGatewayAssociation",
-            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]})).unwrap();
+        let out = ok(
+            &mut w,
+            OWNER,
+            "UpdateDirectConnectGatewayAssociation",
+            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]}),
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "updating"
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteDirectConnectGatewayAssociation",
             json!({"associationId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "disassociating"
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGateway"]["directConnectGatewayState"],
             "deleting"
@@ -710,18 +693,21 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let vgw = virtual_interfaces::virtual_gateways_of(OTHER)[0].clone();
-        let out = invoke(&mut w, OTHER, "CreateDirectConnectGatewayAssociationProposal",
-            json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw})).unwrap();
+        let out = ok(
+            &mut w,
+            OTHER,
+            "CreateDirectConnectGatewayAssociationProposal",
+            json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw}),
+        );
         let p = &out["directConnectGatewayAssociationProposal"];
         assert_eq!(p["proposalState"], "requested");
         let id = p["proposalId"].clone();
-        let listed = invoke(
+        let listed = ok(
             &mut w,
             OWNER,
             "DescribeDirectConnectGatewayAssociationProposals",
             json!({}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             listed["directConnectGatewayAssociationProposals"][0]["proposalId"],
             id
@@ -734,13 +720,12 @@ mod tests {
             accept.clone()
         )
         .is_err());
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "AcceptDirectConnectGatewayAssociationProposal",
             accept,
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "associating"

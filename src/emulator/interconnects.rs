@@ -11,18 +11,21 @@
 //! `ordering` leaves it `rejected`. The allocating partner sees it through
 //! DescribeHostedConnections on its interconnect.
 
+use std::time::Duration;
+
 use serde_json::{json, Map, Value};
 
 use super::connections::{Connection, Hosted};
 use super::dispatch::{Call, Handler, Outcome};
 use super::port::{DedicatedRequest, Port, CHAIN};
+use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
 use super::{paging, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateInterconnect", create_interconnect),
-    ("DescribeInterconnects", describe_interconnects),
+    ("DescribeInterconnects", describe::<Interconnect>),
     ("DeleteInterconnect", delete_interconnect),
     ("DescribeInterconnectLoa", describe_interconnect_loa),
     (
@@ -74,6 +77,13 @@ impl Interconnect {
 
 tags_in_field!(Interconnect, port.tags);
 
+impl Observed for Interconnect {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.port.state(now, delay, true);
+        self.render(state)
+    }
+}
+
 /// Megabits per second of `50Mbps`, `10Gbps`, ….
 fn mbps(bandwidth: &str) -> Option<u64> {
     match bandwidth.strip_suffix("Gbps") {
@@ -100,20 +110,6 @@ fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
         .interconnects
         .insert(interconnect.port.id.clone(), interconnect);
     Ok(out)
-}
-
-/// DescribeInterconnects: the caller's interconnects, or the one named.
-fn describe_interconnects(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    world.account_mut(call.account).interconnects.describe(
-        call,
-        "interconnects",
-        ("interconnectId", "Interconnect"),
-        |ic| {
-            let state = ic.port.state(call.now, delay, true);
-            ic.render(state)
-        },
-    )
 }
 
 /// Every account's hosted connections on `parent` allocated by `allocator`, as
@@ -181,8 +177,7 @@ fn list_hosted(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
     let mut listed = Vec::new();
     for (account, id) in page {
         if let Some(c) = world.account_mut(account).connections.get_mut(id) {
-            let state = c.observe(call.now, delay);
-            listed.push(c.render(state));
+            listed.push(c.observed(call.now, delay));
         }
     }
     Ok(paging::answer("connections", listed, next))
@@ -379,19 +374,18 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const PARTNER: &str = "222222222222";
     const OWNER: &str = "111111111111";
 
     fn interconnect(w: &mut World) -> String {
-        let out = invoke(
+        let out = ok(
             w,
             PARTNER,
             "CreateInterconnect",
             json!({"location":"EqDC2","bandwidth":"10Gbps","interconnectName":"ic"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["interconnectState"], "requested");
         out["interconnectId"].as_str().unwrap().to_owned()
     }
@@ -416,54 +410,49 @@ mod tests {
         assert_eq!(out["location"], "EqDC2");
         let id = out["connectionId"].clone();
         // The owner sees it in its connections; the partner through its interconnect.
-        let own = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let own = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(own["connections"][0]["connectionId"], id);
-        let partner = invoke(&mut w, PARTNER, "DescribeConnections", json!({})).unwrap();
+        let partner = ok(&mut w, PARTNER, "DescribeConnections", json!({}));
         assert_eq!(partner["connections"], json!([]));
-        let hosted = invoke(
+        let hosted = ok(
             &mut w,
             PARTNER,
             "DescribeHostedConnections",
             json!({"connectionId": ic}),
-        )
-        .unwrap();
+        );
         assert_eq!(hosted["connections"][0]["connectionState"], "ordering");
         // Only the owner confirms.
-        let err = invoke(
+        let err = refused(
             &mut w,
             PARTNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Could not find Connection"),
             "{}",
             err.message
         );
-        let ok = invoke(
+        let confirmed = ok(
             &mut w,
             OWNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
-        assert_eq!(ok, json!({"connectionState":"pending"}));
-        let again = invoke(
+        );
+        assert_eq!(confirmed, json!({"connectionState":"pending"}));
+        let again = refused(
             &mut w,
             OWNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(again.message.contains("ordering"), "{}", again.message);
-        let seen = invoke(
+        let seen = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         let state = seen["connections"][0]["connectionState"].as_str().unwrap();
         assert!(state == "available" || state == "down", "{state}");
     }
@@ -475,33 +464,30 @@ mod tests {
         let id = allocate_for_owner(&mut w, &ic, 5).unwrap()["connectionId"].clone();
         let err = allocate_for_owner(&mut w, &ic, 5).unwrap_err();
         assert!(err.message.contains("VLAN 5"), "{}", err.message);
-        let busy = invoke(
+        let busy = refused(
             &mut w,
             PARTNER,
             "DeleteInterconnect",
             json!({"interconnectId": ic}),
-        )
-        .unwrap_err();
+        );
         assert!(
             busy.message.contains("hosts connections"),
             "{}",
             busy.message
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionState"], "rejected");
-        let out = invoke(
+        let out = ok(
             &mut w,
             PARTNER,
             "DeleteInterconnect",
             json!({"interconnectId": ic}),
-        )
-        .unwrap();
+        );
         assert!(matches!(
             out["interconnectState"].as_str(),
             Some("deleting" | "deleted")
@@ -526,16 +512,15 @@ mod tests {
                 "Could not find",
             ),
         ] {
-            let err = invoke(&mut w, PARTNER, "AllocateHostedConnection", body).unwrap_err();
+            let err = refused(&mut w, PARTNER, "AllocateHostedConnection", body);
             assert!(err.message.contains(needle), "{}", err.message);
         }
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AllocateConnectionOnInterconnect",
             json!({"interconnectId": ic, "ownerAccount": OWNER, "bandwidth":"1Gbps","connectionName":"h","vlan":1}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Could not find Interconnect"),
             "{}",
@@ -549,37 +534,33 @@ mod tests {
         let a = interconnect(&mut w);
         let b = interconnect(&mut w);
         let id = allocate_for_owner(&mut w, &a, 9).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             PARTNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionState"], "ordering");
-        let on_b = invoke(
+        let on_b = ok(
             &mut w,
             PARTNER,
             "DescribeConnectionsOnInterconnect",
             json!({"interconnectId": b}),
-        )
-        .unwrap();
+        );
         assert_eq!(on_b["connections"][0]["connectionId"], id);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("Could not find"), "{}", err.message);
-        let loa = invoke(
+        let loa = ok(
             &mut w,
             PARTNER,
             "DescribeInterconnectLoa",
             json!({"interconnectId": a}),
-        )
-        .unwrap();
+        );
         assert_eq!(loa["loa"]["loaContentType"], "application/pdf");
     }
 }

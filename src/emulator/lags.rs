@@ -220,27 +220,24 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod bundle_tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{ok, world};
 
     #[test]
     fn a_lag_around_an_existing_connection_starts_where_it_is() {
         let mut w = world();
-        let c = invoke(
+        let c = ok(
             &mut w,
             "111111111111",
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-        )
-        .unwrap()["connectionId"]
+        )["connectionId"]
             .clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             "111111111111",
             "CreateLag",
-            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1,
-                   "lagName":"l","connectionId": c}),
-        )
-        .unwrap();
+            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1, "lagName":"l","connectionId": c}),
+        );
         assert_eq!(out["lagState"], "requested");
         assert_eq!(out["numberOfConnections"], 1);
         assert_eq!(out["connections"][0]["connectionId"], c);
@@ -579,19 +576,18 @@ fn describe_customer_metadata(_world: &mut World, _call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
 
     fn lag(w: &mut World, n: i64, mac_sec: bool) -> Value {
-        invoke(
+        ok(
             w,
             OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":n,"lagName":"l","requestMACSec":mac_sec}),
         )
-        .unwrap()
     }
 
     #[test]
@@ -606,17 +602,16 @@ mod tests {
             assert_eq!(m["connectionState"], "requested");
             assert_eq!(m["lagId"], out["lagId"]);
         }
-        let conns = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let conns = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(conns["connections"].as_array().unwrap().len(), 2);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"100Gbps","numberOfConnections":3,"lagName":"l"}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("1 to 2"), "{}", err.message);
-        let other = invoke(&mut w, OTHER, "DescribeLags", json!({})).unwrap();
+        let other = ok(&mut w, OTHER, "DescribeLags", json!({}));
         assert_eq!(other["lags"], json!([]));
     }
 
@@ -627,36 +622,34 @@ mod tests {
         let lid = out["lagId"].clone();
         let cid = out["connections"][0]["connectionId"].clone();
         let body = json!({"connectionId": cid, "lagId": lid});
-        let out = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap();
+        let out = ok(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(out.get("lagId").is_none());
-        let empty = invoke(&mut w, OWNER, "DescribeLags", json!({"lagId": lid})).unwrap();
+        let empty = ok(&mut w, OWNER, "DescribeLags", json!({"lagId": lid}));
         assert_eq!(empty["lags"][0]["numberOfConnections"], 0);
-        let err = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap_err();
+        let err = refused(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(err.message.contains("not associated"), "{}", err.message);
-        let out = invoke(&mut w, OWNER, "AssociateConnectionWithLag", body.clone()).unwrap();
+        let out = ok(&mut w, OWNER, "AssociateConnectionWithLag", body.clone());
         assert_eq!(out["lagId"], lid);
-        let err = invoke(&mut w, OTHER, "AssociateConnectionWithLag", body.clone()).unwrap_err();
+        let err = refused(&mut w, OTHER, "AssociateConnectionWithLag", body.clone());
         assert!(err.message.contains("Could not find"), "{}", err.message);
-        let renamed = invoke(
+        let renamed = ok(
             &mut w,
             OWNER,
             "UpdateLag",
             json!({"lagId": lid, "lagName": "n"}),
-        )
-        .unwrap();
+        );
         assert_eq!(renamed["lagName"], "n");
-        let deleted = invoke(&mut w, OWNER, "DeleteLag", json!({"lagId": lid})).unwrap();
+        let deleted = ok(&mut w, OWNER, "DeleteLag", json!({"lagId": lid}));
         assert!(matches!(
             deleted["lagState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let c = invoke(
+        let c = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"connectionId": cid}),
-        )
-        .unwrap();
+        );
         assert!(c["connections"][0].get("lagId").is_none());
         assert_ne!(c["connections"][0]["connectionState"], "deleted");
     }
@@ -665,20 +658,18 @@ mod tests {
     fn association_needs_the_same_endpoint_and_bandwidth() {
         let mut w = world();
         let lid = lag(&mut w, 1, false)["lagId"].clone();
-        let other = invoke(
+        let other = ok(
             &mut w,
             OWNER,
             "CreateConnection",
             json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"c"}),
-        )
-        .unwrap();
-        let err = invoke(
+        );
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateConnectionWithLag",
             json!({"connectionId": other["connectionId"], "lagId": lid}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("same AWS device"), "{}", err.message);
     }
 
@@ -688,35 +679,32 @@ mod tests {
         let plain = lag(&mut w, 1, false)["lagId"].clone();
         let ckn = "ab".repeat(32);
         let cak = "cd".repeat(32);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": plain, "ckn": ckn, "cak": cak}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("not MACsec capable"),
             "{}",
             err.message
         );
         let secure = lag(&mut w, 1, true)["lagId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": secure, "ckn": ckn, "cak": cak}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["macSecKeys"][0]["ckn"], json!(ckn));
         let secret = out["macSecKeys"][0]["secretARN"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DisassociateMacSecKey",
             json!({"connectionId": secure, "secretARN": secret}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["macSecKeys"][0]["state"], "disassociated");
         let again = invoke(
             &mut w,
@@ -733,18 +721,17 @@ mod tests {
         let out = lag(&mut w, 1, false);
         let lid = out["lagId"].clone();
         let cid = out["connections"][0]["connectionId"].clone();
-        let l = invoke(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid})).unwrap();
+        let l = ok(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid}));
         assert_eq!(l["loaContentType"], "application/pdf");
-        let c = invoke(
+        let c = ok(
             &mut w,
             OWNER,
             "DescribeConnectionLoa",
             json!({"connectionId": cid}),
-        )
-        .unwrap();
+        );
         assert_eq!(c["loa"]["loaContentType"], "application/pdf");
         assert!(invoke(&mut w, OTHER, "DescribeLoa", json!({"connectionId": lid})).is_err());
-        let m = invoke(&mut w, OWNER, "DescribeCustomerMetadata", json!({})).unwrap();
+        let m = ok(&mut w, OWNER, "DescribeCustomerMetadata", json!({}));
         assert_eq!(m["nniPartnerType"], "nonPartner");
     }
 }

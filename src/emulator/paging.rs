@@ -49,6 +49,16 @@ pub(super) fn answer(key: &str, items: Vec<Value>, next: Option<String>) -> Valu
     Value::Object(out)
 }
 
+/// A Describe answer listing one page of the ready documents `documents` under `key`.
+pub(super) fn answer_page(
+    key: &str,
+    documents: &[Value],
+    call: &Call<'_>,
+) -> Result<Value, ApiError> {
+    let (page, next) = page(documents, call)?;
+    Ok(answer(key, page.to_vec(), next))
+}
+
 /// A keyed checksum so a token only works for the call it came from.
 fn check(offset: usize, call: &Call<'_>) -> u64 {
     let text = format!("{}/{}/{offset}", call.operation, call.account);

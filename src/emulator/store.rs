@@ -2,11 +2,32 @@
 //! up by id. Describe calls list in creation order, as AWS's published outputs do.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::dispatch::{Call, Outcome};
-use super::{paging, ApiError};
+use super::world::Kind;
+use super::{paging, ApiError, World};
+
+/// A resource as a Describe shows it.
+pub(super) trait Observed {
+    /// Its document in the state a Describe observes (advancing it in
+    /// observation-driven mode).
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value;
+}
+
+/// The Describe of a kind whose every resource the caller owns: the one named by the
+/// request's id member, or one page of all in creation order.
+pub(super) fn describe<T: Kind + Observed>(world: &mut World, call: &Call<'_>) -> Outcome {
+    let delay = world.config.async_delay;
+    T::store(world.account_mut(call.account)).describe(
+        call,
+        T::LIST_KEY,
+        (T::ID_FIELD, T::NAME),
+        |resource| resource.observed(call.now, delay),
+    )
+}
 
 /// Resources of one kind, in creation order, indexed by id.
 #[derive(Debug)]

@@ -236,7 +236,7 @@ fn describe_tags(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
@@ -250,13 +250,12 @@ mod tests {
     }
 
     fn connection(world: &mut World, account: &str) -> String {
-        let out = invoke(
+        let out = ok(
             world,
             account,
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"c"}),
-        )
-        .unwrap();
+        );
         let id = out["connectionId"].as_str().unwrap();
         Arn::regional("us-east-1", account, "dxcon", id)
     }
@@ -265,33 +264,30 @@ mod tests {
     fn tag_replace_untag_describe() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"1"},{"key":"b"}]}),
-        )
-        .unwrap();
-        invoke(
+        );
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"2"}]}),
-        )
-        .unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
+        );
+        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             out,
             json!({"resourceTags":[{"resourceArn": arn, "tags":[{"key":"a","value":"2"},{"key":"b"}]}]})
         );
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "UntagResource",
             json!({"resourceArn": arn, "tagKeys":["a","b","absent"]}),
-        )
-        .unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
+        );
+        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(out, json!({"resourceTags":[{"resourceArn": arn}]}));
     }
 
@@ -299,44 +295,39 @@ mod tests {
     fn duplicate_keys_and_too_many_tags() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a"},{"key":"a"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "DuplicateTagKeysException");
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(51)}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "TooManyTagsException");
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
-        )
-        .unwrap();
+        );
         // Replacing existing keys keeps the count at 50; one new key is too many.
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
-        )
-        .unwrap();
-        let err = invoke(
+        );
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"new"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "TooManyTagsException");
     }
 
@@ -345,19 +336,18 @@ mod tests {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
         let id = arn.rsplit('/').next().unwrap().to_owned();
-        let err = invoke(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap_err();
+        let err = refused(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {id}")
         );
         let forged = Arn::regional("us-east-1", OTHER, "dxcon", &id);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OTHER,
             "TagResource",
             json!({"resourceArn": forged, "tags":[{"key":"a"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {id}")
@@ -370,16 +360,15 @@ mod tests {
             json!({"resourceArns":[other_region]})
         )
         .is_err());
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UntagResource",
             json!({"resourceArn":"nonsense","tagKeys":["a"]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "DirectConnectClientException");
         let lag = Arn::regional("us-east-1", OWNER, "dxlag", "dxlag-abcd1234");
-        let err = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]})).unwrap_err();
+        let err = refused(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]}));
         assert_eq!(err.message, "Could not find Lag with ID dxlag-abcd1234");
     }
 
@@ -388,20 +377,18 @@ mod tests {
         let mut w = world();
         let first = connection(&mut w, OWNER);
         let second = connection(&mut w, OWNER);
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": first, "tags":[{"key":"n","value":"1"}]}),
-        )
-        .unwrap();
-        let out = invoke(
+        );
+        let out = ok(
             &mut w,
             OWNER,
             "DescribeTags",
             json!({"resourceArns":[second, first]}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["resourceTags"][0]["resourceArn"], json!(second));
         assert_eq!(
             out["resourceTags"][1]["tags"],

@@ -34,12 +34,12 @@ use input::*;
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
-    ("CreatePrivateVirtualInterface", create_private),
-    ("CreatePublicVirtualInterface", create_public),
-    ("CreateTransitVirtualInterface", create_transit),
-    ("AllocatePrivateVirtualInterface", allocate_private),
-    ("AllocatePublicVirtualInterface", allocate_public),
-    ("AllocateTransitVirtualInterface", allocate_transit),
+    ("CreatePrivateVirtualInterface", create::<PRIVATE, false>),
+    ("CreatePublicVirtualInterface", create::<PUBLIC, false>),
+    ("CreateTransitVirtualInterface", create::<TRANSIT, false>),
+    ("AllocatePrivateVirtualInterface", create::<PRIVATE, true>),
+    ("AllocatePublicVirtualInterface", create::<PUBLIC, true>),
+    ("AllocateTransitVirtualInterface", create::<TRANSIT, true>),
     ("ConfirmPrivateVirtualInterface", confirm_private),
     ("ConfirmPublicVirtualInterface", confirm_public),
     ("ConfirmTransitVirtualInterface", confirm_transit),
@@ -223,76 +223,26 @@ impl Kind {
     }
 }
 
-fn create_private(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "private",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| v)
-}
+/// The VIF types, indexed by the `TYPE` of [`create`].
+const VIF_TYPES: [&str; 3] = ["private", "public", "transit"];
+const PRIVATE: usize = 0;
+const PUBLIC: usize = 1;
+const TRANSIT: usize = 2;
 
-fn create_public(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "public",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn create_transit(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "transit",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| json!({ "virtualInterface": v }))
-}
-
-fn allocate_private(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "private",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn allocate_public(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "public",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn allocate_transit(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "transit",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| json!({ "virtualInterface": v }))
+/// Create…VirtualInterface (`ALLOCATE` false) and Allocate…VirtualInterface (true) of
+/// the VIF type `VIF_TYPES[TYPE]`. Transit VIFs are answered wrapped in
+/// `virtualInterface`, the others bare (the operations' output shapes).
+fn create<const TYPE: usize, const ALLOCATE: bool>(world: &mut World, call: &Call<'_>) -> Outcome {
+    let kind = Kind {
+        vif_type: VIF_TYPES[TYPE],
+        allocate: ALLOCATE,
+    };
+    let (vif, _) = new_vif(world, call, kind)?;
+    Ok(if TYPE == TRANSIT {
+        json!({ "virtualInterface": vif })
+    } else {
+        vif
+    })
 }
 
 /// Every VIF of every account, by (account, id).
@@ -824,12 +774,7 @@ fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
         world.owned::<VirtualInterface>(call.account, id)?;
     }
     let history: Vec<Value> = Vec::new();
-    let (page, next) = paging::page(&history, call)?;
-    Ok(paging::answer(
-        "virtualInterfaceTestHistory",
-        page.to_vec(),
-        next,
-    ))
+    paging::answer_page("virtualInterfaceTestHistory", &history, call)
 }
 
 /// DescribeVirtualGateways: the caller's (synthetic) virtual private gateways.

@@ -34,20 +34,26 @@ pub(super) struct Account {
     pub proposals: Store<Proposal>,
 }
 
-/// A kind of resource an account keeps: its name in not-found errors and its store.
+/// A kind of resource an account keeps: its names and its store.
 pub(super) trait Kind: Sized {
     /// The name in "Could not find {NAME} with ID …".
     const NAME: &'static str;
+    /// The member its Describe lists it under (`connections`).
+    const LIST_KEY: &'static str;
+    /// The request member naming one (`connectionId`).
+    const ID_FIELD: &'static str;
     /// Where an account keeps resources of this kind.
     fn store(account: &mut Account) -> &mut Store<Self>;
 }
 
 /// One table for the [`Kind`] of every resource type: the type, its store in
-/// [`Account`], its name in errors.
+/// [`Account`], its name in errors, its Describe's list member and id member.
 macro_rules! kinds {
-    ($($resource:ty => $store:ident, $name:literal;)+) => {$(
+    ($($resource:ty => $store:ident, $name:literal, $list:literal, $id:literal;)+) => {$(
         impl Kind for $resource {
             const NAME: &'static str = $name;
+            const LIST_KEY: &'static str = $list;
+            const ID_FIELD: &'static str = $id;
             fn store(account: &mut Account) -> &mut Store<Self> {
                 &mut account.$store
             }
@@ -56,12 +62,15 @@ macro_rules! kinds {
 }
 
 kinds! {
-    Connection => connections, "Connection";
-    Interconnect => interconnects, "Interconnect";
-    Lag => lags, "Lag";
-    VirtualInterface => virtual_interfaces, "VirtualInterface";
-    Gateway => gateways, "DirectConnectGateway";
-    Association => associations, "DirectConnectGatewayAssociation";
+    Connection => connections, "Connection", "connections", "connectionId";
+    Interconnect => interconnects, "Interconnect", "interconnects", "interconnectId";
+    Lag => lags, "Lag", "lags", "lagId";
+    VirtualInterface =>
+        virtual_interfaces, "VirtualInterface", "virtualInterfaces", "virtualInterfaceId";
+    Gateway =>
+        gateways, "DirectConnectGateway", "directConnectGateways", "directConnectGatewayId";
+    Association => associations, "DirectConnectGatewayAssociation",
+        "directConnectGatewayAssociations", "associationId";
 }
 
 /// All state of the reference target.
