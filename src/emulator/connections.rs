@@ -12,50 +12,34 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
-use super::tags::{tags_in_field, Tags};
-use super::{ids, locations, paging, ApiError, World};
+use super::port::{DedicatedRequest, Port};
+use super::store::{describe, Observed};
+use super::tags::tags_in_field;
+use super::{ids, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateConnection", create_connection),
-    ("DescribeConnections", describe_connections),
+    ("DescribeConnections", describe::<Connection>),
     ("UpdateConnection", update_connection),
     ("DeleteConnection", delete_connection),
 ];
-
-/// Port speeds of dedicated connections (LIFECYCLE.md; hosted speeds such as
-/// 50Mbps are for partner-allocated hosted connections only).
-pub(super) const DEDICATED_BANDWIDTHS: &[&str] = &["1Gbps", "10Gbps", "100Gbps", "400Gbps"];
 
 /// MACsec encryption modes (the model types `encryptionMode` as a plain string;
 /// the API reference lists these values).
 const ENCRYPTION_MODES: &[&str] = &["no_encrypt", "should_encrypt", "must_encrypt"];
 
-/// The provisioning chain of a dedicated connection [api Connection.connectionState:
-/// "requested: the initial state of a standard connection … pending: approved and being
-/// initialized … available"]. Deletion is final and answered `deleted` at once.
-pub(super) const CHAIN: &[&str] = &["requested", "pending", "available"];
-
 /// A dedicated connection.
 #[derive(Debug, Clone)]
 pub(super) struct Connection {
-    /// `dxcon-` id.
-    pub id: String,
+    /// Its id (`dxcon-`), name, device, bandwidth, state, tags.
+    pub port: Port,
     pub(super) owner: String,
-    pub(super) name: String,
-    region: String,
-    pub(super) location: String,
-    pub(super) bandwidth: String,
-    pub(super) aws_device: String,
     aws_logical_device: String,
-    pub(super) progress: Progress,
-    pub(super) deleted: bool,
     pub(super) mac_sec: bool,
     encryption_mode: Option<String>,
     provider_name: Option<String>,
     billing_mode: Option<String>,
-    pub(super) tags: Tags,
     /// The LAG this connection is a member of.
     pub(super) lag_id: Option<String>,
     /// For a hosted connection: where it is hosted and by whom.
@@ -78,46 +62,22 @@ pub(super) struct Hosted {
     pub vlan: i64,
 }
 
-/// What a new connection needs; the rest takes defaults.
-pub(super) struct NewConnection<'a> {
-    pub id: String,
-    pub owner: &'a str,
-    pub name: &'a str,
-    pub region: &'a str,
-    pub location: &'a str,
-    pub bandwidth: &'a str,
-    pub aws_device: String,
-    pub chain: &'static [&'static str],
-    pub now: Duration,
-    pub mac_sec: bool,
-    pub tags: Tags,
-    /// Behaviour seed ([`super::ids::IdGen::seed`] of the id).
-    pub seed: u32,
-}
-
 impl Connection {
-    /// A connection with no provider or billing mode, not in a LAG, not hosted.
-    pub(super) fn new(n: NewConnection<'_>) -> Connection {
+    /// A connection of `owner` on `port`, with no provider or billing mode, not in a
+    /// LAG, not hosted.
+    pub(super) fn new(port: Port, owner: &str, mac_sec: bool) -> Connection {
         Connection {
-            progress: Progress::new(n.chain, n.now, n.seed),
-            owner: n.owner.to_owned(),
-            name: n.name.to_owned(),
-            region: n.region.to_owned(),
-            aws_logical_device: ids::device(n.location, "logical"),
-            aws_device: n.aws_device,
-            location: n.location.to_owned(),
-            bandwidth: n.bandwidth.to_owned(),
-            deleted: false,
-            mac_sec: n.mac_sec,
-            encryption_mode: n.mac_sec.then(|| "no_encrypt".to_owned()),
+            aws_logical_device: ids::device(&port.location, "logical"),
+            port,
+            owner: owner.to_owned(),
+            mac_sec,
+            encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
             provider_name: None,
             billing_mode: None,
-            tags: n.tags,
             lag_id: None,
             hosted: None,
             rejected: false,
             mac_sec_keys: Vec::new(),
-            id: n.id,
         }
     }
 }
@@ -125,23 +85,23 @@ impl Connection {
 impl Connection {
     /// The state a Describe reports (advancing it in observation-driven mode).
     pub(super) fn observe(&mut self, now: Duration, delay: Duration) -> &'static str {
-        if self.deleted {
+        if self.port.deleted {
             return if self.rejected { "rejected" } else { "deleted" };
         }
-        self.progress.observe(now, delay, true)
+        self.port.progress.observe(now, delay, true)
     }
 
     /// The location code (virtual interfaces report their connection's).
     pub(super) fn location(&self) -> &str {
-        &self.location
+        &self.port.location
     }
 
     /// The current state, as a write answers it.
     pub(super) fn current(&self, now: Duration, delay: Duration) -> &'static str {
-        if self.deleted {
+        if self.port.deleted {
             return if self.rejected { "rejected" } else { "deleted" };
         }
-        self.progress.current(now, delay)
+        self.port.progress.current(now, delay)
     }
 
     /// The `Connection` document in state `state`.
@@ -151,17 +111,11 @@ impl Connection {
             out.insert(key.to_owned(), value);
         };
         put("ownerAccount", json!(self.owner));
-        put("connectionId", json!(self.id));
-        put("connectionName", json!(self.name));
+        put("connectionId", json!(self.port.id));
+        put("connectionName", json!(self.port.name));
         put("connectionState", json!(state));
-        put("region", json!(self.region));
-        put("location", json!(self.location));
-        put("bandwidth", json!(self.bandwidth));
-        put("awsDevice", json!(self.aws_device));
-        put("awsDeviceV2", json!(self.aws_device));
+        put("bandwidth", json!(self.port.bandwidth));
         put("awsLogicalDeviceId", json!(self.aws_logical_device));
-        put("jumboFrameCapable", json!(false));
-        put("hasLogicalRedundancy", json!("unknown"));
         put("macSecCapable", json!(self.mac_sec));
         if self.mac_sec {
             put(
@@ -189,109 +143,41 @@ impl Connection {
         if let Some(mode) = &self.billing_mode {
             put("billingMode", json!(mode));
         }
-        self.tags.render_into(&mut out);
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Connection);
+tags_in_field!(Connection, port.tags);
 
-/// The caller's connection `id`; another account's is as missing as a made-up id.
-fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Connection, ApiError> {
-    world
-        .account_mut(call.account)
-        .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))
+impl Observed for Connection {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.observe(now, delay);
+        self.render(state)
+    }
 }
 
 /// CreateConnection: a new dedicated connection in state `requested`.
 fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
-    let location_code = call.required_string("location")?;
-    let bandwidth = call.required_string("bandwidth")?;
-    let name = call.required_string("connectionName")?;
-    let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, location_code) else {
-        return Err(ApiError::client(format!(
-            "Location {location_code} is not a valid Direct Connect location in {region}. \
-             Use DescribeLocations to list the valid locations."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for a dedicated connection. \
-             Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
-    if let Some(lag_id) = call.string("lagId") {
-        // LAGs are not implemented yet, so no caller owns one.
-        return Err(ApiError::not_found("Lag", lag_id));
-    }
-    let tags = Tags::from_request(call.list("tags"))?;
+    let port = Port::create_dedicated(
+        world,
+        call,
+        DedicatedRequest {
+            name_field: "connectionName",
+            what: "a dedicated connection",
+            location_hint: "Use DescribeLocations to list the valid locations.",
+        },
+    )?;
     let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
-    let id = world.ids.next(call.account, "dxcon");
-    let connection = Connection {
-        id: id.clone(),
-        owner: call.account.to_owned(),
-        name: name.to_owned(),
-        region,
-        aws_device: ids::device(&location.code, "port"),
-        aws_logical_device: ids::device(&location.code, "logical"),
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
-        deleted: false,
-        mac_sec,
-        encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
-        provider_name: call.string("providerName").map(str::to_owned),
-        billing_mode: call.string("billingMode").map(str::to_owned),
-        tags,
-        lag_id: None,
-        hosted: None,
-        rejected: false,
-        mac_sec_keys: Vec::new(),
-    };
+    let mut connection = Connection::new(port, call.account, mac_sec);
+    connection.provider_name = call.string("providerName").map(str::to_owned);
+    connection.billing_mode = call.string("billingMode").map(str::to_owned);
     let output = connection.render(connection.current(call.now, world.config.async_delay));
     world
         .account_mut(call.account)
         .connections
-        .insert(id, connection);
+        .insert(connection.port.id.clone(), connection);
     Ok(output)
-}
-
-/// DescribeConnections: the caller's connections in creation order (paginated),
-/// or the one named.
-fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    let account = world.account_mut(call.account);
-    if let Some(id) = call.string("connectionId") {
-        let connection = account
-            .connections
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("Connection", id))?;
-        let state = connection.observe(call.now, delay);
-        return Ok(json!({ "connections": [connection.render(state)] }));
-    }
-    let ids: Vec<String> = account.connections.iter().map(|c| c.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut listed = Vec::with_capacity(page.len());
-    for id in page {
-        if let Some(c) = account.connections.get_mut(id) {
-            let state = c.observe(call.now, delay);
-            listed.push(c.render(state));
-        }
-    }
-    let mut out = Map::new();
-    out.insert("connections".to_owned(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(out))
 }
 
 /// UpdateConnection: rename, or change the MACsec encryption mode; answers the
@@ -299,8 +185,8 @@ fn describe_connections(world: &mut World, call: &Call<'_>) -> Outcome {
 fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
-    let connection = owned(world, call, id)?;
-    if connection.deleted {
+    let connection = world.owned::<Connection>(call.account, id)?;
+    if connection.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot be updated"
         )));
@@ -320,7 +206,7 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     if let Some(name) = call.string("connectionName") {
-        connection.name = name.to_owned();
+        connection.port.name = name.to_owned();
     }
     if let Some(mode) = mode {
         connection.encryption_mode = Some(mode.to_owned());
@@ -333,8 +219,8 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
     let canonical = world.ids.canonical(id);
-    let connection = owned(world, call, id)?;
-    if connection.deleted {
+    let connection = world.owned::<Connection>(call.account, id)?;
+    if connection.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot be deleted"
         )));
@@ -342,7 +228,7 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     // [api] "rejected: a hosted connection in the ordering state enters the rejected
     // state if it is deleted by the customer".
     let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
-    connection.deleted = true;
+    connection.port.deleted = true;
     connection.rejected = ordering;
     let answer = if ordering {
         "rejected"
@@ -355,7 +241,7 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, invoke_at, world};
+    use crate::emulator::testing::{invoke, invoke_at, ok, refused, world};
     use crate::emulator::EmulatorConfig;
     use regex::Regex;
 
@@ -452,7 +338,7 @@ mod tests {
             create(&mut w, many).unwrap_err().error_type,
             "TooManyTagsException"
         );
-        let described = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let described = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(
             described["connections"],
             json!([]),
@@ -506,13 +392,12 @@ mod tests {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let mut describe = || {
-            invoke(
+            ok(
                 &mut w,
                 OWNER,
                 "DescribeConnections",
                 json!({"connectionId": id}),
-            )
-            .unwrap()["connections"][0]["connectionState"]
+            )["connections"][0]["connectionState"]
                 .clone()
         };
         assert_eq!(describe(), "pending");
@@ -529,8 +414,8 @@ mod tests {
         let mut w = world();
         let a = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let b = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        invoke(&mut w, OTHER, "CreateConnection", basic()).unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        ok(&mut w, OTHER, "CreateConnection", basic());
+        let out = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         let ids: Vec<&Value> = out["connections"]
             .as_array()
             .unwrap()
@@ -538,36 +423,34 @@ mod tests {
             .map(|c| &c["connectionId"])
             .collect();
         assert_eq!(ids, vec![&a, &b]);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OTHER,
             "DescribeConnections",
             json!({"connectionId": a}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {}", a.as_str().unwrap())
         );
-        let missing = invoke(
+        let missing = refused(
             &mut w,
             OTHER,
             "DescribeConnections",
             json!({"connectionId":"dxcon-zzzzzzzz"}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             missing.message,
             "Could not find Connection with ID dxcon-zzzzzzzz"
         );
         for op in ["UpdateConnection", "DeleteConnection"] {
-            let err = invoke(&mut w, OTHER, op, json!({"connectionId": a})).unwrap_err();
+            let err = refused(&mut w, OTHER, op, json!({"connectionId": a}));
             assert_eq!(
                 err.message,
                 format!("Could not find Connection with ID {}", a.as_str().unwrap())
             );
         }
-        let fresh = invoke(&mut w, "333333333333", "DescribeConnections", json!({})).unwrap();
+        let fresh = ok(&mut w, "333333333333", "DescribeConnections", json!({}));
         assert_eq!(fresh, json!({"connections": []}));
     }
 
@@ -577,22 +460,20 @@ mod tests {
         for _ in 0..5 {
             create(&mut w, basic()).unwrap();
         }
-        let first = invoke(
+        let first = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"maxResults": 2}),
-        )
-        .unwrap();
+        );
         assert_eq!(first["connections"].as_array().unwrap().len(), 2);
         let token = first["nextToken"].clone();
-        let rest = invoke(
+        let rest = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"nextToken": token}),
-        )
-        .unwrap();
+        );
         assert_eq!(rest["connections"].as_array().unwrap().len(), 3);
         assert!(rest.get("nextToken").is_none());
     }
@@ -601,25 +482,23 @@ mod tests {
     fn update_renames_and_guards_encryption_mode() {
         let mut w = world();
         let plain = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "connectionName":"renamed"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionName"], "renamed");
         assert_eq!(
             out["connectionState"], "requested",
             "the current state; nothing observed it move yet"
         );
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "encryptionMode":"must_encrypt"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("not MACsec capable"),
             "{}",
@@ -629,25 +508,23 @@ mod tests {
         let mut body = basic();
         body["requestMACSec"] = json!(true);
         let secure = create(&mut w, body).unwrap()["connectionId"].clone();
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"always"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Encryption mode always"),
             "{}",
             err.message
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"must_encrypt"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["encryptionMode"], "must_encrypt");
     }
 
@@ -655,33 +532,30 @@ mod tests {
     fn delete_is_immediate_and_final() {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         // [outputs] deleted at once, or deleting (progress::deletion_answer).
         assert!(matches!(
             out["connectionState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let again = invoke(
+        let again = refused(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(again.message.contains("deleted state"), "{}", again.message);
-        let update = invoke(
+        let update = refused(
             &mut w,
             OWNER,
             "UpdateConnection",
             json!({"connectionId": id, "connectionName":"x"}),
-        )
-        .unwrap_err();
+        );
         assert!(
             update.message.contains("deleted state"),
             "{}",

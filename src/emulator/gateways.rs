@@ -16,13 +16,14 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
+use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, virtual_interfaces, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateDirectConnectGateway", create_gateway),
-    ("DescribeDirectConnectGateways", describe_gateways),
+    ("DescribeDirectConnectGateways", describe::<Gateway>),
     ("UpdateDirectConnectGateway", update_gateway),
     ("DeleteDirectConnectGateway", delete_gateway),
     ("CreateDirectConnectGatewayAssociation", create_association),
@@ -95,7 +96,14 @@ impl Gateway {
     }
 }
 
-tags_in_field!(Gateway);
+tags_in_field!(Gateway, tags);
+
+impl Observed for Gateway {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.progress.observe(now, delay, false);
+        self.render(state)
+    }
+}
 
 /// An association of a gateway with a virtual private gateway.
 #[derive(Debug, Clone)]
@@ -229,47 +237,11 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     Ok(json!({ "directConnectGateway": out }))
 }
 
-fn owned_gateway<'w>(
-    world: &'w mut World,
-    account: &str,
-    id: &str,
-) -> Result<&'w mut Gateway, ApiError> {
-    world
-        .account_mut(account)
-        .gateways
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("DirectConnectGateway", id))
-}
-
-fn describe_gateways(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    if let Some(id) = call.string("directConnectGatewayId") {
-        let g = owned_gateway(world, call.account, id)?;
-        let state = g.progress.observe(call.now, delay, false);
-        return Ok(json!({ "directConnectGateways": [g.render(state)] }));
-    }
-    let account = world.account_mut(call.account);
-    let ids: Vec<String> = account.gateways.iter().map(|g| g.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut out = Vec::new();
-    for id in page {
-        if let Some(g) = account.gateways.get_mut(id) {
-            let state = g.progress.observe(call.now, delay, false);
-            out.push(g.render(state));
-        }
-    }
-    let mut body = json!({ "directConnectGateways": out });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
-}
-
 fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("directConnectGatewayId")?;
     let name = call.required_string("newDirectConnectGatewayName")?;
-    let g = owned_gateway(world, call.account, id)?;
+    let g = world.owned::<Gateway>(call.account, id)?;
     if !g.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {id} is being deleted and cannot be updated"
@@ -282,7 +254,9 @@ fn update_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
 fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("directConnectGatewayId")?;
-    let live = owned_gateway(world, call.account, id)?.live(call.now, delay);
+    let live = world
+        .owned::<Gateway>(call.account, id)?
+        .live(call.now, delay);
     if !live {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {id} is already being deleted"
@@ -298,7 +272,7 @@ fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
             "Direct Connect gateway {id} has associations or attached virtual interfaces; remove them first"
         )));
     }
-    let g = owned_gateway(world, call.account, id)?;
+    let g = world.owned::<Gateway>(call.account, id)?;
     g.progress.restart(DELETING, call.now);
     Ok(json!({ "directConnectGateway": g.render("deleting") }))
 }
@@ -325,7 +299,10 @@ fn new_association(
     now: Duration,
 ) -> Result<Value, ApiError> {
     let delay = world.config.async_delay;
-    if !owned_gateway(world, gateway_owner, gateway)?.live(now, delay) {
+    if !world
+        .owned::<Gateway>(gateway_owner, gateway)?
+        .live(now, delay)
+    {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {gateway} is being deleted"
         )));
@@ -375,19 +352,6 @@ fn create_association(world: &mut World, call: &Call<'_>) -> Outcome {
     )
 }
 
-/// The caller's association `id` (as the gateway's owner).
-fn owned_association<'w>(
-    world: &'w mut World,
-    account: &str,
-    id: &str,
-) -> Result<&'w mut Association, ApiError> {
-    world
-        .account_mut(account)
-        .associations
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", id))
-}
-
 fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let by_id = call.string("associationId");
@@ -417,11 +381,11 @@ fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
             out.push(a.render(state));
         }
     }
-    let mut body = json!({ "directConnectGatewayAssociations": out });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    Ok(paging::answer(
+        "directConnectGatewayAssociations",
+        out,
+        next,
+    ))
 }
 
 fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -429,7 +393,7 @@ fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("associationId")?;
     let add = prefixes(call, "addAllowedPrefixesToDirectConnectGateway");
     let remove = prefixes(call, "removeAllowedPrefixesToDirectConnectGateway");
-    let a = owned_association(world, call.account, id)?;
+    let a = world.owned::<Association>(call.account, id)?;
     if !a.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Association {id} is being disassociated and cannot be updated"
@@ -461,7 +425,7 @@ fn delete_association(world: &mut World, call: &Call<'_>) -> Outcome {
                 .ok_or_else(|| ApiError::not_found("DirectConnectGatewayAssociation", vgw))?
         }
     };
-    let a = owned_association(world, call.account, &id)?;
+    let a = world.owned::<Association>(call.account, &id)?;
     if !a.live(call.now, delay) {
         return Err(ApiError::client(format!(
             "Association {id} is already being disassociated"
@@ -563,12 +527,7 @@ fn describe_proposals(world: &mut World, call: &Call<'_>) -> Outcome {
             ));
         }
     }
-    let (page, next) = paging::page(&listed, call)?;
-    let mut body = json!({ "directConnectGatewayAssociationProposals": page });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    paging::answer_page("directConnectGatewayAssociationProposals", &listed, call)
 }
 
 fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -632,30 +591,24 @@ fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
     let gateway = call.string("directConnectGatewayId");
     let vif = call.string("virtualInterfaceId");
     let listed = virtual_interfaces::attachments(world, call.account, gateway, vif, call.now);
-    let (page, next) = paging::page(&listed, call)?;
-    let mut body = json!({ "directConnectGatewayAttachments": page });
-    if let Some(token) = next {
-        body["nextToken"] = json!(token);
-    }
-    Ok(body)
+    paging::answer_page("directConnectGatewayAttachments", &listed, call)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
 
     fn gateway(w: &mut World) -> Value {
-        let out = invoke(
+        let out = ok(
             w,
             OWNER,
             "CreateDirectConnectGateway",
             json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGateway"]["directConnectGatewayState"],
             "available"
@@ -670,59 +623,58 @@ mod tests {
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
         assert!(invoke(&mut w, OWNER, "CreateDirectConnectGateway", bad).is_err());
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "CreateDirectConnectGatewayAssociation",
             json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
-        )
-        .unwrap();
+        );
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("associations"), "{}", err.message);
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DescribeDirectConnectGatewayAssociations",
             json!({"associationId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociations"][0]["associationState"],
             "associated"
         );
-        let out = invoke(&mut w, OWNER, "UpdateDirectConnectGatewayAssociation",
-            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]})).unwrap();
+        let out = ok(
+            &mut w,
+            OWNER,
+            "UpdateDirectConnectGatewayAssociation",
+            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]}),
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "updating"
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteDirectConnectGatewayAssociation",
             json!({"associationId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "disassociating"
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGateway"]["directConnectGatewayState"],
             "deleting"
@@ -741,18 +693,21 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let vgw = virtual_interfaces::virtual_gateways_of(OTHER)[0].clone();
-        let out = invoke(&mut w, OTHER, "CreateDirectConnectGatewayAssociationProposal",
-            json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw})).unwrap();
+        let out = ok(
+            &mut w,
+            OTHER,
+            "CreateDirectConnectGatewayAssociationProposal",
+            json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw}),
+        );
         let p = &out["directConnectGatewayAssociationProposal"];
         assert_eq!(p["proposalState"], "requested");
         let id = p["proposalId"].clone();
-        let listed = invoke(
+        let listed = ok(
             &mut w,
             OWNER,
             "DescribeDirectConnectGatewayAssociationProposals",
             json!({}),
-        )
-        .unwrap();
+        );
         assert_eq!(
             listed["directConnectGatewayAssociationProposals"][0]["proposalId"],
             id
@@ -765,13 +720,12 @@ mod tests {
             accept.clone()
         )
         .is_err());
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "AcceptDirectConnectGatewayAssociationProposal",
             accept,
-        )
-        .unwrap();
+        );
         assert_eq!(
             out["directConnectGatewayAssociation"]["associationState"],
             "associating"

@@ -15,16 +15,17 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{Connection, Hosted, NewConnection, DEDICATED_BANDWIDTHS};
+use super::connections::{Connection, Hosted};
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::port::{DedicatedRequest, Port, CHAIN};
+use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
-use super::{ids, locations, paging, ApiError, World};
+use super::{paging, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("CreateInterconnect", create_interconnect),
-    ("DescribeInterconnects", describe_interconnects),
+    ("DescribeInterconnects", describe::<Interconnect>),
     ("DeleteInterconnect", delete_interconnect),
     ("DescribeInterconnectLoa", describe_interconnect_loa),
     (
@@ -47,8 +48,6 @@ const HOSTED_BANDWIDTHS: &[&str] = &[
     "10Gbps", "25Gbps",
 ];
 
-/// The provisioning chain of an interconnect.
-const CHAIN: &[&str] = &["requested", "pending", "available"];
 /// A hosted connection waits in `ordering` until confirmed.
 const ORDERING: &[&str] = &["ordering"];
 /// After ConfirmConnection.
@@ -60,47 +59,30 @@ pub(super) const LOA_PDF: &str = "JVBERi0xLjQKJSBkeGNvbmZvcm0gTE9BLUNGQQolJUVPRg
 /// An interconnect.
 #[derive(Debug, Clone)]
 pub(super) struct Interconnect {
-    /// `dxcon-` id.
-    pub id: String,
-    name: String,
-    region: String,
-    location: String,
-    bandwidth: String,
-    aws_device: String,
-    progress: Progress,
-    deleted: bool,
-    tags: Tags,
+    /// Its id (`dxcon-`), device, bandwidth, state, tags.
+    pub port: Port,
 }
 
 impl Interconnect {
-    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        if self.deleted {
-            "deleted"
-        } else if observe {
-            self.progress.observe(now, delay, true)
-        } else {
-            self.progress.current(now, delay)
-        }
-    }
-
     fn render(&self, state: &str) -> Value {
         let mut out = Map::new();
-        out.insert("interconnectId".into(), json!(self.id));
-        out.insert("interconnectName".into(), json!(self.name));
+        out.insert("interconnectId".into(), json!(self.port.id));
+        out.insert("interconnectName".into(), json!(self.port.name));
         out.insert("interconnectState".into(), json!(state));
-        out.insert("region".into(), json!(self.region));
-        out.insert("location".into(), json!(self.location));
-        out.insert("bandwidth".into(), json!(self.bandwidth));
-        out.insert("awsDevice".into(), json!(self.aws_device));
-        out.insert("awsDeviceV2".into(), json!(self.aws_device));
-        out.insert("jumboFrameCapable".into(), json!(false));
-        out.insert("hasLogicalRedundancy".into(), json!("unknown"));
-        self.tags.render_into(&mut out);
+        out.insert("bandwidth".into(), json!(self.port.bandwidth));
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Interconnect);
+tags_in_field!(Interconnect, port.tags);
+
+impl Observed for Interconnect {
+    fn observed(&mut self, now: Duration, delay: Duration) -> Value {
+        let state = self.port.state(now, delay, true);
+        self.render(state)
+    }
+}
 
 /// Megabits per second of `50Mbps`, `10Gbps`, ….
 fn mbps(bandwidth: &str) -> Option<u64> {
@@ -110,86 +92,24 @@ fn mbps(bandwidth: &str) -> Option<u64> {
     }
 }
 
-fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Interconnect, ApiError> {
-    world
-        .account_mut(call.account)
-        .interconnects
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Interconnect", id))
-}
-
 /// CreateInterconnect: a new interconnect in state `requested`.
 fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
-    let code = call.required_string("location")?;
-    let bandwidth = call.required_string("bandwidth")?;
-    let name = call.required_string("interconnectName")?;
-    let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, code) else {
-        return Err(ApiError::client(format!(
-            "Location {code} is not a valid Direct Connect location in {region}."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for an interconnect. Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
-    if let Some(lag) = call.string("lagId") {
-        return Err(ApiError::not_found("Lag", lag));
-    }
-    let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next(call.account, "dxcon");
-    let interconnect = Interconnect {
-        id: id.clone(),
-        name: name.to_owned(),
-        region,
-        aws_device: ids::device(&location.code, "port"),
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        progress: Progress::new(CHAIN, call.now, world.ids.seed(&id)),
-        deleted: false,
-        tags,
-    };
+    let port = Port::create_dedicated(
+        world,
+        call,
+        DedicatedRequest {
+            name_field: "interconnectName",
+            what: "an interconnect",
+            location_hint: "",
+        },
+    )?;
+    let interconnect = Interconnect { port };
     let out = interconnect.render(CHAIN[0]);
     world
         .account_mut(call.account)
         .interconnects
-        .insert(id, interconnect);
+        .insert(interconnect.port.id.clone(), interconnect);
     Ok(out)
-}
-
-/// DescribeInterconnects: the caller's interconnects, or the one named.
-fn describe_interconnects(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
-    let account = world.account_mut(call.account);
-    if let Some(id) = call.string("interconnectId") {
-        let ic = account
-            .interconnects
-            .get_mut(id)
-            .ok_or_else(|| ApiError::not_found("Interconnect", id))?;
-        let state = ic.state(call.now, delay, true);
-        return Ok(json!({"interconnects": [ic.render(state)]}));
-    }
-    let ids: Vec<String> = account.interconnects.iter().map(|i| i.id.clone()).collect();
-    let (page, next) = paging::page(&ids, call)?;
-    let mut listed = Vec::new();
-    for id in page {
-        if let Some(ic) = account.interconnects.get_mut(id) {
-            let state = ic.state(call.now, delay, true);
-            listed.push(ic.render(state));
-        }
-    }
-    let mut out = Map::new();
-    out.insert("interconnects".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
 }
 
 /// Every account's hosted connections on `parent` allocated by `allocator`, as
@@ -203,7 +123,7 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
                     .as_ref()
                     .is_some_and(|h| h.parent == parent && h.allocator == allocator)
                 {
-                    out.push((account.clone(), c.id.clone()));
+                    out.push((account.clone(), c.port.id.clone()));
                 }
             }
         }
@@ -214,7 +134,7 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
 /// DeleteInterconnect: `deleted` at once; refused while it hosts live connections.
 fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
-    let deleted = owned(world, call, id)?.deleted;
+    let deleted = world.owned::<Interconnect>(call.account, id)?.port.deleted;
     if deleted {
         return Err(ApiError::client(format!(
             "Interconnect {id} is in the deleted state and cannot be deleted"
@@ -226,21 +146,21 @@ fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
             world
                 .account(&a)
                 .and_then(|acc| acc.connections.get(&c))
-                .is_some_and(|c| !c.deleted)
+                .is_some_and(|c| !c.port.deleted)
         });
     if live {
         return Err(ApiError::client(format!(
             "Interconnect {id} still hosts connections; delete them first"
         )));
     }
-    owned(world, call, id)?.deleted = true;
+    world.owned::<Interconnect>(call.account, id)?.port.deleted = true;
     Ok(json!({"interconnectState": super::progress::deletion_answer(world.ids.seed(id))}))
 }
 
 /// DescribeInterconnectLoa: the LOA-CFA of one of the caller's interconnects.
 fn describe_interconnect_loa(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
-    if owned(world, call, id)?.deleted {
+    if world.owned::<Interconnect>(call.account, id)?.port.deleted {
         return Err(ApiError::client(format!(
             "Interconnect {id} is deleted; no LOA is available"
         )));
@@ -250,23 +170,17 @@ fn describe_interconnect_loa(world: &mut World, call: &Call<'_>) -> Outcome {
 
 /// The hosted connections on the caller's interconnect `parent` (paginated).
 fn list_hosted(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
-    owned(world, call, parent)?;
+    world.owned::<Interconnect>(call.account, parent)?;
     let delay = world.config.async_delay;
     let all = hosted_on(world, parent, call.account);
     let (page, next) = paging::page(&all, call)?;
     let mut listed = Vec::new();
     for (account, id) in page {
         if let Some(c) = world.account_mut(account).connections.get_mut(id) {
-            let state = c.observe(call.now, delay);
-            listed.push(c.render(state));
+            listed.push(c.observed(call.now, delay));
         }
     }
-    let mut out = Map::new();
-    out.insert("connections".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
+    Ok(paging::answer("connections", listed, next))
 }
 
 fn describe_connections_on_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
@@ -298,9 +212,24 @@ fn vlan_taken(world: &World, parent: &str, allocator: &str, vlan: i64, except: &
                     .account(&a)
                     .and_then(|acc| acc.connections.get(&c))
                     .is_some_and(|c| {
-                        !c.deleted && c.hosted.as_ref().is_some_and(|h| h.vlan == vlan)
+                        !c.port.deleted && c.hosted.as_ref().is_some_and(|h| h.vlan == vlan)
                     })
         })
+}
+
+/// Hosted connections go on interconnects only: a parent LAG of the caller's is
+/// refused (another account's is not found).
+fn refuse_lag_parent(world: &mut World, call: &Call<'_>, parent: &str) -> Result<(), ApiError> {
+    if !parent.starts_with("dxlag-") {
+        return Ok(());
+    }
+    world
+        .account_mut(call.account)
+        .lags
+        .require_mut("Lag", parent)?;
+    Err(ApiError::client(format!(
+        "Lag {parent} does not allow hosted connections"
+    )))
 }
 
 /// AllocateHostedConnection / AllocateConnectionOnInterconnect on interconnect `parent`.
@@ -309,18 +238,9 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
     let bandwidth = call.required_string("bandwidth")?;
     let name = call.required_string("connectionName")?;
     let vlan = call.integer("vlan").unwrap_or(0);
-    if parent.starts_with("dxlag-") {
-        world
-            .account_mut(call.account)
-            .lags
-            .get(parent)
-            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
-        return Err(ApiError::client(format!(
-            "Lag {parent} does not allow hosted connections"
-        )));
-    }
-    let ic = owned(world, call, parent)?.clone();
-    if ic.deleted {
+    refuse_lag_parent(world, call, parent)?;
+    let ic = world.owned::<Interconnect>(call.account, parent)?.clone();
+    if ic.port.deleted {
         return Err(ApiError::client(format!(
             "Interconnect {parent} is deleted and cannot host connections"
         )));
@@ -336,10 +256,10 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
             HOSTED_BANDWIDTHS.join(", ")
         )));
     }
-    if mbps(bandwidth) > mbps(&ic.bandwidth) {
+    if mbps(bandwidth) > mbps(&ic.port.bandwidth) {
         return Err(ApiError::client(format!(
             "Bandwidth {bandwidth} exceeds the {} of interconnect {parent}",
-            ic.bandwidth
+            ic.port.bandwidth
         )));
     }
     if !(1..=4094).contains(&vlan) {
@@ -353,28 +273,20 @@ fn allocate(world: &mut World, call: &Call<'_>, parent: &str) -> Outcome {
         )));
     }
     let tags = Tags::from_request(call.list("tags"))?;
-    let id = world.ids.next(call.account, "dxcon");
-    let mut connection = Connection::new(NewConnection {
-        seed: world.ids.seed(&id),
-        id: id.clone(),
-        owner,
-        name,
-        region: &ic.region,
-        location: &ic.location,
-        bandwidth,
-        aws_device: ic.aws_device.clone(),
-        chain: ORDERING,
-        now: call.now,
-        mac_sec: false,
-        tags,
-    });
+    // On the interconnect's device: the one port device of its location.
+    let location = &ic.port.location;
+    let port = Port::new(world, call, "dxcon", ORDERING, name, location, bandwidth);
+    let mut connection = Connection::new(port.with_tags(tags), owner, false);
     connection.hosted = Some(Hosted {
         parent: parent.to_owned(),
         allocator: call.account.to_owned(),
         vlan,
     });
     let out = connection.render(ORDERING[0]);
-    world.account_mut(owner).connections.insert(id, connection);
+    world
+        .account_mut(owner)
+        .connections
+        .insert(connection.port.id.clone(), connection);
     Ok(out)
 }
 
@@ -392,18 +304,14 @@ fn allocate_connection_on_interconnect(world: &mut World, call: &Call<'_>) -> Ou
 fn confirm_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
-    let c = world
-        .account_mut(call.account)
-        .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+    let c = world.owned::<Connection>(call.account, id)?;
     let state = c.current(call.now, delay);
     if c.hosted.is_none() || state != "ordering" {
         return Err(ApiError::client(format!(
             "Connection {id} is in the {state} state; only a hosted connection in the ordering state can be confirmed"
         )));
     }
-    c.progress.restart(CONFIRMED, call.now);
+    c.port.progress.restart(CONFIRMED, call.now);
     Ok(json!({"connectionState": CONFIRMED[0]}))
 }
 
@@ -413,17 +321,8 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let parent = call.required_string("parentConnectionId")?;
     let delay = world.config.async_delay;
-    if parent.starts_with("dxlag-") {
-        world
-            .account_mut(call.account)
-            .lags
-            .get(parent)
-            .ok_or_else(|| ApiError::not_found("Lag", parent))?;
-        return Err(ApiError::client(format!(
-            "Lag {parent} does not allow hosted connections"
-        )));
-    }
-    let ic = owned(world, call, parent)?.clone();
+    refuse_lag_parent(world, call, parent)?;
+    let ic = world.owned::<Interconnect>(call.account, parent)?.clone();
     let found = world.account_ids().into_iter().find(|a| {
         world
             .account(a)
@@ -440,12 +339,12 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
             .and_then(|acc| acc.connections.get(id))
             .ok_or_else(|| ApiError::not_found("Connection", id))?;
         let h = c.hosted.as_ref().map(|h| (h.vlan, h.parent.clone()));
-        (c.deleted, h, c.current(call.now, delay))
+        (c.port.deleted, h, c.current(call.now, delay))
     };
     let Some((vlan, current_parent)) = vlan else {
         return Err(ApiError::not_found("Connection", id));
     };
-    if deleted || ic.deleted {
+    if deleted || ic.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {id} or interconnect {parent} is deleted"
         )));
@@ -463,32 +362,30 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let c = world
         .account_mut(&account)
         .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))?;
+        .require_mut("Connection", id)?;
     if let Some(h) = c.hosted.as_mut() {
         h.parent = parent.to_owned();
     }
-    c.location = ic.location.clone();
-    c.aws_device = ic.aws_device.clone();
+    c.port.location = ic.port.location.clone();
+    c.port.aws_device = ic.port.aws_device.clone();
     Ok(c.render(current))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const PARTNER: &str = "222222222222";
     const OWNER: &str = "111111111111";
 
     fn interconnect(w: &mut World) -> String {
-        let out = invoke(
+        let out = ok(
             w,
             PARTNER,
             "CreateInterconnect",
             json!({"location":"EqDC2","bandwidth":"10Gbps","interconnectName":"ic"}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["interconnectState"], "requested");
         out["interconnectId"].as_str().unwrap().to_owned()
     }
@@ -513,54 +410,49 @@ mod tests {
         assert_eq!(out["location"], "EqDC2");
         let id = out["connectionId"].clone();
         // The owner sees it in its connections; the partner through its interconnect.
-        let own = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let own = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(own["connections"][0]["connectionId"], id);
-        let partner = invoke(&mut w, PARTNER, "DescribeConnections", json!({})).unwrap();
+        let partner = ok(&mut w, PARTNER, "DescribeConnections", json!({}));
         assert_eq!(partner["connections"], json!([]));
-        let hosted = invoke(
+        let hosted = ok(
             &mut w,
             PARTNER,
             "DescribeHostedConnections",
             json!({"connectionId": ic}),
-        )
-        .unwrap();
+        );
         assert_eq!(hosted["connections"][0]["connectionState"], "ordering");
         // Only the owner confirms.
-        let err = invoke(
+        let err = refused(
             &mut w,
             PARTNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Could not find Connection"),
             "{}",
             err.message
         );
-        let ok = invoke(
+        let confirmed = ok(
             &mut w,
             OWNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
-        assert_eq!(ok, json!({"connectionState":"pending"}));
-        let again = invoke(
+        );
+        assert_eq!(confirmed, json!({"connectionState":"pending"}));
+        let again = refused(
             &mut w,
             OWNER,
             "ConfirmConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap_err();
+        );
         assert!(again.message.contains("ordering"), "{}", again.message);
-        let seen = invoke(
+        let seen = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         let state = seen["connections"][0]["connectionState"].as_str().unwrap();
         assert!(state == "available" || state == "down", "{state}");
     }
@@ -572,33 +464,30 @@ mod tests {
         let id = allocate_for_owner(&mut w, &ic, 5).unwrap()["connectionId"].clone();
         let err = allocate_for_owner(&mut w, &ic, 5).unwrap_err();
         assert!(err.message.contains("VLAN 5"), "{}", err.message);
-        let busy = invoke(
+        let busy = refused(
             &mut w,
             PARTNER,
             "DeleteInterconnect",
             json!({"interconnectId": ic}),
-        )
-        .unwrap_err();
+        );
         assert!(
             busy.message.contains("hosts connections"),
             "{}",
             busy.message
         );
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DeleteConnection",
             json!({"connectionId": id}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionState"], "rejected");
-        let out = invoke(
+        let out = ok(
             &mut w,
             PARTNER,
             "DeleteInterconnect",
             json!({"interconnectId": ic}),
-        )
-        .unwrap();
+        );
         assert!(matches!(
             out["interconnectState"].as_str(),
             Some("deleting" | "deleted")
@@ -623,16 +512,15 @@ mod tests {
                 "Could not find",
             ),
         ] {
-            let err = invoke(&mut w, PARTNER, "AllocateHostedConnection", body).unwrap_err();
+            let err = refused(&mut w, PARTNER, "AllocateHostedConnection", body);
             assert!(err.message.contains(needle), "{}", err.message);
         }
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AllocateConnectionOnInterconnect",
             json!({"interconnectId": ic, "ownerAccount": OWNER, "bandwidth":"1Gbps","connectionName":"h","vlan":1}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("Could not find Interconnect"),
             "{}",
@@ -646,37 +534,33 @@ mod tests {
         let a = interconnect(&mut w);
         let b = interconnect(&mut w);
         let id = allocate_for_owner(&mut w, &a, 9).unwrap()["connectionId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             PARTNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["connectionState"], "ordering");
-        let on_b = invoke(
+        let on_b = ok(
             &mut w,
             PARTNER,
             "DescribeConnectionsOnInterconnect",
             json!({"interconnectId": b}),
-        )
-        .unwrap();
+        );
         assert_eq!(on_b["connections"][0]["connectionId"], id);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("Could not find"), "{}", err.message);
-        let loa = invoke(
+        let loa = ok(
             &mut w,
             PARTNER,
             "DescribeInterconnectLoa",
             json!({"interconnectId": a}),
-        )
-        .unwrap();
+        );
         assert_eq!(loa["loa"]["loaContentType"], "application/pdf");
     }
 }

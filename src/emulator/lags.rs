@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{Connection, NewConnection, CHAIN, DEDICATED_BANDWIDTHS};
+use super::connections::Connection;
 use super::dispatch::{Call, Handler, Outcome};
 use super::interconnects::LOA_PDF;
-use super::progress::Progress;
+use super::port::{require_dedicated_bandwidth, Port, CHAIN};
 use super::tags::{tags_in_field, Tags};
 use super::{arn, ids, locations, ApiError, World};
 
@@ -60,57 +60,33 @@ fn max_members(bandwidth: &str) -> usize {
 /// A link aggregation group.
 #[derive(Debug, Clone)]
 pub(super) struct Lag {
-    /// `dxlag-` id.
-    pub id: String,
+    /// Its id (`dxlag-`), name, device, member bandwidth, state, tags.
+    pub port: Port,
     owner: String,
-    name: String,
-    region: String,
-    location: String,
-    bandwidth: String,
-    aws_device: String,
-    progress: Progress,
-    deleted: bool,
     mac_sec: bool,
     encryption_mode: Option<String>,
     minimum_links: i64,
-    tags: Tags,
     mac_sec_keys: Vec<Value>,
 }
 
 impl Lag {
-    fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {
-        if self.deleted {
-            "deleted"
-        } else if observe {
-            self.progress.observe(now, delay, true)
-        } else {
-            self.progress.current(now, delay)
-        }
-    }
-
     fn render(&self, state: &str, members: Vec<Value>) -> Value {
         let mut out = Map::new();
         let mut put = |k: &str, v: Value| {
             out.insert(k.to_owned(), v);
         };
-        put("lagId", json!(self.id));
-        put("lagName", json!(self.name));
+        put("lagId", json!(self.port.id));
+        put("lagName", json!(self.port.name));
         put("lagState", json!(state));
         put("ownerAccount", json!(self.owner));
-        put("region", json!(self.region));
-        put("location", json!(self.location));
-        put("connectionsBandwidth", json!(self.bandwidth));
+        put("connectionsBandwidth", json!(self.port.bandwidth));
         put("numberOfConnections", json!(members.len()));
         put("minimumLinks", json!(self.minimum_links));
-        put("awsDevice", json!(self.aws_device));
-        put("awsDeviceV2", json!(self.aws_device));
         put(
             "awsLogicalDeviceId",
-            json!(ids::device(&self.location, "logical")),
+            json!(ids::device(&self.port.location, "logical")),
         );
         put("allowsHostedConnections", json!(false));
-        put("jumboFrameCapable", json!(false));
-        put("hasLogicalRedundancy", json!("unknown"));
         put("macSecCapable", json!(self.mac_sec));
         if let Some(mode) = &self.encryption_mode {
             put("encryptionMode", json!(mode));
@@ -119,32 +95,12 @@ impl Lag {
             put("macSecKeys", Value::Array(self.mac_sec_keys.clone()));
         }
         put("connections", Value::Array(members));
-        self.tags.render_into(&mut out);
+        self.port.render_into(&mut out);
         Value::Object(out)
     }
 }
 
-tags_in_field!(Lag);
-
-fn owned_lag<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<&'w mut Lag, ApiError> {
-    world
-        .account_mut(call.account)
-        .lags
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Lag", id))
-}
-
-fn owned_connection<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut Connection, ApiError> {
-    world
-        .account_mut(call.account)
-        .connections
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("Connection", id))
-}
+tags_in_field!(Lag, port.tags);
 
 /// The live members of the caller's LAG `lag`, rendered in their current state.
 fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value> {
@@ -154,7 +110,7 @@ fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value>
         .map(|a| {
             a.connections
                 .iter()
-                .filter(|c| !c.deleted && c.lag_id.as_deref() == Some(lag))
+                .filter(|c| !c.port.deleted && c.lag_id.as_deref() == Some(lag))
                 .map(|c| c.render(c.current(now, delay)))
                 .collect()
         })
@@ -164,10 +120,10 @@ fn members(world: &World, account: &str, lag: &str, now: Duration) -> Vec<Value>
 /// The LAG in its current (or observed) state with its members.
 fn render_lag(world: &mut World, call: &Call<'_>, id: &str, observe: bool) -> Outcome {
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, id)?;
-    let state = lag.state(call.now, delay, observe);
+    let lag = world.owned::<Lag>(call.account, id)?;
+    let state = lag.port.state(call.now, delay, observe);
     let lag = lag.clone();
-    let members = if lag.deleted {
+    let members = if lag.port.deleted {
         Vec::new()
     } else {
         members(world, call.account, id, call.now)
@@ -182,18 +138,8 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let bandwidth = call.required_string("connectionsBandwidth")?;
     let name = call.required_string("lagName")?;
     let count = call.integer("numberOfConnections").unwrap_or(0);
-    let region = world.region().to_owned();
-    let Some(location) = locations::find(&region, code) else {
-        return Err(ApiError::client(format!(
-            "Location {code} is not a valid Direct Connect location in {region}."
-        )));
-    };
-    if !DEDICATED_BANDWIDTHS.contains(&bandwidth) {
-        return Err(ApiError::client(format!(
-            "Bandwidth {bandwidth} is not valid for a LAG. Valid values: {}",
-            DEDICATED_BANDWIDTHS.join(", ")
-        )));
-    }
+    let location = locations::require(world.region(), code, "")?;
+    require_dedicated_bandwidth(bandwidth, "a LAG")?;
     let limit = max_members(bandwidth);
     if count < 1 || count as usize > limit {
         return Err(ApiError::client(format!(
@@ -213,64 +159,55 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let mut chain = LAG_CHAIN;
     if let Some(cid) = existing {
         let delay = world.config.async_delay;
-        let c = owned_connection(world, call, cid)?;
+        let c = world.owned::<Connection>(call.account, cid)?;
         chain = match c.current(call.now, delay) {
             "requested" => LAG_FROM_REQUESTED,
             "available" | "down" => LAG_AVAILABLE,
             _ => LAG_CHAIN,
         };
-        if c.deleted || c.hosted.is_some() || c.lag_id.is_some() {
+        if c.port.deleted || c.hosted.is_some() || c.lag_id.is_some() {
             return Err(ApiError::client(format!(
                 "Connection {cid} cannot be added to a new LAG"
             )));
         }
-        if c.location != location.code || c.bandwidth != bandwidth {
+        if c.port.location != location.code || c.port.bandwidth != bandwidth {
             return Err(ApiError::client(format!(
                 "Connection {cid} must be at {} with bandwidth {bandwidth}",
                 location.code
             )));
         }
     }
-    let lag_id = world.ids.next(call.account, "dxlag");
-    let device = ids::device(&location.code, "port");
+    let port = Port::new(world, call, "dxlag", chain, name, &location.code, bandwidth);
+    let lag_id = port.id.clone();
     let new_members = count as usize - usize::from(existing.is_some());
     for i in 0..new_members {
-        let id = world.ids.next(call.account, "dxcon");
         let member_name = format!("Requested Connection {} for Lag {lag_id}", i + 1);
-        let mut c = Connection::new(NewConnection {
-            seed: world.ids.seed(&id),
-            id: id.clone(),
-            owner: call.account,
-            name: &member_name,
-            region: &region,
-            location: &location.code,
+        let member = Port::new(
+            world,
+            call,
+            "dxcon",
+            CHAIN,
+            &member_name,
+            &port.location,
             bandwidth,
-            aws_device: device.clone(),
-            chain: CHAIN,
-            now: call.now,
-            mac_sec,
-            tags: child_tags.clone(),
-        });
+        );
+        let member = member.with_tags(child_tags.clone());
+        let mut c = Connection::new(member, call.account, mac_sec);
         c.lag_id = Some(lag_id.clone());
-        world.account_mut(call.account).connections.insert(id, c);
+        world
+            .account_mut(call.account)
+            .connections
+            .insert(c.port.id.clone(), c);
     }
     if let Some(cid) = existing {
-        owned_connection(world, call, cid)?.lag_id = Some(lag_id.clone());
+        world.owned::<Connection>(call.account, cid)?.lag_id = Some(lag_id.clone());
     }
     let lag = Lag {
-        id: lag_id.clone(),
+        port: port.with_tags(tags),
         owner: call.account.to_owned(),
-        name: name.to_owned(),
-        region,
-        location: location.code,
-        bandwidth: bandwidth.to_owned(),
-        aws_device: device,
-        progress: Progress::new(chain, call.now, world.ids.seed(&lag_id)),
-        deleted: false,
         mac_sec,
         encryption_mode: mac_sec.then(|| "no_encrypt".to_owned()),
         minimum_links: 0,
-        tags,
         mac_sec_keys: Vec::new(),
     };
     world
@@ -283,27 +220,24 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod bundle_tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{ok, world};
 
     #[test]
     fn a_lag_around_an_existing_connection_starts_where_it_is() {
         let mut w = world();
-        let c = invoke(
+        let c = ok(
             &mut w,
             "111111111111",
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-        )
-        .unwrap()["connectionId"]
+        )["connectionId"]
             .clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             "111111111111",
             "CreateLag",
-            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1,
-                   "lagName":"l","connectionId": c}),
-        )
-        .unwrap();
+            json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1, "lagName":"l","connectionId": c}),
+        );
         assert_eq!(out["lagState"], "requested");
         assert_eq!(out["numberOfConnections"], 1);
         assert_eq!(out["connections"][0]["connectionId"], c);
@@ -321,27 +255,22 @@ fn describe_lags(world: &mut World, call: &Call<'_>) -> Outcome {
         .account_mut(call.account)
         .lags
         .iter()
-        .map(|l| l.id.clone())
+        .map(|l| l.port.id.clone())
         .collect();
     let (page, next) = super::paging::page(&ids, call)?;
     let mut listed = Vec::new();
     for id in page {
         listed.push(render_lag(world, call, id, true)?);
     }
-    let mut out = Map::new();
-    out.insert("lags".into(), Value::Array(listed));
-    if let Some(token) = next {
-        out.insert("nextToken".into(), json!(token));
-    }
-    Ok(Value::Object(out))
+    Ok(super::paging::answer("lags", listed, next))
 }
 
 /// UpdateLag: name, minimum links, encryption mode; answers the current state.
 fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
     let count = members(world, call.account, id, call.now).len() as i64;
-    let lag = owned_lag(world, call, id)?;
-    if lag.deleted {
+    let lag = world.owned::<Lag>(call.account, id)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!(
             "Lag {id} is in the deleted state and cannot be updated"
         )));
@@ -368,7 +297,7 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
         }
     }
     if let Some(name) = call.string("lagName") {
-        lag.name = name.to_owned();
+        lag.port.name = name.to_owned();
     }
     if let Some(n) = links {
         lag.minimum_links = n;
@@ -382,20 +311,20 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DeleteLag: `deleted` at once; its members become standalone connections.
 fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
-    let lag = owned_lag(world, call, id)?;
-    if lag.deleted {
+    let lag = world.owned::<Lag>(call.account, id)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!(
             "Lag {id} is in the deleted state and cannot be deleted"
         )));
     }
-    lag.deleted = true;
+    lag.port.deleted = true;
     let lag = lag.clone();
     let account = world.account_mut(call.account);
     let ids: Vec<String> = account
         .connections
         .iter()
         .filter(|c| c.lag_id.as_deref() == Some(id))
-        .map(|c| c.id.clone())
+        .map(|c| c.port.id.clone())
         .collect();
     for cid in ids {
         if let Some(c) = account.connections.get_mut(&cid) {
@@ -413,10 +342,10 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
     let cid = call.required_string("connectionId")?;
     let lid = call.required_string("lagId")?;
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, lid)?.clone();
+    let lag = world.owned::<Lag>(call.account, lid)?.clone();
     let count = members(world, call.account, lid, call.now).len();
-    let c = owned_connection(world, call, cid)?.clone();
-    if c.deleted || lag.deleted {
+    let c = world.owned::<Connection>(call.account, cid)?.clone();
+    if c.port.deleted || lag.port.deleted {
         return Err(ApiError::client(format!(
             "Connection {cid} or Lag {lid} is deleted"
         )));
@@ -426,11 +355,13 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             "Connection {cid} is a hosted connection and cannot join a LAG"
         )));
     }
-    if c.location != lag.location || c.aws_device != lag.aws_device || c.bandwidth != lag.bandwidth
+    if c.port.location != lag.port.location
+        || c.port.aws_device != lag.port.aws_device
+        || c.port.bandwidth != lag.port.bandwidth
     {
         return Err(ApiError::client(format!(
             "Connection {cid} must be on the same AWS device as Lag {lid} with bandwidth {}",
-            lag.bandwidth
+            lag.port.bandwidth
         )));
     }
     if c.lag_id.as_deref() == Some(lid) {
@@ -438,10 +369,10 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             "Connection {cid} is already associated with Lag {lid}"
         )));
     }
-    if count + 1 > max_members(&lag.bandwidth) {
+    if count + 1 > max_members(&lag.port.bandwidth) {
         return Err(ApiError::client(format!(
             "Lag {lid} already has the most connections a {} LAG can have",
-            lag.bandwidth
+            lag.port.bandwidth
         )));
     }
     if let Some(old) = &c.lag_id {
@@ -456,7 +387,7 @@ fn associate_connection_with_lag(world: &mut World, call: &Call<'_>) -> Outcome 
             )));
         }
     }
-    let c = owned_connection(world, call, cid)?;
+    let c = world.owned::<Connection>(call.account, cid)?;
     c.lag_id = Some(lid.to_owned());
     Ok(c.render(c.current(call.now, delay)))
 }
@@ -466,10 +397,10 @@ fn disassociate_connection_from_lag(world: &mut World, call: &Call<'_>) -> Outco
     let cid = call.required_string("connectionId")?;
     let lid = call.required_string("lagId")?;
     let delay = world.config.async_delay;
-    let lag = owned_lag(world, call, lid)?.clone();
+    let lag = world.owned::<Lag>(call.account, lid)?.clone();
     let count = members(world, call.account, lid, call.now).len() as i64;
-    let c = owned_connection(world, call, cid)?;
-    if lag.deleted {
+    let c = world.owned::<Connection>(call.account, cid)?;
+    if lag.port.deleted {
         return Err(ApiError::client(format!("Lag {lid} is deleted")));
     }
     if c.lag_id.as_deref() != Some(lid) {
@@ -488,16 +419,18 @@ fn disassociate_connection_from_lag(world: &mut World, call: &Call<'_>) -> Outco
 }
 
 /// Where a MACsec key goes: a connection or interconnect (`dxcon-`) or a LAG (`dxlag-`).
-enum Port<'w> {
+enum MacSecPort<'w> {
     Connection(&'w mut Connection),
     Lag(&'w mut Lag),
 }
 
-fn port<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<Port<'w>, ApiError> {
+fn port<'w>(world: &'w mut World, call: &Call<'_>, id: &str) -> Result<MacSecPort<'w>, ApiError> {
     if id.starts_with("dxlag-") {
-        return owned_lag(world, call, id).map(Port::Lag);
+        return world.owned::<Lag>(call.account, id).map(MacSecPort::Lag);
     }
-    owned_connection(world, call, id).map(Port::Connection)
+    world
+        .owned::<Connection>(call.account, id)
+        .map(MacSecPort::Connection)
 }
 
 fn is_hex(text: &str) -> bool {
@@ -545,8 +478,8 @@ fn associate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
     );
     let key = json!({"secretARN": secret, "ckn": ckn, "state": "associated", "startOn": "2026-01-01T00:00:00Z"});
     let (capable, deleted, keys) = match port(world, call, id)? {
-        Port::Connection(c) => (c.mac_sec, c.deleted, &mut c.mac_sec_keys),
-        Port::Lag(l) => (l.mac_sec, l.deleted, &mut l.mac_sec_keys),
+        MacSecPort::Connection(c) => (c.mac_sec, c.port.deleted, &mut c.mac_sec_keys),
+        MacSecPort::Lag(l) => (l.mac_sec, l.port.deleted, &mut l.mac_sec_keys),
     };
     if deleted {
         return Err(ApiError::client(format!("{id} is deleted")));
@@ -570,8 +503,8 @@ fn disassociate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let secret = call.required_string("secretARN")?;
     let keys = match port(world, call, id)? {
-        Port::Connection(c) => &mut c.mac_sec_keys,
-        Port::Lag(l) => &mut l.mac_sec_keys,
+        MacSecPort::Connection(c) => &mut c.mac_sec_keys,
+        MacSecPort::Lag(l) => &mut l.mac_sec_keys,
     };
     let Some(i) = keys.iter().position(|k| k["secretARN"] == json!(secret)) else {
         return Err(ApiError::client(format!(
@@ -587,7 +520,7 @@ fn disassociate_mac_sec_key(world: &mut World, call: &Call<'_>) -> Outcome {
 fn loa(world: &mut World, call: &Call<'_>, id: &str, lags: bool) -> Outcome {
     let account = world.account_mut(call.account);
     let deleted = if lags && id.starts_with("dxlag-") {
-        account.lags.get(id).map(|l| l.deleted)
+        account.lags.get(id).map(|l| l.port.deleted)
     } else {
         match account.connections.get(id) {
             Some(c) if c.hosted.is_some() => {
@@ -595,7 +528,7 @@ fn loa(world: &mut World, call: &Call<'_>, id: &str, lags: bool) -> Outcome {
                     "Connection {id} is a hosted connection; its LOA is issued to the partner"
                 )))
             }
-            Some(c) => Some(c.deleted),
+            Some(c) => Some(c.port.deleted),
             None if lags => account.interconnects.get(id).map(|_| false),
             None => None,
         }
@@ -643,19 +576,18 @@ fn describe_customer_metadata(_world: &mut World, _call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
 
     fn lag(w: &mut World, n: i64, mac_sec: bool) -> Value {
-        invoke(
+        ok(
             w,
             OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":n,"lagName":"l","requestMACSec":mac_sec}),
         )
-        .unwrap()
     }
 
     #[test]
@@ -670,17 +602,16 @@ mod tests {
             assert_eq!(m["connectionState"], "requested");
             assert_eq!(m["lagId"], out["lagId"]);
         }
-        let conns = invoke(&mut w, OWNER, "DescribeConnections", json!({})).unwrap();
+        let conns = ok(&mut w, OWNER, "DescribeConnections", json!({}));
         assert_eq!(conns["connections"].as_array().unwrap().len(), 2);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"100Gbps","numberOfConnections":3,"lagName":"l"}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("1 to 2"), "{}", err.message);
-        let other = invoke(&mut w, OTHER, "DescribeLags", json!({})).unwrap();
+        let other = ok(&mut w, OTHER, "DescribeLags", json!({}));
         assert_eq!(other["lags"], json!([]));
     }
 
@@ -691,36 +622,34 @@ mod tests {
         let lid = out["lagId"].clone();
         let cid = out["connections"][0]["connectionId"].clone();
         let body = json!({"connectionId": cid, "lagId": lid});
-        let out = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap();
+        let out = ok(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(out.get("lagId").is_none());
-        let empty = invoke(&mut w, OWNER, "DescribeLags", json!({"lagId": lid})).unwrap();
+        let empty = ok(&mut w, OWNER, "DescribeLags", json!({"lagId": lid}));
         assert_eq!(empty["lags"][0]["numberOfConnections"], 0);
-        let err = invoke(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone()).unwrap_err();
+        let err = refused(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(err.message.contains("not associated"), "{}", err.message);
-        let out = invoke(&mut w, OWNER, "AssociateConnectionWithLag", body.clone()).unwrap();
+        let out = ok(&mut w, OWNER, "AssociateConnectionWithLag", body.clone());
         assert_eq!(out["lagId"], lid);
-        let err = invoke(&mut w, OTHER, "AssociateConnectionWithLag", body.clone()).unwrap_err();
+        let err = refused(&mut w, OTHER, "AssociateConnectionWithLag", body.clone());
         assert!(err.message.contains("Could not find"), "{}", err.message);
-        let renamed = invoke(
+        let renamed = ok(
             &mut w,
             OWNER,
             "UpdateLag",
             json!({"lagId": lid, "lagName": "n"}),
-        )
-        .unwrap();
+        );
         assert_eq!(renamed["lagName"], "n");
-        let deleted = invoke(&mut w, OWNER, "DeleteLag", json!({"lagId": lid})).unwrap();
+        let deleted = ok(&mut w, OWNER, "DeleteLag", json!({"lagId": lid}));
         assert!(matches!(
             deleted["lagState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let c = invoke(
+        let c = ok(
             &mut w,
             OWNER,
             "DescribeConnections",
             json!({"connectionId": cid}),
-        )
-        .unwrap();
+        );
         assert!(c["connections"][0].get("lagId").is_none());
         assert_ne!(c["connections"][0]["connectionState"], "deleted");
     }
@@ -729,20 +658,18 @@ mod tests {
     fn association_needs_the_same_endpoint_and_bandwidth() {
         let mut w = world();
         let lid = lag(&mut w, 1, false)["lagId"].clone();
-        let other = invoke(
+        let other = ok(
             &mut w,
             OWNER,
             "CreateConnection",
             json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"c"}),
-        )
-        .unwrap();
-        let err = invoke(
+        );
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateConnectionWithLag",
             json!({"connectionId": other["connectionId"], "lagId": lid}),
-        )
-        .unwrap_err();
+        );
         assert!(err.message.contains("same AWS device"), "{}", err.message);
     }
 
@@ -752,35 +679,32 @@ mod tests {
         let plain = lag(&mut w, 1, false)["lagId"].clone();
         let ckn = "ab".repeat(32);
         let cak = "cd".repeat(32);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": plain, "ckn": ckn, "cak": cak}),
-        )
-        .unwrap_err();
+        );
         assert!(
             err.message.contains("not MACsec capable"),
             "{}",
             err.message
         );
         let secure = lag(&mut w, 1, true)["lagId"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": secure, "ckn": ckn, "cak": cak}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["macSecKeys"][0]["ckn"], json!(ckn));
         let secret = out["macSecKeys"][0]["secretARN"].clone();
-        let out = invoke(
+        let out = ok(
             &mut w,
             OWNER,
             "DisassociateMacSecKey",
             json!({"connectionId": secure, "secretARN": secret}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["macSecKeys"][0]["state"], "disassociated");
         let again = invoke(
             &mut w,
@@ -797,18 +721,17 @@ mod tests {
         let out = lag(&mut w, 1, false);
         let lid = out["lagId"].clone();
         let cid = out["connections"][0]["connectionId"].clone();
-        let l = invoke(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid})).unwrap();
+        let l = ok(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid}));
         assert_eq!(l["loaContentType"], "application/pdf");
-        let c = invoke(
+        let c = ok(
             &mut w,
             OWNER,
             "DescribeConnectionLoa",
             json!({"connectionId": cid}),
-        )
-        .unwrap();
+        );
         assert_eq!(c["loa"]["loaContentType"], "application/pdf");
         assert!(invoke(&mut w, OTHER, "DescribeLoa", json!({"connectionId": lid})).is_err());
-        let m = invoke(&mut w, OWNER, "DescribeCustomerMetadata", json!({})).unwrap();
+        let m = ok(&mut w, OWNER, "DescribeCustomerMetadata", json!({}));
         assert_eq!(m["nniPartnerType"], "nonPartner");
     }
 }

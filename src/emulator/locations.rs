@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::World;
+use super::{ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[("DescribeLocations", describe_locations)];
@@ -183,6 +183,20 @@ pub(super) fn find(region: &str, code: &str) -> Option<Location> {
     in_region(region).into_iter().find(|l| l.code == code)
 }
 
+/// The location with `code` in `region`, or the client error a create answers for an
+/// unknown code (`hint` follows the sentence, with a space, when not empty).
+pub(super) fn require(region: &str, code: &str, hint: &str) -> Result<Location, ApiError> {
+    find(region, code).ok_or_else(|| {
+        let sentence =
+            format!("Location {code} is not a valid Direct Connect location in {region}.");
+        ApiError::client(if hint.is_empty() {
+            sentence
+        } else {
+            format!("{sentence} {hint}")
+        })
+    })
+}
+
 impl Location {
     fn to_json(&self, region: &str) -> Value {
         json!({
@@ -209,7 +223,7 @@ fn describe_locations(world: &mut World, _call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{ok, world};
     use serde_json::json;
 
     #[test]
@@ -226,7 +240,7 @@ mod tests {
     #[test]
     fn describe_locations_lists_the_region() {
         let mut world = world();
-        let out = invoke(&mut world, "111111111111", "DescribeLocations", json!({})).unwrap();
+        let out = ok(&mut world, "111111111111", "DescribeLocations", json!({}));
         let locations = out["locations"].as_array().unwrap();
         assert!(locations.len() >= 4);
         assert_eq!(locations[0]["locationCode"], "EqDC2");

@@ -32,6 +32,7 @@ mod lags;
 mod locations;
 mod mutants;
 mod paging;
+mod port;
 mod progress;
 mod protocol;
 mod server;

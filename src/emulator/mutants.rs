@@ -109,6 +109,17 @@ fn keep(outcome: Outcome) -> Answer {
     Answer::Outcome(outcome)
 }
 
+/// Not-found errors ("Could not find …") answered with `error_type` instead.
+fn retype_not_found(outcome: Outcome, error_type: &'static str) -> Answer {
+    match outcome {
+        Err(mut e) if e.message.contains("Could not find") => {
+            e.error_type = error_type;
+            Answer::Outcome(Err(e))
+        }
+        other => keep(other),
+    }
+}
+
 /// Rewrite a success body of `ops` (all operations when empty).
 fn on_success(
     call: &Call<'_>,
@@ -317,13 +328,7 @@ pub static MUTANTS: &[Mutant] = &[
         description: "not-found errors are typed ResourceNotFoundException, which Direct Connect does not declare",
         caught_by: &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
         liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
-            Err(mut e) if e.message.contains("Could not find") => {
-                e.error_type = "ResourceNotFoundException";
-                Answer::Outcome(Err(e))
-            }
-            other => keep(other),
-        }),
+        fault: Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ResourceNotFoundException")),
     },
     Mutant {
         name: "empty-error-body",
@@ -726,13 +731,7 @@ pub static MUTANTS: &[Mutant] = &[
         description: "missing resources are ConnectionNotFound errors (moto-style) instead of DirectConnectClientException",
         caught_by: &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
         liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
-            Err(mut e) if e.message.contains("Could not find") => {
-                e.error_type = "ConnectionNotFound";
-                Answer::Outcome(Err(e))
-            }
-            other => keep(other),
-        }),
+        fault: Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ConnectionNotFound")),
     },
     Mutant {
         name: "describe-tags-refused",

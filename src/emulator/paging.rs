@@ -5,6 +5,8 @@
 //! returned (the pre-pagination behaviour). Tokens are opaque, bound to the
 //! operation and the caller, and rejected when forged or reused elsewhere.
 
+use serde_json::{json, Map, Value};
+
 use super::dispatch::Call;
 use super::ApiError;
 
@@ -34,6 +36,27 @@ pub(super) fn page<'a, T>(
     let end = start.saturating_add(size).min(items.len());
     let next = (end < items.len()).then(|| encode(end, call));
     Ok((&items[start..end], next))
+}
+
+/// A Describe answer: one page of `items` under `key`, and `nextToken` when more
+/// pages follow.
+pub(super) fn answer(key: &str, items: Vec<Value>, next: Option<String>) -> Value {
+    let mut out = Map::new();
+    out.insert(key.to_owned(), Value::Array(items));
+    if let Some(token) = next {
+        out.insert("nextToken".to_owned(), json!(token));
+    }
+    Value::Object(out)
+}
+
+/// A Describe answer listing one page of the ready documents `documents` under `key`.
+pub(super) fn answer_page(
+    key: &str,
+    documents: &[Value],
+    call: &Call<'_>,
+) -> Result<Value, ApiError> {
+    let (page, next) = page(documents, call)?;
+    Ok(answer(key, page.to_vec(), next))
 }
 
 /// A keyed checksum so a token only works for the call it came from.

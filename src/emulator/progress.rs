@@ -111,6 +111,24 @@ impl Progress {
         self.last_reported
     }
 
+    /// The state of a resource that is `deleted` at once: a Describe `observe`s (and
+    /// may advance) it, a write answers its current state.
+    pub(super) fn state_unless_deleted(
+        &mut self,
+        deleted: bool,
+        now: Duration,
+        delay: Duration,
+        observe: bool,
+    ) -> &'static str {
+        if deleted {
+            "deleted"
+        } else if observe {
+            self.observe(now, delay, true)
+        } else {
+            self.current(now, delay)
+        }
+    }
+
     /// Whether the chain has reached its last state (for rules such as "only an
     /// available connection can …").
     #[cfg_attr(not(test), allow(dead_code))] // for future "only when available" rules

@@ -609,40 +609,36 @@ mod tests {
         let (status, kind, _) = client.error("NoSuchOperation", json!({})).await;
         assert_eq!((status, kind.as_str()), (400, "UnknownOperationException"));
 
-        let unsigned = client
-            .http
-            .post(&url)
-            .header("x-amz-target", "OvertureService.DescribeConnections")
-            .body("{}");
-        let answer = client.send(unsigned).await;
-        assert_eq!(
-            (answer.status, &answer.body["__type"]),
-            (403, &json!("MissingAuthenticationTokenException"))
-        );
-
-        let malformed = client
-            .http
-            .post(&url)
-            .header("x-amz-target", "OvertureService.DescribeConnections")
-            .header("authorization", "AWS4-HMAC-SHA256 Signature=00")
-            .body("{}");
-        let answer = client.send(malformed).await;
-        assert_eq!(
-            (answer.status, &answer.body["__type"]),
-            (403, &json!("IncompleteSignatureException"))
-        );
-
-        let not_object = client
-            .http
-            .post(&url)
-            .header("x-amz-target", "OvertureService.DescribeConnections")
-            .header("authorization", client.authorization())
-            .body("[1,2]");
-        let answer = client.send(not_object).await;
-        assert_eq!(
-            (answer.status, &answer.body["__type"]),
-            (400, &json!("SerializationException"))
-        );
+        // Unsigned, signed without a signature, and signed with a body that is not an object.
+        let rejections = [
+            (None, "{}", 403, "MissingAuthenticationTokenException"),
+            (
+                Some("AWS4-HMAC-SHA256 Signature=00".to_owned()),
+                "{}",
+                403,
+                "IncompleteSignatureException",
+            ),
+            (
+                Some(client.authorization()),
+                "[1,2]",
+                400,
+                "SerializationException",
+            ),
+        ];
+        for (authorization, body, status, error_type) in rejections {
+            let mut request = client
+                .http
+                .post(&url)
+                .header("x-amz-target", "OvertureService.DescribeConnections");
+            if let Some(authorization) = authorization {
+                request = request.header("authorization", authorization);
+            }
+            let answer = client.send(request.body(body)).await;
+            assert_eq!(
+                (answer.status, &answer.body["__type"]),
+                (status, &json!(error_type))
+            );
+        }
 
         let (status, kind, _) = client
             .error(

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::arn::{partition, Arn};
 use super::dispatch::{Call, Handler, Outcome};
+use super::store::Store;
 use super::{ApiError, World};
 
 /// Operations answered by this file.
@@ -46,16 +47,17 @@ pub(super) trait Tagged {
     fn tags_mut(&mut self) -> &mut Tags;
 }
 
-/// Implements [`Tagged`] for resources that keep their tags in a `tags` field.
+/// Implements [`Tagged`] for resources that keep their tags in a field (`tags`, or a
+/// path such as `port.tags`).
 macro_rules! tags_in_field {
-    ($resource:ty) => {
+    ($resource:ty, $($field:ident).+) => {
         impl $crate::emulator::tags::Tagged for $resource {
             fn tags(&self) -> &$crate::emulator::tags::Tags {
-                &self.tags
+                &self.$($field).+
             }
 
             fn tags_mut(&mut self) -> &mut $crate::emulator::tags::Tags {
-                &mut self.tags
+                &mut self.$($field).+
             }
         }
     };
@@ -153,6 +155,11 @@ fn kind_name(resource_type: &str) -> Option<&'static str> {
     }
 }
 
+/// The resource `id` of `store`, as something with tags.
+fn tagged<'s, T: Tagged + 's>(store: &'s mut Store<T>, id: &str) -> Option<&'s mut dyn Tagged> {
+    store.get_mut(id).map(|r| r as &mut dyn Tagged)
+}
+
 /// The caller's resource named by `arn`. An ARN of another account, region or
 /// partition names nothing the caller may see: same answer as a missing id.
 fn resource<'w>(
@@ -174,28 +181,14 @@ fn resource<'w>(
         return Err(not_found());
     }
     let account = world.account_mut(call.account);
-    let found: Option<&mut dyn Tagged> = match parsed.resource_type.as_str() {
+    let id = parsed.resource_id.as_str();
+    let found = match parsed.resource_type.as_str() {
         // Interconnects have `dxcon-` ids and ARNs too.
-        "dxcon" if account.connections.get(&parsed.resource_id).is_some() => account
-            .connections
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxcon" => account
-            .interconnects
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxlag" => account
-            .lags
-            .get_mut(&parsed.resource_id)
-            .map(|c| c as &mut dyn Tagged),
-        "dxvif" => account
-            .virtual_interfaces
-            .get_mut(&parsed.resource_id)
-            .map(|v| v as &mut dyn Tagged),
-        "dx-gateway" => account
-            .gateways
-            .get_mut(&parsed.resource_id)
-            .map(|g| g as &mut dyn Tagged),
+        "dxcon" if account.connections.get(id).is_some() => tagged(&mut account.connections, id),
+        "dxcon" => tagged(&mut account.interconnects, id),
+        "dxlag" => tagged(&mut account.lags, id),
+        "dxvif" => tagged(&mut account.virtual_interfaces, id),
+        "dx-gateway" => tagged(&mut account.gateways, id),
         _ => None,
     };
     found.ok_or_else(not_found)
@@ -243,7 +236,7 @@ fn describe_tags(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, world};
+    use crate::emulator::testing::{invoke, ok, refused, world};
 
     const OWNER: &str = "111111111111";
     const OTHER: &str = "222222222222";
@@ -257,13 +250,12 @@ mod tests {
     }
 
     fn connection(world: &mut World, account: &str) -> String {
-        let out = invoke(
+        let out = ok(
             world,
             account,
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"c"}),
-        )
-        .unwrap();
+        );
         let id = out["connectionId"].as_str().unwrap();
         Arn::regional("us-east-1", account, "dxcon", id)
     }
@@ -272,33 +264,30 @@ mod tests {
     fn tag_replace_untag_describe() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"1"},{"key":"b"}]}),
-        )
-        .unwrap();
-        invoke(
+        );
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"2"}]}),
-        )
-        .unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
+        );
+        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             out,
             json!({"resourceTags":[{"resourceArn": arn, "tags":[{"key":"a","value":"2"},{"key":"b"}]}]})
         );
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "UntagResource",
             json!({"resourceArn": arn, "tagKeys":["a","b","absent"]}),
-        )
-        .unwrap();
-        let out = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap();
+        );
+        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(out, json!({"resourceTags":[{"resourceArn": arn}]}));
     }
 
@@ -306,44 +295,39 @@ mod tests {
     fn duplicate_keys_and_too_many_tags() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a"},{"key":"a"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "DuplicateTagKeysException");
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(51)}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "TooManyTagsException");
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
-        )
-        .unwrap();
+        );
         // Replacing existing keys keeps the count at 50; one new key is too many.
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
-        )
-        .unwrap();
-        let err = invoke(
+        );
+        let err = refused(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"new"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "TooManyTagsException");
     }
 
@@ -352,19 +336,18 @@ mod tests {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
         let id = arn.rsplit('/').next().unwrap().to_owned();
-        let err = invoke(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]})).unwrap_err();
+        let err = refused(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {id}")
         );
         let forged = Arn::regional("us-east-1", OTHER, "dxcon", &id);
-        let err = invoke(
+        let err = refused(
             &mut w,
             OTHER,
             "TagResource",
             json!({"resourceArn": forged, "tags":[{"key":"a"}]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {id}")
@@ -377,16 +360,15 @@ mod tests {
             json!({"resourceArns":[other_region]})
         )
         .is_err());
-        let err = invoke(
+        let err = refused(
             &mut w,
             OWNER,
             "UntagResource",
             json!({"resourceArn":"nonsense","tagKeys":["a"]}),
-        )
-        .unwrap_err();
+        );
         assert_eq!(err.error_type, "DirectConnectClientException");
         let lag = Arn::regional("us-east-1", OWNER, "dxlag", "dxlag-abcd1234");
-        let err = invoke(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]})).unwrap_err();
+        let err = refused(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]}));
         assert_eq!(err.message, "Could not find Lag with ID dxlag-abcd1234");
     }
 
@@ -395,20 +377,18 @@ mod tests {
         let mut w = world();
         let first = connection(&mut w, OWNER);
         let second = connection(&mut w, OWNER);
-        invoke(
+        ok(
             &mut w,
             OWNER,
             "TagResource",
             json!({"resourceArn": first, "tags":[{"key":"n","value":"1"}]}),
-        )
-        .unwrap();
-        let out = invoke(
+        );
+        let out = ok(
             &mut w,
             OWNER,
             "DescribeTags",
             json!({"resourceArns":[second, first]}),
-        )
-        .unwrap();
+        );
         assert_eq!(out["resourceTags"][0]["resourceArn"], json!(second));
         assert_eq!(
             out["resourceTags"][1]["tags"],

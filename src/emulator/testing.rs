@@ -60,3 +60,24 @@ pub(super) fn invoke_at(
     }
     outcome
 }
+
+/// Run `operation` at clock reading zero and return its answer; an error fails the test.
+pub(super) fn ok(world: &mut World, account: &str, operation: &str, body: Value) -> Value {
+    match invoke(world, account, operation, body) {
+        Ok(answer) => answer,
+        Err(error) => panic!("{operation} was refused: {error:?}"),
+    }
+}
+
+/// Run `operation` at clock reading zero and return its refusal; an answer fails the test.
+pub(super) fn refused(
+    world: &mut World,
+    account: &str,
+    operation: &str,
+    body: Value,
+) -> super::ApiError {
+    match invoke(world, account, operation, body) {
+        Ok(answer) => panic!("{operation} answered {answer} where a refusal was expected"),
+        Err(error) => error,
+    }
+}

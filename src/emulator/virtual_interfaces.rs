@@ -34,12 +34,12 @@ use input::*;
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
-    ("CreatePrivateVirtualInterface", create_private),
-    ("CreatePublicVirtualInterface", create_public),
-    ("CreateTransitVirtualInterface", create_transit),
-    ("AllocatePrivateVirtualInterface", allocate_private),
-    ("AllocatePublicVirtualInterface", allocate_public),
-    ("AllocateTransitVirtualInterface", allocate_transit),
+    ("CreatePrivateVirtualInterface", create::<PRIVATE, false>),
+    ("CreatePublicVirtualInterface", create::<PUBLIC, false>),
+    ("CreateTransitVirtualInterface", create::<TRANSIT, false>),
+    ("AllocatePrivateVirtualInterface", create::<PRIVATE, true>),
+    ("AllocatePublicVirtualInterface", create::<PUBLIC, true>),
+    ("AllocateTransitVirtualInterface", create::<TRANSIT, true>),
     ("ConfirmPrivateVirtualInterface", confirm_private),
     ("ConfirmPublicVirtualInterface", confirm_public),
     ("ConfirmTransitVirtualInterface", confirm_transit),
@@ -96,7 +96,7 @@ pub(super) struct VirtualInterface {
     tags: Tags,
 }
 
-tags_in_field!(VirtualInterface);
+tags_in_field!(VirtualInterface, tags);
 
 impl VirtualInterface {
     fn current(&self, now: Duration, delay: Duration) -> &'static str {
@@ -223,76 +223,26 @@ impl Kind {
     }
 }
 
-fn create_private(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "private",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| v)
-}
+/// The VIF types, indexed by the `TYPE` of [`create`].
+const VIF_TYPES: [&str; 3] = ["private", "public", "transit"];
+const PRIVATE: usize = 0;
+const PUBLIC: usize = 1;
+const TRANSIT: usize = 2;
 
-fn create_public(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "public",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn create_transit(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "transit",
-            allocate: false,
-        },
-    )
-    .map(|(v, _)| json!({ "virtualInterface": v }))
-}
-
-fn allocate_private(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "private",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn allocate_public(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "public",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| v)
-}
-
-fn allocate_transit(world: &mut World, call: &Call<'_>) -> Outcome {
-    new_vif(
-        world,
-        call,
-        Kind {
-            vif_type: "transit",
-            allocate: true,
-        },
-    )
-    .map(|(v, _)| json!({ "virtualInterface": v }))
+/// Create…VirtualInterface (`ALLOCATE` false) and Allocate…VirtualInterface (true) of
+/// the VIF type `VIF_TYPES[TYPE]`. Transit VIFs are answered wrapped in
+/// `virtualInterface`, the others bare (the operations' output shapes).
+fn create<const TYPE: usize, const ALLOCATE: bool>(world: &mut World, call: &Call<'_>) -> Outcome {
+    let kind = Kind {
+        vif_type: VIF_TYPES[TYPE],
+        allocate: ALLOCATE,
+    };
+    let (vif, _) = new_vif(world, call, kind)?;
+    Ok(if TYPE == TRANSIT {
+        json!({ "virtualInterface": vif })
+    } else {
+        vif
+    })
 }
 
 /// Every VIF of every account, by (account, id).
@@ -321,19 +271,6 @@ fn find<'w>(world: &'w mut World, id: &str) -> Option<&'w mut VirtualInterface> 
         .find(|(_, v)| v == id)
         .map(|(a, _)| a)?;
     world.account_mut(&account).virtual_interfaces.get_mut(id)
-}
-
-/// The caller's own VIF `id` (owner account only).
-fn owned<'w>(
-    world: &'w mut World,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'w mut VirtualInterface, ApiError> {
-    world
-        .account_mut(call.account)
-        .virtual_interfaces
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("VirtualInterface", id))
 }
 
 /// A VIF the caller owns or whose connection the caller owns.
@@ -628,7 +565,7 @@ fn peer_chain(vif_type: &str, seed: u32) -> &'static [&'static str] {
 fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.vif_type != vif_type {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is a {} virtual interface, not a {vif_type} one",
@@ -643,7 +580,7 @@ fn confirm(world: &mut World, call: &Call<'_>, vif_type: &str) -> Outcome {
     }
     let (vgw, gateway, asn) = routing_target(world, call.account, call.input, vif_type, call.now)?;
     let canonical = world.ids.canonical(id);
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     let seed = ids::seed(&format!(
         "{canonical}/{}/{}/{}",
         vif.vlan, vif.asn, vif.name
@@ -697,12 +634,7 @@ fn describe_virtual_interfaces(world: &mut World, call: &Call<'_>) -> Outcome {
             out.push(v.render(call.now, delay));
         }
     }
-    let mut body = Map::new();
-    body.insert("virtualInterfaces".to_owned(), Value::Array(out));
-    if let Some(token) = next {
-        body.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(body))
+    Ok(paging::answer("virtualInterfaces", out, next))
 }
 
 /// DeleteVirtualInterface: by its owner or its connection's owner; a confirming VIF is
@@ -742,7 +674,7 @@ fn update_attributes(world: &mut World, call: &Call<'_>) -> Outcome {
         Some(_) => Some(name(call.input, "virtualInterfaceName")?),
         None => None,
     };
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and cannot be updated",
@@ -808,7 +740,7 @@ fn associate_virtual_interface(world: &mut World, call: &Call<'_>) -> Outcome {
 fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and has no router configuration",
@@ -839,19 +771,10 @@ fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome 
 /// not own is not found, as for the other calls acting on one VIF.
 fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
     if let Some(id) = call.string("virtualInterfaceId") {
-        owned(world, call, id)?;
+        world.owned::<VirtualInterface>(call.account, id)?;
     }
     let history: Vec<Value> = Vec::new();
-    let (page, next) = paging::page(&history, call)?;
-    let mut body = Map::new();
-    body.insert(
-        "virtualInterfaceTestHistory".to_owned(),
-        Value::Array(page.to_vec()),
-    );
-    if let Some(token) = next {
-        body.insert("nextToken".to_owned(), json!(token));
-    }
-    Ok(Value::Object(body))
+    paging::answer_page("virtualInterfaceTestHistory", &history, call)
 }
 
 /// DescribeVirtualGateways: the caller's (synthetic) virtual private gateways.

@@ -13,7 +13,7 @@ use super::interconnects::Interconnect;
 use super::lags::Lag;
 use super::store::Store;
 use super::virtual_interfaces::VirtualInterface;
-use super::EmulatorConfig;
+use super::{ApiError, EmulatorConfig};
 
 /// One account's resources.
 #[derive(Debug, Default)]
@@ -32,6 +32,45 @@ pub(super) struct Account {
     pub associations: Store<Association>,
     /// Association proposals this account made.
     pub proposals: Store<Proposal>,
+}
+
+/// A kind of resource an account keeps: its names and its store.
+pub(super) trait Kind: Sized {
+    /// The name in "Could not find {NAME} with ID …".
+    const NAME: &'static str;
+    /// The member its Describe lists it under (`connections`).
+    const LIST_KEY: &'static str;
+    /// The request member naming one (`connectionId`).
+    const ID_FIELD: &'static str;
+    /// Where an account keeps resources of this kind.
+    fn store(account: &mut Account) -> &mut Store<Self>;
+}
+
+/// One table for the [`Kind`] of every resource type: the type, its store in
+/// [`Account`], its name in errors, its Describe's list member and id member.
+macro_rules! kinds {
+    ($($resource:ty => $store:ident, $name:literal, $list:literal, $id:literal;)+) => {$(
+        impl Kind for $resource {
+            const NAME: &'static str = $name;
+            const LIST_KEY: &'static str = $list;
+            const ID_FIELD: &'static str = $id;
+            fn store(account: &mut Account) -> &mut Store<Self> {
+                &mut account.$store
+            }
+        }
+    )+};
+}
+
+kinds! {
+    Connection => connections, "Connection", "connections", "connectionId";
+    Interconnect => interconnects, "Interconnect", "interconnects", "interconnectId";
+    Lag => lags, "Lag", "lags", "lagId";
+    VirtualInterface =>
+        virtual_interfaces, "VirtualInterface", "virtualInterfaces", "virtualInterfaceId";
+    Gateway =>
+        gateways, "DirectConnectGateway", "directConnectGateways", "directConnectGatewayId";
+    Association => associations, "DirectConnectGatewayAssociation",
+        "directConnectGatewayAssociations", "associationId";
 }
 
 /// All state of the reference target.
@@ -85,6 +124,12 @@ impl World {
     /// The resources of `account`, created empty on first use.
     pub(super) fn account_mut(&mut self, account: &str) -> &mut Account {
         self.accounts.entry(account.to_owned()).or_default()
+    }
+
+    /// `account`'s resource `id` of kind `T`; another account's is as missing as a
+    /// made-up id.
+    pub(super) fn owned<T: Kind>(&mut self, account: &str, id: &str) -> Result<&mut T, ApiError> {
+        T::store(self.account_mut(account)).require_mut(T::NAME, id)
     }
 
     /// The configured region.

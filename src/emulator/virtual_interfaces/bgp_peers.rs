@@ -49,7 +49,7 @@ pub(super) fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
     let asn = peer_asn(object)?;
     let family = family(object)?;
     let canonical = world.ids.canonical(id);
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) || vif.confirming(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and cannot take BGP peers",
@@ -90,7 +90,7 @@ pub(super) fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
     let peer_id = world.ids.next(call.account, "dxpeer");
     let seed = world.ids.seed(&format!("{peer_id}/{asn}/{vif_asn}"));
     let key = auth_key(object, seed)?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     vif.peers.push(BgpPeer {
         progress: Progress::new(peer_chain(vif_type, seed), call.now, seed),
         id: peer_id,
@@ -107,7 +107,7 @@ pub(super) fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
 pub(super) fn delete_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = owned(world, call, id)?;
+    let vif = world.owned::<VirtualInterface>(call.account, id)?;
     if vif.gone(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state",

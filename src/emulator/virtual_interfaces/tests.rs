@@ -1,19 +1,18 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::emulator::testing::{invoke, world};
+use crate::emulator::testing::{invoke, ok, refused, world};
 
 const OWNER: &str = "111111111111";
 const OTHER: &str = "222222222222";
 
 fn connection(w: &mut World) -> Value {
-    invoke(
+    ok(
         w,
         OWNER,
         "CreateConnection",
         json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-    )
-    .unwrap()["connectionId"]
+    )["connectionId"]
         .clone()
 }
 
@@ -50,14 +49,12 @@ fn create_private_answers_pending_with_its_first_peer() {
         .starts_with("dxpeer-"));
     let err = private(&mut w, &conn, 101).unwrap_err();
     assert!(err.message.contains("VLAN 101"), "{}", err.message);
-    let err = invoke(
+    let err = refused(
         &mut w,
         OTHER,
         "CreatePrivateVirtualInterface",
-        json!({"connectionId": conn, "newPrivateVirtualInterface": {
-            "virtualInterfaceName": "v", "vlan": 5, "asn": 1, "virtualGatewayId": "vgw-1"}}),
-    )
-    .unwrap_err();
+        json!({"connectionId": conn, "newPrivateVirtualInterface": { "virtualInterfaceName": "v", "vlan": 5, "asn": 1, "virtualGatewayId": "vgw-1"}}),
+    );
     assert!(
         err.message.contains("Could not find Connection"),
         "{}",
@@ -98,13 +95,12 @@ fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
             .unwrap()
             .is_empty()
     );
-    invoke(
+    ok(
         &mut w,
         OWNER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id}),
-    )
-    .unwrap();
+    );
     let gone = history(&mut w, OWNER, json!({"virtualInterfaceId": id})).unwrap();
     assert_eq!(gone["virtualInterfaceTestHistory"], json!([]));
 }
@@ -124,50 +120,46 @@ fn allocate_confirm_and_reject() {
     let conn = connection(&mut w);
     let body = json!({"connectionId": conn, "ownerAccount": OTHER,
         "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": 7, "asn": 65001}});
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "AllocatePrivateVirtualInterface",
         body.clone(),
-    )
-    .unwrap();
+    );
     assert_eq!(out["virtualInterfaceState"], "confirming");
     assert_eq!(out["ownerAccount"], OTHER);
     let id = out["virtualInterfaceId"].clone();
     let vgw = virtual_gateways_of(OTHER)[1].clone();
     let confirm = json!({"virtualInterfaceId": id, "virtualGatewayId": vgw});
-    let err = invoke(
+    let err = refused(
         &mut w,
         OWNER,
         "ConfirmPrivateVirtualInterface",
         confirm.clone(),
-    )
-    .unwrap_err();
+    );
     assert!(err.message.contains("Could not find VirtualInterface"));
-    let out = invoke(
+    let out = ok(
         &mut w,
         OTHER,
         "ConfirmPrivateVirtualInterface",
         confirm.clone(),
-    )
-    .unwrap();
+    );
     assert_eq!(out["virtualInterfaceState"], "pending");
     assert!(invoke(&mut w, OTHER, "ConfirmPrivateVirtualInterface", confirm).is_err());
     // The allocator sees it too.
-    let listed = invoke(&mut w, OWNER, "DescribeVirtualInterfaces", json!({})).unwrap();
+    let listed = ok(&mut w, OWNER, "DescribeVirtualInterfaces", json!({}));
     assert_eq!(listed["virtualInterfaces"][0]["virtualInterfaceId"], id);
 
     let mut body2 = body;
     body2["newPrivateVirtualInterfaceAllocation"]["vlan"] = json!(8);
-    let out = invoke(&mut w, OWNER, "AllocatePrivateVirtualInterface", body2).unwrap();
+    let out = ok(&mut w, OWNER, "AllocatePrivateVirtualInterface", body2);
     let id2 = out["virtualInterfaceId"].clone();
-    let out = invoke(
+    let out = ok(
         &mut w,
         OTHER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id2}),
-    )
-    .unwrap();
+    );
     assert_eq!(out["virtualInterfaceState"], "rejected");
 }
 
@@ -178,13 +170,12 @@ fn bgp_peers_and_the_last_peer_rule() {
     let out = private(&mut w, &conn, 9).unwrap();
     let id = out["virtualInterfaceId"].clone();
     let first = out["bgpPeers"][0]["bgpPeerId"].clone();
-    let err = invoke(
+    let err = refused(
         &mut w,
         OWNER,
         "DeleteBGPPeer",
         json!({"virtualInterfaceId": id, "bgpPeerId": first}),
-    )
-    .unwrap_err();
+    );
     assert_eq!(
         err.message,
         "The last BGP Peer on a Virtual Interface cannot be deleted"
@@ -192,13 +183,12 @@ fn bgp_peers_and_the_last_peer_rule() {
     let dup =
         json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv4"}});
     assert!(invoke(&mut w, OWNER, "CreateBGPPeer", dup).is_err());
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "CreateBGPPeer",
         json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv6"}}),
-    )
-    .unwrap();
+    );
     let peers = out["virtualInterface"]["bgpPeers"]
         .as_array()
         .unwrap()
@@ -206,32 +196,29 @@ fn bgp_peers_and_the_last_peer_rule() {
     assert_eq!(peers.len(), 2);
     assert_eq!(peers[1]["bgpPeerState"], "pending");
     assert_eq!(out["virtualInterface"]["virtualInterfaceState"], "pending");
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "DeleteBGPPeer",
         json!({"virtualInterfaceId": id, "bgpPeerId": first}),
-    )
-    .unwrap();
+    );
     assert_eq!(
         out["virtualInterface"]["bgpPeers"][0]["bgpPeerState"],
         "deleting"
     );
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id}),
-    )
-    .unwrap();
+    );
     assert_eq!(out["virtualInterfaceState"], "deleting");
-    let listed = invoke(
+    let listed = ok(
         &mut w,
         OWNER,
         "DescribeVirtualInterfaces",
         json!({"virtualInterfaceId": id}),
-    )
-    .unwrap();
+    );
     assert_eq!(
         listed["virtualInterfaces"][0]["virtualInterfaceState"],
         "deleted"
@@ -244,36 +231,33 @@ fn update_and_associate() {
     let conn = connection(&mut w);
     let conn2 = connection(&mut w);
     let id = private(&mut w, &conn, 3).unwrap()["virtualInterfaceId"].clone();
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "UpdateVirtualInterfaceAttributes",
         json!({"virtualInterfaceId": id, "mtu": 9001, "virtualInterfaceName": "renamed"}),
-    )
-    .unwrap();
+    );
     assert_eq!(out["mtu"], 9001);
     assert_eq!(out["virtualInterfaceName"], "renamed");
     assert_eq!(out["virtualInterfaceState"], "pending");
-    let out = invoke(
+    let out = ok(
         &mut w,
         OWNER,
         "AssociateVirtualInterface",
         json!({"virtualInterfaceId": id, "connectionId": conn2}),
-    )
-    .unwrap();
+    );
     assert_eq!(out["connectionId"], conn2);
     assert_eq!(out["virtualInterfaceState"], "pending");
-    let cfg = invoke(
+    let cfg = ok(
         &mut w,
         OWNER,
         "DescribeRouterConfiguration",
         json!({"virtualInterfaceId": id}),
-    )
-    .unwrap();
+    );
     assert!(cfg["customerRouterConfig"]
         .as_str()
         .unwrap()
         .contains("vlan 3"));
-    let gws = invoke(&mut w, OWNER, "DescribeVirtualGateways", json!({})).unwrap();
+    let gws = ok(&mut w, OWNER, "DescribeVirtualGateways", json!({}));
     assert_eq!(gws["virtualGateways"].as_array().unwrap().len(), 2);
 }
