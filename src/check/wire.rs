@@ -77,6 +77,34 @@ pub fn status(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     }
 }
 
+/// The operation is answered at all (not an HTML 500, 501 or UnknownOperation).
+pub fn implemented(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+    if let Outcome::NotImplemented { reason } = &exchange.outcome {
+        // An UnknownOperationException the call was meant to cause (a malformed
+        // X-Amz-Target) is the protocol's answer, not a missing operation.
+        let predicted = ctx
+            .prediction
+            .protocol_errors
+            .iter()
+            .any(|t| reason.contains(&format!(" {t}:")));
+        if predicted {
+            return;
+        }
+        sink.report(
+            "$",
+            format!("{} implemented", exchange.operation),
+            reason.clone(),
+        );
+    }
+}
+
+/// The request got an HTTP answer (no refused connection, reset or timeout).
+pub fn transport(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+    if let Outcome::TransportFault { kind, message } = &exchange.outcome {
+        sink.report("$", "an HTTP answer", format!("{kind:?}: {message}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -120,7 +148,10 @@ mod tests {
             Basis::Documented,
         );
         let found = findings(&unknown_id, &plain_text(500));
-        assert!(found.iter().any(|f| f.starts_with("wire.protocol ")), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.starts_with("wire.protocol ")),
+            "{found:?}"
+        );
         assert!(
             found.contains(&"wire.status HTTP 500 with a body that is not awsJson".to_owned()),
             "{found:?}"
@@ -128,34 +159,9 @@ mod tests {
         // Where success was predicted the status is not judged again: the answer is
         // already wrong as a whole, and no client error was due.
         let success = findings(&Prediction::succeed(Basis::Spec), &plain_text(500));
-        assert!(!success.iter().any(|f| f.starts_with("wire.status")), "{success:?}");
-    }
-}
-
-/// The operation is answered at all (not an HTML 500, 501 or UnknownOperation).
-pub fn implemented(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    if let Outcome::NotImplemented { reason } = &exchange.outcome {
-        // An UnknownOperationException the call was meant to cause (a malformed
-        // X-Amz-Target) is the protocol's answer, not a missing operation.
-        let predicted = ctx
-            .prediction
-            .protocol_errors
-            .iter()
-            .any(|t| reason.contains(&format!(" {t}:")));
-        if predicted {
-            return;
-        }
-        sink.report(
-            "$",
-            format!("{} implemented", exchange.operation),
-            reason.clone(),
+        assert!(
+            !success.iter().any(|f| f.starts_with("wire.status")),
+            "{success:?}"
         );
-    }
-}
-
-/// The request got an HTTP answer (no refused connection, reset or timeout).
-pub fn transport(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    if let Outcome::TransportFault { kind, message } = &exchange.outcome {
-        sink.report("$", "an HTTP answer", format!("{kind:?}: {message}"));
     }
 }
