@@ -45,9 +45,37 @@ struct Counts {
     requests: u64,
     buckets: BTreeSet<String>,
     shrinking: bool,
+    /// When the current shrinking began, and the time all shrinking took so far:
+    /// the ETA extrapolates the search's own pace, never the shrinker's.
+    shrink_since: Option<Instant>,
+    shrink_time: Duration,
 }
 
 impl Counts {
+    /// Enter or leave shrinking, keeping the time it takes apart.
+    fn set_shrinking(&mut self, shrinking: bool) {
+        match (self.shrink_since, shrinking) {
+            (None, true) => self.shrink_since = Some(Instant::now()),
+            (Some(since), false) => {
+                self.shrink_time += since.elapsed();
+                self.shrink_since = None;
+            }
+            _ => {}
+        }
+        self.shrinking = shrinking;
+    }
+
+    /// Seconds left for the remaining search cases at the search's own pace (time
+    /// spent shrinking left out); none while a failure is shrinking, whose length no
+    /// case count predicts, and none before the first case.
+    fn eta_seconds(&self, elapsed: Duration) -> Option<f64> {
+        if self.shrinking || self.cases == 0 || self.total <= self.cases {
+            return None;
+        }
+        let searching = elapsed.saturating_sub(self.shrink_time).as_secs_f64();
+        Some(searching / self.cases as f64 * (self.total - self.cases) as f64)
+    }
+
     fn message(&self) -> String {
         let findings = self.buckets.len();
         let what = if self.shrinking {
@@ -97,7 +125,7 @@ impl Progress {
         let bar =
             ProgressBar::with_draw_target(Some(u64::from(cases)), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} cases · {msg} · ETA {eta}",
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} cases · {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
@@ -109,15 +137,9 @@ impl Progress {
 
     fn line(&self, counts: &Counts) {
         let elapsed = self.started.elapsed().as_secs_f64();
-        let eta = if counts.cases > 0 && counts.total > counts.cases {
-            let per_case = elapsed / counts.cases as f64;
-            format!(
-                ", ETA {:.0} s",
-                per_case * (counts.total - counts.cases) as f64
-            )
-        } else {
-            String::new()
-        };
+        let eta = counts
+            .eta_seconds(self.started.elapsed())
+            .map_or_else(String::new, |s| format!(", ETA {s:.0} s"));
         eprintln!(
             "dxconform: {}/{} cases, {}, {} requests, {elapsed:.1} s{eta}",
             counts.cases,
@@ -160,7 +182,7 @@ impl EventSink for Progress {
                 phase, new_buckets, ..
             } => {
                 counts.buckets.extend(new_buckets.iter().cloned());
-                counts.shrinking = !new_buckets.is_empty() || *phase == Phase::Shrink;
+                counts.set_shrinking(!new_buckets.is_empty() || *phase == Phase::Shrink);
                 if *phase == Phase::Search {
                     counts.cases += 1;
                     if let Some(bar) = self.bar() {
@@ -168,7 +190,7 @@ impl EventSink for Progress {
                     }
                 }
             }
-            RunEvent::Shrunk { .. } => counts.shrinking = false,
+            RunEvent::Shrunk { .. } => counts.set_shrinking(false),
             RunEvent::Finished { .. } => {
                 if let Some(bar) = self.bar() {
                     bar.finish_and_clear();
@@ -183,7 +205,10 @@ impl EventSink for Progress {
         match self.mode {
             ProgressMode::Bar => {
                 if let Some(bar) = self.bar() {
-                    bar.set_message(counts.message());
+                    let eta = counts
+                        .eta_seconds(self.started.elapsed())
+                        .map_or_else(String::new, |s| format!(" · ETA {s:.0} s"));
+                    bar.set_message(format!("{}{eta}", counts.message()));
                 }
             }
             ProgressMode::Lines => {
@@ -233,5 +258,21 @@ mod tests {
             guard.0.message(),
             "0 steps · 1 finding · shrinking a failure"
         );
+    }
+
+    #[test]
+    fn no_eta_while_shrinking_and_none_from_the_shrinkers_time() {
+        let mut counts = Counts {
+            total: 100,
+            cases: 10,
+            ..Counts::default()
+        };
+        assert_eq!(counts.eta_seconds(Duration::from_secs(10)), Some(90.0));
+        counts.set_shrinking(true);
+        assert_eq!(counts.eta_seconds(Duration::from_secs(10)), None);
+        counts.set_shrinking(false);
+        // Shrinking took (almost) no time here; pretend it took 8 of 18 seconds.
+        counts.shrink_time = Duration::from_secs(8);
+        assert_eq!(counts.eta_seconds(Duration::from_secs(18)), Some(90.0));
     }
 }
