@@ -179,10 +179,7 @@ pub fn compare(reports: &[(String, RunReport)]) -> Comparison {
                 r.failures().count(),
                 r.seed,
                 r.cases_run,
-                r.root_causes
-                    .iter()
-                    .filter(|c| c.severity == Severity::Failure)
-                    .count(),
+                r.failing_root_causes(),
             )
         })
         .collect();

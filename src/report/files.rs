@@ -104,12 +104,7 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         let expect = buckets_snapshot
             .iter()
             .filter(|b| b.repro.as_ref().is_some_and(|r| r.round == repro.round))
-            .map(|b| BucketRef {
-                check: b.check.clone(),
-                operation: b.operation.clone(),
-                path: b.path.clone(),
-                status: b.status,
-            })
+            .map(BucketRef::of)
             .collect();
         let file = ReplayFile {
             format: REPLAY_FORMAT,

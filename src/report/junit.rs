@@ -151,11 +151,7 @@ pub fn junit(report: &RunReport) -> String {
         .count();
     let seconds = report.duration_ms as f64 / 1000.0;
     let suite = format!("dxconform {}", target_name(report));
-    let cause_failures = report
-        .root_causes
-        .iter()
-        .filter(|c| c.severity == Severity::Failure)
-        .count();
+    let cause_failures = report.failing_root_causes();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -244,11 +240,7 @@ fn root_cause_suite(report: &RunReport, suite: &str, out: &mut String) {
     if report.root_causes.is_empty() {
         return;
     }
-    let failures = report
-        .root_causes
-        .iter()
-        .filter(|c| c.severity == Severity::Failure)
-        .count();
+    let failures = report.failing_root_causes();
     let _ = writeln!(
         out,
         r#"  <testsuite name="{} root causes" tests="{}" failures="{failures}" errors="0" skipped="0" timestamp="{}">"#,

@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use super::replay_command;
 use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::root_causes::{cause_number, operations_text, severity_label, shortest_repro};
-use crate::check::Severity;
 use crate::run::{RunReport, StepRecord};
 
 /// One step of a sequence, on one line.
@@ -201,11 +200,7 @@ pub fn summary(report: &RunReport) -> String {
     } else {
         "not conformant"
     };
-    let causes = report
-        .root_causes
-        .iter()
-        .filter(|c| c.severity == Severity::Failure)
-        .count();
+    let causes = report.failing_root_causes();
     let _ = writeln!(
         out,
         "result: {failures} failures, {warnings} warnings: {verdict}{}",

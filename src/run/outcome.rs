@@ -262,6 +262,14 @@ impl RunReport {
             .filter(|b| b.severity == Severity::Failure)
     }
 
+    /// Root causes of failures (the defects a maintainer must fix).
+    pub fn failing_root_causes(&self) -> usize {
+        self.root_causes
+            .iter()
+            .filter(|c| c.severity == Severity::Failure)
+            .count()
+    }
+
     /// Whether the target conformed (no failure bucket).
     pub fn conformant(&self) -> bool {
         self.failures().next().is_none()

@@ -30,6 +30,16 @@ pub struct BucketRef {
 }
 
 impl BucketRef {
+    /// The reference to `bucket`.
+    pub fn of(bucket: &super::Bucket) -> BucketRef {
+        BucketRef {
+            check: bucket.check.clone(),
+            operation: bucket.operation.clone(),
+            path: bucket.path.clone(),
+            status: bucket.status,
+        }
+    }
+
     /// Whether this reference names `bucket` (same check, operation, path and status).
     pub fn names(&self, bucket: &super::Bucket) -> bool {
         self.check == bucket.check

@@ -303,13 +303,18 @@ fn classify(b: &Bucket, undeclared: &BTreeSet<&str>) -> Grouping {
             format!("sdk-parse:{}", head(&b.actual)),
             format!("the SDK cannot read the answers: {}", head(&b.actual)),
         ),
-        "model.state" | "model.transition" | "model.gone" => grouping(
-            format!("{}:{member_or_body}:{}", b.check, b.actual),
-            format!(
-                "{member_or_body} is {} where AWS answers {}",
-                b.actual, b.expected
-            ),
-        ),
+        // The lifecycle checks (CheckId::is_lifecycle): one state machine, one wrong state.
+        id if crate::vocab::CheckId::lookup(id)
+            .is_some_and(crate::vocab::CheckId::is_lifecycle) =>
+        {
+            grouping(
+                format!("{}:{member_or_body}:{}", b.check, b.actual),
+                format!(
+                    "{member_or_body} is {} where AWS answers {}",
+                    b.actual, b.expected
+                ),
+            )
+        }
         "model.ownership" if accepted => grouping(
             "ownership:accepted".to_owned(),
             "another account may act on resources it does not own".to_owned(),
@@ -398,7 +403,7 @@ pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
                     Some((sent, repro.round, *i))
                 })
                 .min()
-                .map(|(_, _, i)| bucket_ref(of(&i)));
+                .map(|(_, _, i)| BucketRef::of(of(&i)));
             RootCause {
                 key,
                 title,
@@ -410,7 +415,7 @@ pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
                 operations: operations.into_iter().map(str::to_owned).collect(),
                 members: leaves.into_iter().map(str::to_owned).collect(),
                 count: members.iter().map(|i| of(i).count).sum(),
-                buckets: members.iter().map(|i| bucket_ref(of(i))).collect(),
+                buckets: members.iter().map(|i| BucketRef::of(of(i))).collect(),
                 shortest,
             }
         })
@@ -430,15 +435,6 @@ pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
             ))
     });
     causes
-}
-
-fn bucket_ref(b: &Bucket) -> BucketRef {
-    BucketRef {
-        check: b.check.clone(),
-        operation: b.operation.clone(),
-        path: b.path.clone(),
-        status: b.status,
-    }
 }
 
 #[cfg(test)]
