@@ -337,3 +337,91 @@ fn a_sweep_by_tag_deletes_its_run_and_leaves_untagged_and_other_runs_alone() {
         "{live}"
     );
 }
+
+/// A VIF allocated on a journaled connection, whose own allocation never reached the
+/// journal (the run was killed between the answer and the journal write) and which
+/// carries no run tag (allocations have none), is found on its connection and
+/// deleted as the account that owns it.
+#[test]
+fn a_sweep_deletes_what_lives_on_a_journaled_connection() {
+    let server = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.ndjson");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let connection = runtime.block_on(async {
+        let config = TargetConfig {
+            kind: TargetKind::Url,
+            endpoint: Some(server.endpoint().to_owned()),
+            ..TargetConfig::default()
+        };
+        let target = LaunchedTarget::launch(&config, None).await.unwrap();
+        let call = |principal, op: &'static str, body: serde_json::Value| {
+            let target = &target;
+            async move {
+                let ex = target.client.call(principal, op, &body).await;
+                let answer: serde_json::Value =
+                    serde_json::from_slice(&ex.body).unwrap_or_default();
+                (ex.status, answer)
+            }
+        };
+        let (_, locations) = call(Principal::Owner, "DescribeLocations", serde_json::json!({})).await;
+        let location = locations["locations"][0]["locationCode"].clone();
+        let (status, created) = call(
+            Principal::Owner,
+            "CreateConnection",
+            serde_json::json!({"location": location, "bandwidth": "1Gbps", "connectionName": "parent"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{created}");
+        let connection = created["connectionId"].as_str().unwrap().to_owned();
+        let partner = target.client.accounts().of(Principal::Partner).to_owned();
+        // The connection settles within the server's async delay; allocate once it takes it.
+        let mut allocated = (0, serde_json::Value::Null);
+        for _ in 0..100 {
+            allocated = call(
+                Principal::Owner,
+                "AllocatePrivateVirtualInterface",
+                serde_json::json!({
+                    "connectionId": connection,
+                    "ownerAccount": partner,
+                    "newPrivateVirtualInterfaceAllocation": {
+                        "virtualInterfaceName": "child", "vlan": 101, "asn": 65001
+                    }
+                }),
+            )
+            .await;
+            if allocated.0 == 200 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(allocated.0, 200, "{}", allocated.1);
+        target.stop().await;
+        connection
+    });
+    let line = serde_json::json!({
+        "run_id": "run-killed", "event": "created", "operation": "DeleteConnection",
+        "body": {"connectionId": connection}, "principal": "owner", "at": 0
+    });
+    std::fs::write(&journal, format!("{line}\n")).unwrap();
+    assert_eq!(
+        live_resources(server.endpoint()).len(),
+        3,
+        "connection + VIF in two views"
+    );
+
+    let out = Command::new(BIN)
+        .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
+        .arg("--journal")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("1 found on the run's connections"),
+        "{stdout}"
+    );
+    let live = live_resources(server.endpoint());
+    assert!(live.is_empty(), "left after the sweep: {live:?}\n{stdout}");
+}

@@ -110,11 +110,13 @@ fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
         println!("FAILED {} {} ({}): {why}", e.operation, e.body, e.run_id);
     }
     println!(
-        "sweep: {} deleted, {} failed ({} found by the {} tag and not in the journal)",
+        "sweep: {} deleted, {} failed ({} found by the {} tag and not in the journal, \
+         {} found on the run's connections, LAGs and interconnects)",
         outcome.deleted.len(),
         outcome.failed.len(),
         outcome.found_by_tag,
-        crate::model::RUN_TAG_KEY
+        crate::model::RUN_TAG_KEY,
+        outcome.found_on_parents
     );
     Ok(if outcome.failed.is_empty() {
         ExitCode::Conformant

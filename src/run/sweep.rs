@@ -27,6 +27,10 @@ pub struct SweepOutcome {
     /// How many of the resources were found by their run tag and not in the journal
     /// (a create answered just before the run was killed).
     pub found_by_tag: usize,
+    /// How many were found on a connection, LAG or interconnect of the run and in
+    /// neither the journal nor by tag (an allocated VIF carries no run tag, and its
+    /// allocation may have been answered just before the run was killed).
+    pub found_on_parents: usize,
 }
 
 /// Whether a refused delete says there is nothing left to delete.
@@ -85,6 +89,12 @@ pub fn sweep(
         for found in discover_tagged(&target, run_id).await {
             if !pending.iter().any(|p| key(p) == key(&found)) {
                 outcome.found_by_tag += 1;
+                pending.push(found);
+            }
+        }
+        for found in discover_children(&target, &pending).await {
+            if !pending.iter().any(|p| key(p) == key(&found)) {
+                outcome.found_on_parents += 1;
                 pending.push(found);
             }
         }
@@ -257,6 +267,69 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                     }
                 }
                 found.push(entry(&owner_run, principal, delete, body));
+            }
+        }
+    }
+    found
+}
+
+/// Lists of the resources that live on a connection, LAG or interconnect, asked by
+/// the parent's id: its virtual interfaces ([api] DescribeVirtualInterfaces
+/// `connectionId`: the ID of the connection or LAG) and its hosted connections
+/// ([api] DescribeHostedConnections `connectionId`: the ID of the interconnect or LAG).
+const CHILD_LISTS: [(&str, ResourceKind); 2] = [
+    ("DescribeVirtualInterfaces", ResourceKind::VirtualInterface),
+    ("DescribeHostedConnections", ResourceKind::Connection),
+];
+
+/// The delete calls of every live resource on a connection, LAG or interconnect
+/// that `parents` delete, and on those children in turn. Only the connection's
+/// owner can create or allocate on it, so what lives on a run's connection is the
+/// run's. Each child is deleted as the principal whose account owns it.
+async fn discover_children(target: &LaunchedTarget, parents: &[JournalEntry]) -> Vec<JournalEntry> {
+    let parent_id = |e: &JournalEntry| {
+        DESCRIPTORS
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    ResourceKind::Connection | ResourceKind::Lag | ResourceKind::Interconnect
+                )
+            })
+            .find(|d| d.deleting == Some(e.operation.as_str()))
+            .and_then(|d| e.body.get(d.id_member)?.as_str())
+            .map(|id| (id.to_owned(), e.run_id.clone()))
+    };
+    let mut queue: Vec<(String, String)> = parents.iter().filter_map(parent_id).collect();
+    let mut seen: Vec<String> = queue.iter().map(|(id, _)| id.clone()).collect();
+    let mut found = Vec::new();
+    while let Some((parent, run)) = queue.pop() {
+        for principal in Principal::ALL {
+            let account = target.client.accounts().of(principal).to_owned();
+            for (describe, kind) in CHILD_LISTS {
+                let d = kind.descriptor();
+                let answer = target
+                    .client
+                    .call(principal, describe, &json!({ "connectionId": parent }))
+                    .await;
+                for item in items(&answer.outcome, d.list_member) {
+                    let Some(id) = item.get(d.id_member).and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let state = item.get(d.state_member).and_then(Value::as_str);
+                    let owner = item.get("ownerAccount").and_then(Value::as_str);
+                    if state.is_some_and(|s| d.lifecycle.gone.contains(&s))
+                        || owner.is_some_and(|o| o != account)
+                        || seen.iter().any(|s| s == id)
+                    {
+                        continue;
+                    }
+                    seen.push(id.to_owned());
+                    if let Some((_, delete, body)) = kind.delete_call(id) {
+                        found.push(entry(&run, principal, delete, body));
+                        queue.push((id.to_owned(), run.clone()));
+                    }
+                }
             }
         }
     }
