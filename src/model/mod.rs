@@ -43,7 +43,7 @@ pub use single::SINGLE_OPERATIONS;
 pub use state::{Call, Env, Model, ObservedEdge};
 pub use step::{
     AddressFamily, ConnectionStep, FamilyStep, GatewayStep, InterconnectStep, LagStep, NewVif,
-    Plan, Step, TagStep, VifStep,
+    Plan, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
 };
 pub use tags::MAX_TAGS;
 pub use virtual_interfaces::other_principal;

@@ -58,7 +58,7 @@ pub fn load_report(path: &Path) -> Result<RunReport, ReportError> {
     })?;
     // A report written before root causes existed: group its buckets now.
     if report.root_causes.is_empty() && !report.buckets.is_empty() {
-        report.root_causes = crate::run::root_causes(&report.buckets);
+        report.root_causes = crate::run::root_causes(&report.buckets, &report.operations);
     }
     Ok(report)
 }

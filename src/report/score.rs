@@ -185,6 +185,11 @@ pub fn uncovered_failures(report: &RunReport) -> Vec<&Bucket> {
 
 /// Why an operation counts as not implemented: the answer that gave it away.
 pub fn not_implemented_reason(report: &RunReport, operation: &str) -> String {
+    if let Some(answer) = crate::run::uniformly_unanswered(&report.operations).get(operation) {
+        return format!(
+            "not implemented: every call was answered {answer}, as other operations were"
+        );
+    }
     report
         .buckets
         .iter()

@@ -102,6 +102,6 @@ pub fn sample_report() -> RunReport {
     });
     let mut report: RunReport =
         serde_json::from_value(report).expect("the sample report matches the schema");
-    report.root_causes = crate::run::root_causes(&report.buckets);
+    report.root_causes = crate::run::root_causes(&report.buckets, &report.operations);
     report
 }

@@ -80,6 +80,10 @@ pub struct StepRecord {
     /// (e.g. `max-live connection=1 reached`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
+    /// The signature of an answer that answers nothing ([`super::non_answer`]), judged
+    /// from the whole answer even where the record keeps only a summary; not written.
+    #[serde(skip)]
+    pub non_answer: Option<String>,
 }
 
 /// The result of one case.
@@ -113,6 +117,7 @@ impl StepRecord {
             response_headers: Vec::new(),
             latency_us: 0,
             skip_reason: None,
+            non_answer: None,
         }
     }
 
@@ -144,6 +149,9 @@ impl StepRecord {
             response_headers,
             latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
             skip_reason: None,
+            non_answer: std::str::from_utf8(&exchange.body)
+                .ok()
+                .and_then(|body| super::non_answer(&exchange.operation, exchange.status, body)),
         }
     }
 }

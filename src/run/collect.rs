@@ -49,6 +49,7 @@ impl Collected {
         outcome: &str,
         latency_us: u64,
         rule: Option<&String>,
+        non_answer: Option<&str>,
     ) {
         if outcome == "skipped" {
             self.steps_skipped += 1;
@@ -63,6 +64,11 @@ impl Collected {
         let Some(stats) = self.operations.get_mut(operation) else {
             return;
         };
+        // A request malformed on the wire may never reach the operation's route: its
+        // answer says nothing about whether the target implements the operation.
+        if !rule.is_some_and(|r| r.starts_with(crate::model::MALFORMED_RULE_PREFIX)) {
+            stats.answers.fold(non_answer);
+        }
         stats.calls += 1;
         match stats.outcomes.get_mut(outcome) {
             Some(count) => *count += 1,
@@ -85,8 +91,15 @@ impl Collected {
                 outcome,
                 latency_us,
                 rule,
+                non_answer,
                 ..
-            } => self.search_step(operation, outcome, *latency_us, rule.as_ref()),
+            } => self.search_step(
+                operation,
+                outcome,
+                *latency_us,
+                rule.as_ref(),
+                non_answer.as_deref(),
+            ),
             RunEvent::Step { .. } => {}
             RunEvent::CaseFinished {
                 phase,
@@ -239,6 +252,7 @@ impl ReportCollector {
             .collect();
         number_repros(&mut buckets);
         let coverage = coverage(&c.operations, &buckets);
+        let root_causes = super::root_causes(&buckets, &c.operations);
         let transitions = transition_coverage(&c.transitions, &buckets);
         let mut leaked = c.leaked;
         leaked.sort();
@@ -256,7 +270,7 @@ impl ReportCollector {
             requests: c.requests,
             operations: c.operations,
             coverage,
-            root_causes: super::root_causes(&buckets),
+            root_causes,
             buckets,
             leaked,
             transitions,
@@ -388,6 +402,7 @@ pub(super) fn coverage(
     operations: &BTreeMap<String, OperationStats>,
     buckets: &[Bucket],
 ) -> BTreeMap<String, BTreeMap<String, CoverageCell>> {
+    let unanswered = super::uniformly_unanswered(operations);
     Step::operations()
         .iter()
         .map(|op| {
@@ -407,7 +422,7 @@ pub(super) fn coverage(
                     });
                     let cell = if calls == 0 {
                         CoverageCell::NotExercised
-                    } else if not_implemented == calls {
+                    } else if not_implemented == calls || unanswered.contains_key(*op) {
                         CoverageCell::NotImplemented
                     } else if failed {
                         CoverageCell::Fail

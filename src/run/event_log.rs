@@ -97,6 +97,7 @@ mod tests {
                 outcome: "success".into(),
                 findings: vec!["model.state".into()],
                 latency_us: 42,
+                non_answer: None,
                 rule: None,
             });
         }
@@ -126,6 +127,7 @@ mod tests {
             outcome: "success".into(),
             findings: Vec::new(),
             latency_us: 1,
+            non_answer: None,
             rule: None,
         });
         // No finish: a run killed here has still written the line.

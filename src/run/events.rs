@@ -68,6 +68,9 @@ pub enum RunEvent {
         /// The rule a negative step broke (an invalid input's rule, a malformation).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rule: Option<String>,
+        /// The signature of an answer that answers nothing ([`super::non_answer`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        non_answer: Option<String>,
     },
     /// A case finished.
     CaseFinished {
@@ -249,6 +252,7 @@ impl<'a> CaseEvents<'a> {
                 findings,
                 latency_us: s.latency_us,
                 rule: s.step.broken_rule(),
+                non_answer: s.non_answer.clone(),
             });
         }
         self.sink.event(&RunEvent::CaseFinished {

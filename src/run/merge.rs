@@ -93,13 +93,11 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
     merged.operations = BTreeMap::new();
     for r in &reports {
         for (op, stats) in &r.operations {
-            let into = merged.operations.entry(op.clone()).or_default();
-            into.calls += stats.calls;
-            into.latency_us += stats.latency_us;
-            for (outcome, n) in &stats.outcomes {
-                *into.outcomes.entry(outcome.clone()).or_default() += n;
-            }
-            into.rules.extend(stats.rules.iter().cloned());
+            merged
+                .operations
+                .entry(op.clone())
+                .or_default()
+                .absorb(stats);
         }
     }
 
@@ -135,7 +133,7 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
     number_repros(&mut buckets);
     merged.requests = search_requests + buckets.iter().map(shrink_requests).sum::<u64>();
     merged.coverage = coverage(&merged.operations, &buckets);
-    merged.root_causes = super::root_causes(&buckets);
+    merged.root_causes = super::root_causes(&buckets, &merged.operations);
     merged.buckets = buckets;
 
     // An edge is exercised if any share exercised it; violated if any share's

@@ -38,6 +38,7 @@ pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
 pub use launch::{in_process, launch, launch_runtime};
 pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
+pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_OPERATIONS};
 pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
     ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,

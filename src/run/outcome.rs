@@ -93,6 +93,132 @@ pub struct OperationStats {
     /// inputs by rule name, malformed requests by kind); absent when none.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub rules: std::collections::BTreeSet<String>,
+    /// Whether every call got the same non-answer ([`non_answer`]); calls sent
+    /// malformed on the wire are not judged (a target may never route them).
+    #[serde(default, skip_serializing_if = "Answers::unjudged")]
+    pub answers: Answers,
+}
+
+/// What the judged calls of one operation were answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Answers {
+    /// No call judged yet.
+    #[default]
+    Unjudged,
+    /// Every judged call got this non-answer (its signature).
+    Uniform(String),
+    /// Calls got answers, or different non-answers.
+    Varied,
+}
+
+impl Answers {
+    /// No call judged yet.
+    pub fn unjudged(&self) -> bool {
+        *self == Answers::Unjudged
+    }
+
+    /// The non-answer every judged call got, if any.
+    pub fn uniform(&self) -> Option<&str> {
+        match self {
+            Answers::Uniform(answer) => Some(answer),
+            _ => None,
+        }
+    }
+
+    /// Fold in the non-answer of one more judged call (`None`: it was answered).
+    pub fn fold(&mut self, non_answer: Option<&str>) {
+        *self = match (&*self, non_answer) {
+            (Answers::Unjudged, Some(answer)) => Answers::Uniform(answer.to_owned()),
+            (Answers::Uniform(same), Some(answer)) if same == answer => return,
+            _ => Answers::Varied,
+        };
+    }
+
+    /// Combine with the answers of another share of a partitioned run.
+    pub fn absorb(&mut self, other: &Answers) {
+        match other {
+            Answers::Unjudged => {}
+            Answers::Uniform(answer) => self.fold(Some(answer)),
+            Answers::Varied => *self = Answers::Varied,
+        }
+    }
+}
+
+impl OperationStats {
+    /// Add the stats of the same operation from another share of a partitioned run.
+    pub fn absorb(&mut self, other: &OperationStats) {
+        self.answers.absorb(&other.answers);
+        self.calls += other.calls;
+        self.latency_us += other.latency_us;
+        for (outcome, n) in &other.outcomes {
+            *self.outcomes.entry(outcome.clone()).or_default() += n;
+        }
+        self.rules.extend(other.rules.iter().cloned());
+    }
+}
+
+/// Longest body [`non_answer`] looks into: a non-answer is short, and a long 2xx
+/// body is an answer (parsing every long list would cost the run its speed).
+const NON_ANSWER_MAX_BYTES: usize = 256;
+
+/// Whether a 2xx answer of `operation` answers nothing: its body is empty, or a JSON
+/// object naming none of the members the operation's output declares, while the
+/// output declares some (an empty answer is right for an output without members).
+/// Returns the answer's signature (`HTTP 200 with an empty body`, `HTTP 200 with {}`),
+/// which is the same for every operation a target answers this way.
+pub fn non_answer(operation: &str, status: u16, body: &str) -> Option<String> {
+    if !(200..300).contains(&status) || body.len() > NON_ANSWER_MAX_BYTES {
+        return None;
+    }
+    let spec = crate::spec::Spec::builtin();
+    let output = spec.shape(spec.operation(operation)?.output.as_deref()?)?;
+    if output.members.is_empty() {
+        return None;
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        return Some(format!("HTTP {status} with an empty body"));
+    }
+    let serde_json::Value::Object(members) = serde_json::from_str(body).ok()? else {
+        return None;
+    };
+    if members
+        .keys()
+        .any(|m| output.members.contains_key(m.as_str()))
+    {
+        return None;
+    }
+    Some(format!("HTTP {status} with {body}"))
+}
+
+/// How many operations must get the same non-answer on every call before it counts
+/// as the target's way of answering operations it does not route: one operation
+/// answering one way (a delete answering an empty body while its siblings work) is a
+/// finding of an implemented operation; the same non-answer from unrelated
+/// operations is no implementation at all.
+pub const UNIFORM_NON_ANSWER_OPERATIONS: usize = 3;
+
+/// The operations a target does not implement by a uniform non-answer, with that
+/// answer's signature: every call of each got the same non-answer, and at least
+/// [`UNIFORM_NON_ANSWER_OPERATIONS`] operations got the same one.
+pub fn uniformly_unanswered(
+    operations: &BTreeMap<String, OperationStats>,
+) -> BTreeMap<String, String> {
+    let mut by_answer: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (operation, stats) in operations {
+        if let Some(answer) = stats.answers.uniform() {
+            by_answer.entry(answer).or_default().push(operation);
+        }
+    }
+    by_answer
+        .into_iter()
+        .filter(|(_, ops)| ops.len() >= UNIFORM_NON_ANSWER_OPERATIONS)
+        .flat_map(|(answer, ops)| {
+            ops.into_iter()
+                .map(move |op| (op.to_owned(), answer.to_owned()))
+        })
+        .collect()
 }
 
 /// One cell of the operations × check groups table.
@@ -270,8 +396,90 @@ impl RunReport {
             .count()
     }
 
-    /// Whether the target conformed (no failure bucket).
+    /// Whether the target conformed (no failure bucket, and no operation left
+    /// unimplemented behind a uniform non-answer).
     pub fn conformant(&self) -> bool {
-        self.failures().next().is_none()
+        self.failures().next().is_none() && self.failing_root_causes() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_naming_no_output_member_is_a_non_answer() {
+        assert_eq!(
+            non_answer("CreateConnection", 200, "").as_deref(),
+            Some("HTTP 200 with an empty body")
+        );
+        assert_eq!(
+            non_answer("DescribeLags", 200, " {} ").as_deref(),
+            Some("HTTP 200 with {}")
+        );
+        assert_eq!(
+            non_answer("DescribeLags", 200, r#"{"ok": true}"#).as_deref(),
+            Some(r#"HTTP 200 with {"ok": true}"#)
+        );
+        // Any output member makes it an answer, right or wrong.
+        assert_eq!(non_answer("DescribeLags", 200, r#"{"lags": []}"#), None);
+        // An output without members is answered by an empty body.
+        assert_eq!(non_answer("TagResource", 200, "{}"), None);
+        assert_eq!(non_answer("CreateConnection", 400, ""), None);
+        assert_eq!(non_answer("NoSuchOperation", 200, ""), None);
+    }
+
+    fn stats(answers: &[Option<&str>]) -> OperationStats {
+        let mut stats = OperationStats::default();
+        for answer in answers {
+            stats.answers.fold(*answer);
+            stats.calls += 1;
+        }
+        stats
+    }
+
+    #[test]
+    fn a_non_answer_shared_by_three_operations_on_every_call_means_not_implemented() {
+        let empty = Some("HTTP 200 with an empty body");
+        let mut operations: BTreeMap<String, OperationStats> = [
+            ("CreateLag", stats(&[empty, empty])),
+            ("DescribeLags", stats(&[empty])),
+            ("DeleteLag", stats(&[empty, empty, empty])),
+            // Answered once: implemented, whatever else it answers.
+            ("DeleteConnection", stats(&[empty, None])),
+            ("CreateConnection", stats(&[None, None])),
+        ]
+        .into_iter()
+        .map(|(op, s)| (op.to_owned(), s))
+        .collect();
+        let unanswered = uniformly_unanswered(&operations);
+        assert_eq!(
+            unanswered.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["CreateLag", "DeleteLag", "DescribeLags"]
+        );
+        assert!(unanswered.values().all(|a| Some(a.as_str()) == empty));
+        // Two operations answering the same way are two findings, not an unrouted API.
+        operations.remove("DeleteLag");
+        assert!(uniformly_unanswered(&operations).is_empty());
+    }
+
+    #[test]
+    fn shares_of_a_partitioned_run_agree_on_a_non_answer_only_when_each_saw_it_alone() {
+        let empty = Some("HTTP 200 with an empty body");
+        let mut merged = stats(&[empty]);
+        merged.absorb(&OperationStats::default());
+        merged.absorb(&stats(&[empty, empty]));
+        assert_eq!((merged.calls, merged.answers.uniform()), (3, empty));
+        merged.absorb(&stats(&[None]));
+        assert_eq!((merged.calls, &merged.answers), (4, &Answers::Varied));
+        let mut unseen = OperationStats::default();
+        unseen.absorb(&stats(&[empty]));
+        assert_eq!(unseen.answers.uniform(), empty);
+        // A share whose calls were all malformed judged none: it changes nothing.
+        unseen.absorb(&OperationStats {
+            calls: 2,
+            ..OperationStats::default()
+        });
+        assert_eq!(unseen.answers.uniform(), empty);
     }
 }

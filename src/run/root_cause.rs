@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bucket, BucketRef};
+use super::{Bucket, BucketRef, OperationStats};
 use crate::check::Severity;
 
 /// One defect: the buckets it explains, in plain words.
@@ -201,13 +201,7 @@ fn classify(b: &Bucket, undeclared: &BTreeSet<&str>) -> Grouping {
         );
     }
     match b.check.as_str() {
-        "op.implemented" => {
-            let signature = head(&b.actual);
-            grouping(
-                format!("not-implemented:{signature}"),
-                format!("operations are not implemented: they answer {signature}"),
-            )
-        }
+        "op.implemented" => not_implemented(head(&b.actual)),
         "transport.fault" => grouping(
             format!("transport:{}", head(&b.actual)),
             format!("requests get no HTTP answer ({})", head(&b.actual)),
@@ -357,9 +351,50 @@ fn explained_by(
     }
 }
 
+/// The key and title of the root cause "these operations are not implemented: they
+/// answer `signature`", whether the signature is an explicit refusal (`op.implemented`)
+/// or a uniform non-answer ([`super::uniformly_unanswered`]).
+fn not_implemented(signature: &str) -> Grouping {
+    grouping(
+        format!("not-implemented:{signature}"),
+        format!("operations are not implemented: they answer {signature}"),
+    )
+}
+
+/// The non-answer that explains a lifecycle finding: one whose minimal sequence
+/// sent, before the step that shows it, a call of an operation the target answers
+/// with a uniform non-answer (the model took the non-answer for the documented
+/// success, e.g. a DeleteBGPPeer answered by an empty 200, and then expects the peer
+/// gone). Other checks judge the answer of their own step and keep their cause.
+fn after_unanswered_call<'u>(
+    b: &Bucket,
+    unanswered: &'u BTreeMap<String, String>,
+) -> Option<&'u str> {
+    let lifecycle = crate::vocab::CheckId::lookup(&b.check)
+        .is_some_and(crate::vocab::CheckId::is_lifecycle);
+    let repro = b.repro.as_ref().filter(|_| lifecycle)?;
+    let shown_at = repro
+        .findings
+        .iter()
+        .find(|f| f.key() == b.key())
+        .map(|f| f.step)?;
+    repro
+        .steps
+        .iter()
+        .filter(|s| !s.skipped && s.index < shown_at)
+        .find_map(|s| unanswered.get(&s.operation))
+        .map(String::as_str)
+}
+
 /// Group `buckets` into root causes: failures first, then the widest (most buckets,
-/// then most occurrences), then by key.
-pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
+/// then most occurrences), then by key. Every finding of an operation the target
+/// answers with a uniform non-answer (`operations`' stats) belongs to the one root
+/// cause "not implemented", which also names such operations without findings.
+pub fn root_causes(
+    buckets: &[Bucket],
+    operations: &BTreeMap<String, OperationStats>,
+) -> Vec<RootCause> {
+    let unanswered = super::uniformly_unanswered(operations);
     let undeclared: BTreeSet<&str> = buckets
         .iter()
         .filter(|b| b.check == "error.type")
@@ -368,13 +403,24 @@ pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
     let own: Vec<(usize, Grouping)> = buckets
         .iter()
         .enumerate()
-        .map(|(i, b)| (i, classify(b, &undeclared)))
+        .map(|(i, b)| {
+            let grouping = match unanswered.get(&b.operation) {
+                Some(signature) => not_implemented(signature),
+                None => classify(b, &undeclared),
+            };
+            (i, grouping)
+        })
         .collect();
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, grouping) in &own {
         let b = &buckets[*i];
-        let key =
-            explained_by(b, &undeclared, &own, buckets).unwrap_or_else(|| grouping.key.clone());
+        let key = if unanswered.contains_key(&b.operation) {
+            grouping.key.clone()
+        } else if let Some(signature) = after_unanswered_call(b, &unanswered) {
+            not_implemented(signature).key
+        } else {
+            explained_by(b, &undeclared, &own, buckets).unwrap_or_else(|| grouping.key.clone())
+        };
         let title = own
             .iter()
             .find(|(_, g)| g.key == key)
@@ -420,6 +466,34 @@ pub fn root_causes(buckets: &[Bucket]) -> Vec<RootCause> {
             }
         })
         .collect();
+    // Operations answered with a uniform non-answer are not implemented: a failure,
+    // as `op.implemented` is, and named also where they showed no finding.
+    for (operation, signature) in &unanswered {
+        let Grouping { key, title } = not_implemented(signature);
+        let at = match causes.iter().position(|c| c.key == key) {
+            Some(at) => at,
+            None => {
+                causes.push(RootCause {
+                    key,
+                    title,
+                    severity: Severity::Failure,
+                    operations: Vec::new(),
+                    members: Vec::new(),
+                    count: 0,
+                    buckets: Vec::new(),
+                    shortest: None,
+                });
+                causes.len() - 1
+            }
+        };
+        let cause = &mut causes[at];
+        cause.severity = Severity::Failure;
+        // An operation without findings counts its calls as the cause's occurrences.
+        if let Err(place) = cause.operations.binary_search(operation) {
+            cause.operations.insert(place, operation.clone());
+            cause.count += operations.get(operation).map_or(0, |s| s.calls);
+        }
+    }
     causes.sort_by(|a, b| {
         (
             a.severity,
@@ -464,7 +538,7 @@ mod tests {
     #[test]
     fn every_bucket_belongs_to_exactly_one_root_cause() {
         let buckets = moto_buckets();
-        let causes = root_causes(&buckets);
+        let causes = root_causes(&buckets, &BTreeMap::new());
         let mut seen: Vec<&BucketRef> = causes.iter().flat_map(|c| &c.buckets).collect();
         assert_eq!(seen.len(), buckets.len());
         seen.sort_by_key(|b| (&b.check, &b.operation, &b.path, b.status));
@@ -479,8 +553,52 @@ mod tests {
     }
 
     #[test]
+    fn every_finding_of_uniformly_unanswered_operations_is_one_root_cause() {
+        let buckets = moto_buckets();
+        let mut answered: Vec<&str> = buckets.iter().map(|b| b.operation.as_str()).collect();
+        answered.sort_unstable();
+        answered.dedup();
+        // Three operations with findings and one without answer `{}` on every call.
+        let unrouted = [answered[0], answered[1], answered[2], "NoFindingsOperation"];
+        let operations: BTreeMap<String, OperationStats> = unrouted
+            .iter()
+            .map(|op| {
+                let stats = OperationStats {
+                    calls: 4,
+                    answers: super::super::Answers::Uniform("HTTP 200 with {}".to_owned()),
+                    ..OperationStats::default()
+                };
+                ((*op).to_owned(), stats)
+            })
+            .collect();
+        let causes = root_causes(&buckets, &operations);
+        let not_implemented = cause(&causes, "not-implemented:HTTP 200 with {}");
+        let mut expected = unrouted.to_vec();
+        expected.sort_unstable();
+        assert_eq!(not_implemented.operations, expected);
+        assert_eq!(not_implemented.severity, Severity::Failure);
+        let theirs = buckets
+            .iter()
+            .filter(|b| unrouted.contains(&b.operation.as_str()))
+            .count();
+        assert_eq!(not_implemented.buckets.len(), theirs);
+        for other in causes.iter().filter(|c| c.key != not_implemented.key) {
+            assert!(
+                other
+                    .buckets
+                    .iter()
+                    .all(|b| !unrouted.contains(&b.operation.as_str())),
+                "{} holds a finding of an unimplemented operation",
+                other.key
+            );
+        }
+        let all: usize = causes.iter().map(|c| c.buckets.len()).sum();
+        assert_eq!(all, buckets.len(), "nothing dropped, nothing counted twice");
+    }
+
+    #[test]
     fn one_defect_across_operations_is_one_root_cause() {
-        let causes = root_causes(&moto_buckets());
+        let causes = root_causes(&moto_buckets(), &BTreeMap::new());
         let not_implemented = cause(&causes, "not-implemented:HTTP 500 with an HTML body");
         assert!(not_implemented.operations.len() > 20, "{not_implemented:?}");
         let timestamps = cause(&causes, "wrong-type:loaIssueTime:string");
@@ -518,7 +636,7 @@ mod tests {
 
     #[test]
     fn sdk_parse_failures_join_the_wrong_type_that_explains_them() {
-        let causes = root_causes(&moto_buckets());
+        let causes = root_causes(&moto_buckets(), &BTreeMap::new());
         assert!(
             causes.iter().all(|c| !c.key.starts_with("sdk-parse:")),
             "{:?}",
@@ -545,7 +663,7 @@ mod tests {
         assert_eq!(echoed_probe("\"bad#key\""), Some("tags"));
         assert_eq!(echoed_probe("integer 123456789"), None);
         assert_eq!(echoed_probe("\"dx-alpha\""), None);
-        let causes = root_causes(&moto_buckets());
+        let causes = root_causes(&moto_buckets(), &BTreeMap::new());
         assert!(
             causes.iter().all(|c| !c.key.ends_with(":integer")),
             "{:?}",

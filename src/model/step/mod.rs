@@ -19,6 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::vocab::Principal;
 
+/// How the rule of a step malformed on the wire begins ([`Step::broken_rule`]:
+/// `malformed:target-header:…`).
+pub const MALFORMED_RULE_PREFIX: &str = "malformed:";
+
 /// `OPERATIONS` (in the order given) and [`FamilyStep`] for a family whose every
 /// variant is named after the operation it calls and carries its caller in `by`.
 macro_rules! operations_by_variant {
@@ -107,7 +111,7 @@ impl Step {
         match self {
             Step::Invalid(s) => Some(s.invalid.name.clone()),
             Step::Malformed(s) => Some(format!(
-                "malformed:{}",
+                "{MALFORMED_RULE_PREFIX}{}",
                 serde_json::to_value(s.malformed)
                     .ok()
                     .and_then(|v| {
