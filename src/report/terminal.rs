@@ -46,8 +46,9 @@ fn target_line(report: &RunReport) -> String {
 }
 
 /// What a run against a slow, throttling target did besides checking: waits for
-/// asynchronous states, retries and throttles, and its budgets. Empty when there
-/// was nothing of the kind.
+/// asynchronous states, retries and throttles, and its budgets, after the line of
+/// an interrupted run (shared by the terminal, Markdown and HTML reports). Empty
+/// when there was nothing of the kind.
 pub fn nightly_lines(report: &RunReport) -> Vec<String> {
     let mut lines: Vec<String> = interrupted_line(report).into_iter().collect();
     let w = &report.waits;
