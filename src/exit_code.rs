@@ -9,11 +9,14 @@ pub enum ExitCode {
     Findings = 1,
     /// 2: usage or infrastructure error: bad flags or files, unreachable target, nothing ran.
     Error = 2,
+    /// 3: interrupted (Ctrl-C, SIGTERM, SIGHUP): the run stopped early, cleaned up and
+    /// wrote a report marked incomplete.
+    Interrupted = 3,
 }
 
 impl ExitCode {
     /// Every code with its meaning, for documentation.
-    pub const ALL: [(ExitCode, &'static str); 3] = [
+    pub const ALL: [(ExitCode, &'static str); 4] = [
         (ExitCode::Conformant, "conformant: no failure finding"),
         (
             ExitCode::Findings,
@@ -22,6 +25,10 @@ impl ExitCode {
         (
             ExitCode::Error,
             "usage or infrastructure error: bad flags or files, unreachable target, nothing ran",
+        ),
+        (
+            ExitCode::Interrupted,
+            "interrupted (Ctrl-C, SIGTERM, SIGHUP): the run cleaned up and wrote a report marked incomplete",
         ),
     ];
 

@@ -2,6 +2,7 @@
 //! standalone `dxconform serve` (a target without reset) leaves its resources in
 //! the journal, and a sweep deletes every one of them, also those whose create
 //! answer never reached the journal (found by their `dxconform:run-id` tag).
+//! Ctrl-C, SIGTERM and SIGHUP end a run with its own cleanup and a partial report.
 //! Loopback only.
 
 use dxconform::target::ServedReference;
@@ -230,7 +231,7 @@ fn ctrl_c_deletes_what_the_run_created_without_a_sweep() {
     assert!(status.success());
     let output = run.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     let live = live_resources(server.endpoint());
     assert!(live.is_empty(), "left after Ctrl-C: {live:?}\n{stderr}");
@@ -424,4 +425,193 @@ fn a_sweep_deletes_what_lives_on_a_journaled_connection() {
     );
     let live = live_resources(server.endpoint());
     assert!(live.is_empty(), "left after the sweep: {live:?}\n{stdout}");
+}
+
+/// Every line of an NDJSON file, parsed: a torn line fails the test.
+fn ndjson(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}: torn line {line:?}: {e}", path.display()))
+        })
+        .collect()
+}
+
+/// A run against `server` with a journal, an event log and an output folder in
+/// `dir`, its output piped.
+fn journaled_run(server: &ServedReference, dir: &Path) -> std::process::Child {
+    Command::new(BIN)
+        .args(["run", "--endpoint", server.endpoint()])
+        .args([
+            "--cases",
+            "400",
+            "--seed",
+            "11",
+            "--progress",
+            "off",
+            "--no-negative",
+        ])
+        .arg("--journal")
+        .arg(dir.join("journal.ndjson"))
+        .arg("--events")
+        .arg(dir.join("events.ndjson"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait until the run has journaled a create and its event log shows a finding
+/// (the lines written so far; the one being written may be incomplete).
+fn wait_for_a_create_and_a_finding(dir: &Path) {
+    let waited = std::time::Instant::now();
+    loop {
+        let journal = std::fs::read_to_string(dir.join("journal.ndjson")).unwrap_or_default();
+        let events = std::fs::read_to_string(dir.join("events.ndjson")).unwrap_or_default();
+        let found = events
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .any(|e| {
+                e["event"] == "case-finished"
+                    && e["new_buckets"].as_array().is_some_and(|b| !b.is_empty())
+            });
+        if journal.contains("\"created\"") && found {
+            return;
+        }
+        // Not a timing assertion: a bound, so a run that never gets there fails.
+        assert!(
+            waited.elapsed() < Duration::from_secs(300),
+            "no create and finding yet:\n{events}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn send(signal: &str, child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal}");
+}
+
+/// `dxconform serve` with a fault the first cases find (a connection's name comes
+/// back changed), so the partial report has findings to keep.
+fn serve_with_a_fault() -> ServedReference {
+    ServedReference::spawn(
+        Path::new(BIN),
+        &["--async-delay-ms", "20", "--mutant", "wrong-name-echo"],
+    )
+    .expect("serve starts")
+}
+
+#[rstest::rstest]
+#[case::sigterm("TERM", "SIGTERM")]
+#[case::sighup("HUP", "SIGHUP")]
+fn a_signal_ends_the_run_with_its_cleanup_and_a_partial_report(
+    #[case] kill_name: &str,
+    #[case] signal: &str,
+) {
+    let server = serve_with_a_fault();
+    let dir = tempfile::tempdir().unwrap();
+    let run = journaled_run(&server, dir.path());
+    wait_for_a_create_and_a_finding(dir.path());
+    send(kill_name, &run);
+    let output = run.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The documented exit code of an interrupted run.
+    assert_eq!(output.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "interrupted by {signal}; the report is incomplete"
+        )),
+        "{stderr}"
+    );
+
+    // The event log: every line whole, the steps, then how the run ended.
+    let events = ndjson(&dir.path().join("events.ndjson"));
+    assert!(events.iter().any(|e| e["event"] == "step"), "no step lines");
+    let interrupted = events
+        .iter()
+        .find(|e| e["event"] == "interrupted")
+        .expect("an interrupted event");
+    assert_eq!(interrupted["signal"], signal);
+    assert_eq!(events.last().unwrap()["event"], "finished");
+
+    // The journal: every line whole, the run's creates in it.
+    let journal = ndjson(&dir.path().join("journal.ndjson"));
+    assert!(journal.iter().any(|e| e["event"] == "created"));
+
+    // The partial report: marked incomplete with the signal, with the findings so far.
+    let out = dir.path().join("out");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["interrupted"]["signal"], signal, "{report:#}");
+    assert_eq!(report["interrupted"]["swept"]["left"], 0, "{report:#}");
+    assert!(report["cases_run"].as_u64().unwrap() >= 1);
+    let buckets = report["buckets"].as_array().unwrap();
+    assert!(
+        buckets.iter().any(|b| b["check"] == "model.echo"),
+        "{buckets:#?}"
+    );
+    for file in ["report.md", "report.html", "junit.xml"] {
+        assert!(out.join(file).exists(), "{file} not written");
+    }
+    let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        markdown.contains(&format!("INTERRUPTED by {signal}")),
+        "{markdown}"
+    );
+    assert!(
+        stdout.contains(&format!("INTERRUPTED by {signal}")) && stdout.contains("interrupted"),
+        "{stdout}"
+    );
+
+    // The run's own cleanup left nothing live.
+    let live = live_resources(server.endpoint());
+    assert!(live.is_empty(), "left after {signal}: {live:?}\n{stderr}");
+}
+
+#[test]
+fn a_second_signal_exits_at_once_and_the_journal_still_sweeps() {
+    let server = serve_with_a_fault();
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = journaled_run(&server, dir.path());
+    wait_for_a_create_and_a_finding(dir.path());
+    send("TERM", &run);
+    // The second once the first has been taken (signals that arrive together count once).
+    let mut stderr = std::io::BufReader::new(run.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("a second signal exits at once") {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    send("TERM", &run);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    seen.push_str(&rest);
+    let status = run.wait().unwrap();
+    // Exited at once, or (when the cleanup was already over) after it: interrupted either way.
+    assert_eq!(status.code(), Some(3), "{seen}");
+    let journal = ndjson(&dir.path().join("journal.ndjson"));
+    assert!(journal.iter().any(|e| e["event"] == "created"));
+    ndjson(&dir.path().join("events.ndjson"));
+
+    let swept = Command::new(BIN)
+        .args(["sweep", "--endpoint", server.endpoint(), "--all-runs"])
+        .arg("--journal")
+        .arg(dir.path().join("journal.ndjson"))
+        .output()
+        .unwrap();
+    assert!(swept.status.success());
+    let live = live_resources(server.endpoint());
+    assert!(live.is_empty(), "left after the sweep: {live:?}\n{seen}");
 }

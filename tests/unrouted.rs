@@ -120,7 +120,10 @@ fn unrouted_operations_are_not_implemented_and_one_root_cause() {
     let cause = causes[0];
     assert_eq!(cause.key, "not-implemented:HTTP 200 with an empty body");
     for op in &exercised_unrouted {
-        assert!(cause.operations.contains(&(*op).to_owned()), "{op}: {cause:?}");
+        assert!(
+            cause.operations.contains(&(*op).to_owned()),
+            "{op}: {cause:?}"
+        );
     }
     // Beside the unrouted operations' own findings, the cause holds only lifecycle
     // findings that an unrouted call explains (a peer still listed after an unrouted

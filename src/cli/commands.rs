@@ -80,6 +80,17 @@ fn write_and_summarise(
     })
 }
 
+/// Write an interrupted run's report (marked incomplete) and summary; the error
+/// says by what it was interrupted and what its cleanup did. A report that cannot
+/// be written is said, and the run still ends as interrupted.
+fn interrupted(report: crate::run::RunReport, out: &std::path::Path) -> CliError {
+    let interruption = report.interrupted.clone().unwrap_or_default();
+    if let Err(e) = write_and_summarise(report, out) {
+        eprintln!("error: {}", crate::vocab::error_chain(&e));
+    }
+    CliError::Interrupted(interruption)
+}
+
 fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
     let mut shares = Vec::new();
     for path in &args.reports {
@@ -328,8 +339,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "dxconform: seed {seed} ({} cases, up to {} steps each)",
         config.cases, config.gen.max_steps
     );
-    // Only targets that cannot be reset keep a journal (and are swept on Ctrl-C).
+    // Only targets that cannot be reset keep a journal (and are swept when interrupted).
     let journaled = config.target.keeps_journal();
+    let mut sweep_hint = String::new();
     if let (true, Some(run_id), Some(journal)) =
         (journaled, &config.target.run_id, &config.target.journal)
     {
@@ -337,15 +349,24 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             "dxconform: run id {run_id}; resources are journaled in {}",
             journal.display()
         );
+        sweep_hint = format!(
+            "; `dxconform sweep --journal {} --run-id {run_id}` (with the run's target flags) deletes what it left",
+            journal.display()
+        );
     }
-    let interrupt = if journaled {
-        crate::run::Interrupt::on_ctrl_c()
-    } else {
-        crate::run::Interrupt::new()
-    };
+    let interrupt = crate::run::Interrupt::on_signals(move |signal| {
+        eprintln!(
+            "dxconform: {signal} again: exiting at once, without cleanup or report{sweep_hint}"
+        );
+        std::process::exit(i32::from(ExitCode::Interrupted.code()));
+    })
+    .map_err(|source| CliError::Runtime {
+        what: "cannot listen for signals",
+        source,
+    })?;
     let report = match observed_run(&config, args.events.as_deref(), args.progress, &interrupt)? {
         RunEnd::Finished(report) => *report,
-        RunEnd::Interrupted(interruption) => return Err(CliError::Interrupted(interruption)),
+        RunEnd::Interrupted(report) => return Err(interrupted(*report, &args.out)),
     };
     if let Some(dir) = &args.record {
         super::offline::record(&config, dir)?;

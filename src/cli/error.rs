@@ -51,7 +51,8 @@ pub enum CliError {
     /// A run (or replay, sweep, merge, kill matrix) could not be carried out.
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
-    /// The run was interrupted (Ctrl-C); it swept what it created where it keeps a journal.
+    /// The run was interrupted (Ctrl-C, SIGTERM, SIGHUP); it swept what it created
+    /// where it keeps a journal, and its report is marked incomplete.
     #[error("{}", interrupted(.0))]
     Interrupted(crate::run::Interruption),
     /// A report could not be written or read.
@@ -75,7 +76,7 @@ pub enum CliError {
         #[source]
         source: crate::emulator::ServeError,
     },
-    /// The async runtime could not start, or Ctrl-C could not be waited for.
+    /// The async runtime could not start, or signals could not be waited for.
     #[error("{what}")]
     Runtime {
         /// What could not be done.
@@ -104,22 +105,28 @@ impl CliError {
             | CliError::Json(_)
             | CliError::Serve { .. }
             | CliError::Runtime { .. } => ExitCode::Error,
-            // Nothing complete ran: no report, so no verdict.
-            CliError::Interrupted(_) => ExitCode::Error,
+            // The report is incomplete, so no verdict.
+            CliError::Interrupted(_) => ExitCode::Interrupted,
         }
     }
 }
 
-/// What an interrupted run says: what it swept, and how to finish the sweep.
+/// What an interrupted run says: by what, what it swept, and how to finish the sweep.
 fn interrupted(interruption: &crate::run::Interruption) -> String {
+    let by = interruption
+        .signal
+        .map_or_else(String::new, |s| format!(" by {s}"));
     let Some(swept) = &interruption.swept else {
-        return "interrupted".to_owned();
+        return format!("interrupted{by}; the report is incomplete");
     };
     let mut text = if swept.left == 0 && swept.errors.is_empty() {
-        format!("interrupted; deleted what run {} created", swept.run_id)
+        format!(
+            "interrupted{by}; the report is incomplete; deleted what run {} created",
+            swept.run_id
+        )
     } else {
         format!(
-            "interrupted; {} resources of run {run_id} could not be deleted; run `dxconform sweep --journal {} --run-id {run_id}`",
+            "interrupted{by}; the report is incomplete; {} resources of run {run_id} could not be deleted; run `dxconform sweep --journal {} --run-id {run_id}`",
             swept.left,
             swept.journal.display(),
             run_id = swept.run_id
@@ -140,39 +147,43 @@ pub(super) fn usage<T>(message: impl Into<String>) -> Result<T, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::{InterruptSweep, Interruption};
+    use crate::run::{InterruptSweep, Interruption, Signal};
 
     #[test]
-    fn an_interrupted_run_exits_2_and_says_what_it_swept() {
+    fn an_interrupted_run_exits_3_and_says_by_what_and_what_it_swept() {
+        let swept = InterruptSweep {
+            run_id: "run-9-1".into(),
+            journal: "out/journal.ndjson".into(),
+            left: 0,
+            errors: Vec::new(),
+        };
         let clean = CliError::Interrupted(Interruption {
-            swept: Some(InterruptSweep {
-                run_id: "run-9-1".into(),
-                journal: "out/journal.ndjson".into(),
-                left: 0,
-                errors: Vec::new(),
-            }),
+            signal: Some(Signal::Terminate),
+            after_ms: 1200,
+            swept: Some(swept.clone()),
         });
-        assert_eq!(clean.exit_code(), ExitCode::Error);
-        assert_eq!(clean.exit_code().code(), 2);
+        assert_eq!(clean.exit_code(), ExitCode::Interrupted);
+        assert_eq!(clean.exit_code().code(), 3);
         assert_eq!(
             clean.to_string(),
-            "interrupted; deleted what run run-9-1 created"
+            "interrupted by SIGTERM; the report is incomplete; deleted what run run-9-1 created"
         );
         let left = CliError::Interrupted(Interruption {
-            swept: Some(InterruptSweep {
-                left: 3,
-                ..match clean {
-                    CliError::Interrupted(Interruption { swept: Some(s) }) => s,
-                    _ => unreachable!(),
-                }
-            }),
+            swept: Some(InterruptSweep { left: 3, ..swept }),
+            ..Interruption::default()
         });
         assert!(
             left.to_string().contains("3 resources of run run-9-1 could not be deleted; run `dxconform sweep --journal out/journal.ndjson --run-id run-9-1`"),
             "{left}"
         );
-        let unswept = CliError::Interrupted(Interruption::default());
-        assert_eq!(unswept.to_string(), "interrupted");
-        assert_eq!(unswept.exit_code(), ExitCode::Error);
+        let unswept = CliError::Interrupted(Interruption {
+            signal: Some(Signal::Hangup),
+            ..Interruption::default()
+        });
+        assert_eq!(
+            unswept.to_string(),
+            "interrupted by SIGHUP; the report is incomplete"
+        );
+        assert_eq!(unswept.exit_code(), ExitCode::Interrupted);
     }
 }

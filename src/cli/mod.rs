@@ -9,7 +9,8 @@ mod offline;
 pub use args::Cli;
 pub use error::CliError;
 
-/// Parse arguments, run the command, and return the exit code. Only `main` exits.
+/// Parse arguments, run the command, and return the exit code. Only `main` exits
+/// (and a second signal during a run, at once: `run::Interrupt::on_signals`).
 pub fn main() -> std::process::ExitCode {
     use clap::Parser;
     let cli = match Cli::try_parse() {

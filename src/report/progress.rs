@@ -191,6 +191,8 @@ impl EventSink for Progress {
                 }
             }
             RunEvent::Shrunk { .. } => counts.set_shrinking(false),
+            // The summary says it; `finished` follows.
+            RunEvent::Interrupted(_) => return,
             RunEvent::Finished { .. } => {
                 if let Some(bar) = self.bar() {
                     bar.finish_and_clear();

@@ -46,10 +46,11 @@ fn target_line(report: &RunReport) -> String {
 }
 
 /// What a run against a slow, throttling target did besides checking: waits for
-/// asynchronous states, retries and throttles, and its budgets. Empty when there
-/// was nothing of the kind.
+/// asynchronous states, retries and throttles, and its budgets, after the line of
+/// an interrupted run (shared by the terminal, Markdown and HTML reports). Empty
+/// when there was nothing of the kind.
 pub fn nightly_lines(report: &RunReport) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = interrupted_line(report).into_iter().collect();
     let w = &report.waits;
     if w.waits > 0 {
         lines.push(format!(
@@ -96,6 +97,32 @@ pub fn nightly_lines(report: &RunReport) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// What an interrupted run's report says first: it is incomplete, by what, and
+/// what the cleanup left.
+fn interrupted_line(report: &RunReport) -> Option<String> {
+    let i = report.interrupted.as_ref()?;
+    let by = i
+        .signal
+        .map_or_else(|| "its caller".to_owned(), |s| s.to_string());
+    let mut line = format!(
+        "INTERRUPTED by {by} after {:.1} s: incomplete report, with the findings of the {} cases run",
+        i.after_ms as f64 / 1000.0,
+        report.cases_run
+    );
+    if let Some(swept) = &i.swept {
+        if swept.left == 0 && swept.errors.is_empty() {
+            let _ = write!(line, "; deleted what run {} created", swept.run_id);
+        } else {
+            let _ = write!(
+                line,
+                "; {} resources of run {} are left (dxconform sweep)",
+                swept.left, swept.run_id
+            );
+        }
+    }
+    Some(line)
 }
 
 /// `key{between}value` for each entry of `counts`, comma-separated.
@@ -195,10 +222,11 @@ pub fn summary(report: &RunReport) -> String {
             report.leaked.join(", ")
         );
     }
-    let verdict = if failures == 0 {
-        "conformant"
-    } else {
-        "not conformant"
+    let verdict = match (&report.interrupted, failures) {
+        (Some(_), 0) => "incomplete (interrupted), no failure so far",
+        (Some(_), _) => "not conformant (interrupted: incomplete)",
+        (None, 0) => "conformant",
+        (None, _) => "not conformant",
     };
     let causes = report.failing_root_causes();
     let _ = writeln!(

@@ -165,7 +165,7 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     let run_id = ctx.target.journal.as_ref().map(|j| j.run_id().to_owned());
     let journal_case = ctx.target.journal.as_ref().map_or(0, |j| j.case());
     // Unbounded runs on targets that can be reset skip the bookkeeping (a lock shared
-    // by every case, per step); journaled runs keep it: Ctrl-C halts creates there.
+    // by every case, per step); journaled runs keep it: an interrupt halts creates there.
     let budget = ctx
         .budget
         .filter(|b| b.limited() || ctx.target.journal.is_some())

@@ -38,6 +38,8 @@ struct Collected {
     repros: BTreeMap<BucketKey, Repro>,
     /// The `finished` event's wall time, wire statistics and budget report.
     finished: Option<RunEvent>,
+    /// The `interrupted` event, when the run was.
+    interrupted: Option<super::Interruption>,
 }
 
 impl Collected {
@@ -140,6 +142,7 @@ impl Collected {
             RunEvent::Shrunk { bucket, repro, .. } => {
                 self.repros.insert(bucket.clone(), (**repro).clone());
             }
+            RunEvent::Interrupted(interruption) => self.interrupted = Some(interruption.clone()),
             RunEvent::Finished { .. } => self.finished = Some(event.clone()),
         }
     }
@@ -278,6 +281,7 @@ impl ReportCollector {
             wire,
             budget,
             waits: c.waits,
+            interrupted: c.interrupted,
             not_modelled: NOT_MODELLED
                 .iter()
                 .map(|(operation, reason)| NotModelled {

@@ -1,10 +1,10 @@
 //! The NDJSON event stream (`--events FILE`): one JSON object per line, one line
-//! per [`RunEvent`], each flushed as it is written, so a CI log that follows the
-//! file sees every step live and a run cut short (killed, out of time) leaves every
-//! event it emitted.
+//! per [`RunEvent`], each written whole in one write as it happens, so a CI log
+//! that follows the file sees every step live and a run cut short (killed, out of
+//! time, a second signal) leaves every event it emitted and no torn line.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -20,7 +20,8 @@ pub struct EventLog {
 
 #[derive(Debug)]
 struct LogState {
-    out: BufWriter<File>,
+    /// Unbuffered: each line goes to the file in one `write_all` of its own.
+    out: File,
     /// The first write error; later events are dropped and [`EventLog::finish`] reports it.
     error: Option<std::io::Error>,
 }
@@ -35,7 +36,7 @@ impl EventLog {
         Ok(EventLog {
             path: path.to_owned(),
             state: Mutex::new(LogState {
-                out: BufWriter::new(file),
+                out: file,
                 error: None,
             }),
         })
@@ -65,10 +66,12 @@ impl EventSink for EventLog {
         if state.error.is_some() {
             return;
         }
-        let written = serde_json::to_writer(&mut state.out, event)
+        let written = serde_json::to_vec(event)
             .map_err(std::io::Error::from)
-            .and_then(|()| state.out.write_all(b"\n"))
-            .and_then(|()| state.out.flush());
+            .and_then(|mut line| {
+                line.push(b'\n');
+                state.out.write_all(&line)
+            });
         if let Err(e) = written {
             state.error = Some(e);
         }

@@ -1,5 +1,5 @@
 //! Run events: what the search emits as it goes (run started, one event per
-//! step, case finished, failure shrunk, run finished). Sinks consume them: the
+//! step, case finished, failure shrunk, run interrupted, run finished). Sinks consume them: the
 //! report collector (`run/collect.rs`, which builds the [`super::RunReport`] from
 //! them alone), the NDJSON log (`--events FILE`), the progress display. So every
 //! fact the report holds about the search is in the stream.
@@ -113,6 +113,9 @@ pub enum RunEvent {
         /// The minimal plan, its re-run's records and findings.
         repro: Box<Repro>,
     },
+    /// The run was interrupted (after its cleanup, before `finished`): by what,
+    /// when, and what the sweep of its resources did. The report is incomplete.
+    Interrupted(super::Interruption),
     /// The search is over.
     Finished {
         /// Cases of the search.

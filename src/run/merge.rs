@@ -89,6 +89,8 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
         .flat_map(|r| r.leaked.iter().cloned())
         .collect();
     merged.leaked.sort();
+    // One interrupted share leaves the whole incomplete.
+    merged.interrupted = reports.iter().find_map(|r| r.interrupted.clone());
 
     merged.operations = BTreeMap::new();
     for r in &reports {

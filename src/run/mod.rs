@@ -34,7 +34,7 @@ pub use dry_run::{dry_plan, DryPlan};
 pub use error::RunError;
 pub use event_log::EventLog;
 pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEdge};
-pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd};
+pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd, Signal};
 pub use launch::{in_process, launch, launch_runtime};
 pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};

@@ -375,6 +375,10 @@ pub struct RunReport {
     /// What the waits for asynchronous states did (all zero when waits are off).
     #[serde(default)]
     pub waits: super::WaitStats,
+    /// Present only when the run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the
+    /// report then holds what the run did until then and is incomplete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<super::Interruption>,
 }
 
 /// Check groups of the coverage table, in display order (derived from the registry).
@@ -394,6 +398,12 @@ impl RunReport {
             .iter()
             .filter(|c| c.severity == Severity::Failure)
             .count()
+    }
+
+    /// Whether the run did all it was configured to do (it was not interrupted;
+    /// a cap may still have ended it early).
+    pub fn complete(&self) -> bool {
+        self.interrupted.is_none()
     }
 
     /// Whether the target conformed (no failure bucket, and no operation left

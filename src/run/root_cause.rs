@@ -370,8 +370,8 @@ fn after_unanswered_call<'u>(
     b: &Bucket,
     unanswered: &'u BTreeMap<String, String>,
 ) -> Option<&'u str> {
-    let lifecycle = crate::vocab::CheckId::lookup(&b.check)
-        .is_some_and(crate::vocab::CheckId::is_lifecycle);
+    let lifecycle =
+        crate::vocab::CheckId::lookup(&b.check).is_some_and(crate::vocab::CheckId::is_lifecycle);
     let repro = b.repro.as_ref().filter(|_| lifecycle)?;
     let shown_at = repro
         .findings

@@ -1,7 +1,7 @@
 //! A run from start to end: launch the target, probe it and learn its locations,
 //! run the search (`run/search.rs`, which hands new failures to `run/shrink.rs`),
 //! tear the target down, and return the report the collector (`run/collect.rs`)
-//! built from the run's events, or the interrupted outcome.
+//! built from the run's events (marked incomplete when the run was interrupted).
 
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::collect::ReportCollector;
 use super::events::{EventSink, Fanout, NoEvents, RunEvent};
-use super::interrupt::{Interrupt, Interruption, RunEnd};
+use super::interrupt::{Interrupt, RunEnd};
 use super::search::{search, Shared};
 use super::{RunConfig, RunError, RunReport};
 use crate::check::{CheckSet, SdkParser};
@@ -93,7 +93,6 @@ fn run_here(
             .build()
     }
     .map_err(RunError::Runtime)?;
-    interrupt.listen(&runtime);
     let checks = CheckSet::select(&config.checks, &config.exclude_checks)?;
     let check_ids: Vec<String> = checks.ids().iter().map(ToString::to_string).collect();
     let started = Instant::now();
@@ -142,11 +141,15 @@ fn run_here(
         target.stop().await;
     });
     let ((), budget) = result?;
-    if interrupt.is_triggered() {
-        let swept = journal.map(|(journal, run_id)| {
+    // Interrupted: the run's resources are swept before the report says what is left.
+    let interruption = interrupt.interruption(started).map(|mut interruption| {
+        interruption.swept = journal.map(|(journal, run_id)| {
             super::interrupt::sweep_after(&config.target, journal, run_id)
         });
-        return Ok(RunEnd::Interrupted(Interruption { swept }));
+        interruption
+    });
+    if let Some(interruption) = &interruption {
+        events.event(&RunEvent::Interrupted(interruption.clone()));
     }
     let totals = collector.totals();
     events.event(&RunEvent::Finished {
@@ -159,5 +162,10 @@ fn run_here(
         budget,
     });
     drop(events);
-    Ok(RunEnd::Finished(Box::new(collector.report())))
+    let report = Box::new(collector.report());
+    Ok(if interruption.is_some() {
+        RunEnd::Interrupted(report)
+    } else {
+        RunEnd::Finished(report)
+    })
 }
