@@ -597,14 +597,10 @@ fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, ok, refused, world};
-
-    const OWNER: &str = "111111111111";
-    const OTHER: &str = "222222222222";
+    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
     fn gateway(w: &mut World) -> Value {
-        let out = ok(
-            w,
+        let out = w.ok(
             OWNER,
             "CreateDirectConnectGateway",
             json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
@@ -621,10 +617,9 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
-        assert!(invoke(&mut w, OWNER, "CreateDirectConnectGateway", bad).is_err());
+        assert!(w.invoke(OWNER, "CreateDirectConnectGateway", bad).is_err());
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "CreateDirectConnectGatewayAssociation",
             json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
@@ -632,15 +627,13 @@ mod tests {
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
         );
-        assert!(err.message.contains("associations"), "{}", err.message);
-        let out = ok(
-            &mut w,
+        assert_says(&err, "associations");
+        let out = w.ok(
             OWNER,
             "DescribeDirectConnectGatewayAssociations",
             json!({"associationId": id}),
@@ -649,9 +642,7 @@ mod tests {
             out["directConnectGatewayAssociations"][0]["associationState"],
             "associated"
         );
-        let out = ok(
-            &mut w,
-            OWNER,
+        let out = w.ok(OWNER,
             "UpdateDirectConnectGatewayAssociation",
             json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]}),
         );
@@ -659,8 +650,7 @@ mod tests {
             out["directConnectGatewayAssociation"]["associationState"],
             "updating"
         );
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "DeleteDirectConnectGatewayAssociation",
             json!({"associationId": id}),
@@ -669,8 +659,7 @@ mod tests {
             out["directConnectGatewayAssociation"]["associationState"],
             "disassociating"
         );
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
@@ -679,13 +668,13 @@ mod tests {
             out["directConnectGateway"]["directConnectGatewayState"],
             "deleting"
         );
-        assert!(invoke(
-            &mut w,
-            OTHER,
-            "DescribeDirectConnectGateways",
-            json!({"directConnectGatewayId": g})
-        )
-        .is_err());
+        assert!(w
+            .invoke(
+                OTHER,
+                "DescribeDirectConnectGateways",
+                json!({"directConnectGatewayId": g})
+            )
+            .is_err());
     }
 
     #[test]
@@ -693,17 +682,14 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let vgw = virtual_interfaces::virtual_gateways_of(OTHER)[0].clone();
-        let out = ok(
-            &mut w,
-            OTHER,
+        let out = w.ok(OTHER,
             "CreateDirectConnectGatewayAssociationProposal",
             json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw}),
         );
         let p = &out["directConnectGatewayAssociationProposal"];
         assert_eq!(p["proposalState"], "requested");
         let id = p["proposalId"].clone();
-        let listed = ok(
-            &mut w,
+        let listed = w.ok(
             OWNER,
             "DescribeDirectConnectGatewayAssociationProposals",
             json!({}),
@@ -713,15 +699,14 @@ mod tests {
             id
         );
         let accept = json!({"directConnectGatewayId": g, "proposalId": id, "associatedGatewayOwnerAccount": OTHER});
-        assert!(invoke(
-            &mut w,
-            OTHER,
-            "AcceptDirectConnectGatewayAssociationProposal",
-            accept.clone()
-        )
-        .is_err());
-        let out = ok(
-            &mut w,
+        assert!(w
+            .invoke(
+                OTHER,
+                "AcceptDirectConnectGatewayAssociationProposal",
+                accept.clone()
+            )
+            .is_err());
+        let out = w.ok(
             OWNER,
             "AcceptDirectConnectGatewayAssociationProposal",
             accept,
@@ -734,12 +719,12 @@ mod tests {
             out["directConnectGatewayAssociation"]["virtualGatewayOwnerAccount"],
             OTHER
         );
-        assert!(invoke(
-            &mut w,
-            OTHER,
-            "DeleteDirectConnectGatewayAssociationProposal",
-            json!({"proposalId": id})
-        )
-        .is_err());
+        assert!(w
+            .invoke(
+                OTHER,
+                "DeleteDirectConnectGatewayAssociationProposal",
+                json!({"proposalId": id})
+            )
+            .is_err());
     }
 }

@@ -146,6 +146,7 @@ fn lookup<'v>(document: &'v Value, path: &str) -> Option<&'v Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::testing::assert_says;
     use serde_json::json;
 
     fn check(shape: &str, body: Value) -> Result<(), ApiError> {
@@ -181,7 +182,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.error_type, "SerializationException");
-        assert!(err.message.contains("requestMACSec"), "{}", err.message);
+        assert_says(&err, "requestMACSec");
         let err = check(
             "DescribeConnectionsRequest",
             json!({"maxResults": 5_000_000_000_i64}),
@@ -198,11 +199,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(
-            err.message.contains("'bad#key' at 'tags.2.member.key'"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "'bad#key' at 'tags.2.member.key'");
         let err = check(
             "TagResourceRequest",
             json!({"resourceArn":"a","tags":[{"key":"k".repeat(129)}]}),
@@ -243,10 +240,6 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(
-            err.message.contains("'Free' at 'billingMode'"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "'Free' at 'billingMode'");
     }
 }
