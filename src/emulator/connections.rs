@@ -237,7 +237,9 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
+    use crate::emulator::testing::{
+        assert_says, world, Calls, CONNECTION_STATES_SAMPLED_TWICE, OTHER, OWNER,
+    };
     use crate::emulator::EmulatorConfig;
     use regex::Regex;
 
@@ -362,17 +364,7 @@ mod tests {
             .into_iter()
             .map(|ms| state_at(&mut w, t0 + Duration::from_millis(ms)))
             .collect();
-        assert_eq!(
-            observed,
-            [
-                "requested",
-                "requested",
-                "pending",
-                "pending",
-                "available",
-                "available"
-            ]
-        );
+        assert_eq!(observed, CONNECTION_STATES_SAMPLED_TWICE);
     }
 
     #[test]

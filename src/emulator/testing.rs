@@ -18,6 +18,17 @@ pub(super) const OTHER: &str = "222222222222";
 /// The second account in the role of a partner (it owns interconnects and allocates to the owner).
 pub(super) const PARTNER: &str = OTHER;
 
+/// A new connection's states as the clock tests sample them: twice in each state on
+/// its way to `available` (with a 50 ms asynchronous delay).
+pub(super) const CONNECTION_STATES_SAMPLED_TWICE: [&str; 6] = [
+    "requested",
+    "requested",
+    "pending",
+    "pending",
+    "available",
+    "available",
+];
+
 /// A world with the default configuration.
 pub(super) fn world() -> World {
     World::new(EmulatorConfig::default())
