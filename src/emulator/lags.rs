@@ -574,6 +574,15 @@ mod tests {
         )
     }
 
+    /// A LAG with one member: the ids of the LAG and of its member connection.
+    fn one_member_lag(w: &mut World) -> (Value, Value) {
+        let out = lag(w, 1, false);
+        (
+            out["lagId"].clone(),
+            out["connections"][0]["connectionId"].clone(),
+        )
+    }
+
     #[test]
     fn create_lag_answers_pending_with_requested_members() {
         let mut w = world();
@@ -600,9 +609,7 @@ mod tests {
     #[test]
     fn members_move_in_and_out_and_survive_the_lag() {
         let mut w = world();
-        let out = lag(&mut w, 1, false);
-        let lid = out["lagId"].clone();
-        let cid = out["connections"][0]["connectionId"].clone();
+        let (lid, cid) = one_member_lag(&mut w);
         let body = json!({"connectionId": cid, "lagId": lid});
         let out = w.ok(OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(out.get("lagId").is_none());
@@ -680,9 +687,7 @@ mod tests {
     #[test]
     fn loas_and_metadata() {
         let mut w = world();
-        let out = lag(&mut w, 1, false);
-        let lid = out["lagId"].clone();
-        let cid = out["connections"][0]["connectionId"].clone();
+        let (lid, cid) = one_member_lag(&mut w);
         let l = w.ok(OWNER, "DescribeLoa", json!({"connectionId": lid}));
         assert_eq!(l["loaContentType"], "application/pdf");
         let c = w.ok(OWNER, "DescribeConnectionLoa", json!({"connectionId": cid}));
