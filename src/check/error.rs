@@ -107,34 +107,26 @@ pub fn unexpected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) 
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use rstest::rstest;
     use serde_json::json;
 
-    use crate::check::CheckSet;
+    use crate::check::testing;
     use crate::model::{Basis, Prediction};
-    use crate::spec::Spec;
-    use crate::vocab::{classify, CheckId, Exchange, Principal};
+    use crate::vocab::{CheckId, Exchange};
 
     fn exchange(operation: &str, status: u16, body: serde_json::Value) -> Exchange {
         let bytes = serde_json::to_vec(&body).unwrap();
-        Exchange {
-            operation: operation.into(),
-            principal: Principal::Owner,
-            request: json!({}),
+        testing::exchange(
+            operation,
+            json!({}),
             status,
-            headers: vec![("content-type".into(), "application/x-amz-json-1.1".into())],
-            outcome: classify(status, &bytes),
-            body: bytes.into(),
-            latency: Duration::ZERO,
-        }
+            "application/x-amz-json-1.1",
+            bytes,
+        )
     }
 
     fn checks(prediction: &Prediction, exchange: &Exchange) -> Vec<String> {
-        let ctx = super::CheckCtx::new(Spec::builtin(), prediction, None, 0);
-        CheckSet::default()
-            .run(&ctx, exchange)
+        testing::default_findings(prediction, exchange)
             .into_iter()
             .map(|f| format!("{} {}", f.check, f.path))
             .collect()
