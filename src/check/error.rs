@@ -40,8 +40,11 @@ fn describe(outcome: &Outcome, status: u16) -> String {
     }
 }
 
-/// Shared by `error.expected` and `model.ownership`: a predicted rejection happened, with the predicted type.
-fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: CheckId) {
+/// The judge of `error.expected`, `error.accepted-invalid` and `model.ownership` (the
+/// sink says which it reports for): a predicted rejection happened, with the predicted
+/// type.
+pub fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+    let which = sink.check();
     let (types, why, check) = match &ctx.prediction.expect {
         Expect::Reject {
             error_types,
@@ -79,21 +82,6 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
         }
         _ => {}
     }
-}
-
-/// Where the model predicts rejection, the target rejects with the predicted type.
-pub fn expected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ErrorExpected);
-}
-
-/// A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.
-pub fn accepted_invalid(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ErrorAcceptedInvalid);
-}
-
-/// Only the documented account may confirm, delete, change or see a resource.
-pub fn ownership(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ModelOwnership);
 }
 
 /// Where the model predicts success, the target does not reject.
