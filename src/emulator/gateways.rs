@@ -163,6 +163,18 @@ pub(super) struct Proposal {
 }
 
 impl Proposal {
+    /// Refuse what cannot be done to proposal `id` once it left `requested`
+    /// (`action`: accepted, deleted).
+    fn require_requested(&self, id: &str, action: &str) -> Result<(), ApiError> {
+        if self.state != "requested" {
+            return Err(ApiError::client(format!(
+                "Proposal {id} is in the {} state and cannot be {action}",
+                self.state
+            )));
+        }
+        Ok(())
+    }
+
     fn render(&self) -> Value {
         let mut out = json!({
             "proposalId": self.id,
@@ -546,12 +558,7 @@ fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
             "Proposal {id} does not name gateway {gateway} and account {proposer}"
         )));
     }
-    if p.state != "requested" {
-        return Err(ApiError::client(format!(
-            "Proposal {id} is in the {} state and cannot be accepted",
-            p.state
-        )));
-    }
+    p.require_requested(id, "accepted")?;
     let (vgw, prefixes) = (p.vgw.clone(), p.prefixes.clone());
     let override_prefixes = call
         .list("overrideAllowedPrefixesToDirectConnectGateway")
@@ -577,12 +584,7 @@ fn delete_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
             "Only the account that made proposal {id} can delete it"
         )));
     }
-    if p.state != "requested" {
-        return Err(ApiError::client(format!(
-            "Proposal {id} is in the {} state and cannot be deleted",
-            p.state
-        )));
-    }
+    p.require_requested(id, "deleted")?;
     p.state = "deleted";
     Ok(json!({ "directConnectGatewayAssociationProposal": p.render() }))
 }
@@ -617,7 +619,7 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
-        assert!(w.invoke(OWNER, "CreateDirectConnectGateway", bad).is_err());
+        w.refused(OWNER, "CreateDirectConnectGateway", bad);
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
         let out = w.ok(
             OWNER,
@@ -633,48 +635,47 @@ mod tests {
             json!({"directConnectGatewayId": g}),
         );
         assert_says(&err, "associations");
-        let out = w.ok(
-            OWNER,
-            "DescribeDirectConnectGatewayAssociations",
-            json!({"associationId": id}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociations"][0]["associationState"],
-            "associated"
-        );
-        let out = w.ok(OWNER,
-            "UpdateDirectConnectGatewayAssociation",
-            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociation"]["associationState"],
-            "updating"
-        );
-        let out = w.ok(
-            OWNER,
-            "DeleteDirectConnectGatewayAssociation",
-            json!({"associationId": id}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociation"]["associationState"],
-            "disassociating"
-        );
-        let out = w.ok(
-            OWNER,
-            "DeleteDirectConnectGateway",
+        // The association settles, then each write answers the state it moves to.
+        let association_state = "/directConnectGatewayAssociation/associationState";
+        let prefixes = json!([{"cidr": "10.0.0.0/16"}]);
+        for (operation, body, state_at, state) in [
+            (
+                "DescribeDirectConnectGatewayAssociations",
+                json!({"associationId": id}),
+                "/directConnectGatewayAssociations/0/associationState",
+                "associated",
+            ),
+            (
+                "UpdateDirectConnectGatewayAssociation",
+                json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": prefixes}),
+                association_state,
+                "updating",
+            ),
+            (
+                "DeleteDirectConnectGatewayAssociation",
+                json!({"associationId": id}),
+                association_state,
+                "disassociating",
+            ),
+            (
+                "DeleteDirectConnectGateway",
+                json!({"directConnectGatewayId": g}),
+                "/directConnectGateway/directConnectGatewayState",
+                "deleting",
+            ),
+        ] {
+            let out = w.ok(OWNER, operation, body);
+            assert_eq!(
+                out.pointer(state_at),
+                Some(&json!(state)),
+                "{operation}: {out}"
+            );
+        }
+        w.refused(
+            OTHER,
+            "DescribeDirectConnectGateways",
             json!({"directConnectGatewayId": g}),
         );
-        assert_eq!(
-            out["directConnectGateway"]["directConnectGatewayState"],
-            "deleting"
-        );
-        assert!(w
-            .invoke(
-                OTHER,
-                "DescribeDirectConnectGateways",
-                json!({"directConnectGatewayId": g})
-            )
-            .is_err());
     }
 
     #[test]
@@ -699,13 +700,11 @@ mod tests {
             id
         );
         let accept = json!({"directConnectGatewayId": g, "proposalId": id, "associatedGatewayOwnerAccount": OTHER});
-        assert!(w
-            .invoke(
-                OTHER,
-                "AcceptDirectConnectGatewayAssociationProposal",
-                accept.clone()
-            )
-            .is_err());
+        w.refused(
+            OTHER,
+            "AcceptDirectConnectGatewayAssociationProposal",
+            accept.clone(),
+        );
         let out = w.ok(
             OWNER,
             "AcceptDirectConnectGatewayAssociationProposal",
@@ -719,12 +718,10 @@ mod tests {
             out["directConnectGatewayAssociation"]["virtualGatewayOwnerAccount"],
             OTHER
         );
-        assert!(w
-            .invoke(
-                OTHER,
-                "DeleteDirectConnectGatewayAssociationProposal",
-                json!({"proposalId": id})
-            )
-            .is_err());
+        w.refused(
+            OTHER,
+            "DeleteDirectConnectGatewayAssociationProposal",
+            json!({"proposalId": id}),
+        );
     }
 }

@@ -692,9 +692,7 @@ mod tests {
         assert_eq!(l["loaContentType"], "application/pdf");
         let c = w.ok(OWNER, "DescribeConnectionLoa", json!({"connectionId": cid}));
         assert_eq!(c["loa"]["loaContentType"], "application/pdf");
-        assert!(w
-            .invoke(OTHER, "DescribeLoa", json!({"connectionId": lid}))
-            .is_err());
+        w.refused(OTHER, "DescribeLoa", json!({"connectionId": lid}));
         let m = w.ok(OWNER, "DescribeCustomerMetadata", json!({}));
         assert_eq!(m["nniPartnerType"], "nonPartner");
     }

@@ -330,13 +330,11 @@ mod tests {
             format!("Could not find Connection with ID {id}")
         );
         let other_region = Arn::regional("us-west-2", OWNER, "dxcon", &id);
-        assert!(w
-            .invoke(
-                OWNER,
-                "DescribeTags",
-                json!({"resourceArns":[other_region]})
-            )
-            .is_err());
+        w.refused(
+            OWNER,
+            "DescribeTags",
+            json!({"resourceArns":[other_region]}),
+        );
         let err = w.refused(
             OWNER,
             "UntagResource",

@@ -99,7 +99,7 @@ fn create_step(operation: &str, request: &Value) -> Option<Step> {
 }
 
 /// For an operation on an existing resource: the family's create operation, a
-/// request creating such a resource, the id member and the step on handle 0.
+/// request creating such a resource, and the step on handle 0.
 fn existing_step(operation: &str, request: &Value) -> Option<(&'static str, Value, Step)> {
     let by = Principal::Owner;
     let target = HandleRef(0);
