@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{CheckDef, Finding, SdkVerdict, WaitObservation};
 use crate::model::Prediction;
 use crate::spec::{Spec, Violation};
-use crate::vocab::{Exchange, Outcome};
+use crate::vocab::{CheckId, Exchange, Outcome};
 
 /// Everything a check may read besides the exchange.
 #[derive(Debug)]
@@ -108,6 +108,11 @@ impl<'a> Sink<'a> {
             basis: def.basis.unwrap_or(crate::model::Basis::Assumed),
             out,
         }
+    }
+
+    /// The check this sink reports for.
+    pub fn check(&self) -> CheckId {
+        self.def.id
     }
 
     /// Report a finding at `path`.

@@ -40,8 +40,11 @@ fn describe(outcome: &Outcome, status: u16) -> String {
     }
 }
 
-/// Shared by `error.expected` and `model.ownership`: a predicted rejection happened, with the predicted type.
-fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which: CheckId) {
+/// The judge of `error.expected`, `error.accepted-invalid` and `model.ownership` (the
+/// sink says which it reports for): a predicted rejection happened, with the predicted
+/// type.
+pub fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
+    let which = sink.check();
     let (types, why, check) = match &ctx.prediction.expect {
         Expect::Reject {
             error_types,
@@ -81,21 +84,6 @@ fn rejection(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>, which
     }
 }
 
-/// Where the model predicts rejection, the target rejects with the predicted type.
-pub fn expected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ErrorExpected);
-}
-
-/// A request breaking an input rule is not accepted: an accepted invalid create leaks a resource.
-pub fn accepted_invalid(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ErrorAcceptedInvalid);
-}
-
-/// Only the documented account may confirm, delete, change or see a resource.
-pub fn ownership(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
-    rejection(ctx, exchange, sink, CheckId::ModelOwnership);
-}
-
 /// Where the model predicts success, the target does not reject.
 pub fn unexpected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     if ctx.prediction.expect == Expect::Succeed {
@@ -107,34 +95,26 @@ pub fn unexpected(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) 
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use rstest::rstest;
     use serde_json::json;
 
-    use crate::check::CheckSet;
+    use crate::check::testing;
     use crate::model::{Basis, Prediction};
-    use crate::spec::Spec;
-    use crate::vocab::{classify, CheckId, Exchange, Principal};
+    use crate::vocab::{CheckId, Exchange};
 
     fn exchange(operation: &str, status: u16, body: serde_json::Value) -> Exchange {
         let bytes = serde_json::to_vec(&body).unwrap();
-        Exchange {
-            operation: operation.into(),
-            principal: Principal::Owner,
-            request: json!({}),
+        testing::exchange(
+            operation,
+            json!({}),
             status,
-            headers: vec![("content-type".into(), "application/x-amz-json-1.1".into())],
-            outcome: classify(status, &bytes),
-            body: bytes.into(),
-            latency: Duration::ZERO,
-        }
+            "application/x-amz-json-1.1",
+            bytes,
+        )
     }
 
     fn checks(prediction: &Prediction, exchange: &Exchange) -> Vec<String> {
-        let ctx = super::CheckCtx::new(Spec::builtin(), prediction, None, 0);
-        CheckSet::default()
-            .run(&ctx, exchange)
+        testing::default_findings(prediction, exchange)
             .into_iter()
             .map(|f| format!("{} {}", f.check, f.path))
             .collect()

@@ -12,6 +12,8 @@ mod sdk;
 mod sdkkey;
 mod sdkparse;
 mod shape;
+#[cfg(test)]
+mod testing;
 mod wire;
 
 pub use context::{CheckCtx, Sink};

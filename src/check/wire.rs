@@ -107,33 +107,24 @@ pub fn transport(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) 
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use serde_json::json;
 
-    use crate::check::{CheckCtx, CheckSet};
+    use crate::check::testing;
     use crate::model::{Basis, Prediction};
-    use crate::spec::Spec;
-    use crate::vocab::{classify, CheckId, Exchange, Principal};
+    use crate::vocab::{CheckId, Exchange};
 
     fn plain_text(status: u16) -> Exchange {
-        let body = b"Internal Server Error: no such connection".to_vec();
-        Exchange {
-            operation: "DescribeConnections".into(),
-            principal: Principal::Owner,
-            request: json!({"connectionId": "dxcon-zz99zz99"}),
+        testing::exchange(
+            "DescribeConnections",
+            json!({"connectionId": "dxcon-zz99zz99"}),
             status,
-            headers: vec![("content-type".into(), "text/plain".into())],
-            outcome: classify(status, &body),
-            body: body.into(),
-            latency: Duration::ZERO,
-        }
+            "text/plain",
+            b"Internal Server Error: no such connection".to_vec(),
+        )
     }
 
     fn findings(prediction: &Prediction, exchange: &Exchange) -> Vec<String> {
-        let ctx = CheckCtx::new(Spec::builtin(), prediction, None, 0);
-        CheckSet::default()
-            .run(&ctx, exchange)
+        testing::default_findings(prediction, exchange)
             .into_iter()
             .map(|f| format!("{} {}", f.check, f.actual))
             .collect()

@@ -154,6 +154,7 @@ pub(super) fn caller_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::testing::assert_says;
 
     fn header(akid: &str, region: &str) -> String {
         format!(
@@ -230,11 +231,7 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/directconnect/aws4_request",
         )])
         .unwrap_err();
-        assert!(
-            err.message.contains("requires 'Signature' parameter"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "requires 'Signature' parameter");
     }
 
     #[test]

@@ -186,11 +186,9 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
     let connection = world.owned::<Connection>(call.account, id)?;
-    if connection.port.deleted {
-        return Err(ApiError::client(format!(
-            "Connection {id} is in the deleted state and cannot be updated"
-        )));
-    }
+    connection
+        .port
+        .refuse_if_deleted("Connection", id, "updated")?;
     let mode = call.string("encryptionMode");
     if let Some(mode) = mode {
         if !ENCRYPTION_MODES.contains(&mode) {
@@ -220,11 +218,9 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let canonical = world.ids.canonical(id);
     let connection = world.owned::<Connection>(call.account, id)?;
-    if connection.port.deleted {
-        return Err(ApiError::client(format!(
-            "Connection {id} is in the deleted state and cannot be deleted"
-        )));
-    }
+    connection
+        .port
+        .refuse_if_deleted("Connection", id, "deleted")?;
     // [api] "rejected: a hosted connection in the ordering state enters the rejected
     // state if it is deleted by the customer".
     let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
@@ -241,15 +237,14 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, invoke_at, ok, refused, world};
+    use crate::emulator::testing::{
+        assert_says, world, Calls, CONNECTION_STATES_SAMPLED_TWICE, OTHER, OWNER,
+    };
     use crate::emulator::EmulatorConfig;
     use regex::Regex;
 
-    const OWNER: &str = "111111111111";
-    const OTHER: &str = "222222222222";
-
     fn create(world: &mut World, body: Value) -> Outcome {
-        invoke(world, OWNER, "CreateConnection", body)
+        world.invoke(OWNER, "CreateConnection", body)
     }
 
     fn basic() -> Value {
@@ -324,7 +319,7 @@ mod tests {
         ] {
             let err = create(&mut w, body).unwrap_err();
             assert_eq!(err.error_type, "DirectConnectClientException");
-            assert!(err.message.contains(needle), "{}", err.message);
+            assert_says(&err, needle);
         }
         let dup = json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","tags":[{"key":"k"},{"key":"k"}]});
         assert_eq!(
@@ -338,7 +333,7 @@ mod tests {
             create(&mut w, many).unwrap_err().error_type,
             "TooManyTagsException"
         );
-        let described = ok(&mut w, OWNER, "DescribeConnections", json!({}));
+        let described = w.ok(OWNER, "DescribeConnections", json!({}));
         assert_eq!(
             described["connections"],
             json!([]),
@@ -354,17 +349,12 @@ mod tests {
             ..EmulatorConfig::default()
         });
         let t0 = Duration::from_secs(10);
-        let out = invoke_at(&mut w, OWNER, "CreateConnection", basic(), t0).unwrap();
+        let out = w.invoke_at(OWNER, "CreateConnection", basic(), t0).unwrap();
         let id = out["connectionId"].as_str().unwrap().to_owned();
         let state_at = |w: &mut World, t: Duration| {
-            let out = invoke_at(
-                w,
-                OWNER,
-                "DescribeConnections",
-                json!({"connectionId": id}),
-                t,
-            )
-            .unwrap();
+            let out = w
+                .invoke_at(OWNER, "DescribeConnections", json!({"connectionId": id}), t)
+                .unwrap();
             out["connections"][0]["connectionState"]
                 .as_str()
                 .unwrap()
@@ -374,17 +364,7 @@ mod tests {
             .into_iter()
             .map(|ms| state_at(&mut w, t0 + Duration::from_millis(ms)))
             .collect();
-        assert_eq!(
-            observed,
-            [
-                "requested",
-                "requested",
-                "pending",
-                "pending",
-                "available",
-                "available"
-            ]
-        );
+        assert_eq!(observed, CONNECTION_STATES_SAMPLED_TWICE);
     }
 
     #[test]
@@ -392,12 +372,8 @@ mod tests {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let mut describe = || {
-            ok(
-                &mut w,
-                OWNER,
-                "DescribeConnections",
-                json!({"connectionId": id}),
-            )["connections"][0]["connectionState"]
+            w.ok(OWNER, "DescribeConnections", json!({"connectionId": id}))["connections"][0]
+                ["connectionState"]
                 .clone()
         };
         assert_eq!(describe(), "pending");
@@ -414,8 +390,8 @@ mod tests {
         let mut w = world();
         let a = create(&mut w, basic()).unwrap()["connectionId"].clone();
         let b = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        ok(&mut w, OTHER, "CreateConnection", basic());
-        let out = ok(&mut w, OWNER, "DescribeConnections", json!({}));
+        w.ok(OTHER, "CreateConnection", basic());
+        let out = w.ok(OWNER, "DescribeConnections", json!({}));
         let ids: Vec<&Value> = out["connections"]
             .as_array()
             .unwrap()
@@ -423,18 +399,12 @@ mod tests {
             .map(|c| &c["connectionId"])
             .collect();
         assert_eq!(ids, vec![&a, &b]);
-        let err = refused(
-            &mut w,
-            OTHER,
-            "DescribeConnections",
-            json!({"connectionId": a}),
-        );
+        let err = w.refused(OTHER, "DescribeConnections", json!({"connectionId": a}));
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {}", a.as_str().unwrap())
         );
-        let missing = refused(
-            &mut w,
+        let missing = w.refused(
             OTHER,
             "DescribeConnections",
             json!({"connectionId":"dxcon-zzzzzzzz"}),
@@ -444,13 +414,13 @@ mod tests {
             "Could not find Connection with ID dxcon-zzzzzzzz"
         );
         for op in ["UpdateConnection", "DeleteConnection"] {
-            let err = refused(&mut w, OTHER, op, json!({"connectionId": a}));
+            let err = w.refused(OTHER, op, json!({"connectionId": a}));
             assert_eq!(
                 err.message,
                 format!("Could not find Connection with ID {}", a.as_str().unwrap())
             );
         }
-        let fresh = ok(&mut w, "333333333333", "DescribeConnections", json!({}));
+        let fresh = w.ok("333333333333", "DescribeConnections", json!({}));
         assert_eq!(fresh, json!({"connections": []}));
     }
 
@@ -460,20 +430,10 @@ mod tests {
         for _ in 0..5 {
             create(&mut w, basic()).unwrap();
         }
-        let first = ok(
-            &mut w,
-            OWNER,
-            "DescribeConnections",
-            json!({"maxResults": 2}),
-        );
+        let first = w.ok(OWNER, "DescribeConnections", json!({"maxResults": 2}));
         assert_eq!(first["connections"].as_array().unwrap().len(), 2);
         let token = first["nextToken"].clone();
-        let rest = ok(
-            &mut w,
-            OWNER,
-            "DescribeConnections",
-            json!({"nextToken": token}),
-        );
+        let rest = w.ok(OWNER, "DescribeConnections", json!({"nextToken": token}));
         assert_eq!(rest["connections"].as_array().unwrap().len(), 3);
         assert!(rest.get("nextToken").is_none());
     }
@@ -482,8 +442,7 @@ mod tests {
     fn update_renames_and_guards_encryption_mode() {
         let mut w = world();
         let plain = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "connectionName":"renamed"}),
@@ -493,34 +452,23 @@ mod tests {
             out["connectionState"], "requested",
             "the current state; nothing observed it move yet"
         );
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "UpdateConnection",
             json!({"connectionId": plain, "encryptionMode":"must_encrypt"}),
         );
-        assert!(
-            err.message.contains("not MACsec capable"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "not MACsec capable");
 
         let mut body = basic();
         body["requestMACSec"] = json!(true);
         let secure = create(&mut w, body).unwrap()["connectionId"].clone();
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"always"}),
         );
-        assert!(
-            err.message.contains("Encryption mode always"),
-            "{}",
-            err.message
-        );
-        let out = ok(
-            &mut w,
+        assert_says(&err, "Encryption mode always");
+        let out = w.ok(
             OWNER,
             "UpdateConnection",
             json!({"connectionId": secure, "encryptionMode":"must_encrypt"}),
@@ -532,43 +480,28 @@ mod tests {
     fn delete_is_immediate_and_final() {
         let mut w = world();
         let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
-        let out = ok(
-            &mut w,
-            OWNER,
-            "DeleteConnection",
-            json!({"connectionId": id}),
-        );
+        let out = w.ok(OWNER, "DeleteConnection", json!({"connectionId": id}));
         // [outputs] deleted at once, or deleting (progress::deletion_answer).
         assert!(matches!(
             out["connectionState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let again = refused(
-            &mut w,
-            OWNER,
-            "DeleteConnection",
-            json!({"connectionId": id}),
-        );
-        assert!(again.message.contains("deleted state"), "{}", again.message);
-        let update = refused(
-            &mut w,
+        let again = w.refused(OWNER, "DeleteConnection", json!({"connectionId": id}));
+        assert_says(&again, "deleted state");
+        let update = w.refused(
             OWNER,
             "UpdateConnection",
             json!({"connectionId": id, "connectionName":"x"}),
         );
-        assert!(
-            update.message.contains("deleted state"),
-            "{}",
-            update.message
-        );
-        let out = invoke_at(
-            &mut w,
-            OWNER,
-            "DescribeConnections",
-            json!({}),
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+        assert_says(&update, "deleted state");
+        let out = w
+            .invoke_at(
+                OWNER,
+                "DescribeConnections",
+                json!({}),
+                Duration::from_secs(3600),
+            )
+            .unwrap();
         assert_eq!(out["connections"][0]["connectionState"], "deleted");
     }
 }

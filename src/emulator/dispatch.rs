@@ -74,6 +74,15 @@ impl<'a> Call<'a> {
         self.member(name).and_then(Value::as_array)
     }
 
+    /// The strings of a list member (none when it is absent).
+    pub(super) fn strings(&self, name: &str) -> Vec<&'a str> {
+        self.list(name)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
     /// A required string member (input validation already rejected its absence;
     /// this only guards against a handler being called without validation).
     pub(super) fn required_string(&self, name: &str) -> Result<&'a str, ApiError> {
@@ -148,9 +157,7 @@ mod tests {
     use rstest::rstest;
     use serde_json::json;
 
-    use crate::emulator::testing::{invoke, world};
-
-    const OWNER: &str = "111111111111";
+    use crate::emulator::testing::{world, Calls, OWNER};
 
     fn many_tags() -> Value {
         Value::Array(
@@ -181,7 +188,7 @@ mod tests {
         #[case] rejected: Option<&str>,
     ) {
         let mut w = world();
-        let outcome = invoke(&mut w, OWNER, operation, body);
+        let outcome = w.invoke(OWNER, operation, body);
         assert_eq!(
             outcome.as_ref().err().map(|e| e.error_type),
             rejected,

@@ -163,6 +163,18 @@ pub(super) struct Proposal {
 }
 
 impl Proposal {
+    /// Refuse what cannot be done to proposal `id` once it left `requested`
+    /// (`action`: accepted, deleted).
+    fn require_requested(&self, id: &str, action: &str) -> Result<(), ApiError> {
+        if self.state != "requested" {
+            return Err(ApiError::client(format!(
+                "Proposal {id} is in the {} state and cannot be {action}",
+                self.state
+            )));
+        }
+        Ok(())
+    }
+
     fn render(&self) -> Value {
         let mut out = json!({
             "proposalId": self.id,
@@ -546,12 +558,7 @@ fn accept_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
             "Proposal {id} does not name gateway {gateway} and account {proposer}"
         )));
     }
-    if p.state != "requested" {
-        return Err(ApiError::client(format!(
-            "Proposal {id} is in the {} state and cannot be accepted",
-            p.state
-        )));
-    }
+    p.require_requested(id, "accepted")?;
     let (vgw, prefixes) = (p.vgw.clone(), p.prefixes.clone());
     let override_prefixes = call
         .list("overrideAllowedPrefixesToDirectConnectGateway")
@@ -577,12 +584,7 @@ fn delete_proposal(world: &mut World, call: &Call<'_>) -> Outcome {
             "Only the account that made proposal {id} can delete it"
         )));
     }
-    if p.state != "requested" {
-        return Err(ApiError::client(format!(
-            "Proposal {id} is in the {} state and cannot be deleted",
-            p.state
-        )));
-    }
+    p.require_requested(id, "deleted")?;
     p.state = "deleted";
     Ok(json!({ "directConnectGatewayAssociationProposal": p.render() }))
 }
@@ -597,14 +599,10 @@ fn describe_attachments(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, ok, refused, world};
-
-    const OWNER: &str = "111111111111";
-    const OTHER: &str = "222222222222";
+    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
     fn gateway(w: &mut World) -> Value {
-        let out = ok(
-            w,
+        let out = w.ok(
             OWNER,
             "CreateDirectConnectGateway",
             json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
@@ -621,10 +619,9 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
-        assert!(invoke(&mut w, OWNER, "CreateDirectConnectGateway", bad).is_err());
+        w.refused(OWNER, "CreateDirectConnectGateway", bad);
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "CreateDirectConnectGatewayAssociation",
             json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
@@ -632,60 +629,53 @@ mod tests {
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "DeleteDirectConnectGateway",
             json!({"directConnectGatewayId": g}),
         );
-        assert!(err.message.contains("associations"), "{}", err.message);
-        let out = ok(
-            &mut w,
-            OWNER,
-            "DescribeDirectConnectGatewayAssociations",
-            json!({"associationId": id}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociations"][0]["associationState"],
-            "associated"
-        );
-        let out = ok(
-            &mut w,
-            OWNER,
-            "UpdateDirectConnectGatewayAssociation",
-            json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": [{"cidr": "10.0.0.0/16"}]}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociation"]["associationState"],
-            "updating"
-        );
-        let out = ok(
-            &mut w,
-            OWNER,
-            "DeleteDirectConnectGatewayAssociation",
-            json!({"associationId": id}),
-        );
-        assert_eq!(
-            out["directConnectGatewayAssociation"]["associationState"],
-            "disassociating"
-        );
-        let out = ok(
-            &mut w,
-            OWNER,
-            "DeleteDirectConnectGateway",
-            json!({"directConnectGatewayId": g}),
-        );
-        assert_eq!(
-            out["directConnectGateway"]["directConnectGatewayState"],
-            "deleting"
-        );
-        assert!(invoke(
-            &mut w,
+        assert_says(&err, "associations");
+        // The association settles, then each write answers the state it moves to.
+        let association_state = "/directConnectGatewayAssociation/associationState";
+        let prefixes = json!([{"cidr": "10.0.0.0/16"}]);
+        for (operation, body, state_at, state) in [
+            (
+                "DescribeDirectConnectGatewayAssociations",
+                json!({"associationId": id}),
+                "/directConnectGatewayAssociations/0/associationState",
+                "associated",
+            ),
+            (
+                "UpdateDirectConnectGatewayAssociation",
+                json!({"associationId": id, "addAllowedPrefixesToDirectConnectGateway": prefixes}),
+                association_state,
+                "updating",
+            ),
+            (
+                "DeleteDirectConnectGatewayAssociation",
+                json!({"associationId": id}),
+                association_state,
+                "disassociating",
+            ),
+            (
+                "DeleteDirectConnectGateway",
+                json!({"directConnectGatewayId": g}),
+                "/directConnectGateway/directConnectGatewayState",
+                "deleting",
+            ),
+        ] {
+            let out = w.ok(OWNER, operation, body);
+            assert_eq!(
+                out.pointer(state_at),
+                Some(&json!(state)),
+                "{operation}: {out}"
+            );
+        }
+        w.refused(
             OTHER,
             "DescribeDirectConnectGateways",
-            json!({"directConnectGatewayId": g})
-        )
-        .is_err());
+            json!({"directConnectGatewayId": g}),
+        );
     }
 
     #[test]
@@ -693,17 +683,14 @@ mod tests {
         let mut w = world();
         let g = gateway(&mut w);
         let vgw = virtual_interfaces::virtual_gateways_of(OTHER)[0].clone();
-        let out = ok(
-            &mut w,
-            OTHER,
+        let out = w.ok(OTHER,
             "CreateDirectConnectGatewayAssociationProposal",
             json!({"directConnectGatewayId": g, "directConnectGatewayOwnerAccount": OWNER, "gatewayId": vgw}),
         );
         let p = &out["directConnectGatewayAssociationProposal"];
         assert_eq!(p["proposalState"], "requested");
         let id = p["proposalId"].clone();
-        let listed = ok(
-            &mut w,
+        let listed = w.ok(
             OWNER,
             "DescribeDirectConnectGatewayAssociationProposals",
             json!({}),
@@ -713,15 +700,12 @@ mod tests {
             id
         );
         let accept = json!({"directConnectGatewayId": g, "proposalId": id, "associatedGatewayOwnerAccount": OTHER});
-        assert!(invoke(
-            &mut w,
+        w.refused(
             OTHER,
             "AcceptDirectConnectGatewayAssociationProposal",
-            accept.clone()
-        )
-        .is_err());
-        let out = ok(
-            &mut w,
+            accept.clone(),
+        );
+        let out = w.ok(
             OWNER,
             "AcceptDirectConnectGatewayAssociationProposal",
             accept,
@@ -734,12 +718,10 @@ mod tests {
             out["directConnectGatewayAssociation"]["virtualGatewayOwnerAccount"],
             OTHER
         );
-        assert!(invoke(
-            &mut w,
+        w.refused(
             OTHER,
             "DeleteDirectConnectGatewayAssociationProposal",
-            json!({"proposalId": id})
-        )
-        .is_err());
+            json!({"proposalId": id}),
+        );
     }
 }

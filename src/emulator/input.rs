@@ -146,6 +146,8 @@ fn lookup<'v>(document: &'v Value, path: &str) -> Option<&'v Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::testing::assert_says;
+    use rstest::rstest;
     use serde_json::json;
 
     fn check(shape: &str, body: Value) -> Result<(), ApiError> {
@@ -173,47 +175,46 @@ mod tests {
         );
     }
 
-    #[test]
-    fn wrong_type_is_a_serialization_error() {
-        let err = check(
-            "CreateConnectionRequest",
-            json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","requestMACSec":"yes"}),
-        )
-        .unwrap_err();
-        assert_eq!(err.error_type, "SerializationException");
-        assert!(err.message.contains("requestMACSec"), "{}", err.message);
-        let err = check(
-            "DescribeConnectionsRequest",
-            json!({"maxResults": 5_000_000_000_i64}),
-        )
-        .unwrap_err();
-        assert_eq!(err.error_type, "SerializationException");
-    }
-
-    #[test]
-    fn tag_constraints_are_client_errors_with_the_value() {
-        let err = check(
-            "TagResourceRequest",
-            json!({"resourceArn":"a","tags":[{"key":"ok"},{"key":"bad#key","value":"v"}]}),
-        )
-        .unwrap_err();
-        assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(
-            err.message.contains("'bad#key' at 'tags.2.member.key'"),
-            "{}",
-            err.message
-        );
-        let err = check(
-            "TagResourceRequest",
-            json!({"resourceArn":"a","tags":[{"key":"k".repeat(129)}]}),
-        )
-        .unwrap_err();
-        assert!(
-            err.message
-                .contains("Member must have length within [1, 128]"),
-            "{}",
-            err.message
-        );
+    #[rstest]
+    #[case::wrong_type_is_a_serialization_error(
+        "CreateConnectionRequest",
+        json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","requestMACSec":"yes"}),
+        "SerializationException",
+        "requestMACSec"
+    )]
+    #[case::an_integer_over_32_bits_is_a_serialization_error(
+        "DescribeConnectionsRequest",
+        json!({"maxResults": 5_000_000_000_i64}),
+        "SerializationException",
+        "maxResults"
+    )]
+    #[case::a_tag_key_pattern_is_a_client_error_with_the_value(
+        "TagResourceRequest",
+        json!({"resourceArn":"a","tags":[{"key":"ok"},{"key":"bad#key","value":"v"}]}),
+        "DirectConnectClientException",
+        "'bad#key' at 'tags.2.member.key'"
+    )]
+    #[case::a_tag_key_length_is_a_client_error(
+        "TagResourceRequest",
+        json!({"resourceArn":"a","tags":[{"key":"k".repeat(129)}]}),
+        "DirectConnectClientException",
+        "Member must have length within [1, 128]"
+    )]
+    #[case::enum_violation_is_a_client_error(
+        "CreateConnectionRequest",
+        json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","billingMode":"Free"}),
+        "DirectConnectClientException",
+        "'Free' at 'billingMode'"
+    )]
+    fn violations_are_refused_by_type_naming_the_member(
+        #[case] shape: &str,
+        #[case] body: Value,
+        #[case] error_type: &str,
+        #[case] needle: &str,
+    ) {
+        let err = check(shape, body).unwrap_err();
+        assert_eq!(err.error_type, error_type);
+        assert_says(&err, needle);
     }
 
     #[test]
@@ -233,20 +234,5 @@ mod tests {
             json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","someFutureMember":1})
         )
         .is_ok());
-    }
-
-    #[test]
-    fn enum_violation_is_a_client_error() {
-        let err = check(
-            "CreateConnectionRequest",
-            json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"a","billingMode":"Free"}),
-        )
-        .unwrap_err();
-        assert_eq!(err.error_type, "DirectConnectClientException");
-        assert!(
-            err.message.contains("'Free' at 'billingMode'"),
-            "{}",
-            err.message
-        );
     }
 }

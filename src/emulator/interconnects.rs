@@ -134,12 +134,10 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
 /// DeleteInterconnect: `deleted` at once; refused while it hosts live connections.
 fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
-    let deleted = world.owned::<Interconnect>(call.account, id)?.port.deleted;
-    if deleted {
-        return Err(ApiError::client(format!(
-            "Interconnect {id} is in the deleted state and cannot be deleted"
-        )));
-    }
+    world
+        .owned::<Interconnect>(call.account, id)?
+        .port
+        .refuse_if_deleted("Interconnect", id, "deleted")?;
     let live = hosted_on(world, id, call.account)
         .into_iter()
         .any(|(a, c)| {
@@ -374,14 +372,10 @@ fn associate_hosted_connection(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, ok, refused, world};
-
-    const PARTNER: &str = "222222222222";
-    const OWNER: &str = "111111111111";
+    use crate::emulator::testing::{assert_says, world, Calls, OWNER, PARTNER};
 
     fn interconnect(w: &mut World) -> String {
-        let out = ok(
-            w,
+        let out = w.ok(
             PARTNER,
             "CreateInterconnect",
             json!({"location":"EqDC2","bandwidth":"10Gbps","interconnectName":"ic"}),
@@ -391,9 +385,7 @@ mod tests {
     }
 
     fn allocate_for_owner(w: &mut World, ic: &str, vlan: i64) -> Outcome {
-        invoke(
-            w,
-            PARTNER,
+        w.invoke(PARTNER,
             "AllocateHostedConnection",
             json!({"connectionId": ic, "ownerAccount": OWNER, "bandwidth":"500Mbps","connectionName":"h","vlan": vlan}),
         )
@@ -410,49 +402,24 @@ mod tests {
         assert_eq!(out["location"], "EqDC2");
         let id = out["connectionId"].clone();
         // The owner sees it in its connections; the partner through its interconnect.
-        let own = ok(&mut w, OWNER, "DescribeConnections", json!({}));
+        let own = w.ok(OWNER, "DescribeConnections", json!({}));
         assert_eq!(own["connections"][0]["connectionId"], id);
-        let partner = ok(&mut w, PARTNER, "DescribeConnections", json!({}));
+        let partner = w.ok(PARTNER, "DescribeConnections", json!({}));
         assert_eq!(partner["connections"], json!([]));
-        let hosted = ok(
-            &mut w,
+        let hosted = w.ok(
             PARTNER,
             "DescribeHostedConnections",
             json!({"connectionId": ic}),
         );
         assert_eq!(hosted["connections"][0]["connectionState"], "ordering");
         // Only the owner confirms.
-        let err = refused(
-            &mut w,
-            PARTNER,
-            "ConfirmConnection",
-            json!({"connectionId": id}),
-        );
-        assert!(
-            err.message.contains("Could not find Connection"),
-            "{}",
-            err.message
-        );
-        let confirmed = ok(
-            &mut w,
-            OWNER,
-            "ConfirmConnection",
-            json!({"connectionId": id}),
-        );
+        let err = w.refused(PARTNER, "ConfirmConnection", json!({"connectionId": id}));
+        assert_says(&err, "Could not find Connection");
+        let confirmed = w.ok(OWNER, "ConfirmConnection", json!({"connectionId": id}));
         assert_eq!(confirmed, json!({"connectionState":"pending"}));
-        let again = refused(
-            &mut w,
-            OWNER,
-            "ConfirmConnection",
-            json!({"connectionId": id}),
-        );
-        assert!(again.message.contains("ordering"), "{}", again.message);
-        let seen = ok(
-            &mut w,
-            OWNER,
-            "DescribeConnections",
-            json!({"connectionId": id}),
-        );
+        let again = w.refused(OWNER, "ConfirmConnection", json!({"connectionId": id}));
+        assert_says(&again, "ordering");
+        let seen = w.ok(OWNER, "DescribeConnections", json!({"connectionId": id}));
         let state = seen["connections"][0]["connectionState"].as_str().unwrap();
         assert!(state == "available" || state == "down", "{state}");
     }
@@ -463,31 +430,12 @@ mod tests {
         let ic = interconnect(&mut w);
         let id = allocate_for_owner(&mut w, &ic, 5).unwrap()["connectionId"].clone();
         let err = allocate_for_owner(&mut w, &ic, 5).unwrap_err();
-        assert!(err.message.contains("VLAN 5"), "{}", err.message);
-        let busy = refused(
-            &mut w,
-            PARTNER,
-            "DeleteInterconnect",
-            json!({"interconnectId": ic}),
-        );
-        assert!(
-            busy.message.contains("hosts connections"),
-            "{}",
-            busy.message
-        );
-        let out = ok(
-            &mut w,
-            OWNER,
-            "DeleteConnection",
-            json!({"connectionId": id}),
-        );
+        assert_says(&err, "VLAN 5");
+        let busy = w.refused(PARTNER, "DeleteInterconnect", json!({"interconnectId": ic}));
+        assert_says(&busy, "hosts connections");
+        let out = w.ok(OWNER, "DeleteConnection", json!({"connectionId": id}));
         assert_eq!(out["connectionState"], "rejected");
-        let out = ok(
-            &mut w,
-            PARTNER,
-            "DeleteInterconnect",
-            json!({"interconnectId": ic}),
-        );
+        let out = w.ok(PARTNER, "DeleteInterconnect", json!({"interconnectId": ic}));
         assert!(matches!(
             out["interconnectState"].as_str(),
             Some("deleting" | "deleted")
@@ -512,20 +460,14 @@ mod tests {
                 "Could not find",
             ),
         ] {
-            let err = refused(&mut w, PARTNER, "AllocateHostedConnection", body);
-            assert!(err.message.contains(needle), "{}", err.message);
+            let err = w.refused(PARTNER, "AllocateHostedConnection", body);
+            assert_says(&err, needle);
         }
-        let err = refused(
-            &mut w,
-            OWNER,
+        let err = w.refused(OWNER,
             "AllocateConnectionOnInterconnect",
             json!({"interconnectId": ic, "ownerAccount": OWNER, "bandwidth":"1Gbps","connectionName":"h","vlan":1}),
         );
-        assert!(
-            err.message.contains("Could not find Interconnect"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "Could not find Interconnect");
     }
 
     #[test]
@@ -534,29 +476,25 @@ mod tests {
         let a = interconnect(&mut w);
         let b = interconnect(&mut w);
         let id = allocate_for_owner(&mut w, &a, 9).unwrap()["connectionId"].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             PARTNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
         );
         assert_eq!(out["connectionState"], "ordering");
-        let on_b = ok(
-            &mut w,
+        let on_b = w.ok(
             PARTNER,
             "DescribeConnectionsOnInterconnect",
             json!({"interconnectId": b}),
         );
         assert_eq!(on_b["connections"][0]["connectionId"], id);
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "AssociateHostedConnection",
             json!({"connectionId": id, "parentConnectionId": b}),
         );
-        assert!(err.message.contains("Could not find"), "{}", err.message);
-        let loa = ok(
-            &mut w,
+        assert_says(&err, "Could not find");
+        let loa = w.ok(
             PARTNER,
             "DescribeInterconnectLoa",
             json!({"interconnectId": a}),

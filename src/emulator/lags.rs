@@ -220,21 +220,18 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod bundle_tests {
     use super::*;
-    use crate::emulator::testing::{ok, world};
+    use crate::emulator::testing::{world, Calls};
 
     #[test]
     fn a_lag_around_an_existing_connection_starts_where_it_is() {
         let mut w = world();
-        let c = ok(
-            &mut w,
+        let c = w.ok(
             "111111111111",
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
         )["connectionId"]
             .clone();
-        let out = ok(
-            &mut w,
-            "111111111111",
+        let out = w.ok("111111111111",
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1, "lagName":"l","connectionId": c}),
         );
@@ -270,11 +267,7 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
     let count = members(world, call.account, id, call.now).len() as i64;
     let lag = world.owned::<Lag>(call.account, id)?;
-    if lag.port.deleted {
-        return Err(ApiError::client(format!(
-            "Lag {id} is in the deleted state and cannot be updated"
-        )));
-    }
+    lag.port.refuse_if_deleted("Lag", id, "updated")?;
     let links = call.integer("minimumLinks");
     if let Some(n) = links {
         if n < 0 || n > count {
@@ -312,11 +305,7 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
     let lag = world.owned::<Lag>(call.account, id)?;
-    if lag.port.deleted {
-        return Err(ApiError::client(format!(
-            "Lag {id} is in the deleted state and cannot be deleted"
-        )));
-    }
+    lag.port.refuse_if_deleted("Lag", id, "deleted")?;
     lag.port.deleted = true;
     let lag = lag.clone();
     let account = world.account_mut(call.account);
@@ -576,17 +565,21 @@ fn describe_customer_metadata(_world: &mut World, _call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, ok, refused, world};
-
-    const OWNER: &str = "111111111111";
-    const OTHER: &str = "222222222222";
+    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
     fn lag(w: &mut World, n: i64, mac_sec: bool) -> Value {
-        ok(
-            w,
-            OWNER,
+        w.ok(OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":n,"lagName":"l","requestMACSec":mac_sec}),
+        )
+    }
+
+    /// A LAG with one member: the ids of the LAG and of its member connection.
+    fn one_member_lag(w: &mut World) -> (Value, Value) {
+        let out = lag(w, 1, false);
+        (
+            out["lagId"].clone(),
+            out["connections"][0]["connectionId"].clone(),
         )
     }
 
@@ -602,54 +595,40 @@ mod tests {
             assert_eq!(m["connectionState"], "requested");
             assert_eq!(m["lagId"], out["lagId"]);
         }
-        let conns = ok(&mut w, OWNER, "DescribeConnections", json!({}));
+        let conns = w.ok(OWNER, "DescribeConnections", json!({}));
         assert_eq!(conns["connections"].as_array().unwrap().len(), 2);
-        let err = refused(
-            &mut w,
-            OWNER,
+        let err = w.refused(OWNER,
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"100Gbps","numberOfConnections":3,"lagName":"l"}),
         );
-        assert!(err.message.contains("1 to 2"), "{}", err.message);
-        let other = ok(&mut w, OTHER, "DescribeLags", json!({}));
+        assert_says(&err, "1 to 2");
+        let other = w.ok(OTHER, "DescribeLags", json!({}));
         assert_eq!(other["lags"], json!([]));
     }
 
     #[test]
     fn members_move_in_and_out_and_survive_the_lag() {
         let mut w = world();
-        let out = lag(&mut w, 1, false);
-        let lid = out["lagId"].clone();
-        let cid = out["connections"][0]["connectionId"].clone();
+        let (lid, cid) = one_member_lag(&mut w);
         let body = json!({"connectionId": cid, "lagId": lid});
-        let out = ok(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
+        let out = w.ok(OWNER, "DisassociateConnectionFromLag", body.clone());
         assert!(out.get("lagId").is_none());
-        let empty = ok(&mut w, OWNER, "DescribeLags", json!({"lagId": lid}));
+        let empty = w.ok(OWNER, "DescribeLags", json!({"lagId": lid}));
         assert_eq!(empty["lags"][0]["numberOfConnections"], 0);
-        let err = refused(&mut w, OWNER, "DisassociateConnectionFromLag", body.clone());
-        assert!(err.message.contains("not associated"), "{}", err.message);
-        let out = ok(&mut w, OWNER, "AssociateConnectionWithLag", body.clone());
+        let err = w.refused(OWNER, "DisassociateConnectionFromLag", body.clone());
+        assert_says(&err, "not associated");
+        let out = w.ok(OWNER, "AssociateConnectionWithLag", body.clone());
         assert_eq!(out["lagId"], lid);
-        let err = refused(&mut w, OTHER, "AssociateConnectionWithLag", body.clone());
-        assert!(err.message.contains("Could not find"), "{}", err.message);
-        let renamed = ok(
-            &mut w,
-            OWNER,
-            "UpdateLag",
-            json!({"lagId": lid, "lagName": "n"}),
-        );
+        let err = w.refused(OTHER, "AssociateConnectionWithLag", body.clone());
+        assert_says(&err, "Could not find");
+        let renamed = w.ok(OWNER, "UpdateLag", json!({"lagId": lid, "lagName": "n"}));
         assert_eq!(renamed["lagName"], "n");
-        let deleted = ok(&mut w, OWNER, "DeleteLag", json!({"lagId": lid}));
+        let deleted = w.ok(OWNER, "DeleteLag", json!({"lagId": lid}));
         assert!(matches!(
             deleted["lagState"].as_str(),
             Some("deleting" | "deleted")
         ));
-        let c = ok(
-            &mut w,
-            OWNER,
-            "DescribeConnections",
-            json!({"connectionId": cid}),
-        );
+        let c = w.ok(OWNER, "DescribeConnections", json!({"connectionId": cid}));
         assert!(c["connections"][0].get("lagId").is_none());
         assert_ne!(c["connections"][0]["connectionState"], "deleted");
     }
@@ -658,19 +637,17 @@ mod tests {
     fn association_needs_the_same_endpoint_and_bandwidth() {
         let mut w = world();
         let lid = lag(&mut w, 1, false)["lagId"].clone();
-        let other = ok(
-            &mut w,
+        let other = w.ok(
             OWNER,
             "CreateConnection",
             json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"c"}),
         );
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "AssociateConnectionWithLag",
             json!({"connectionId": other["connectionId"], "lagId": lid}),
         );
-        assert!(err.message.contains("same AWS device"), "{}", err.message);
+        assert_says(&err, "same AWS device");
     }
 
     #[test]
@@ -679,35 +656,27 @@ mod tests {
         let plain = lag(&mut w, 1, false)["lagId"].clone();
         let ckn = "ab".repeat(32);
         let cak = "cd".repeat(32);
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": plain, "ckn": ckn, "cak": cak}),
         );
-        assert!(
-            err.message.contains("not MACsec capable"),
-            "{}",
-            err.message
-        );
+        assert_says(&err, "not MACsec capable");
         let secure = lag(&mut w, 1, true)["lagId"].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "AssociateMacSecKey",
             json!({"connectionId": secure, "ckn": ckn, "cak": cak}),
         );
         assert_eq!(out["macSecKeys"][0]["ckn"], json!(ckn));
         let secret = out["macSecKeys"][0]["secretARN"].clone();
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "DisassociateMacSecKey",
             json!({"connectionId": secure, "secretARN": secret}),
         );
         assert_eq!(out["macSecKeys"][0]["state"], "disassociated");
-        let again = invoke(
-            &mut w,
+        let again = w.invoke(
             OWNER,
             "DisassociateMacSecKey",
             json!({"connectionId": secure, "secretARN": secret}),
@@ -718,20 +687,13 @@ mod tests {
     #[test]
     fn loas_and_metadata() {
         let mut w = world();
-        let out = lag(&mut w, 1, false);
-        let lid = out["lagId"].clone();
-        let cid = out["connections"][0]["connectionId"].clone();
-        let l = ok(&mut w, OWNER, "DescribeLoa", json!({"connectionId": lid}));
+        let (lid, cid) = one_member_lag(&mut w);
+        let l = w.ok(OWNER, "DescribeLoa", json!({"connectionId": lid}));
         assert_eq!(l["loaContentType"], "application/pdf");
-        let c = ok(
-            &mut w,
-            OWNER,
-            "DescribeConnectionLoa",
-            json!({"connectionId": cid}),
-        );
+        let c = w.ok(OWNER, "DescribeConnectionLoa", json!({"connectionId": cid}));
         assert_eq!(c["loa"]["loaContentType"], "application/pdf");
-        assert!(invoke(&mut w, OTHER, "DescribeLoa", json!({"connectionId": lid})).is_err());
-        let m = ok(&mut w, OWNER, "DescribeCustomerMetadata", json!({}));
+        w.refused(OTHER, "DescribeLoa", json!({"connectionId": lid}));
+        let m = w.ok(OWNER, "DescribeCustomerMetadata", json!({}));
         assert_eq!(m["nniPartnerType"], "nonPartner");
     }
 }

@@ -223,7 +223,7 @@ fn describe_locations(world: &mut World, _call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{ok, world};
+    use crate::emulator::testing::{world, Calls};
     use serde_json::json;
 
     #[test]
@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn describe_locations_lists_the_region() {
         let mut world = world();
-        let out = ok(&mut world, "111111111111", "DescribeLocations", json!({}));
+        let out = world.ok("111111111111", "DescribeLocations", json!({}));
         let locations = out["locations"].as_array().unwrap();
         assert!(locations.len() >= 4);
         assert_eq!(locations[0]["locationCode"], "EqDC2");

@@ -110,6 +110,21 @@ impl Port {
         Ok(port.with_tags(tags))
     }
 
+    /// Refuse `action` on this port once deleted, naming it `kind` `id` as the request did.
+    pub(super) fn refuse_if_deleted(
+        &self,
+        kind: &str,
+        id: &str,
+        action: &str,
+    ) -> Result<(), ApiError> {
+        if self.deleted {
+            return Err(ApiError::client(format!(
+                "{kind} {id} is in the deleted state and cannot be {action}"
+            )));
+        }
+        Ok(())
+    }
+
     /// `deleted` once deleted; otherwise the state a Describe `observe`s (and may
     /// advance) or the current state a write answers.
     pub(super) fn state(&mut self, now: Duration, delay: Duration, observe: bool) -> &'static str {

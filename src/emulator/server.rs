@@ -349,6 +349,7 @@ async fn render(answer: Answer, call: &Call<'_>, request_id: &str) -> Response<F
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::testing::{CONNECTION_STATES_SAMPLED_TWICE, OWNER, PARTNER};
     use crate::emulator::ManualClock;
     use serde_json::Value;
     use std::time::Duration;
@@ -463,9 +464,6 @@ mod tests {
             .await
             .unwrap()
     }
-
-    const OWNER: &str = "111111111111";
-    const PARTNER: &str = "222222222222";
 
     #[tokio::test]
     async fn connection_lifecycle_end_to_end() {
@@ -758,17 +756,7 @@ mod tests {
                     .to_owned(),
             );
         }
-        assert_eq!(
-            seen,
-            [
-                "requested",
-                "requested",
-                "pending",
-                "pending",
-                "available",
-                "available"
-            ]
-        );
+        assert_eq!(seen, CONNECTION_STATES_SAMPLED_TWICE);
         emulator.shutdown().await;
     }
 

@@ -205,24 +205,14 @@ fn tag_resource(world: &mut World, call: &Call<'_>) -> Outcome {
 /// UntagResource: remove tags by key from one of the caller's resources.
 fn untag_resource(world: &mut World, call: &Call<'_>) -> Outcome {
     let arn = call.required_string("resourceArn")?;
-    let keys: Vec<&str> = call
-        .list("tagKeys")
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let keys = call.strings("tagKeys");
     resource(world, call, arn)?.tags_mut().remove(&keys);
     Ok(json!({}))
 }
 
 /// DescribeTags: the tags of each named resource, in request order.
 fn describe_tags(world: &mut World, call: &Call<'_>) -> Outcome {
-    let arns: Vec<&str> = call
-        .list("resourceArns")
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let arns = call.strings("resourceArns");
     let mut resource_tags = Vec::with_capacity(arns.len());
     for arn in arns {
         let mut entry = Map::new();
@@ -236,10 +226,7 @@ fn describe_tags(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{invoke, ok, refused, world};
-
-    const OWNER: &str = "111111111111";
-    const OTHER: &str = "222222222222";
+    use crate::emulator::testing::{world, Calls, OTHER, OWNER};
 
     fn tag_list(n: usize) -> Value {
         Value::Array(
@@ -250,8 +237,7 @@ mod tests {
     }
 
     fn connection(world: &mut World, account: &str) -> String {
-        let out = ok(
-            world,
+        let out = world.ok(
             account,
             "CreateConnection",
             json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"c"}),
@@ -264,30 +250,27 @@ mod tests {
     fn tag_replace_untag_describe() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"1"},{"key":"b"}]}),
         );
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a","value":"2"}]}),
         );
-        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
+        let out = w.ok(OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             out,
             json!({"resourceTags":[{"resourceArn": arn, "tags":[{"key":"a","value":"2"},{"key":"b"}]}]})
         );
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "UntagResource",
             json!({"resourceArn": arn, "tagKeys":["a","b","absent"]}),
         );
-        let out = ok(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
+        let out = w.ok(OWNER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(out, json!({"resourceTags":[{"resourceArn": arn}]}));
     }
 
@@ -295,35 +278,30 @@ mod tests {
     fn duplicate_keys_and_too_many_tags() {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"a"},{"key":"a"}]}),
         );
         assert_eq!(err.error_type, "DuplicateTagKeysException");
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(51)}),
         );
         assert_eq!(err.error_type, "TooManyTagsException");
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
         );
         // Replacing existing keys keeps the count at 50; one new key is too many.
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags": tag_list(50)}),
         );
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OWNER,
             "TagResource",
             json!({"resourceArn": arn, "tags":[{"key":"new"}]}),
@@ -336,14 +314,13 @@ mod tests {
         let mut w = world();
         let arn = connection(&mut w, OWNER);
         let id = arn.rsplit('/').next().unwrap().to_owned();
-        let err = refused(&mut w, OTHER, "DescribeTags", json!({"resourceArns":[arn]}));
+        let err = w.refused(OTHER, "DescribeTags", json!({"resourceArns":[arn]}));
         assert_eq!(
             err.message,
             format!("Could not find Connection with ID {id}")
         );
         let forged = Arn::regional("us-east-1", OTHER, "dxcon", &id);
-        let err = refused(
-            &mut w,
+        let err = w.refused(
             OTHER,
             "TagResource",
             json!({"resourceArn": forged, "tags":[{"key":"a"}]}),
@@ -353,22 +330,19 @@ mod tests {
             format!("Could not find Connection with ID {id}")
         );
         let other_region = Arn::regional("us-west-2", OWNER, "dxcon", &id);
-        assert!(invoke(
-            &mut w,
+        w.refused(
             OWNER,
             "DescribeTags",
-            json!({"resourceArns":[other_region]})
-        )
-        .is_err());
-        let err = refused(
-            &mut w,
+            json!({"resourceArns":[other_region]}),
+        );
+        let err = w.refused(
             OWNER,
             "UntagResource",
             json!({"resourceArn":"nonsense","tagKeys":["a"]}),
         );
         assert_eq!(err.error_type, "DirectConnectClientException");
         let lag = Arn::regional("us-east-1", OWNER, "dxlag", "dxlag-abcd1234");
-        let err = refused(&mut w, OWNER, "DescribeTags", json!({"resourceArns":[lag]}));
+        let err = w.refused(OWNER, "DescribeTags", json!({"resourceArns":[lag]}));
         assert_eq!(err.message, "Could not find Lag with ID dxlag-abcd1234");
     }
 
@@ -377,14 +351,12 @@ mod tests {
         let mut w = world();
         let first = connection(&mut w, OWNER);
         let second = connection(&mut w, OWNER);
-        ok(
-            &mut w,
+        w.ok(
             OWNER,
             "TagResource",
             json!({"resourceArn": first, "tags":[{"key":"n","value":"1"}]}),
         );
-        let out = ok(
-            &mut w,
+        let out = w.ok(
             OWNER,
             "DescribeTags",
             json!({"resourceArns":[second, first]}),

@@ -8,21 +8,71 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::dispatch::{dispatch, Call, Outcome};
-use super::{EmulatorConfig, World};
+use super::{ApiError, EmulatorConfig, World};
 use crate::spec::Spec;
+
+/// The account that owns what a test creates.
+pub(super) const OWNER: &str = "111111111111";
+/// A second account: a stranger to the owner's resources.
+pub(super) const OTHER: &str = "222222222222";
+/// The second account in the role of a partner (it owns interconnects and allocates to the owner).
+pub(super) const PARTNER: &str = OTHER;
+
+/// A new connection's states as the clock tests sample them: twice in each state on
+/// its way to `available` (with a 50 ms asynchronous delay).
+pub(super) const CONNECTION_STATES_SAMPLED_TWICE: [&str; 6] = [
+    "requested",
+    "requested",
+    "pending",
+    "pending",
+    "available",
+    "available",
+];
 
 /// A world with the default configuration.
 pub(super) fn world() -> World {
     World::new(EmulatorConfig::default())
 }
 
-/// Run `operation` at clock reading zero.
-pub(super) fn invoke(world: &mut World, account: &str, operation: &str, body: Value) -> Outcome {
-    invoke_at(world, account, operation, body, Duration::ZERO)
+/// Operations run on a test's world: each checks the answer against the service
+/// model (see the module documentation).
+pub(super) trait Calls {
+    /// Run `operation` at clock reading zero.
+    fn invoke(&mut self, account: &str, operation: &str, body: Value) -> Outcome;
+    /// Run `operation` at clock reading `now`.
+    fn invoke_at(&mut self, account: &str, operation: &str, body: Value, now: Duration) -> Outcome;
+    /// Run `operation` at clock reading zero and return its answer; an error fails the test.
+    fn ok(&mut self, account: &str, operation: &str, body: Value) -> Value;
+    /// Run `operation` at clock reading zero and return its refusal; an answer fails the test.
+    fn refused(&mut self, account: &str, operation: &str, body: Value) -> ApiError;
 }
 
-/// Run `operation` at clock reading `now`, checking the answer against the model.
-pub(super) fn invoke_at(
+impl Calls for World {
+    fn invoke(&mut self, account: &str, operation: &str, body: Value) -> Outcome {
+        self.invoke_at(account, operation, body, Duration::ZERO)
+    }
+
+    fn invoke_at(&mut self, account: &str, operation: &str, body: Value, now: Duration) -> Outcome {
+        checked_dispatch(self, account, operation, body, now)
+    }
+
+    fn ok(&mut self, account: &str, operation: &str, body: Value) -> Value {
+        match self.invoke(account, operation, body) {
+            Ok(answer) => answer,
+            Err(error) => panic!("{operation} was refused: {error:?}"),
+        }
+    }
+
+    fn refused(&mut self, account: &str, operation: &str, body: Value) -> ApiError {
+        match self.invoke(account, operation, body) {
+            Ok(answer) => panic!("{operation} answered {answer} where a refusal was expected"),
+            Err(error) => error,
+        }
+    }
+}
+
+/// Dispatch one call without HTTP and check its answer against the model.
+fn checked_dispatch(
     world: &mut World,
     account: &str,
     operation: &str,
@@ -61,23 +111,7 @@ pub(super) fn invoke_at(
     outcome
 }
 
-/// Run `operation` at clock reading zero and return its answer; an error fails the test.
-pub(super) fn ok(world: &mut World, account: &str, operation: &str, body: Value) -> Value {
-    match invoke(world, account, operation, body) {
-        Ok(answer) => answer,
-        Err(error) => panic!("{operation} was refused: {error:?}"),
-    }
-}
-
-/// Run `operation` at clock reading zero and return its refusal; an answer fails the test.
-pub(super) fn refused(
-    world: &mut World,
-    account: &str,
-    operation: &str,
-    body: Value,
-) -> super::ApiError {
-    match invoke(world, account, operation, body) {
-        Ok(answer) => panic!("{operation} answered {answer} where a refusal was expected"),
-        Err(error) => error,
-    }
+/// Assert that a refusal's message names `needle`.
+pub(super) fn assert_says(error: &ApiError, needle: &str) {
+    assert!(error.message.contains(needle), "{}", error.message);
 }

@@ -212,14 +212,7 @@ struct Kind {
 
 impl Kind {
     fn member(self) -> &'static str {
-        match (self.allocate, self.vif_type) {
-            (false, "private") => "newPrivateVirtualInterface",
-            (false, "public") => "newPublicVirtualInterface",
-            (false, _) => "newTransitVirtualInterface",
-            (true, "private") => "newPrivateVirtualInterfaceAllocation",
-            (true, "public") => "newPublicVirtualInterfaceAllocation",
-            (true, _) => "newTransitVirtualInterfaceAllocation",
-        }
+        crate::vocab::new_vif_member(self.vif_type, self.allocate)
     }
 }
 

@@ -4,6 +4,7 @@
 //! these facts here instead of keeping a vocabulary of its own.
 
 use super::lifecycle::*;
+use super::step::VifStep;
 use super::{Lifecycle, ResourceKind};
 
 /// A state AWS leaves on its own within minutes, and where that is documented.
@@ -146,14 +147,7 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         list_member: "virtualInterfaces",
         id_member: "virtualInterfaceId",
         state_member: "virtualInterfaceState",
-        creating: &[
-            "CreatePrivateVirtualInterface",
-            "CreatePublicVirtualInterface",
-            "CreateTransitVirtualInterface",
-            "AllocatePrivateVirtualInterface",
-            "AllocatePublicVirtualInterface",
-            "AllocateTransitVirtualInterface",
-        ],
+        creating: VifStep::CREATING,
         deleting: Some("DeleteVirtualInterface"),
         teardown: Some(10),
         settling: &[

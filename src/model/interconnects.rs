@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use super::connections::{tags_json, CONNECTION_MEMBERS};
 use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
-use super::step::InterconnectStep;
+use super::step::{HostedAllocation, InterconnectStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
@@ -98,51 +98,21 @@ impl Model {
                 let id = self.resource(h).id.clone();
                 Some((json!({"connectionId": id}), self.hosted_on(*by, h)))
             }
-            InterconnectStep::AllocateHostedConnection {
-                by,
-                target,
-                owner,
-                bandwidth,
-                name,
-                vlan,
-                tags,
-            } => {
-                let h = self.resolve(*target, ResourceKind::Interconnect)?;
+            InterconnectStep::AllocateHostedConnection { .. }
+            | InterconnectStep::AllocateConnectionOnInterconnect { .. } => {
+                let a = step.hosted_allocation()?;
+                let h = self.resolve(a.target, ResourceKind::Interconnect)?;
                 let mut body = json!({
-                    "connectionId": self.resource(h).id,
-                    "ownerAccount": self.env.accounts.of(*owner),
-                    "bandwidth": bandwidth,
-                    "connectionName": name,
-                    "vlan": vlan,
+                    a.parent_member: self.resource(h).id,
+                    "ownerAccount": self.env.accounts.of(a.owner),
+                    "bandwidth": a.bandwidth,
+                    "connectionName": a.name,
+                    "vlan": a.vlan,
                 });
-                if !tags.is_empty() {
-                    body["tags"] = tags_json(tags);
+                if !a.tags.is_empty() {
+                    body["tags"] = tags_json(a.tags);
                 }
-                Some((
-                    body,
-                    self.allocate(*by, h, *owner, bandwidth, name, *vlan, tags),
-                ))
-            }
-            InterconnectStep::AllocateConnectionOnInterconnect {
-                by,
-                target,
-                owner,
-                bandwidth,
-                name,
-                vlan,
-            } => {
-                let h = self.resolve(*target, ResourceKind::Interconnect)?;
-                let body = json!({
-                    "interconnectId": self.resource(h).id,
-                    "ownerAccount": self.env.accounts.of(*owner),
-                    "bandwidth": bandwidth,
-                    "connectionName": name,
-                    "vlan": vlan,
-                });
-                Some((
-                    body,
-                    self.allocate(*by, h, *owner, bandwidth, name, *vlan, &[]),
-                ))
+                Some((body, self.allocate(h, &a)))
             }
             InterconnectStep::ConfirmConnection { by, target } => {
                 let h = self.resolve_hosted(*target)?;
@@ -267,19 +237,9 @@ impl Model {
         prediction
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn allocate(
-        &self,
-        by: Principal,
-        parent: Handle,
-        owner: Principal,
-        bandwidth: &str,
-        name: &str,
-        vlan: u16,
-        tags: &[Tag],
-    ) -> Prediction {
+    fn allocate(&self, parent: Handle, allocation: &HostedAllocation<'_>) -> Prediction {
         let p = self.resource(parent);
-        if p.owner != by {
+        if p.owner != allocation.by {
             // [api] AllocateHostedConnection: the connection is created on the caller's
             // interconnect ("Intended for use by Direct Connect Partners only").
             return Prediction::not_owner(
@@ -290,9 +250,9 @@ impl Model {
         let vlan_taken = self
             .live_hosted_on(parent, None)
             .iter()
-            .any(|h| self.resource(*h).attributes.get("vlan") == Some(&json!(vlan)));
+            .any(|h| self.resource(*h).attributes.get("vlan") == Some(&json!(allocation.vlan)));
         let too_wide = match (
-            mbps(bandwidth),
+            mbps(allocation.bandwidth),
             p.attributes
                 .get("bandwidth")
                 .and_then(Value::as_str)
@@ -307,14 +267,17 @@ impl Model {
             // a hosted connection provisioned on an interconnect".
             CONNECTION.set(&["ordering"]),
             vec![
-                ("connectionName", json!(name)),
-                ("bandwidth", json!(bandwidth)),
+                ("connectionName", json!(allocation.name)),
+                ("bandwidth", json!(allocation.bandwidth)),
                 ("location", location),
-                ("ownerAccount", json!(self.env.accounts.of(owner))),
+                (
+                    "ownerAccount",
+                    json!(self.env.accounts.of(allocation.owner)),
+                ),
                 ("region", json!(self.env.region)),
-                ("vlan", json!(vlan)),
+                ("vlan", json!(allocation.vlan)),
             ],
-            tags,
+            allocation.tags,
         ));
         if p.deleted {
             prediction.may_refuse("a deleted interconnect cannot host new connections");
@@ -459,35 +422,12 @@ impl Model {
                     self.resource_mut(h).settle_deleted(deleting);
                 }
             }
-            InterconnectStep::AllocateHostedConnection {
-                by,
-                target,
-                owner,
-                bandwidth,
-                name,
-                vlan,
-                tags,
-            } => self.push_hosted(
-                *by, *target, *owner, bandwidth, name, *vlan, tags, prediction, outcome,
-            ),
-            InterconnectStep::AllocateConnectionOnInterconnect {
-                by,
-                target,
-                owner,
-                bandwidth,
-                name,
-                vlan,
-            } => self.push_hosted(
-                *by,
-                *target,
-                *owner,
-                bandwidth,
-                name,
-                *vlan,
-                &[],
-                prediction,
-                outcome,
-            ),
+            InterconnectStep::AllocateHostedConnection { .. }
+            | InterconnectStep::AllocateConnectionOnInterconnect { .. } => {
+                if let Some(a) = step.hosted_allocation() {
+                    self.push_hosted(&a, prediction, outcome);
+                }
+            }
             InterconnectStep::AssociateHostedConnection {
                 connection, parent, ..
             } if succeeded => {
@@ -504,22 +444,15 @@ impl Model {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push_hosted(
         &mut self,
-        by: Principal,
-        target: HandleRef,
-        owner: Principal,
-        bandwidth: &str,
-        name: &str,
-        vlan: u16,
-        tags: &[Tag],
+        allocation: &HostedAllocation<'_>,
         prediction: &Prediction,
         outcome: &Outcome,
     ) {
         let succeeded = matches!(outcome, Outcome::Success(_));
         let body = outcome.body();
-        let parent = self.resolve(target, ResourceKind::Interconnect);
+        let parent = self.resolve(allocation.target, ResourceKind::Interconnect);
         let id = body
             .and_then(|b| b.get("connectionId"))
             .and_then(Value::as_str)
@@ -532,15 +465,15 @@ impl Model {
             possible,
             created: succeeded,
             attributes: BTreeMap::from([
-                ("connectionName".to_owned(), json!(name)),
-                ("bandwidth".to_owned(), json!(bandwidth)),
+                ("connectionName".to_owned(), json!(allocation.name)),
+                ("bandwidth".to_owned(), json!(allocation.bandwidth)),
                 ("location".to_owned(), echoed(prediction, "location")),
-                ("vlan".to_owned(), json!(vlan)),
+                ("vlan".to_owned(), json!(allocation.vlan)),
             ]),
-            tags: Tag::map(tags),
+            tags: Tag::map(allocation.tags),
             parent,
-            peer: Some(by),
-            ..Resource::new(ResourceKind::Connection, owner)
+            peer: Some(allocation.by),
+            ..Resource::new(ResourceKind::Connection, allocation.owner)
         });
     }
 }

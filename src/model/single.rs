@@ -99,64 +99,56 @@ fn create_step(operation: &str, request: &Value) -> Option<Step> {
 }
 
 /// For an operation on an existing resource: the family's create operation, a
-/// request creating such a resource, the id member and the step on handle 0.
+/// request creating such a resource, and the step on handle 0.
 fn existing_step(operation: &str, request: &Value) -> Option<(&'static str, Value, Step)> {
     let by = Principal::Owner;
     let target = HandleRef(0);
-    Some(match operation {
-        "DeleteConnection" | "UpdateConnection" => {
-            let create =
-                json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "offline"});
-            let step = if operation == "DeleteConnection" {
-                ConnectionStep::DeleteConnection { by, target }
-            } else {
-                ConnectionStep::UpdateConnection {
-                    by,
-                    target,
-                    name: text(request, "connectionName")?,
-                }
-            };
-            ("CreateConnection", create, Step::Connection(step))
+    let step = match operation {
+        "DeleteConnection" => Step::Connection(ConnectionStep::DeleteConnection { by, target }),
+        "UpdateConnection" => Step::Connection(ConnectionStep::UpdateConnection {
+            by,
+            target,
+            name: text(request, "connectionName")?,
+        }),
+        "DeleteInterconnect" => {
+            Step::Interconnect(InterconnectStep::DeleteInterconnect { by, target })
         }
-        "DeleteInterconnect" => (
+        "DeleteLag" => Step::Lag(LagStep::DeleteLag { by, target }),
+        "UpdateLag" => Step::Lag(LagStep::UpdateLag {
+            by,
+            target,
+            name: text(request, "lagName")?,
+        }),
+        "DeleteDirectConnectGateway" => {
+            Step::Gateway(GatewayStep::DeleteDirectConnectGateway { by, target })
+        }
+        "UpdateDirectConnectGateway" => Step::Gateway(GatewayStep::UpdateDirectConnectGateway {
+            by,
+            target,
+            name: text(request, "newDirectConnectGatewayName")?,
+        }),
+        _ => return None,
+    };
+    // A request creating the resource the step acts on, in its family.
+    let (create, body) = match step {
+        Step::Connection(_) => (
+            "CreateConnection",
+            json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "offline"}),
+        ),
+        Step::Interconnect(_) => (
             "CreateInterconnect",
             json!({"location": "EqDC2", "bandwidth": "10Gbps", "interconnectName": "offline"}),
-            Step::Interconnect(InterconnectStep::DeleteInterconnect { by, target }),
         ),
-        "DeleteLag" | "UpdateLag" => {
-            let step = if operation == "DeleteLag" {
-                LagStep::DeleteLag { by, target }
-            } else {
-                LagStep::UpdateLag {
-                    by,
-                    target,
-                    name: text(request, "lagName")?,
-                }
-            };
-            (
-                "CreateLag",
-                json!({"location": "EqDC2", "connectionsBandwidth": "1Gbps", "numberOfConnections": 1, "lagName": "offline"}),
-                Step::Lag(step),
-            )
-        }
-        "DeleteDirectConnectGateway" | "UpdateDirectConnectGateway" => {
-            let step = if operation == "DeleteDirectConnectGateway" {
-                GatewayStep::DeleteDirectConnectGateway { by, target }
-            } else {
-                GatewayStep::UpdateDirectConnectGateway {
-                    by,
-                    target,
-                    name: text(request, "newDirectConnectGatewayName")?,
-                }
-            };
-            (
-                "CreateDirectConnectGateway",
-                json!({"directConnectGatewayName": "offline"}),
-                Step::Gateway(step),
-            )
-        }
-        _ => return None,
-    })
+        Step::Lag(_) => (
+            "CreateLag",
+            json!({"location": "EqDC2", "connectionsBandwidth": "1Gbps", "numberOfConnections": 1, "lagName": "offline"}),
+        ),
+        _ => (
+            "CreateDirectConnectGateway",
+            json!({"directConnectGatewayName": "offline"}),
+        ),
+    };
+    Some((create, body, step))
 }
 
 /// The id member a family's requests name their resource by.

@@ -312,14 +312,7 @@ impl Model {
                 inner["tags"] = tags_json(&n.tags);
             }
         }
-        let member = match (allocate, vif_type) {
-            (false, "private") => "newPrivateVirtualInterface",
-            (false, "public") => "newPublicVirtualInterface",
-            (false, _) => "newTransitVirtualInterface",
-            (true, "private") => "newPrivateVirtualInterfaceAllocation",
-            (true, "public") => "newPublicVirtualInterfaceAllocation",
-            (true, _) => "newTransitVirtualInterfaceAllocation",
-        };
+        let member = crate::vocab::new_vif_member(vif_type, allocate);
         let mut body = json!({ "connectionId": conn_id });
         body[member] = inner;
         if allocate {

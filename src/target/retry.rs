@@ -378,6 +378,15 @@ mod tests {
         );
     }
 
+    /// Take `tokens` from `state`, asserting that it took at least `at_least`.
+    async fn assert_paced(state: &RetryState, tokens: usize, at_least: Duration) {
+        let started = Instant::now();
+        for _ in 0..tokens {
+            state.acquire().await;
+        }
+        assert!(started.elapsed() >= at_least, "{:?}", started.elapsed());
+    }
+
     #[tokio::test]
     async fn adaptive_rate_spaces_requests() {
         let state = RetryState::new(RetryPolicy::default());
@@ -387,15 +396,7 @@ mod tests {
             b.tokens = 0.0;
             b.refilled = Instant::now();
         }
-        let started = Instant::now();
-        for _ in 0..4 {
-            state.acquire().await;
-        }
-        assert!(
-            started.elapsed() >= Duration::from_millis(150),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_paced(&state, 4, Duration::from_millis(150)).await;
         assert!(state.stats().rate_delay_ms >= 100);
     }
 
@@ -405,16 +406,8 @@ mod tests {
             max_rps: Some(20.0),
             ..RetryPolicy::default()
         });
-        let started = Instant::now();
-        for _ in 0..5 {
-            state.acquire().await;
-        }
         // One token at once, then one every 50 ms.
-        assert!(
-            started.elapsed() >= Duration::from_millis(190),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_paced(&state, 5, Duration::from_millis(190)).await;
         assert!(state.stats().rate_delay_ms >= 150);
     }
 }

@@ -290,10 +290,14 @@ fn collapse_spaces(value: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// The reference target's signer for the default owner account in us-east-1.
+    fn owner_signer() -> Signer {
+        Signer::for_emulator("111111111111", "us-east-1", "directconnect")
+    }
+
     #[test]
     fn signature_names_the_access_key_region_and_service() {
-        let signer = Signer::for_emulator("111111111111", "us-east-1", "directconnect");
-        let headers = signer
+        let headers = owner_signer()
             .sign(
                 "http://127.0.0.1:1/",
                 &[
@@ -365,7 +369,7 @@ mod tests {
 
     #[test]
     fn debug_output_shows_neither_the_secret_nor_the_signing_key() {
-        let signer = Signer::for_emulator("111111111111", "us-east-1", "directconnect");
+        let signer = owner_signer();
         signer
             .sign("http://127.0.0.1:1/", &[("host", "127.0.0.1:1")], b"{}")
             .unwrap();
@@ -386,8 +390,7 @@ mod tests {
 
     #[test]
     fn an_endpoint_with_a_path_is_signed_by_aws_sigv4() {
-        let signer = Signer::for_emulator("111111111111", "us-east-1", "directconnect");
-        let headers = signer
+        let headers = owner_signer()
             .sign(
                 "http://127.0.0.1:1/prefix/",
                 &[("host", "127.0.0.1:1"), ("x-amz-target", "T.Op")],

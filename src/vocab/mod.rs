@@ -21,6 +21,20 @@ pub use principal::{AccountSelector, Accounts, Principal};
 /// layer calls, so a reset URL ending in it can reset single accounts.
 pub const REFERENCE_RESET_PATH: &str = "/dxconform/reset";
 
+/// The request member that carries the new virtual interface of a create
+/// (`allocate` false) or allocate call of `vif_type` (`private`, `public`, anything
+/// else: transit): what the model sends and what the reference target reads.
+pub fn new_vif_member(vif_type: &str, allocate: bool) -> &'static str {
+    match (allocate, vif_type) {
+        (false, "private") => "newPrivateVirtualInterface",
+        (false, "public") => "newPublicVirtualInterface",
+        (false, _) => "newTransitVirtualInterface",
+        (true, "private") => "newPrivateVirtualInterfaceAllocation",
+        (true, "public") => "newPublicVirtualInterfaceAllocation",
+        (true, _) => "newTransitVirtualInterfaceAllocation",
+    }
+}
+
 /// An error and its sources, as one line ("client error (Connect): tcp connect
 /// error: Connection refused").
 pub fn error_chain(error: &dyn std::error::Error) -> String {

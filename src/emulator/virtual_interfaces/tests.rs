@@ -1,14 +1,10 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::emulator::testing::{invoke, ok, refused, world};
-
-const OWNER: &str = "111111111111";
-const OTHER: &str = "222222222222";
+use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
 fn connection(w: &mut World) -> Value {
-    ok(
-        w,
+    w.ok(
         OWNER,
         "CreateConnection",
         json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
@@ -18,8 +14,7 @@ fn connection(w: &mut World) -> Value {
 
 fn private(w: &mut World, conn: &Value, vlan: i64) -> Outcome {
     let vgw = virtual_gateways_of(OWNER)[0].clone();
-    invoke(
-        w,
+    w.invoke(
         OWNER,
         "CreatePrivateVirtualInterface",
         json!({"connectionId": conn, "newPrivateVirtualInterface": {
@@ -48,18 +43,12 @@ fn create_private_answers_pending_with_its_first_peer() {
         .unwrap()
         .starts_with("dxpeer-"));
     let err = private(&mut w, &conn, 101).unwrap_err();
-    assert!(err.message.contains("VLAN 101"), "{}", err.message);
-    let err = refused(
-        &mut w,
-        OTHER,
+    assert_says(&err, "VLAN 101");
+    let err = w.refused(OTHER,
         "CreatePrivateVirtualInterface",
         json!({"connectionId": conn, "newPrivateVirtualInterface": { "virtualInterfaceName": "v", "vlan": 5, "asn": 1, "virtualGatewayId": "vgw-1"}}),
     );
-    assert!(
-        err.message.contains("Could not find Connection"),
-        "{}",
-        err.message
-    );
+    assert_says(&err, "Could not find Connection");
 }
 
 #[test]
@@ -68,7 +57,7 @@ fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
     let conn = connection(&mut w);
     let id = private(&mut w, &conn, 9).unwrap()["virtualInterfaceId"].clone();
     let history = |w: &mut World, account: &str, body: Value| {
-        invoke(w, account, "ListVirtualInterfaceTestHistory", body)
+        w.invoke(account, "ListVirtualInterfaceTestHistory", body)
     };
     let all = history(&mut w, OWNER, json!({})).unwrap();
     assert_eq!(all, json!({ "virtualInterfaceTestHistory": [] }));
@@ -81,22 +70,21 @@ fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
     assert_eq!(one["virtualInterfaceTestHistory"], json!([]));
     assert!(one.get("nextToken").is_none());
     let err = history(&mut w, OTHER, json!({"virtualInterfaceId": id})).unwrap_err();
-    assert!(err.message.contains("Could not find"), "{}", err.message);
+    assert_says(&err, "Could not find");
     let err = history(
         &mut w,
         OWNER,
         json!({"virtualInterfaceId": "dxvif-ffffffff"}),
     )
     .unwrap_err();
-    assert!(err.message.contains("Could not find"), "{}", err.message);
+    assert_says(&err, "Could not find");
     assert!(
         history(&mut w, OTHER, json!({})).unwrap()["virtualInterfaceTestHistory"]
             .as_array()
             .unwrap()
             .is_empty()
     );
-    ok(
-        &mut w,
+    w.ok(
         OWNER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id}),
@@ -120,42 +108,26 @@ fn allocate_confirm_and_reject() {
     let conn = connection(&mut w);
     let body = json!({"connectionId": conn, "ownerAccount": OTHER,
         "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": 7, "asn": 65001}});
-    let out = ok(
-        &mut w,
-        OWNER,
-        "AllocatePrivateVirtualInterface",
-        body.clone(),
-    );
+    let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", body.clone());
     assert_eq!(out["virtualInterfaceState"], "confirming");
     assert_eq!(out["ownerAccount"], OTHER);
     let id = out["virtualInterfaceId"].clone();
     let vgw = virtual_gateways_of(OTHER)[1].clone();
     let confirm = json!({"virtualInterfaceId": id, "virtualGatewayId": vgw});
-    let err = refused(
-        &mut w,
-        OWNER,
-        "ConfirmPrivateVirtualInterface",
-        confirm.clone(),
-    );
+    let err = w.refused(OWNER, "ConfirmPrivateVirtualInterface", confirm.clone());
     assert!(err.message.contains("Could not find VirtualInterface"));
-    let out = ok(
-        &mut w,
-        OTHER,
-        "ConfirmPrivateVirtualInterface",
-        confirm.clone(),
-    );
+    let out = w.ok(OTHER, "ConfirmPrivateVirtualInterface", confirm.clone());
     assert_eq!(out["virtualInterfaceState"], "pending");
-    assert!(invoke(&mut w, OTHER, "ConfirmPrivateVirtualInterface", confirm).is_err());
+    w.refused(OTHER, "ConfirmPrivateVirtualInterface", confirm);
     // The allocator sees it too.
-    let listed = ok(&mut w, OWNER, "DescribeVirtualInterfaces", json!({}));
+    let listed = w.ok(OWNER, "DescribeVirtualInterfaces", json!({}));
     assert_eq!(listed["virtualInterfaces"][0]["virtualInterfaceId"], id);
 
     let mut body2 = body;
     body2["newPrivateVirtualInterfaceAllocation"]["vlan"] = json!(8);
-    let out = ok(&mut w, OWNER, "AllocatePrivateVirtualInterface", body2);
+    let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", body2);
     let id2 = out["virtualInterfaceId"].clone();
-    let out = ok(
-        &mut w,
+    let out = w.ok(
         OTHER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id2}),
@@ -170,8 +142,7 @@ fn bgp_peers_and_the_last_peer_rule() {
     let out = private(&mut w, &conn, 9).unwrap();
     let id = out["virtualInterfaceId"].clone();
     let first = out["bgpPeers"][0]["bgpPeerId"].clone();
-    let err = refused(
-        &mut w,
+    let err = w.refused(
         OWNER,
         "DeleteBGPPeer",
         json!({"virtualInterfaceId": id, "bgpPeerId": first}),
@@ -182,9 +153,8 @@ fn bgp_peers_and_the_last_peer_rule() {
     );
     let dup =
         json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv4"}});
-    assert!(invoke(&mut w, OWNER, "CreateBGPPeer", dup).is_err());
-    let out = ok(
-        &mut w,
+    w.refused(OWNER, "CreateBGPPeer", dup);
+    let out = w.ok(
         OWNER,
         "CreateBGPPeer",
         json!({"virtualInterfaceId": id, "newBGPPeer": {"asn": 65002, "addressFamily": "ipv6"}}),
@@ -196,8 +166,7 @@ fn bgp_peers_and_the_last_peer_rule() {
     assert_eq!(peers.len(), 2);
     assert_eq!(peers[1]["bgpPeerState"], "pending");
     assert_eq!(out["virtualInterface"]["virtualInterfaceState"], "pending");
-    let out = ok(
-        &mut w,
+    let out = w.ok(
         OWNER,
         "DeleteBGPPeer",
         json!({"virtualInterfaceId": id, "bgpPeerId": first}),
@@ -206,15 +175,13 @@ fn bgp_peers_and_the_last_peer_rule() {
         out["virtualInterface"]["bgpPeers"][0]["bgpPeerState"],
         "deleting"
     );
-    let out = ok(
-        &mut w,
+    let out = w.ok(
         OWNER,
         "DeleteVirtualInterface",
         json!({"virtualInterfaceId": id}),
     );
     assert_eq!(out["virtualInterfaceState"], "deleting");
-    let listed = ok(
-        &mut w,
+    let listed = w.ok(
         OWNER,
         "DescribeVirtualInterfaces",
         json!({"virtualInterfaceId": id}),
@@ -231,8 +198,7 @@ fn update_and_associate() {
     let conn = connection(&mut w);
     let conn2 = connection(&mut w);
     let id = private(&mut w, &conn, 3).unwrap()["virtualInterfaceId"].clone();
-    let out = ok(
-        &mut w,
+    let out = w.ok(
         OWNER,
         "UpdateVirtualInterfaceAttributes",
         json!({"virtualInterfaceId": id, "mtu": 9001, "virtualInterfaceName": "renamed"}),
@@ -240,16 +206,14 @@ fn update_and_associate() {
     assert_eq!(out["mtu"], 9001);
     assert_eq!(out["virtualInterfaceName"], "renamed");
     assert_eq!(out["virtualInterfaceState"], "pending");
-    let out = ok(
-        &mut w,
+    let out = w.ok(
         OWNER,
         "AssociateVirtualInterface",
         json!({"virtualInterfaceId": id, "connectionId": conn2}),
     );
     assert_eq!(out["connectionId"], conn2);
     assert_eq!(out["virtualInterfaceState"], "pending");
-    let cfg = ok(
-        &mut w,
+    let cfg = w.ok(
         OWNER,
         "DescribeRouterConfiguration",
         json!({"virtualInterfaceId": id}),
@@ -258,6 +222,6 @@ fn update_and_associate() {
         .as_str()
         .unwrap()
         .contains("vlan 3"));
-    let gws = ok(&mut w, OWNER, "DescribeVirtualGateways", json!({}));
+    let gws = w.ok(OWNER, "DescribeVirtualGateways", json!({}));
     assert_eq!(gws["virtualGateways"].as_array().unwrap().len(), 2);
 }

@@ -109,6 +109,73 @@ pub enum InterconnectStep {
     },
 }
 
+/// What a hosted-connection allocation asks for, whichever of the two operations
+/// (AllocateHostedConnection, or its deprecated twin AllocateConnectionOnInterconnect,
+/// which takes no tags) asks it.
+pub(crate) struct HostedAllocation<'a> {
+    /// Caller.
+    pub by: Principal,
+    /// The interconnect.
+    pub target: HandleRef,
+    /// The account the hosted connection is for.
+    pub owner: Principal,
+    /// Hosted bandwidth.
+    pub bandwidth: &'a str,
+    /// Connection name.
+    pub name: &'a str,
+    /// VLAN 1–4094.
+    pub vlan: u16,
+    /// Tags given at allocation.
+    pub tags: &'a [Tag],
+    /// The request member that names the interconnect.
+    pub parent_member: &'static str,
+}
+
+impl InterconnectStep {
+    /// The allocation an AllocateHostedConnection or AllocateConnectionOnInterconnect
+    /// step asks for.
+    pub(crate) fn hosted_allocation(&self) -> Option<HostedAllocation<'_>> {
+        match self {
+            InterconnectStep::AllocateHostedConnection {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+                tags,
+            } => Some(HostedAllocation {
+                by: *by,
+                target: *target,
+                owner: *owner,
+                bandwidth,
+                name,
+                vlan: *vlan,
+                tags,
+                parent_member: "connectionId",
+            }),
+            InterconnectStep::AllocateConnectionOnInterconnect {
+                by,
+                target,
+                owner,
+                bandwidth,
+                name,
+                vlan,
+            } => Some(HostedAllocation {
+                by: *by,
+                target: *target,
+                owner: *owner,
+                bandwidth,
+                name,
+                vlan: *vlan,
+                tags: &[],
+                parent_member: "interconnectId",
+            }),
+            _ => None,
+        }
+    }
+}
+
 operations_by_variant!(
     InterconnectStep:
     CreateInterconnect,

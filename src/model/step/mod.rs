@@ -10,6 +10,7 @@ mod vif;
 
 pub use connection::ConnectionStep;
 pub use gateway::GatewayStep;
+pub(crate) use interconnect::HostedAllocation;
 pub use interconnect::InterconnectStep;
 pub use lag::LagStep;
 pub use tag::TagStep;

@@ -204,6 +204,23 @@ impl VifStep {
         "CreateBGPPeer",
         "DeleteBGPPeer",
     ];
+
+    /// The operations that make a new virtual interface: the first six of
+    /// [`VifStep::OPERATIONS`], the steps [`VifStep::new_vif`] answers for.
+    pub const CREATING: &'static [&'static str] = Self::OPERATIONS.split_at(6).0;
+
+    /// The new virtual interface of a create or allocate step.
+    pub fn new_vif(&self) -> Option<&NewVif> {
+        match self {
+            VifStep::CreatePrivateVirtualInterface(n)
+            | VifStep::CreatePublicVirtualInterface(n)
+            | VifStep::CreateTransitVirtualInterface(n)
+            | VifStep::AllocatePrivateVirtualInterface(n)
+            | VifStep::AllocatePublicVirtualInterface(n)
+            | VifStep::AllocateTransitVirtualInterface(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 impl FamilyStep for VifStep {
@@ -258,6 +275,20 @@ impl FamilyStep for VifStep {
 mod tests {
     use super::*;
     use crate::model::Step;
+
+    #[test]
+    fn creating_is_every_create_and_allocate_of_a_vif() {
+        let makes_a_vif = |op: &&str| {
+            (op.starts_with("Create") || op.starts_with("Allocate"))
+                && op.ends_with("VirtualInterface")
+        };
+        let all: Vec<&str> = VifStep::OPERATIONS
+            .iter()
+            .copied()
+            .filter(makes_a_vif)
+            .collect();
+        assert_eq!(all, VifStep::CREATING);
+    }
 
     #[test]
     fn steps_round_trip_with_the_operation_as_op() {

@@ -26,16 +26,12 @@ impl Model {
         outcome: &Outcome,
     ) {
         let succeeded = matches!(outcome, Outcome::Success(_));
+        if let Some(n) = step.new_vif() {
+            let allocate = step.operation().starts_with("Allocate");
+            self.apply_new_vif(n, allocate, prediction, outcome, succeeded);
+            return;
+        }
         match step {
-            VifStep::CreatePrivateVirtualInterface(n)
-            | VifStep::CreatePublicVirtualInterface(n)
-            | VifStep::CreateTransitVirtualInterface(n)
-            | VifStep::AllocatePrivateVirtualInterface(n)
-            | VifStep::AllocatePublicVirtualInterface(n)
-            | VifStep::AllocateTransitVirtualInterface(n) => {
-                let allocate = step.operation().starts_with("Allocate");
-                self.apply_new_vif(n, allocate, prediction, outcome, succeeded);
-            }
             VifStep::ConfirmPrivateVirtualInterface { target, .. }
             | VifStep::ConfirmPublicVirtualInterface { target, .. }
             | VifStep::ConfirmTransitVirtualInterface { target, .. }
