@@ -87,7 +87,8 @@ pub enum Edit {
 }
 
 impl Edit {
-    fn path(&self) -> &str {
+    /// The request member it edits (dot-separated names and list indices: `tags.0.key`).
+    pub fn path(&self) -> &str {
         match self {
             Edit::Set { path, .. } | Edit::Remove { path } | Edit::Fill { path, .. } => path,
         }

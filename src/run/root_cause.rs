@@ -309,6 +309,7 @@ fn classify(b: &Bucket, undeclared: &BTreeSet<&str>) -> Grouping {
                 ),
             )
         }
+        "model.unique" => ids_collide(),
         "model.ownership" if accepted => grouping(
             "ownership:accepted".to_owned(),
             "another account may act on resources it does not own".to_owned(),
@@ -386,6 +387,110 @@ fn after_unanswered_call<'u>(
         .map(String::as_str)
 }
 
+/// The grouping of ids that collide: two creates answered with the same id (by
+/// `model.unique`), whatever kind of resource, as one id scheme mints them.
+fn ids_collide() -> Grouping {
+    grouping(
+        "ids-collide".to_owned(),
+        "two creates get the same id, and the second overwrites the first".to_owned(),
+    )
+}
+
+/// The root cause a finding follows from through an earlier finding of its minimal
+/// sequence, for findings that judge what an answer or a later state shows (shape,
+/// echo, lifecycle, SDK) rather than whether one call was accepted:
+/// - the target *accepted* a request AWS rejects (an invalid input, a broken
+///   documented limit) at or before the finding's step: the finding shows what the
+///   target stored (an empty tag key listed, a LAG the model never expected to
+///   exist); accepting the request is the defect, so the finding joins its cause;
+/// - two creates were answered with the same id (`model.unique`) before it: what
+///   the model expects of the first resource the target lost to the second.
+fn earlier_cause(b: &Bucket, own: &[(usize, Grouping)], buckets: &[Bucket]) -> Option<Grouping> {
+    let family = b.check.split('.').next().unwrap_or_default();
+    if !matches!(family, "shape" | "model" | "sdk") || b.check == "model.unique" {
+        return None;
+    }
+    let repro = b.repro.as_ref()?;
+    let shown_at = repro
+        .findings
+        .iter()
+        .find(|f| f.key() == b.key())
+        .map(|f| f.step)?;
+    // On the finding's own step, an accepted invalid input explains only what the
+    // answer shows of the member it broke (an empty tag key echoed), not the rest of
+    // the answer (the new connection's id).
+    let shows_broken_member = |step: usize| {
+        let Some(crate::model::Step::Invalid(invalid)) = repro
+            .steps
+            .iter()
+            .find(|s| s.index == step)
+            .map(|s| &s.step)
+        else {
+            return false;
+        };
+        let shown = member_names(&b.path);
+        invalid.invalid.edits.iter().any(|edit| {
+            let edited = member_names(edit.path());
+            let within = !edited.is_empty() && shown.windows(edited.len()).any(|w| w == edited);
+            let quoted = match edit {
+                crate::model::Edit::Set { value, .. } => {
+                    let mut sent = Vec::new();
+                    quoted_strings(value, &mut sent);
+                    sent.iter().any(|q| b.actual.contains(q.as_str()))
+                }
+                _ => false,
+            };
+            within || quoted
+        })
+    };
+    repro
+        .findings
+        .iter()
+        .filter(|f| f.step < shown_at || (f.step == shown_at && shows_broken_member(f.step)))
+        .find_map(|f| match f.check.as_str() {
+            "error.expected" | "error.accepted-invalid" if f.actual.starts_with("accepted") => own
+                .iter()
+                .find(|(i, _)| buckets[*i].key() == f.key())
+                .map(|(_, g)| g.clone()),
+            "model.unique" if f.step < shown_at => Some(ids_collide()),
+            _ => None,
+        })
+}
+
+/// The member names of a JSON path of an answer (`$.tags[*].key`) or of an edited
+/// request member (`tags.0.key`), without indices: `["tags", "key"]`.
+fn member_names(path: &str) -> Vec<&str> {
+    path.split(['.', '[', ']'])
+        .filter(|n| {
+            !n.is_empty() && *n != "$" && *n != "*" && !n.bytes().all(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+/// The strings of a value a request sent, as findings quote them: whole when short
+/// (`""`, `"bad#key"`), from the opening quote where a finding may cut a long one.
+fn quoted_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.chars().count() <= 16 => out.push(format!("\"{s}\"")),
+        Value::String(s) => out.push(format!("\"{}", s.chars().take(16).collect::<String>())),
+        Value::Array(items) => items.iter().for_each(|v| quoted_strings(v, out)),
+        Value::Object(members) => members.values().for_each(|v| quoted_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The grouping with `key` among the buckets' own groupings (an empty title when
+/// none has it).
+fn grouping_of(own: &[(usize, Grouping)], key: String) -> Grouping {
+    let title = own
+        .iter()
+        .find(|(_, g)| g.key == key)
+        .map(|(_, g)| g.title.clone())
+        .unwrap_or_default();
+    Grouping { key, title }
+}
+
 /// Group `buckets` into root causes: failures first, then the widest (most buckets,
 /// then most occurrences), then by key. Every finding of an operation the target
 /// answers with a uniform non-answer (`operations`' stats) belongs to the one root
@@ -414,17 +519,23 @@ pub fn root_causes(
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, grouping) in &own {
         let b = &buckets[*i];
-        let key = if unanswered.contains_key(&b.operation) {
-            grouping.key.clone()
+        let chosen = if unanswered.contains_key(&b.operation) {
+            grouping.clone()
         } else if let Some(signature) = after_unanswered_call(b, &unanswered) {
-            not_implemented(signature).key
+            not_implemented(signature)
+        } else if let Some(earlier) = earlier_cause(b, &own, buckets) {
+            earlier
         } else {
-            explained_by(b, &undeclared, &own, buckets).unwrap_or_else(|| grouping.key.clone())
+            explained_by(b, &undeclared, &own, buckets)
+                .map_or_else(|| grouping.clone(), |key| grouping_of(&own, key))
         };
-        let title = own
-            .iter()
-            .find(|(_, g)| g.key == key)
-            .map_or_else(|| grouping.title.clone(), |(_, g)| g.title.clone());
+        // Every bucket of one key shows the title its own grouping gives, where one does.
+        let Grouping { key, title } = grouping_of(&own, chosen.key.clone());
+        let title = if title.is_empty() {
+            chosen.title
+        } else {
+            title
+        };
         groups
             .entry(key)
             .or_insert_with(|| (title, Vec::new()))
