@@ -156,6 +156,38 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Whether deleting it can succeed from a state it may be in now: not when every
+    /// such state is gone (deleted, rejected) or, where the lifecycle names the states
+    /// its delete starts from, none of them is possible (an accepted association
+    /// proposal is consumed, [api] DeleteDirectConnectGatewayAssociationProposal
+    /// deletes a proposal that is `requested`). Teardown skips such deletes instead of
+    /// retrying them; an unknown state (nothing observed) may still be deletable.
+    pub fn delete_may_succeed(&self) -> bool {
+        if self.possible.is_empty() {
+            return true;
+        }
+        let lifecycle = self.kind.lifecycle();
+        let may_be = |state: &str| lifecycle.index(state).is_some_and(|i| self.possible.has(i));
+        let all_gone = lifecycle
+            .states
+            .iter()
+            .filter(|s| may_be(s))
+            .all(|s| lifecycle.gone.contains(s));
+        if all_gone {
+            return false;
+        }
+        let Some(delete) = self.kind.descriptor().deleting else {
+            return false;
+        };
+        let mut starts = lifecycle
+            .calls
+            .iter()
+            .filter(|(_, _, call)| *call == delete)
+            .map(|(from, _, _)| *from)
+            .peekable();
+        starts.peek().is_none() || starts.any(|from| from == "*" || may_be(from))
+    }
+
     /// A resource the case is about to create: no id yet, no state, no tags.
     pub fn new(kind: ResourceKind, owner: Principal) -> Resource {
         Resource {
@@ -180,5 +212,29 @@ impl Resource {
         self.deleted = true;
         let gone = self.possible.intersect(self.kind.lifecycle().gone_set());
         self.possible = if gone.is_empty() { otherwise } else { gone };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::unobserved(ResourceKind::Connection, &[], true)]
+    #[case::available(ResourceKind::Connection, &["available"], true)]
+    #[case::deleted(ResourceKind::Connection, &["deleted"], false)]
+    #[case::deleting_or_deleted(ResourceKind::Connection, &["deleting", "deleted"], false)]
+    #[case::requested_proposal(ResourceKind::AssociationProposal, &["requested"], true)]
+    #[case::accepted_proposal(ResourceKind::AssociationProposal, &["accepted"], false)]
+    #[case::maybe_accepted(ResourceKind::AssociationProposal, &["requested", "accepted"], true)]
+    fn teardown_skips_deletes_that_cannot_succeed(
+        #[case] kind: ResourceKind,
+        #[case] states: &[&str],
+        #[case] deletable: bool,
+    ) {
+        let mut resource = Resource::new(kind, Principal::Owner);
+        resource.possible = kind.lifecycle().set(states);
+        assert_eq!(resource.delete_may_succeed(), deletable, "{states:?}");
     }
 }

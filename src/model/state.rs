@@ -296,7 +296,7 @@ impl Model {
         let mut calls: Vec<(usize, Call)> = self
             .resources
             .iter()
-            .filter(|r| r.created && !r.deleted)
+            .filter(|r| r.created && !r.deleted && r.delete_may_succeed())
             .filter_map(|r| {
                 let id = r.id.as_deref()?;
                 let (rank, operation, body) = r.kind.delete_call(id)?;
