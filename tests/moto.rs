@@ -16,7 +16,7 @@ fn moto_available() -> bool {
 fn a_run_against_moto_completes_and_classifies_what_it_sees() {
     assert!(
         moto_available(),
-        "moto_server not found: run `bash .ci/run` or `python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.5'`"
+        "moto_server not found: run `bash .ci/run` or `python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.6'`"
     );
     let dir = tempfile::tempdir().unwrap();
     let config = RunConfig {
@@ -45,7 +45,7 @@ fn a_run_against_moto_completes_and_classifies_what_it_sees() {
             .iter()
             .any(|b| b.check == check && b.operation == op)
     };
-    // moto 5.2.5 lacks DescribeLocations: not implemented, not a crash of the harness.
+    // moto 5.2.6 lacks DescribeLocations: not implemented, not a crash of the harness.
     assert!(has("op.implemented", "DescribeLocations"));
     assert_eq!(
         report.coverage["DescribeLocations"]["model"],
@@ -53,8 +53,18 @@ fn a_run_against_moto_completes_and_classifies_what_it_sees() {
     );
     // Documented: a new dedicated connection is `requested`; moto answers `available`.
     assert!(has("model.state", "CreateConnection"));
-    // moto labels JSON answers text/html.
-    assert!(has("wire.protocol", "CreateConnection"));
+    // moto mints ARNs where connection ids belong (`dxcon-…`).
+    assert!(has("shape.pattern", "CreateConnection"));
+    // Its operations without a route are one root cause, however many buckets they fill.
+    let not_implemented: Vec<_> = report
+        .root_causes
+        .iter()
+        .filter(|c| c.key.starts_with("not-implemented:"))
+        .collect();
+    assert_eq!(not_implemented.len(), 1, "{:?}", report.root_causes);
+    assert!(not_implemented[0]
+        .operations
+        .contains(&"DescribeLocations".to_owned()));
     for b in report.failures() {
         let repro = b
             .repro

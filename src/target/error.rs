@@ -14,7 +14,7 @@ pub enum TargetError {
         reason: String,
     },
     /// The moto server executable was not found.
-    #[error("moto_server not found (looked in {searched}); install it with `python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.5'` or set DXCONFORM_MOTO_SERVER")]
+    #[error("moto_server not found (looked in {searched}); install it with `python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.6'` or set DXCONFORM_MOTO_SERVER")]
     MotoNotFound {
         /// Where we looked.
         searched: String,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 54). It shows:
+# Found on moto 5.2.5 (seed 2026, round 53). It shows:
 #   error.accepted-invalid on CreateConnection at $.lagId (HTTP 200)
 #     expected: rejected with SerializationException|DirectConnectClientException (rule type:lagId: lagId is a JSON string (LagId))
 #     actual:   accepted (HTTP 200)
@@ -51,8 +51,8 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.type at $.lagId: expected string (LagId), got integer 12345   <- reproduced here
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:29"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044429"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:36"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072836"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.lagId: expected rejected with SerializationException|DirectConnectClientException (rule type:lagId: lagId is a JSON string (LagId)), got accepted (HTTP 200)   <- reproduced here
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-alpha","lagId":12345,"location":"EqDC2"}'

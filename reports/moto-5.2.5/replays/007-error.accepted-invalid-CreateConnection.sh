@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 87). It shows:
+# Found on moto 5.2.5 (seed 2026, round 86). It shows:
 #   error.accepted-invalid on CreateConnection at $.requestMACSec (HTTP 200)
 #     expected: rejected with SerializationException|DirectConnectClientException (rule type:requestMACSec: requestMACSec is a JSON boolean (RequestMACSec))
 #     actual:   accepted (HTTP 200)
@@ -50,9 +50,9 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:04"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:39"
 #    finding shape.type at $.macSecCapable: expected boolean (MacSecCapable), got string "yes"   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-qixnev3etc-20261206044504"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-qixnev3etc-20261206072939"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.requestMACSec: expected rejected with SerializationException|DirectConnectClientException (rule type:requestMACSec: requestMACSec is a JSON boolean (RequestMACSec)), got accepted (HTTP 200)   <- reproduced here
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"qixnev3etc","location":"EqDC2","requestMACSec":"yes"}'

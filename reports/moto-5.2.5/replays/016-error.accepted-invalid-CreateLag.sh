@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 59). It shows:
+# Found on moto 5.2.5 (seed 2026, round 58). It shows:
 #   error.accepted-invalid on CreateLag at $.tags (HTTP 200)
 #     expected: rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:tags: a resource has at most 50 tags)
 #     actual:   accepted (HTTP 200)
@@ -47,11 +47,11 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:34"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:40"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206044434-20261206044434"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206044434"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206044434"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206072840-20261206072840"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206072840"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dh73mvhns6z-20261206072840"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.tags: expected rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:tags: a resource has at most 50 tags), got accepted (HTTP 200)   <- reproduced here
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dh73mvhns6z","location":"EqDC2","numberOfConnections":1,"tags":[{"key":"k0","value":"v"},{"key":"k1","value":"v"},{"key":"k2","value":"v"},{"key":"k3","value":"v"},{"key":"k4","value":"v"},{"key":"k5","value":"v"},{"key":"k6","value":"v"},{"key":"k7","value":"v"},{"key":"k8","value":"v"},{"key":"k9","value":"v"},{"key":"k10","value":"v"},{"key":"k11","value":"v"},{"key":"k12","value":"v"},{"key":"k13","value":"v"},{"key":"k14","value":"v"},{"key":"k15","value":"v"},{"key":"k16","value":"v"},{"key":"k17","value":"v"},{"key":"k18","value":"v"},{"key":"k19","value":"v"},{"key":"k20","value":"v"},{"key":"k21","value":"v"},{"key":"k22","value":"v"},{"key":"k23","value":"v"},{"key":"k24","value":"v"},{"key":"k25","value":"v"},{"key":"k26","value":"v"},{"key":"k27","value":"v"},{"key":"k28","value":"v"},{"key":"k29","value":"v"},{"key":"k30","value":"v"},{"key":"k31","value":"v"},{"key":"k32","value":"v"},{"key":"k33","value":"v"},{"key":"k34","value":"v"},{"key":"k35","value":"v"},{"key":"k36","value":"v"},{"key":"k37","value":"v"},{"key":"k38","value":"v"},{"key":"k39","value":"v"},{"key":"k40","value":"v"},{"key":"k41","value":"v"},{"key":"k42","value":"v"},{"key":"k43","value":"v"},{"key":"k44","value":"v"},{"key":"k45","value":"v"},{"key":"k46","value":"v"},{"key":"k47","value":"v"},{"key":"k48","value":"v"},{"key":"k49","value":"v"},{"key":"k50","value":"v"}]}'

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 86). It shows:
+# Found on moto 5.2.5 (seed 2026, round 85). It shows:
 #   error.expected on AssociateMacSecKey at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (the resource may not be MACsec capable)
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503-20261206044503 does not match any LAGs in region us-east-1.
+#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937-20261206072937 does not match any LAGs in region us-east-1.
 # Also: `dxconform replay replays/017-error.expected-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/017-error.expected-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -48,19 +48,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:03"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:37"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503-20261206044503"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937-20261206072937"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs","location":"EqDC2","numberOfConnections":1}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503-20261206044503
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937-20261206072937
 
 # #1 partner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
-#    finding error.expected at $.__type: expected DirectConnectClientException (the resource may not be MACsec capable), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206044503-20261206044503 does not match any LAGs in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (the resource may not be MACsec capable), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dbarflardtnljbqqmctaekwrlhnolmnbysubdiiotzgtzpztqttwlawdoxeqhksreyfbgcxlbrsgyqmkgnttimsnyovjkwggfabs-20261206072937-20261206072937 does not match any LAGs in region us-east-1.   <- reproduced here
 step '#1 partner AssociateMacSecKey' as_partner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"f6fd5afd99d22a89901cf85ff1044757c88002bcbe3a1182b20630edbe5c7b6c","connectionId":"'"$CONNECTION_1"'"}'

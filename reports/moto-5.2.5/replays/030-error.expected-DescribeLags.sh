@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 84). It shows:
+# Found on moto 5.2.5 (seed 2026, round 83). It shows:
 #   error.expected on DescribeLags at $.nextToken (HTTP 200)
 #     expected: rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken))
 #     actual:   accepted (HTTP 200)

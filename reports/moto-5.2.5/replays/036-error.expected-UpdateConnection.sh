@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 44). It shows:
 #   error.expected on UpdateConnection at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412-20261206044412 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814 does not match any connections in region us-east-1.
 #   error.type on UpdateConnection at $.__type (HTTP 400)
 #     expected: one of DirectConnectServerException|DirectConnectClientException
 #     actual:   ConnectionNotFound
@@ -59,19 +59,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:12"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:14"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412-20261206044412"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule required:connectionsBandwidth: connectionsBandwidth is required (CreateLagRequest)), got accepted (HTTP 200)
 step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"lagName":"pbq34wkpt","location":"EqDC2","numberOfConnections":1}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412-20261206044412
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814
 
 # #1 owner UpdateConnection; dxconform saw HTTP 400 ConnectionNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206044412-20261206044412 does not match any connections in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814 does not match any connections in region us-east-1.   <- reproduced here
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"dx-alpha","encryptionMode":"always"}'

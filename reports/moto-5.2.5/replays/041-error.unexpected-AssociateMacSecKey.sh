@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 46). It shows:
 #   error.unexpected on AssociateMacSecKey at $ (HTTP 400)
 #     expected: success
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418-20261206044418 does not match any LAGs in region us-east-1.
+#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824-20261206072824 does not match any LAGs in region us-east-1.
 # Also: `dxconform replay replays/041-error.unexpected-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/041-error.unexpected-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -48,19 +48,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:18"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:24"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418-20261206044418"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824-20261206072824"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"q3kjvrv9z3j","location":"EqDC2","numberOfConnections":1,"requestMACSec":true}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418-20261206044418
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824-20261206072824
 
 # #1 owner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
-#    finding error.unexpected at $: expected success, got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206044418-20261206044418 does not match any LAGs in region us-east-1.   <- reproduced here
+#    finding error.unexpected at $: expected success, got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-q3kjvrv9z3j-20261206072824-20261206072824 does not match any LAGs in region us-east-1.   <- reproduced here
 step '#1 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"d8fcbd8631bb8c0e6540f799368f435c5528d504a67f29d7c90320a3b40d4ad4","connectionId":"'"$CONNECTION_1"'"}'

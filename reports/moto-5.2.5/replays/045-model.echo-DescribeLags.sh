@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (6 steps).
 # Found on moto 5.2.5 (seed 2026, round 115). It shows:
 #   model.echo on DescribeLags at $.lags[*].connectionsBandwidth (HTTP 200)
 #     expected: "1Gbps"
@@ -10,6 +10,7 @@
 #   ENDPOINT=http://127.0.0.1:5000 bash THIS_SCRIPT
 # Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI
 # parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript.
+# Secrets are redacted: replace ***redacted*** with a value of your own.
 set -u
 
 ENDPOINT="${ENDPOINT:-http://127.0.0.1:5000}"
@@ -47,57 +48,70 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:56"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:31:08"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556-20261206044556"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108-20261206073108"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"CSVA1","numberOfConnections":1}'
+step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
+LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108
 
 # #1 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:56"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:31:08"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556-20261206044556"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206073108-20261206073108"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206073108"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206073108"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"h1iggcexcy78k740p8giw","location":"EqDC2","numberOfConnections":1}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206073108-20261206073108
 
 # #2 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:56"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:31:08"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556-20261206044556"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108-20261206073108"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556" again
+#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108" again
 step '#2 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"10Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
 
 # #3 owner DescribeLags; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.lags[0].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:56"
+#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:31:08"
 #    finding shape.type at $.lags[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[1].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[1].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:56"
-#    finding shape.type at $.lags[1].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.lags[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.required at $.lags[1].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556-20261206044556"
-#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
-#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044556"
-#    finding shape.pattern at $.lags[1].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556-20261206044556"
-#    finding shape.pattern at $.lags[1].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556"
-#    finding shape.pattern at $.lags[1].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206044556"
+#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108-20261206073108"
+#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
+#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding model.echo at $.lags[0].location: expected "CSVA1", got "EqDC2"
 #    finding model.echo at $.lags[0].connectionsBandwidth: expected "1Gbps", got "10Gbps"   <- reproduced here
-step '#3 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{}'
+step '#3 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'"}'
+
+# #4 owner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
+#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
+#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
+#    finding error.expected at $.__type: expected DirectConnectClientException (the resource may not be MACsec capable), got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-h1iggcexcy78k740p8giw-20261206073108-20261206073108 does not match any LAGs in region us-east-1.
+step '#4 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"b076f818f202ac152ec1378b4c1d18a2adf5a7271bd8643014f82907f2e2fb0f","connectionId":"'"$CONNECTION_1"'"}'
+
+# #5 owner DescribeLags; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.lags[0].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:31:08"
+#    finding shape.type at $.lags[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.required at $.lags[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108-20261206073108"
+#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
+#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206073108"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#5 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'"}'

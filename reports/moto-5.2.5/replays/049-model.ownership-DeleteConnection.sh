@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 65). It shows:
+# Found on moto 5.2.5 (seed 2026, round 64). It shows:
 #   model.ownership on DeleteConnection at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (only the owner account may delete a connection)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206044446 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206072900 does not match any connections in region us-east-1.
 # Also: `dxconform replay replays/049-model.ownership-DeleteConnection.json --target moto`; the exact wire requests and answers: replays/049-model.ownership-DeleteConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -50,16 +50,16 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:46"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206044446"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:00"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206072900"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
 step '#0 partner CreateConnection' as_partner directconnect create-connection --cli-input-json '{"bandwidth":"3Gbps","connectionName":"itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206044446
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206072900
 
 # #1 owner DeleteConnection; dxconform saw HTTP 400 ConnectionNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound
-#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206044446 does not match any connections in region us-east-1.   <- reproduced here
+#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-itrqllhrtzaridunczqouqzzlyqhoscuiyxylnuyyafpvwlcfeupbczmtuwrnilkcefmqpgfyuztlyidkpcoiziyclyprhdhyscj-20261206072900 does not match any connections in region us-east-1.   <- reproduced here
 step '#1 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

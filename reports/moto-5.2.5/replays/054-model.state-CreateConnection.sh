@@ -18,7 +18,7 @@
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on CreateConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044204"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072609"
 #   shape.required on CreateConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -27,7 +27,7 @@
 #     actual:   boolean false
 #   shape.type on CreateConnection at $.loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 04:42:27"
+#     actual:   string "2026-12-06 07:26:20"
 #   wire.protocol on CreateConnection at $ (HTTP 200)
 #     expected: content-type application/x-amz-json-1.1
 #     actual:   content-type text/html; charset=utf-8
@@ -78,13 +78,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:41:29"   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:25:54"   <- reproduced here
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044129"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072554"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"   <- reproduced here
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-beta","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044129
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072554
 
 # #1 owner CreatePrivateVirtualInterface; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreatePrivateVirtualInterface implemented, got HTTP 500 with an HTML body: <!doctype html>   <- reproduced here

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 61). It shows:
+# Found on moto 5.2.5 (seed 2026, round 60). It shows:
 #   model.unique on CreateConnection at $.connectionId (HTTP 200)
 #     expected: an id not returned before in this case
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044443" again
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072856" again
 # Also: `dxconform replay replays/055-model.unique-CreateConnection.json --target moto`; the exact wire requests and answers: replays/055-model.unique-CreateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,8 +47,8 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:43"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044443"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:56"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072856"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"3Gbps","connectionName":"dx-alpha","location":"EqDC2"}'
@@ -56,10 +56,10 @@ step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-
 # #1 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:43"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:56"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044443"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072856"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044443" again   <- reproduced here
+#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072856" again   <- reproduced here
 step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-alpha","location":"EqDC2"}'

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
-# Found on moto 5.2.5 (seed 2026, round 49). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
+# Found on moto 5.2.5 (seed 2026, round 94). It shows:
 #   model.unique on CreateLag at $.lagId (HTTP 200)
 #     expected: an id not returned before in this case
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423" again
+#     actual:   "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001" again
 # Also: `dxconform replay replays/056-model.unique-CreateLag.json --target moto`; the exact wire requests and answers: replays/056-model.unique-CreateLag.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -35,48 +35,36 @@ credentials_for() {
   "$AWS" --endpoint-url "$ENDPOINT" sts assume-role --role-arn "arn:aws:iam::$1:role/dxconform" \
     --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text
 }
-read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
-[ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
-as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
+[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
+as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
 # step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
 step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:23"
-#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423-20261206044423"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"3Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
-
-# #1 owner CreateLag; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:23"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:30:01"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423-20261206044423"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001-20261206073001"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206044423" again   <- reproduced here
-step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
+step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
 
-# #2 owner CreateLag; dxconform saw HTTP 200 success
+# #1 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:23"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:30:01"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jcfw04j9p2s-20261206044423-20261206044423"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jcfw04j9p2s-20261206044423"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jcfw04j9p2s-20261206044423"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001-20261206073001"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#2 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"jcfw04j9p2s","location":"EqDC2","numberOfConnections":1}'
+#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-gamma-20261206073001" again   <- reproduced here
+step '#1 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'

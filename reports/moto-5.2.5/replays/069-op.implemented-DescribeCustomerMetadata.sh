@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 53). It shows:
+# Found on moto 5.2.5 (seed 2026, round 52). It shows:
 #   op.implemented on DescribeCustomerMetadata at $ (HTTP 500)
 #     expected: DescribeCustomerMetadata implemented
 #     actual:   HTTP 500 with an HTML body: <!doctype html>

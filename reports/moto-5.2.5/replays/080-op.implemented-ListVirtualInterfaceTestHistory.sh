@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 52). It shows:
+# Found on moto 5.2.5 (seed 2026, round 51). It shows:
 #   op.implemented on ListVirtualInterfaceTestHistory at $ (HTTP 500)
 #     expected: ListVirtualInterfaceTestHistory implemented
 #     actual:   HTTP 500 with an HTML body: <!doctype html>

@@ -6,19 +6,19 @@
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on CreateLag at $.connections[*].connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044240-20261206044240"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072631-20261206072631"
 #   shape.pattern on CreateLag at $.connections[*].lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044242"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072633"
 #   shape.pattern on CreateLag at $.lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044243"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072633"
 #   shape.type on CreateLag at $.connections[*].hasLogicalRedundancy (HTTP 200)
 #     expected: string (HasLogicalRedundancy)
 #     actual:   boolean false
 #   shape.type on CreateLag at $.connections[*].loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 04:42:46"
+#     actual:   string "2026-12-06 07:26:35"
 #   shape.type on CreateLag at $.hasLogicalRedundancy (HTTP 200)
 #     expected: string (HasLogicalRedundancy)
 #     actual:   boolean false
@@ -68,11 +68,11 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:42:39"   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:26:30"   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044239-20261206044239"   <- reproduced here
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044239"   <- reproduced here
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206044239"   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072630-20261206072630"   <- reproduced here
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072630"   <- reproduced here
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-beta-20261206072630"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 #    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"3Gbps","lagName":"dx-beta","location":"EqDC2","numberOfConnections":1}'

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 77). It shows:
+# Found on moto 5.2.5 (seed 2026, round 76). It shows:
 #   sdk.parse on DeleteConnection at $ (HTTP 200)
 #     expected: the SDK parses the answer
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on DeleteConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044455"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072918"
 #   shape.required on DeleteConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -15,7 +15,7 @@
 #     actual:   boolean false
 #   shape.type on DeleteConnection at $.loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 04:44:56"
+#     actual:   string "2026-12-06 07:29:21"
 #   wire.protocol on DeleteConnection at $ (HTTP 200)
 #     expected: content-type application/x-amz-json-1.1
 #     actual:   content-type text/html; charset=utf-8
@@ -62,19 +62,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044455"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072917"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-beta","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044455
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072917
 
 # #1 owner DeleteConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"   <- reproduced here
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206044455"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072917"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 step '#1 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

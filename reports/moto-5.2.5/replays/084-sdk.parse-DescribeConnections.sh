@@ -6,10 +6,10 @@
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on DescribeConnections at $.connections[*].connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044315-20261206044315"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072659-20261206072659"
 #   shape.pattern on DescribeConnections at $.connections[*].lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044316"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072701"
 #   shape.required on DescribeConnections at $.connections[*].ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -18,7 +18,7 @@
 #     actual:   boolean false
 #   shape.type on DescribeConnections at $.connections[*].loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 04:43:25"
+#     actual:   string "2026-12-06 07:27:07"
 # Also: `dxconform replay replays/084-sdk.parse-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/084-sdk.parse-DescribeConnections.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -62,21 +62,21 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:43:11"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:26:50"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044311-20261206044311"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044311"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044311"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072650-20261206072650"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072650"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072650"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
 
 # #1 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:43:11"   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:26:50"   <- reproduced here
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044311-20261206044311"   <- reproduced here
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206044311"   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072650-20261206072650"   <- reproduced here
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072650"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

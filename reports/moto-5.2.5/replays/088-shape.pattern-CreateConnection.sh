@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 62). It shows:
+# Found on moto 5.2.5 (seed 2026, round 61). It shows:
 #   shape.pattern on CreateConnection at $.tags[*].value (HTTP 200)
 #     expected: matches ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (TagValue)
 #     actual:   "bad!value"
@@ -47,9 +47,9 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:44"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:56"
 #    finding shape.pattern at $.tags[0].value: expected matches ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (TagValue), got "bad!value"   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206044444"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206072856"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-value.alphabet:tags: a tag value has letters, spaces, digits and _.:/=+-@ (TagValue)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-alpha","location":"EqDC2","tags":[{"key":"k","value":"bad!value"}]}'

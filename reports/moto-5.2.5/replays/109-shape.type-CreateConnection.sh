@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 56). It shows:
+# Found on moto 5.2.5 (seed 2026, round 55). It shows:
 #   shape.type on CreateConnection at $.bandwidth (HTTP 200)
 #     expected: string (Bandwidth)
 #     actual:   integer 12345
@@ -48,8 +48,8 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.bandwidth: expected string (Bandwidth), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:31"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-csanwenggcegynyoqzgmqtsphpzzkmgmqzurrksesgqyagxdvunmbsiwulveuvoaqxeamiwyrjwutihbiutwuyljbubhzmvyfpen-20261206044431"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:37"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-csanwenggcegynyoqzgmqtsphpzzkmgmqzurrksesgqyagxdvunmbsiwulveuvoaqxeamiwyrjwutihbiutwuyljbubhzmvyfpen-20261206072837"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with SerializationException|DirectConnectClientException (rule type:bandwidth: bandwidth is a JSON string (Bandwidth)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":12345,"connectionName":"csanwenggcegynyoqzgmqtsphpzzkmgmqzurrksesgqyagxdvunmbsiwulveuvoaqxeamiwyrjwutihbiutwuyljbubhzmvyfpen","location":"EqDC2"}'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
-# Found on moto 5.2.5 (seed 2026, round 75). It shows:
+# Found on moto 5.2.5 (seed 2026, round 74). It shows:
 #   shape.type on CreateConnection at $.location (HTTP 200)
 #     expected: string (LocationCode)
 #     actual:   integer 12345
@@ -47,9 +47,9 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:54"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:14"
 #    finding shape.type at $.location: expected string (LocationCode), got integer 12345   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044454"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072914"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo","location":12345}'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
-# Found on moto 5.2.5 (seed 2026, round 76). It shows:
+# Found on moto 5.2.5 (seed 2026, round 75). It shows:
 #   shape.type on DescribeConnections at $.connections[*].location (HTTP 200)
 #     expected: string (LocationCode)
 #     actual:   integer 12345
@@ -50,13 +50,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"
 #    finding shape.type at $.location: expected string (LocationCode), got integer 12345
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo","location":12345}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917
 
 # #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -71,10 +71,10 @@ step '#1 partner CreateInterconnect' as_partner directconnect create-interconnec
 # #5 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:44:55"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"
 #    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206044455"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#5 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 89). It shows:
+# Found on moto 5.2.5 (seed 2026, round 88). It shows:
 #   shape.type on UpdateConnection at $.encryptionMode (HTTP 200)
 #     expected: string (EncryptionMode)
 #     actual:   integer 12345
@@ -47,20 +47,20 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:07"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:45"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206044507"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072945"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206044507
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072945
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.encryptionMode: expected string (EncryptionMode), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 04:45:07"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206044507"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:45"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072945"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.expected at $.encryptionMode: expected rejected with SerializationException|DirectConnectClientException (rule type:encryptionMode: encryptionMode is a JSON string (EncryptionMode)), got accepted (HTTP 200)
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qyc5wvklhovcg-","encryptionMode":12345}'
