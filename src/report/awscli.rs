@@ -551,10 +551,12 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
         let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
         if wire_malformation(s).is_some() {
             // The aws CLI always frames requests correctly: curl sends the broken
-            // framing (target header, content type, body, signature) dxconform sent.
+            // framing (target header, content type, body, signature) dxconform sent;
+            // `-i` prints the status line, which is what such a step is about (an empty
+            // 4xx body alone would read as an accepted call).
             let _ = writeln!(
                 out,
-                "step {} curl -sS -X POST \"$ENDPOINT\" {}",
+                "step {} curl -sS -i -X POST \"$ENDPOINT\" {}",
                 shell_quote(&label),
                 curl_arguments(report, s, &defined).join(" ")
             );

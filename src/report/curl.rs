@@ -376,7 +376,7 @@ mod tests {
         );
         let script = crate::report::aws_cli_script(&report, repro);
         assert!(
-            script.contains("curl -sS -X POST \"$ENDPOINT\" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
+            script.contains("curl -sS -i -X POST \"$ENDPOINT\" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
             "{script}"
         );
         assert!(
