@@ -11,10 +11,10 @@
 //!   "still fails" (the expected buckets show again);
 //! - a script or a transcript: the answer it prints for the finding's step (the text
 //!   after that step's `--- #N` header) shows the deviation the finding names:
-//!   1. the status: the transcript's `HTTP/1.1 <status>` line is the finding's status;
-//!      the aws CLI accepts the call exactly when the finding's status is 2xx, and a
-//!      rejection names the error type the target answered (or the status when
-//!      there was none);
+//!   1. the status: the transcript's `HTTP/1.1 <status>` line, and the script's
+//!      `(HTTP <status>)` line (read from the aws CLI's debug log), is the finding's
+//!      status; an error document under HTTP 200, which the CLI turns into an error,
+//!      is shown by that line alone;
 //!   2. an error type (path `$.__type`): the answer names the type the finding saw
 //!      (the first word of its `actual`);
 //!   3. a member (any other path): the answer is JSON, and the values at the
@@ -173,7 +173,7 @@ enum Printed {
 /// The JSON document of a printed answer, if it has one.
 fn answer_json(answer: &str, printed: Printed) -> Option<Value> {
     let body = match printed {
-        Printed::AwsCli => answer,
+        Printed::AwsCli => answer.split_once('\n').map_or("", |(_, rest)| rest),
         Printed::Curl => answer
             .split_once("\r\n\r\n")
             .or_else(|| answer.split_once("\n\n"))
@@ -240,13 +240,23 @@ fn shows(answer: &str, printed: Printed, finding: &Finding) -> Result<(), String
             }
         }
         Printed::AwsCli => {
-            let success = (200..300).contains(&finding.status);
-            if success == rejected {
-                return Err(format!(
-                    "the aws CLI {} the call; the finding saw HTTP {}",
-                    if rejected { "rejected" } else { "accepted" },
-                    finding.status
-                ));
+            let line = answer.lines().next().unwrap_or_default();
+            let status = line
+                .strip_prefix("(HTTP ")
+                .and_then(|rest| rest.strip_suffix(')'))
+                .ok_or_else(|| format!("no (HTTP …) line but {line:?}"))?;
+            let expected = if finding.status == 0 {
+                String::new()
+            } else {
+                finding.status.to_string()
+            };
+            if status != expected {
+                return Err(format!("{line}, not HTTP {}", finding.status));
+            }
+            if rejected && (200..300).contains(&finding.status) {
+                // An error document under HTTP 200: the CLI reports the error, and the
+                // status line is the deviation.
+                return Ok(());
             }
         }
     }
@@ -277,7 +287,14 @@ fn shows(answer: &str, printed: Printed, finding: &Finding) -> Result<(), String
     };
     let values = values_at(&document, &finding.path);
     if actual == "absent" {
-        return if values.is_empty() {
+        // The member is missing, or what should be in it is (a list that omits the item).
+        let empty = |v: &&Value| match v {
+            Value::Null => true,
+            Value::Array(items) => items.is_empty(),
+            Value::Object(members) => members.is_empty(),
+            _ => false,
+        };
+        return if values.iter().all(empty) {
             Ok(())
         } else {
             Err(format!("{} is present: {values:?}", finding.path))
