@@ -179,7 +179,14 @@ fn answer_json(answer: &str, printed: Printed) -> Option<Value> {
             .or_else(|| answer.split_once("\n\n"))
             .map_or("", |(_, body)| body),
     };
-    serde_json::from_str(body.trim()).ok()
+    match body.trim() {
+        // The aws CLI prints nothing for an answer without members (`{}`, or members
+        // its model does not declare); the script says so.
+        "(accepted: an empty answer)" if printed == Printed::AwsCli => {
+            Some(Value::Object(serde_json::Map::new()))
+        }
+        body => serde_json::from_str(body).ok(),
+    }
 }
 
 /// The values at `path` (`$.a[*].b`, `$.a.b`) in `value`.
