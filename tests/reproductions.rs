@@ -19,7 +19,8 @@
 //!      (the first word of its `actual`);
 //!   3. a member (any other path): the answer is JSON, and the values at the
 //!      finding's path (`[*]` for every item) contain the value the finding saw
-//!      (`actual` as JSON, or `TYPE JSON` as written by shape checks), or, when the
+//!      (`actual` as JSON), or a value of the JSON type a shape check saw (`TYPE
+//!      JSON`: the type is the deviation, the value may be made afresh), or, when the
 //!      finding saw the member `absent`, no value stands there; when the expectation
 //!      is a pattern (`matches REGEX`) the values, which the target generates afresh,
 //!      must break the pattern instead of equal the run's. An `actual` that is prose
@@ -221,6 +222,24 @@ fn values_at<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
     current
 }
 
+/// The JSON type names shape checks write before a value (`string "0"`).
+const JSON_TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "object", "array", "null",
+];
+
+/// The JSON type name of `value`, as shape checks write it (`spec::validate`).
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "string",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::Null => "null",
+    }
+}
+
 /// Whether `answer` (printed as `printed`) shows the deviation `finding` names; the
 /// reason when it does not. The rules are the module's.
 fn shows(answer: &str, printed: Printed, finding: &Finding) -> Result<(), String> {
@@ -293,6 +312,18 @@ fn shows(answer: &str, printed: Printed, finding: &Finding) -> Result<(), String
         return Err("the answer is no JSON document".to_owned());
     };
     let values = values_at(&document, &finding.path);
+    // `TYPE JSON` (shape checks): the deviation is the JSON type; the value may be one
+    // the target makes afresh (moto's loaIssueTime is the time of the call).
+    if let Some((type_name, _)) = actual
+        .split_once(' ')
+        .filter(|(t, json)| JSON_TYPES.contains(t) && serde_json::from_str::<Value>(json).is_ok())
+    {
+        return if values.iter().any(|v| json_type(v) == type_name) {
+            Ok(())
+        } else {
+            Err(format!("no {type_name} at {}: {values:?}", finding.path))
+        };
+    }
     if actual == "absent" {
         // The member is missing, or what should be in it is (a list that omits the item).
         let empty = |v: &&Value| match v {
