@@ -17,7 +17,7 @@ use super::reproduction::{
     step_findings, target_name, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
-use crate::spec::Spec;
+use crate::spec::{Spec, ViolationKind};
 use crate::target::TargetKind;
 use crate::vocab::{AccountSelector, Principal};
 
@@ -363,6 +363,28 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
     }
 }
 
+/// Whether the aws CLI sends `s`'s request as dxconform sent it. It cannot send broken
+/// framing (a wire malformation), and its serializer walks the input shape: a member
+/// of the wrong JSON type (a string where a list belongs) stops it before sending
+/// (`'str' object has no attribute 'items'`), a member the shape does not declare is
+/// dropped. Such steps are sent with curl.
+pub fn cli_sends_as_is(s: &StepRecord) -> bool {
+    if wire_malformation(s).is_some() {
+        return false;
+    }
+    let spec = Spec::builtin();
+    let Some(input) = spec
+        .operation(&s.operation)
+        .and_then(|o| o.input.as_deref())
+    else {
+        return true;
+    };
+    !spec
+        .validate(input, &s.request)
+        .iter()
+        .any(|v| matches!(v.kind, ViolationKind::Type | ViolationKind::UnknownMember))
+}
+
 /// The aws CLI script that reproduces `repro` (every bucket it stands for).
 pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     let mut out = String::new();
@@ -495,12 +517,38 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     principal_setup(report, &principals, &mut out);
     let _ = writeln!(
         out,
-        "\n# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error)."
+        "\n# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug"
     );
     let _ = writeln!(
         out,
-        "step() {{ printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(rejected: the aws CLI exited $?)\"; printf '%s\\n' \"${{ANSWER:-(accepted: an empty answer)}}\"; }}"
+        "# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or"
     );
+    let _ = writeln!(
+        out,
+        "# the CLI's error. A step sent with curl prints curl -i's answer."
+    );
+    let _ = writeln!(out, "step() {{");
+    let _ = writeln!(out, "  printf '\\n--- %s\\n' \"$1\"; shift");
+    let _ = writeln!(
+        out,
+        "  if [ \"$1\" = curl ]; then ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; return; fi"
+    );
+    let _ = writeln!(out, "  local log status=0; log=$(mktemp)");
+    let _ = writeln!(out, "  ANSWER=$(\"$@\" --debug 2>\"$log\") || status=$?");
+    let _ = writeln!(
+        out,
+        "  printf '(HTTP %s)\\n' \"$(sed -n 's/.*\"POST [^\"]*\" \\([0-9][0-9]*\\) .*/\\1/p' \"$log\" | tail -n 1)\""
+    );
+    let _ = writeln!(
+        out,
+        "  if [ \"$status\" != 0 ]; then echo \"(rejected: the aws CLI exited $status)\"; ANSWER=$(grep -v '^[0-9]\\{{4\\}}-[0-9][0-9]-[0-9][0-9] ' \"$log\" | grep -v '^[[:space:]]*$' | tail -n 3); fi"
+    );
+    let _ = writeln!(out, "  rm -f \"$log\"");
+    let _ = writeln!(
+        out,
+        "  printf '%s\\n' \"${{ANSWER:-(accepted: an empty answer)}}\""
+    );
+    let _ = writeln!(out, "}}");
     let _ = writeln!(
         out,
         "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated)."
@@ -549,12 +597,15 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
         }
         let label = format!("#{} {} {}", s.index, s.principal, s.operation);
         let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
-        if wire_malformation(s).is_some() {
-            // The aws CLI always frames requests correctly: curl sends the broken
-            // framing (target header, content type, body, signature) dxconform sent.
+        if !cli_sends_as_is(s) {
+            // The aws CLI always frames requests correctly and serializes bodies by the
+            // model: curl sends the broken framing (target header, content type, body,
+            // signature) or the ill-typed body dxconform sent;
+            // `-i` prints the status line, which is what such a step is about (an empty
+            // 4xx body alone would read as an accepted call).
             let _ = writeln!(
                 out,
-                "step {} curl -sS -X POST \"$ENDPOINT\" {}",
+                "step {} curl -sS -i -X POST \"$ENDPOINT\" {}",
                 shell_quote(&label),
                 curl_arguments(report, s, &defined).join(" ")
             );
@@ -728,6 +779,92 @@ mod tests {
         assert_eq!(
             (vars[0].member.as_str(), vars[0].occurrence),
             ("connectionId", 2)
+        );
+    }
+
+    /// The `step` function of a script, run by bash on `command`'s output.
+    fn run_step(command: &str) -> String {
+        let report = sample_report();
+        let script = aws_cli_script(&report, report.buckets[0].repro.as_ref().unwrap());
+        let start = script.find("step() {").expect("the script defines step");
+        let end = start + script[start..].find("\n}\n").expect("step ends") + 3;
+        let program = format!(
+            "{}\n{command}\nstep '#0 x' fake_aws directconnect x\n",
+            &script[start..end]
+        );
+        let output = std::process::Command::new("bash")
+            .args(["-u", "-c", &program])
+            .output()
+            .expect("bash runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    #[test]
+    fn each_step_prints_the_http_status_the_aws_cli_hides() {
+        let log = r#"2026-01-01 00:00:00,000 - MainThread - urllib3.connectionpool - DEBUG - http://127.0.0.1:1 \"POST / HTTP/1.1\" 200 42"#;
+        // An error document under HTTP 200: the CLI reports an error.
+        let printed = run_step(&format!(
+            "fake_aws() {{ echo \"{log}\" >&2; printf '\\nAn error occurred (DirectConnectClientException) when calling the X operation: no\\n' >&2; return 254; }}"
+        ));
+        assert_eq!(
+            printed,
+            "\n--- #0 x\n(HTTP 200)\n(rejected: the aws CLI exited 254)\nAn error occurred (DirectConnectClientException) when calling the X operation: no\n"
+        );
+        let printed = run_step(&format!(
+            "fake_aws() {{ echo \"{log}\" >&2; printf '{{\\n  \"connectionId\": \"dxcon-1\"\\n}}\\n'; }}"
+        ));
+        assert_eq!(
+            printed,
+            "\n--- #0 x\n(HTTP 200)\n{\n  \"connectionId\": \"dxcon-1\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn ill_typed_and_undeclared_members_are_sent_with_curl() {
+        let valid = step(
+            0,
+            "DescribeConnections",
+            json!({"connectionId": "dxcon-aaaa1111"}),
+            json!({}),
+        );
+        assert!(cli_sends_as_is(&valid));
+        // `tags` must be a list: the aws CLI's serializer fails on a string.
+        let ill_typed = step(
+            0,
+            "CreateConnection",
+            json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": "k=v"}),
+            json!({}),
+        );
+        assert!(!cli_sends_as_is(&ill_typed));
+        let undeclared = step(
+            0,
+            "DescribeConnections",
+            json!({"connectionId": "dxcon-aaaa1111", "extra": 1}),
+            json!({}),
+        );
+        assert!(!cli_sends_as_is(&undeclared));
+        // Missing members and broken patterns the CLI sends as they are (no validation).
+        let incomplete = step(
+            0,
+            "CreateConnection",
+            json!({"location": "EqDC2"}),
+            json!({}),
+        );
+        assert!(cli_sends_as_is(&incomplete));
+
+        let mut report = sample_report();
+        let repro = report.buckets[0].repro.as_mut().unwrap();
+        repro.steps[0].request = json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": "k=v"});
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let script = aws_cli_script(&report, repro);
+        assert!(
+            script.contains(r#"curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnection'"#),
+            "{script}"
+        );
+        assert!(script.contains(r#""tags":"k=v""#), "{script}");
+        assert!(
+            !script.contains("directconnect create-connection"),
+            "{script}"
         );
     }
 

@@ -8,12 +8,18 @@
 
 use std::fmt::Write as _;
 
-use super::awscli::{shell_json, shell_quote, IdVariable};
-use super::reproduction::{one_line, repro_buckets, target_name};
+use super::awscli::{id_variables, shell_json, shell_quote, IdVariable};
+use super::reproduction::{one_line, repro_buckets, reset_path, target_name};
 use crate::model::{Malformed, MalformedStep, Step};
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::Spec;
 use crate::vocab::{AccountSelector, Malformation, Signature};
+
+/// The access key a signed request to an emulator carries where the key does not
+/// select the account (the target checks no signature).
+const DUMMY_ACCESS_KEY: &str = "testing";
+/// The secret of every signed request a reproduction sends to an emulator.
+const DUMMY_SECRET: &str = "dxconform";
 
 /// Headers of an answer not worth showing (they change on every call and say nothing about conformance).
 const NOISY_HEADERS: &[&str] = &["date", "server", "connection", "keep-alive"];
@@ -47,7 +53,15 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
     }
     let _ = writeln!(
         out,
-        "# Ids are those the target generated in that run; the .sh script beside this file uses variables instead."
+        "# Run it as a script (`ENDPOINT=URL bash THIS_FILE`): each step prints the answer it gets now; the `# <` lines"
+    );
+    let _ = writeln!(
+        out,
+        "# below it are the bytes dxconform's run received. Ids the target generates are read from the answers into"
+    );
+    let _ = writeln!(
+        out,
+        "# variables (`CONNECTION_1`), so the sequence runs against a fresh target; the comments keep the run's values."
     );
     let _ = writeln!(
         out,
@@ -67,7 +81,11 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
         AccountSelector::Header(header) => {
             let _ = writeln!(
                 out,
-                "# request with SigV4. This target does not check signatures; the {header} header selects the account."
+                "# request with SigV4. The {header} header selects the account; the target checks no signature but"
+            );
+            let _ = writeln!(
+                out,
+                "# routes by its credential scope, so each command signs with curl's --aws-sigv4 and a dummy key."
             );
         }
         AccountSelector::Credentials => {
@@ -89,11 +107,40 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
         out,
         "\n# The run's endpoint (an ephemeral port when dxconform started the target): set ENDPOINT to yours."
     );
+    let _ = writeln!(out, "set -u");
     let _ = writeln!(
         out,
         "ENDPOINT=\"${{ENDPOINT:-{}}}\"",
         report.target.endpoint.replace(['"', '$', '`', '\\'], "")
     );
+    let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT%/}}\"");
+    if let Some(path) = reset_path(report) {
+        let _ = writeln!(
+            out,
+            "# Start from an empty target, as every dxconform case does (RESET=0 skips this)."
+        );
+        let _ = writeln!(
+            out,
+            "if [ \"${{RESET:-1}}\" = 1 ]; then curl -fsS -X POST \"$ENDPOINT{path}\" >/dev/null || echo \"warning: could not reset the target\" >&2; fi"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# step LABEL COMMAND…: one request of the sequence; prints the answer (status line, headers, body)."
+    );
+    let _ = writeln!(
+        out,
+        "step() {{ printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; }}"
+    );
+    let _ = writeln!(
+        out,
+        "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated)."
+    );
+    let _ = writeln!(
+        out,
+        "id_of() {{ printf '%s\\n' \"$ANSWER\" | grep -o '\"'\"$1\"'\" *: *\"[^\"]*\"' | sed 's/.*\"\\([^\"]*\\)\"$/\\1/' | awk '!seen[$0]++' | sed -n \"${{2:-1}}p\"; }}"
+    );
+    let variables = id_variables(&repro.steps);
     for s in &repro.steps {
         let _ = writeln!(out);
         if s.skipped {
@@ -104,12 +151,28 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
             );
             continue;
         }
-        let _ = writeln!(out, "# #{} {} {}", s.index, s.principal, s.operation);
-        let _ = writeln!(out, "curl -sS -i -X POST \"$ENDPOINT\" \\");
-        let args = curl_arguments(report, s, &[]);
+        let label = format!("#{} {} {}", s.index, s.principal, s.operation);
+        let _ = writeln!(out, "# {label}");
+        let _ = writeln!(
+            out,
+            "step {} curl -sS -i -X POST \"$ENDPOINT\" \\",
+            shell_quote(&label)
+        );
+        let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
+        let args = curl_arguments(report, s, &defined);
         for (n, arg) in args.iter().enumerate() {
             let more = if n + 1 < args.len() { " \\" } else { "" };
             let _ = writeln!(out, "  {arg}{more}");
+        }
+        for v in variables.iter().filter(|v| v.step == s.index) {
+            let _ = writeln!(
+                out,
+                "{}=$(id_of {} {})  # dxconform's run got {}",
+                v.name,
+                v.member,
+                v.occurrence,
+                one_line(&v.value)
+            );
         }
         if s.status == 0 {
             let _ = writeln!(out, "# < no HTTP answer: {}", one_line(&s.response));
@@ -169,22 +232,30 @@ pub(super) fn curl_arguments(
     }
     let account = report.config.accounts.of(s.principal);
     let signature = malformation.map_or(Signature::SigV4, Malformation::signature);
+    let sigv4 = |key: &str| {
+        format!(
+            "--aws-sigv4 {} --user {}",
+            shell_quote(&format!(
+                "aws:amz:{}:{}",
+                report.target.region, spec.source.signing_name
+            )),
+            shell_quote(&format!("{key}:{DUMMY_SECRET}"))
+        )
+    };
     match &report.target.accounts {
         AccountSelector::Header(header) => {
             args.push(format!(
                 "-H {}",
                 shell_quote(&format!("{}: {account}", header.to_ascii_lowercase()))
             ));
+            // The header selects the account, but such targets (moto) still route by the
+            // signature's credential scope: unsigned, moto answers HTTP 500.
+            if signature == Signature::SigV4 {
+                args.push(sigv4(DUMMY_ACCESS_KEY));
+            }
         }
         AccountSelector::AccessKey if signature == Signature::SigV4 => {
-            args.push(format!(
-                "--aws-sigv4 {} --user {}",
-                shell_quote(&format!(
-                    "aws:amz:{}:{}",
-                    report.target.region, spec.source.signing_name
-                )),
-                shell_quote(&format!("{account}:dxconform"))
-            ));
+            args.push(sigv4(account));
         }
         AccountSelector::AccessKey | AccountSelector::Credentials => {}
     }
@@ -222,6 +293,64 @@ mod tests {
         assert!(text.contains("# < HTTP 400"));
         assert!(text.contains("Signature headers"));
         assert!(!text.to_lowercase().contains("authorization:"));
+        // moto routes by the signature's scope: unsigned requests get HTTP 500.
+        assert_eq!(
+            text.matches(
+                "--aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform'"
+            )
+            .count(),
+            3,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_transcript_runs_with_the_ids_of_the_target_it_runs_against() {
+        let report = sample_report();
+        let repro = report.buckets[0].repro.as_ref().unwrap();
+        let text = curl_transcript(&report, repro);
+        assert!(text.contains("set -u\n"), "{text}");
+        assert!(text.contains("step '#0 owner CreateConnection' curl -sS -i -X POST"));
+        assert!(
+            text.contains("CONNECTION_1=$(id_of connectionId 1)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"--data-raw '{"connectionId":"'"$CONNECTION_1"'"}'"#),
+            "the later step uses the variable, not the run's id: {text}"
+        );
+        // The run's id stays only in comments (what the run got and received).
+        let code: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(
+            code.iter()
+                .all(|l| !l.contains("dxcon-fg5abc12") || l.contains("# dxconform's run got")),
+            "{text}"
+        );
+        assert!(text.contains("/moto-api/reset"));
+    }
+
+    #[test]
+    fn id_of_reads_compact_json_answers_with_headers() {
+        // The id_of the transcript defines, run by bash on an answer as `curl -i` prints it.
+        let text = curl_transcript(
+            &sample_report(),
+            sample_report().buckets[0].repro.as_ref().unwrap(),
+        );
+        let id_of = text
+            .lines()
+            .find(|l| l.starts_with("id_of() "))
+            .expect("the transcript defines id_of");
+        let script = format!(
+            "{id_of}\nANSWER=$'HTTP/1.1 200 OK\\r\\ncontent-type: x\\r\\n\\r\\n{{\"lagId\":\"dxlag-1\",\"connections\":[{{\"connectionId\":\"dxcon-a\"}},{{\"connectionId\": \"dxcon-b\"}},{{\"connectionId\":\"dxcon-a\"}}]}}'\nid_of connectionId 2\nid_of lagId 1\n"
+        );
+        let output = std::process::Command::new("bash")
+            .args(["-u", "-c", &script])
+            .output()
+            .expect("bash runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "dxcon-b\ndxlag-1\n"
+        );
     }
 
     /// The sample report with its first step sent broken by `how` (a wire malformation).
@@ -247,7 +376,7 @@ mod tests {
         );
         let script = crate::report::aws_cli_script(&report, repro);
         assert!(
-            script.contains("curl -sS -X POST \"$ENDPOINT\" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
+            script.contains("curl -sS -i -X POST \"$ENDPOINT\" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnectionNonexistent'"),
             "{script}"
         );
         assert!(
