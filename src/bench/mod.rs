@@ -149,43 +149,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 impl Measurement {
-    fn median(&self, f: impl Fn(&Trial) -> f64) -> f64 {
-        median(self.trials.iter().map(f).collect())
-    }
-
-    /// Median model-checked operations per second.
-    pub fn operations_per_second(&self) -> f64 {
-        self.median(Trial::operations_per_second)
-    }
-
-    /// Median harness CPU per operation (µs).
-    pub fn cpu_per_operation_us(&self) -> f64 {
-        self.median(Trial::cpu_per_operation_us)
-    }
-
-    /// Median requests per second.
-    pub fn requests_per_second(&self) -> f64 {
-        self.median(Trial::requests_per_second)
-    }
-
-    /// Median CPU of the bare client per request (µs).
-    pub fn raw_cpu_per_request_us(&self) -> f64 {
-        self.median(Trial::raw_cpu_per_request_us)
-    }
-
-    /// Median harness CPU per operation above the transport's floor (µs).
-    pub fn cpu_above_transport_per_operation_us(&self) -> f64 {
-        self.median(Trial::cpu_above_transport_per_operation_us)
-    }
-
-    /// Median raw-replay requests per second.
-    pub fn raw_requests_per_second(&self) -> f64 {
-        self.median(Trial::raw_requests_per_second)
-    }
-
-    /// Median ratio of the run's request rate to the raw replay's.
-    pub fn ratio(&self) -> f64 {
-        self.median(Trial::ratio)
+    /// Median over the trials of one of [`Trial`]'s rates, such as
+    /// `m.median(Trial::operations_per_second)`.
+    pub fn median(&self, rate: impl Fn(&Trial) -> f64) -> f64 {
+        median(self.trials.iter().map(rate).collect())
     }
 }
 
@@ -477,13 +444,13 @@ pub fn markdown(report: &BenchReport) -> String {
             m.target,
             m.jobs,
             m.cases,
-            m.operations_per_second(),
-            m.cpu_per_operation_us(),
-            m.raw_cpu_per_request_us(),
-            m.cpu_above_transport_per_operation_us(),
-            m.requests_per_second(),
-            m.raw_requests_per_second(),
-            m.ratio() * 100.0,
+            m.median(Trial::operations_per_second),
+            m.median(Trial::cpu_per_operation_us),
+            m.median(Trial::raw_cpu_per_request_us),
+            m.median(Trial::cpu_above_transport_per_operation_us),
+            m.median(Trial::requests_per_second),
+            m.median(Trial::raw_requests_per_second),
+            m.median(Trial::ratio) * 100.0,
             m.failures
         );
     }
@@ -495,8 +462,8 @@ pub fn markdown(report: &BenchReport) -> String {
         .iter()
         .filter(|m| m.target == "reference target")
         .max_by(|a, b| {
-            a.operations_per_second()
-                .total_cmp(&b.operations_per_second())
+            a.median(Trial::operations_per_second)
+                .total_cmp(&b.median(Trial::operations_per_second))
         });
     if let Some(best) = best {
         let _ = writeln!(
@@ -505,9 +472,9 @@ pub fn markdown(report: &BenchReport) -> String {
              {:.1} µs of harness CPU per operation, {:.1} µs of it above the bare client's transport floor \
              (medians of the trials' per-operation means).",
             best.jobs,
-            best.operations_per_second(),
-            best.cpu_per_operation_us(),
-            best.cpu_above_transport_per_operation_us()
+            best.median(Trial::operations_per_second),
+            best.median(Trial::cpu_per_operation_us),
+            best.median(Trial::cpu_above_transport_per_operation_us)
         );
     }
     if let Some((jobs, trial)) = &report.warm_up {

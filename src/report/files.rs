@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::awscli::aws_cli_script;
 use super::curl::curl_transcript;
-use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::findings::ReplayFiles;
 use super::{html, junit, markdown, ReportError};
 use crate::run::{BucketRef, ReplayFile, RunReport, REPLAY_FORMAT};
 use crate::target::TargetKind;
@@ -138,11 +138,12 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         if !done.insert(name.clone()) {
             continue;
         }
-        let script = out.join(sibling_file(name, SCRIPT_EXTENSION));
+        let files = ReplayFiles::of(report, name);
+        let script = out.join(&files.script);
         write(&script, &aws_cli_script(report, repro))?;
         make_executable(&script)?;
         scripts.push(script);
-        let transcript = out.join(sibling_file(name, CURL_EXTENSION));
+        let transcript = out.join(&files.curl);
         write(&transcript, &curl_transcript(report, repro))?;
         transcripts.push(transcript);
     }
@@ -186,12 +187,11 @@ fn make_executable(_path: &Path) -> Result<(), ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::sample_report;
+    use crate::report::test_support::{sample_report, scratch_path};
 
     #[test]
     fn an_earlier_runs_reproductions_are_replaced_and_other_files_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let replays = dir.path().join("replays");
+        let (dir, replays) = scratch_path("replays");
         std::fs::create_dir_all(&replays).unwrap();
         for stale in [
             "007-model.echo-CreateLag.json",

@@ -8,11 +8,12 @@ use std::fmt::Write as _;
 
 use super::awscli::aws_cli_script;
 use super::date::iso8601;
+use super::findings::ReplayFiles;
 use super::html::escape_markup;
-use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::reproduction::target_name;
 use super::root_causes::{bucket_of, operations_text};
 use super::score::{cell_buckets, not_implemented_reason, uncovered_failures};
-use super::{replay_command, step_line};
+use super::step_line;
 use crate::check::Severity;
 use crate::run::{Bucket, CoverageCell, RunReport, CHECK_GROUPS};
 
@@ -50,16 +51,16 @@ pub fn bucket_text(report: &RunReport, b: &Bucket, with_script: bool) -> String 
                 "FLAKY: did not reproduce on re-run"
             }
         );
-        for s in r.steps.iter().filter(|s| !s.skipped) {
+        for s in r.sent_steps() {
             let _ = writeln!(out, "    {}", step_line(s));
         }
         if let Some(file) = &r.replay_file {
-            let _ = writeln!(out, "  reproduce with: {}", replay_command(report, file));
+            let files = ReplayFiles::of(report, file);
+            let _ = writeln!(out, "  reproduce with: {}", files.command);
             let _ = writeln!(
                 out,
                 "  or: bash {} (aws CLI); wire transcript: {}",
-                sibling_file(file, SCRIPT_EXTENSION),
-                sibling_file(file, CURL_EXTENSION)
+                files.script, files.curl
             );
         }
         if with_script {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::findings::ReplayFiles;
 use super::replay_command;
-use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::root_causes::{cause_number, operations_text, severity_label, shortest_repro};
 use crate::run::{RunReport, StepRecord};
 
@@ -180,7 +180,7 @@ pub fn summary(report: &RunReport) -> String {
         let _ = writeln!(out, "     expected: {}", b.expected);
         let _ = writeln!(out, "     actual:   {}", b.actual);
         if let Some(r) = &b.repro {
-            let sent = r.steps.iter().filter(|s| !s.skipped).count();
+            let sent = r.sent_steps().count();
             let _ = writeln!(
                 out,
                 "     minimal sequence ({sent} steps, {}):",
@@ -190,16 +190,16 @@ pub fn summary(report: &RunReport) -> String {
                     "FLAKY: did not reproduce"
                 }
             );
-            for s in r.steps.iter().filter(|s| !s.skipped) {
+            for s in r.sent_steps() {
                 let _ = writeln!(out, "       {}", step_line(s));
             }
             if let Some(file) = &r.replay_file {
-                let _ = writeln!(out, "     reproduce with: {}", replay_command(report, file));
+                let files = ReplayFiles::of(report, file);
+                let _ = writeln!(out, "     reproduce with: {}", files.command);
                 let _ = writeln!(
                     out,
                     "     or the aws CLI: bash {}; the wire requests: {}",
-                    sibling_file(file, SCRIPT_EXTENSION),
-                    sibling_file(file, CURL_EXTENSION)
+                    files.script, files.curl
                 );
             }
             let _ = writeln!(
@@ -274,7 +274,7 @@ fn root_cause_lines(report: &RunReport, out: &mut String) {
             operations_text(cause, 4)
         );
         if let Some(repro) = shortest_repro(report, cause) {
-            let sent = repro.steps.iter().filter(|s| !s.skipped).count();
+            let sent = repro.sent_steps().count();
             match &repro.replay_file {
                 Some(file) => {
                     let _ = writeln!(
