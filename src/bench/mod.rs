@@ -22,25 +22,33 @@ use thiserror::Error;
 use crate::run::{RunConfig, RunError};
 use crate::target::{TapSet, TargetConfig, TargetKind};
 
-/// What `dxconform bench` measures.
-#[derive(Debug, Clone)]
+/// What `dxconform bench` measures; its fields are the command's flags.
+#[derive(Debug, Clone, clap::Args)]
 pub struct BenchConfig {
-    /// Seed of every trial (the same plans each time).
+    /// Seed of every trial.
+    #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Cases per trial against the reference target.
+    #[arg(long, default_value_t = 2000)]
     pub cases: u32,
-    /// `--jobs` values to measure against the reference target.
+    /// `--jobs` values to measure against the reference target (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8, 16, 32])]
     pub jobs: Vec<usize>,
-    /// Trials per measurement (medians are reported).
+    /// Trials per row (medians are reported).
+    #[arg(long, default_value_t = 5)]
     pub trials: u32,
     /// Cases per trial against moto (0: skip moto).
+    #[arg(long, default_value_t = 60)]
     pub moto_cases: u32,
-    /// `--jobs` values against moto.
+    /// `--jobs` values against moto (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
     pub moto_jobs: Vec<usize>,
-    /// moto_server executable (default: the usual search, see `TargetConfig`).
-    pub moto_server: Option<PathBuf>,
-    /// Cases per Nagle row (a Python proxy with Nagle on and off; 0: skip them).
+    /// Cases per Nagle row: runs through a Python http.server proxy with Nagle off and on (0: skip).
+    #[arg(long, default_value_t = 40)]
     pub nagle_cases: u32,
+    /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
+    #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
+    pub moto_server: Option<PathBuf>,
 }
 
 /// Why a benchmark could not run.
