@@ -80,7 +80,11 @@ fn a_run_against_moto_completes_and_classifies_what_it_sees() {
 
     // The replay file of a finding fails again against moto: exit 1.
     let written = dxconform::report::write_all(&mut report, dir.path()).unwrap();
-    let replay = written.replays.first().expect("replay files are written");
+    let replay = &written
+        .reproductions
+        .first()
+        .expect("replay files are written")
+        .replay;
     let status = Command::new(env!("CARGO_BIN_EXE_dxconform"))
         .args(["replay", replay.to_str().unwrap(), "--target", "moto"])
         .output()

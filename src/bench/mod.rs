@@ -22,25 +22,33 @@ use thiserror::Error;
 use crate::run::{RunConfig, RunError};
 use crate::target::{TapSet, TargetConfig, TargetKind};
 
-/// What `dxconform bench` measures.
-#[derive(Debug, Clone)]
+/// What `dxconform bench` measures; its fields are the command's flags.
+#[derive(Debug, Clone, clap::Args)]
 pub struct BenchConfig {
-    /// Seed of every trial (the same plans each time).
+    /// Seed of every trial.
+    #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Cases per trial against the reference target.
+    #[arg(long, default_value_t = 2000)]
     pub cases: u32,
-    /// `--jobs` values to measure against the reference target.
+    /// `--jobs` values to measure against the reference target (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8, 16, 32])]
     pub jobs: Vec<usize>,
-    /// Trials per measurement (medians are reported).
+    /// Trials per row (medians are reported).
+    #[arg(long, default_value_t = 5)]
     pub trials: u32,
     /// Cases per trial against moto (0: skip moto).
+    #[arg(long, default_value_t = 60)]
     pub moto_cases: u32,
-    /// `--jobs` values against moto.
+    /// `--jobs` values against moto (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
     pub moto_jobs: Vec<usize>,
-    /// moto_server executable (default: the usual search, see `TargetConfig`).
-    pub moto_server: Option<PathBuf>,
-    /// Cases per Nagle row (a Python proxy with Nagle on and off; 0: skip them).
+    /// Cases per Nagle row: runs through a Python http.server proxy with Nagle off and on (0: skip).
+    #[arg(long, default_value_t = 40)]
     pub nagle_cases: u32,
+    /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
+    #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
+    pub moto_server: Option<PathBuf>,
 }
 
 /// Why a benchmark could not run.
@@ -149,43 +157,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 impl Measurement {
-    fn median(&self, f: impl Fn(&Trial) -> f64) -> f64 {
-        median(self.trials.iter().map(f).collect())
-    }
-
-    /// Median model-checked operations per second.
-    pub fn operations_per_second(&self) -> f64 {
-        self.median(Trial::operations_per_second)
-    }
-
-    /// Median harness CPU per operation (µs).
-    pub fn cpu_per_operation_us(&self) -> f64 {
-        self.median(Trial::cpu_per_operation_us)
-    }
-
-    /// Median requests per second.
-    pub fn requests_per_second(&self) -> f64 {
-        self.median(Trial::requests_per_second)
-    }
-
-    /// Median CPU of the bare client per request (µs).
-    pub fn raw_cpu_per_request_us(&self) -> f64 {
-        self.median(Trial::raw_cpu_per_request_us)
-    }
-
-    /// Median harness CPU per operation above the transport's floor (µs).
-    pub fn cpu_above_transport_per_operation_us(&self) -> f64 {
-        self.median(Trial::cpu_above_transport_per_operation_us)
-    }
-
-    /// Median raw-replay requests per second.
-    pub fn raw_requests_per_second(&self) -> f64 {
-        self.median(Trial::raw_requests_per_second)
-    }
-
-    /// Median ratio of the run's request rate to the raw replay's.
-    pub fn ratio(&self) -> f64 {
-        self.median(Trial::ratio)
+    /// Median over the trials of one of [`Trial`]'s rates, such as
+    /// `m.median(Trial::operations_per_second)`.
+    pub fn median(&self, rate: impl Fn(&Trial) -> f64) -> f64 {
+        median(self.trials.iter().map(rate).collect())
     }
 }
 
@@ -477,13 +452,13 @@ pub fn markdown(report: &BenchReport) -> String {
             m.target,
             m.jobs,
             m.cases,
-            m.operations_per_second(),
-            m.cpu_per_operation_us(),
-            m.raw_cpu_per_request_us(),
-            m.cpu_above_transport_per_operation_us(),
-            m.requests_per_second(),
-            m.raw_requests_per_second(),
-            m.ratio() * 100.0,
+            m.median(Trial::operations_per_second),
+            m.median(Trial::cpu_per_operation_us),
+            m.median(Trial::raw_cpu_per_request_us),
+            m.median(Trial::cpu_above_transport_per_operation_us),
+            m.median(Trial::requests_per_second),
+            m.median(Trial::raw_requests_per_second),
+            m.median(Trial::ratio) * 100.0,
             m.failures
         );
     }
@@ -495,8 +470,8 @@ pub fn markdown(report: &BenchReport) -> String {
         .iter()
         .filter(|m| m.target == "reference target")
         .max_by(|a, b| {
-            a.operations_per_second()
-                .total_cmp(&b.operations_per_second())
+            a.median(Trial::operations_per_second)
+                .total_cmp(&b.median(Trial::operations_per_second))
         });
     if let Some(best) = best {
         let _ = writeln!(
@@ -505,9 +480,9 @@ pub fn markdown(report: &BenchReport) -> String {
              {:.1} µs of harness CPU per operation, {:.1} µs of it above the bare client's transport floor \
              (medians of the trials' per-operation means).",
             best.jobs,
-            best.operations_per_second(),
-            best.cpu_per_operation_us(),
-            best.cpu_above_transport_per_operation_us()
+            best.median(Trial::operations_per_second),
+            best.median(Trial::cpu_per_operation_us),
+            best.median(Trial::cpu_above_transport_per_operation_us)
         );
     }
     if let Some((jobs, trial)) = &report.warm_up {

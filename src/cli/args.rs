@@ -48,30 +48,9 @@ pub enum Command {
 /// `dxconform bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Seed of every trial.
-    #[arg(long, default_value_t = 2026)]
-    pub seed: u64,
-    /// Cases per trial against the reference target.
-    #[arg(long, default_value_t = 2000)]
-    pub cases: u32,
-    /// `--jobs` values to measure against the reference target (comma-separated).
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4, 8, 16, 32])]
-    pub jobs: Vec<usize>,
-    /// Trials per row (medians are reported).
-    #[arg(long, default_value_t = 5)]
-    pub trials: u32,
-    /// Cases per trial against moto (0: skip moto).
-    #[arg(long, default_value_t = 60)]
-    pub moto_cases: u32,
-    /// `--jobs` values against moto (comma-separated).
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
-    pub moto_jobs: Vec<usize>,
-    /// Cases per Nagle row: runs through a Python http.server proxy with Nagle off and on (0: skip).
-    #[arg(long, default_value_t = 40)]
-    pub nagle_cases: u32,
-    /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
-    #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
-    pub moto_server: Option<PathBuf>,
+    /// What to measure.
+    #[command(flatten)]
+    pub config: crate::bench::BenchConfig,
     /// Where the Markdown report goes.
     #[arg(long, default_value = "reports/bench.md")]
     pub out: PathBuf,

@@ -33,24 +33,15 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
-    if args
+    let config = args.config;
+    if config
         .jobs
         .iter()
-        .chain(&args.moto_jobs)
+        .chain(&config.moto_jobs)
         .any(|j| *j == 0 || *j > 256)
     {
         return usage("--jobs and --moto-jobs values must be between 1 and 256");
     }
-    let config = crate::bench::BenchConfig {
-        seed: args.seed,
-        cases: args.cases,
-        jobs: args.jobs,
-        trials: args.trials,
-        moto_cases: args.moto_cases,
-        moto_jobs: args.moto_jobs,
-        moto_server: args.moto_server,
-        nagle_cases: args.nagle_cases,
-    };
     let report = crate::bench::bench(&config, &mut |line| eprintln!("{line}"))?;
     let text = crate::bench::markdown(&report);
     crate::report::write(&args.out, &text)?;

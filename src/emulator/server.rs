@@ -438,6 +438,29 @@ mod tests {
             answer.body
         }
 
+        /// Call `operation`, asserting a 400 DirectConnectClientException; its message.
+        async fn client_error(&self, operation: &str, body: Value) -> String {
+            let (status, kind, message) = self.error(operation, body).await;
+            assert_eq!(
+                (status, kind.as_str()),
+                (400, "DirectConnectClientException")
+            );
+            message
+        }
+
+        /// A request to the target's own `/dxconform/{route}` (health, reset).
+        async fn control(&self, method: reqwest::Method, route: &str) -> Answer {
+            let url = format!("{}/dxconform/{route}", self.endpoint);
+            self.send(self.http.request(method, url)).await
+        }
+
+        /// CreateConnection of a connection named `name` without tags.
+        async fn create_connection(&self, location: &str, bandwidth: &str, name: &str) -> Value {
+            let body =
+                json!({"location": location, "bandwidth": bandwidth, "connectionName": name});
+            self.ok("CreateConnection", body).await
+        }
+
         async fn error(&self, operation: &str, body: Value) -> (u16, String, String) {
             let answer = self.call(operation, body).await;
             assert_ne!(
@@ -534,13 +557,9 @@ mod tests {
         let after = client.ok("DescribeConnections", json!({})).await;
         assert_eq!(after["connections"][0]["connectionId"], json!(id));
         assert_eq!(after["connections"][0]["connectionState"], "deleted");
-        let (status, kind, message) = client
-            .error("DeleteConnection", json!({"connectionId": id}))
+        let message = client
+            .client_error("DeleteConnection", json!({"connectionId": id}))
             .await;
-        assert_eq!(
-            (status, kind.as_str()),
-            (400, "DirectConnectClientException")
-        );
         assert!(message.contains("deleted state"), "{message}");
 
         emulator.shutdown().await;
@@ -551,24 +570,15 @@ mod tests {
         let emulator = start().await;
         let owner = Client::new(&emulator, OWNER);
         let partner = Client::new(&emulator, PARTNER);
-        let created = owner
-            .ok(
-                "CreateConnection",
-                json!({"location":"CSVA1","bandwidth":"10Gbps","connectionName":"mine"}),
-            )
-            .await;
+        let created = owner.create_connection("CSVA1", "10Gbps", "mine").await;
         let id = created["connectionId"].as_str().unwrap();
         assert_eq!(
             partner.ok("DescribeConnections", json!({})).await,
             json!({"connections": []})
         );
-        let (status, kind, message) = partner
-            .error("DescribeConnections", json!({"connectionId": id}))
+        let message = partner
+            .client_error("DescribeConnections", json!({"connectionId": id}))
             .await;
-        assert_eq!(
-            (status, kind.as_str()),
-            (400, "DirectConnectClientException")
-        );
         assert_eq!(message, format!("Could not find Connection with ID {id}"));
         let (_, _, missing) = owner
             .error(
@@ -653,13 +663,7 @@ mod tests {
             "GetResiliencyGroup is not implemented by the dxconform reference target"
         );
 
-        let health = client
-            .send(
-                client
-                    .http
-                    .get(format!("{}/dxconform/health", emulator.endpoint())),
-            )
-            .await;
+        let health = client.control(reqwest::Method::GET, "health").await;
         assert_eq!(health.status, 200);
         let wrong_method = client.send(client.http.get(&url)).await;
         assert_eq!(wrong_method.status, 405);
@@ -670,16 +674,12 @@ mod tests {
     async fn input_rules() {
         let emulator = start().await;
         let client = Client::new(&emulator, OWNER);
-        let (status, kind, message) = client
-            .error(
+        let message = client
+            .client_error(
                 "CreateConnection",
                 json!({"location":"EqDC2","bandwidth":"3Gbps","connectionName":"x"}),
             )
             .await;
-        assert_eq!(
-            (status, kind.as_str()),
-            (400, "DirectConnectClientException")
-        );
         assert!(message.contains("3Gbps"), "{message}");
 
         let (_, kind, _) = client
@@ -690,13 +690,7 @@ mod tests {
             .await;
         assert_eq!(kind, "DuplicateTagKeysException");
 
-        let id = client
-            .ok(
-                "CreateConnection",
-                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}),
-            )
-            .await["connectionId"]
-            .clone();
+        let id = client.create_connection("EqDC2", "1Gbps", "x").await["connectionId"].clone();
         let arn = format!(
             "arn:aws:directconnect:us-east-1:{OWNER}:dxcon/{}",
             id.as_str().unwrap()
@@ -735,12 +729,7 @@ mod tests {
         .await
         .unwrap();
         let client = Client::new(&emulator, OWNER);
-        let created = client
-            .ok(
-                "CreateConnection",
-                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"slow"}),
-            )
-            .await;
+        let created = client.create_connection("EqDC2", "1Gbps", "slow").await;
         assert_eq!(created["connectionState"], "requested");
         let id = created["connectionId"].clone();
         let mut seen = Vec::new();
@@ -764,19 +753,8 @@ mod tests {
     async fn reset_forgets_everything() {
         let emulator = start().await;
         let client = Client::new(&emulator, OWNER);
-        client
-            .ok(
-                "CreateConnection",
-                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"x"}),
-            )
-            .await;
-        let reset = client
-            .send(
-                client
-                    .http
-                    .post(format!("{}/dxconform/reset", emulator.endpoint())),
-            )
-            .await;
+        client.create_connection("EqDC2", "1Gbps", "x").await;
+        let reset = client.control(reqwest::Method::POST, "reset").await;
         assert_eq!((reset.status, reset.body), (200, json!({})));
         assert_eq!(
             client.ok("DescribeConnections", json!({})).await,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::awscli::aws_cli_script;
 use super::curl::curl_transcript;
-use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::findings::ReplayFiles;
 use super::{html, junit, markdown, ReportError};
 use crate::run::{BucketRef, ReplayFile, RunReport, REPLAY_FORMAT};
 use crate::target::TargetKind;
@@ -21,12 +21,19 @@ pub struct Written {
     pub html: PathBuf,
     /// junit.xml.
     pub junit: PathBuf,
-    /// Replay files.
-    pub replays: Vec<PathBuf>,
-    /// aws CLI scripts, one beside each replay file.
-    pub scripts: Vec<PathBuf>,
-    /// curl transcripts, one beside each replay file.
-    pub transcripts: Vec<PathBuf>,
+    /// The files of each saved reproduction, one per distinct shrunk plan.
+    pub reproductions: Vec<WrittenReproduction>,
+}
+
+/// The files one saved reproduction comes as.
+#[derive(Debug, Clone)]
+pub struct WrittenReproduction {
+    /// The replay file.
+    pub replay: PathBuf,
+    /// The aws CLI script beside it.
+    pub script: PathBuf,
+    /// The curl transcript beside it.
+    pub transcript: PathBuf,
 }
 
 /// Write `text` to `path`, creating its folder.
@@ -81,9 +88,7 @@ fn remove_earlier_reproductions(dir: &Path) -> Result<(), ReportError> {
 /// Write every output of a run into `out`; fills each bucket's `replay_file`.
 pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportError> {
     remove_earlier_reproductions(&out.join("replays"))?;
-    let mut replays = Vec::new();
-    let mut scripts = Vec::new();
-    let mut transcripts = Vec::new();
+    let mut reproductions = Vec::new();
     // One replay file per distinct shrunk plan (several buckets may share one).
     let mut next = 1;
     let mut by_round: std::collections::BTreeMap<u32, String> = Default::default();
@@ -122,7 +127,6 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
             .map_err(|e| ReportError::Serialize(e.to_string()))?;
         let path = out.join(&name);
         write(&path, &(text + "\n"))?;
-        replays.push(path);
         by_round.insert(repro.round, name.clone());
         repro.replay_file = Some(name);
     }
@@ -138,13 +142,17 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         if !done.insert(name.clone()) {
             continue;
         }
-        let script = out.join(sibling_file(name, SCRIPT_EXTENSION));
+        let files = ReplayFiles::of(report, name);
+        let script = out.join(&files.script);
         write(&script, &aws_cli_script(report, repro))?;
         make_executable(&script)?;
-        scripts.push(script);
-        let transcript = out.join(sibling_file(name, CURL_EXTENSION));
+        let transcript = out.join(&files.curl);
         write(&transcript, &curl_transcript(report, repro))?;
-        transcripts.push(transcript);
+        reproductions.push(WrittenReproduction {
+            replay: out.join(name),
+            script,
+            transcript,
+        });
     }
     let json = out.join("report.json");
     let text =
@@ -161,9 +169,7 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         markdown: md,
         html: page,
         junit: xml,
-        replays,
-        scripts,
-        transcripts,
+        reproductions,
     })
 }
 
@@ -186,12 +192,11 @@ fn make_executable(_path: &Path) -> Result<(), ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::sample_report;
+    use crate::report::test_support::{sample_report, scratch_path};
 
     #[test]
     fn an_earlier_runs_reproductions_are_replaced_and_other_files_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let replays = dir.path().join("replays");
+        let (dir, replays) = scratch_path("replays");
         std::fs::create_dir_all(&replays).unwrap();
         for stale in [
             "007-model.echo-CreateLag.json",
@@ -233,10 +238,12 @@ mod tests {
         ] {
             assert!(path.is_file(), "{}", path.display());
         }
-        assert_eq!(written.replays.len(), 1);
-        assert_eq!(written.scripts.len(), 1);
-        assert_eq!(written.transcripts.len(), 1);
-        let script = &written.scripts[0];
+        assert_eq!(written.reproductions.len(), 1);
+        let reproduction = &written.reproductions[0];
+        for path in [&reproduction.replay, &reproduction.transcript] {
+            assert!(path.is_file(), "{}", path.display());
+        }
+        let script = &reproduction.script;
         assert!(script
             .to_string_lossy()
             .ends_with("replays/001-model.state-CreateConnection.sh"));

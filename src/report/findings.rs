@@ -62,6 +62,18 @@ pub struct ReplayFiles {
     pub curl: String,
 }
 
+impl ReplayFiles {
+    /// The command that replays `replay_file` (relative to the output folder) and
+    /// the aws CLI script and curl transcript beside it.
+    pub fn of(report: &RunReport, replay_file: &str) -> ReplayFiles {
+        ReplayFiles {
+            command: replay_command(report, replay_file),
+            script: sibling_file(replay_file, SCRIPT_EXTENSION),
+            curl: sibling_file(replay_file, CURL_EXTENSION),
+        }
+    }
+}
+
 /// Every finding of `report`, in report order.
 pub fn findings(report: &RunReport) -> Vec<Finding<'_>> {
     let mut first_of_round: BTreeMap<u32, usize> = BTreeMap::new();
@@ -75,22 +87,16 @@ pub fn findings(report: &RunReport) -> Vec<Finding<'_>> {
                 None => {
                     first_of_round.insert(r.round, number);
                     Reproduction::Minimal(Sequence {
-                        sent: r
-                            .steps
-                            .iter()
-                            .filter(|s| !s.skipped)
-                            .map(step_line)
-                            .collect(),
+                        sent: r.sent_steps().map(step_line).collect(),
                         reproduced: if r.reproduced {
                             "reproduced on re-run"
                         } else {
                             "flaky: did not reproduce on re-run"
                         },
-                        files: r.replay_file.as_deref().map(|file| ReplayFiles {
-                            command: replay_command(report, file),
-                            script: sibling_file(file, SCRIPT_EXTENSION),
-                            curl: sibling_file(file, CURL_EXTENSION),
-                        }),
+                        files: r
+                            .replay_file
+                            .as_deref()
+                            .map(|file| ReplayFiles::of(report, file)),
                         aws_cli: aws_cli_script(report, r),
                         curl: curl_transcript(report, r),
                     })

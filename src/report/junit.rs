@@ -9,10 +9,10 @@ use std::fmt::Write as _;
 use super::awscli::aws_cli_script;
 use super::date::iso8601;
 use super::html::escape_markup;
-use super::reproduction::{sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION};
+use super::reproduction::target_name;
 use super::root_causes::{bucket_of, operations_text};
 use super::score::{cell_buckets, not_implemented_reason, uncovered_failures};
-use super::{replay_command, step_line};
+use super::terminal::{sequence_text, SequenceWords};
 use crate::check::Severity;
 use crate::run::{Bucket, CoverageCell, RunReport, CHECK_GROUPS};
 
@@ -23,6 +23,17 @@ pub fn xml_escape(text: &str) -> String {
             || !((c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}')
     })
 }
+
+const JUNIT_SEQUENCE: SequenceWords = SequenceWords {
+    indent: "  ",
+    header: |_, verdict| format!("minimal sequence ({verdict} on re-run):"),
+    alternatives: |files| {
+        format!(
+            "or: bash {} (aws CLI); wire transcript: {}",
+            files.script, files.curl
+        )
+    },
+};
 
 /// The text of one bucket with its reproduction, as a failure body shows it;
 /// `with_script` inlines the aws CLI script (once per minimal plan is enough).
@@ -41,27 +52,7 @@ pub fn bucket_text(report: &RunReport, b: &Bucket, with_script: bool) -> String 
     let _ = writeln!(out, "  expected: {}", b.expected);
     let _ = writeln!(out, "  actual:   {}", b.actual);
     if let Some(r) = &b.repro {
-        let _ = writeln!(
-            out,
-            "  minimal sequence ({}):",
-            if r.reproduced {
-                "reproduced on re-run"
-            } else {
-                "FLAKY: did not reproduce on re-run"
-            }
-        );
-        for s in r.steps.iter().filter(|s| !s.skipped) {
-            let _ = writeln!(out, "    {}", step_line(s));
-        }
-        if let Some(file) = &r.replay_file {
-            let _ = writeln!(out, "  reproduce with: {}", replay_command(report, file));
-            let _ = writeln!(
-                out,
-                "  or: bash {} (aws CLI); wire transcript: {}",
-                sibling_file(file, SCRIPT_EXTENSION),
-                sibling_file(file, CURL_EXTENSION)
-            );
-        }
+        sequence_text(&mut out, report, r, &JUNIT_SEQUENCE);
         if with_script {
             let _ = writeln!(out, "  aws CLI reproduction:");
             for line in aws_cli_script(report, r).lines() {

@@ -30,7 +30,7 @@ pub use compare::{compare, compare_markdown, drift, Comparison, Drift, Verdict};
 pub use curl::curl_transcript;
 pub use date::{iso8601, utc_datetime};
 pub use error::ReportError;
-pub use files::{replay_command, write, write_all, Written};
+pub use files::{replay_command, write, write_all, Written, WrittenReproduction};
 pub use html::{escape, html, resource_chart};
 pub use junit::{bucket_text, buckets_text, junit, xml_escape};
 pub use lifecycle::{lifecycles, mermaid, status_label, svg};

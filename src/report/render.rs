@@ -66,12 +66,11 @@ pub fn load_report(path: &Path) -> Result<RunReport, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::sample_report;
+    use crate::report::test_support::{sample_report, scratch_path};
 
     #[test]
     fn a_saved_report_loads_and_renders_in_every_format() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("report.json");
+        let (_dir, path) = scratch_path("report.json");
         let report = sample_report();
         std::fs::write(&path, render(&report, Format::Json).unwrap()).unwrap();
         let loaded = load_report(&path).unwrap();
@@ -83,8 +82,7 @@ mod tests {
 
     #[test]
     fn another_schema_version_is_refused_by_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.json");
+        let (_dir, path) = scratch_path("old.json");
         std::fs::write(&path, r#"{"schema_version": 99}"#).unwrap();
         let err = load_report(&path).unwrap_err().to_string();
         assert!(err.contains("schema version 99"), "{err}");

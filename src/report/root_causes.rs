@@ -71,7 +71,7 @@ pub fn cause_number(report: &RunReport, bucket: &Bucket) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::report::test_support::sample_report;
+    use crate::report::test_support::{sample_report, scratch_path};
 
     #[test]
     fn every_format_leads_with_the_root_causes() {
@@ -110,8 +110,7 @@ mod tests {
     fn a_report_without_root_causes_gets_them_when_loaded() {
         let mut report = sample_report();
         report.root_causes.clear();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("report.json");
+        let (_dir, path) = scratch_path("report.json");
         std::fs::write(&path, serde_json::to_string(&report).unwrap()).unwrap();
         let loaded = crate::report::load_report(&path).unwrap();
         assert_eq!(loaded.root_causes, sample_report().root_causes);

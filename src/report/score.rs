@@ -207,8 +207,7 @@ mod tests {
 
     #[test]
     fn the_score_counts_operations_and_checks() {
-        let report = sample_report();
-        let s = score(&report);
+        let s = score(&sample_report());
         assert_eq!(s.modelled, 3);
         assert_eq!(s.implemented, 2, "DescribeLocations is not implemented");
         assert_eq!(s.conformant, 1, "CreateConnection fails model.state");

@@ -4,10 +4,61 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::findings::ReplayFiles;
 use super::replay_command;
-use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::root_causes::{cause_number, operations_text, severity_label, shortest_repro};
-use crate::run::{RunReport, StepRecord};
+use crate::run::{Repro, RunReport, StepRecord};
+
+/// What a plain-text report says around a minimal sequence, where the terminal
+/// summary and a JUnit failure body word it differently.
+pub(super) struct SequenceWords {
+    /// Indent of the header and reproduction lines (steps are two spaces deeper).
+    pub indent: &'static str,
+    /// The header, given the steps sent and the re-run's verdict
+    /// (`reproduced` or `FLAKY: did not reproduce`).
+    pub header: fn(usize, &str) -> String,
+    /// The line after the replay command naming the aws CLI script and curl transcript.
+    pub alternatives: fn(&ReplayFiles) -> String,
+}
+
+const TERMINAL_SEQUENCE: SequenceWords = SequenceWords {
+    indent: "     ",
+    header: |sent, verdict| format!("minimal sequence ({sent} steps, {verdict}):"),
+    alternatives: |files| {
+        format!(
+            "or the aws CLI: bash {}; the wire requests: {}",
+            files.script, files.curl
+        )
+    },
+};
+
+/// A minimal sequence: its header, the steps sent, and the ways to run it again.
+pub(super) fn sequence_text(
+    out: &mut String,
+    report: &RunReport,
+    r: &Repro,
+    words: &SequenceWords,
+) {
+    let indent = words.indent;
+    let verdict = if r.reproduced {
+        "reproduced"
+    } else {
+        "FLAKY: did not reproduce"
+    };
+    let _ = writeln!(
+        out,
+        "{indent}{}",
+        (words.header)(r.sent_steps().count(), verdict)
+    );
+    for s in r.sent_steps() {
+        let _ = writeln!(out, "{indent}  {}", step_line(s));
+    }
+    if let Some(file) = &r.replay_file {
+        let files = ReplayFiles::of(report, file);
+        let _ = writeln!(out, "{indent}reproduce with: {}", files.command);
+        let _ = writeln!(out, "{indent}{}", (words.alternatives)(&files));
+    }
+}
 
 /// One step of a sequence, on one line.
 pub fn step_line(s: &StepRecord) -> String {
@@ -180,28 +231,7 @@ pub fn summary(report: &RunReport) -> String {
         let _ = writeln!(out, "     expected: {}", b.expected);
         let _ = writeln!(out, "     actual:   {}", b.actual);
         if let Some(r) = &b.repro {
-            let sent = r.steps.iter().filter(|s| !s.skipped).count();
-            let _ = writeln!(
-                out,
-                "     minimal sequence ({sent} steps, {}):",
-                if r.reproduced {
-                    "reproduced"
-                } else {
-                    "FLAKY: did not reproduce"
-                }
-            );
-            for s in r.steps.iter().filter(|s| !s.skipped) {
-                let _ = writeln!(out, "       {}", step_line(s));
-            }
-            if let Some(file) = &r.replay_file {
-                let _ = writeln!(out, "     reproduce with: {}", replay_command(report, file));
-                let _ = writeln!(
-                    out,
-                    "     or the aws CLI: bash {}; the wire requests: {}",
-                    sibling_file(file, SCRIPT_EXTENSION),
-                    sibling_file(file, CURL_EXTENSION)
-                );
-            }
+            sequence_text(&mut out, report, r, &TERMINAL_SEQUENCE);
             let _ = writeln!(
                 out,
                 "     or the whole run: dxconform run --seed {} --cases {}",
@@ -274,7 +304,7 @@ fn root_cause_lines(report: &RunReport, out: &mut String) {
             operations_text(cause, 4)
         );
         if let Some(repro) = shortest_repro(report, cause) {
-            let sent = repro.steps.iter().filter(|s| !s.skipped).count();
+            let sent = repro.sent_steps().count();
             match &repro.replay_file {
                 Some(file) => {
                     let _ = writeln!(

@@ -3,7 +3,10 @@
 //! steps, a cross-account call), a not-implemented operation, a warning,
 //! lifecycle edges in every status, and an operation that is not modelled.
 
+use std::path::PathBuf;
+
 use serde_json::json;
+use tempfile::TempDir;
 
 use crate::run::RunReport;
 
@@ -104,4 +107,11 @@ pub fn sample_report() -> RunReport {
         serde_json::from_value(report).expect("the sample report matches the schema");
     report.root_causes = crate::run::root_causes(&report.buckets, &report.operations);
     report
+}
+
+/// A path named `name` in a fresh temporary folder, and the folder (removed when dropped).
+pub fn scratch_path(name: &str) -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
 }

@@ -84,25 +84,41 @@ mod tests {
     use crate::run::events::Phase;
     use crate::vocab::Principal;
 
-    #[test]
-    fn each_event_is_one_parseable_line() {
+    /// A log at `events.ndjson` in a fresh folder, its path, and the folder.
+    fn new_log() -> (tempfile::TempDir, std::path::PathBuf, EventLog) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.ndjson");
         let log = EventLog::create(&path).unwrap();
-        for step in 0..3 {
-            log.event(&RunEvent::Step {
-                case: 1,
-                phase: Phase::Search,
-                step,
-                operation: "CreateConnection".into(),
-                principal: Principal::Owner,
-                status: 200,
-                outcome: "success".into(),
-                findings: vec!["model.state".into()],
-                latency_us: 42,
-                non_answer: None,
-                rule: None,
-            });
+        (dir, path, log)
+    }
+
+    /// A successful owner step of the search.
+    fn step(case: u64, step: usize, operation: &str, findings: Vec<String>) -> RunEvent {
+        RunEvent::Step {
+            case,
+            phase: Phase::Search,
+            step,
+            operation: operation.into(),
+            principal: Principal::Owner,
+            status: 200,
+            outcome: "success".into(),
+            findings,
+            latency_us: 42,
+            non_answer: None,
+            rule: None,
+        }
+    }
+
+    #[test]
+    fn each_event_is_one_parseable_line() {
+        let (_dir, path, log) = new_log();
+        for index in 0..3 {
+            log.event(&step(
+                1,
+                index,
+                "CreateConnection",
+                vec!["model.state".into()],
+            ));
         }
         log.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -117,22 +133,8 @@ mod tests {
 
     #[test]
     fn each_line_is_on_disk_before_the_next_event() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("events.ndjson");
-        let log = EventLog::create(&path).unwrap();
-        log.event(&RunEvent::Step {
-            case: 0,
-            phase: Phase::Search,
-            step: 0,
-            operation: "DescribeLocations".into(),
-            principal: Principal::Owner,
-            status: 200,
-            outcome: "success".into(),
-            findings: Vec::new(),
-            latency_us: 1,
-            non_answer: None,
-            rule: None,
-        });
+        let (_dir, path, log) = new_log();
+        log.event(&step(0, 0, "DescribeLocations", Vec::new()));
         // No finish: a run killed here has still written the line.
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 1, "{text:?}");

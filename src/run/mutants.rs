@@ -94,7 +94,7 @@ fn outcome(mutant: &Mutant, report: &RunReport, seconds: f64) -> MutantOutcome {
         expected_check: killer.is_some_and(|b| expected(&b.check)),
         cases_to_kill: report.first_failure.map(|f| f.case),
         seconds_to_kill: report.first_failure.map(|f| f.millis as f64 / 1000.0),
-        shrunk_steps: repro.map(|r| r.steps.iter().filter(|s| !s.skipped).count()),
+        shrunk_steps: repro.map(|r| r.sent_steps().count()),
         reproduced: repro.is_some_and(|r| r.reproduced),
         seconds,
     }

@@ -68,6 +68,13 @@ pub struct Bucket {
     pub first_case: u32,
 }
 
+impl Repro {
+    /// The steps of the re-run that were sent (a skipped step sent nothing).
+    pub fn sent_steps(&self) -> impl Iterator<Item = &StepRecord> {
+        self.steps.iter().filter(|s| !s.skipped)
+    }
+}
+
 impl Bucket {
     /// The bucket key.
     pub fn key(&self) -> (String, String, String, u16) {
