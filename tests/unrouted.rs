@@ -43,13 +43,18 @@ struct Unrouted(Child, String);
 
 impl Unrouted {
     fn start(upstream: &str) -> Unrouted {
+        Unrouted::start_with(upstream, ROUTED)
+    }
+
+    /// The fixture with its arguments after the upstream (flags, routed operations).
+    fn start_with(upstream: &str, args: &[&str]) -> Unrouted {
         let script =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unrouted/emulator.py");
         let upstream = upstream.trim_start_matches("http://").trim_end_matches('/');
         let mut child = Command::new("python3")
             .arg(script)
             .arg(upstream)
-            .args(ROUTED)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -148,4 +153,51 @@ fn unrouted_operations_are_not_implemented_and_one_root_cause() {
         summary.contains("operations are not implemented: they answer HTTP 200 with an empty body"),
         "{summary}"
     );
+}
+
+/// An emulator that ignores account selection (every request reaches the upstream as
+/// one account): its owner echoes, cross-account acceptances and cross-account
+/// listings are one root cause that says so, not one per call.
+#[test]
+fn a_target_that_ignores_account_selection_is_one_root_cause() {
+    let upstream = ServedReference::spawn(Path::new(BIN), &[]).expect("serve starts");
+    let emulator = Unrouted::start_with(upstream.endpoint(), &["--one-account", "111111111111"]);
+    let out = tempfile::tempdir().unwrap();
+    let report = run(&RunConfig {
+        target: TargetConfig {
+            kind: TargetKind::Url,
+            endpoint: Some(emulator.1.clone()),
+            ..TargetConfig::default()
+        },
+        cases: 40,
+        seed: 3,
+        max_shrink_iters: 0,
+        out: out.path().to_owned(),
+        ..RunConfig::default()
+    })
+    .expect("the run completes");
+    let summary = dxconform::report::summary(&report);
+    let cause = report
+        .root_causes
+        .iter()
+        .find(|c| c.key == "ignores-accounts")
+        .unwrap_or_else(|| panic!("no ignores-accounts root cause:\n{summary}"));
+    assert!(cause.title.contains("111111111111"), "{}", cause.title);
+    let mixed: Vec<_> = report
+        .buckets
+        .iter()
+        .filter(|b| {
+            (b.check == "model.visible" && b.actual == "listed")
+                || (b.check == "model.echo" && b.path.ends_with("ownerAccount"))
+                || (b.check == "model.ownership" && b.actual.starts_with("accepted"))
+        })
+        .collect();
+    for b in &mixed {
+        assert!(
+            cause.buckets.contains(&dxconform::run::BucketRef::of(b)),
+            "{b:?} is not under {}",
+            cause.key
+        );
+    }
+    assert!(mixed.len() >= 3, "{summary}");
 }

@@ -498,6 +498,48 @@ fn grouping_of(own: &[(usize, Grouping)], key: String) -> Grouping {
     Grouping { key, title }
 }
 
+/// Whether a bucket is one of the ways a target that cannot tell accounts apart
+/// shows it: a resource answered with another account as its owner, a call of one
+/// account on another's resource accepted, another account's resource listed.
+fn shows_accounts_mixed(b: &Bucket) -> bool {
+    match b.check.as_str() {
+        "model.echo" => leaf_member(&b.path) == Some("ownerAccount"),
+        "model.ownership" => b.actual.starts_with("accepted"),
+        "model.visible" => b.actual == "listed",
+        _ => false,
+    }
+}
+
+/// The one account a target acts as whatever account a call selects, when the run
+/// shows it: every `ownerAccount` echo finding answers the same account, and calls
+/// on another account's resources are accepted or its resources listed. Then those
+/// findings are one defect (the target ignores account selection), not one per call.
+fn one_account(buckets: &[Bucket]) -> Option<String> {
+    let echoed: BTreeSet<&str> = buckets
+        .iter()
+        .filter(|b| b.check == "model.echo" && leaf_member(&b.path) == Some("ownerAccount"))
+        .map(|b| b.actual.as_str())
+        .collect();
+    let crossed = buckets
+        .iter()
+        .any(|b| b.check != "model.echo" && shows_accounts_mixed(b));
+    match (echoed.len(), crossed) {
+        (1, true) => echoed.into_iter().next().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The grouping of a target that ignores account selection.
+fn ignores_accounts(account: &str) -> Grouping {
+    grouping(
+        "ignores-accounts".to_owned(),
+        format!(
+            "the target cannot tell accounts apart: every call acts as account {account} \
+             (select accounts as the target documents, or run with --one-account)"
+        ),
+    )
+}
+
 /// Group `buckets` into root causes: failures first, then the widest (most buckets,
 /// then most occurrences), then by key. Every finding of an operation the target
 /// answers with a uniform non-answer (`operations`' stats) belongs to the one root
@@ -507,6 +549,7 @@ pub fn root_causes(
     operations: &BTreeMap<String, OperationStats>,
 ) -> Vec<RootCause> {
     let unanswered = super::uniformly_unanswered(operations);
+    let one_account = one_account(buckets);
     let undeclared: BTreeSet<&str> = buckets
         .iter()
         .filter(|b| b.check == "error.type")
@@ -516,9 +559,10 @@ pub fn root_causes(
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let grouping = match unanswered.get(&b.operation) {
-                Some(signature) => not_implemented(signature),
-                None => classify(b, &undeclared),
+            let grouping = match (unanswered.get(&b.operation), &one_account) {
+                (Some(signature), _) => not_implemented(signature),
+                (None, Some(account)) if shows_accounts_mixed(b) => ignores_accounts(account),
+                _ => classify(b, &undeclared),
             };
             (i, grouping)
         })
@@ -526,7 +570,9 @@ pub fn root_causes(
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, grouping) in &own {
         let b = &buckets[*i];
-        let chosen = if unanswered.contains_key(&b.operation) {
+        let chosen = if unanswered.contains_key(&b.operation)
+            || (one_account.is_some() && shows_accounts_mixed(b))
+        {
             grouping.clone()
         } else if let Some(signature) = after_unanswered_call(b, &unanswered) {
             not_implemented(signature)
