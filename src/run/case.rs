@@ -99,6 +99,8 @@ pub struct CaseOutcome {
     pub transitions: Vec<ObservedEdge>,
     /// What the case's waits for asynchronous states did.
     pub waits: super::WaitStats,
+    /// What the case's teardown did (targets without reset).
+    pub teardown: super::TeardownStats,
 }
 
 impl StepRecord {
@@ -171,6 +173,11 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         .filter(|b| b.limited() || ctx.target.journal.is_some())
         .map(super::Budget::case);
     let mut waiter = super::Waiter::default();
+    if let Some(journal) = &ctx.target.journal {
+        // Named before the first request: a sweep then looks in these accounts even
+        // if the run is killed before a resource of theirs is journaled.
+        journal.accounts(ctx.client.accounts());
+    }
     for (index, step) in plan.steps.iter().enumerate() {
         // Targets that cannot be reset: creates carry the run tag (model::run_tag).
         let tagged = run_id
@@ -212,7 +219,7 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
                 .iter()
                 .map(|c| (c.principal, c.operation, &c.body))
                 .collect();
-            journal.sync(journal_case, &live);
+            journal.sync(journal_case, ctx.client.accounts(), &live);
         }
         outcome.steps.push(StepRecord::from_exchange(
             index,
@@ -227,7 +234,8 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
     outcome.transitions = model.take_transitions();
     outcome.waits = waiter.stats;
     if !ctx.target.can_reset() {
-        outcome.leaked = cleanup(ctx.target, ctx.client, &model).await;
+        (outcome.leaked, outcome.teardown) =
+            super::teardown::teardown(ctx.target, ctx.client, &model).await;
     }
     budget.into_iter().for_each(|b| b.finish(&outcome.leaked));
     if let Some(journal) = &ctx.target.journal {
@@ -324,31 +332,4 @@ impl Attempt<'_> {
         }
         (exchange, findings)
     }
-}
-
-/// Delete what the case created and did not delete (targets that cannot be reset).
-/// Returns the ids that could not be deleted.
-async fn cleanup(target: &LaunchedTarget, client: &WireClient, model: &Model) -> Vec<String> {
-    let mut leaked = Vec::new();
-    for call in model.teardown() {
-        let mut deleted = false;
-        for attempt in 0..3u64 {
-            let exchange = client
-                .call(call.principal, call.operation, &call.body)
-                .await;
-            if matches!(exchange.outcome, Outcome::Success(_)) {
-                deleted = true;
-                if let Some(journal) = &target.journal {
-                    journal.deleted(call.principal, call.operation, &call.body);
-                }
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
-        }
-        if !deleted {
-            tracing::warn!(operation = call.operation, body = %call.body, "could not delete a resource the case created");
-            leaked.push(call.body.to_string());
-        }
-    }
-    leaked
 }

@@ -34,6 +34,7 @@ struct Collected {
     leaked: Vec<String>,
     transitions: BTreeSet<SeenEdge>,
     waits: WaitStats,
+    teardown: super::TeardownStats,
     first_failure: Option<FirstFailure>,
     repros: BTreeMap<BucketKey, Repro>,
     /// The `finished` event's wall time, wire statistics and budget report.
@@ -112,9 +113,11 @@ impl Collected {
                 leaked,
                 transitions,
                 waits,
+                teardown,
                 ..
             } => {
                 self.requests += *steps as u64;
+                self.teardown.add(teardown);
                 self.leaked.extend(leaked.iter().cloned());
                 self.waits.add(waits);
                 if *phase != Phase::Search {
@@ -281,6 +284,7 @@ impl ReportCollector {
             wire,
             budget,
             waits: c.waits,
+            teardown: c.teardown,
             interrupted: c.interrupted,
             not_modelled: NOT_MODELLED
                 .iter()

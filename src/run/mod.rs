@@ -23,6 +23,7 @@ mod runner;
 mod search;
 mod shrink;
 mod sweep;
+mod teardown;
 mod wait;
 
 pub use budget::{
@@ -47,5 +48,6 @@ pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
 pub use root_cause::{root_causes, RootCause};
 pub use runner::{discover_env, run, run_observed};
-pub use sweep::{discover_tagged, sweep, SweepOutcome};
+pub use sweep::{discover_tagged, sweep, AccountSweep, SweepOutcome};
+pub use teardown::TeardownStats;
 pub use wait::{WaitStats, Waiter};
