@@ -227,15 +227,17 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             &exchange,
             ctx.records,
         ));
-        if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
+        if matches!(exchange.outcome, Outcome::TransportFault { .. }) || waiter.faulted {
             break;
         }
     }
     outcome.transitions = model.take_transitions();
     outcome.waits = waiter.stats;
     if !ctx.target.can_reset() {
-        (outcome.leaked, outcome.teardown) =
-            super::teardown::teardown(ctx.target, ctx.client, &model).await;
+        let faults;
+        (outcome.leaked, outcome.teardown, faults) =
+            super::teardown::teardown(ctx, &model, plan.steps.len()).await;
+        outcome.findings.extend(faults);
     }
     budget.into_iter().for_each(|b| b.finish(&outcome.leaked));
     if let Some(journal) = &ctx.target.journal {
@@ -243,6 +245,20 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         journal.forget(journal_case);
     }
     outcome
+}
+
+/// The `transport.fault` finding of a request sent outside a step's prediction (a
+/// wait's poll, a teardown's delete), at `step`: the target gave no answer.
+pub(super) fn transport_findings(
+    ctx: &CaseContext<'_>,
+    exchange: &Exchange,
+    step: usize,
+) -> Vec<Finding> {
+    let anything = crate::model::Prediction::succeed(crate::model::Basis::Assumed);
+    let check_ctx = CheckCtx::new(ctx.spec, &anything, None, step);
+    ctx.checks
+        .only(&[CheckId::TransportFault])
+        .run(&check_ctx, exchange)
 }
 
 /// One step sent (and, for eventual consistency, sent again): what it needs.

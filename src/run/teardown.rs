@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::CaseContext;
+use crate::check::Finding;
 use crate::model::{Call, Model};
-use crate::target::{LaunchedTarget, WireClient};
 use crate::vocab::Outcome;
 
 /// Passes over the deletes a case's teardown sends.
@@ -55,13 +56,17 @@ impl TeardownStats {
     }
 }
 
-/// Delete what `model` still has live, acting through `client`. Returns the delete
-/// bodies of what could not be deleted, and what the teardown did.
+/// Delete what `model` still has live, acting as the case's accounts. Returns the
+/// delete bodies of what could not be deleted, what the teardown did, and the
+/// `transport.fault` finding of a delete the target did not answer (reported at
+/// `step`, past the plan's last: the teardown ends at the first, as a case does).
 pub(super) async fn teardown(
-    target: &LaunchedTarget,
-    client: &WireClient,
+    ctx: &CaseContext<'_>,
     model: &Model,
-) -> (Vec<String>, TeardownStats) {
+    step: usize,
+) -> (Vec<String>, TeardownStats, Vec<Finding>) {
+    let (target, client) = (ctx.target, ctx.client);
+    let mut faults = Vec::new();
     let started = Instant::now();
     let mut stats = TeardownStats::default();
     let mut busy = Duration::ZERO;
@@ -69,7 +74,8 @@ pub(super) async fn teardown(
     let mut refused: Vec<Call> = Vec::new();
     for pass in 0..PASSES {
         let mut progress = false;
-        for call in std::mem::take(&mut pending) {
+        let mut calls = std::mem::take(&mut pending).into_iter();
+        while let Some(call) = calls.next() {
             stats.deletes += 1;
             stats.retries += u64::from(pass > 0);
             let sent = Instant::now();
@@ -77,6 +83,13 @@ pub(super) async fn teardown(
                 .call(call.principal, call.operation, &call.body)
                 .await;
             busy += sent.elapsed();
+            if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
+                // The target did not answer: what is left stays for `dxconform sweep`.
+                faults = super::case::transport_findings(ctx, &exchange, step);
+                refused.push(call);
+                refused.extend(calls);
+                break;
+            }
             let gone = super::sweep::already_gone(&exchange.outcome);
             if matches!(exchange.outcome, Outcome::Success(_)) || gone {
                 stats.gone += u64::from(gone);
@@ -94,7 +107,7 @@ pub(super) async fn teardown(
                 refused.push(call);
             }
         }
-        if refused.is_empty() || !progress || pass + 1 == PASSES {
+        if refused.is_empty() || !progress || !faults.is_empty() || pass + 1 == PASSES {
             break;
         }
         pending = std::mem::take(&mut refused);
@@ -104,5 +117,6 @@ pub(super) async fn teardown(
     stats.total_us = u64::try_from(total.as_micros()).unwrap_or(u64::MAX);
     stats.idle_ms = u64::try_from(total.saturating_sub(busy).as_millis()).unwrap_or(u64::MAX);
     stats.leftovers = refused.len() as u64;
-    (refused.iter().map(|c| c.body.to_string()).collect(), stats)
+    let leaked = refused.iter().map(|c| c.body.to_string()).collect();
+    (leaked, stats, faults)
 }
