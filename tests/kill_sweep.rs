@@ -184,3 +184,73 @@ fn a_run_killed_at_any_moment_leaves_nothing_live_in_any_account_after_a_sweep()
         kill_and_sweep(try_no, jobs, header, delay, kill_after_ms);
     }
 }
+
+/// The window of a kill between a proposal's create answer and its journal line:
+/// the proposal carries no tag, but lives on a tagged gateway, and a gateway with a
+/// pending proposal is the sweep's to clean. Deterministic, as the random kills
+/// rarely land there.
+#[test]
+fn a_sweep_deletes_the_pending_proposals_of_a_tagged_gateway() {
+    use dxconform::target::{LaunchedTarget, TargetConfig, TargetKind};
+    use dxconform::vocab::Principal;
+    use serde_json::json;
+
+    let server = ServedReference::spawn(Path::new(BIN), &[]).expect("serve starts");
+    let endpoint = server.endpoint().to_owned();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let config = TargetConfig {
+            kind: TargetKind::Url,
+            endpoint: Some(endpoint.clone()),
+            ..TargetConfig::default()
+        };
+        let target = LaunchedTarget::launch(&config, None).await.unwrap();
+        let call = |principal, op: &'static str, body: Value| {
+            let target = &target;
+            async move {
+                let ex = target.client.call(principal, op, &body).await;
+                assert_eq!(
+                    ex.status,
+                    200,
+                    "{op}: {}",
+                    String::from_utf8_lossy(&ex.body)
+                );
+                serde_json::from_slice::<Value>(&ex.body).unwrap()
+            }
+        };
+        let gateway = call(
+            Principal::Owner,
+            "CreateDirectConnectGateway",
+            json!({"directConnectGatewayName": "gw", "amazonSideAsn": 64512,
+                   "tags": [{"key": "dxconform:run-id", "value": "run-killed"}]}),
+        )
+        .await;
+        let gateway = gateway["directConnectGateway"]["directConnectGatewayId"].clone();
+        let vgws = call(Principal::Partner, "DescribeVirtualGateways", json!({})).await;
+        let vgw = vgws["virtualGateways"][0]["virtualGatewayId"].clone();
+        let owner = target.client.accounts().of(Principal::Owner).to_owned();
+        call(
+            Principal::Partner,
+            "CreateDirectConnectGatewayAssociationProposal",
+            json!({"directConnectGatewayId": gateway, "directConnectGatewayOwnerAccount": owner,
+                   "gatewayId": vgw}),
+        )
+        .await;
+        target.stop().await;
+    });
+    let before = live_accounts(&endpoint);
+    assert_eq!(before.len(), 2, "a gateway and a proposal: {before:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["sweep", "--endpoint", &endpoint, "--run-id", "run-killed"])
+        .arg("--journal")
+        .arg(dir.path().join("absent.ndjson"))
+        .output()
+        .unwrap();
+    let after = live_accounts(&endpoint);
+    assert!(
+        after.is_empty(),
+        "left: {after:?}\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -369,25 +369,38 @@ pub async fn discover_tagged(
                     continue;
                 };
                 if kind == ResourceKind::DirectConnectGateway {
-                    let association = ResourceKind::GatewayAssociation.descriptor();
-                    let associations = client
-                        .call(
-                            principal,
-                            association.describe,
-                            &json!({ kind.id_member(): id }),
-                        )
-                        .await;
-                    for a in items(&associations.outcome, association.list_member) {
-                        let live = a
-                            .get(association.state_member)
-                            .and_then(Value::as_str)
-                            .is_some_and(|s| !association.lifecycle.gone.contains(&s));
-                        let aid = a.get(association.id_member).and_then(Value::as_str);
-                        if let (true, Some((_, delete, body))) = (
-                            live,
-                            aid.and_then(|aid| ResourceKind::GatewayAssociation.delete_call(aid)),
-                        ) {
-                            found.push(entry(&owner_run, principal, delete, body));
+                    // Its associations and pending proposals carry no tag, and the
+                    // gateway cannot be deleted while they exist. A proposal is
+                    // deleted by the account that made it ([api]
+                    // DeleteDirectConnectGatewayAssociationProposal).
+                    for on_gateway in [
+                        ResourceKind::GatewayAssociation,
+                        ResourceKind::AssociationProposal,
+                    ] {
+                        let d = on_gateway.descriptor();
+                        let listed = client
+                            .call(principal, d.describe, &json!({ kind.id_member(): id }))
+                            .await;
+                        for a in items(&listed.outcome, d.list_member) {
+                            let live = a
+                                .get(d.state_member)
+                                .and_then(Value::as_str)
+                                .is_some_and(|s| deletable(on_gateway, s));
+                            let deleter = match on_gateway {
+                                ResourceKind::AssociationProposal => a
+                                    .pointer("/associatedGateway/ownerAccount")
+                                    .and_then(Value::as_str)
+                                    .and_then(|o| client.accounts().principal_of(o)),
+                                _ => Some(principal),
+                            };
+                            let aid = a.get(d.id_member).and_then(Value::as_str);
+                            if let (true, Some(deleter), Some((_, delete, body))) = (
+                                live,
+                                deleter,
+                                aid.and_then(|aid| on_gateway.delete_call(aid)),
+                            ) {
+                                found.push(entry(&owner_run, deleter, delete, body));
+                            }
                         }
                     }
                 }
@@ -396,6 +409,24 @@ pub async fn discover_tagged(
         }
     }
     found
+}
+
+/// Whether a resource of `kind` in `state` can still be deleted: not gone, and a
+/// state its delete starts from where the lifecycle says (an accepted proposal is
+/// consumed, not deletable).
+fn deletable(kind: ResourceKind, state: &str) -> bool {
+    let d = kind.descriptor();
+    if d.lifecycle.gone.contains(&state) {
+        return false;
+    }
+    let mut starts = d
+        .lifecycle
+        .calls
+        .iter()
+        .filter(|(_, _, call)| Some(*call) == d.deleting)
+        .map(|(from, _, _)| *from)
+        .peekable();
+    starts.peek().is_none() || starts.any(|from| from == "*" || from == state)
 }
 
 /// Lists of the resources that live on a connection, LAG or interconnect, asked by
@@ -507,6 +538,18 @@ mod tests {
                 ResourceKind::Interconnect,
             ]
         );
+    }
+
+    #[test]
+    fn accepted_proposals_and_disassociated_associations_are_not_deletable() {
+        assert!(deletable(ResourceKind::AssociationProposal, "requested"));
+        assert!(!deletable(ResourceKind::AssociationProposal, "accepted"));
+        assert!(!deletable(ResourceKind::AssociationProposal, "deleted"));
+        assert!(deletable(ResourceKind::GatewayAssociation, "associated"));
+        assert!(!deletable(
+            ResourceKind::GatewayAssociation,
+            "disassociated"
+        ));
     }
 
     #[test]
