@@ -234,3 +234,78 @@ fn a_target_that_stops_answering_mid_run_ends_the_run_within_its_timeouts() {
     let out = finish(run);
     judge("stopped", &out, dir.path(), &endpoint);
 }
+
+/// The same kill, landing while a case waits for a virtual interface to leave
+/// `pending` (the reference target holds each state for a second): the wait's poll
+/// gets no answer, and that is the case's `transport.fault`, not a wait that polls on
+/// into the restarted, empty target until it times out as `model.liveness`. The run
+/// is then ended by SIGTERM (exit 3), its report holding what it found.
+#[test]
+fn a_target_killed_during_a_wait_is_a_transport_fault() {
+    let port = free_port();
+    let delay = ["--async-delay-ms", "1000"];
+    let server = ServedReference::spawn_on(Path::new(BIN), port, &delay).expect("serve starts");
+    let endpoint = server.endpoint().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.ndjson");
+    let mut run = Command::new(BIN)
+        .args([
+            "run",
+            "--endpoint",
+            &endpoint,
+            "--cases",
+            "400",
+            "--seed",
+            "3",
+        ])
+        .args(["--progress", "off", "--jobs", "1", "--timeout", "5"])
+        .args(["--wait-interval", "0.05", "--wait-timeout", "30"])
+        .arg("--journal")
+        .arg(&journal)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A VIF is journaled before the wait for its `pending` to pass.
+    let started = Instant::now();
+    while !std::fs::read_to_string(&journal)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.contains("\"created\"") && l.contains("DeleteVirtualInterface"))
+    {
+        assert!(run.try_wait().unwrap().is_none(), "the run ended early");
+        assert!(
+            started.elapsed() < RUN_BOUND,
+            "no virtual interface created"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    signal(server.pid(), "KILL");
+    drop(server);
+    std::thread::sleep(Duration::from_millis(300));
+    let _restarted =
+        ServedReference::spawn_on(Path::new(BIN), port, &delay).expect("serve starts again");
+    std::thread::sleep(Duration::from_secs(2));
+    signal(run.id(), "TERM");
+    let out = finish(run);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    let checks: BTreeSet<&str> = report["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["check"].as_str())
+        .collect();
+    assert!(
+        checks.contains("transport.fault"),
+        "a kill during a wait is a transport fault: {checks:?}"
+    );
+    assert!(!checks.contains("model.liveness"), "{checks:?}");
+}

@@ -211,16 +211,13 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
         budget.iter().for_each(|b| b.observe(&model));
+        // Journaled before any wait (on AWS a wait lasts minutes; a kill during it
+        // must not lose what the step created), and again after (a wait may see a
+        // deleted resource go).
+        sync_journal(ctx, &model, journal_case);
         let waited = waiter.settle(ctx, &mut model, index).await;
         outcome.findings.extend(waited);
-        if let Some(journal) = &ctx.target.journal {
-            let live = model.teardown();
-            let live: Vec<_> = live
-                .iter()
-                .map(|c| (c.principal, c.operation, &c.body))
-                .collect();
-            journal.sync(journal_case, ctx.client.accounts(), &live);
-        }
+        sync_journal(ctx, &model, journal_case);
         outcome.steps.push(StepRecord::from_exchange(
             index,
             step,
@@ -245,6 +242,19 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         journal.forget(journal_case);
     }
     outcome
+}
+
+/// Bring the journal (on a target that keeps one) up to date with what `model`
+/// has live, as the case's accounts.
+fn sync_journal(ctx: &CaseContext<'_>, model: &Model, journal_case: u64) {
+    if let Some(journal) = &ctx.target.journal {
+        let live = model.teardown();
+        let live: Vec<_> = live
+            .iter()
+            .map(|c| (c.principal, c.operation, &c.body))
+            .collect();
+        journal.sync(journal_case, ctx.client.accounts(), &live);
+    }
 }
 
 /// The `transport.fault` finding of a request sent outside a step's prediction (a
