@@ -137,8 +137,12 @@ pub(super) fn already_gone(outcome: &Outcome) -> bool {
         // and not deletable again.
         "in the rejected state",
         "in the accepted state",
-        // A delete already under way ends in `deleted` on its own.
+        // A delete already under way ends in `deleted` (or `disassociated`) on its own.
         "already being deleted",
+        "already being disassociated",
+        "in the deleting state",
+        "in the disassociating state",
+        "in the disassociated state",
     ]
     .iter()
     .any(|p| m.contains(p))
@@ -559,6 +563,8 @@ mod tests {
             "Virtual interface dxvif-1 is in the rejected state and cannot be deleted",
             "Connection dxcon-1 is in the deleted state and cannot be deleted",
             "Direct Connect gateway 713d20e9 is already being deleted",
+            "Association eb691dfd is already being disassociated",
+            "Virtual interface dxvif-1 is in the deleting state and cannot be deleted",
         ] {
             assert!(already_gone(&refused(gone)), "{gone}");
         }
