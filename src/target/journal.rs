@@ -122,6 +122,9 @@ pub struct Journal {
     place: Place,
     /// The file and, per journaled resource, the case that has it live and its entry.
     state: Mutex<(std::fs::File, LiveEntries)>,
+    /// The same file, fsync'd outside the lock: cases running side by side each
+    /// wait for their own lines to be durable, not for each other's fsyncs in turn.
+    durable: std::fs::File,
     /// The account pairs already named by an `accounts` line.
     named: Mutex<BTreeSet<(String, String)>>,
     /// Numbers the cases that write to the journal (cases may run side by side).
@@ -175,7 +178,9 @@ impl Journal {
             std::fs::create_dir_all(dir)?;
         }
         let file = open_append(path)?;
+        let durable = file.try_clone()?;
         Ok(Journal {
+            durable,
             path: path.to_owned(),
             run_id: run_id.to_owned(),
             place,
@@ -195,21 +200,23 @@ impl Journal {
         &self.run_id
     }
 
-    /// Append one line in one write. `created` and `accounts` lines are fsync'd
-    /// before the run goes on (what a sweep must find survives even the machine);
-    /// `deleted` lines are not: one lost costs a sweep a delete the target answers
-    /// "not found", and an fsync per teardown delete was most of a teardown's time.
-    fn append(file: &mut std::fs::File, entry: &JournalEntry) {
+    /// Append one line in one write; whether it must be made durable before the
+    /// run goes on ([`Journal::make_durable`]). `created` and `accounts` lines must
+    /// (what a sweep must find survives even the machine); `deleted` lines need not:
+    /// one lost costs a sweep a delete the target answers "not found", and an fsync
+    /// per teardown delete was most of a teardown's time.
+    fn append(file: &mut std::fs::File, entry: &JournalEntry) -> bool {
         let mut line = serde_json::to_string(entry).unwrap_or_default();
         line.push('\n');
-        let durable = entry.event != "deleted";
-        if let Err(e) = file.write_all(line.as_bytes()).and_then(|()| {
-            if durable {
-                file.sync_data()
-            } else {
-                Ok(())
-            }
-        }) {
+        if let Err(e) = file.write_all(line.as_bytes()) {
+            tracing::error!(error = %e, "cannot write the resource journal");
+        }
+        entry.event != "deleted"
+    }
+
+    /// fsync the lines written so far (called without the lock held).
+    fn make_durable(&self) {
+        if let Err(e) = self.durable.sync_data() {
             tracing::error!(error = %e, "cannot write the resource journal");
         }
     }
@@ -244,6 +251,8 @@ impl Journal {
         );
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         Journal::append(&mut guard.0, &entry);
+        drop((guard, named));
+        self.make_durable();
     }
 
     /// Bring the journal up to date with the delete calls of everything `case` has
@@ -254,6 +263,7 @@ impl Journal {
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let (file, known) = &mut *guard;
         let mut now_live = BTreeSet::new();
+        let mut written = false;
         for (principal, operation, body) in live {
             let entry = JournalEntry::new(
                 &self.run_id,
@@ -266,7 +276,7 @@ impl Journal {
             let key = entry.key();
             now_live.insert(key.clone());
             if let std::collections::btree_map::Entry::Vacant(slot) = known.entry(key) {
-                Journal::append(file, &entry);
+                written |= Journal::append(file, &entry);
                 slot.insert((case, entry));
             }
         }
@@ -281,6 +291,10 @@ impl Journal {
                 entry.at = now();
                 Journal::append(file, &entry);
             }
+        }
+        drop(guard);
+        if written {
+            self.make_durable();
         }
     }
 
