@@ -277,9 +277,11 @@ pub fn summary(report: &RunReport) -> String {
         (None, _) => "not conformant",
     };
     let causes = report.failing_root_causes();
-    let against_baseline = report.baseline.as_ref().map_or_else(String::new, |_| {
+    let against_baseline = report.baseline.as_ref().map_or_else(String::new, |b| {
         let blocking = report.blocking_root_causes().count();
-        if blocking == 0 {
+        if b.updated {
+            "; the baseline now lists every failing root cause".to_owned()
+        } else if blocking == 0 {
             "; every failing root cause is known to the baseline: passes".to_owned()
         } else {
             format!("; {blocking} new or expired root cause{} fail the run", if blocking == 1 { "" } else { "s" })
