@@ -211,7 +211,10 @@ pub(super) async fn search(
             if new >= most as usize {
                 shared.budget.stop(
                     "max-failures",
-                    format!("{new} new failing root causes found (cap {most})"),
+                    format!(
+                        "{new} new failing root cause{} found (cap {most})",
+                        if new == 1 { "" } else { "s" }
+                    ),
                 );
             }
         }
