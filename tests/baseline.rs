@@ -43,7 +43,13 @@ fn run_moto(seed: &str, out: &Path, extra: &[&str]) -> (i32, String, serde_json:
     let output = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["run", "--target", "moto", "--seed", seed, "--cases", CASES])
-        .args(["--shrink-budget", SHRINK_BUDGET, "--progress", "off", "--out"])
+        .args([
+            "--shrink-budget",
+            SHRINK_BUDGET,
+            "--progress",
+            "off",
+            "--out",
+        ])
         .arg(out)
         .args(extra)
         .output()
@@ -108,7 +114,10 @@ fn an_updated_baseline_passes_the_rerun_and_a_removed_entry_fails_naming_it() {
     assert_eq!(code, 0, "an update run passes");
     let keys = baseline_keys(&file);
     let failing: Vec<String> = failing_causes(&first).into_iter().map(|(k, _)| k).collect();
-    assert!(failing.len() >= 3, "moto shows several root causes: {failing:?}");
+    assert!(
+        failing.len() >= 3,
+        "moto shows several root causes: {failing:?}"
+    );
     let mut sorted = failing.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -121,7 +130,10 @@ fn an_updated_baseline_passes_the_rerun_and_a_removed_entry_fails_naming_it() {
         .collect();
     old.sort();
     old.dedup();
-    assert_eq!(old, keys, "the fixture baseline no longer matches: add the renamed keys to RETIRED_KEYS");
+    assert_eq!(
+        old, keys,
+        "the fixture baseline no longer matches: add the renamed keys to RETIRED_KEYS"
+    );
 
     // 2. The rerun with the file: only known root causes, exit 0.
     let (code, stdout, rerun) = run_moto(
@@ -138,7 +150,10 @@ fn an_updated_baseline_passes_the_rerun_and_a_removed_entry_fails_naming_it() {
     assert!(stdout.contains("passes"), "{stdout}");
     let junit = std::fs::read_to_string(dir.path().join("rerun/junit.xml")).unwrap();
     assert!(junit.contains("known root cause (baseline)"), "{junit}");
-    assert!(!junit.contains("type=\"dxconform.root-cause\""), "no root cause fails");
+    assert!(
+        !junit.contains("type=\"dxconform.root-cause\""),
+        "no root cause fails"
+    );
 
     // 3. One entry removed: exit 1, and the run names that root cause as new.
     let removed = keys
@@ -148,7 +163,10 @@ fn an_updated_baseline_passes_the_rerun_and_a_removed_entry_fails_naming_it() {
         .clone();
     let mut baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    baseline["entries"].as_object_mut().unwrap().remove(&removed);
+    baseline["entries"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&removed);
     std::fs::write(&file, serde_json::to_string_pretty(&baseline).unwrap()).unwrap();
     let (code, stdout, minus_one) = run_moto(
         SEED_A,

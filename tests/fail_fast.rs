@@ -13,7 +13,15 @@ const MUTANT: &str = "accepts-invalid-input";
 
 fn run(out: &Path, extra: &[&str]) -> (i32, String, String, serde_json::Value) {
     let output = Command::new(BIN)
-        .args(["run", "--mutant", MUTANT, "--seed", "2026", "--progress", "off"])
+        .args([
+            "run",
+            "--mutant",
+            MUTANT,
+            "--seed",
+            "2026",
+            "--progress",
+            "off",
+        ])
         .arg("--out")
         .arg(out)
         .args(extra)
@@ -59,7 +67,11 @@ fn fail_fast_stops_at_the_first_new_root_cause_and_known_ones_do_not_count() {
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(fast["budget"]["stopped"]["budget"], "max-failures");
     assert_eq!(fast["budget"]["limits"]["max_failures"], 1);
-    assert!(fast["cases_run"].as_u64().unwrap() < 60, "{}", fast["cases_run"]);
+    assert!(
+        fast["cases_run"].as_u64().unwrap() < 60,
+        "{}",
+        fast["cases_run"]
+    );
     assert!(failing_root_causes(&fast) < failing_root_causes(&full));
     assert!(
         stdout.contains("budget: max-failures stopped the run"),
@@ -76,7 +88,14 @@ fn fail_fast_stops_at_the_first_new_root_cause_and_known_ones_do_not_count() {
     assert_eq!(code, 0);
     let (code, stdout, _, known) = run(
         &dir.path().join("known"),
-        &["--cases", "60", "--max-failures", "1", "--baseline", baseline],
+        &[
+            "--cases",
+            "60",
+            "--max-failures",
+            "1",
+            "--baseline",
+            baseline,
+        ],
     );
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(known["cases_run"], 60);
@@ -145,13 +164,25 @@ fn bad_fail_fast_shrink_and_baseline_values_exit_2_with_the_reason() {
     for (args, says) in [
         (vec!["--max-failures", "0"], "--max-failures"),
         (vec!["--max-failures", "x"], "--max-failures"),
-        (vec!["--fail-fast", "--max-failures", "2"], "cannot be used with"),
+        (
+            vec!["--fail-fast", "--max-failures", "2"],
+            "cannot be used with",
+        ),
         (vec!["--shrink-budget", "fast"], "not a shrink budget"),
         (vec!["--shrink-budget", "0s"], "not a shrink budget"),
-        (vec!["--shrink-budget", "5", "--no-shrink"], "cannot be used with"),
+        (
+            vec!["--shrink-budget", "5", "--no-shrink"],
+            "cannot be used with",
+        ),
         (vec!["--baseline-update"], "--baseline"),
-        (vec!["--baseline", missing.to_str().unwrap()], "cannot read the baseline"),
-        (vec!["--baseline", broken.to_str().unwrap()], "format 9, expected 1"),
+        (
+            vec!["--baseline", missing.to_str().unwrap()],
+            "cannot read the baseline",
+        ),
+        (
+            vec!["--baseline", broken.to_str().unwrap()],
+            "format 9, expected 1",
+        ),
     ] {
         let (code, _, stderr, _) = run(&dir.path().join("out"), &args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
@@ -171,12 +202,18 @@ fn explain_answers_check_ids_and_root_cause_keys_and_refuses_unknown_ones() {
     };
     let (code, text, _) = explain("shape.type");
     assert_eq!(code, Some(0));
-    assert!(text.contains("AWS source:") && text.contains("epoch seconds"), "{text}");
+    assert!(
+        text.contains("AWS source:") && text.contains("epoch seconds"),
+        "{text}"
+    );
     let (code, text, _) = explain("accepts-invalid:tags");
     assert_eq!(code, Some(0));
     assert!(text.contains("rule \"rule family\""), "{text}");
     assert!(text.contains("error.accepted-invalid: check"), "{text}");
     let (code, _, stderr) = explain("shape.nonsense");
     assert_eq!(code, Some(4), "{stderr}");
-    assert!(stderr.contains("neither a check id nor a root-cause key"), "{stderr}");
+    assert!(
+        stderr.contains("neither a check id nor a root-cause key"),
+        "{stderr}"
+    );
 }

@@ -365,7 +365,12 @@ pub struct RunArgs {
     pub fail_fast: bool,
     /// What shrinking may spend over the run: requests (`500`) or seconds (`90s`);
     /// buckets past it are reported partly shrunk or unshrunk.
-    #[arg(long, value_name = "REQUESTS|SECONDSs", env = "DXCONFORM_SHRINK_BUDGET", conflicts_with = "no_shrink")]
+    #[arg(
+        long,
+        value_name = "REQUESTS|SECONDSs",
+        env = "DXCONFORM_SHRINK_BUDGET",
+        conflicts_with = "no_shrink"
+    )]
     pub shrink_budget: Option<crate::run::ShrinkBudget>,
     /// Do not shrink: each reproduction is the whole case that first showed it.
     #[arg(long)]

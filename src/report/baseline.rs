@@ -362,11 +362,15 @@ mod tests {
 
         // Expired the day before the run: fails like a new one; on its last day it is known.
         let run_day = day_of(report.started_at);
-        baseline.entries.insert(removed.clone(), entry(Some("2000-01-01")));
+        baseline
+            .entries
+            .insert(removed.clone(), entry(Some("2000-01-01")));
         baseline.judge(&mut report, "b.json");
         assert!(!report.passes());
         assert_eq!(report.baseline.as_ref().unwrap().expired, [removed.clone()]);
-        baseline.entries.insert(removed.clone(), entry(Some(&run_day)));
+        baseline
+            .entries
+            .insert(removed.clone(), entry(Some(&run_day)));
         baseline.judge(&mut report, "b.json");
         assert!(report.passes());
     }
@@ -398,14 +402,11 @@ mod tests {
             .insert(keys[0].clone(), entry(Some("2030-01-01")));
         old.entries.insert("pattern:gone".to_owned(), entry(None));
         let updated = old.updated(&report);
-        assert_eq!(
-            updated.entries.keys().cloned().collect::<Vec<_>>(),
-            {
-                let mut k = keys.clone();
-                k.sort();
-                k
-            }
-        );
+        assert_eq!(updated.entries.keys().cloned().collect::<Vec<_>>(), {
+            let mut k = keys.clone();
+            k.sort();
+            k
+        });
         let kept = &updated.entries[&keys[0]];
         assert_eq!(kept.reason, "upstream issue 1");
         assert_eq!(kept.first_seen, "2026-01-02");
@@ -431,7 +432,9 @@ mod tests {
         assert!(err(bad_day).contains("first_seen \"2026-1-2\" is not a day"));
         let (_dir, file) = crate::report::test_support::scratch_path("baseline.json");
         let mut baseline = Baseline::default();
-        baseline.entries.insert("k".to_owned(), entry(Some("2026-12-31")));
+        baseline
+            .entries
+            .insert("k".to_owned(), entry(Some("2026-12-31")));
         baseline.save(&file).unwrap();
         assert_eq!(Baseline::load(&file).unwrap(), baseline);
     }

@@ -48,7 +48,10 @@ fn table_rows(doc: &str, first_header: &str) -> Vec<Vec<String>> {
     for line in doc.lines() {
         match cells(line) {
             Some(row) if row.first().is_some_and(|h| h == first_header) => inside = true,
-            Some(row) if row.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':')) => {}
+            Some(row)
+                if row
+                    .iter()
+                    .all(|c| c.chars().all(|ch| ch == '-' || ch == ':')) => {}
             Some(row) if inside => rows.push(row),
             _ => inside = false,
         }
@@ -75,8 +78,14 @@ fn check_ids() -> Vec<String> {
 fn check_rows(id: &str) -> Option<(Vec<String>, Option<Vec<String>>)> {
     let quoted = format!("`{id}`");
     let rows = table_rows(CHECKS_MD, "id");
-    let catalogue = rows.iter().find(|r| r.len() == 5 && r[0] == quoted)?.clone();
-    let sources = rows.iter().find(|r| r.len() == 3 && r[0] == quoted).cloned();
+    let catalogue = rows
+        .iter()
+        .find(|r| r.len() == 5 && r[0] == quoted)?
+        .clone();
+    let sources = rows
+        .iter()
+        .find(|r| r.len() == 3 && r[0] == quoted)
+        .cloned();
     Some((catalogue, sources))
 }
 
@@ -209,7 +218,11 @@ mod tests {
                 "{id} has no row in docs/checks.md's sources table"
             );
             let text = explain(id.as_str()).unwrap();
-            for part in ["catches:", "AWS source:", "what emulators usually get wrong:"] {
+            for part in [
+                "catches:",
+                "AWS source:",
+                "what emulators usually get wrong:",
+            ] {
                 assert!(text.contains(part), "{id}: {text}");
             }
         }
@@ -263,14 +276,20 @@ mod tests {
         assert!(retired.contains("rule \"colliding ids\""), "{retired}");
         // `\|` in a cell is a literal bar, not a column.
         let wire = explain("wire-protocol:errors:HTTP 404 without an error type").unwrap();
-        assert!(wire.contains("`wire-protocol:<successes|errors>:<fault>`"), "{wire}");
+        assert!(
+            wire.contains("`wire-protocol:<successes|errors>:<fault>`"),
+            "{wire}"
+        );
     }
 
     #[test]
     fn an_unknown_id_says_what_ids_there_are() {
         let err = explain("shape.typo").unwrap_err().to_string();
         assert!(err.contains("\"shape.typo\" is neither"), "{err}");
-        assert!(err.contains("shape.type") && err.contains("wrong-type"), "{err}");
+        assert!(
+            err.contains("shape.type") && err.contains("wrong-type"),
+            "{err}"
+        );
         assert!(explain("no-such-kind:x").is_err());
     }
 }

@@ -375,7 +375,10 @@ fn root_causes(report: &RunReport, out: &mut String) {
             format!("<code>{}</code>", escape(&replay_command(report, file)))
         });
         let mark = baseline_mark(cause).map_or_else(String::new, |m| {
-            format!(" <span class=\"tag baseline-{}\">{m}</span>", m.to_lowercase())
+            format!(
+                " <span class=\"tag baseline-{}\">{m}</span>",
+                m.to_lowercase()
+            )
         });
         let _ = writeln!(
             out,
@@ -448,7 +451,10 @@ fn findings(report: &RunReport, out: &mut String) {
             sequence.reproduced,
             sequence
                 .shrink_note
-                .map_or_else(String::new, |note| format!("; <strong>{}</strong>", escape(note))),
+                .map_or_else(String::new, |note| format!(
+                    "; <strong>{}</strong>",
+                    escape(note)
+                )),
             escape(&sequence.sent.join("\n"))
         );
         out.push_str("<p><strong>Reproduce with</strong></p>\n");

@@ -28,7 +28,9 @@ mod terminal;
 mod test_support;
 
 pub use awscli::{aws_cli_script, cli_command, id_variables, shell_json, shell_quote, IdVariable};
-pub use baseline::{day_of, today, Baseline, BaselineEntry, BaselineError, BASELINE_FORMAT, UNTRIAGED_REASON};
+pub use baseline::{
+    day_of, today, Baseline, BaselineEntry, BaselineError, BASELINE_FORMAT, UNTRIAGED_REASON,
+};
 pub use compare::{compare, compare_markdown, drift, Comparison, Drift, Verdict};
 pub use curl::curl_transcript;
 pub use date::{iso8601, utc_datetime};
@@ -46,7 +48,10 @@ pub use reproduction::{
     repro_buckets, sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION,
 };
 pub use resource::resource_type;
-pub use root_causes::{baseline_line, baseline_mark, bucket_of, cause_number, operations_text, severity_label, shortest_repro};
+pub use root_causes::{
+    baseline_line, baseline_mark, bucket_of, cause_number, operations_text, severity_label,
+    shortest_repro,
+};
 pub use score::{
     by_resource, cell_buckets, check_group, not_implemented_reason, operation_conformant, score,
     uncovered_failures, ResourceScore, Score, NOT_IMPLEMENTED_CHECK,

@@ -284,7 +284,10 @@ pub fn summary(report: &RunReport) -> String {
         } else if blocking == 0 {
             "; every failing root cause is known to the baseline: passes".to_owned()
         } else {
-            format!("; {blocking} new or expired root cause{} fail the run", if blocking == 1 { "" } else { "s" })
+            format!(
+                "; {blocking} new or expired root cause{} fail the run",
+                if blocking == 1 { "" } else { "s" }
+            )
         }
     });
     let _ = writeln!(

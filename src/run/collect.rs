@@ -87,8 +87,7 @@ impl Collected {
     /// The buckets so far, each with its first example (or its repro's) and repro.
     fn buckets(&self) -> Vec<Bucket> {
         let c = self;
-        c
-            .tally
+        c.tally
             .iter()
             .map(|(key, (count, first, first_case))| {
                 let repro = c.repros.get(key).cloned();

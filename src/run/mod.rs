@@ -41,8 +41,9 @@ pub use merge::merge;
 pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
 pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_OPERATIONS};
 pub use outcome::{
-    BaselineSummary, Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
-    ReportConfig, Repro, RunReport, ShrinkStatus, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
+    BaselineSummary, Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled,
+    OperationStats, ReportConfig, Repro, RunReport, ShrinkStatus, TransitionCoverage, CHECK_GROUPS,
+    SCHEMA_VERSION,
 };
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};

@@ -12,8 +12,8 @@ use super::case::Records;
 use super::events::{BucketKey, CaseEvents, Phase, RunEvent};
 use super::interrupt::Interrupt;
 use super::outcome::{Repro, ShrinkStatus};
-use super::ShrinkBudget;
 use super::search::{case_runner, requests_of, Lanes, Shared};
+use super::ShrinkBudget;
 use super::{RunConfig, RunError};
 use crate::model::Plan;
 
