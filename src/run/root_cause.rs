@@ -940,6 +940,52 @@ mod tests {
         );
     }
 
+    /// Every key the rules make is of a kind `KEY_KINDS` lists (and so docs/root-causes.md
+    /// and `dxconform explain` know it), or named by its check: for every check's
+    /// buckets, with accepted and refused actuals, and every key of the committed runs.
+    #[test]
+    fn every_key_is_of_a_listed_kind_or_named_by_its_check() {
+        let mut buckets = moto_buckets();
+        buckets.extend(moto_5_2_6_buckets());
+        let template = buckets[0].clone();
+        for id in crate::vocab::CheckId::ALL {
+            for (actual, expected, status) in [
+                (
+                    "accepted (HTTP 200)",
+                    "rejected (rule tags.count: at most 50)",
+                    200,
+                ),
+                ("accepted (HTTP 200)", "rejected (a documented limit)", 200),
+                ("\"arn:aws:x\"", "matches ^dxcon-", 200),
+                ("string \"x\"", "number", 200),
+                (
+                    "ConnectionNotFound: gone",
+                    "DirectConnectClientException",
+                    400,
+                ),
+                ("Timeout: operation timed out", "an HTTP answer", 200),
+            ] {
+                buckets.push(Bucket {
+                    check: id.as_str().to_owned(),
+                    actual: actual.to_owned(),
+                    expected: expected.to_owned(),
+                    status,
+                    path: "$.connectionId".to_owned(),
+                    repro: None,
+                    ..template.clone()
+                });
+            }
+        }
+        for cause in root_causes(&buckets, &BTreeMap::new()) {
+            let kind = key_kind(&cause.key);
+            assert!(
+                KEY_KINDS.contains(&kind) || crate::vocab::CheckId::lookup(kind).is_some(),
+                "{} is of no listed kind",
+                cause.key
+            );
+        }
+    }
+
     #[rstest::rstest]
     #[case("$.connections[*].loaIssueTime", Some("loaIssueTime"))]
     #[case("$.lagId", Some("lagId"))]
