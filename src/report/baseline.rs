@@ -353,7 +353,7 @@ mod tests {
         baseline.entries.remove(&removed);
         baseline.judge(&mut report, "b.json");
         assert!(!report.passes());
-        assert_eq!(report.baseline.as_ref().unwrap().new, [removed.clone()]);
+        assert_eq!(report.baseline.as_ref().unwrap().new, vec![removed.clone()]);
         let blocking: Vec<&str> = report
             .blocking_root_causes()
             .map(|c| c.key.as_str())
@@ -367,7 +367,7 @@ mod tests {
             .insert(removed.clone(), entry(Some("2000-01-01")));
         baseline.judge(&mut report, "b.json");
         assert!(!report.passes());
-        assert_eq!(report.baseline.as_ref().unwrap().expired, [removed.clone()]);
+        assert_eq!(report.baseline.as_ref().unwrap().expired, vec![removed.clone()]);
         baseline
             .entries
             .insert(removed.clone(), entry(Some(&run_day)));
