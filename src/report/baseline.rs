@@ -367,7 +367,10 @@ mod tests {
             .insert(removed.clone(), entry(Some("2000-01-01")));
         baseline.judge(&mut report, "b.json");
         assert!(!report.passes());
-        assert_eq!(report.baseline.as_ref().unwrap().expired, vec![removed.clone()]);
+        assert_eq!(
+            report.baseline.as_ref().unwrap().expired,
+            vec![removed.clone()]
+        );
         baseline
             .entries
             .insert(removed.clone(), entry(Some(&run_day)));

@@ -197,6 +197,7 @@ pub(super) async fn search(
             events: &events,
             interrupt,
             allowance: &allowance,
+            unshrunk_rerun: std::sync::Mutex::new(None),
         };
         for key in fresh {
             if interrupt.is_triggered() {

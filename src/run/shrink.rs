@@ -76,6 +76,10 @@ pub(super) struct Shrinker<'a, S> {
     pub(super) interrupt: &'a Interrupt,
     /// What the run's shrinking may still spend.
     pub(super) allowance: &'a ShrinkAllowance,
+    /// The re-run of this case's own plan, once one bucket needed it: every other
+    /// bucket left unshrunk (`--no-shrink`, a spent budget) shares it rather than
+    /// running the whole case again.
+    pub(super) unshrunk_rerun: std::sync::Mutex<Option<super::CaseOutcome>>,
 }
 
 impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
@@ -128,11 +132,31 @@ impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
             (true, 0) => ShrinkStatus::None,
             (true, _) => ShrinkStatus::Partial,
         };
-        let lane = lanes.lane(shared, self.lane, *candidates).await;
-        *candidates += 1;
-        let rerun = shared.run_case(&lane, &best, Records::Full).await?;
-        self.events.case(Phase::Rerun, case, &rerun, []);
-        shrink_requests += requests_of(&rerun);
+        let cached = (iterations == 0)
+            .then(|| {
+                self.unshrunk_rerun
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone()
+            })
+            .flatten();
+        let rerun = match cached {
+            Some(rerun) => rerun,
+            None => {
+                let lane = lanes.lane(shared, self.lane, *candidates).await;
+                *candidates += 1;
+                let rerun = shared.run_case(&lane, &best, Records::Full).await?;
+                self.events.case(Phase::Rerun, case, &rerun, []);
+                shrink_requests += requests_of(&rerun);
+                if iterations == 0 {
+                    *self
+                        .unshrunk_rerun
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(rerun.clone());
+                }
+                rerun
+            }
+        };
         let reproduced = rerun.findings.iter().any(|f| f.key() == key);
         tracing::info!(
             case,
