@@ -20,6 +20,9 @@ use serde_json::Value;
 
 use crate::model::{Model, ResourceKind};
 
+/// The stop `--max-failures` records (`budget.stopped.budget` in report.json).
+pub const MAX_FAILURES: &str = "max-failures";
+
 /// Set once cleanup of an interrupted run has begun: no run of the process creates.
 static HALTED: AtomicBool = AtomicBool::new(false);
 
@@ -507,11 +510,15 @@ impl CaseBudget<'_> {
         if HALTED.load(Ordering::SeqCst) {
             return refuse("interrupted: cleanup has begun".to_owned());
         }
+        // A cost cap refuses creates; `max-failures` only ends the search (the
+        // cases under way and their reproductions still need their resources).
         if self.budget.exhausted() {
             let which = lock(&self.budget.stopped)
                 .as_ref()
                 .map_or_else(String::new, |s| s.budget.clone());
-            return refuse(format!("budget {which} reached"));
+            if which != MAX_FAILURES {
+                return refuse(format!("budget {which} reached"));
+            }
         }
         let mut live = lock(&self.budget.live);
         for (kind, n) in &made {

@@ -54,7 +54,8 @@ pub enum ShrinkStatus {
     Complete,
     /// Shrinking stopped before the end: the plan is smaller than the case's, not minimal.
     Partial,
-    /// Not shrunk: the plan is the whole case that first showed the bucket.
+    /// Not shrunk: the plan is the whole case that first showed the bucket
+    /// (`--no-shrink`, a spent shrink budget, or a search a cap had stopped).
     None,
 }
 
@@ -73,10 +74,10 @@ impl ShrinkStatus {
         match self {
             ShrinkStatus::Complete => None,
             ShrinkStatus::Partial => {
-                Some("partly shrunk: shrinking stopped early (shrink budget or candidate bound), so the sequence may hold steps the failure does not need")
+                Some("partly shrunk: shrinking stopped early (a shrink budget, a stopped search or the candidate bound), so the sequence may hold steps the failure does not need")
             }
             ShrinkStatus::None => {
-                Some("unshrunk: the whole case that first showed it (--no-shrink, or the shrink budget was spent)")
+                Some("unshrunk: the whole case that first showed it (--no-shrink, a spent shrink budget or a stopped search)")
             }
         }
     }

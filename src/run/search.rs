@@ -211,7 +211,7 @@ pub(super) async fn search(
             let new = new_root_causes();
             if new >= most as usize {
                 shared.budget.stop(
-                    "max-failures",
+                    super::budget::MAX_FAILURES,
                     format!(
                         "{new} new failing root cause{} found (cap {most})",
                         if new == 1 { "" } else { "s" }
