@@ -515,6 +515,19 @@ pub fn html(report: &RunReport) -> String {
             "not conformant"
         }
     );
+    if let Some(line) = super::root_causes::baseline_line(report) {
+        let _ = writeln!(
+            out,
+            "<p class=\"subtitle\"><span class=\"verdict {}\">{}</span> {}</p>",
+            if report.passes() { "ok" } else { "bad" },
+            if report.passes() {
+                "baseline: only known root causes"
+            } else {
+                "baseline: new or expired root causes"
+            },
+            escape(&line)
+        );
+    }
     cards(report, &mut out);
     identity(report, &mut out);
     root_causes(report, &mut out);

@@ -67,7 +67,7 @@ fn identity(report: &RunReport, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "| result | {} failure buckets, {} warnings: **{}** |\n",
+        "| result | {} failure buckets, {} warnings: **{}** |",
         failures,
         report.buckets.len() - failures,
         if failures == 0 {
@@ -76,6 +76,15 @@ fn identity(report: &RunReport, out: &mut String) {
             "not conformant"
         }
     );
+    if let Some(line) = super::root_causes::baseline_line(report) {
+        let verdict = if report.passes() {
+            "passes: only known root causes"
+        } else {
+            "fails: new or expired root causes"
+        };
+        let _ = writeln!(out, "| baseline | **{verdict}**; {} |", escape_cell(&line));
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "Regenerate with `dxconform run{} --seed {} --cases {} --out <dir>`.\n",
