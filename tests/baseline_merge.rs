@@ -33,16 +33,11 @@ fn merged_shares_are_judged_against_the_whole_runs_baseline() {
         "--cases",
         "40",
     ];
-    let (code, out) = dxconform(
-        &[
-            &run[..],
-            &["--progress", "off", "--out", &path(dir.path(), "whole")],
-        ]
-        .concat()
-        .into_iter()
-        .chain(["--baseline", baseline.as_str(), "--baseline-update"])
-        .collect::<Vec<_>>(),
-    );
+    let whole = path(dir.path(), "whole");
+    let mut update = run.to_vec();
+    update.extend(["--progress", "off", "--out", &whole]);
+    update.extend(["--baseline", &baseline, "--baseline-update"]);
+    let (code, out) = dxconform(&update);
     assert_eq!(code, 0, "{out}");
     for share in ["1/2", "2/2"] {
         let out_dir = path(dir.path(), &format!("share-{}", &share[..1]));
