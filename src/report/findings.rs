@@ -46,6 +46,8 @@ pub struct Sequence {
     pub reproduced: &'static str,
     /// The replay file's command and sibling files, when the replay was saved.
     pub files: Option<ReplayFiles>,
+    /// What the report says of a sequence not shrunk to the end (none when it was).
+    pub shrink_note: Option<&'static str>,
     /// The aws CLI script.
     pub aws_cli: String,
     /// The curl transcript of the wire requests and answers.
@@ -97,6 +99,7 @@ pub fn findings(report: &RunReport) -> Vec<Finding<'_>> {
                             .replay_file
                             .as_deref()
                             .map(|file| ReplayFiles::of(report, file)),
+                        shrink_note: r.shrink.note(),
                         aws_cli: aws_cli_script(report, r),
                         curl: curl_transcript(report, r),
                     })
