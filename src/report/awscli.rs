@@ -217,7 +217,7 @@ pub fn shell_quote(text: &str) -> String {
 
 /// Marks a variable's place in serialized JSON: a private-use character, which
 /// serde_json writes as it is and no request contains.
-const MARK: char = '\u{E000}';
+pub(super) const MARK: char = '\u{E000}';
 
 /// `value` as compact JSON in one shell word, with each id of `variables` replaced
 /// by its variable where it stands in a string value (never in a member name):
@@ -244,7 +244,7 @@ pub fn shell_json(value: &Value, variables: &[&IdVariable]) -> String {
 
 /// A copy of `value` with every id of `variables` in a string value replaced by
 /// `MARK name MARK`; the longest id wins where one contains another.
-fn mark_ids(value: &Value, variables: &[&IdVariable]) -> Value {
+pub(super) fn mark_ids(value: &Value, variables: &[&IdVariable]) -> Value {
     match value {
         Value::String(s) => {
             let mut text = s.clone();

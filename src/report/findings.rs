@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::awscli::aws_cli_script;
 use super::curl::curl_transcript;
 use super::files::replay_command;
+use super::pytest::PYTEST_EXTENSION;
 use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::terminal::step_line;
 use crate::check::Severity;
@@ -62,6 +63,8 @@ pub struct ReplayFiles {
     pub script: String,
     /// The curl transcript next to the replay file.
     pub curl: String,
+    /// The pytest file next to the replay file.
+    pub pytest: String,
 }
 
 impl ReplayFiles {
@@ -72,6 +75,7 @@ impl ReplayFiles {
             command: replay_command(report, replay_file),
             script: sibling_file(replay_file, SCRIPT_EXTENSION),
             curl: sibling_file(replay_file, CURL_EXTENSION),
+            pytest: sibling_file(replay_file, PYTEST_EXTENSION),
         }
     }
 }

@@ -481,6 +481,13 @@ fn findings(report: &RunReport, out: &mut String) {
             escape(curl_name),
             escape(&sequence.curl)
         );
+        if let Some(files) = &sequence.files {
+            let _ = writeln!(
+                out,
+                "<p class=\"pytest\">pytest (boto3): <code>{}</code></p>",
+                escape(&files.pytest)
+            );
+        }
         out.push_str("</article>\n");
     }
 }

@@ -29,8 +29,8 @@ const JUNIT_SEQUENCE: SequenceWords = SequenceWords {
     header: |_, verdict| format!("minimal sequence ({verdict} on re-run):"),
     alternatives: |files| {
         format!(
-            "or: bash {} (aws CLI); wire transcript: {}",
-            files.script, files.curl
+            "or: bash {} (aws CLI); pytest {} (boto3); wire transcript: {}",
+            files.script, files.pytest, files.curl
         )
     },
 };

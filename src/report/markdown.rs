@@ -315,8 +315,8 @@ fn findings(report: &RunReport, out: &mut String) {
             Some(files) => {
                 let _ = writeln!(
                     out,
-                    "Reproduce with `{}`, or with the aws CLI (`{}`) or curl (`{}`):\n",
-                    files.command, files.script, files.curl
+                    "Reproduce with `{}`, or with the aws CLI (`{}`), pytest (`{}`) or curl (`{}`):\n",
+                    files.command, files.script, files.pytest, files.curl
                 );
             }
             None => {

@@ -18,6 +18,7 @@ mod lifecycle;
 mod markdown;
 mod mutants;
 mod progress;
+mod pytest;
 mod render;
 mod reproduction;
 mod resource;
@@ -43,6 +44,7 @@ pub use lifecycle::{lifecycles, mermaid, status_label, svg};
 pub use markdown::{escape_cell, markdown};
 pub use mutants::{mutant_line, mutants_markdown, summary_lines as mutant_summary};
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
+pub use pytest::{pytest_file, PYTEST_EXTENSION};
 pub use render::{load_report, render, Format};
 pub use reproduction::{
     repro_buckets, sibling_file, target_name, CURL_EXTENSION, SCRIPT_EXTENSION,

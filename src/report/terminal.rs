@@ -28,8 +28,8 @@ const TERMINAL_SEQUENCE: SequenceWords = SequenceWords {
     header: |sent, verdict| format!("minimal sequence ({sent} steps, {verdict}):"),
     alternatives: |files| {
         format!(
-            "or the aws CLI: bash {}; the wire requests: {}",
-            files.script, files.curl
+            "or the aws CLI: bash {}; pytest: {}; the wire requests: {}",
+            files.script, files.pytest, files.curl
         )
     },
 };
