@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::awscli::{cli_sends_as_is, id_variables, mark_ids, IdVariable, MARK};
 use super::curl::wire_malformation;
 use super::reproduction::{
-    default_endpoint, finding_in_bucket, one_line, repro_buckets, reset_path, target_name,
+    default_endpoint, finding_in_bucket, found_on, one_line, repro_buckets, reset_path, steps_sent,
 };
 use crate::check::{bucket_path, Finding};
 use crate::run::{Repro, RunReport, StepRecord};
@@ -174,16 +174,9 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
     let sent: Vec<&StepRecord> = repro.steps.iter().filter(|s| !s.skipped).collect();
     let _ = writeln!(
         out,
-        "\"\"\"dxconform reproduction as a pytest test: the minimal sequence ({} step{}) found on",
-        sent.len(),
-        if sent.len() == 1 { "" } else { "s" }
-    );
-    let _ = writeln!(
-        out,
-        "{} (seed {}, round {}), with what AWS answers where the target deviated:",
-        target_name(report),
-        repro.seed,
-        repro.round
+        "\"\"\"dxconform reproduction as a pytest test: the minimal sequence ({}) found on\n{},\nwith what AWS answers where the target deviated:",
+        steps_sent(repro),
+        found_on(report, repro)
     );
     for f in &findings {
         let _ = writeln!(
