@@ -208,6 +208,7 @@ mod tests {
             "007-model.echo-CreateLag.json",
             "007-model.echo-CreateLag.sh",
             "007-model.echo-CreateLag.curl.txt",
+            "007-model.echo-CreateLag.py",
         ] {
             std::fs::write(replays.join(stale), "old").unwrap();
         }
@@ -224,6 +225,7 @@ mod tests {
             [
                 "001-model.state-CreateConnection.curl.txt",
                 "001-model.state-CreateConnection.json",
+                "001-model.state-CreateConnection.py",
                 "001-model.state-CreateConnection.sh",
                 "notes.txt"
             ]
@@ -231,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn the_output_folder_holds_every_report_and_three_reproductions() {
+    fn the_output_folder_holds_every_report_and_four_reproductions() {
         let dir = tempfile::tempdir().unwrap();
         let mut report = sample_report();
         report.buckets[0].repro.as_mut().unwrap().replay_file = None;
@@ -246,7 +248,11 @@ mod tests {
         }
         assert_eq!(written.reproductions.len(), 1);
         let reproduction = &written.reproductions[0];
-        for path in [&reproduction.replay, &reproduction.transcript] {
+        for path in [
+            &reproduction.replay,
+            &reproduction.transcript,
+            &reproduction.pytest,
+        ] {
             assert!(path.is_file(), "{}", path.display());
         }
         let script = &reproduction.script;
