@@ -123,7 +123,15 @@ fn run_here(
                 sdk: SdkParser::new(),
                 budget,
             });
-            let found = runtime.block_on(search(config, &shared, &env, &events, interrupt));
+            let new_root_causes = || collector.new_root_causes(&config.known_root_causes);
+            let found = runtime.block_on(search(
+                config,
+                &shared,
+                &env,
+                &events,
+                interrupt,
+                &new_root_causes,
+            ));
             let budget = (!config.budgets.is_empty()).then(|| shared.budget.report());
             found.map(|found| (found, budget))
         });
