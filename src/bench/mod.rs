@@ -9,9 +9,11 @@
 //! `reports/bench.md` with the machine they ran on. Numbers live here, never in tests.
 
 mod nagle;
+mod no_reset;
 mod raw;
 
 pub use nagle::NagleRow;
+pub use no_reset::NoResetRow;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -46,6 +48,12 @@ pub struct BenchConfig {
     /// Cases per Nagle row: runs through a Python http.server proxy with Nagle off and on (0: skip).
     #[arg(long, default_value_t = 40)]
     pub nagle_cases: u32,
+    /// Cases per no-reset row: runs against a served reference target without reset, each case tearing down what it created (0: skip).
+    #[arg(long, default_value_t = 300)]
+    pub no_reset_cases: u32,
+    /// `--jobs` values of the no-reset rows (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
+    pub no_reset_jobs: Vec<usize>,
     /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
     #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
     pub moto_server: Option<PathBuf>,
@@ -178,6 +186,8 @@ pub struct BenchReport {
     pub warm_up: Option<(usize, Trial)>,
     /// The Nagle rows, or why they were not measured.
     pub nagle: Result<Vec<NagleRow>, String>,
+    /// The no-reset rows, or why they were not measured.
+    pub no_reset: Result<Vec<NoResetRow>, String>,
 }
 
 /// CPU time (user + system) this process has used so far.
@@ -327,6 +337,16 @@ pub fn bench(
             nagle::measure(served.endpoint(), config.seed, config.nagle_cases, progress)?
         };
     }
+    let no_reset = if config.no_reset_cases == 0 {
+        Err("not asked for (--no-reset-cases 0)".to_owned())
+    } else {
+        Ok(no_reset::measure(
+            config.seed,
+            config.no_reset_cases,
+            &config.no_reset_jobs,
+            progress,
+        )?)
+    };
     let mut moto_skipped = None;
     if config.moto_cases == 0 {
         moto_skipped = Some("not asked for (--moto-cases 0)".to_owned());
@@ -373,6 +393,7 @@ pub fn bench(
         moto_skipped,
         warm_up,
         nagle,
+        no_reset,
     })
 }
 
@@ -501,6 +522,7 @@ pub fn markdown(report: &BenchReport) -> String {
         );
     }
     nagle_section(&mut out, &report.nagle);
+    no_reset_section(&mut out, &report.no_reset);
     let _ = writeln!(
         out,
         "\nReproduce: `cargo build --release && ./target/release/dxconform bench --out reports/bench.md` \
@@ -544,6 +566,50 @@ fn nagle_section(out: &mut String, nagle: &Result<Vec<NagleRow>, String>) {
             row.wall.as_secs_f64(),
             row.ms_per_request(),
             row.ms_per_request() / base.max(1e-9)
+        );
+    }
+}
+
+/// The no-reset rows: wall time per case against a target without reset, and what
+/// the cases' teardowns did.
+fn no_reset_section(out: &mut String, rows: &Result<Vec<NoResetRow>, String>) {
+    let _ = writeln!(out, "\n## Without reset: teardown\n");
+    let rows = match rows {
+        Err(reason) => {
+            let _ = writeln!(out, "Not measured ({reason}).");
+            return;
+        }
+        Ok(rows) => rows,
+    };
+    let _ = writeln!(
+        out,
+        "A served reference target named as a plain URL, without a reset URL (as real AWS): every \
+         case deletes what it created (children first; a delete the model knows cannot succeed is \
+         not sent, a refused one is sent again only after a pass that made progress, at most 3 \
+         passes, never after a sleep), and the run journals its creates. One run of the same seed \
+         per row, no waits for asynchronous states; teardown idle is its time with no request in \
+         flight, leftovers what it could not delete (report.json `teardown`).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| --jobs | cases | wall s | ms/case | teardown ms/case | deletes | retries | already gone | idle ms | leftovers |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let t = &row.teardown;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
+            row.jobs,
+            row.cases,
+            row.wall.as_secs_f64(),
+            row.ms_per_case(),
+            row.teardown_ms_per_case(),
+            t.deletes,
+            t.retries,
+            t.gone,
+            t.idle_ms,
+            t.leftovers
         );
     }
 }

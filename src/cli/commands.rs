@@ -167,6 +167,12 @@ fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
     for (e, why) in &outcome.failed {
         println!("FAILED {} {} ({}): {why}", e.operation, e.body, e.run_id);
     }
+    for (account, done) in &outcome.accounts {
+        println!(
+            "account {account}: {} deleted, {} already gone, {} failed",
+            done.deleted, done.gone, done.failed
+        );
+    }
     println!(
         "sweep: {} deleted, {} failed ({} found by the {} tag and not in the journal, \
          {} found on the run's connections, LAGs and interconnects)",

@@ -119,7 +119,7 @@ pub(super) struct Association {
 }
 
 impl Association {
-    fn live(&self, now: Duration, delay: Duration) -> bool {
+    pub(super) fn live(&self, now: Duration, delay: Duration) -> bool {
         !matches!(
             self.progress.current(now, delay),
             "disassociating" | "disassociated"
@@ -163,6 +163,12 @@ pub(super) struct Proposal {
 }
 
 impl Proposal {
+    /// Whether it can still be accepted or deleted (`requested`): an accepted
+    /// proposal is consumed, a deleted one gone.
+    pub(super) fn live(&self) -> bool {
+        self.state == "requested"
+    }
+
     /// Refuse what cannot be done to proposal `id` once it left `requested`
     /// (`action`: accepted, deleted).
     fn require_requested(&self, id: &str, action: &str) -> Result<(), ApiError> {

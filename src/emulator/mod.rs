@@ -47,7 +47,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EmulatorConfig;
 pub use error::ServeError;
 pub use mutants::{mutant, Mutant, MUTANTS};
-pub use server::{Emulator, RESET_PATH};
+pub use server::{Emulator, ACCOUNTS_PATH, RESET_PATH};
 
 use api_error::ApiError;
 use world::World;

@@ -1,6 +1,7 @@
 //! The running reference target: the HTTP/1 accept loop (hyper), routing between
 //! the API (`POST /`) and the admin endpoints (`POST /dxconform/reset`,
-//! `GET /dxconform/health`), and the [`Emulator`] handle that owns it.
+//! `GET /dxconform/health`, `GET /dxconform/accounts`), and the [`Emulator`]
+//! handle that owns it.
 //!
 //! Each API request is decoded (`protocol`), dispatched under the world lock
 //! (`dispatch`) and rendered. A panic in a handler becomes a 500
@@ -33,6 +34,10 @@ use crate::spec::Spec;
 pub const RESET_PATH: &str = "/dxconform/reset";
 /// Admin endpoint that answers 200 while the target runs.
 pub(super) const HEALTH_PATH: &str = "/dxconform/health";
+/// Admin endpoint listing every account with live resources and how many of each
+/// kind: `{"accounts": {"111111111111": {"connections": 2}}}` (a test counts what
+/// a run left across every account, including ones it chose itself).
+pub const ACCOUNTS_PATH: &str = "/dxconform/accounts";
 /// Largest request body accepted (Direct Connect requests are a few KiB).
 const MAX_BODY: usize = 1 << 20;
 
@@ -193,7 +198,11 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Full<Byt
         (&Method::GET, HEALTH_PATH) => {
             protocol::response(200, &json!({"status": "ok"}), &request_id)
         }
-        (method, "/" | RESET_PATH | HEALTH_PATH) => protocol::error_response(
+        (&Method::GET, ACCOUNTS_PATH) => {
+            let live = shared.world().live_accounts(shared.clock.now());
+            protocol::response(200, &json!({ "accounts": live }), &request_id)
+        }
+        (method, "/" | RESET_PATH | HEALTH_PATH | ACCOUNTS_PATH) => protocol::error_response(
             &ApiError::no_route(405, format!("{method} is not allowed on {path}")),
             &request_id,
         ),

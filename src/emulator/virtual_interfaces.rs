@@ -103,7 +103,7 @@ impl VirtualInterface {
         self.progress.current(now, delay)
     }
 
-    fn gone(&self, now: Duration, delay: Duration) -> bool {
+    pub(super) fn gone(&self, now: Duration, delay: Duration) -> bool {
         GONE.contains(&self.current(now, delay))
     }
 

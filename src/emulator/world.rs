@@ -34,6 +34,57 @@ pub(super) struct Account {
     pub proposals: Store<Proposal>,
 }
 
+impl Account {
+    /// How many of its resources of each kind are live (`GET /dxconform/accounts`):
+    /// not deleted, deleting, rejected or disassociating, and proposals neither
+    /// accepted nor deleted. Looking does not move any resource along.
+    pub(super) fn live(
+        &self,
+        now: std::time::Duration,
+        delay: std::time::Duration,
+    ) -> BTreeMap<&'static str, usize> {
+        [
+            (
+                "connections",
+                self.connections.iter().filter(|c| !c.port.deleted).count(),
+            ),
+            (
+                "interconnects",
+                self.interconnects
+                    .iter()
+                    .filter(|i| !i.port.deleted)
+                    .count(),
+            ),
+            ("lags", self.lags.iter().filter(|l| !l.port.deleted).count()),
+            (
+                "virtualInterfaces",
+                self.virtual_interfaces
+                    .iter()
+                    .filter(|v| !v.gone(now, delay))
+                    .count(),
+            ),
+            (
+                "directConnectGateways",
+                self.gateways.iter().filter(|g| g.live(now, delay)).count(),
+            ),
+            (
+                "directConnectGatewayAssociations",
+                self.associations
+                    .iter()
+                    .filter(|a| a.live(now, delay))
+                    .count(),
+            ),
+            (
+                "directConnectGatewayAssociationProposals",
+                self.proposals.iter().filter(|p| p.live()).count(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
+}
+
 /// A kind of resource an account keeps: its names and its store.
 pub(super) trait Kind: Sized {
     /// The name in "Could not find {NAME} with ID …".
@@ -114,6 +165,20 @@ impl World {
     /// The resources of `account`, if it has any.
     pub(super) fn account(&self, account: &str) -> Option<&Account> {
         self.accounts.get(account)
+    }
+
+    /// Every account with live resources, with how many of each kind
+    /// (`GET /dxconform/accounts`).
+    pub(super) fn live_accounts(
+        &self,
+        now: std::time::Duration,
+    ) -> BTreeMap<String, BTreeMap<&'static str, usize>> {
+        let delay = self.config.async_delay;
+        self.accounts
+            .iter()
+            .map(|(id, account)| (id.clone(), account.live(now, delay)))
+            .filter(|(_, live)| !live.is_empty())
+            .collect()
     }
 
     /// Every account that has resources (for faults that cross accounts).

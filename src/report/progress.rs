@@ -244,6 +244,7 @@ mod tests {
             leaked: Vec::new(),
             transitions: Vec::new(),
             waits: Default::default(),
+            teardown: Default::default(),
         }
     }
 

@@ -99,6 +99,8 @@ pub struct CaseOutcome {
     pub transitions: Vec<ObservedEdge>,
     /// What the case's waits for asynchronous states did.
     pub waits: super::WaitStats,
+    /// What the case's teardown did (targets without reset).
+    pub teardown: super::TeardownStats,
 }
 
 impl StepRecord {
@@ -171,6 +173,11 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         .filter(|b| b.limited() || ctx.target.journal.is_some())
         .map(super::Budget::case);
     let mut waiter = super::Waiter::default();
+    if let Some(journal) = &ctx.target.journal {
+        // Named before the first request: a sweep then looks in these accounts even
+        // if the run is killed before a resource of theirs is journaled.
+        journal.accounts(ctx.client.accounts());
+    }
     for (index, step) in plan.steps.iter().enumerate() {
         // Targets that cannot be reset: creates carry the run tag (model::run_tag).
         let tagged = run_id
@@ -204,30 +211,30 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
         budget.iter().for_each(|b| b.observe(&model));
+        // Journaled before any wait (on AWS a wait lasts minutes; a kill during it
+        // must not lose what the step created), and again after (a wait may see a
+        // deleted resource go).
+        sync_journal(ctx, &model, journal_case);
         let waited = waiter.settle(ctx, &mut model, index).await;
         outcome.findings.extend(waited);
-        if let Some(journal) = &ctx.target.journal {
-            let live = model.teardown();
-            let live: Vec<_> = live
-                .iter()
-                .map(|c| (c.principal, c.operation, &c.body))
-                .collect();
-            journal.sync(journal_case, &live);
-        }
+        sync_journal(ctx, &model, journal_case);
         outcome.steps.push(StepRecord::from_exchange(
             index,
             step,
             &exchange,
             ctx.records,
         ));
-        if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
+        if matches!(exchange.outcome, Outcome::TransportFault { .. }) || waiter.faulted {
             break;
         }
     }
     outcome.transitions = model.take_transitions();
     outcome.waits = waiter.stats;
     if !ctx.target.can_reset() {
-        outcome.leaked = cleanup(ctx.target, ctx.client, &model).await;
+        let faults;
+        (outcome.leaked, outcome.teardown, faults) =
+            super::teardown::teardown(ctx, &model, plan.steps.len()).await;
+        outcome.findings.extend(faults);
     }
     budget.into_iter().for_each(|b| b.finish(&outcome.leaked));
     if let Some(journal) = &ctx.target.journal {
@@ -235,6 +242,33 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
         journal.forget(journal_case);
     }
     outcome
+}
+
+/// Bring the journal (on a target that keeps one) up to date with what `model`
+/// has live, as the case's accounts.
+fn sync_journal(ctx: &CaseContext<'_>, model: &Model, journal_case: u64) {
+    if let Some(journal) = &ctx.target.journal {
+        let live = model.teardown();
+        let live: Vec<_> = live
+            .iter()
+            .map(|c| (c.principal, c.operation, &c.body))
+            .collect();
+        journal.sync(journal_case, ctx.client.accounts(), &live);
+    }
+}
+
+/// The `transport.fault` finding of a request sent outside a step's prediction (a
+/// wait's poll, a teardown's delete), at `step`: the target gave no answer.
+pub(super) fn transport_findings(
+    ctx: &CaseContext<'_>,
+    exchange: &Exchange,
+    step: usize,
+) -> Vec<Finding> {
+    let anything = crate::model::Prediction::succeed(crate::model::Basis::Assumed);
+    let check_ctx = CheckCtx::new(ctx.spec, &anything, None, step);
+    ctx.checks
+        .only(&[CheckId::TransportFault])
+        .run(&check_ctx, exchange)
 }
 
 /// One step sent (and, for eventual consistency, sent again): what it needs.
@@ -324,31 +358,4 @@ impl Attempt<'_> {
         }
         (exchange, findings)
     }
-}
-
-/// Delete what the case created and did not delete (targets that cannot be reset).
-/// Returns the ids that could not be deleted.
-async fn cleanup(target: &LaunchedTarget, client: &WireClient, model: &Model) -> Vec<String> {
-    let mut leaked = Vec::new();
-    for call in model.teardown() {
-        let mut deleted = false;
-        for attempt in 0..3u64 {
-            let exchange = client
-                .call(call.principal, call.operation, &call.body)
-                .await;
-            if matches!(exchange.outcome, Outcome::Success(_)) {
-                deleted = true;
-                if let Some(journal) = &target.journal {
-                    journal.deleted(call.principal, call.operation, &call.body);
-                }
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
-        }
-        if !deleted {
-            tracing::warn!(operation = call.operation, body = %call.body, "could not delete a resource the case created");
-            leaked.push(call.body.to_string());
-        }
-    }
-    leaked
 }

@@ -34,6 +34,7 @@ struct Collected {
     leaked: Vec<String>,
     transitions: BTreeSet<SeenEdge>,
     waits: WaitStats,
+    teardown: super::TeardownStats,
     first_failure: Option<FirstFailure>,
     repros: BTreeMap<BucketKey, Repro>,
     /// The `finished` event's wall time, wire statistics and budget report.
@@ -142,9 +143,11 @@ impl Collected {
                 leaked,
                 transitions,
                 waits,
+                teardown,
                 ..
             } => {
                 self.requests += *steps as u64;
+                self.teardown.add(teardown);
                 self.leaked.extend(leaked.iter().cloned());
                 self.waits.add(waits);
                 if *phase != Phase::Search {
@@ -297,6 +300,7 @@ impl ReportCollector {
             wire,
             budget,
             waits: c.waits,
+            teardown: c.teardown,
             interrupted: c.interrupted,
             baseline: None,
             not_modelled: NOT_MODELLED

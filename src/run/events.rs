@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::CaseOutcome;
 use super::outcome::Repro;
-use super::{BudgetReport, WaitStats};
+use super::{BudgetReport, TeardownStats, WaitStats};
 use crate::check::Finding;
 use crate::target::{TargetIdentity, WireStats};
 use crate::vocab::Principal;
@@ -99,6 +99,9 @@ pub enum RunEvent {
         /// What the case's waits for asynchronous states did.
         #[serde(default, skip_serializing_if = "no_waits")]
         waits: WaitStats,
+        /// What the case's teardown did (targets without reset).
+        #[serde(default, skip_serializing_if = "TeardownStats::is_empty")]
+        teardown: TeardownStats,
     },
     /// A failure was shrunk to a minimal plan and re-run.
     Shrunk {
@@ -274,6 +277,7 @@ impl<'a> CaseEvents<'a> {
             leaked: outcome.leaked.clone(),
             transitions: outcome.transitions.iter().map(SeenEdge::from).collect(),
             waits: outcome.waits.clone(),
+            teardown: outcome.teardown.clone(),
         });
     }
 }
@@ -308,6 +312,7 @@ mod tests {
             leaked: Vec::new(),
             transitions: Vec::new(),
             waits: WaitStats::default(),
+            teardown: TeardownStats::default(),
         });
         assert_eq!(a.0.lock().unwrap().len(), 1);
         assert_eq!(b.0.lock().unwrap().len(), 1);
@@ -345,6 +350,7 @@ mod tests {
                 leaked: Vec::new(),
                 transitions: Vec::new(),
                 waits: WaitStats::default(),
+                teardown: TeardownStats::default(),
             }
         );
         assert!(matches!(

@@ -105,9 +105,11 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
 
     merged.wire = Default::default();
     merged.waits = Default::default();
+    merged.teardown = Default::default();
     for r in &reports {
         merged.wire.absorb(&r.wire);
         merged.waits.add(&r.waits);
+        merged.teardown.add(&r.teardown);
     }
 
     // Per bucket: the share that saw it first gives the example and the repro.

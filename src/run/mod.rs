@@ -23,6 +23,7 @@ mod runner;
 mod search;
 mod shrink;
 mod sweep;
+mod teardown;
 mod wait;
 
 pub use budget::{
@@ -51,5 +52,6 @@ pub use root_cause::{
     current_key, key_kind, root_causes, BaselineStatus, RootCause, KEY_KINDS, RETIRED_KEYS,
 };
 pub use runner::{discover_env, run, run_observed};
-pub use sweep::{discover_tagged, sweep, SweepOutcome};
+pub use sweep::{discover_tagged, sweep, AccountSweep, SweepOutcome};
+pub use teardown::TeardownStats;
 pub use wait::{WaitStats, Waiter};

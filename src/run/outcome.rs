@@ -446,6 +446,11 @@ pub struct RunReport {
     /// What the waits for asynchronous states did (all zero when waits are off).
     #[serde(default)]
     pub waits: super::WaitStats,
+    /// What the teardowns of cases did on a target without reset (deletes, retries,
+    /// answers of "already gone", time, idle time, leftovers); all zero on a target
+    /// reset between cases.
+    #[serde(default, skip_serializing_if = "super::TeardownStats::is_empty")]
+    pub teardown: super::TeardownStats,
     /// Present only when the run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the
     /// report then holds what the run did until then and is incomplete.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -171,6 +171,13 @@ fn run_here(
     });
     drop(events);
     let report = Box::new(collector.report());
+    // Said once per run, not per case: a leftover is journaled for `dxconform sweep`.
+    if report.teardown.leftovers > 0 {
+        tracing::warn!(
+            leftovers = report.teardown.leftovers,
+            "resources the run created could not be deleted (report.json `leaked`; `dxconform sweep` deletes them)"
+        );
+    }
     Ok(if interruption.is_some() {
         RunEnd::Interrupted(report)
     } else {

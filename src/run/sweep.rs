@@ -2,6 +2,13 @@
 //! journal and by the run-ownership tag (`dxconform:run-id`), children first,
 //! retrying what a dependency still blocks. A resource that is neither in the
 //! journal nor tagged by a matching run is never touched.
+//!
+//! Each resource is deleted as the account that owns it: where the target selects
+//! accounts by access key or header, the sweep acts as the pair of accounts the
+//! journal recorded (fresh per-case or lane accounts included), and looks for
+//! tagged resources in every pair the journal names; on real AWS (accounts are
+//! credentials) it acts as the configured credentials, and a resource recorded in
+//! another account or region is reported, not attempted.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,8 +18,8 @@ use serde_json::{json, Value};
 
 use super::RunError;
 use crate::model::{ResourceKind, DESCRIPTORS, RUN_TAG_KEY};
-use crate::target::{delete_rank, Journal, JournalEntry, LaunchedTarget, TargetConfig};
-use crate::vocab::{Outcome, Principal};
+use crate::target::{delete_rank, Journal, JournalEntry, LaunchedTarget, TargetConfig, WireClient};
+use crate::vocab::{Accounts, Outcome, Principal};
 
 /// What a sweep did.
 #[derive(Debug, Clone, Default)]
@@ -31,10 +38,87 @@ pub struct SweepOutcome {
     /// neither the journal nor by tag (an allocated VIF carries no run tag, and its
     /// allocation may have been answered just before the run was killed).
     pub found_on_parents: usize,
+    /// What the sweep did in each account (by the account that owns the resource).
+    pub accounts: BTreeMap<String, AccountSweep>,
+}
+
+/// What a sweep did in one account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountSweep {
+    /// Resources deleted.
+    pub deleted: usize,
+    /// Resources already gone.
+    pub gone: usize,
+    /// Resources still live.
+    pub failed: usize,
+}
+
+impl SweepOutcome {
+    fn tally(&mut self, entry: &JournalEntry, bump: impl FnOnce(&mut AccountSweep)) {
+        let account = entry.account.clone().unwrap_or_else(|| "-".to_owned());
+        bump(self.accounts.entry(account).or_default());
+    }
+}
+
+/// The accounts a sweep acts as: one client per pair of accounts, found by the pair.
+struct Scopes {
+    /// The configured accounts' client (also the only one on real AWS).
+    configured: WireClient,
+    /// Clients acting for the pairs the journal names (targets that select accounts).
+    pairs: Vec<(Accounts, WireClient)>,
+    region: String,
+}
+
+impl Scopes {
+    fn new(target: &LaunchedTarget, named: &[Accounts]) -> Scopes {
+        let configured = target.client.clone();
+        let mut pairs = vec![(configured.accounts().clone(), configured.clone())];
+        for accounts in named {
+            if pairs.iter().any(|(a, _)| a == accounts) {
+                continue;
+            }
+            // `None`: accounts are real credentials; only the configured ones act.
+            if let Some(client) = configured.for_accounts(accounts.clone()) {
+                pairs.push((accounts.clone(), client));
+            }
+        }
+        Scopes {
+            configured,
+            pairs,
+            region: target.identity.region.clone(),
+        }
+    }
+
+    /// The client that acts as the owner of `entry`, or why none can.
+    fn client_for(&self, entry: &JournalEntry) -> Result<&WireClient, String> {
+        if let Some(place) = &entry.place {
+            if place.region != self.region {
+                return Err(format!(
+                    "recorded in region {}; sweep with --region {}",
+                    place.region, place.region
+                ));
+            }
+        }
+        let Some(accounts) = &entry.accounts else {
+            // Version 1: the configured accounts.
+            return Ok(&self.configured);
+        };
+        if let Some((_, client)) = self.pairs.iter().find(|(a, _)| a == accounts) {
+            return Ok(client);
+        }
+        let account = accounts.of(entry.principal);
+        if self.configured.accounts().of(entry.principal) == account {
+            return Ok(&self.configured);
+        }
+        Err(format!(
+            "recorded in account {account}, which this target's credentials do not act as; \
+             sweep with that account's credentials"
+        ))
+    }
 }
 
 /// Whether a refused delete says there is nothing left to delete.
-fn already_gone(outcome: &Outcome) -> bool {
+pub(super) fn already_gone(outcome: &Outcome) -> bool {
     let Outcome::ServiceError {
         message: Some(message),
         ..
@@ -53,8 +137,12 @@ fn already_gone(outcome: &Outcome) -> bool {
         // and not deletable again.
         "in the rejected state",
         "in the accepted state",
-        // A delete already under way ends in `deleted` on its own.
+        // A delete already under way ends in `deleted` (or `disassociated`) on its own.
         "already being deleted",
+        "already being disassociated",
+        "in the deleting state",
+        "in the disassociating state",
+        "in the disassociated state",
     ]
     .iter()
     .any(|p| m.contains(p))
@@ -71,46 +159,83 @@ pub fn sweep(
     run_id: Option<&str>,
 ) -> Result<SweepOutcome, RunError> {
     // No journal (e.g. another machine ran it): the tags alone find the leftovers.
-    let mut pending = if journal.exists() {
-        Journal::leftovers(journal, run_id).map_err(|e| RunError::Replay {
-            path: journal.to_owned(),
-            reason: e.to_string(),
-        })?
+    let unreadable = |e: std::io::Error| RunError::Replay {
+        path: journal.to_owned(),
+        reason: e.to_string(),
+    };
+    let (mut pending, named) = if journal.exists() {
+        let named = Journal::accounts_named(journal, run_id).map_err(unreadable)?;
+        let leftovers = Journal::leftovers(journal, run_id).map_err(unreadable)?;
+        (leftovers, named.into_iter().map(|(a, _)| a).collect())
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let runtime = super::launch_runtime().map_err(RunError::Runtime)?;
     let mut config = target.clone();
     config.journal = None;
     runtime.block_on(async {
         let target = super::launch(&config, &Default::default()).await?;
+        let scopes = Scopes::new(&target, &named);
         let mut outcome = SweepOutcome::default();
-        let key = |e: &JournalEntry| (e.operation.clone(), e.body.to_string());
-        for found in discover_tagged(&target, run_id).await {
-            if !pending.iter().any(|p| key(p) == key(&found)) {
-                outcome.found_by_tag += 1;
-                pending.push(found);
+        let key = |e: &JournalEntry| {
+            (
+                e.account.clone().unwrap_or_default(),
+                e.operation.clone(),
+                e.body.to_string(),
+            )
+        };
+        // A v1 entry names no account: its resource is the configured pair's.
+        for entry in &mut pending {
+            if entry.accounts.is_none() {
+                let accounts = scopes.configured.accounts().clone();
+                entry.account = Some(accounts.of(entry.principal).to_owned());
+                entry.accounts = Some(accounts);
             }
         }
-        for found in discover_children(&target, &pending).await {
-            if !pending.iter().any(|p| key(p) == key(&found)) {
-                outcome.found_on_parents += 1;
-                pending.push(found);
+        for (accounts, client) in &scopes.pairs {
+            for found in discover_tagged(client, &scopes.region, run_id).await {
+                let found = owned_by(found, accounts);
+                if !pending.iter().any(|p| key(p) == key(&found)) {
+                    outcome.found_by_tag += 1;
+                    pending.push(found);
+                }
+            }
+        }
+        for (accounts, client) in &scopes.pairs {
+            let parents: Vec<JournalEntry> = pending
+                .iter()
+                .filter(|e| e.accounts.as_ref() == Some(accounts))
+                .cloned()
+                .collect();
+            for found in discover_children(client, &parents).await {
+                let found = owned_by(found, accounts);
+                if !pending.iter().any(|p| key(p) == key(&found)) {
+                    outcome.found_on_parents += 1;
+                    pending.push(found);
+                }
             }
         }
         pending.sort_by_key(|e| delete_rank(&e.operation));
         for pass in 0..PASSES {
             let mut still = Vec::new();
             for entry in pending {
-                let exchange = target
-                    .client
+                let client = match scopes.client_for(&entry) {
+                    Ok(client) => client,
+                    Err(why) => {
+                        still.push((entry, why));
+                        continue;
+                    }
+                };
+                let exchange = client
                     .call(entry.principal, &entry.operation, &entry.body)
                     .await;
                 if matches!(exchange.outcome, Outcome::Success(_)) {
                     let _ = Journal::mark_deleted(journal, &entry);
+                    outcome.tally(&entry, |a| a.deleted += 1);
                     outcome.deleted.push(entry);
                 } else if already_gone(&exchange.outcome) {
                     let _ = Journal::mark_deleted(journal, &entry);
+                    outcome.tally(&entry, |a| a.gone += 1);
                     outcome.gone.push(entry);
                 } else {
                     let why = match &exchange.outcome {
@@ -121,6 +246,10 @@ pub fn sweep(
                 }
             }
             if still.is_empty() || pass + 1 == PASSES {
+                for (entry, _) in &still {
+                    let entry = entry.clone();
+                    outcome.tally(&entry, |a| a.failed += 1);
+                }
                 outcome.failed = still;
                 break;
             }
@@ -179,17 +308,20 @@ fn run_tags(outcome: &Outcome) -> BTreeMap<String, String> {
 /// `run_id` (`None`: any run). A resource without the tag, or with another run's,
 /// is never returned. Associations of a tagged gateway are returned too (they
 /// cannot be tagged, and the gateway cannot be deleted while they exist).
-pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> Vec<JournalEntry> {
-    let region = target.identity.region.clone();
+pub async fn discover_tagged(
+    client: &WireClient,
+    region: &str,
+    run_id: Option<&str>,
+) -> Vec<JournalEntry> {
     let mut found = Vec::new();
     for principal in Principal::ALL {
-        let account = target.client.accounts().of(principal).to_owned();
+        let account = client.accounts().of(principal).to_owned();
         for kind in swept() {
             let Some((describe, list)) = kind.describe_list() else {
                 continue;
             };
             let (id_member, state_member) = (kind.id_member(), kind.state_member());
-            let exchange = target.client.call(principal, describe, &json!({})).await;
+            let exchange = client.call(principal, describe, &json!({})).await;
             let mut arns: BTreeMap<String, String> = BTreeMap::new();
             for item in items(&exchange.outcome, list) {
                 let (Some(id), state) = (
@@ -210,15 +342,14 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 {
                     continue;
                 }
-                if let Some(arn) = kind.arn(&region, &account, id) {
+                if let Some(arn) = kind.arn(region, &account, id) {
                     arns.insert(arn, id.to_owned());
                 }
             }
             let all: Vec<&String> = arns.keys().collect();
             let mut tagged = BTreeMap::new();
             for batch in all.chunks(TAG_BATCH) {
-                let answer = target
-                    .client
+                let answer = client
                     .call(principal, "DescribeTags", &json!({ "resourceArns": batch }))
                     .await;
                 if matches!(answer.outcome, Outcome::Success(_)) {
@@ -227,8 +358,7 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                 }
                 // One refused ARN fails the batch: ask one by one.
                 for arn in batch {
-                    let one = target
-                        .client
+                    let one = client
                         .call(principal, "DescribeTags", &json!({ "resourceArns": [arn] }))
                         .await;
                     tagged.extend(run_tags(&one.outcome));
@@ -243,26 +373,38 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
                     continue;
                 };
                 if kind == ResourceKind::DirectConnectGateway {
-                    let association = ResourceKind::GatewayAssociation.descriptor();
-                    let associations = target
-                        .client
-                        .call(
-                            principal,
-                            association.describe,
-                            &json!({ kind.id_member(): id }),
-                        )
-                        .await;
-                    for a in items(&associations.outcome, association.list_member) {
-                        let live = a
-                            .get(association.state_member)
-                            .and_then(Value::as_str)
-                            .is_some_and(|s| !association.lifecycle.gone.contains(&s));
-                        let aid = a.get(association.id_member).and_then(Value::as_str);
-                        if let (true, Some((_, delete, body))) = (
-                            live,
-                            aid.and_then(|aid| ResourceKind::GatewayAssociation.delete_call(aid)),
-                        ) {
-                            found.push(entry(&owner_run, principal, delete, body));
+                    // Its associations and pending proposals carry no tag, and the
+                    // gateway cannot be deleted while they exist. A proposal is
+                    // deleted by the account that made it ([api]
+                    // DeleteDirectConnectGatewayAssociationProposal).
+                    for on_gateway in [
+                        ResourceKind::GatewayAssociation,
+                        ResourceKind::AssociationProposal,
+                    ] {
+                        let d = on_gateway.descriptor();
+                        let listed = client
+                            .call(principal, d.describe, &json!({ kind.id_member(): id }))
+                            .await;
+                        for a in items(&listed.outcome, d.list_member) {
+                            let live = a
+                                .get(d.state_member)
+                                .and_then(Value::as_str)
+                                .is_some_and(|s| deletable(on_gateway, s));
+                            let deleter = match on_gateway {
+                                ResourceKind::AssociationProposal => a
+                                    .pointer("/associatedGateway/ownerAccount")
+                                    .and_then(Value::as_str)
+                                    .and_then(|o| client.accounts().principal_of(o)),
+                                _ => Some(principal),
+                            };
+                            let aid = a.get(d.id_member).and_then(Value::as_str);
+                            if let (true, Some(deleter), Some((_, delete, body))) = (
+                                live,
+                                deleter,
+                                aid.and_then(|aid| on_gateway.delete_call(aid)),
+                            ) {
+                                found.push(entry(&owner_run, deleter, delete, body));
+                            }
                         }
                     }
                 }
@@ -271,6 +413,24 @@ pub async fn discover_tagged(target: &LaunchedTarget, run_id: Option<&str>) -> V
         }
     }
     found
+}
+
+/// Whether a resource of `kind` in `state` can still be deleted: not gone, and a
+/// state its delete starts from where the lifecycle says (an accepted proposal is
+/// consumed, not deletable).
+fn deletable(kind: ResourceKind, state: &str) -> bool {
+    let d = kind.descriptor();
+    if d.lifecycle.gone.contains(&state) {
+        return false;
+    }
+    let mut starts = d
+        .lifecycle
+        .calls
+        .iter()
+        .filter(|(_, _, call)| Some(*call) == d.deleting)
+        .map(|(from, _, _)| *from)
+        .peekable();
+    starts.peek().is_none() || starts.any(|from| from == "*" || from == state)
 }
 
 /// Lists of the resources that live on a connection, LAG or interconnect, asked by
@@ -286,7 +446,7 @@ const CHILD_LISTS: [(&str, ResourceKind); 2] = [
 /// that `parents` delete, and on those children in turn. Only the connection's
 /// owner can create or allocate on it, so what lives on a run's connection is the
 /// run's. Each child is deleted as the principal whose account owns it.
-async fn discover_children(target: &LaunchedTarget, parents: &[JournalEntry]) -> Vec<JournalEntry> {
+async fn discover_children(client: &WireClient, parents: &[JournalEntry]) -> Vec<JournalEntry> {
     let parent_id = |e: &JournalEntry| {
         DESCRIPTORS
             .iter()
@@ -305,11 +465,10 @@ async fn discover_children(target: &LaunchedTarget, parents: &[JournalEntry]) ->
     let mut found = Vec::new();
     while let Some((parent, run)) = queue.pop() {
         for principal in Principal::ALL {
-            let account = target.client.accounts().of(principal).to_owned();
+            let account = client.accounts().of(principal).to_owned();
             for (describe, kind) in CHILD_LISTS {
                 let d = kind.descriptor();
-                let answer = target
-                    .client
+                let answer = client
                     .call(principal, describe, &json!({ "connectionId": parent }))
                     .await;
                 for item in items(&answer.outcome, d.list_member) {
@@ -336,8 +495,19 @@ async fn discover_children(target: &LaunchedTarget, parents: &[JournalEntry]) ->
     found
 }
 
+/// A found resource as an entry of the pair of accounts it was found in.
+fn owned_by(mut entry: JournalEntry, accounts: &Accounts) -> JournalEntry {
+    entry.account = Some(accounts.of(entry.principal).to_owned());
+    entry.accounts = Some(accounts.clone());
+    entry
+}
+
 fn entry(run_id: &str, principal: Principal, operation: &str, body: Value) -> JournalEntry {
     JournalEntry {
+        v: crate::target::JOURNAL_VERSION,
+        account: None,
+        accounts: None,
+        place: None,
         run_id: run_id.to_owned(),
         event: "created".to_owned(),
         operation: operation.to_owned(),
@@ -375,12 +545,26 @@ mod tests {
     }
 
     #[test]
+    fn accepted_proposals_and_disassociated_associations_are_not_deletable() {
+        assert!(deletable(ResourceKind::AssociationProposal, "requested"));
+        assert!(!deletable(ResourceKind::AssociationProposal, "accepted"));
+        assert!(!deletable(ResourceKind::AssociationProposal, "deleted"));
+        assert!(deletable(ResourceKind::GatewayAssociation, "associated"));
+        assert!(!deletable(
+            ResourceKind::GatewayAssociation,
+            "disassociated"
+        ));
+    }
+
+    #[test]
     fn terminal_states_count_as_gone_and_dependencies_do_not() {
         for gone in [
             "Connection dxcon-1 not found",
             "Virtual interface dxvif-1 is in the rejected state and cannot be deleted",
             "Connection dxcon-1 is in the deleted state and cannot be deleted",
             "Direct Connect gateway 713d20e9 is already being deleted",
+            "Association eb691dfd is already being disassociated",
+            "Virtual interface dxvif-1 is in the deleting state and cannot be deleted",
         ] {
             assert!(already_gone(&refused(gone)), "{gone}");
         }

@@ -65,6 +65,8 @@ pub struct Waiter {
     pub stats: WaitStats,
     /// Resources whose wait ended without settling (not waited for again).
     given_up: BTreeSet<Handle>,
+    /// A poll got no answer (a transport fault): the case ends, as after a step's.
+    pub faulted: bool,
 }
 
 enum Polled {
@@ -74,6 +76,9 @@ enum Polled {
     Absent,
     /// No usable answer.
     Unknown,
+    /// No answer at all: the target is gone or not answering (the exchange, for
+    /// its `transport.fault` finding).
+    Fault(Box<crate::vocab::Exchange>),
 }
 
 impl Waiter {
@@ -101,6 +106,9 @@ impl Waiter {
         let mut findings = Vec::new();
         for handle in waiting {
             findings.extend(self.wait_one(ctx, model, handle, step).await);
+            if self.faulted {
+                break;
+            }
         }
         findings
     }
@@ -130,6 +138,7 @@ impl Waiter {
             }
             // A resource that no longer exists is refused by id on some targets.
             Outcome::ServiceError { .. } => Polled::Absent,
+            Outcome::TransportFault { .. } => Polled::Fault(Box::new(exchange.clone())),
             _ => Polled::Unknown,
         };
         (polled, exchange.status)
@@ -152,6 +161,7 @@ impl Waiter {
         let mut pause = policy.interval;
         let mut polls = 0u64;
         let mut last = (Seen::NotPolled, 0u16);
+        let mut fault = None;
         let settled = loop {
             if started.elapsed() + pause > policy.timeout {
                 break false;
@@ -176,6 +186,12 @@ impl Waiter {
                 Polled::Absent if model.resource(handle).deleted => break true,
                 Polled::Absent => last = (Seen::Absent, status),
                 Polled::Unknown => last = (Seen::NoAnswer, status),
+                // Polling on would hide the fault behind a timed-out wait (and the
+                // case would go on against a target whose state is unknown).
+                Polled::Fault(exchange) => {
+                    fault = Some(exchange);
+                    break false;
+                }
             }
         };
         let waited = started.elapsed();
@@ -186,6 +202,11 @@ impl Waiter {
         if settled {
             self.stats.settled += 1;
             return Vec::new();
+        }
+        if let Some(exchange) = fault {
+            self.faulted = true;
+            self.given_up.insert(handle);
+            return super::case::transport_findings(ctx, &exchange, step);
         }
         self.stats.timed_out += 1;
         self.given_up.insert(handle);

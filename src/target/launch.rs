@@ -187,7 +187,12 @@ impl LaunchedTarget {
                         .map_or(0, |d| d.as_secs());
                     format!("run-{epoch}-{}", std::process::id())
                 });
-                let journal = super::Journal::open(path, &run_id).map_err(|e| {
+                let place = super::Place {
+                    selector: identity.accounts.clone(),
+                    region: identity.region.clone(),
+                    endpoint: identity.kind,
+                };
+                let journal = super::Journal::open(path, &run_id, place).map_err(|e| {
                     TargetError::Client(format!("cannot open the journal {}: {e}", path.display()))
                 })?;
                 tracing::info!(journal = %path.display(), run_id, "journaling created resources");

@@ -23,7 +23,7 @@ mod transport;
 pub use client::{WireClient, WireOptions};
 pub use config::{ConfigError, RealAwsOptIn, TargetConfig, TargetKind, WaitPolicy};
 pub use error::TargetError;
-pub use journal::{delete_rank, Journal, JournalEntry};
+pub use journal::{delete_rank, Journal, JournalEntry, Place, JOURNAL_VERSION};
 pub use launch::{InProcessServer, LaunchedTarget, TargetIdentity};
 pub use loopback::set_quick_ack;
 pub(crate) use loopback::Loopback;

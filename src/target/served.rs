@@ -28,8 +28,19 @@ impl ServedReference {
 
     /// Start `exe serve --port 0 ARGS…` (`exe`: a dxconform executable).
     pub fn spawn(exe: &Path, args: &[&str]) -> Result<ServedReference, ServeProcessError> {
+        ServedReference::spawn_on(exe, 0, args)
+    }
+
+    /// Start `exe serve --port PORT ARGS…` (0: a free port), e.g. again on the port
+    /// of one that was killed.
+    pub fn spawn_on(
+        exe: &Path,
+        port: u16,
+        args: &[&str],
+    ) -> Result<ServedReference, ServeProcessError> {
+        let port = port.to_string();
         let mut child = Command::new(exe)
-            .args(["serve", "--port", "0"])
+            .args(["serve", "--port", &port])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -65,6 +76,11 @@ impl ServedReference {
     /// Its endpoint URL.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// Its process id (to stop or kill it from outside, as a chaos test does).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 }
 
