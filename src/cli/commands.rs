@@ -191,6 +191,9 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
     config.wait = crate::target::WaitPolicy {
         interval: seconds("--wait-interval", args.wait_interval, defaults.interval)?,
         timeout: seconds("--wait-timeout", args.wait_timeout, defaults.timeout)?,
+        // A timeout the user gave is the timeout; otherwise a loopback target's is
+        // derived from what it shows (run::Pace::timeout).
+        adaptive: defaults.adaptive && args.wait_timeout.is_none(),
     };
     config.consistency_budget = args.consistency_budget_ms.map_or_else(
         || config.default_consistency_budget(),

@@ -218,13 +218,14 @@ impl ReportCollector {
             .collected
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (duration_ms, wire, budget) = match c.finished {
+        let (duration_ms, wire, budget, shortened_waits) = match c.finished {
             Some(RunEvent::Finished {
                 duration_ms,
                 wire,
                 budget,
+                shortened_waits,
                 ..
-            }) => (duration_ms, wire, budget),
+            }) => (duration_ms, wire, budget, shortened_waits),
             _ => Default::default(),
         };
         let mut buckets: Vec<Bucket> = c
@@ -281,6 +282,7 @@ impl ReportCollector {
             wire,
             budget,
             waits: c.waits,
+            shortened_waits,
             interrupted: c.interrupted,
             not_modelled: NOT_MODELLED
                 .iter()

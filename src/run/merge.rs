@@ -109,6 +109,8 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
         merged.wire.absorb(&r.wire);
         merged.waits.add(&r.waits);
     }
+    merged.shortened_waits =
+        super::ShortenedWait::merge(reports.iter().flat_map(|r| &r.shortened_waits));
 
     // Per bucket: the share that saw it first gives the example and the repro.
     let mut buckets: BTreeMap<(String, String, String, u16), Bucket> = BTreeMap::new();

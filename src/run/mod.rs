@@ -16,6 +16,7 @@ mod launch;
 mod merge;
 mod mutants;
 mod outcome;
+mod pace;
 mod redact;
 mod replay;
 mod root_cause;
@@ -42,6 +43,10 @@ pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_
 pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
     ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
+};
+pub use pace::{
+    CaseOrigin, FullObservation, Observation, Pace, ShortenReason, ShortenedWait, ADAPTIVE_FACTOR,
+    ADAPTIVE_FLOOR,
 };
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};

@@ -127,6 +127,7 @@ pub fn kill_matrix(
             config.target.wait = crate::target::WaitPolicy {
                 interval: Duration::from_millis(20),
                 timeout: Duration::from_millis(600),
+                adaptive: false,
             };
         }
         let started = Instant::now();

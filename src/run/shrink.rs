@@ -13,7 +13,7 @@ use super::events::{BucketKey, CaseEvents, Phase, RunEvent};
 use super::interrupt::Interrupt;
 use super::outcome::Repro;
 use super::search::{case_runner, requests_of, Lanes, Shared};
-use super::{RunConfig, RunError};
+use super::{CaseOrigin, RunConfig, RunError};
 use crate::model::Plan;
 
 /// What shrinking a bucket needs of the search.
@@ -57,7 +57,13 @@ impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
             let candidate = tree.current();
             let lane = lanes.lane(shared, self.lane, *candidates).await;
             *candidates += 1;
-            let o = shared.run_case(&lane, &candidate, Records::Summary).await?;
+            let origin = CaseOrigin {
+                phase: Phase::Shrink,
+                rng_case: case,
+            };
+            let o = shared
+                .run_case(&lane, &candidate, Records::Summary, origin)
+                .await?;
             shrink_requests += requests_of(&o);
             self.events.case(Phase::Shrink, case, &o, []);
             if o.findings.iter().any(|f| f.key() == key) {
@@ -72,7 +78,11 @@ impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
         }
         let lane = lanes.lane(shared, self.lane, *candidates).await;
         *candidates += 1;
-        let rerun = shared.run_case(&lane, &best, Records::Full).await?;
+        let origin = CaseOrigin {
+            phase: Phase::Rerun,
+            rng_case: case,
+        };
+        let rerun = shared.run_case(&lane, &best, Records::Full, origin).await?;
         self.events.case(Phase::Rerun, case, &rerun, []);
         shrink_requests += requests_of(&rerun);
         let reproduced = rerun.findings.iter().any(|f| f.key() == key);
