@@ -145,6 +145,17 @@ pub struct MutantsArgs {
     /// Where to write the Markdown matrix.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also run the matrix as a user meets each mutant: served by a child
+    /// `dxconform serve --mutant M` behind `--endpoint`, with the default waits of a
+    /// loopback target; both matrices are reported.
+    #[arg(long)]
+    pub via_endpoint: bool,
+    /// Cases per run of the --via-endpoint matrix (its waits poll in real time).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub endpoint_cases: u32,
+    /// --jobs of each run of the --via-endpoint matrix.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub endpoint_jobs: usize,
 }
 
 /// Kinds of target on the command line.

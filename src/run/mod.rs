@@ -38,7 +38,7 @@ pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEd
 pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd, Signal};
 pub use launch::{in_process, launch, launch_runtime};
 pub use merge::merge;
-pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
+pub use mutants::{kill_matrix, served_target, KillMatrix, MutantOutcome, Serving};
 pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_OPERATIONS};
 pub use outcome::{
     Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
