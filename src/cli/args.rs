@@ -240,7 +240,8 @@ pub struct TargetArgs {
     #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_INTERVAL")]
     pub wait_interval: Option<f64>,
     /// Seconds a wait lasts at most before `model.liveness` is reported (default 600
-    /// on real AWS, 60 on loopback).
+    /// on real AWS; on loopback derived from the run: 4× the slowest settle seen, at
+    /// least 10, at most 60).
     #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_TIMEOUT")]
     pub wait_timeout: Option<f64>,
 }
