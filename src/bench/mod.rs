@@ -509,11 +509,15 @@ pub fn markdown(report: &BenchReport) -> String {
     let _ = writeln!(out, "# dxconform bench\n");
     let _ = writeln!(
         out,
-        "Machine: {}. dxconform {} (release build), seed {}, {} trials per row (medians).\n",
+        "Machine: {}. dxconform {} (release build), seed {}, {}.\n",
         machine(),
         env!("CARGO_PKG_VERSION"),
         c.seed,
-        c.trials.max(1)
+        if c.verdict {
+            "time to verdict only (`--verdict`)".to_owned()
+        } else {
+            format!("{} trials per row (medians)", c.trials.max(1))
+        }
     );
     if !report.measurements.is_empty() {
         throughput_table(&mut out, report);
