@@ -231,9 +231,11 @@ impl Waiter {
         let from = r.last_state.unwrap_or_default();
         let id = r.id.clone().unwrap_or_default();
         self.stats.waits += 1;
-        // A wait that may be decided by its first poll (the kind already outlasted a
-        // full wait in the run, or this case already timed out) polls at once.
-        let mut pause = if self.timed_out.is_some() || ctx.pace.knows(kind) {
+        // The first poll goes at once where waiting first buys nothing: on a loopback
+        // target (an adaptive policy), whose states settle in milliseconds or move
+        // one edge per Describe, and for a wait its first poll may decide (the kind
+        // already outlasted a full wait in the run, or this case already timed out).
+        let mut pause = if policy.adaptive || self.timed_out.is_some() || ctx.pace.knows(kind) {
             Duration::ZERO
         } else {
             policy.interval
