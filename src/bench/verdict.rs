@@ -127,7 +127,7 @@ pub fn section(out: &mut String, rows: &[VerdictRow]) {
         "What a user waits for when pointing the harness at an emulator's URL with default settings: \
          the reference target served by a child `dxconform serve [--mutant M]`, the run given \
          `--endpoint URL --reset-url URL/dxconform/reset` and nothing else, so every resource in a \
-         state AWS leaves on its own is waited for (polls from 50 ms, a timeout derived from the \
+         state AWS leaves on its own is waited for (the first poll at once, then from 50 ms, a timeout derived from the \
          slowest settle: 4×, 10 s to 60 s). *First finding* is from the start of the run (launch \
          included) to the end of the first case that showed a failure; *complete report* is the \
          whole run, search and shrinking of every failure. Once an observation (a kind stuck in a \

@@ -150,9 +150,9 @@ pub struct MutantsArgs {
     /// loopback target; both matrices are reported.
     #[arg(long)]
     pub via_endpoint: bool,
-    /// Cases per run of the --via-endpoint matrix (its waits poll in real time).
-    #[arg(long, default_value_t = 200, value_name = "N")]
-    pub endpoint_cases: u32,
+    /// Cases per run of the --via-endpoint matrix (default: --cases).
+    #[arg(long, value_name = "N")]
+    pub endpoint_cases: Option<u32>,
     /// --jobs of each run of the --via-endpoint matrix.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub endpoint_jobs: usize,

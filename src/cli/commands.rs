@@ -478,7 +478,8 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
         },
         ..RunConfig::default()
     };
-    if args.via_endpoint && (args.endpoint_cases == 0 || args.endpoint_jobs == 0) {
+    let endpoint_cases = args.endpoint_cases.unwrap_or(args.cases);
+    if args.via_endpoint && (endpoint_cases == 0 || args.endpoint_jobs == 0) {
         return usage("--endpoint-cases and --endpoint-jobs must be at least 1");
     }
     let matrix = crate::run::kill_matrix(&base, &args.only, &Serving::Embedded, |row| {
@@ -494,13 +495,13 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
         ))
         })?;
         let endpoint_base = RunConfig {
-            cases: args.endpoint_cases,
+            cases: endpoint_cases,
             jobs: args.endpoint_jobs,
             ..base.clone()
         };
         println!(
             "served behind an endpoint, default waits ({} cases, --jobs {}):",
-            args.endpoint_cases, args.endpoint_jobs
+            endpoint_cases, args.endpoint_jobs
         );
         let served = crate::run::kill_matrix(
             &endpoint_base,

@@ -105,7 +105,7 @@ pub fn mutants_markdown_both(
     let _ = writeln!(out, "\n## Served behind an endpoint, default waits\n");
     let _ = writeln!(
         out,
-        "The same mutants as a user meets them: each served by a child `dxconform serve --port 0 --mutant M`, the suite pointed at it with `--endpoint URL --reset-url URL/dxconform/reset` ({} cases, seed {}, --jobs {}), so every resource in a state AWS leaves on its own is waited for with the default waits of a loopback target (polls every 50 ms, a timeout derived from the slowest settle, 10 s to 60 s). Seconds include the waits.\n",
+        "The same mutants as a user meets them: each served by a child `dxconform serve --port 0 --mutant M`, the suite pointed at it with `--endpoint URL --reset-url URL/dxconform/reset` ({} cases, seed {}, --jobs {}), so every resource in a state AWS leaves on its own is waited for with the default waits of a loopback target (the first poll at once, then every 50 ms backing off, a timeout derived from the slowest settle, 10 s to 60 s). Seconds include the waits.\n",
         endpoint.cases, endpoint.seed, endpoint.jobs
     );
     matrix_section(&mut out, endpoint);
