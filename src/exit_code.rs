@@ -12,11 +12,13 @@ pub enum ExitCode {
     /// 3: interrupted (Ctrl-C, SIGTERM, SIGHUP): the run stopped early, cleaned up and
     /// wrote a report marked incomplete.
     Interrupted = 3,
+    /// 4: `explain` was given an id that is neither a check id nor a root-cause key.
+    UnknownId = 4,
 }
 
 impl ExitCode {
     /// Every code with its meaning, for documentation.
-    pub const ALL: [(ExitCode, &'static str); 4] = [
+    pub const ALL: [(ExitCode, &'static str); 5] = [
         (ExitCode::Conformant, "conformant: no failure finding"),
         (
             ExitCode::Findings,
@@ -29,6 +31,10 @@ impl ExitCode {
         (
             ExitCode::Interrupted,
             "interrupted (Ctrl-C, SIGTERM, SIGHUP): the run cleaned up and wrote a report marked incomplete",
+        ),
+        (
+            ExitCode::UnknownId,
+            "`explain`: the id is neither a check id nor a root-cause key",
         ),
     ];
 

@@ -1,7 +1,8 @@
-//! Every reproduction runs and reproduces its finding (issue #15): for a moto run and
+//! Every reproduction runs and reproduces its finding (issues #15, #17): for a moto run and
 //! for reference-target runs with planted mutants, every aws CLI script (`.sh`, under
 //! `bash -u`), every curl transcript (`.curl.txt`, itself a bash script of curl
-//! commands, under `bash -u`) and every replay file (`dxconform replay`) is executed
+//! commands, under `bash -u`), every replay file (`dxconform replay`) and every pytest
+//! file (`.py`, with the venv's pytest and boto3) is executed
 //! against the target that produced it — a fresh moto (reset before each execution)
 //! or a fresh `dxconform serve --mutant NAME` — and each must reproduce every finding
 //! it stands for. Only loopback is contacted; credentials are dummies.
@@ -30,6 +31,9 @@
 //!   The aws CLI parses answers before printing them, so deviations of the raw bytes
 //!   (a JSON type, a content type) are judged on the transcript only; on the
 //!   script they are judged by rule 1.
+//! - a pytest file: it asserts what AWS answers where the run saw a deviation, so it
+//!   must fail against the target, with a failure that names every finding it stands
+//!   for (`CHECK on OPERATION at PATH`), and pass against the faithful reference.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -367,6 +371,7 @@ struct Reproduction {
     replay: PathBuf,
     script: PathBuf,
     curl: PathBuf,
+    pytest: PathBuf,
     findings: Vec<Finding>,
 }
 
@@ -403,6 +408,7 @@ fn reproductions(report: &RunReport, out: &Path) -> Vec<Reproduction> {
             replay: out.join(&file),
             script: out.join(dxconform::report::sibling_file(&file, "sh")),
             curl: out.join(dxconform::report::sibling_file(&file, "curl.txt")),
+            pytest: out.join(dxconform::report::sibling_file(&file, "py")),
             findings,
         })
         .collect()
@@ -481,6 +487,7 @@ struct Tally {
     scripts: (usize, usize),
     curls: (usize, usize),
     replays: (usize, usize),
+    pytests: (usize, usize),
     failures: Vec<String>,
 }
 
@@ -569,8 +576,83 @@ fn execute_all(report: &RunReport, out: &Path, target: &Target) -> Tally {
         let fresh = target.fresh();
         let result = target.replay(&r.replay, &fresh);
         Tally::record(&mut tally.replays, &mut tally.failures, &r.replay, result);
+        drop(fresh);
+        let fresh = target.fresh();
+        let result = no_hard_coded_ids(&r.pytest, &r.generated_ids)
+            .and_then(|()| pytest_fails_for_its_findings(&r.pytest, &r.findings, &fresh));
+        Tally::record(&mut tally.pytests, &mut tally.failures, &r.pytest, result);
     }
     tally
+}
+
+/// `pytest FILE` against `fresh` (reset by the file's own fixture unless `reset` is
+/// empty); (passed, output).
+fn run_pytest(file: &Path, fresh: &Fresh<'_>, reset: Option<&str>) -> (bool, String) {
+    let mut command = Command::new(venv_tool("pytest", "DXCONFORM_PYTEST"));
+    command
+        .args([
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "-rf",
+        ])
+        .arg(file)
+        .current_dir(file.parent().expect("the file is in replays/"))
+        .env("DXCONFORM_ENDPOINT", fresh.endpoint())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    if let Some(reset) = reset {
+        command.env("DXCONFORM_RESET_PATH", reset);
+    }
+    let output = command.output().expect("pytest runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// The pytest file fails against the target that produced the run, and for the
+/// reasons the report gives: its failure names every finding it stands for.
+fn pytest_fails_for_its_findings(
+    file: &Path,
+    findings: &[Finding],
+    fresh: &Fresh<'_>,
+) -> Result<(), String> {
+    let (passed, output) = run_pytest(file, fresh, None);
+    if passed {
+        return Err(format!("pytest passed against the target:\n{output}"));
+    }
+    if !output.contains("the target deviates from AWS") {
+        return Err(format!("pytest failed, but not on a deviation:\n{output}"));
+    }
+    for f in findings {
+        let reason = format!("{} on {} at {}", f.check, f.operation, f.path);
+        if !output.contains(&reason) {
+            return Err(format!("the failure does not name {reason}:\n{output}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every pytest file of `report` passes against the faithful reference target:
+/// what it asserts is what AWS (and so the reference) answers. Returns the failures.
+fn pytest_failures_on_the_faithful_reference(report: &RunReport, out: &Path) -> Vec<String> {
+    let faithful = Target::Served(None);
+    let mut failures = Vec::new();
+    for r in reproductions(report, out) {
+        let fresh = faithful.fresh();
+        let (passed, output) = run_pytest(&r.pytest, &fresh, Some(""));
+        if !passed {
+            failures.push(format!(
+                "{}: fails on the faithful reference:\n{output}",
+                r.pytest.display()
+            ));
+        }
+    }
+    failures
 }
 
 /// The rules can fail: against the faithful reference, no curl transcript and no
@@ -602,13 +684,15 @@ fn shown_by_the_faithful_reference(report: &RunReport, out: &Path) -> Vec<String
 
 fn assert_all_reproduce(name: &str, tally: &Tally) {
     eprintln!(
-        "{name}: scripts {}/{} reproduce, curl transcripts {}/{}, replays {}/{}",
+        "{name}: scripts {}/{} reproduce, curl transcripts {}/{}, replays {}/{}, pytest files {}/{}",
         tally.scripts.1,
         tally.scripts.0,
         tally.curls.1,
         tally.curls.0,
         tally.replays.1,
-        tally.replays.0
+        tally.replays.0,
+        tally.pytests.1,
+        tally.pytests.0
     );
     assert!(
         tally.failures.is_empty(),
@@ -643,7 +727,13 @@ fn every_reproduction_of_a_moto_run_reproduces_against_moto() {
         "moto shows model.state on CreateConnection"
     );
     let target = Target::Moto(Moto::start());
-    let tally = execute_all(&report, out.path(), &target);
+    let mut tally = execute_all(&report, out.path(), &target);
+    tally
+        .failures
+        .extend(pytest_failures_on_the_faithful_reference(
+            &report,
+            out.path(),
+        ));
     assert_all_reproduce("moto", &tally);
 }
 
@@ -676,23 +766,31 @@ fn every_reproduction_of_mutant_runs_reproduces_against_the_served_mutant() {
         dxconform::report::write_all(&mut report, out.path()).unwrap();
         let tally = execute_all(&report, out.path(), &Target::Served(Some(mutant)));
         eprintln!(
-            "{mutant}: scripts {}/{} reproduce, curl transcripts {}/{}, replays {}/{}",
+            "{mutant}: scripts {}/{} reproduce, curl transcripts {}/{}, replays {}/{}, pytest files {}/{}",
             tally.scripts.1,
             tally.scripts.0,
             tally.curls.1,
             tally.curls.0,
             tally.replays.1,
-            tally.replays.0
+            tally.replays.0,
+            tally.pytests.1,
+            tally.pytests.0
         );
         for (sum, count) in [
             (&mut all.scripts, tally.scripts),
             (&mut all.curls, tally.curls),
             (&mut all.replays, tally.replays),
+            (&mut all.pytests, tally.pytests),
         ] {
             sum.0 += count.0;
             sum.1 += count.1;
         }
-        let wrongly_shown = shown_by_the_faithful_reference(&report, out.path());
+        let wrongly_shown = shown_by_the_faithful_reference(&report, out.path())
+            .into_iter()
+            .chain(pytest_failures_on_the_faithful_reference(
+                &report,
+                out.path(),
+            ));
         all.failures.extend(
             tally
                 .failures

@@ -43,6 +43,27 @@ pub enum Command {
     Bench(BenchArgs),
     /// Join the report.json files of `run --partition K/N` shares into one report.
     Merge(MergeArgs),
+    /// Explain a check id or a root-cause key: what it means, the AWS source, what emulators get wrong.
+    Explain(ExplainArgs),
+}
+
+/// `dxconform explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A check id (`shape.type`) or a root-cause key (`wrong-type:loaIssueTime:string`).
+    pub id: String,
+}
+
+/// A baseline of known root causes (`run`, `merge`).
+#[derive(Debug, Args, Clone)]
+pub struct BaselineArgs {
+    /// Baseline file of known root causes: exit 0 when only known, unexpired root
+    /// causes remain, 1 on any new (or expired) one; report those no longer seen.
+    #[arg(long, value_name = "FILE", env = "DXCONFORM_BASELINE")]
+    pub baseline: Option<PathBuf>,
+    /// Write (or refresh) the --baseline file from this run's failing root causes.
+    #[arg(long, requires = "baseline")]
+    pub baseline_update: bool,
 }
 
 /// `dxconform bench`.
@@ -65,6 +86,9 @@ pub struct MergeArgs {
     /// Output folder for the merged report.json, report.md, report.html, junit.xml and replays/.
     #[arg(long, default_value = "dxconform-out")]
     pub out: PathBuf,
+    /// Judge the merged run against a baseline (shares are judged only when merged).
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 /// `dxconform sweep`.
@@ -342,6 +366,27 @@ pub struct RunArgs {
     /// `max_duration` in the --config file.
     #[arg(long, value_name = "SECS", env = "DXCONFORM_MAX_DURATION")]
     pub max_duration: Option<f64>,
+    /// Known root causes: only new ones fail the run.
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// Stop the search after N new failing root causes (baseline-known ones do not count).
+    #[arg(long, value_name = "N", env = "DXCONFORM_MAX_FAILURES", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "fail_fast")]
+    pub max_failures: Option<u32>,
+    /// Stop the search at the first new failing root cause (--max-failures 1).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// What shrinking may spend over the run: requests (`500`) or seconds (`90s`);
+    /// buckets past it are reported partly shrunk or unshrunk.
+    #[arg(
+        long,
+        value_name = "REQUESTS|SECONDSs",
+        env = "DXCONFORM_SHRINK_BUDGET",
+        conflicts_with = "no_shrink"
+    )]
+    pub shrink_budget: Option<crate::run::ShrinkBudget>,
+    /// Do not shrink: each reproduction is the whole case that first showed it.
+    #[arg(long)]
+    pub no_shrink: bool,
 }
 
 /// `dxconform serve`.

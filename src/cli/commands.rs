@@ -29,6 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Sweep(args) => sweep(args),
         Command::Bench(args) => bench(args),
         Command::Merge(args) => merge(args),
+        Command::Explain(args) => explain(&args.id),
     }
 }
 
@@ -50,11 +51,55 @@ fn bench(args: super::args::BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::Conformant)
 }
 
-/// Write every output of `report` into `out`, print the summary, and say how it ends.
+fn explain(id: &str) -> Result<ExitCode> {
+    print!("{}", crate::report::explain(id)?);
+    Ok(ExitCode::Conformant)
+}
+
+/// A run's baseline: the file, what it held before the run, and whether the run
+/// rewrites it (`--baseline-update`).
+struct RunBaseline {
+    path: std::path::PathBuf,
+    known: crate::report::Baseline,
+    update: bool,
+}
+
+impl RunBaseline {
+    /// The baseline the flags name, read before anything runs (a bad file is a
+    /// usage error, not a late surprise); none without `--baseline`.
+    fn load(args: &super::args::BaselineArgs) -> Result<Option<RunBaseline>> {
+        let Some(path) = &args.baseline else {
+            return Ok(None);
+        };
+        let known = if args.baseline_update {
+            crate::report::Baseline::load_or_empty(path)?
+        } else {
+            crate::report::Baseline::load(path)?
+        };
+        Ok(Some(RunBaseline {
+            path: path.clone(),
+            known,
+            update: args.baseline_update,
+        }))
+    }
+}
+
+/// Write every output of `report` into `out` (judged against `baseline`, which
+/// `--baseline-update` rewrites), print the summary, and say how it ends.
 fn write_and_summarise(
     mut report: crate::run::RunReport,
     out: &std::path::Path,
+    baseline: Option<&RunBaseline>,
 ) -> Result<ExitCode> {
+    if let Some(b) = baseline {
+        b.known.judge(&mut report, &b.path.display().to_string());
+        if b.update && report.complete() {
+            b.known.updated(&report).save(&b.path)?;
+            if let Some(summary) = report.baseline.as_mut() {
+                summary.updated = true;
+            }
+        }
+    }
     let written = crate::report::write_all(&mut report, out)?;
     print!("{}", crate::report::summary(&report));
     println!(
@@ -64,7 +109,13 @@ fn write_and_summarise(
         written.html.display(),
         written.junit.display()
     );
-    Ok(if report.conformant() {
+    let passes = match &report.baseline {
+        // The file now lists every root cause of the run; only expired entries
+        // still need the maintainer's decision.
+        Some(summary) if summary.updated => summary.expired.is_empty(),
+        _ => report.passes(),
+    };
+    Ok(if passes {
         ExitCode::Conformant
     } else {
         ExitCode::Findings
@@ -74,9 +125,13 @@ fn write_and_summarise(
 /// Write an interrupted run's report (marked incomplete) and summary; the error
 /// says by what it was interrupted and what its cleanup did. A report that cannot
 /// be written is said, and the run still ends as interrupted.
-fn interrupted(report: crate::run::RunReport, out: &std::path::Path) -> CliError {
+fn interrupted(
+    report: crate::run::RunReport,
+    out: &std::path::Path,
+    baseline: Option<&RunBaseline>,
+) -> CliError {
     let interruption = report.interrupted.clone().unwrap_or_default();
-    if let Err(e) = write_and_summarise(report, out) {
+    if let Err(e) = write_and_summarise(report, out, baseline) {
         eprintln!("error: {}", crate::vocab::error_chain(&e));
     }
     CliError::Interrupted(interruption)
@@ -87,8 +142,9 @@ fn merge(args: super::args::MergeArgs) -> Result<ExitCode> {
     for path in &args.reports {
         shares.push(crate::report::load_report(path)?);
     }
+    let baseline = RunBaseline::load(&args.baseline)?;
     let report = crate::run::merge(shares)?;
-    write_and_summarise(report, &args.out)
+    write_and_summarise(report, &args.out, baseline.as_ref())
 }
 
 fn sweep(args: super::args::SweepArgs) -> Result<ExitCode> {
@@ -213,6 +269,16 @@ fn budgets(args: &RunArgs) -> Result<crate::run::Budgets> {
     if let Some(text) = &args.max_live {
         flags.set_max_live(text)?;
     }
+    flags.max_failures = if args.fail_fast {
+        Some(1)
+    } else {
+        args.max_failures
+    };
+    flags.shrink = if args.no_shrink {
+        Some(crate::run::ShrinkBudget::Requests(0))
+    } else {
+        args.shrink_budget
+    };
     flags.validate()?;
     if args.max_operations == Some(0) {
         return usage("--max-operations must be at least 1");
@@ -294,6 +360,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     let budgets = budgets(&args)?;
     target.retry.max_rps = budgets.max_rps;
+    let baseline = RunBaseline::load(&args.baseline)?;
+    let known_root_causes = baseline
+        .as_ref()
+        .map(|b| b.known.known_keys(&crate::report::today()))
+        .unwrap_or_default();
     let config = RunConfig {
         budgets,
         target,
@@ -311,6 +382,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         out: args.out.clone(),
         jobs: usize::from(args.jobs),
         partition: args.partition,
+        known_root_causes,
         ..RunConfig::default()
     };
     if args.dry_run {
@@ -368,12 +440,14 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     })?;
     let report = match observed_run(&config, args.events.as_deref(), args.progress, &interrupt)? {
         RunEnd::Finished(report) => *report,
-        RunEnd::Interrupted(report) => return Err(interrupted(*report, &args.out)),
+        RunEnd::Interrupted(report) => {
+            return Err(interrupted(*report, &args.out, baseline.as_ref()))
+        }
     };
     if let Some(dir) = &args.record {
         super::offline::record(&config, dir)?;
     }
-    write_and_summarise(report, &args.out)
+    write_and_summarise(report, &args.out, baseline.as_ref())
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {

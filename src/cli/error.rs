@@ -58,6 +58,12 @@ pub enum CliError {
     /// A report could not be written or read.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// A baseline file could not be read, parsed or written.
+    #[error(transparent)]
+    Baseline(#[from] crate::report::BaselineError),
+    /// `dxconform explain` was given an id that is neither a check nor a root cause.
+    #[error(transparent)]
+    Explain(#[from] crate::report::UnknownId),
     /// A cassette could not be recorded, read or replayed.
     #[error(transparent)]
     Cassette(#[from] crate::cassette::CassetteError),
@@ -95,6 +101,7 @@ impl CliError {
             | CliError::Config(_)
             | CliError::Budget(_)
             | CliError::BudgetFile { .. }
+            | CliError::Baseline(_)
             | CliError::Read { .. }
             | CliError::Write { .. } => ExitCode::Error,
             CliError::Target(_)
@@ -105,6 +112,7 @@ impl CliError {
             | CliError::Json(_)
             | CliError::Serve { .. }
             | CliError::Runtime { .. } => ExitCode::Error,
+            CliError::Explain(_) => ExitCode::UnknownId,
             // The report is incomplete, so no verdict.
             CliError::Interrupted(_) => ExitCode::Interrupted,
         }

@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::curl::{curl_arguments, wire_malformation};
 use super::replay_command;
 use super::reproduction::{
-    default_endpoint, finding_in_bucket, one_line, repro_buckets, reset_path, sibling_file,
-    step_findings, target_name, CURL_EXTENSION,
+    default_endpoint, finding_in_bucket, found_on, one_line, repro_buckets, reset_path,
+    sibling_file, step_findings, steps_sent, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::{Spec, ViolationKind};
@@ -217,7 +217,7 @@ pub fn shell_quote(text: &str) -> String {
 
 /// Marks a variable's place in serialized JSON: a private-use character, which
 /// serde_json writes as it is and no request contains.
-const MARK: char = '\u{E000}';
+pub(super) const MARK: char = '\u{E000}';
 
 /// `value` as compact JSON in one shell word, with each id of `variables` replaced
 /// by its variable where it stands in a string value (never in a member name):
@@ -244,7 +244,7 @@ pub fn shell_json(value: &Value, variables: &[&IdVariable]) -> String {
 
 /// A copy of `value` with every id of `variables` in a string value replaced by
 /// `MARK name MARK`; the longest id wins where one contains another.
-fn mark_ids(value: &Value, variables: &[&IdVariable]) -> Value {
+pub(super) fn mark_ids(value: &Value, variables: &[&IdVariable]) -> Value {
     match value {
         Value::String(s) => {
             let mut text = s.clone();
@@ -395,21 +395,18 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     let _ = writeln!(out, "#!/usr/bin/env bash");
     let _ = writeln!(
         out,
-        "# dxconform reproduction with the aws CLI: one call per step of a minimal sequence ({} step{}).",
-        sent.len(),
-        if sent.len() == 1 { "" } else { "s" }
+        "# dxconform reproduction with the aws CLI: one call per step of a minimal sequence ({}).",
+        steps_sent(repro)
     );
+    let flaky = if repro.reproduced {
+        ""
+    } else {
+        " FLAKY: the re-run did not show it again."
+    };
     let _ = writeln!(
         out,
-        "# Found on {} (seed {}, round {}{}). It shows:",
-        target_name(report),
-        repro.seed,
-        repro.round,
-        if repro.reproduced {
-            ""
-        } else {
-            "; FLAKY: the re-run did not show it again"
-        }
+        "# Found on {}.{flaky} It shows:",
+        found_on(report, repro)
     );
     for b in &buckets {
         let _ = writeln!(

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::awscli::{id_variables, shell_json, shell_quote, IdVariable};
-use super::reproduction::{one_line, repro_buckets, reset_path, target_name};
+use super::reproduction::{found_on, one_line, repro_buckets, reset_path};
 use crate::model::{Malformed, MalformedStep, Step};
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::Spec;
@@ -34,10 +34,8 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
     );
     let _ = writeln!(
         out,
-        "# after shrinking on {} (seed {}, round {}). It shows:",
-        target_name(report),
-        repro.seed,
-        repro.round
+        "# after shrinking on {}. It shows:",
+        found_on(report, repro)
     );
     for b in repro_buckets(report, repro) {
         let _ = writeln!(

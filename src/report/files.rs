@@ -1,11 +1,12 @@
 //! Writing the output folder: report.json, report.md, report.html, junit.xml,
-//! and per shrunk plan its replay file, aws CLI script and curl transcript.
+//! and per shrunk plan its replay file, aws CLI script, curl transcript and pytest file.
 
 use std::path::{Path, PathBuf};
 
 use super::awscli::aws_cli_script;
 use super::curl::curl_transcript;
 use super::findings::ReplayFiles;
+use super::pytest::pytest_file;
 use super::{html, junit, markdown, ReportError};
 use crate::run::{BucketRef, ReplayFile, RunReport, REPLAY_FORMAT};
 use crate::target::TargetKind;
@@ -34,6 +35,8 @@ pub struct WrittenReproduction {
     pub script: PathBuf,
     /// The curl transcript beside it.
     pub transcript: PathBuf,
+    /// The pytest file beside it.
+    pub pytest: PathBuf,
 }
 
 /// Write `text` to `path`, creating its folder.
@@ -62,7 +65,7 @@ pub fn replay_command(report: &RunReport, file: &str) -> String {
 }
 
 /// Remove the reproductions an earlier run wrote into `dir` (`NNN-check-Operation`
-/// `.json`, `.sh`, `.curl.txt`), so that the folder holds this run's only; other
+/// `.json`, `.sh`, `.curl.txt`, `.py`), so that the folder holds this run's only; other
 /// files are left alone.
 fn remove_earlier_reproductions(dir: &Path) -> Result<(), ReportError> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -74,7 +77,7 @@ fn remove_earlier_reproductions(dir: &Path) -> Result<(), ReportError> {
         let numbered = name.len() > 4
             && name.as_bytes()[..3].iter().all(u8::is_ascii_digit)
             && name.as_bytes()[3] == b'-';
-        let ours = [".json", ".sh", ".curl.txt"]
+        let ours = [".json", ".sh", ".curl.txt", ".py"]
             .iter()
             .any(|ext| name.ends_with(ext));
         if numbered && ours {
@@ -148,10 +151,13 @@ pub fn write_all(report: &mut RunReport, out: &Path) -> Result<Written, ReportEr
         make_executable(&script)?;
         let transcript = out.join(&files.curl);
         write(&transcript, &curl_transcript(report, repro))?;
+        let pytest = out.join(&files.pytest);
+        write(&pytest, &pytest_file(report, repro))?;
         reproductions.push(WrittenReproduction {
             replay: out.join(name),
             script,
             transcript,
+            pytest,
         });
     }
     let json = out.join("report.json");
@@ -202,6 +208,7 @@ mod tests {
             "007-model.echo-CreateLag.json",
             "007-model.echo-CreateLag.sh",
             "007-model.echo-CreateLag.curl.txt",
+            "007-model.echo-CreateLag.py",
         ] {
             std::fs::write(replays.join(stale), "old").unwrap();
         }
@@ -218,6 +225,7 @@ mod tests {
             [
                 "001-model.state-CreateConnection.curl.txt",
                 "001-model.state-CreateConnection.json",
+                "001-model.state-CreateConnection.py",
                 "001-model.state-CreateConnection.sh",
                 "notes.txt"
             ]
@@ -225,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn the_output_folder_holds_every_report_and_three_reproductions() {
+    fn the_output_folder_holds_every_report_and_four_reproductions() {
         let dir = tempfile::tempdir().unwrap();
         let mut report = sample_report();
         report.buckets[0].repro.as_mut().unwrap().replay_file = None;
@@ -240,7 +248,11 @@ mod tests {
         }
         assert_eq!(written.reproductions.len(), 1);
         let reproduction = &written.reproductions[0];
-        for path in [&reproduction.replay, &reproduction.transcript] {
+        for path in [
+            &reproduction.replay,
+            &reproduction.transcript,
+            &reproduction.pytest,
+        ] {
             assert!(path.is_file(), "{}", path.display());
         }
         let script = &reproduction.script;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::awscli::aws_cli_script;
 use super::curl::curl_transcript;
 use super::files::replay_command;
+use super::pytest::PYTEST_EXTENSION;
 use super::reproduction::{sibling_file, CURL_EXTENSION, SCRIPT_EXTENSION};
 use super::terminal::step_line;
 use crate::check::Severity;
@@ -46,6 +47,8 @@ pub struct Sequence {
     pub reproduced: &'static str,
     /// The replay file's command and sibling files, when the replay was saved.
     pub files: Option<ReplayFiles>,
+    /// What the report says of a sequence not shrunk to the end (none when it was).
+    pub shrink_note: Option<&'static str>,
     /// The aws CLI script.
     pub aws_cli: String,
     /// The curl transcript of the wire requests and answers.
@@ -60,6 +63,8 @@ pub struct ReplayFiles {
     pub script: String,
     /// The curl transcript next to the replay file.
     pub curl: String,
+    /// The pytest file next to the replay file.
+    pub pytest: String,
 }
 
 impl ReplayFiles {
@@ -70,6 +75,7 @@ impl ReplayFiles {
             command: replay_command(report, replay_file),
             script: sibling_file(replay_file, SCRIPT_EXTENSION),
             curl: sibling_file(replay_file, CURL_EXTENSION),
+            pytest: sibling_file(replay_file, PYTEST_EXTENSION),
         }
     }
 }
@@ -97,6 +103,7 @@ pub fn findings(report: &RunReport) -> Vec<Finding<'_>> {
                             .replay_file
                             .as_deref()
                             .map(|file| ReplayFiles::of(report, file)),
+                        shrink_note: r.shrink.note(),
                         aws_cli: aws_cli_script(report, r),
                         curl: curl_transcript(report, r),
                     })

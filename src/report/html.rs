@@ -8,7 +8,7 @@ use super::date::utc_datetime;
 use super::findings::Reproduction;
 use super::lifecycle::{lifecycles, status_label, svg};
 use super::reproduction::target_name;
-use super::root_causes::{finding_numbers, operations_text, shortest_replay_file};
+use super::root_causes::{baseline_mark, finding_numbers, operations_text, shortest_replay_file};
 use super::score::{by_resource, not_implemented_reason, score, ResourceScore};
 use super::{replay_command, resource_type};
 use crate::check::Severity;
@@ -374,9 +374,15 @@ fn root_causes(report: &RunReport, out: &mut String) {
         let repro = shortest_replay_file(report, cause).map_or_else(String::new, |file| {
             format!("<code>{}</code>", escape(&replay_command(report, file)))
         });
+        let mark = baseline_mark(cause).map_or_else(String::new, |m| {
+            format!(
+                " <span class=\"tag baseline-{}\">{m}</span>",
+                m.to_lowercase()
+            )
+        });
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td>{}</td><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
+            "<tr class=\"{}\"><td>{}</td><td>{}{mark}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
             if cause.severity == Severity::Failure { "failure" } else { "warning" },
             n + 1,
             escape(&cause.title),
@@ -440,9 +446,15 @@ fn findings(report: &RunReport, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "<p>Minimal sequence: {} steps ({}).</p>\n<pre class=\"sequence\">{}</pre>",
+            "<p>Minimal sequence: {} steps ({}{}).</p>\n<pre class=\"sequence\">{}</pre>",
             sequence.sent.len(),
             sequence.reproduced,
+            sequence
+                .shrink_note
+                .map_or_else(String::new, |note| format!(
+                    "; <strong>{}</strong>",
+                    escape(note)
+                )),
             escape(&sequence.sent.join("\n"))
         );
         out.push_str("<p><strong>Reproduce with</strong></p>\n");
@@ -469,6 +481,13 @@ fn findings(report: &RunReport, out: &mut String) {
             escape(curl_name),
             escape(&sequence.curl)
         );
+        if let Some(files) = &sequence.files {
+            let _ = writeln!(
+                out,
+                "<p class=\"pytest\">pytest (boto3): <code>{}</code></p>",
+                escape(&files.pytest)
+            );
+        }
         out.push_str("</article>\n");
     }
 }
@@ -503,6 +522,19 @@ pub fn html(report: &RunReport) -> String {
             "not conformant"
         }
     );
+    if let Some(line) = super::root_causes::baseline_line(report) {
+        let _ = writeln!(
+            out,
+            "<p class=\"subtitle\"><span class=\"verdict {}\">{}</span> {}</p>",
+            if report.passes() { "ok" } else { "bad" },
+            if report.passes() {
+                "baseline: only known root causes"
+            } else {
+                "baseline: new or expired root causes"
+            },
+            escape(&line)
+        );
+    }
     cards(report, &mut out);
     identity(report, &mut out);
     root_causes(report, &mut out);

@@ -10,7 +10,7 @@ use super::awscli::aws_cli_script;
 use super::date::iso8601;
 use super::html::escape_markup;
 use super::reproduction::target_name;
-use super::root_causes::{bucket_of, operations_text};
+use super::root_causes::{bucket_of, known_to_baseline, operations_text};
 use super::score::{cell_buckets, not_implemented_reason, uncovered_failures};
 use super::terminal::{sequence_text, SequenceWords};
 use crate::check::Severity;
@@ -29,8 +29,8 @@ const JUNIT_SEQUENCE: SequenceWords = SequenceWords {
     header: |_, verdict| format!("minimal sequence ({verdict} on re-run):"),
     alternatives: |files| {
         format!(
-            "or: bash {} (aws CLI); wire transcript: {}",
-            files.script, files.curl
+            "or: bash {} (aws CLI); pytest {} (boto3); wire transcript: {}",
+            files.script, files.pytest, files.curl
         )
     },
 };
@@ -82,6 +82,25 @@ pub fn buckets_text(report: &RunReport, buckets: &[&Bucket]) -> String {
         .join("\n")
 }
 
+/// A testcase with failure buckets: a failure, or skipped when every one of them
+/// belongs to a root cause the run's baseline knows.
+fn failed_or_known(
+    report: &RunReport,
+    failures: &[&Bucket],
+    name: impl Fn(&Bucket) -> String,
+) -> CaseResult {
+    let message = failures
+        .iter()
+        .map(|b| name(b))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !failures.is_empty() && failures.iter().all(|b| known_to_baseline(report, b)) {
+        CaseResult::Skip(format!("known root causes (baseline): {message}"))
+    } else {
+        CaseResult::Fail(message, buckets_text(report, failures))
+    }
+}
+
 /// Render the JUnit XML report.
 pub fn junit(report: &RunReport) -> String {
     let mut cases: Vec<(String, String, CaseResult, Vec<String>)> = Vec::new();
@@ -107,12 +126,7 @@ pub fn junit(report: &RunReport) -> String {
                         .copied()
                         .filter(|b| b.severity == Severity::Failure)
                         .collect();
-                    let message = failures
-                        .iter()
-                        .map(|b| format!("{} at {}", b.check, b.path))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    CaseResult::Fail(message, buckets_text(report, &failures))
+                    failed_or_known(report, &failures, |b| format!("{} at {}", b.check, b.path))
                 }
             };
             cases.push((op.clone(), (*group).to_owned(), result, warnings));
@@ -120,15 +134,12 @@ pub fn junit(report: &RunReport) -> String {
     }
     let uncovered = uncovered_failures(report);
     if !uncovered.is_empty() {
-        let message = uncovered
-            .iter()
-            .map(|b| format!("{} on {}", b.check, b.operation))
-            .collect::<Vec<_>>()
-            .join("; ");
         cases.push((
             "run".to_owned(),
             "other".to_owned(),
-            CaseResult::Fail(message, buckets_text(report, &uncovered)),
+            failed_or_known(report, &uncovered, |b| {
+                format!("{} on {}", b.check, b.operation)
+            }),
             Vec::new(),
         ));
     }
@@ -142,13 +153,15 @@ pub fn junit(report: &RunReport) -> String {
         .count();
     let seconds = report.duration_ms as f64 / 1000.0;
     let suite = format!("dxconform {}", target_name(report));
-    let cause_failures = report.failing_root_causes();
+    let cause_failures = report.blocking_root_causes().count();
+    let cause_skips = report.failing_root_causes() - cause_failures;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        r#"<testsuites name="dxconform" tests="{}" failures="{}" errors="0" skipped="{skipped}" time="{seconds:.3}">"#,
+        r#"<testsuites name="dxconform" tests="{}" failures="{}" errors="0" skipped="{}" time="{seconds:.3}">"#,
         cases.len() + report.root_causes.len(),
-        failures + cause_failures
+        failures + cause_failures,
+        skipped + cause_skips
     );
     root_cause_suite(report, &suite, &mut out);
     let _ = writeln!(
@@ -231,10 +244,11 @@ fn root_cause_suite(report: &RunReport, suite: &str, out: &mut String) {
     if report.root_causes.is_empty() {
         return;
     }
-    let failures = report.failing_root_causes();
+    let failures = report.blocking_root_causes().count();
+    let skipped = report.failing_root_causes() - failures;
     let _ = writeln!(
         out,
-        r#"  <testsuite name="{} root causes" tests="{}" failures="{failures}" errors="0" skipped="0" timestamp="{}">"#,
+        r#"  <testsuite name="{} root causes" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" timestamp="{}">"#,
         xml_escape(suite),
         report.root_causes.len(),
         iso8601(report.started_at)
@@ -252,7 +266,13 @@ fn root_cause_suite(report: &RunReport, suite: &str, out: &mut String) {
             xml_escape(&cause.key)
         );
         let message = format!("{} (on {})", cause.title, operations_text(cause, 6));
-        if cause.severity == Severity::Failure {
+        if cause.baseline == Some(crate::run::BaselineStatus::Known) {
+            let _ = writeln!(
+                out,
+                r#"      <skipped message="known root cause (baseline): {}"/>"#,
+                xml_escape(&message)
+            );
+        } else if cause.severity == Severity::Failure {
             let _ = writeln!(
                 out,
                 r#"      <failure message="{}" type="dxconform.root-cause">{}</failure>"#,

@@ -8,7 +8,9 @@ use super::findings::Reproduction;
 use super::lifecycle::{lifecycles, mermaid, status_label};
 use super::replay_command;
 use super::reproduction::target_name;
-use super::root_causes::{finding_numbers, operations_text, severity_label, shortest_replay_file};
+use super::root_causes::{
+    baseline_mark, finding_numbers, operations_text, severity_label, shortest_replay_file,
+};
 use super::score::{by_resource, not_implemented_reason, score};
 use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
 use crate::target::TargetKind;
@@ -65,7 +67,7 @@ fn identity(report: &RunReport, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "| result | {} failure buckets, {} warnings: **{}** |\n",
+        "| result | {} failure buckets, {} warnings: **{}** |",
         failures,
         report.buckets.len() - failures,
         if failures == 0 {
@@ -74,6 +76,15 @@ fn identity(report: &RunReport, out: &mut String) {
             "not conformant"
         }
     );
+    if let Some(line) = super::root_causes::baseline_line(report) {
+        let verdict = if report.passes() {
+            "passes: only known root causes"
+        } else {
+            "fails: new or expired root causes"
+        };
+        let _ = writeln!(out, "| baseline | **{verdict}**; {} |", escape_cell(&line));
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "Regenerate with `dxconform run{} --seed {} --cases {} --out <dir>`.\n",
@@ -239,9 +250,10 @@ fn root_causes(report: &RunReport, out: &mut String) {
             || "—".to_owned(),
             |file| format!("`{}`", replay_command(report, file)),
         );
+        let mark = baseline_mark(cause).map_or_else(String::new, |m| format!(" ({m})"));
         let _ = writeln!(
             out,
-            "| {} | {} | {} <br>`{}` | {} | {} | {} | {} |",
+            "| {} | {}{mark} | {} <br>`{}` | {} | {} | {} | {} |",
             n + 1,
             severity_label(cause.severity).to_lowercase(),
             escape_cell(&cause.title),
@@ -290,9 +302,12 @@ fn findings(report: &RunReport, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "- minimal sequence: {} steps ({})\n",
+            "- minimal sequence: {} steps ({}{})\n",
             sequence.sent.len(),
-            sequence.reproduced
+            sequence.reproduced,
+            sequence
+                .shrink_note
+                .map_or_else(String::new, |note| format!("; {note}"))
         );
         out.push_str(&fenced("text", &sequence.sent.join("\n")));
         out.push('\n');
@@ -300,8 +315,8 @@ fn findings(report: &RunReport, out: &mut String) {
             Some(files) => {
                 let _ = writeln!(
                     out,
-                    "Reproduce with `{}`, or with the aws CLI (`{}`) or curl (`{}`):\n",
-                    files.command, files.script, files.curl
+                    "Reproduce with `{}`, or with the aws CLI (`{}`), pytest (`{}`) or curl (`{}`):\n",
+                    files.command, files.script, files.pytest, files.curl
                 );
             }
             None => {

@@ -70,6 +70,22 @@ pub fn reset_path(report: &RunReport) -> Option<&'static str> {
     }
 }
 
+/// Where a minimal sequence was found: `moto 5.2.6 (seed 7, round 3)`.
+pub fn found_on(report: &RunReport, repro: &Repro) -> String {
+    format!(
+        "{} (seed {}, round {})",
+        target_name(report),
+        repro.seed,
+        repro.round
+    )
+}
+
+/// How many steps a reproduction sends, in words: `1 step`, `3 steps`.
+pub fn steps_sent(repro: &Repro) -> String {
+    let n = repro.steps.iter().filter(|s| !s.skipped).count();
+    format!("{n} step{}", if n == 1 { "" } else { "s" })
+}
+
 /// A short name of the target (`moto 5.2.5`, `embedded`).
 pub fn target_name(report: &RunReport) -> String {
     report.target.version.clone().unwrap_or_else(|| {

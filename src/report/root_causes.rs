@@ -2,7 +2,7 @@
 //! at, and the reproduction that stands for it (the shortest among its buckets).
 
 use crate::check::Severity;
-use crate::run::{Bucket, BucketRef, Repro, RootCause, RunReport};
+use crate::run::{BaselineStatus, Bucket, BucketRef, Repro, RootCause, RunReport};
 
 /// `FAIL` or `WARN`.
 pub fn severity_label(severity: Severity) -> &'static str {
@@ -10,6 +10,45 @@ pub fn severity_label(severity: Severity) -> &'static str {
         Severity::Failure => "FAIL",
         Severity::Warning => "WARN",
     }
+}
+
+/// What a baseline made of a root cause, as every renderer marks it: `NEW`,
+/// `known`, `EXPIRED` (none without a baseline, and for warnings).
+pub fn baseline_mark(cause: &RootCause) -> Option<&'static str> {
+    cause.baseline.map(|status| match status {
+        BaselineStatus::Known => "known",
+        BaselineStatus::New => "NEW",
+        BaselineStatus::Expired => "EXPIRED",
+    })
+}
+
+/// The line every people-facing report gives a run judged against a baseline.
+pub fn baseline_line(report: &RunReport) -> Option<String> {
+    let b = report.baseline.as_ref()?;
+    let mut line = format!(
+        "baseline {}: {} known, {} new, {} expired, {} fixed",
+        b.file,
+        b.known.len(),
+        b.new.len(),
+        b.expired.len(),
+        b.fixed.len()
+    );
+    if !b.new.is_empty() {
+        line.push_str(&format!("; NEW: {}", b.new.join(", ")));
+    }
+    if !b.expired.is_empty() {
+        line.push_str(&format!("; EXPIRED: {}", b.expired.join(", ")));
+    }
+    if !b.fixed.is_empty() {
+        line.push_str(&format!(
+            "; no longer seen (prune with --baseline-update): {}",
+            b.fixed.join(", ")
+        ));
+    }
+    if b.updated {
+        line.push_str("; the file was updated from this run");
+    }
+    Some(line)
 }
 
 /// The bucket a reference names.
@@ -60,6 +99,16 @@ pub fn operations_text(cause: &RootCause, most: usize) -> String {
     } else {
         format!("{} and {rest} more", named.join(", "))
     }
+}
+
+/// Whether a bucket's root cause is one the run's baseline knows (and has not
+/// expired): such a failure does not fail the run.
+pub fn known_to_baseline(report: &RunReport, bucket: &Bucket) -> bool {
+    report
+        .root_causes
+        .iter()
+        .find(|c| c.buckets.iter().any(|r| r.names(bucket)))
+        .is_some_and(|c| c.baseline == Some(BaselineStatus::Known))
 }
 
 /// The root cause a bucket belongs to (its 1-based number in report order).

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use super::findings::ReplayFiles;
 use super::replay_command;
-use super::root_causes::{cause_number, operations_text, severity_label, shortest_repro};
+use super::root_causes::{
+    baseline_line, baseline_mark, cause_number, operations_text, severity_label, shortest_repro,
+};
 use crate::run::{Repro, RunReport, StepRecord};
 
 /// What a plain-text report says around a minimal sequence, where the terminal
@@ -26,8 +28,8 @@ const TERMINAL_SEQUENCE: SequenceWords = SequenceWords {
     header: |sent, verdict| format!("minimal sequence ({sent} steps, {verdict}):"),
     alternatives: |files| {
         format!(
-            "or the aws CLI: bash {}; the wire requests: {}",
-            files.script, files.curl
+            "or the aws CLI: bash {}; pytest: {}; the wire requests: {}",
+            files.script, files.pytest, files.curl
         )
     },
 };
@@ -50,6 +52,9 @@ pub(super) fn sequence_text(
         "{indent}{}",
         (words.header)(r.sent_steps().count(), verdict)
     );
+    if let Some(note) = r.shrink.note() {
+        let _ = writeln!(out, "{indent}NOTE: {note}");
+    }
     for s in r.sent_steps() {
         let _ = writeln!(out, "{indent}  {}", step_line(s));
     }
@@ -141,6 +146,19 @@ fn shortened_line(report: &RunReport) -> Option<String> {
 /// when there was nothing of the kind.
 pub fn nightly_lines(report: &RunReport) -> Vec<String> {
     let mut lines: Vec<String> = interrupted_line(report).into_iter().collect();
+    lines.extend(baseline_line(report));
+    let unshrunk = report
+        .buckets
+        .iter()
+        .filter_map(|b| b.repro.as_ref())
+        .filter(|r| r.shrink != crate::run::ShrinkStatus::Complete)
+        .count();
+    if unshrunk > 0 {
+        lines.push(format!(
+            "shrinking: {unshrunk} reproduction{} not fully shrunk (see each finding; --shrink-budget, --no-shrink)",
+            if unshrunk == 1 { " is" } else { "s are" }
+        ));
+    }
     let w = &report.waits;
     if w.waits > 0 {
         lines.push(format!(
@@ -301,9 +319,22 @@ pub fn summary(report: &RunReport) -> String {
         (None, _) => "not conformant",
     };
     let causes = report.failing_root_causes();
+    let against_baseline = report.baseline.as_ref().map_or_else(String::new, |b| {
+        let blocking = report.blocking_root_causes().count();
+        if b.updated {
+            "; the baseline now lists every failing root cause".to_owned()
+        } else if blocking == 0 {
+            "; every failing root cause is known to the baseline: passes".to_owned()
+        } else {
+            format!(
+                "; {blocking} new or expired root cause{} fail the run",
+                if blocking == 1 { "" } else { "s" }
+            )
+        }
+    });
     let _ = writeln!(
         out,
-        "result: {failures} failures, {warnings} warnings: {verdict}{}",
+        "result: {failures} failures, {warnings} warnings: {verdict}{}{against_baseline}",
         if failures > 0 {
             format!(
                 " ({causes} root cause{})",
@@ -329,9 +360,10 @@ fn root_cause_lines(report: &RunReport, out: &mut String) {
         report.buckets.len()
     );
     for (n, cause) in report.root_causes.iter().enumerate() {
+        let mark = baseline_mark(cause).map_or_else(String::new, |m| format!(" ({m})"));
         let _ = writeln!(
             out,
-            "{:>3}. {} {} [{}]",
+            "{:>3}. {}{mark} {} [{}]",
             n + 1,
             severity_label(cause.severity),
             cause.title,

@@ -20,6 +20,9 @@ use serde_json::Value;
 
 use crate::model::{Model, ResourceKind};
 
+/// The stop `--max-failures` records (`budget.stopped.budget` in report.json).
+pub const MAX_FAILURES: &str = "max-failures";
+
 /// Set once cleanup of an interrupted run has begun: no run of the process creates.
 static HALTED: AtomicBool = AtomicBool::new(false);
 
@@ -64,6 +67,54 @@ pub struct Budgets {
     /// Most wall time in seconds (`--max-duration SECS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration_secs: Option<f64>,
+    /// Stop the search once this many new failing root causes are found (root
+    /// causes a `--baseline` lists do not count; `--max-failures N`, `--fail-fast`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_failures: Option<u32>,
+    /// What shrinking may spend over the whole run (`--shrink-budget`, `--no-shrink`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrink: Option<ShrinkBudget>,
+}
+
+/// What shrinking may spend over a run: requests sent by shrinking candidates, or
+/// seconds spent shrinking. Spent, the remaining buckets keep the smallest plan
+/// found so far (partly shrunk) or their whole case (unshrunk).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShrinkBudget {
+    /// `--shrink-budget 500`: requests (`--no-shrink`: 0).
+    Requests(u64),
+    /// `--shrink-budget 90s`: seconds.
+    Seconds(f64),
+}
+
+impl std::str::FromStr for ShrinkBudget {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            format!(
+                "`{text}` is not a shrink budget: expected a number of requests (500) or of seconds (90s)"
+            )
+        };
+        let text = text.trim();
+        match text.strip_suffix('s') {
+            Some(seconds) => match seconds.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 => Ok(ShrinkBudget::Seconds(s)),
+                _ => Err(bad()),
+            },
+            None => text.parse().map(ShrinkBudget::Requests).map_err(|_| bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for ShrinkBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShrinkBudget::Requests(n) => write!(f, "{n} requests"),
+            ShrinkBudget::Seconds(s) => write!(f, "{s} s"),
+        }
+    }
 }
 
 /// Short names accepted for resource types besides the lifecycle names.
@@ -186,6 +237,8 @@ impl Budgets {
         self.max_operations = self.max_operations.or(file.max_operations);
         self.max_rps = self.max_rps.or(file.max_rps);
         self.max_duration_secs = self.max_duration_secs.or(file.max_duration_secs);
+        self.max_failures = self.max_failures.or(file.max_failures);
+        self.shrink = self.shrink.or(file.shrink);
         self
     }
 
@@ -198,7 +251,7 @@ impl Budgets {
 /// Why and when a budget stopped the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BudgetStop {
-    /// `max-operations` or `max-duration`.
+    /// `max-operations`, `max-duration` or `max-failures`.
     pub budget: String,
     /// What was reached.
     pub reason: String,
@@ -395,6 +448,23 @@ impl Budget {
         true
     }
 
+    /// End the search for `budget` (`max-failures`), unless a cap already has:
+    /// no case starts after it, and shrinking stops.
+    pub fn stop(&self, budget: &str, reason: String) {
+        let mut stopped = lock(&self.stopped);
+        if stopped.is_some() {
+            return;
+        }
+        tracing::warn!(budget, reason, "budget reached: no more cases");
+        let elapsed = self.started.elapsed();
+        *stopped = Some(BudgetStop {
+            budget: budget.to_owned(),
+            reason,
+            after_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            requests: (self.requests)(),
+        });
+    }
+
     /// The budget of one case (dropping it releases what the case counted as live).
     pub fn case(&self) -> CaseBudget<'_> {
         CaseBudget {
@@ -440,11 +510,15 @@ impl CaseBudget<'_> {
         if HALTED.load(Ordering::SeqCst) {
             return refuse("interrupted: cleanup has begun".to_owned());
         }
+        // A cost cap refuses creates; `max-failures` only ends the search (the
+        // cases under way and their reproductions still need their resources).
         if self.budget.exhausted() {
             let which = lock(&self.budget.stopped)
                 .as_ref()
                 .map_or_else(String::new, |s| s.budget.clone());
-            return refuse(format!("budget {which} reached"));
+            if which != MAX_FAILURES {
+                return refuse(format!("budget {which} reached"));
+            }
         }
         let mut live = lock(&self.budget.live);
         for (kind, n) in &made {

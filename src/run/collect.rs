@@ -84,6 +84,36 @@ impl Collected {
         }
     }
 
+    /// The buckets so far, each with its first example (or its repro's) and repro.
+    fn buckets(&self) -> Vec<Bucket> {
+        let c = self;
+        c.tally
+            .iter()
+            .map(|(key, (count, first, first_case))| {
+                let repro = c.repros.get(key).cloned();
+                // Show the example the minimal sequence produces, so the reader sees
+                // expected/actual and the sequence that yields them together.
+                let example = repro
+                    .as_ref()
+                    .and_then(|r| r.findings.iter().find(|f| f.key() == *key))
+                    .unwrap_or(first);
+                Bucket {
+                    check: key.0.clone(),
+                    severity: first.severity,
+                    basis: first.basis,
+                    operation: key.1.clone(),
+                    path: key.2.clone(),
+                    status: key.3,
+                    count: *count,
+                    expected: example.expected.clone(),
+                    actual: example.actual.clone(),
+                    repro,
+                    first_case: *first_case,
+                }
+            })
+            .collect()
+    }
+
     fn take(&mut self, event: &RunEvent) {
         match event {
             RunEvent::Started { .. } => self.began = Some(Instant::now()),
@@ -212,12 +242,24 @@ impl ReportCollector {
         }
     }
 
+    /// How many failing root causes the buckets so far make that are not among
+    /// `known` (a baseline's keys): what `--max-failures` counts.
+    pub(super) fn new_root_causes(&self, known: &BTreeSet<String>) -> usize {
+        let c = self.collected();
+        let buckets = c.buckets();
+        super::root_causes(&buckets, &c.operations)
+            .iter()
+            .filter(|cause| cause.severity == Severity::Failure && !known.contains(&cause.key))
+            .count()
+    }
+
     /// The report of the run the events described (after its `finished` event).
     pub(super) fn report(self) -> RunReport {
         let c = self
             .collected
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut buckets = c.buckets();
         let (duration_ms, wire, budget, shortened_waits) = match c.finished {
             Some(RunEvent::Finished {
                 duration_ms,
@@ -228,32 +270,6 @@ impl ReportCollector {
             }) => (duration_ms, wire, budget, shortened_waits),
             _ => Default::default(),
         };
-        let mut buckets: Vec<Bucket> = c
-            .tally
-            .iter()
-            .map(|(key, (count, first, first_case))| {
-                let repro = c.repros.get(key).cloned();
-                // Show the example the minimal sequence produces, so the reader sees
-                // expected/actual and the sequence that yields them together.
-                let example = repro
-                    .as_ref()
-                    .and_then(|r| r.findings.iter().find(|f| f.key() == *key))
-                    .unwrap_or(first);
-                Bucket {
-                    check: key.0.clone(),
-                    severity: first.severity,
-                    basis: first.basis,
-                    operation: key.1.clone(),
-                    path: key.2.clone(),
-                    status: key.3,
-                    count: *count,
-                    expected: example.expected.clone(),
-                    actual: example.actual.clone(),
-                    repro,
-                    first_case: *first_case,
-                }
-            })
-            .collect();
         number_repros(&mut buckets);
         let coverage = coverage(&c.operations, &buckets);
         let root_causes = super::root_causes(&buckets, &c.operations);
@@ -284,6 +300,7 @@ impl ReportCollector {
             waits: c.waits,
             shortened_waits,
             interrupted: c.interrupted,
+            baseline: None,
             not_modelled: NOT_MODELLED
                 .iter()
                 .map(|(operation, reason)| NotModelled {

@@ -40,6 +40,9 @@ pub struct RunConfig {
     pub out: PathBuf,
     /// Caps on live resources, requests, rate and wall time (`--max-live`, …).
     pub budgets: super::Budgets,
+    /// Keys of the root causes a `--baseline` knows (unexpired): `--max-failures`
+    /// counts only the others.
+    pub known_root_causes: std::collections::BTreeSet<String>,
 }
 
 impl Default for RunConfig {
@@ -58,6 +61,7 @@ impl Default for RunConfig {
             taps: None,
             out: PathBuf::from("dxconform-out"),
             budgets: super::Budgets::default(),
+            known_root_causes: std::collections::BTreeSet::new(),
         }
     }
 }

@@ -139,6 +139,8 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
     merged.coverage = coverage(&merged.operations, &buckets);
     merged.root_causes = super::root_causes(&buckets, &merged.operations);
     merged.buckets = buckets;
+    // Judged again against the merge's own --baseline, if any.
+    merged.baseline = None;
 
     // An edge is exercised if any share exercised it; violated if any share's
     // buckets violate it (the buckets are the union).

@@ -28,6 +28,7 @@ mod wait;
 
 pub use budget::{
     creates, halt_creates, Budget, BudgetError, BudgetReport, BudgetStop, Budgets, CaseBudget,
+    ShrinkBudget,
 };
 pub use case::{execute, CaseContext, CaseOutcome, Records, StepRecord};
 pub use config::{Partition, RunConfig};
@@ -41,8 +42,9 @@ pub use merge::merge;
 pub use mutants::{kill_matrix, served_target, KillMatrix, MutantOutcome, Serving};
 pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_OPERATIONS};
 pub use outcome::{
-    Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled, OperationStats,
-    ReportConfig, Repro, RunReport, TransitionCoverage, CHECK_GROUPS, SCHEMA_VERSION,
+    BaselineSummary, Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled,
+    OperationStats, ReportConfig, Repro, RunReport, ShrinkStatus, TransitionCoverage, CHECK_GROUPS,
+    SCHEMA_VERSION,
 };
 pub use pace::{
     CaseOrigin, FullObservation, Observation, Pace, ShortenReason, ShortenedWait, ADAPTIVE_FACTOR,
@@ -50,7 +52,9 @@ pub use pace::{
 };
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
-pub use root_cause::{root_causes, RootCause};
+pub use root_cause::{
+    current_key, key_kind, root_causes, BaselineStatus, RootCause, KEY_KINDS, RETIRED_KEYS,
+};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, SweepOutcome};
 pub use wait::{WaitStats, Waiter};

@@ -35,8 +35,72 @@ pub struct Repro {
     /// Requests the shrinking and the re-run sent.
     #[serde(default)]
     pub shrink_requests: u64,
+    /// How far the plan was shrunk: to the end, partly (a shrink budget, the
+    /// candidate bound or an interrupt cut it off), or not at all (`--no-shrink`, or
+    /// the shrink budget was spent before this bucket's turn).
+    #[serde(default)]
+    pub shrink: ShrinkStatus,
     /// Replay file, relative to the output folder.
     pub replay_file: Option<String>,
+}
+
+/// How far a reproduction was shrunk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShrinkStatus {
+    /// Shrunk until no smaller plan showed the bucket (reports written before the
+    /// member existed shrank every bucket this way).
+    #[default]
+    Complete,
+    /// Shrinking stopped before the end: the plan is smaller than the case's, not minimal.
+    Partial,
+    /// Not shrunk: the plan is the whole case that first showed the bucket
+    /// (`--no-shrink`, a spent shrink budget, or a search a cap had stopped).
+    None,
+}
+
+impl ShrinkStatus {
+    /// `complete`, `partial` or `none`, as report.json spells it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ShrinkStatus::Complete => "complete",
+            ShrinkStatus::Partial => "partial",
+            ShrinkStatus::None => "none",
+        }
+    }
+
+    /// What a report says of a reproduction shrunk this far (nothing when complete).
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            ShrinkStatus::Complete => None,
+            ShrinkStatus::Partial => {
+                Some("partly shrunk: shrinking stopped early (a shrink budget, a stopped search or the candidate bound), so the sequence may hold steps the failure does not need")
+            }
+            ShrinkStatus::None => {
+                Some("unshrunk: the whole case that first showed it (--no-shrink, a spent shrink budget or a stopped search)")
+            }
+        }
+    }
+}
+
+/// What a run's `--baseline` file made of its root causes (keys of failing root
+/// causes; `fixed` are the file's entries no root cause of the run has).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The baseline file, as given.
+    pub file: String,
+    /// Failing root causes the file lists (not expired).
+    pub known: Vec<String>,
+    /// Failing root causes the file does not list.
+    pub new: Vec<String>,
+    /// Failing root causes the file lists past their `expires` date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<String>,
+    /// Entries of the file that no root cause of this run has (to prune).
+    pub fixed: Vec<String>,
+    /// Whether `--baseline-update` rewrote the file from this run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub updated: bool,
 }
 
 /// One root cause: findings grouped by (check, operation, JSON path, status).
@@ -391,6 +455,10 @@ pub struct RunReport {
     /// report then holds what the run did until then and is incomplete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<super::Interruption>,
+    /// Present only when the run was given a baseline of known root causes
+    /// (`--baseline FILE`): which failing root causes it knew, which are new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
 }
 
 /// Check groups of the coverage table, in display order (derived from the registry).
@@ -422,6 +490,25 @@ impl RunReport {
     /// unimplemented behind a uniform non-answer).
     pub fn conformant(&self) -> bool {
         self.failures().next().is_none() && self.failing_root_causes() == 0
+    }
+
+    /// The failing root causes that fail the run: all of them without a baseline;
+    /// with one, those it does not list or lists as expired.
+    pub fn blocking_root_causes(&self) -> impl Iterator<Item = &super::RootCause> {
+        let judged = self.baseline.is_some();
+        self.root_causes.iter().filter(move |c| {
+            c.severity == Severity::Failure
+                && (!judged || c.baseline.is_none_or(super::BaselineStatus::fails))
+        })
+    }
+
+    /// Whether the run passes: the target conformed or, with a baseline, every
+    /// failing root cause is a known, unexpired one.
+    pub fn passes(&self) -> bool {
+        match self.baseline {
+            None => self.conformant(),
+            Some(_) => self.blocking_root_causes().next().is_none(),
+        }
     }
 }
 

@@ -213,6 +213,7 @@ mod tests {
             reproduced: true,
             case: 0,
             shrink_requests: 0,
+            shrink: Default::default(),
             replay_file: None,
         };
         let plan = plan_as_sent(&repro);

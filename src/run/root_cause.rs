@@ -42,6 +42,94 @@ pub struct RootCause {
     /// whose repro it is (its replay file and scripts are that bucket's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortest: Option<BucketRef>,
+    /// What a `--baseline` file says of it (failing root causes only, and only in a
+    /// run given one): known, new, or known but past its `expires` date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineStatus>,
+}
+
+/// Whether a root cause is in the run's baseline of known root causes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaselineStatus {
+    /// Listed and not expired: it does not fail the run.
+    Known,
+    /// Not listed: it fails the run.
+    New,
+    /// Listed, but its `expires` date has passed: it fails the run like a new one.
+    Expired,
+}
+
+impl BaselineStatus {
+    /// `known`, `new` or `expired`, as report.json spells it.
+    pub fn label(self) -> &'static str {
+        match self {
+            BaselineStatus::Known => "known",
+            BaselineStatus::New => "new",
+            BaselineStatus::Expired => "expired",
+        }
+    }
+
+    /// Whether a root cause with this status fails the run.
+    pub fn fails(self) -> bool {
+        self != BaselineStatus::Known
+    }
+}
+
+/// Keys an earlier harness version gave root causes that a later one groups under
+/// another key, each with the key that replaced it, so a baseline written by the
+/// earlier version still matches ([`current_key`]). Never remove a row: committed
+/// baselines may hold the old key for years.
+pub const RETIRED_KEYS: &[(&str, &str)] = &[
+    // Colliding ids were one root cause per id member (`model.unique:<member>`, the
+    // generic `<check>:<member>` rule) until every `model.unique` bucket became one
+    // defect: ids are minted by one scheme (commit c912181, "ids-collide").
+    ("model.unique:connectionId", "ids-collide"),
+    ("model.unique:lagId", "ids-collide"),
+    ("model.unique:interconnectId", "ids-collide"),
+    ("model.unique:virtualInterfaceId", "ids-collide"),
+    ("model.unique:directConnectGatewayId", "ids-collide"),
+    ("model.unique:associationId", "ids-collide"),
+    ("model.unique:proposalId", "ids-collide"),
+];
+
+/// The key this harness version uses for a root cause some version keyed `key`
+/// (itself when it was never renamed).
+pub fn current_key(key: &str) -> &str {
+    RETIRED_KEYS
+        .iter()
+        .find(|(old, _)| *old == key)
+        .map_or(key, |(_, new)| new)
+}
+
+/// The kinds of root-cause keys (the text before the first `:`) the rules below
+/// produce besides check ids (the lifecycle rule and the rule for any other check
+/// key by check id); docs/root-causes.md explains each, and `dxconform explain`
+/// answers for every one (a test checks both).
+pub const KEY_KINDS: &[&str] = &[
+    "not-implemented",
+    "transport",
+    "wire-protocol",
+    "wire-status",
+    "undeclared-error-types",
+    "accepts-invalid",
+    "not-enforced",
+    "wrong-type",
+    "missing-member",
+    "pattern",
+    "enum",
+    "range",
+    "unknown-member",
+    "sdk-parse",
+    "ids-collide",
+    "ownership",
+    "ignores-accounts",
+];
+
+/// The kind of a root-cause key: the text before its first `:` (`wrong-type` of
+/// `wrong-type:loaIssueTime:string`, `model.state` of `model.state:…`).
+pub fn key_kind(key: &str) -> &str {
+    key.split(':').next().unwrap_or(key)
 }
 
 /// The last member name of a JSON path (`$.connections[*].loaIssueTime` →
@@ -627,6 +715,7 @@ pub fn root_causes(
                 count: members.iter().map(|i| of(i).count).sum(),
                 buckets: members.iter().map(|i| BucketRef::of(of(i))).collect(),
                 shortest,
+                baseline: None,
             }
         })
         .collect();
@@ -646,6 +735,7 @@ pub fn root_causes(
                     count: 0,
                     buckets: Vec::new(),
                     shortest: None,
+                    baseline: None,
                 });
                 causes.len() - 1
             }
@@ -848,6 +938,52 @@ mod tests {
                 .filter(|c| c.key.starts_with("sdk-parse"))
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// Every key the rules make is of a kind `KEY_KINDS` lists (and so docs/root-causes.md
+    /// and `dxconform explain` know it), or named by its check: for every check's
+    /// buckets, with accepted and refused actuals, and every key of the committed runs.
+    #[test]
+    fn every_key_is_of_a_listed_kind_or_named_by_its_check() {
+        let mut buckets = moto_buckets();
+        buckets.extend(moto_5_2_6_buckets());
+        let template = buckets[0].clone();
+        for id in crate::vocab::CheckId::ALL {
+            for (actual, expected, status) in [
+                (
+                    "accepted (HTTP 200)",
+                    "rejected (rule tags.count: at most 50)",
+                    200,
+                ),
+                ("accepted (HTTP 200)", "rejected (a documented limit)", 200),
+                ("\"arn:aws:x\"", "matches ^dxcon-", 200),
+                ("string \"x\"", "number", 200),
+                (
+                    "ConnectionNotFound: gone",
+                    "DirectConnectClientException",
+                    400,
+                ),
+                ("Timeout: operation timed out", "an HTTP answer", 200),
+            ] {
+                buckets.push(Bucket {
+                    check: id.as_str().to_owned(),
+                    actual: actual.to_owned(),
+                    expected: expected.to_owned(),
+                    status,
+                    path: "$.connectionId".to_owned(),
+                    repro: None,
+                    ..template.clone()
+                });
+            }
+        }
+        for cause in root_causes(&buckets, &BTreeMap::new()) {
+            let kind = key_kind(&cause.key);
+            assert!(
+                KEY_KINDS.contains(&kind) || crate::vocab::CheckId::lookup(kind).is_some(),
+                "{} is of no listed kind",
+                cause.key
+            );
+        }
     }
 
     #[rstest::rstest]

@@ -124,7 +124,15 @@ fn run_here(
                 budget,
                 pace: super::Pace::default(),
             });
-            let found = runtime.block_on(search(config, &shared, &env, &events, interrupt));
+            let new_root_causes = || collector.new_root_causes(&config.known_root_causes);
+            let found = runtime.block_on(search(
+                config,
+                &shared,
+                &env,
+                &events,
+                interrupt,
+                &new_root_causes,
+            ));
             let budget = (!config.budgets.is_empty()).then(|| shared.budget.report());
             let shortened_waits = shared.pace.shortened_waits();
             found.map(|found| (found, budget, shortened_waits))

@@ -132,6 +132,7 @@ pub(super) async fn search(
     env: &Env,
     events: &dyn EventSink,
     interrupt: &Interrupt,
+    new_root_causes: &dyn Fn() -> usize,
 ) -> Result<(), RunError> {
     let events = CaseEvents::new(events);
     let jobs = config.jobs.max(1);
@@ -156,6 +157,7 @@ pub(super) async fn search(
         tokio::task::JoinHandle<Result<CaseOutcome, TargetError>>,
     )> = VecDeque::with_capacity(jobs);
     let mut started: u64 = 0;
+    let allowance = super::shrink::ShrinkAllowance::new(config.budgets.shrink);
     // Shrinking candidates of fresh-account runs get accounts past every case's.
     let mut candidates = u64::from(config.cases);
     loop {
@@ -206,12 +208,28 @@ pub(super) async fn search(
             strategy: &strategy,
             events: &events,
             interrupt,
+            allowance: &allowance,
+            unshrunk_rerun: std::sync::Mutex::new(None),
         };
         for key in fresh {
             if interrupt.is_triggered() {
                 break;
             }
             shrinker.shrink(case, key, &mut candidates).await?;
+        }
+        // --max-failures: counted on the root causes (reproductions included, as
+        // the grouping reads them) once this case's buckets are shrunk.
+        if let Some(most) = config.budgets.max_failures {
+            let new = new_root_causes();
+            if new >= most as usize {
+                shared.budget.stop(
+                    super::budget::MAX_FAILURES,
+                    format!(
+                        "{new} new failing root cause{} found (cap {most})",
+                        if new == 1 { "" } else { "s" }
+                    ),
+                );
+            }
         }
     }
     Ok(())
