@@ -83,6 +83,7 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
         let env = discover_env(&target).await;
         let checks = CheckSet::default();
         let sdk = SdkParser::new();
+        let pace = dxconform::run::Pace::default();
         let ctx = CaseContext {
             client: &target.client,
             target: &target,
@@ -92,6 +93,8 @@ fn execute_plan(plan: Plan) -> dxconform::run::CaseOutcome {
             spec: Spec::builtin(),
             budget: None,
             records: Records::Full,
+            pace: &pace,
+            origin: dxconform::run::CaseOrigin::default(),
         };
         let outcome = execute(&ctx, &plan).await;
         target.stop().await;

@@ -24,6 +24,7 @@ fn a_run_with_aws_like_knobs_has_zero_findings_and_reports_its_waits() {
             wait: WaitPolicy {
                 interval: Duration::from_millis(50),
                 timeout: Duration::from_secs(30),
+                adaptive: false,
             },
             ..TargetConfig::default()
         },
@@ -107,6 +108,7 @@ fn waiting_config(out: &std::path::Path, mutant: Option<&str>, timeout_ms: u64) 
             wait: WaitPolicy {
                 interval: Duration::from_millis(20),
                 timeout: Duration::from_millis(timeout_ms),
+                adaptive: false,
             },
             ..TargetConfig::default()
         },

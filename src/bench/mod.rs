@@ -11,9 +11,11 @@
 mod nagle;
 mod no_reset;
 mod raw;
+mod verdict;
 
 pub use nagle::NagleRow;
 pub use no_reset::NoResetRow;
+pub use verdict::{VerdictRow, VERDICT_TARGETS};
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -57,6 +59,13 @@ pub struct BenchConfig {
     /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
     #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
     pub moto_server: Option<PathBuf>,
+    /// Measure only the time to verdict (the faithful target and three mutants served
+    /// behind a loopback endpoint with default waits), not the throughput rows.
+    #[arg(long)]
+    pub verdict: bool,
+    /// Cases per time-to-verdict run (0: skip the section).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub verdict_cases: u32,
 }
 
 /// Why a benchmark could not run.
@@ -184,6 +193,8 @@ pub struct BenchReport {
     /// The warm-up: a first trial against the reference target, before the rows,
     /// with the process's caches empty (its `--jobs` and the trial).
     pub warm_up: Option<(usize, Trial)>,
+    /// Time to verdict per target (empty when skipped: `--verdict-cases 0`).
+    pub verdict: Vec<VerdictRow>,
     /// The Nagle rows, or why they were not measured.
     pub nagle: Result<Vec<NagleRow>, String>,
     /// The no-reset rows, or why they were not measured.
@@ -295,11 +306,48 @@ fn measure(
     })
 }
 
+/// The time-to-verdict rows (`--verdict-cases`; none when 0).
+fn verdict_rows(
+    config: &BenchConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<VerdictRow>, BenchError> {
+    let mut rows = Vec::new();
+    if config.verdict_cases == 0 {
+        return Ok(rows);
+    }
+    for mutant in VERDICT_TARGETS {
+        let row = verdict::measure(config.seed, config.verdict_cases, mutant)?;
+        progress(&format!(
+            "time to verdict, {}: first finding {}, complete report {:.1} s ({} failure buckets, {} full waits, {} shortened)",
+            row.target,
+            row.first_finding
+                .map_or("none".to_owned(), |f| format!("{:.1} s", f.as_secs_f64())),
+            row.complete.as_secs_f64(),
+            row.failures,
+            row.full_waits,
+            row.shortened_waits
+        ));
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
 /// Run the benchmark; `progress` hears one line per trial.
 pub fn bench(
     config: &BenchConfig,
     progress: &mut dyn FnMut(&str),
 ) -> Result<BenchReport, BenchError> {
+    if config.verdict {
+        return Ok(BenchReport {
+            config: config.clone(),
+            measurements: Vec::new(),
+            moto_skipped: Some("not asked for (--verdict)".to_owned()),
+            warm_up: None,
+            verdict: verdict_rows(config, progress)?,
+            nagle: Err("not asked for (--verdict)".to_owned()),
+            no_reset: Err("not asked for (--verdict)".to_owned()),
+        });
+    }
     let mut measurements = Vec::new();
     let mut warm_up = None;
     let nagle;
@@ -387,11 +435,13 @@ pub fn bench(
             }
         }
     }
+    let verdict = verdict_rows(config, progress)?;
     Ok(BenchReport {
         config: config.clone(),
         measurements,
         moto_skipped,
         warm_up,
+        verdict,
         nagle,
         no_reset,
     })
@@ -430,19 +480,8 @@ pub fn machine() -> String {
     )
 }
 
-/// `reports/bench.md`.
-pub fn markdown(report: &BenchReport) -> String {
-    let c = &report.config;
-    let mut out = String::new();
-    let _ = writeln!(out, "# dxconform bench\n");
-    let _ = writeln!(
-        out,
-        "Machine: {}. dxconform {} (release build), seed {}, {} trials per row (medians).\n",
-        machine(),
-        env!("CARGO_PKG_VERSION"),
-        c.seed,
-        c.trials.max(1)
-    );
+/// The throughput rows: what each trial measured, per target and `--jobs`.
+fn throughput_table(out: &mut String, report: &BenchReport) {
     let _ = writeln!(
         out,
         "Each trial runs the search (every answer checked against the model and the specification), \
@@ -482,6 +521,28 @@ pub fn markdown(report: &BenchReport) -> String {
             m.median(Trial::ratio) * 100.0,
             m.failures
         );
+    }
+}
+
+/// `reports/bench.md`.
+pub fn markdown(report: &BenchReport) -> String {
+    let c = &report.config;
+    let mut out = String::new();
+    let _ = writeln!(out, "# dxconform bench\n");
+    let _ = writeln!(
+        out,
+        "Machine: {}. dxconform {} (release build), seed {}, {}.\n",
+        machine(),
+        env!("CARGO_PKG_VERSION"),
+        c.seed,
+        if c.verdict {
+            "time to verdict only (`--verdict`)".to_owned()
+        } else {
+            format!("{} trials per row (medians)", c.trials.max(1))
+        }
+    );
+    if !report.measurements.is_empty() {
+        throughput_table(&mut out, report);
     }
     if let Some(reason) = &report.moto_skipped {
         let _ = writeln!(out, "\nmoto: not measured ({reason}).");
@@ -523,6 +584,9 @@ pub fn markdown(report: &BenchReport) -> String {
     }
     nagle_section(&mut out, &report.nagle);
     no_reset_section(&mut out, &report.no_reset);
+    if !report.verdict.is_empty() {
+        verdict::section(&mut out, &report.verdict);
+    }
     let _ = writeln!(
         out,
         "\nReproduce: `cargo build --release && ./target/release/dxconform bench --out reports/bench.md` \

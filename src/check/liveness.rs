@@ -48,8 +48,12 @@ pub struct WaitObservation<'a> {
     pub polls: u64,
     /// How long the wait lasted.
     pub waited: Duration,
-    /// The wait timeout (`--wait-timeout`).
+    /// The wait timeout (`--wait-timeout`, or the one derived from the target's pace).
     pub timeout: Duration,
+    /// Set when the wait was decided after one poll because an earlier wait of the
+    /// run already outlasted its full timeout on the same observation: where that
+    /// was, and what it saw (the finding refers to it).
+    pub repeat_of: Option<&'a str>,
 }
 
 /// A resource in a state AWS leaves on its own leaves it within the wait timeout.
@@ -68,12 +72,20 @@ pub fn liveness(wait: &WaitObservation<'_>, sink: &mut Sink<'_>) {
             wait.from,
             seconds(wait.timeout)
         ),
-        format!(
-            "{} still {last} after {} ({} polls)",
-            wait.id,
-            seconds(wait.waited),
-            wait.polls
-        ),
+        match wait.repeat_of {
+            None => format!(
+                "{} still {last} after {} ({} polls)",
+                wait.id,
+                seconds(wait.waited),
+                wait.polls
+            ),
+            Some(first) => format!(
+                "{} still {last} after {} ({} polls), decided without a new full wait: {first}",
+                wait.id,
+                seconds(wait.waited),
+                wait.polls
+            ),
+        },
     );
 }
 
@@ -101,6 +113,7 @@ mod tests {
             polls: 64,
             waited: Duration::from_millis(600_200),
             timeout: Duration::from_secs(600),
+            repeat_of: None,
         }
     }
 
@@ -123,6 +136,25 @@ mod tests {
         assert_eq!(
             f.actual,
             "dxvif-ab12cd34 still pending after 600.2 s (64 polls)"
+        );
+    }
+
+    #[test]
+    fn a_wait_decided_from_an_earlier_full_wait_refers_to_it_in_the_same_bucket() {
+        let last = Seen::State("pending".into());
+        let full = CheckSet::default().judge_wait(&observation(&last));
+        let first = "still pending through a full 600.0 s wait in case 2 (search), after step 1";
+        let repeat = CheckSet::default().judge_wait(&WaitObservation {
+            polls: 1,
+            waited: Duration::from_millis(51),
+            repeat_of: Some(first),
+            ..observation(&last)
+        });
+        assert_eq!(repeat[0].key(), full[0].key());
+        assert_eq!(repeat[0].expected, full[0].expected);
+        assert_eq!(
+            repeat[0].actual,
+            format!("dxvif-ab12cd34 still pending after 0.1 s (1 polls), decided without a new full wait: {first}")
         );
     }
 

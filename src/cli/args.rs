@@ -169,6 +169,17 @@ pub struct MutantsArgs {
     /// Where to write the Markdown matrix.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also run the matrix as a user meets each mutant: served by a child
+    /// `dxconform serve --mutant M` behind `--endpoint`, with the default waits of a
+    /// loopback target; both matrices are reported.
+    #[arg(long)]
+    pub via_endpoint: bool,
+    /// Cases per run of the --via-endpoint matrix (default: --cases).
+    #[arg(long, value_name = "N")]
+    pub endpoint_cases: Option<u32>,
+    /// --jobs of each run of the --via-endpoint matrix.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub endpoint_jobs: usize,
 }
 
 /// Kinds of target on the command line.
@@ -253,7 +264,8 @@ pub struct TargetArgs {
     #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_INTERVAL")]
     pub wait_interval: Option<f64>,
     /// Seconds a wait lasts at most before `model.liveness` is reported (default 600
-    /// on real AWS, 60 on loopback).
+    /// on real AWS; on loopback derived from the run: 4× the slowest settle seen, at
+    /// least 10, at most 60).
     #[arg(long, value_name = "SECS", env = "DXCONFORM_WAIT_TIMEOUT")]
     pub wait_timeout: Option<f64>,
 }

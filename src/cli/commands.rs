@@ -8,7 +8,7 @@ use super::args::{
 };
 use super::error::{usage, CliError};
 use crate::exit_code::ExitCode;
-use crate::run::{ReplayFile, RunConfig, RunEnd};
+use crate::run::{ReplayFile, RunConfig, RunEnd, Serving};
 use crate::target::{RealAwsOptIn, TargetConfig, TargetKind, WireOptions};
 use crate::vocab::{AccountSelector, Accounts, Principal};
 
@@ -253,6 +253,9 @@ fn target_config_for(args: &TargetArgs, two_accounts: bool) -> Result<TargetConf
     config.wait = crate::target::WaitPolicy {
         interval: seconds("--wait-interval", args.wait_interval, defaults.interval)?,
         timeout: seconds("--wait-timeout", args.wait_timeout, defaults.timeout)?,
+        // A timeout the user gave is the timeout; otherwise a loopback target's is
+        // derived from what it shows (run::Pace::timeout).
+        adaptive: defaults.adaptive && args.wait_timeout.is_none(),
     };
     config.consistency_budget = args.consistency_budget_ms.map_or_else(
         || config.default_consistency_budget(),
@@ -395,7 +398,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             println!("\nbudgets: {}", serde_json::to_string(&config.budgets)?);
         }
         let wait = config.target.wait;
-        if wait.enabled() {
+        if wait.enabled() && wait.adaptive {
+            println!(
+                "waits: poll every {:.2} s (backing off), at most {}× the slowest settle seen per resource (at least {:.0} s, at most {:.0} s; --wait-timeout fixes it)",
+                wait.interval.as_secs_f64(),
+                crate::run::ADAPTIVE_FACTOR,
+                crate::run::ADAPTIVE_FLOOR.min(wait.timeout).as_secs_f64(),
+                wait.timeout.as_secs_f64()
+            );
+        } else if wait.enabled() {
             println!(
                 "waits: poll every {:.2} s (backing off), at most {:.0} s per resource",
                 wait.interval.as_secs_f64(),
@@ -547,23 +558,58 @@ fn mutants(args: MutantsArgs) -> Result<ExitCode> {
         },
         ..RunConfig::default()
     };
-    let matrix = crate::run::kill_matrix(&base, &args.only, |row| {
+    let endpoint_cases = args.endpoint_cases.unwrap_or(args.cases);
+    if args.via_endpoint && (endpoint_cases == 0 || args.endpoint_jobs == 0) {
+        return usage("--endpoint-cases and --endpoint-jobs must be at least 1");
+    }
+    let matrix = crate::run::kill_matrix(&base, &args.only, &Serving::Embedded, |row| {
         println!("{}", crate::report::mutant_line(row))
     })?;
     for line in crate::report::mutant_summary(&matrix) {
         println!("{line}");
     }
+    let served = if args.via_endpoint {
+        let exe = std::env::current_exe().map_err(|e| {
+            CliError::Usage(format!(
+            "--via-endpoint serves each mutant with this executable, whose path is unknown: {e}"
+        ))
+        })?;
+        let endpoint_base = RunConfig {
+            cases: endpoint_cases,
+            jobs: args.endpoint_jobs,
+            ..base.clone()
+        };
+        println!(
+            "served behind an endpoint, default waits ({} cases, --jobs {}):",
+            endpoint_cases, args.endpoint_jobs
+        );
+        let served = crate::run::kill_matrix(
+            &endpoint_base,
+            &args.only,
+            &Serving::Endpoint { exe },
+            |row| println!("{}", crate::report::mutant_line(row)),
+        )?;
+        for line in crate::report::mutant_summary(&served) {
+            println!("{line}");
+        }
+        Some(served)
+    } else {
+        None
+    };
     if let Some(out) = &args.out {
         let harness = format!("dxconform {}", env!("CARGO_PKG_VERSION"));
-        std::fs::write(out, crate::report::mutants_markdown(&matrix, &harness)).map_err(
-            |source| CliError::Write {
-                path: out.clone(),
-                source,
-            },
-        )?;
+        let text = match &served {
+            Some(served) => crate::report::mutants_markdown_both(&matrix, served, &harness),
+            None => crate::report::mutants_markdown(&matrix, &harness),
+        };
+        std::fs::write(out, text).map_err(|source| CliError::Write {
+            path: out.clone(),
+            source,
+        })?;
         println!("matrix: {}", out.display());
     }
-    Ok(if matrix.survivors().is_empty() {
+    let survived = served.as_ref().is_some_and(|s| !s.survivors().is_empty());
+    Ok(if matrix.survivors().is_empty() && !survived {
         ExitCode::Conformant
     } else {
         ExitCode::Findings

@@ -42,7 +42,9 @@ pub use html::{escape, html, resource_chart};
 pub use junit::{bucket_text, buckets_text, junit, xml_escape};
 pub use lifecycle::{lifecycles, mermaid, status_label, svg};
 pub use markdown::{escape_cell, markdown};
-pub use mutants::{mutant_line, mutants_markdown, summary_lines as mutant_summary};
+pub use mutants::{
+    mutant_line, mutants_markdown, mutants_markdown_both, summary_lines as mutant_summary,
+};
 pub use progress::{Progress, ProgressMode, LINE_INTERVAL};
 pub use pytest::{pytest_file, PYTEST_EXTENSION};
 pub use render::{load_report, render, Format};

@@ -101,6 +101,45 @@ fn target_line(report: &RunReport) -> String {
     .to_lowercase()
 }
 
+/// The one line saying which waits were decided after one poll, and why.
+fn shortened_line(report: &RunReport) -> Option<String> {
+    let repeats: Vec<String> = report
+        .shortened_waits
+        .iter()
+        .filter(|s| s.reason == crate::run::ShortenReason::Repeat)
+        .map(|s| {
+            format!(
+                "{} {} ×{} (as first seen in {})",
+                s.kind,
+                s.state,
+                s.count,
+                s.first.place()
+            )
+        })
+        .collect();
+    let in_case: u64 = report
+        .shortened_waits
+        .iter()
+        .filter(|s| s.reason == crate::run::ShortenReason::CaseTimedOut)
+        .map(|s| s.count)
+        .sum();
+    if repeats.is_empty() && in_case == 0 {
+        return None;
+    }
+    let total: u64 = report.shortened_waits.iter().map(|s| s.count).sum();
+    let mut line =
+        format!("shortened waits: {total} decided after one poll by what the run had already seen");
+    if !repeats.is_empty() {
+        line.push_str(&format!(": {}", repeats.join("; ")));
+    }
+    if in_case > 0 {
+        line.push_str(&format!(
+            "; {in_case} in cases whose earlier wait had already timed out"
+        ));
+    }
+    Some(line)
+}
+
 /// What a run against a slow, throttling target did besides checking: waits for
 /// asynchronous states, retries and throttles, and its budgets, after the line of
 /// an interrupted run (shared by the terminal, Markdown and HTML reports). Empty
@@ -131,6 +170,9 @@ pub fn nightly_lines(report: &RunReport) -> Vec<String> {
             w.total_wait_ms as f64 / 1000.0,
             w.longest_wait_ms as f64 / 1000.0
         ));
+    }
+    if let Some(line) = shortened_line(report) {
+        lines.push(line);
     }
     let r = &report.wire;
     if r.retries > 0 || r.throttles > 0 || r.server_errors > 0 || r.rate_delay_ms > 0 {

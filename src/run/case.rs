@@ -5,9 +5,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::pace::{FullObservation, Observation, ABSENT};
 use super::redact;
 use crate::check::{CheckCtx, CheckSet, Finding, SdkParser};
-use crate::model::{Env, Model, ObservedEdge, Plan, Step};
+use crate::model::{Env, Model, ObservedEdge, Plan, ResourceKind, Step};
 use crate::spec::Spec;
 use crate::target::{LaunchedTarget, WireClient};
 use crate::vocab::{CheckId, Exchange, Outcome, Principal};
@@ -32,6 +33,10 @@ pub struct CaseContext<'a> {
     pub budget: Option<&'a super::Budget>,
     /// How much of each exchange the case's records keep.
     pub records: Records,
+    /// What the run has learnt about how its target settles (shared by its cases).
+    pub pace: &'a super::Pace,
+    /// Which case this is (what a wait that times out is remembered by).
+    pub origin: super::CaseOrigin,
 }
 
 /// How much of each exchange a case's step records keep.
@@ -207,7 +212,9 @@ pub async fn execute(ctx: &CaseContext<'_>, plan: &Plan) -> CaseOutcome {
             want_sdk,
         };
         let (exchange, findings) = attempt.send(ctx).await;
-        let (exchange, findings) = attempt.settle_visibility(ctx, exchange, findings).await;
+        let (exchange, findings) = attempt
+            .settle_visibility(ctx, &mut waiter, exchange, findings)
+            .await;
         outcome.findings.extend(findings);
         model.observe(step, &prediction, &exchange.outcome);
         budget.iter().for_each(|b| b.observe(&model));
@@ -329,10 +336,14 @@ impl Attempt<'_> {
     /// Eventual consistency: a Describe with a finding of a check the registry polls
     /// again on a miss (`model.visible`: what the model says must be listed is not
     /// yet) is sent again, with backoff, within the target's consistency budget
-    /// (`--consistency-budget-ms`); past the budget the finding stands.
+    /// (`--consistency-budget-ms`); past the budget the finding stands. A miss of
+    /// a kind that already outlasted a full budget or wait in the run (the target
+    /// leaves such resources out of their list), or in a case whose wait already
+    /// timed out, is not polled again: the answer at hand decides it.
     async fn settle_visibility(
         &self,
         ctx: &CaseContext<'_>,
+        waiter: &mut super::Waiter,
         mut exchange: Exchange,
         mut findings: Vec<Finding>,
     ) -> (Exchange, Vec<Finding>) {
@@ -342,9 +353,24 @@ impl Attempt<'_> {
         if budget.is_zero() || !operation.starts_with("Describe") || !misses(&findings) {
             return (exchange, findings);
         }
+        let missing = ResourceKind::ALL
+            .into_iter()
+            .find(|k| k.describe_list().is_some_and(|(o, _)| o == operation))
+            .map(|kind| Observation {
+                kind,
+                state: ABSENT.to_owned(),
+            });
+        if let Some(missing) = &missing {
+            if let Some((reason, first)) = waiter.shortcut(ctx, missing) {
+                waiter.count_shortened(ctx, missing, reason, &first);
+                return (exchange, findings);
+            }
+        }
         let started = std::time::Instant::now();
         let mut pause = Duration::from_millis(50);
+        let mut polls = 0;
         while misses(&findings) && started.elapsed() + pause <= budget {
+            polls += 1;
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(10));
             (exchange, findings) = self.send(ctx).await;
@@ -355,6 +381,18 @@ impl Attempt<'_> {
                 budget_ms = budget.as_millis() as u64,
                 "still not visible after the consistency budget"
             );
+            if let Some(missing) = missing {
+                let full = FullObservation {
+                    case: u64::from(ctx.origin.rng_case) + 1,
+                    phase: ctx.origin.phase,
+                    step: self.index,
+                    from: ABSENT.to_owned(),
+                    waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    polls,
+                    timeout_ms: u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+                };
+                waiter.learn_timeout(ctx, missing, full);
+            }
         }
         (exchange, findings)
     }

@@ -263,13 +263,14 @@ impl ReportCollector {
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut buckets = c.buckets();
-        let (duration_ms, wire, budget) = match c.finished {
+        let (duration_ms, wire, budget, shortened_waits) = match c.finished {
             Some(RunEvent::Finished {
                 duration_ms,
                 wire,
                 budget,
+                shortened_waits,
                 ..
-            }) => (duration_ms, wire, budget),
+            }) => (duration_ms, wire, budget, shortened_waits),
             _ => Default::default(),
         };
         number_repros(&mut buckets);
@@ -301,6 +302,7 @@ impl ReportCollector {
             budget,
             waits: c.waits,
             teardown: c.teardown,
+            shortened_waits,
             interrupted: c.interrupted,
             baseline: None,
             not_modelled: NOT_MODELLED

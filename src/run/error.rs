@@ -25,6 +25,9 @@ pub enum RunError {
         /// Why.
         reason: String,
     },
+    /// A mutant could not be served in a child process (`dxconform mutants --via-endpoint`).
+    #[error(transparent)]
+    Serve(#[from] crate::target::ServeProcessError),
     /// Partial reports cannot be merged (`dxconform merge`).
     #[error("cannot merge: {0}")]
     Merge(String),

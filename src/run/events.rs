@@ -136,6 +136,9 @@ pub enum RunEvent {
         /// What the budgets did (when the run had any).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         budget: Option<BudgetReport>,
+        /// Waits decided after one poll by what the run had already observed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shortened_waits: Vec<super::ShortenedWait>,
     },
 }
 

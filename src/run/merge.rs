@@ -111,6 +111,8 @@ pub fn merge(mut reports: Vec<RunReport>) -> Result<RunReport, RunError> {
         merged.waits.add(&r.waits);
         merged.teardown.add(&r.teardown);
     }
+    merged.shortened_waits =
+        super::ShortenedWait::merge(reports.iter().flat_map(|r| &r.shortened_waits));
 
     // Per bucket: the share that saw it first gives the example and the repro.
     let mut buckets: BTreeMap<(String, String, String, u16), Bucket> = BTreeMap::new();

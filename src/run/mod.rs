@@ -16,6 +16,7 @@ mod launch;
 mod merge;
 mod mutants;
 mod outcome;
+mod pace;
 mod redact;
 mod replay;
 mod root_cause;
@@ -39,12 +40,16 @@ pub use events::{BucketKey, EventSink, Fanout, NoEvents, Phase, RunEvent, SeenEd
 pub use interrupt::{Interrupt, InterruptSweep, Interruption, RunEnd, Signal};
 pub use launch::{in_process, launch, launch_runtime};
 pub use merge::merge;
-pub use mutants::{kill_matrix, KillMatrix, MutantOutcome};
+pub use mutants::{kill_matrix, served_target, KillMatrix, MutantOutcome, Serving};
 pub use outcome::{non_answer, uniformly_unanswered, Answers, UNIFORM_NON_ANSWER_OPERATIONS};
 pub use outcome::{
     BaselineSummary, Bucket, CoverageCell, EdgeStatus, FirstFailure, Harness, NotModelled,
     OperationStats, ReportConfig, Repro, RunReport, ShrinkStatus, TransitionCoverage, CHECK_GROUPS,
     SCHEMA_VERSION,
+};
+pub use pace::{
+    CaseOrigin, FullObservation, Observation, Pace, ShortenReason, ShortenedWait, ADAPTIVE_FACTOR,
+    ADAPTIVE_FLOOR,
 };
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};

@@ -1,6 +1,11 @@
 //! The kill matrix: the default suite against the reference target once per
-//! mutant (`dxconform mutants`), to measure what the harness catches.
+//! mutant (`dxconform mutants`), to measure what the harness catches: in-process
+//! with waits off (every Describe moves a resource one edge), and with
+//! `--via-endpoint` also as a user meets it: each mutant served by a child
+//! `dxconform serve --mutant M` behind `--endpoint`, with the default waits of a
+//! loopback target ([`Serving::Endpoint`]).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -8,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::{run, RunConfig, RunError, RunReport};
 use crate::check::Severity;
 use crate::emulator::{Mutant, MUTANTS};
-use crate::target::TargetKind;
+use crate::target::{ServedReference, TargetConfig, TargetKind};
+use crate::vocab::REFERENCE_RESET_PATH;
 
 /// Case budget for liveness mutants: each case that meets the slow answer waits out a timeout.
 const LIVENESS_CASES: u32 = 40;
@@ -42,6 +48,20 @@ pub struct MutantOutcome {
     pub seconds: f64,
 }
 
+/// How each mutant is served to the suite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Serving {
+    /// In-process, waits off (every Describe moves a resource one edge).
+    Embedded,
+    /// A child `EXE serve --port 0 --mutant M` behind `--endpoint` (a URL target with
+    /// the reference target's reset URL), with the default waits and consistency
+    /// budget of a loopback endpoint, as a user points the harness at an emulator.
+    Endpoint {
+        /// The dxconform executable that serves.
+        exe: PathBuf,
+    },
+}
+
 /// The matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KillMatrix {
@@ -49,6 +69,13 @@ pub struct KillMatrix {
     pub seed: u64,
     /// Cases per run.
     pub cases: u32,
+    /// Each mutant was served behind an endpoint with default waits
+    /// ([`Serving::Endpoint`]), not in-process with waits off.
+    #[serde(default)]
+    pub via_endpoint: bool,
+    /// `--jobs` of every run.
+    #[serde(default = "one_job")]
+    pub jobs: usize,
     /// One row per mutant.
     pub rows: Vec<MutantOutcome>,
 }
@@ -100,10 +127,33 @@ fn outcome(mutant: &Mutant, report: &RunReport, seconds: f64) -> MutantOutcome {
     }
 }
 
-/// Run `base` (an embedded-target configuration) once per mutant (all, or those named in `only`).
+fn one_job() -> usize {
+    1
+}
+
+/// The configuration of a URL target at `endpoint` (a served reference target) as
+/// `dxconform run --endpoint URL --reset-url URL/dxconform/reset` builds it: the
+/// default waits and consistency budget of a loopback endpoint.
+pub fn served_target(endpoint: &str) -> TargetConfig {
+    let mut target = TargetConfig {
+        kind: TargetKind::Url,
+        endpoint: Some(endpoint.to_owned()),
+        reset_url: Some(format!(
+            "{}{REFERENCE_RESET_PATH}",
+            endpoint.trim_end_matches('/')
+        )),
+        ..TargetConfig::default()
+    };
+    target.wait = target.default_wait();
+    target.consistency_budget = target.default_consistency_budget();
+    target
+}
+
+/// Run `base` once per mutant (all, or those named in `only`), each served as `serving` says.
 pub fn kill_matrix(
     base: &RunConfig,
     only: &[String],
+    serving: &Serving,
     mut progress: impl FnMut(&MutantOutcome),
 ) -> Result<KillMatrix, RunError> {
     let mut rows = Vec::new();
@@ -112,9 +162,25 @@ pub fn kill_matrix(
         .filter(|m| only.is_empty() || only.iter().any(|o| o == m.name))
     {
         let mut config = base.clone();
-        config.target.kind = TargetKind::Embedded;
-        config.target.endpoint = None;
-        config.emulator.mutant = Some(mutant.name.to_owned());
+        // Held until the run ends: dropping it stops the served mutant.
+        let mut served = None;
+        match serving {
+            Serving::Embedded => {
+                config.target.kind = TargetKind::Embedded;
+                config.target.endpoint = None;
+                config.emulator.mutant = Some(mutant.name.to_owned());
+            }
+            Serving::Endpoint { exe } => {
+                let server = ServedReference::spawn(exe, &["--mutant", mutant.name])?;
+                let target = served_target(server.endpoint());
+                config.target = TargetConfig {
+                    accounts: config.target.accounts.clone(),
+                    ..target
+                };
+                served = Some(server);
+            }
+        }
+        let in_process = *serving == Serving::Embedded;
         if mutant.liveness {
             // A liveness fault shows as a timeout: keep the wait short, do not retry it,
             // and spend a small budget on it (every case that meets it waits).
@@ -122,15 +188,19 @@ pub fn kill_matrix(
             config.target.retry.max_attempts = 1;
             config.cases = config.cases.min(LIVENESS_CASES);
             config.max_shrink_iters = config.max_shrink_iters.min(8);
-            // States move in real time and cases wait for them, briefly.
-            config.emulator.async_delay = Duration::from_millis(20);
-            config.target.wait = crate::target::WaitPolicy {
-                interval: Duration::from_millis(20),
-                timeout: Duration::from_millis(600),
-            };
+            if in_process {
+                // States move in real time and cases wait for them, briefly.
+                config.emulator.async_delay = Duration::from_millis(20);
+                config.target.wait = crate::target::WaitPolicy {
+                    interval: Duration::from_millis(20),
+                    timeout: Duration::from_millis(600),
+                    adaptive: false,
+                };
+            }
         }
         let started = Instant::now();
         let report = run(&config)?;
+        drop(served);
         let row = outcome(mutant, &report, started.elapsed().as_secs_f64());
         progress(&row);
         rows.push(row);
@@ -138,6 +208,8 @@ pub fn kill_matrix(
     Ok(KillMatrix {
         seed: base.seed,
         cases: base.cases,
+        via_endpoint: matches!(serving, Serving::Endpoint { .. }),
+        jobs: base.jobs.max(1),
         rows,
     })
 }

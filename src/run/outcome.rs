@@ -451,6 +451,11 @@ pub struct RunReport {
     /// reset between cases.
     #[serde(default, skip_serializing_if = "super::TeardownStats::is_empty")]
     pub teardown: super::TeardownStats,
+    /// Waits the run decided after one poll by what it had already observed
+    /// (`run::Pace`): per kind of observation and reason, the full wait they refer
+    /// to and how many. Empty on a target whose every wait settles.
+    #[serde(default)]
+    pub shortened_waits: Vec<super::ShortenedWait>,
     /// Present only when the run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the
     /// report then holds what the run did until then and is incomplete.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -132,6 +132,7 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
             let env = discover_env(&target).await;
             target.reset().await?;
             let sdk = SdkParser::new();
+            let pace = super::Pace::default();
             let ctx = CaseContext {
                 client: &target.client,
                 target: &target,
@@ -141,6 +142,8 @@ pub fn replay(config: &RunConfig, file: &ReplayFile) -> Result<ReplayOutcome, Ru
                 spec: Spec::builtin(),
                 budget: None,
                 records: super::Records::Full,
+                pace: &pace,
+                origin: super::CaseOrigin::default(),
             };
             Ok::<_, RunError>(execute(&ctx, &file.plan).await)
         }

@@ -122,6 +122,7 @@ fn run_here(
                 checks,
                 sdk: SdkParser::new(),
                 budget,
+                pace: super::Pace::default(),
             });
             let new_root_causes = || collector.new_root_causes(&config.known_root_causes);
             let found = runtime.block_on(search(
@@ -133,7 +134,8 @@ fn run_here(
                 &new_root_causes,
             ));
             let budget = (!config.budgets.is_empty()).then(|| shared.budget.report());
-            found.map(|found| (found, budget))
+            let shortened_waits = shared.pace.shortened_waits();
+            found.map(|found| (found, budget, shortened_waits))
         });
     // Every case task has ended (search awaits them all), so the target is ours again.
     let target = Arc::try_unwrap(target).map_err(|_| {
@@ -148,7 +150,7 @@ fn run_here(
         let _ = target.reset().await;
         target.stop().await;
     });
-    let ((), budget) = result?;
+    let ((), budget, shortened_waits) = result?;
     // Interrupted: the run's resources are swept before the report says what is left.
     let interruption = interrupt.interruption(started).map(|mut interruption| {
         interruption.swept = journal.map(|(journal, run_id)| {
@@ -168,6 +170,7 @@ fn run_here(
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         wire: wire_stats.wire_stats(),
         budget,
+        shortened_waits,
     });
     drop(events);
     let report = Box::new(collector.report());

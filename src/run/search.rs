@@ -13,7 +13,7 @@ use super::events::{BucketKey, CaseEvents, EventSink, Phase};
 use super::interrupt::Interrupt;
 use super::lanes::{Isolation, Lane};
 use super::shrink::Shrinker;
-use super::{RunConfig, RunError};
+use super::{CaseOrigin, RunConfig, RunError};
 use crate::check::{CheckSet, Finding, SdkParser, Severity};
 use crate::model::{Env, Plan};
 use crate::spec::Spec;
@@ -54,15 +54,19 @@ pub(super) struct Shared {
     pub(super) checks: CheckSet,
     pub(super) sdk: SdkParser,
     pub(super) budget: super::Budget,
+    /// What the run learns about how its target settles (`run/pace.rs`).
+    pub(super) pace: super::Pace,
 }
 
 impl Shared {
-    /// Run `plan` in `lane` after making the target fresh for it.
+    /// Run `plan` in `lane` after making the target fresh for it; `origin` says
+    /// which case it is.
     pub(super) async fn run_case(
         &self,
         lane: &Lane,
         plan: &Plan,
         records: Records,
+        origin: CaseOrigin,
     ) -> Result<CaseOutcome, TargetError> {
         lane.prepare_case(&self.target).await?;
         let ctx = CaseContext {
@@ -74,6 +78,8 @@ impl Shared {
             spec: Spec::builtin(),
             budget: Some(&self.budget),
             records,
+            pace: &self.pace,
+            origin,
         };
         Ok(execute(&ctx, plan).await)
     }
@@ -169,9 +175,15 @@ pub(super) async fn search(
             let task_shared = Arc::clone(shared);
             in_flight.push_back((
                 case,
-                tokio::spawn(
-                    async move { task_shared.run_case(&lane, &plan, Records::Summary).await },
-                ),
+                tokio::spawn(async move {
+                    let origin = CaseOrigin {
+                        phase: Phase::Search,
+                        rng_case: case,
+                    };
+                    task_shared
+                        .run_case(&lane, &plan, Records::Summary, origin)
+                        .await
+                }),
             ));
         }
         let Some((case, task)) = in_flight.pop_front() else {

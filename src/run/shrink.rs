@@ -14,7 +14,7 @@ use super::interrupt::Interrupt;
 use super::outcome::{Repro, ShrinkStatus};
 use super::search::{case_runner, requests_of, Lanes, Shared};
 use super::ShrinkBudget;
-use super::{RunConfig, RunError};
+use super::{CaseOrigin, RunConfig, RunError};
 use crate::model::Plan;
 
 /// What shrinking has spent over the run, against its `--shrink-budget`.
@@ -111,8 +111,14 @@ impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
             let candidate = tree.current();
             let lane = lanes.lane(shared, self.lane, *candidates).await;
             *candidates += 1;
+            let origin = CaseOrigin {
+                phase: Phase::Shrink,
+                rng_case: case,
+            };
             let began = std::time::Instant::now();
-            let o = shared.run_case(&lane, &candidate, Records::Summary).await?;
+            let o = shared
+                .run_case(&lane, &candidate, Records::Summary, origin)
+                .await?;
             shrink_requests += requests_of(&o);
             self.allowance.spend(requests_of(&o), began.elapsed());
             self.events.case(Phase::Shrink, case, &o, []);
@@ -145,7 +151,11 @@ impl<S: Strategy<Value = Plan>> Shrinker<'_, S> {
             None => {
                 let lane = lanes.lane(shared, self.lane, *candidates).await;
                 *candidates += 1;
-                let rerun = shared.run_case(&lane, &best, Records::Full).await?;
+                let origin = CaseOrigin {
+                    phase: Phase::Rerun,
+                    rng_case: case,
+                };
+                let rerun = shared.run_case(&lane, &best, Records::Full, origin).await?;
                 self.events.case(Phase::Rerun, case, &rerun, []);
                 shrink_requests += requests_of(&rerun);
                 if iterations == 0 {

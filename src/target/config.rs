@@ -93,8 +93,14 @@ impl Default for TargetConfig {
 pub struct WaitPolicy {
     /// First pause between polls (default for AWS 10 s; loopback targets 50 ms).
     pub interval: Duration,
-    /// Longest wait for one resource (default 600 s).
+    /// Longest wait for one resource (default 600 s); with `adaptive`, the cap of
+    /// the derived timeout.
     pub timeout: Duration,
+    /// Derive the timeout from what the target has shown (`run::Pace::timeout`: a
+    /// multiple of the slowest settle observed, with a floor, at most `timeout`):
+    /// the default on loopback targets when `--wait-timeout` is not given. Real AWS
+    /// keeps its fixed, long timeout.
+    pub adaptive: bool,
 }
 
 impl WaitPolicy {
@@ -177,9 +183,10 @@ impl TargetConfig {
 
     /// The waits this target needs when nothing says otherwise: real AWS moves
     /// states in minutes (first poll after 10 s, at most 600 s per resource); a
-    /// loopback URL target at loopback pace (50 ms, 60 s); none on the
-    /// deterministic embedded target and moto (their timeout stays 60 s for when
-    /// waits are turned on).
+    /// loopback URL target at loopback pace (50 ms, and a timeout derived from the
+    /// slowest settle it shows, 10 s to 60 s: [`WaitPolicy::adaptive`]); none on the
+    /// deterministic embedded target and moto (their timeout stays 60 s, adaptive,
+    /// for when waits are turned on).
     pub fn default_wait(&self) -> WaitPolicy {
         let real = self.is_real();
         let loopback_url = self.kind == TargetKind::Url && !real;
@@ -191,7 +198,11 @@ impl TargetConfig {
             Duration::ZERO
         };
         let timeout = Duration::from_secs(if real { 600 } else { 60 });
-        WaitPolicy { interval, timeout }
+        WaitPolicy {
+            interval,
+            timeout,
+            adaptive: !real,
+        }
     }
 
     /// How long a Describe missing a just-created resource is polled again when
@@ -339,9 +350,15 @@ mod tests {
         let aws = real("https://directconnect.example.com");
         assert_eq!(aws.default_wait().interval, Duration::from_secs(10));
         assert_eq!(aws.default_wait().timeout, Duration::from_secs(600));
+        assert!(
+            !aws.default_wait().adaptive,
+            "real AWS keeps its long timeout"
+        );
         assert_eq!(aws.default_consistency_budget(), Duration::from_secs(30));
         let loopback = real("http://127.0.0.1:4566");
         assert_eq!(loopback.default_wait().interval, Duration::from_millis(50));
+        assert!(loopback.default_wait().adaptive);
+        assert_eq!(loopback.default_wait().timeout, Duration::from_secs(60));
         let embedded = TargetConfig::default();
         assert!(!embedded.default_wait().enabled());
         assert_eq!(embedded.default_wait().timeout, Duration::from_secs(60));
