@@ -20,6 +20,7 @@ mod pace;
 mod redact;
 mod replay;
 mod root_cause;
+mod root_cause_key;
 mod runner;
 mod search;
 mod shrink;
@@ -53,9 +54,8 @@ pub use pace::{
 };
 pub use redact::{redact, REDACTED};
 pub use replay::{plan_as_sent, replay, BucketRef, ReplayFile, ReplayOutcome, REPLAY_FORMAT};
-pub use root_cause::{
-    current_key, key_kind, root_causes, BaselineStatus, RootCause, KEY_KINDS, RETIRED_KEYS,
-};
+pub use root_cause::{root_causes, RootCause};
+pub use root_cause_key::{current_key, key_kind, BaselineStatus, KEY_KINDS, RETIRED_KEYS};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, AccountSweep, SweepOutcome};
 pub use teardown::TeardownStats;
