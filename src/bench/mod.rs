@@ -595,16 +595,27 @@ pub fn markdown(report: &BenchReport) -> String {
     out
 }
 
+/// A section's heading; its rows, or a line saying why they were not measured.
+fn measured_section<'a, T>(
+    out: &mut String,
+    title: &str,
+    rows: &'a Result<Vec<T>, String>,
+) -> Option<&'a [T]> {
+    let _ = writeln!(out, "\n## {title}\n");
+    match rows {
+        Err(reason) => {
+            let _ = writeln!(out, "Not measured ({reason}).");
+            None
+        }
+        Ok(rows) => Some(rows),
+    }
+}
+
 /// The Nagle rows: wall time per request through a Python `http.server` proxy that
 /// writes head and body apart, with Nagle off and on.
 fn nagle_section(out: &mut String, nagle: &Result<Vec<NagleRow>, String>) {
-    let _ = writeln!(out, "\n## Targets that leave Nagle on\n");
-    let rows = match nagle {
-        Err(reason) => {
-            let _ = writeln!(out, "Not measured ({reason}).");
-            return;
-        }
-        Ok(rows) => rows,
+    let Some(rows) = measured_section(out, "Targets that leave Nagle on", nagle) else {
+        return;
     };
     let _ = writeln!(
         out,
@@ -637,13 +648,8 @@ fn nagle_section(out: &mut String, nagle: &Result<Vec<NagleRow>, String>) {
 /// The no-reset rows: wall time per case against a target without reset, and what
 /// the cases' teardowns did.
 fn no_reset_section(out: &mut String, rows: &Result<Vec<NoResetRow>, String>) {
-    let _ = writeln!(out, "\n## Without reset: teardown\n");
-    let rows = match rows {
-        Err(reason) => {
-            let _ = writeln!(out, "Not measured ({reason}).");
-            return;
-        }
-        Ok(rows) => rows,
+    let Some(rows) = measured_section(out, "Without reset: teardown", rows) else {
+        return;
     };
     let _ = writeln!(
         out,
