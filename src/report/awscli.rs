@@ -57,6 +57,44 @@ pub struct IdVariable {
     pub step: usize,
 }
 
+/// The variables defined by the steps before step `index`: the ones its request may use.
+pub fn defined_before(variables: &[IdVariable], index: usize) -> Vec<&IdVariable> {
+    variables.iter().filter(|v| v.step < index).collect()
+}
+
+/// The variables step `index`'s answer defines.
+pub fn defined_by(variables: &[IdVariable], index: usize) -> impl Iterator<Item = &IdVariable> {
+    variables.iter().filter(move |v| v.step == index)
+}
+
+/// The shell lines that read the ids step `index`'s answer carries into their variables
+/// (`CONNECTION_1=$(id_of connectionId 1)`), in the aws CLI script and the curl transcript.
+pub(super) fn write_id_assignments(out: &mut String, variables: &[IdVariable], index: usize) {
+    for v in defined_by(variables, index) {
+        let _ = writeln!(
+            out,
+            "{}=$(id_of {} {})  # dxconform's run got {}",
+            v.name,
+            v.member,
+            v.occurrence,
+            one_line(&v.value)
+        );
+    }
+}
+
+/// The comment above the shell function `id_of`.
+pub(super) const ID_OF_COMMENT: &str =
+    "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated).";
+
+/// The comment that stands for a step dxconform did not send.
+pub(super) fn write_skipped(out: &mut String, s: &StepRecord) {
+    let _ = writeln!(
+        out,
+        "# #{} {} {}: skipped by dxconform (its resource did not exist in this case)",
+        s.index, s.principal, s.operation
+    );
+}
+
 /// `connectionId` → `CONNECTION`, `virtualInterfaceId` → `VIRTUAL_INTERFACE`.
 fn variable_stem(member: &str) -> String {
     let base = member.strip_suffix("Id").unwrap_or(member);
@@ -546,10 +584,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
         "  printf '%s\\n' \"${{ANSWER:-(accepted: an empty answer)}}\""
     );
     let _ = writeln!(out, "}}");
-    let _ = writeln!(
-        out,
-        "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated)."
-    );
+    let _ = writeln!(out, "{ID_OF_COMMENT}");
     let _ = writeln!(
         out,
         "id_of() {{ printf '%s\\n' \"$ANSWER\" | sed -n 's/^ *\"'\"$1\"'\": \"\\([^\"]*\\)\".*/\\1/p' | awk '!seen[$0]++' | sed -n \"${{2:-1}}p\"; }}"
@@ -557,11 +592,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     for s in &repro.steps {
         let _ = writeln!(out);
         if s.skipped {
-            let _ = writeln!(
-                out,
-                "# #{} {} {}: skipped by dxconform (its resource did not exist in this case)",
-                s.index, s.principal, s.operation
-            );
+            write_skipped(&mut out, s);
             continue;
         }
         let saw = if s.status == 0 {
@@ -593,7 +624,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
             );
         }
         let label = format!("#{} {} {}", s.index, s.principal, s.operation);
-        let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
+        let defined = defined_before(&variables, s.index);
         if !cli_sends_as_is(s) {
             // The aws CLI always frames requests correctly and serializes bodies by the
             // model: curl sends the broken framing (target header, content type, body,
@@ -616,16 +647,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
                 shell_json(&s.request, &defined)
             );
         }
-        for v in variables.iter().filter(|v| v.step == s.index) {
-            let _ = writeln!(
-                out,
-                "{}=$(id_of {} {})  # dxconform's run got {}",
-                v.name,
-                v.member,
-                v.occurrence,
-                one_line(&v.value)
-            );
-        }
+        write_id_assignments(&mut out, &variables, s.index);
     }
     out
 }

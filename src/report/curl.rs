@@ -8,7 +8,10 @@
 
 use std::fmt::Write as _;
 
-use super::awscli::{id_variables, shell_json, shell_quote, IdVariable};
+use super::awscli::{
+    defined_before, id_variables, shell_json, shell_quote, write_id_assignments, write_skipped,
+    IdVariable, ID_OF_COMMENT,
+};
 use super::reproduction::{found_on, one_line, repro_buckets, reset_path};
 use crate::model::{Malformed, MalformedStep, Step};
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
@@ -130,10 +133,7 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
         out,
         "step() {{ printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; }}"
     );
-    let _ = writeln!(
-        out,
-        "# id_of MEMBER N: the N-th distinct value of \"MEMBER\" in the last answer (an id the target generated)."
-    );
+    let _ = writeln!(out, "{ID_OF_COMMENT}");
     let _ = writeln!(
         out,
         "id_of() {{ printf '%s\\n' \"$ANSWER\" | grep -o '\"'\"$1\"'\" *: *\"[^\"]*\"' | sed 's/.*\"\\([^\"]*\\)\"$/\\1/' | awk '!seen[$0]++' | sed -n \"${{2:-1}}p\"; }}"
@@ -142,11 +142,7 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
     for s in &repro.steps {
         let _ = writeln!(out);
         if s.skipped {
-            let _ = writeln!(
-                out,
-                "# #{} {} {}: skipped (its resource did not exist in this case)",
-                s.index, s.principal, s.operation
-            );
+            write_skipped(&mut out, s);
             continue;
         }
         let label = format!("#{} {} {}", s.index, s.principal, s.operation);
@@ -156,22 +152,13 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
             "step {} curl -sS -i -X POST \"$ENDPOINT\" \\",
             shell_quote(&label)
         );
-        let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
+        let defined = defined_before(&variables, s.index);
         let args = curl_arguments(report, s, &defined);
         for (n, arg) in args.iter().enumerate() {
             let more = if n + 1 < args.len() { " \\" } else { "" };
             let _ = writeln!(out, "  {arg}{more}");
         }
-        for v in variables.iter().filter(|v| v.step == s.index) {
-            let _ = writeln!(
-                out,
-                "{}=$(id_of {} {})  # dxconform's run got {}",
-                v.name,
-                v.member,
-                v.occurrence,
-                one_line(&v.value)
-            );
-        }
+        write_id_assignments(&mut out, &variables, s.index);
         if s.status == 0 {
             let _ = writeln!(out, "# < no HTTP answer: {}", one_line(&s.response));
             continue;

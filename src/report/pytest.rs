@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::awscli::{cli_sends_as_is, id_variables, mark_ids, IdVariable, MARK};
+use super::awscli::{
+    cli_sends_as_is, defined_before, defined_by, id_variables, mark_ids, IdVariable, MARK,
+};
 use super::curl::wire_malformation;
 use super::reproduction::{
     default_endpoint, finding_in_bucket, found_on, one_line, repro_buckets, reset_path, steps_sent,
@@ -259,7 +261,7 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
     let _ = writeln!(out, "def {name}(target):");
     let _ = writeln!(out, "    answers = {{}}");
     for s in &sent {
-        let defined: Vec<&IdVariable> = variables.iter().filter(|v| v.step < s.index).collect();
+        let defined = defined_before(&variables, s.index);
         let malformation = wire_malformation(s);
         let call = if malformation.is_none() && cli_sends_as_is(s) {
             format!(
@@ -283,7 +285,7 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
         };
         let _ = writeln!(out, "    # step {} as {}", s.index + 1, s.principal.name());
         let _ = writeln!(out, "    answers[{}] = {call}", s.index);
-        for v in variables.iter().filter(|v| v.step == s.index) {
+        for v in defined_by(&variables, s.index) {
             let _ = writeln!(
                 out,
                 "    {} = answers[{}].id({}, {})",
