@@ -317,16 +317,12 @@ fn verdict_rows(
     }
     for mutant in VERDICT_TARGETS {
         let row = verdict::measure(config.seed, config.verdict_cases, mutant)?;
-        progress(&format!(
-            "time to verdict, {}: first finding {}, complete report {:.1} s ({} failure buckets, {} full waits, {} shortened)",
-            row.target,
-            row.first_finding
-                .map_or("none".to_owned(), |f| format!("{:.1} s", f.as_secs_f64())),
-            row.complete.as_secs_f64(),
-            row.failures,
-            row.full_waits,
-            row.shortened_waits
-        ));
+        let first = row
+            .first_finding
+            .map_or("none".to_owned(), |f| format!("{:.1} s", f.as_secs_f64()));
+        let (target, complete) = (&row.target, row.complete.as_secs_f64());
+        let (failures, full, shortened) = (row.failures, row.full_waits, row.shortened_waits);
+        progress(&format!("time to verdict, {target}: first finding {first}, complete report {complete:.1} s ({failures} failure buckets, {full} full waits, {shortened} shortened)"));
         rows.push(row);
     }
     Ok(rows)

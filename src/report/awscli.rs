@@ -614,13 +614,11 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
             } else {
                 ""
             };
+            let (check, path) = (&f.check, &f.path);
+            let (expected, actual) = (one_line(&f.expected), one_line(&f.actual));
             let _ = writeln!(
                 out,
-                "#    finding {} at {}: expected {}, got {}{mark}",
-                f.check,
-                f.path,
-                one_line(&f.expected),
-                one_line(&f.actual)
+                "#    finding {check} at {path}: expected {expected}, got {actual}{mark}"
             );
         }
         let label = format!("#{} {} {}", s.index, s.principal, s.operation);

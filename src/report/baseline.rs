@@ -172,16 +172,8 @@ impl Baseline {
             path: path.to_owned(),
             reason: e.to_string(),
         })? + "\n";
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| BaselineError::Write {
-                path: parent.to_owned(),
-                source,
-            })?;
-        }
-        std::fs::write(path, text).map_err(|source| BaselineError::Write {
-            path: path.to_owned(),
-            source,
-        })
+        super::files::write_creating_folder(path, &text)
+            .map_err(|(path, source)| BaselineError::Write { path, source })
     }
 
     /// The entries that stand for root-cause key `key` (of this harness version):

@@ -41,16 +41,18 @@ pub struct WrittenReproduction {
 
 /// Write `text` to `path`, creating its folder.
 pub fn write(path: &Path, text: &str) -> Result<(), ReportError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| ReportError::Write {
-            path: parent.to_owned(),
-            source,
-        })?;
+    write_creating_folder(path, text).map_err(|(path, source)| ReportError::Write { path, source })
+}
+
+/// Write `text` to `path`, creating its folder; on failure, the path that failed and why.
+pub(super) fn write_creating_folder(
+    path: &Path,
+    text: &str,
+) -> Result<(), (PathBuf, std::io::Error)> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| (parent.to_owned(), e))?;
     }
-    std::fs::write(path, text).map_err(|source| ReportError::Write {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::write(path, text).map_err(|e| (path.to_owned(), e))
 }
 
 /// The command line that replays a file against the same kind of target.

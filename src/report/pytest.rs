@@ -286,14 +286,8 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
         let _ = writeln!(out, "    # step {} as {}", s.index + 1, s.principal.name());
         let _ = writeln!(out, "    answers[{}] = {call}", s.index);
         for v in defined_by(&variables, s.index) {
-            let _ = writeln!(
-                out,
-                "    {} = answers[{}].id({}, {})",
-                v.name,
-                s.index,
-                py_string(&v.member),
-                v.occurrence
-            );
+            let (name, index, member, n) = (&v.name, s.index, py_string(&v.member), v.occurrence);
+            let _ = writeln!(out, "    {name} = answers[{index}].id({member}, {n})");
         }
     }
     let _ = writeln!(out, "    findings = [");
@@ -357,8 +351,7 @@ mod tests {
     #[test]
     fn a_file_defines_the_test_and_asserts_each_finding() {
         let report = sample_report();
-        let repro = report.buckets[0].repro.as_ref().unwrap();
-        let file = pytest_file(&report, repro);
+        let file = pytest_file(&report, report.buckets[0].repro.as_ref().unwrap());
         assert!(file.contains("def test_"), "{file}");
         assert!(
             file.contains("DEFAULT_RESET_PATH = \"/moto-api/reset\""),
