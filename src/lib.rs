@@ -10,6 +10,15 @@
 //! [`report`] renders run output; [`cassette`] and [`bench`] build on run; [`cli`] on all.
 #![deny(missing_docs)]
 
+/// Merge another set of counters into `self`, field by field: `sum` fields add up,
+/// `max` fields keep the larger. For statistics summed over cases and partition shares.
+macro_rules! merge_counts {
+    ($self:ident, $other:ident; sum: $($sum:ident),+ $(; max: $($max:ident),+)?) => {{
+        $($self.$sum += $other.$sum;)+
+        $($($self.$max = $self.$max.max($other.$max);)+)?
+    }};
+}
+
 pub mod bench;
 pub mod cassette;
 pub mod check;

@@ -42,12 +42,7 @@ pub struct TeardownStats {
 impl TeardownStats {
     /// Add another's counts.
     pub fn add(&mut self, other: &TeardownStats) {
-        self.deletes += other.deletes;
-        self.retries += other.retries;
-        self.gone += other.gone;
-        self.total_us += other.total_us;
-        self.idle_ms += other.idle_ms;
-        self.leftovers += other.leftovers;
+        merge_counts!(self, other; sum: deletes, retries, gone, total_us, idle_ms, leftovers);
     }
 
     /// Whether no teardown ran (a target that is reset between cases).

@@ -59,13 +59,9 @@ pub struct WaitStats {
 impl WaitStats {
     /// Add another's counts.
     pub fn add(&mut self, other: &WaitStats) {
-        self.waits += other.waits;
-        self.settled += other.settled;
-        self.timed_out += other.timed_out;
-        self.shortened += other.shortened;
-        self.polls += other.polls;
-        self.total_wait_ms += other.total_wait_ms;
-        self.longest_wait_ms = self.longest_wait_ms.max(other.longest_wait_ms);
+        merge_counts!(self, other;
+            sum: waits, settled, timed_out, shortened, polls, total_wait_ms;
+            max: longest_wait_ms);
     }
 }
 

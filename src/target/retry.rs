@@ -110,14 +110,9 @@ pub struct WireStats {
 impl WireStats {
     /// Add the counts of `other` (another share of a partitioned run).
     pub fn absorb(&mut self, other: &WireStats) {
-        self.requests += other.requests;
-        self.retries += other.retries;
-        self.throttles += other.throttles;
-        self.server_errors += other.server_errors;
-        self.gave_up += other.gave_up;
-        self.retry_delay_ms += other.retry_delay_ms;
-        self.rate_delay_ms += other.rate_delay_ms;
-        self.rate_limit_rps = self.rate_limit_rps.max(other.rate_limit_rps);
+        merge_counts!(self, other;
+            sum: requests, retries, throttles, server_errors, gave_up, retry_delay_ms, rate_delay_ms;
+            max: rate_limit_rps);
     }
 }
 
