@@ -687,26 +687,23 @@ mod tests {
     use super::*;
     use crate::run::{key_kind, KEY_KINDS};
 
-    /// The buckets of the committed moto 5.2.5 report.
-    fn moto_buckets() -> Vec<Bucket> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/moto-5.2.5/report.json"
+    /// The buckets of the committed report of moto `version`.
+    fn committed_moto_buckets(version: &str) -> Vec<Bucket> {
+        let path = format!(
+            "{}/reports/moto-{version}/report.json",
+            env!("CARGO_MANIFEST_DIR")
         );
         let report: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         serde_json::from_value(report["buckets"].clone()).unwrap()
     }
 
-    /// The buckets of the committed moto 5.2.6 report.
+    fn moto_buckets() -> Vec<Bucket> {
+        committed_moto_buckets("5.2.5")
+    }
+
     fn moto_5_2_6_buckets() -> Vec<Bucket> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/reports/moto-5.2.6/report.json"
-        );
-        let report: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        serde_json::from_value(report["buckets"].clone()).unwrap()
+        committed_moto_buckets("5.2.6")
     }
 
     /// docs/moto-5.2.6-notes.md lists 15 defects read from moto 5.2.6's source; the
