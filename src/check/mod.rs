@@ -3,6 +3,7 @@
 //! Checks never call a target and never change the model.
 
 mod context;
+mod deviation;
 mod error;
 mod finding;
 mod liveness;
@@ -17,6 +18,7 @@ mod testing;
 mod wire;
 
 pub use context::{CheckCtx, Sink};
+pub use deviation::{Deviation, DEVIATIONS};
 pub use finding::{bucket_path, Finding, Severity};
 pub use liveness::{Seen, WaitFn, WaitObservation};
 pub use registry::{

@@ -9,6 +9,11 @@ pub fn parse(ctx: &CheckCtx<'_>, _exchange: &Exchange, sink: &mut Sink<'_>) {
         Some(SdkVerdict::ParseFailed { message }) => {
             sink.report("$", "the SDK parses the answer", message.clone())
         }
+        // Values real AWS is documented to answer are shape.documented-deviation's.
+        Some(SdkVerdict::UnknownEnum { values })
+            if values
+                .iter()
+                .all(|v| super::deviation::is_documented_value(v)) => {}
         Some(SdkVerdict::UnknownEnum { values }) => sink.report(
             "$",
             "every enum value known to the SDK",
