@@ -63,12 +63,27 @@ pub fn at(path: &str, rendered: &str) -> Option<&'static Deviation> {
         .find(|d| d.member == member && Value::from(d.value).to_string() == rendered)
 }
 
-/// Whether `value` is a documented deviation of some member (for verdicts that name
+/// The documented deviations `body` carries, at their members (for verdicts that name
 /// values without their member, such as the SDK's unknown enum variants).
-pub fn is_documented_value(value: &str) -> bool {
-    DEVIATIONS
-        .iter()
-        .any(|d| d.value == value && !d.value.is_empty())
+pub fn carried(body: &Value) -> Vec<&'static Deviation> {
+    let mut out = Vec::new();
+    collect(body, &mut out);
+    out
+}
+
+fn collect(value: &Value, out: &mut Vec<&'static Deviation>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) => out.extend(lookup(k, s)),
+                    other => collect(other, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+        _ => {}
+    }
 }
 
 fn walk(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
@@ -140,7 +155,8 @@ mod tests {
         }
         assert!(lookup("virtualInterfaceState", "available").is_none());
         assert!(at("$.connectionState", "\"approving\"").is_none());
-        assert!(is_documented_value("approving"));
-        assert!(!is_documented_value(""));
+        let body = serde_json::json!({"virtualInterfaces": [{"virtualInterfaceState": "approving"}],
+            "connections": [{"connectionState": "approving"}]});
+        assert_eq!(carried(&body).len(), 1, "only at its member");
     }
 }
