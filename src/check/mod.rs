@@ -2,6 +2,8 @@
 //! the model's prediction, the request and the raw answer, and reports findings.
 //! Checks never call a target and never change the model.
 
+#[cfg(test)]
+mod aws_quirks;
 mod context;
 mod deviation;
 mod error;

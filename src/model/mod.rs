@@ -7,8 +7,6 @@
 //! lifecycle fact cites its source (the API reference, the service model, or
 //! published outputs of real calls, collected in LIFECYCLE facts below).
 
-#[cfg(test)]
-mod aws_quirks;
 mod connections;
 mod coverage;
 mod descriptor;

@@ -3,20 +3,49 @@
 //! where AWS behaves as documented and a `shape.documented-deviation` warning where AWS
 //! breaks its own published specification.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::lifecycle::{
-    BGP_PEER, CONNECTION, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION, VIRTUAL_INTERFACE,
+use super::{CheckCtx, CheckSet, Finding, Severity};
+use crate::model::{
+    AddressFamily, ConnectionStep, Env, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model,
+    NewVif, ResourceKind, Step, VifStep,
 };
-use super::testing::{model, new_vif};
-use super::{
-    ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model, ResourceKind, Step,
-    VifStep,
-};
-use crate::check::{CheckCtx, CheckSet, Finding, Severity};
-use crate::vocab::{Exchange, Outcome, Principal};
+use crate::vocab::{Accounts, Exchange, Outcome, Principal};
+
+/// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
+/// virtual private gateway per account.
+fn model() -> Model {
+    Model::new(Env {
+        region: "us-east-1".into(),
+        accounts: Accounts::default(),
+        locations: vec!["EqDC2".into()],
+        virtual_gateways: BTreeMap::from([
+            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
+            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
+        ]),
+    })
+}
+
+/// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000.
+fn new_vif(by: Principal) -> NewVif {
+    NewVif {
+        by,
+        connection: HandleRef(0),
+        vlan: 101,
+        asn: 65000,
+        mtu: None,
+        name: "v".into(),
+        auth_key: None,
+        family: AddressFamily::Ipv4,
+        gateway: None,
+        vgw: 0,
+        subnet: 0,
+        tags: Vec::new(),
+    }
+}
 
 const OWNER: &str = "111111111111";
 const PARTNER: &str = "222222222222";
@@ -502,31 +531,39 @@ fn the_terraform_providers_waiter_targets_are_reachable_on_their_own() {
     // terraform-provider-aws internal/service/directconnect waiters.
     // A VIF create settles to `available` or `down` (10 minutes).
     assert!(reaches(
-        &VIRTUAL_INTERFACE,
+        ResourceKind::VirtualInterface.lifecycle(),
         &["pending"],
         &["available", "down"]
     ));
     assert!(reaches(
-        &VIRTUAL_INTERFACE,
+        ResourceKind::VirtualInterface.lifecycle(),
         &["verifying"],
         &["available", "down"]
     ));
     // A BGP peer to `available` or `verifying`.
     assert!(reaches(
-        &BGP_PEER,
+        ResourceKind::BgpPeer.lifecycle(),
         &["pending"],
         &["available", "verifying"]
     ));
     // A gateway `pending` → `available` (10 minutes).
     assert!(reaches(
-        &DIRECT_CONNECT_GATEWAY,
+        ResourceKind::DirectConnectGateway.lifecycle(),
         &["pending"],
         &["available"]
     ));
     // A connection confirm from `requested`/`pending` to `available` (10 minutes);
     // `ordering` leaves only by ConfirmConnection, which answers `pending`.
-    assert!(reaches(&CONNECTION, &["requested"], &["available"]));
-    assert!(reaches(&CONNECTION, &["pending"], &["available"]));
+    assert!(reaches(
+        ResourceKind::Connection.lifecycle(),
+        &["requested"],
+        &["available"]
+    ));
+    assert!(reaches(
+        ResourceKind::Connection.lifecycle(),
+        &["pending"],
+        &["available"]
+    ));
     // A hosted VIF on the allocating side waits for `available`, `confirming` or `down`:
     // `confirming` stays until the owner acts, so the harness never waits on it.
     let vif_kind = ResourceKind::VirtualInterface.descriptor();
@@ -534,7 +571,7 @@ fn the_terraform_providers_waiter_targets_are_reachable_on_their_own() {
     assert!(vif_kind.settles("pending"));
     // Associations reach `associated` on their own, however long it takes.
     assert!(reaches(
-        &GATEWAY_ASSOCIATION,
+        ResourceKind::GatewayAssociation.lifecycle(),
         &["associating"],
         &["associated"]
     ));
