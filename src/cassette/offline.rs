@@ -404,6 +404,8 @@ mod tests {
             "shape.range",
             "shape.pattern",
             "shape.unknown-member",
+            // Added after the list was derived: values AWS is documented to answer.
+            "shape.documented-deviation",
             "sdk.parse",
             "error.type",
             "model.state",

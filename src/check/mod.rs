@@ -2,7 +2,10 @@
 //! the model's prediction, the request and the raw answer, and reports findings.
 //! Checks never call a target and never change the model.
 
+#[cfg(test)]
+mod aws_quirks;
 mod context;
+mod deviation;
 mod error;
 mod finding;
 mod liveness;
@@ -17,6 +20,7 @@ mod testing;
 mod wire;
 
 pub use context::{CheckCtx, Sink};
+pub use deviation::{Deviation, DEVIATIONS};
 pub use finding::{bucket_path, Finding, Severity};
 pub use liveness::{Seen, WaitFn, WaitObservation};
 pub use registry::{

@@ -5,7 +5,9 @@
 
 use std::sync::LazyLock;
 
-use super::{error, liveness, model, sdk, shape, wire, CheckCtx, Finding, Severity, Sink};
+use super::{
+    deviation, error, liveness, model, sdk, shape, wire, CheckCtx, Finding, Severity, Sink,
+};
 use super::{WaitFn, WaitObservation};
 use crate::model::Basis;
 use crate::vocab::{CheckId, Exchange};
@@ -105,6 +107,7 @@ pub static CHECKS: &[CheckDef] = &[
     check(Id::ShapeRange, Failure, SPEC, One, "Declared min/max hold.", Answer(shape::range)),
     check(Id::ShapePattern, Failure, DOCUMENTED, One, "Declared patterns hold, and ids have their documented shapes.", Answer(shape::pattern)),
     check(Id::ShapeUnknownMember, Warning, SPEC, One, "Members the specification does not declare.", Answer(shape::unknown_member)),
+    check(Id::ShapeDocumentedDeviation, Warning, DOCUMENTED, One, "A value outside the published specification that real AWS is documented to answer (docs/aws-quirks.md).", Answer(deviation::documented_deviation)),
     check(Id::SdkParse, Failure, SPEC, One, "aws-sdk-directconnect deserializes the same bytes, with no Unknown enum variants.", Answer(sdk::parse)),
     check(Id::ErrorType, Failure, SPEC, One, "An error's __type is one the operation declares.", Answer(error::declared_type)),
     check(Id::ErrorExpected, Failure, MODEL, Case, "Where the model predicts rejection, the target rejects, with the predicted type.", Answer(error::rejection)),

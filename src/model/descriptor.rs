@@ -226,6 +226,8 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         ],
         deleting: Some("DeleteDirectConnectGatewayAssociation"),
         teardown: Some(20),
+        // Not `associating`: AWS keeps an association there for over 15 and even 45
+        // minutes (terraform-provider-aws #9225, #14328), past any wait a run can afford.
         settling: &[],
         arn: None,
     },

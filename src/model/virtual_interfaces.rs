@@ -371,6 +371,14 @@ impl Model {
         if vlan_gone {
             prediction.may_refuse("a VLAN of a deleted virtual interface may still be in use");
         }
+        // A VIF needs a physically provisioned connection: AWS refuses one on a connection
+        // not yet available ("The specified Connection ID is not available",
+        // equinix/terraform-provider-equinix #26; terraform-provider-aws #3252, #3956:
+        // provisioning "might take up to 72 hours").
+        let provisioned = c.kind.lifecycle().set(&["available", "down"]);
+        if c.possible.intersect(provisioned) != c.possible {
+            prediction.may_refuse("a connection not yet available may refuse virtual interfaces");
+        }
         prediction.within = within;
         // [outputs] the answer carries the first BGP peer, pending (allocated transit VIF);
         // public peers may verify first.

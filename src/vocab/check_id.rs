@@ -55,6 +55,8 @@ check_ids! {
     ShapePattern = "shape.pattern",
     /// No member the specification does not declare.
     ShapeUnknownMember = "shape.unknown-member",
+    /// A value outside the specification that real AWS is documented to answer.
+    ShapeDocumentedDeviation = "shape.documented-deviation",
     /// The SDK parses the same bytes.
     SdkParse = "sdk.parse",
     /// Error types are declared.

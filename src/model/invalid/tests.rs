@@ -117,7 +117,20 @@ fn model_with_connection() -> Model {
     let (_, p) = m.call(&step).unwrap();
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c"});
-    m.observe(&step, &p, &Outcome::Success(answer));
+    m.observe(&step, &p, &Outcome::Success(answer.clone()));
+    // Provisioned: a VIF on a connection not yet available may be refused.
+    let describe = Step::Connection(ConnectionStep::DescribeConnections {
+        by: Principal::Owner,
+        target: None,
+    });
+    let (_, p) = m.call(&describe).unwrap();
+    let mut available = answer;
+    available["connectionState"] = json!("available");
+    m.observe(
+        &describe,
+        &p,
+        &Outcome::Success(json!({ "connections": [available] })),
+    );
     m
 }
 
