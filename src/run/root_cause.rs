@@ -315,6 +315,14 @@ fn classify(b: &Bucket, undeclared: &BTreeSet<&str>) -> Grouping {
             )
         }
         "model.unique" => ids_collide(),
+        // A warning, not a defect: the target answers as real AWS is documented to.
+        "shape.documented-deviation" => grouping(
+            format!("{}:{member_or_body}", b.check),
+            format!(
+                "{member_or_body} carries {}, a value real AWS is documented to answer outside its specification",
+                b.actual.split(',').next().unwrap_or(&b.actual)
+            ),
+        ),
         "error.unexpected" => grouping(
             format!("error.unexpected:{member_or_body}"),
             format!(
