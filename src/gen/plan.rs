@@ -68,6 +68,7 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
         3 => super::virtual_interfaces::lifecycle(two).boxed(),
         2 => super::gateways::lifecycle(two).boxed(),
         positive => super::tags::lifecycle(two).boxed(),
+        positive => super::connections::billing(two).boxed(),
         8 * negative => vec(super::invalid::invalid(step(two).boxed()), 1..=3).boxed(),
         negative => super::malformed::malformed(two).prop_map(|s| vec![s]).boxed(),
     ]

@@ -5,15 +5,19 @@
 //! - [api] the Direct Connect API reference (request/response members, ownership);
 //! - [outputs] published outputs of real calls (CreateConnection → `requested`,
 //!   DeleteConnection → `deleted`);
-//! - [model] the service model (declared errors, `TooManyTagsException` etc.).
+//! - [model] the service model (declared errors, `TooManyTagsException` etc.);
+//! - [api] UpdateConnectionsBillingMode "Updates the billing mode for the specified
+//!   Direct Connect connections. You can update the billing mode for up to 200
+//!   connections in a single request"; its answer carries `billingMode` and
+//!   `connections` ("The connections with the updated billing mode").
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Prediction, StateCheck};
+use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
-use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
+use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
@@ -66,6 +70,25 @@ impl Model {
             ConnectionStep::DeleteConnection { by, target } => {
                 let handle = self.resolve(*target, ResourceKind::Connection)?;
                 Some(self.delete_connection(*by, handle))
+            }
+            ConnectionStep::UpdateConnectionsBillingMode {
+                by,
+                targets,
+                billing_mode,
+            } => {
+                // Half the references pick among the caller's live dedicated
+                // connections, so updates can succeed.
+                let own = self.known_where(ResourceKind::Connection, |h, r| {
+                    r.owner == *by && !r.deleted && r.parent.is_none() && !self.is_hosted(h)
+                });
+                let mut handles: Vec<Handle> = Vec::new();
+                for t in targets {
+                    let h = self.resolve_preferring(*t, ResourceKind::Connection, &own)?;
+                    if !handles.contains(&h) {
+                        handles.push(h);
+                    }
+                }
+                (!handles.is_empty()).then(|| self.update_billing_mode(*by, &handles, billing_mode))
             }
             ConnectionStep::DescribeLocations { .. } => {
                 let mut p = Prediction::succeed(Basis::Documented);
@@ -186,6 +209,55 @@ impl Model {
         (body, prediction)
     }
 
+    /// UpdateConnectionsBillingMode: [api] the answer lists the connections "with the
+    /// updated billing mode", each showing it, and names the mode applied.
+    fn update_billing_mode(
+        &self,
+        by: Principal,
+        handles: &[Handle],
+        mode: &str,
+    ) -> (Value, Prediction) {
+        let ids: Vec<Value> = handles
+            .iter()
+            .map(|h| json!(self.resource(*h).id))
+            .collect();
+        let body = json!({"connectionIds": ids, "billingMode": mode});
+        if handles.iter().any(|h| self.resource(*h).owner != by) {
+            // [api] calls act on the caller's resources.
+            return (
+                body,
+                Prediction::not_owner(
+                    "only the owner account may change a connection's billing mode",
+                ),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        // Each listed connection shows its id, state and the mode applied.
+        prediction.required_members = vec!["connectionId", "connectionState", "billingMode"];
+        prediction.list = Some(ListSpec {
+            member: "connections",
+            id_member: "connectionId",
+            exclusive: true,
+        });
+        for h in handles {
+            let mut view = self.view(by, *h);
+            view.visibility = Visibility::Must;
+            view.tags = None;
+            view.states = StateSet::EMPTY;
+            view.echo_instead("billingMode", json!(mode));
+            prediction.resources.push(view);
+        }
+        if handles.iter().any(|h| {
+            self.resource(*h).deleted || self.is_hosted(*h) || self.resource(*h).parent.is_some()
+        }) {
+            // Not documented: billing modes of deleted, hosted or bundled connections.
+            prediction.may_refuse(
+                "the billing mode of a deleted, hosted or LAG member connection may not be changeable",
+            );
+        }
+        (body, prediction)
+    }
+
     /// Apply what an answer means for the model (after states were narrowed).
     pub(super) fn apply_connection(
         &mut self,
@@ -244,6 +316,15 @@ impl Model {
             }
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {
                 self.rename(*target, ResourceKind::Connection, "connectionName", name);
+            }
+            ConnectionStep::UpdateConnectionsBillingMode { billing_mode, .. } if succeeded => {
+                for e in &prediction.resources {
+                    let r = self.resource_mut(e.handle);
+                    if !r.deleted {
+                        r.attributes
+                            .insert("billingMode".to_owned(), json!(billing_mode));
+                    }
+                }
             }
             ConnectionStep::DeleteConnection { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {

@@ -264,6 +264,10 @@ pub static VIRTUAL_INTERFACE: Lifecycle = Lifecycle {
         ("pending", "down"),
         ("available", "down"),
         ("down", "available"),
+        // [api] "testing … remains in this state during the duration of the test",
+        // then back to the BGP state.
+        ("testing", "available"),
+        ("testing", "down"),
         ("deleting", "deleted"),
     ],
     calls: &[
@@ -281,9 +285,10 @@ pub static VIRTUAL_INTERFACE: Lifecycle = Lifecycle {
         ("*", "deleting", "DeleteVirtualInterface"),
         ("*", "pending", "UpdateVirtualInterfaceAttributes"),
         ("*", "pending", "AssociateVirtualInterface"),
-        // BGP failover tests put a VIF in `testing` and back (not modelled: they need live BGP).
-        ("available", "testing", "StartBgpFailoverTest"),
+        // [api] BGP failover tests put a VIF in `testing`; stopping one ends it.
+        ("*", "testing", "StartBgpFailoverTest"),
         ("testing", "available", "StopBgpFailoverTest"),
+        ("testing", "down", "StopBgpFailoverTest"),
     ],
     gone: &["deleting", "deleted", "rejected"],
     reach: std::sync::OnceLock::new(),

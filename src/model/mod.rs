@@ -46,4 +46,4 @@ pub use step::{
     Plan, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
 };
 pub use tags::MAX_TAGS;
-pub use virtual_interfaces::other_principal;
+pub use virtual_interfaces::{other_principal, MAX_TEST_MINUTES};

@@ -153,6 +153,10 @@ pub struct Resource {
     pub last_state: Option<&'static str>,
     /// A target accepted invalid tags for it: the model no longer predicts its tags.
     pub tags_unknown: bool,
+    /// A call that moved it without showing its state (StartBgpFailoverTest puts a VIF
+    /// in `testing` and answers the test): the next change observed is that call's
+    /// edge, not an asynchronous one.
+    pub moved_by: Option<&'static str>,
 }
 
 impl Resource {
@@ -203,6 +207,7 @@ impl Resource {
             peer: None,
             last_state: None,
             tags_unknown: false,
+            moved_by: None,
         }
     }
 

@@ -47,7 +47,15 @@ fn echoed(kind: ResourceKind) -> Echoed {
         ResourceKind::Connection => Echoed {
             owner: true,
             region: true,
-            ..only(&["connectionName", "bandwidth", "location", "vlan", "lagId"])
+            // billingMode once the case set it ([api] UpdateConnectionsBillingMode).
+            ..only(&[
+                "connectionName",
+                "bandwidth",
+                "location",
+                "vlan",
+                "lagId",
+                "billingMode",
+            ])
         },
         ResourceKind::Interconnect => Echoed {
             region: true,
