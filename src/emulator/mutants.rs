@@ -741,6 +741,51 @@ pub static MUTANTS: &[Mutant] = &[
         }),
     },
     Mutant {
+        name: "resiliency-rename-not-kept",
+        description: "UpdateResiliencyGroup answers the new name, but the group keeps its old one",
+        caught_by: &[CheckId::ModelEcho],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            let id = call.string("resiliencyGroupId").unwrap_or_default().to_owned();
+            let old = world.account_mut(call.account).resiliency_groups.get(&id).map(|g| g.name.clone());
+            let outcome = dispatch(spec, world, call);
+            if let (Some(old), true) = (old, call.operation == "UpdateResiliencyGroup") {
+                if let Some(g) = world.account_mut(call.account).resiliency_groups.get_mut(&id) {
+                    g.name = old;
+                }
+            }
+            keep(outcome)
+        }),
+    },
+    Mutant {
+        name: "resiliency-association-dropped",
+        description: "ListResiliencyGroupAssociations leaves out the group's first connection",
+        caught_by: &[CheckId::ModelVisible],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["ListResiliencyGroupAssociations"], outcome, |body| {
+                if let Some(Value::Array(items)) = body.get_mut("items") {
+                    if !items.is_empty() {
+                        items.remove(0);
+                    }
+                }
+            })
+        }),
+    },
+    Mutant {
+        name: "resiliency-delete-answers-available",
+        description: "DeleteResiliencyGroup answers the group available instead of deleting or deleted",
+        caught_by: &[CheckId::ModelState],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["DeleteResiliencyGroup"], outcome, |body| {
+                if let Some(group) = body.get_mut("resiliencyGroup").and_then(Value::as_object_mut) {
+                    group.insert("state".into(), json!("available"));
+                }
+            })
+        }),
+    },
+    Mutant {
         name: "foreign-delete-allowed",
         description: "any account may delete any connection",
         caught_by: &[CheckId::ModelOwnership],

@@ -3,16 +3,7 @@
 //! silently absent from a report.
 
 /// Operations the model does not generate, with the reason.
-pub static NOT_MODELLED: &[(&str, &str)] = &[
-    ("AssociateConnectionsToResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("CreateResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("DeleteResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("DisassociateConnectionsFromResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("GetResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ListResiliencyGroupAssociations", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ListResiliencyGroups", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("UpdateResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-];
+pub static NOT_MODELLED: &[(&str, &str)] = &[];
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,8 @@ pub enum ResourceKind {
     AssociationProposal,
     /// A virtual interface attached to a gateway.
     GatewayAttachment,
+    /// A resiliency group of connections (global).
+    ResiliencyGroup,
 }
 
 impl ResourceKind {
@@ -40,6 +42,7 @@ impl ResourceKind {
         ResourceKind::Interconnect,
         ResourceKind::Lag,
         ResourceKind::DirectConnectGateway,
+        ResourceKind::ResiliencyGroup,
     ];
 
     /// The kebab name (`virtual-interface`), used in budgets, dry runs and messages.

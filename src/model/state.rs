@@ -141,6 +141,7 @@ impl Model {
             Step::Lag(s) => self.predict_lag(s),
             Step::Vif(s) => self.predict_vif(s),
             Step::Gateway(s) => self.predict_gateway(s),
+            Step::Resiliency(s) => self.predict_resiliency(s),
             Step::Invalid(s) => self.predict_invalid(s),
             Step::Malformed(s) => self.predict_malformed(s),
         }?;
@@ -174,6 +175,7 @@ impl Model {
             Step::Lag(s) => self.apply_lag(s, prediction, outcome),
             Step::Vif(s) => self.apply_vif(s, prediction, outcome),
             Step::Gateway(s) => self.apply_gateway(s, prediction, outcome),
+            Step::Resiliency(s) => self.apply_resiliency(s, prediction, outcome),
             Step::Invalid(s) => {
                 self.apply_invalid(s, outcome);
                 return;
