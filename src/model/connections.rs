@@ -78,8 +78,9 @@ impl Model {
             } => {
                 // Half the references pick among the caller's live dedicated
                 // connections, so updates can succeed.
-                let own = self.known_where(ResourceKind::Connection, |h, r| {
-                    r.owner == *by && !r.deleted && r.parent.is_none() && !self.is_hosted(h)
+                // (Hosted connections and LAG members have a parent.)
+                let own = self.known_where(ResourceKind::Connection, |_, r| {
+                    r.owner == *by && !r.deleted && r.parent.is_none()
                 });
                 let mut handles: Vec<Handle> = Vec::new();
                 for t in targets {
@@ -248,9 +249,11 @@ impl Model {
             prediction.resources.push(view);
         }
         if handles.iter().any(|h| {
-            self.resource(*h).deleted || self.is_hosted(*h) || self.resource(*h).parent.is_some()
+            let r = self.resource(*h);
+            r.deleted || r.parent.is_some()
         }) {
-            // Not documented: billing modes of deleted, hosted or bundled connections.
+            // Not documented: billing modes of deleted, hosted or bundled connections
+            // (hosted connections and LAG members have a parent).
             prediction.may_refuse(
                 "the billing mode of a deleted, hosted or LAG member connection may not be changeable",
             );
@@ -334,5 +337,58 @@ impl Model {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{assert_not_owner, model, run};
+    use crate::model::{Expect, HandleRef, Step};
+
+    #[test]
+    fn a_billing_mode_applied_is_echoed_by_the_answer_and_later_describes() {
+        let mut m = model();
+        let create = Step::Connection(ConnectionStep::CreateConnection {
+            by: Principal::Owner,
+            location: 0,
+            bandwidth: "10Gbps".into(),
+            name: "c".into(),
+            tags: Vec::new(),
+        });
+        run(
+            &mut m,
+            create,
+            Outcome::Success(
+                json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested"}),
+            ),
+        );
+        let update = |by| {
+            Step::Connection(ConnectionStep::UpdateConnectionsBillingMode {
+                by,
+                targets: vec![HandleRef(0), HandleRef(0)],
+                billing_mode: "FlatRateTier3".into(),
+            })
+        };
+        let (call, p) = m.call(&update(Principal::Owner)).unwrap();
+        assert_eq!(
+            call.body,
+            json!({"connectionIds": ["dxcon-aaaaaaaa"], "billingMode": "FlatRateTier3"})
+        );
+        assert_eq!(p.expect, Expect::Succeed);
+        assert!(p.list.as_ref().unwrap().exclusive);
+        assert!(p.resources[0]
+            .echo
+            .contains(&("billingMode", json!("FlatRateTier3"))));
+        assert_not_owner(&m, &update(Principal::Partner));
+        m.observe(&update(Principal::Owner), &p, &Outcome::Success(json!({})));
+        let describe = Step::Connection(ConnectionStep::DescribeConnections {
+            by: Principal::Owner,
+            target: None,
+        });
+        let (_, p) = m.call(&describe).unwrap();
+        assert!(p.resources[0]
+            .echo
+            .contains(&("billingMode", json!("FlatRateTier3"))));
     }
 }
