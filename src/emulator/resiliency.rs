@@ -5,8 +5,8 @@
 //!
 //! Rules (API reference): a group is the caller's, global (its ARN has no region:
 //! `arn:aws:directconnect::<account>:dx-resiliency-group/dxrg-<17 characters>`, [spec]
-//! ResiliencyGroupArn); a new group is `pending` ⇢ `available` (the state a new group
-//! is answered in is not documented); "Deletion is asynchronous: the resiliency group
+//! ResiliencyGroupArn); a new group is `pending` ⇢ `available` or `available` at once
+//! (the state a new group is answered in is not documented: half of each); "Deletion is asynchronous: the resiliency group
 //! transitions through the deleting state before it reaches the deleted state" and the
 //! answer shows the group (deleted groups stay listed, as `deleted`); associating and
 //! disassociating connections (named by id or ARN) is "atomic: either all of the
@@ -38,6 +38,7 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
 ];
 
 const PROVISIONING: &[&str] = &["pending", "available"];
+const AVAILABLE: &[&str] = &["available"];
 const DELETING: &[&str] = &["deleting", "deleted"];
 const ASSOCIATING: &[&str] = &["associating", "associated"];
 
@@ -88,7 +89,7 @@ fn connection_arn(region: &str, account: &str, id: &str) -> String {
     )
 }
 
-/// CreateResiliencyGroup: a new `pending` group of the caller.
+/// CreateResiliencyGroup: a new group of the caller, `pending` or `available`.
 fn create_group(world: &mut World, call: &Call<'_>) -> Outcome {
     let name = call.required_string("resiliencyGroupName")?.to_owned();
     let tags = Tags::from_request(call.list("tags"))?;
@@ -106,16 +107,23 @@ fn create_group(world: &mut World, call: &Call<'_>) -> Outcome {
         partition(world.region()),
         call.account
     );
+    // Which state a new group is answered in is not documented: half the groups
+    // (by seed) are answered `pending`, the others `available`, so harnesses see both.
+    let chain = if seed % 2 == 0 {
+        PROVISIONING
+    } else {
+        AVAILABLE
+    };
     let group = ResiliencyGroup {
         id: id.clone(),
         arn,
         owner: call.account.to_owned(),
         name,
-        progress: Progress::new(PROVISIONING, call.now, seed),
+        progress: Progress::new(chain, call.now, seed),
         tags,
         connections: Vec::new(),
     };
-    let out = group.render(PROVISIONING[0], true);
+    let out = group.render(chain[0], true);
     world
         .account_mut(call.account)
         .resiliency_groups
@@ -309,7 +317,7 @@ mod tests {
             out["resiliencyGroupArn"],
             format!("arn:aws:directconnect::{OWNER}:dx-resiliency-group/{id}")
         );
-        assert_eq!(out["state"], "pending");
+        assert!(["pending", "available"].contains(&out["state"].as_str().unwrap()));
         let got = w.ok(
             OWNER,
             "GetResiliencyGroup",
