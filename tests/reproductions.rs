@@ -743,7 +743,9 @@ const MUTANTS: &[(&str, u32)] = &[
     ("state-regresses", 30),
     ("vlan-as-string", 30),
     ("client-error-500", 8),
-    ("foreign-tag-allowed", 30),
+    // Tag steps are a smaller share of plans since all 73 operations are generated:
+    // seed 7 first shows this mutant between cases 90 and 100.
+    ("foreign-tag-allowed", 100),
     ("phantom-failover-test", 30),
 ];
 

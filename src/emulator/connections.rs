@@ -1,5 +1,5 @@
 //! Dedicated connections: CreateConnection, DescribeConnections, UpdateConnection,
-//! DeleteConnection.
+//! DeleteConnection, UpdateConnectionsBillingMode.
 //!
 //! Lifecycle (LIFECYCLE.md): CreateConnection answers `requested`; the state is then
 //! computed on each observation from the monotonic clock: `requested` until
@@ -23,6 +23,7 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("DescribeConnections", describe::<Connection>),
     ("UpdateConnection", update_connection),
     ("DeleteConnection", delete_connection),
+    ("UpdateConnectionsBillingMode", update_billing_mode),
 ];
 
 /// MACsec encryption modes (the model types `encryptionMode` as a plain string;
@@ -39,7 +40,7 @@ pub(super) struct Connection {
     pub(super) mac_sec: bool,
     encryption_mode: Option<String>,
     provider_name: Option<String>,
-    billing_mode: Option<String>,
+    pub(super) billing_mode: Option<String>,
     /// The LAG this connection is a member of.
     pub(super) lag_id: Option<String>,
     /// For a hosted connection: where it is hosted and by whom.
@@ -210,6 +211,31 @@ fn update_connection(world: &mut World, call: &Call<'_>) -> Outcome {
         connection.encryption_mode = Some(mode.to_owned());
     }
     Ok(connection.render(connection.current(call.now, delay)))
+}
+
+/// UpdateConnectionsBillingMode: [api] "Updates the billing mode for the specified
+/// Direct Connect connections", answering them with the mode applied. Every connection
+/// must be the caller's and not deleted; the update is all or nothing (as the
+/// resiliency-group calls document theirs; not documented here).
+fn update_billing_mode(world: &mut World, call: &Call<'_>) -> Outcome {
+    let mode = call.required_string("billingMode")?;
+    let delay = world.config.async_delay;
+    let ids = call.strings("connectionIds");
+    let account = world.account_mut(call.account);
+    for id in &ids {
+        account
+            .connections
+            .require_mut("Connection", id)?
+            .port
+            .refuse_if_deleted("Connection", id, "updated")?;
+    }
+    let mut connections = Vec::new();
+    for id in ids {
+        let connection = account.connections.require_mut("Connection", id)?;
+        connection.billing_mode = Some(mode.to_owned());
+        connections.push(connection.render(connection.current(call.now, delay)));
+    }
+    Ok(json!({ "billingMode": mode, "connections": connections }))
 }
 
 /// DeleteConnection: the connection is `deleted` at once.
@@ -503,5 +529,69 @@ mod tests {
             )
             .unwrap();
         assert_eq!(out["connections"][0]["connectionState"], "deleted");
+    }
+}
+
+#[cfg(test)]
+mod billing_tests {
+    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
+    use serde_json::json;
+
+    #[test]
+    fn billing_mode_applies_to_every_connection_all_or_nothing() {
+        let mut w = world();
+        let new = |w: &mut crate::emulator::World| {
+            w.ok(
+                OWNER,
+                "CreateConnection",
+                json!({"location":"EqDC2","bandwidth":"1Gbps","connectionName":"c"}),
+            )["connectionId"]
+                .clone()
+        };
+        let (a, b) = (new(&mut w), new(&mut w));
+        let out = w.ok(
+            OWNER,
+            "UpdateConnectionsBillingMode",
+            json!({"connectionIds":[a, b],"billingMode":"FlatRateTier2"}),
+        );
+        assert_eq!(out["billingMode"], "FlatRateTier2");
+        assert_eq!(out["connections"].as_array().unwrap().len(), 2);
+        assert!(out["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["billingMode"] == "FlatRateTier2"));
+        let seen = w.ok(OWNER, "DescribeConnections", json!({"connectionId": a}));
+        assert_eq!(seen["connections"][0]["billingMode"], "FlatRateTier2");
+        // Another account's connection: not found, and nothing changes.
+        let e = w.refused(
+            OTHER,
+            "UpdateConnectionsBillingMode",
+            json!({"connectionIds":[a],"billingMode":"PayAsYouGo"}),
+        );
+        assert_says(&e, "Could not find");
+        w.ok(OWNER, "DeleteConnection", json!({"connectionId": b}));
+        let e = w.refused(
+            OWNER,
+            "UpdateConnectionsBillingMode",
+            json!({"connectionIds":[a, b],"billingMode":"PayAsYouGo"}),
+        );
+        assert_says(&e, "deleted");
+        let seen = w.ok(OWNER, "DescribeConnections", json!({"connectionId": a}));
+        assert_eq!(
+            seen["connections"][0]["billingMode"], "FlatRateTier2",
+            "all or nothing"
+        );
+    }
+
+    #[test]
+    fn confirming_an_agreement_signs_it() {
+        let mut w = world();
+        let out = w.ok(
+            OWNER,
+            "ConfirmCustomerAgreement",
+            json!({"agreementName": "dx-alpha"}),
+        );
+        assert_eq!(out["status"], "signed");
     }
 }

@@ -13,8 +13,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::{
-    connections, gateways, input, interconnects, lags, locations, tags, virtual_interfaces,
-    ApiError, World,
+    connections, gateways, input, interconnects, lags, locations, resiliency, tags,
+    virtual_interfaces, ApiError, World,
 };
 use crate::spec::Spec;
 
@@ -33,6 +33,7 @@ const TABLES: &[&[(&str, Handler)]] = &[
     lags::OPERATIONS,
     virtual_interfaces::OPERATIONS,
     gateways::OPERATIONS,
+    resiliency::OPERATIONS,
 ];
 
 /// One decoded API call, as the handler sees it.
@@ -222,12 +223,15 @@ mod tests {
     }
 
     #[test]
-    fn unimplemented_operations_answer_501() {
+    fn every_operation_has_a_handler_and_one_without_answers_501() {
         let spec = Spec::builtin();
+        for operation in spec.operations.keys() {
+            assert!(handler(operation).is_some(), "{operation} has no handler");
+        }
         let mut world = World::new(Default::default());
         let body = Map::new();
         let call = Call {
-            operation: "GetResiliencyGroup",
+            operation: "DescribeSomethingNew",
             account: "111111111111",
             input: &body,
             now: Duration::ZERO,
@@ -235,7 +239,7 @@ mod tests {
         let err = dispatch(spec, &mut world, &call).unwrap_err();
         assert_eq!(err.status, 501);
         assert_eq!(err.error_type, "NotImplemented");
-        assert!(err.message.contains("GetResiliencyGroup"));
+        assert!(err.message.contains("DescribeSomethingNew"));
     }
 
     #[test]

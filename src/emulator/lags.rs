@@ -1,7 +1,7 @@
 //! Link aggregation groups and the calls around physical ports: CreateLag,
 //! DescribeLags, UpdateLag, DeleteLag, AssociateConnectionWithLag,
 //! DisassociateConnectionFromLag, AssociateMacSecKey, DisassociateMacSecKey,
-//! DescribeLoa, DescribeConnectionLoa, DescribeCustomerMetadata.
+//! DescribeLoa, DescribeConnectionLoa, DescribeCustomerMetadata, ConfirmCustomerAgreement.
 //!
 //! Rules (API reference): a LAG holds at most four connections at 1/10 Gbps and two at
 //! 100/400 Gbps, all of its bandwidth, at its endpoint (device); CreateLag answers the
@@ -39,6 +39,7 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("DescribeLoa", describe_loa),
     ("DescribeConnectionLoa", describe_connection_loa),
     ("DescribeCustomerMetadata", describe_customer_metadata),
+    ("ConfirmCustomerAgreement", confirm_customer_agreement),
 ];
 
 /// A LAG is `pending` when created ([outputs] CreateLag), then `available`.
@@ -560,6 +561,12 @@ fn describe_connection_loa(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DescribeCustomerMetadata: no agreements signed; not an NNI partner.
 fn describe_customer_metadata(_world: &mut World, _call: &Call<'_>) -> Outcome {
     Ok(json!({"agreements": [], "nniPartnerType": "nonPartner"}))
+}
+
+/// ConfirmCustomerAgreement: [api] the answer's `status` is "either signed or
+/// unsigned"; confirming signs it.
+fn confirm_customer_agreement(_world: &mut World, _call: &Call<'_>) -> Outcome {
+    Ok(json!({"status": "signed"}))
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ mod paging;
 mod port;
 mod progress;
 mod protocol;
+mod resiliency;
 mod server;
 mod store;
 mod tags;

@@ -683,6 +683,109 @@ pub static MUTANTS: &[Mutant] = &[
         }),
     },
     Mutant {
+        name: "phantom-accepted-route",
+        description: "ListVirtualInterfaceRoutes lists an accepted route though no customer router ever peered",
+        caught_by: &[CheckId::ModelVisible],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            let advertised = call.member("filters").and_then(|f| f.get("routeDirection")) == Some(&json!("advertised"));
+            if advertised { return keep(outcome) }
+            on_success(call, &["ListVirtualInterfaceRoutes"], outcome, |body| {
+                if let Some(Value::Array(routes)) = body.get_mut("routes") {
+                    routes.push(json!({"cidr": "192.0.2.0/24", "routeDirection": "accepted", "addressFamily": "ipv4", "asPath": [], "communities": []}));
+                }
+            })
+        }),
+    },
+    Mutant {
+        name: "failover-duration-ignored",
+        description: "StartBgpFailoverTest answers the default 180 minutes whatever testDurationInMinutes asked",
+        caught_by: &[CheckId::ModelEcho],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["StartBgpFailoverTest"], outcome, |body| {
+                if let Some(test) = body.get_mut("virtualInterfaceTest").and_then(Value::as_object_mut) {
+                    test.insert("testDurationInMinutes".into(), json!(180));
+                }
+            })
+        }),
+    },
+    Mutant {
+        name: "billing-mode-not-applied",
+        description: "UpdateConnectionsBillingMode answers the mode asked for, but the connections keep PayAsYouGo",
+        caught_by: &[CheckId::ModelEcho],
+        liveness: false,
+        fault: Fault::After(|_, world, call, outcome, _| {
+            if call.operation == "UpdateConnectionsBillingMode" && outcome.is_ok() {
+                let account = world.account_mut(call.account);
+                for id in call.strings("connectionIds") {
+                    if let Some(c) = account.connections.get_mut(id) {
+                        c.billing_mode = Some("PayAsYouGo".to_owned());
+                    }
+                }
+            }
+            keep(outcome)
+        }),
+    },
+    Mutant {
+        name: "agreement-status-missing",
+        description: "ConfirmCustomerAgreement answers without the agreement's status",
+        caught_by: &[CheckId::ShapeRequired],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["ConfirmCustomerAgreement"], outcome, |body| {
+                if let Some(m) = body.as_object_mut() {
+                    m.remove("status");
+                }
+            })
+        }),
+    },
+    Mutant {
+        name: "resiliency-rename-not-kept",
+        description: "UpdateResiliencyGroup answers the new name, but the group keeps its old one",
+        caught_by: &[CheckId::ModelEcho],
+        liveness: false,
+        fault: Fault::Instead(|spec, world, call, _| {
+            let id = call.string("resiliencyGroupId").unwrap_or_default().to_owned();
+            let old = world.account_mut(call.account).resiliency_groups.get(&id).map(|g| g.name.clone());
+            let outcome = dispatch(spec, world, call);
+            if let (Some(old), true) = (old, call.operation == "UpdateResiliencyGroup") {
+                if let Some(g) = world.account_mut(call.account).resiliency_groups.get_mut(&id) {
+                    g.name = old;
+                }
+            }
+            keep(outcome)
+        }),
+    },
+    Mutant {
+        name: "resiliency-association-dropped",
+        description: "ListResiliencyGroupAssociations leaves out the group's first connection",
+        caught_by: &[CheckId::ModelVisible],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["ListResiliencyGroupAssociations"], outcome, |body| {
+                if let Some(Value::Array(items)) = body.get_mut("items") {
+                    if !items.is_empty() {
+                        items.remove(0);
+                    }
+                }
+            })
+        }),
+    },
+    Mutant {
+        name: "resiliency-delete-answers-available",
+        description: "DeleteResiliencyGroup answers the group available instead of deleting or deleted",
+        caught_by: &[CheckId::ModelState],
+        liveness: false,
+        fault: Fault::After(|_, _, call, outcome, _| {
+            on_success(call, &["DeleteResiliencyGroup"], outcome, |body| {
+                if let Some(group) = body.get_mut("resiliencyGroup").and_then(Value::as_object_mut) {
+                    group.insert("state".into(), json!("available"));
+                }
+            })
+        }),
+    },
+    Mutant {
         name: "foreign-delete-allowed",
         description: "any account may delete any connection",
         caught_by: &[CheckId::ModelOwnership],

@@ -666,11 +666,11 @@ mod tests {
         assert_eq!((status, kind.as_str()), (400, "SerializationException"));
 
         let (status, kind, message) = client.error("GetResiliencyGroup", json!({})).await;
-        assert_eq!((status, kind.as_str()), (501, "NotImplemented"));
         assert_eq!(
-            message,
-            "GetResiliencyGroup is not implemented by the dxconform reference target"
+            (status, kind.as_str()),
+            (400, "DirectConnectClientException")
         );
+        assert!(message.contains("resiliencyGroupId"), "{message}");
 
         let health = client.control(reqwest::Method::GET, "health").await;
         assert_eq!(health.status, 200);

@@ -151,6 +151,7 @@ fn kind_name(resource_type: &str) -> Option<&'static str> {
         "dxlag" => Some("Lag"),
         "dxvif" => Some("VirtualInterface"),
         "dx-gateway" => Some("DirectConnectGateway"),
+        "dx-resiliency-group" => Some("ResiliencyGroup"),
         _ => None,
     }
 }
@@ -173,9 +174,10 @@ fn resource<'w>(
     let not_found = || ApiError::not_found(kind, &parsed.resource_id);
     let region = world.region();
     let visible = parsed.partition == partition(region)
-        // Gateways are global: their ARNs carry no region.
+        // Gateways and resiliency groups are global: their ARNs carry no region.
         && (parsed.region == region
-            || (parsed.resource_type == "dx-gateway" && parsed.region.is_empty()))
+            || (matches!(parsed.resource_type.as_str(), "dx-gateway" | "dx-resiliency-group")
+                && parsed.region.is_empty()))
         && parsed.account == call.account;
     if !visible {
         return Err(not_found());
@@ -189,6 +191,7 @@ fn resource<'w>(
         "dxlag" => tagged(&mut account.lags, id),
         "dxvif" => tagged(&mut account.virtual_interfaces, id),
         "dx-gateway" => tagged(&mut account.gateways, id),
+        "dx-resiliency-group" => tagged(&mut account.resiliency_groups, id),
         _ => None,
     };
     found.ok_or_else(not_found)

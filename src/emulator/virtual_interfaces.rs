@@ -1,8 +1,9 @@
 //! Virtual interfaces and their BGP peers: Create/Allocate/Confirm
 //! {Private,Public,Transit}VirtualInterface, DescribeVirtualInterfaces,
 //! DeleteVirtualInterface, UpdateVirtualInterfaceAttributes, AssociateVirtualInterface,
-//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, DescribeVirtualGateways,
-//! CreateBGPPeer, DeleteBGPPeer.
+//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, ListVirtualInterfaceRoutes,
+//! StartBgpFailoverTest, StopBgpFailoverTest, DescribeVirtualGateways, CreateBGPPeer,
+//! DeleteBGPPeer.
 //!
 //! Lifecycle (LIFECYCLE.md): created private and transit VIFs answer `pending`, public
 //! ones `verifying`, then move on observation (pending ⇢ available, verifying ⇢
@@ -13,9 +14,7 @@
 //! account; the account owning its connection (the allocator) sees it too.
 //! BGP peers: new peers answer `pending` ⇢ [verifying ⇢] available; a delete answers
 //! `deleting` ⇢ deleted; the last live peer of a VIF cannot be deleted.
-//! BGP failover tests: peers never come up (no router peers with the emulator), so
-//! StartBgpFailoverTest is not offered and every failover test history is empty; the
-//! history of one VIF is answered to its owner only (others: not found).
+//! BGP failover tests and routes: `virtual_interfaces/failover.rs`.
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -28,8 +27,12 @@ use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, ApiError, World};
 
 mod bgp_peers;
+mod failover;
 mod input;
 use bgp_peers::{create_bgp_peer, delete_bgp_peer, BgpPeer};
+use failover::{
+    list_routes, list_test_history, start_bgp_failover_test, stop_bgp_failover_test, FailoverTest,
+};
 use input::*;
 
 /// Operations answered by this file.
@@ -49,6 +52,9 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("AssociateVirtualInterface", associate_virtual_interface),
     ("DescribeRouterConfiguration", describe_router_configuration),
     ("ListVirtualInterfaceTestHistory", list_test_history),
+    ("ListVirtualInterfaceRoutes", list_routes),
+    ("StartBgpFailoverTest", start_bgp_failover_test),
+    ("StopBgpFailoverTest", stop_bgp_failover_test),
     ("DescribeVirtualGateways", describe_virtual_gateways),
     ("CreateBGPPeer", create_bgp_peer),
     ("DeleteBGPPeer", delete_bgp_peer),
@@ -94,6 +100,10 @@ pub(super) struct VirtualInterface {
     progress: Progress,
     peers: Vec<BgpPeer>,
     tags: Tags,
+    /// Its BGP failover tests, oldest first.
+    tests: Vec<FailoverTest>,
+    /// The test running now (an index into `tests`).
+    running_test: Option<usize>,
 }
 
 tags_in_field!(VirtualInterface, tags);
@@ -527,6 +537,8 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
         progress: Progress::new(chain, call.now, variety),
         peers: vec![peer],
         tags,
+        tests: Vec::new(),
+        running_test: None,
     };
     let output = vif.render(call.now, delay);
     world
@@ -757,17 +769,6 @@ fn describe_router_configuration(world: &mut World, call: &Call<'_>) -> Outcome 
         out["router"] = json!({ "routerTypeIdentifier": router });
     }
     Ok(out)
-}
-
-/// ListVirtualInterfaceTestHistory: the caller's failover tests (optionally of one of
-/// its VIFs). No test is ever run here, so the history is empty; a VIF the caller does
-/// not own is not found, as for the other calls acting on one VIF.
-fn list_test_history(world: &mut World, call: &Call<'_>) -> Outcome {
-    if let Some(id) = call.string("virtualInterfaceId") {
-        world.owned::<VirtualInterface>(call.account, id)?;
-    }
-    let history: Vec<Value> = Vec::new();
-    paging::answer_page("virtualInterfaceTestHistory", &history, call)
 }
 
 /// DescribeVirtualGateways: the caller's (synthetic) virtual private gateways.

@@ -11,6 +11,7 @@ use super::gateways::{Association, Gateway, Proposal};
 use super::ids::IdGen;
 use super::interconnects::Interconnect;
 use super::lags::Lag;
+use super::resiliency::ResiliencyGroup;
 use super::store::Store;
 use super::virtual_interfaces::VirtualInterface;
 use super::{ApiError, EmulatorConfig};
@@ -32,6 +33,8 @@ pub(super) struct Account {
     pub associations: Store<Association>,
     /// Association proposals this account made.
     pub proposals: Store<Proposal>,
+    /// Resiliency groups (global resources of the account; deleted ones stay, as `deleted`).
+    pub resiliency_groups: Store<ResiliencyGroup>,
 }
 
 impl Account {
@@ -122,6 +125,7 @@ kinds! {
         gateways, "DirectConnectGateway", "directConnectGateways", "directConnectGatewayId";
     Association => associations, "DirectConnectGatewayAssociation",
         "directConnectGatewayAssociations", "associationId";
+    ResiliencyGroup => resiliency_groups, "ResiliencyGroup", "items", "resiliencyGroupId";
 }
 
 /// All state of the reference target.

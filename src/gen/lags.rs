@@ -49,6 +49,7 @@ pub fn steps(two_accounts: bool) -> impl Strategy<Value = Step> {
             .prop_map(|(by, kind, target)| LagStep::DescribeLoa { by, kind, target }),
         1 => (by(), handle()).prop_map(|(by, target)| LagStep::DescribeConnectionLoa { by, target }),
         1 => by().prop_map(|by| LagStep::DescribeCustomerMetadata { by }),
+        1 => (by(), name()).prop_map(|(by, name)| LagStep::ConfirmCustomerAgreement { by, name }),
     ]
     .prop_map(Step::Lag)
 }

@@ -12,6 +12,7 @@ mod invalid;
 mod lags;
 mod malformed;
 mod plan;
+mod resiliency;
 mod tags;
 mod virtual_interfaces;
 

@@ -48,6 +48,7 @@ pub(super) fn step(two_accounts: bool) -> impl Strategy<Value = Step> {
         8 => super::lags::steps(two_accounts).boxed(),
         20 => super::virtual_interfaces::steps(two_accounts).boxed(),
         8 => super::gateways::steps(two_accounts).boxed(),
+        4 => super::resiliency::steps(two_accounts).boxed(),
     ]
 }
 
@@ -68,6 +69,8 @@ pub fn plan(config: &GenConfig) -> impl Strategy<Value = Plan> {
         3 => super::virtual_interfaces::lifecycle(two).boxed(),
         2 => super::gateways::lifecycle(two).boxed(),
         positive => super::tags::lifecycle(two).boxed(),
+        positive => super::connections::billing(two).boxed(),
+        positive => super::resiliency::lifecycle(two).boxed(),
         8 * negative => vec(super::invalid::invalid(step(two).boxed()), 1..=3).boxed(),
         negative => super::malformed::malformed(two).prop_map(|s| vec![s]).boxed(),
     ]

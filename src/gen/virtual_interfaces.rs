@@ -6,7 +6,9 @@
 use proptest::prelude::*;
 
 use super::common::{handle, maybe, name, principal, tags, text, ALPHANUMERIC};
-use crate::model::{AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep};
+use crate::model::{
+    AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep, MAX_TEST_MINUTES,
+};
 use crate::vocab::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
@@ -34,6 +36,17 @@ fn vlan() -> impl Strategy<Value = u16> {
 fn asn() -> impl Strategy<Value = u32> {
     // At the limits too: 1 and 2147483646 are valid [api NewBGPPeer.asn].
     crate::weighted![8 => 1u32..=64511, 1 => prop::sample::select(vec![1u32, 2_147_483_646])]
+}
+
+/// A failover test's duration: the default, any valid one (at most 4,320 minutes
+/// [api StartBgpFailoverTest]), at the limit, or above it.
+fn test_minutes() -> impl Strategy<Value = Option<u16>> {
+    crate::weighted![
+        2 => Just(None),
+        3 => (60u16..=MAX_TEST_MINUTES).prop_map(Some),
+        1 => prop::sample::select(vec![1u16, MAX_TEST_MINUTES]).prop_map(Some),
+        1 => (MAX_TEST_MINUTES + 1..=9999).prop_map(Some),
+    ]
 }
 
 fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVif> {
@@ -99,6 +112,13 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         1 => by().prop_map(|by| VifStep::DescribeVirtualGateways { by }),
         2 => (by(), crate::weighted![1 => Just(None), 4 => handle().prop_map(Some)])
             .prop_map(|(by, target)| VifStep::ListVirtualInterfaceTestHistory { by, target }),
+        // Routes: accepted routes are the ones the model can judge (none), so they
+        // are asked for most.
+        4 => (by(), handle(), crate::weighted![3 => Just(Some(true)), 1 => Just(Some(false)), 1 => Just(None)])
+            .prop_map(|(by, target, accepted)| VifStep::ListVirtualInterfaceRoutes { by, target, accepted }),
+        2 => (by(), handle(), test_minutes(), any::<bool>())
+            .prop_map(|(by, target, minutes, peers)| VifStep::StartBgpFailoverTest { by, target, minutes, peers }),
+        1 => (by(), handle()).prop_map(|(by, target)| VifStep::StopBgpFailoverTest { by, target }),
         4 => (by(), handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
             |(by, target, asn, family, auth_key, subnet)| VifStep::CreateBgpPeer {
                 by, target, asn, family, auth_key, subnet,
@@ -165,7 +185,8 @@ fn confirmer() -> impl Strategy<Value = Principal> {
 
 /// A VIF lifecycle chunk: the owner's connection (and often a gateway), a VIF created
 /// or allocated on it, then steps that act on it (describe, peers, confirm, update,
-/// failover test history, delete), so allocate → confirm and peer add → delete are reached in one plan.
+/// failover tests and their history, delete), so allocate → confirm, peer add → delete
+/// and test start → stop are reached in one plan.
 pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
     let owner = Principal::Owner;
     let first = crate::weighted![
@@ -278,20 +299,46 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
+    // A failover test: started, seen `testing`, stopped, seen again.
+    let failover_test = (
+        crate::pick![owner, vif_owner],
+        handle(),
+        test_minutes(),
+        any::<bool>(),
+    )
+        .prop_map(move |(by, target, minutes, peers)| {
+            let seen = Step::Vif(VifStep::DescribeVirtualInterfaces {
+                by,
+                target: Some(target),
+            });
+            vec![
+                Step::Vif(VifStep::StartBgpFailoverTest {
+                    by,
+                    target,
+                    minutes,
+                    peers,
+                }),
+                seen.clone(),
+                Step::Vif(VifStep::StopBgpFailoverTest { by, target }),
+                seen,
+            ]
+        })
+        .boxed();
     // Partner steps only with two accounts.
     let partner = if two_accounts { 1 } else { 0 };
     let followup = crate::weighted![
-        4 => any_step,
-        3 => describe,
-        2 * partner => partner_describe,
-        3 => peer,
-        2 => delete_peer,
-        3 * partner => confirm,
-        2 => delete,
-        1 => history,
-        1 => update,
-        1 => associate,
-        2 => attachments,
+        4 => any_step.prop_map(|s| vec![s]).boxed(),
+        3 => describe.prop_map(|s| vec![s]).boxed(),
+        2 * partner => partner_describe.prop_map(|s| vec![s]).boxed(),
+        3 => peer.prop_map(|s| vec![s]).boxed(),
+        2 => delete_peer.prop_map(|s| vec![s]).boxed(),
+        3 * partner => confirm.prop_map(|s| vec![s]).boxed(),
+        2 => delete.prop_map(|s| vec![s]).boxed(),
+        1 => history.prop_map(|s| vec![s]).boxed(),
+        1 => update.prop_map(|s| vec![s]).boxed(),
+        1 => associate.prop_map(|s| vec![s]).boxed(),
+        2 => attachments.prop_map(|s| vec![s]).boxed(),
+        2 => failover_test,
     ];
     (
         any::<u8>(),
@@ -321,7 +368,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
                 }));
             }
             steps.push(Step::Vif(first));
-            steps.extend(rest);
+            steps.extend(rest.into_iter().flatten());
             steps
         })
         .boxed()

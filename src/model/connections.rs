@@ -5,15 +5,19 @@
 //! - [api] the Direct Connect API reference (request/response members, ownership);
 //! - [outputs] published outputs of real calls (CreateConnection → `requested`,
 //!   DeleteConnection → `deleted`);
-//! - [model] the service model (declared errors, `TooManyTagsException` etc.).
+//! - [model] the service model (declared errors, `TooManyTagsException` etc.);
+//! - [api] UpdateConnectionsBillingMode "Updates the billing mode for the specified
+//!   Direct Connect connections. You can update the billing mode for up to 200
+//!   connections in a single request"; its answer carries `billingMode` and
+//!   `connections` ("The connections with the updated billing mode").
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::prediction::{Basis, Prediction, StateCheck};
+use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
-use super::{Handle, Model, Resource, ResourceKind, Tag, CONNECTION};
+use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
 /// The one error type Direct Connect uses for rejected client calls [model].
@@ -66,6 +70,26 @@ impl Model {
             ConnectionStep::DeleteConnection { by, target } => {
                 let handle = self.resolve(*target, ResourceKind::Connection)?;
                 Some(self.delete_connection(*by, handle))
+            }
+            ConnectionStep::UpdateConnectionsBillingMode {
+                by,
+                targets,
+                billing_mode,
+            } => {
+                // Half the references pick among the caller's live dedicated
+                // connections, so updates can succeed.
+                // (Hosted connections and LAG members have a parent.)
+                let own = self.known_where(ResourceKind::Connection, |_, r| {
+                    r.owner == *by && !r.deleted && r.parent.is_none()
+                });
+                let mut handles: Vec<Handle> = Vec::new();
+                for t in targets {
+                    let h = self.resolve_preferring(*t, ResourceKind::Connection, &own)?;
+                    if !handles.contains(&h) {
+                        handles.push(h);
+                    }
+                }
+                (!handles.is_empty()).then(|| self.update_billing_mode(*by, &handles, billing_mode))
             }
             ConnectionStep::DescribeLocations { .. } => {
                 let mut p = Prediction::succeed(Basis::Documented);
@@ -186,6 +210,57 @@ impl Model {
         (body, prediction)
     }
 
+    /// UpdateConnectionsBillingMode: [api] the answer lists the connections "with the
+    /// updated billing mode", each showing it, and names the mode applied.
+    fn update_billing_mode(
+        &self,
+        by: Principal,
+        handles: &[Handle],
+        mode: &str,
+    ) -> (Value, Prediction) {
+        let ids: Vec<Value> = handles
+            .iter()
+            .map(|h| json!(self.resource(*h).id))
+            .collect();
+        let body = json!({"connectionIds": ids, "billingMode": mode});
+        if handles.iter().any(|h| self.resource(*h).owner != by) {
+            // [api] calls act on the caller's resources.
+            return (
+                body,
+                Prediction::not_owner(
+                    "only the owner account may change a connection's billing mode",
+                ),
+            );
+        }
+        let mut prediction = Prediction::succeed(Basis::Documented);
+        // Each listed connection shows its id, state and the mode applied.
+        prediction.required_members = vec!["connectionId", "connectionState", "billingMode"];
+        prediction.list = Some(ListSpec {
+            member: "connections",
+            id_member: "connectionId",
+            exclusive: true,
+        });
+        for h in handles {
+            let mut view = self.view(by, *h);
+            view.visibility = Visibility::Must;
+            view.tags = None;
+            view.states = StateSet::EMPTY;
+            view.echo_instead("billingMode", json!(mode));
+            prediction.resources.push(view);
+        }
+        if handles.iter().any(|h| {
+            let r = self.resource(*h);
+            r.deleted || r.parent.is_some()
+        }) {
+            // Not documented: billing modes of deleted, hosted or bundled connections
+            // (hosted connections and LAG members have a parent).
+            prediction.may_refuse(
+                "the billing mode of a deleted, hosted or LAG member connection may not be changeable",
+            );
+        }
+        (body, prediction)
+    }
+
     /// Apply what an answer means for the model (after states were narrowed).
     pub(super) fn apply_connection(
         &mut self,
@@ -245,6 +320,15 @@ impl Model {
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {
                 self.rename(*target, ResourceKind::Connection, "connectionName", name);
             }
+            ConnectionStep::UpdateConnectionsBillingMode { billing_mode, .. } if succeeded => {
+                for e in &prediction.resources {
+                    let r = self.resource_mut(e.handle);
+                    if !r.deleted {
+                        r.attributes
+                            .insert("billingMode".to_owned(), json!(billing_mode));
+                    }
+                }
+            }
             ConnectionStep::DeleteConnection { target, .. } if succeeded => {
                 if let Some(h) = self.resolve(*target, ResourceKind::Connection) {
                     let deleting = CONNECTION.closure(CONNECTION.set(&["deleting", "deleted"]));
@@ -253,5 +337,58 @@ impl Model {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{assert_not_owner, model, run};
+    use crate::model::{Expect, HandleRef, Step};
+
+    #[test]
+    fn a_billing_mode_applied_is_echoed_by_the_answer_and_later_describes() {
+        let mut m = model();
+        let create = Step::Connection(ConnectionStep::CreateConnection {
+            by: Principal::Owner,
+            location: 0,
+            bandwidth: "10Gbps".into(),
+            name: "c".into(),
+            tags: Vec::new(),
+        });
+        run(
+            &mut m,
+            create,
+            Outcome::Success(
+                json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested"}),
+            ),
+        );
+        let update = |by| {
+            Step::Connection(ConnectionStep::UpdateConnectionsBillingMode {
+                by,
+                targets: vec![HandleRef(0), HandleRef(0)],
+                billing_mode: "FlatRateTier3".into(),
+            })
+        };
+        let (call, p) = m.call(&update(Principal::Owner)).unwrap();
+        assert_eq!(
+            call.body,
+            json!({"connectionIds": ["dxcon-aaaaaaaa"], "billingMode": "FlatRateTier3"})
+        );
+        assert_eq!(p.expect, Expect::Succeed);
+        assert!(p.list.as_ref().unwrap().exclusive);
+        assert!(p.resources[0]
+            .echo
+            .contains(&("billingMode", json!("FlatRateTier3"))));
+        assert_not_owner(&m, &update(Principal::Partner));
+        m.observe(&update(Principal::Owner), &p, &Outcome::Success(json!({})));
+        let describe = Step::Connection(ConnectionStep::DescribeConnections {
+            by: Principal::Owner,
+            target: None,
+        });
+        let (_, p) = m.call(&describe).unwrap();
+        assert!(p.resources[0]
+            .echo
+            .contains(&("billingMode", json!("FlatRateTier3"))));
     }
 }

@@ -3,21 +3,7 @@
 //! silently absent from a report.
 
 /// Operations the model does not generate, with the reason.
-pub static NOT_MODELLED: &[(&str, &str)] = &[
-    ("AssociateConnectionsToResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ConfirmCustomerAgreement", "accepts a legal agreement on the account: irreversible, not a resource lifecycle"),
-    ("CreateResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("DeleteResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("DisassociateConnectionsFromResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("GetResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ListResiliencyGroupAssociations", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ListResiliencyGroups", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-    ("ListVirtualInterfaceRoutes", "reports routes learned over live BGP sessions; needs a real router peering with AWS"),
-    ("StartBgpFailoverTest", "brings live BGP sessions down on purpose; needs a real router peering with AWS (its history, ListVirtualInterfaceTestHistory, is modelled: empty for every VIF of a case)"),
-    ("StopBgpFailoverTest", "ends a BGP failover test, which needs live BGP sessions"),
-    ("UpdateConnectionsBillingMode", "changes billing of provisioned ports; no observable lifecycle effect to model"),
-    ("UpdateResiliencyGroup", "resiliency groups need provisioned connections in distinct locations; no lifecycle to model on an emulator"),
-];
+pub static NOT_MODELLED: &[(&str, &str)] = &[];
 
 #[cfg(test)]
 mod tests {

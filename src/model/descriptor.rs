@@ -263,11 +263,34 @@ pub static DESCRIPTORS: &[ResourceDescriptor] = &[
         settling: &[],
         arn: None,
     },
+    ResourceDescriptor {
+        kind: ResourceKind::ResiliencyGroup,
+        lifecycle: &RESILIENCY_GROUP,
+        display: "resiliency group",
+        // ListResiliencyGroups lists the caller's groups (GetResiliencyGroup answers one,
+        // outside a list).
+        describe: "ListResiliencyGroups",
+        listed_alone: true,
+        nested_in: None,
+        list_member: "items",
+        id_member: "resiliencyGroupId",
+        state_member: "state",
+        creating: &["CreateResiliencyGroup"],
+        deleting: Some("DeleteResiliencyGroup"),
+        // Before the connections it groups.
+        teardown: Some(35),
+        // [api] DeleteResiliencyGroup: "Deletion is asynchronous: the resiliency group
+        // transitions through the deleting state before it reaches the deleted state";
+        // but the list takes no id to poll one group by, so nothing is waited for.
+        settling: &[],
+        // [spec] ResiliencyGroupArn: arn:aws:directconnect::<account>:dx-resiliency-group/dxrg-….
+        arn: Some(("dx-resiliency-group", false)),
+    },
 ];
 
 impl ResourceKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ResourceKind; 9] = [
+    pub const ALL: [ResourceKind; 10] = [
         ResourceKind::Connection,
         ResourceKind::Interconnect,
         ResourceKind::Lag,
@@ -277,6 +300,7 @@ impl ResourceKind {
         ResourceKind::GatewayAssociation,
         ResourceKind::AssociationProposal,
         ResourceKind::GatewayAttachment,
+        ResourceKind::ResiliencyGroup,
     ];
 
     /// This kind's descriptor.

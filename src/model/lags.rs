@@ -13,6 +13,7 @@
 //!   DisassociateConnectionFromLag "the connection is not deleted … If all connections
 //!   are disassociated, the LAG continues to exist as an empty LAG"; DeleteLag "You
 //!   cannot delete a LAG if it has active virtual interfaces or hosted connections";
+//!   ConfirmCustomerAgreement answers the agreement's `status`, "signed or unsigned";
 //! - [outputs] published outputs: CreateLag → LAG `pending`, new members `requested` (or
 //!   `down`); DeleteLag → `deleted`; UpdateLag, Associate/DisassociateConnectionWithLag
 //!   → the current state;
@@ -150,6 +151,16 @@ impl Model {
                 // [api] DescribeCustomerMetadata: the account's agreements and NNI partner
                 // type; nothing of it is modelled beyond success.
                 Some((json!({}), Prediction::succeed(Basis::Documented)))
+            }
+            LagStep::ConfirmCustomerAgreement { name, .. } => {
+                // [api] ConfirmCustomerAgreement: "The confirmation of the terms of
+                // agreement when creating the connection/link aggregation group (LAG)";
+                // the answer's `status` is "either signed or unsigned". Which agreement
+                // names AWS knows is not documented: an unknown one may be refused.
+                let mut p = Prediction::succeed(Basis::Documented);
+                p.required_members = vec!["status"];
+                p.may_refuse("an agreement name AWS does not know may be refused");
+                Some((json!({ "agreementName": name }), p))
             }
         }
     }

@@ -17,6 +17,7 @@ mod lags;
 mod lifecycle;
 mod malformed;
 mod prediction;
+mod resiliency;
 mod resource;
 mod run_tag;
 mod secret;
@@ -43,7 +44,7 @@ pub use single::SINGLE_OPERATIONS;
 pub use state::{Call, Env, Model, ObservedEdge};
 pub use step::{
     AddressFamily, ConnectionStep, FamilyStep, GatewayStep, InterconnectStep, LagStep, NewVif,
-    Plan, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
+    Plan, ResiliencyStep, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
 };
 pub use tags::MAX_TAGS;
-pub use virtual_interfaces::other_principal;
+pub use virtual_interfaces::{other_principal, MAX_TEST_MINUTES};

@@ -30,6 +30,8 @@ pub enum ResourceKind {
     AssociationProposal,
     /// A virtual interface attached to a gateway.
     GatewayAttachment,
+    /// A resiliency group of connections (global).
+    ResiliencyGroup,
 }
 
 impl ResourceKind {
@@ -40,6 +42,7 @@ impl ResourceKind {
         ResourceKind::Interconnect,
         ResourceKind::Lag,
         ResourceKind::DirectConnectGateway,
+        ResourceKind::ResiliencyGroup,
     ];
 
     /// The kebab name (`virtual-interface`), used in budgets, dry runs and messages.
@@ -153,6 +156,10 @@ pub struct Resource {
     pub last_state: Option<&'static str>,
     /// A target accepted invalid tags for it: the model no longer predicts its tags.
     pub tags_unknown: bool,
+    /// A call that moved it without showing its state (StartBgpFailoverTest puts a VIF
+    /// in `testing` and answers the test): the next change observed is that call's
+    /// edge, not an asynchronous one.
+    pub moved_by: Option<&'static str>,
 }
 
 impl Resource {
@@ -203,6 +210,7 @@ impl Resource {
             peer: None,
             last_state: None,
             tags_unknown: false,
+            moved_by: None,
         }
     }
 

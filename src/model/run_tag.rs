@@ -6,7 +6,7 @@
 //! echoed by the create, listed by DescribeTags, counted against the 50-tag limit.
 //! Tag steps never remove or change it.
 
-use super::{GatewayStep, InterconnectStep, LagStep, Step, Tag, TagStep, VifStep};
+use super::{GatewayStep, InterconnectStep, LagStep, ResiliencyStep, Step, Tag, TagStep, VifStep};
 
 /// The key of the run-ownership tag.
 pub const RUN_TAG_KEY: &str = "dxconform:run-id";
@@ -23,7 +23,8 @@ fn creation_tags(step: &mut Step) -> Option<&mut Vec<Tag>> {
             | InterconnectStep::AllocateHostedConnection { tags, .. },
         )
         | Step::Lag(LagStep::CreateLag { tags, .. })
-        | Step::Gateway(GatewayStep::CreateDirectConnectGateway { tags, .. }) => Some(tags),
+        | Step::Gateway(GatewayStep::CreateDirectConnectGateway { tags, .. })
+        | Step::Resiliency(ResiliencyStep::CreateResiliencyGroup { tags, .. }) => Some(tags),
         Step::Vif(
             VifStep::CreatePrivateVirtualInterface(v)
             | VifStep::CreatePublicVirtualInterface(v)

@@ -141,6 +141,7 @@ impl Model {
             Step::Lag(s) => self.predict_lag(s),
             Step::Vif(s) => self.predict_vif(s),
             Step::Gateway(s) => self.predict_gateway(s),
+            Step::Resiliency(s) => self.predict_resiliency(s),
             Step::Invalid(s) => self.predict_invalid(s),
             Step::Malformed(s) => self.predict_malformed(s),
         }?;
@@ -174,6 +175,7 @@ impl Model {
             Step::Lag(s) => self.apply_lag(s, prediction, outcome),
             Step::Vif(s) => self.apply_vif(s, prediction, outcome),
             Step::Gateway(s) => self.apply_gateway(s, prediction, outcome),
+            Step::Resiliency(s) => self.apply_resiliency(s, prediction, outcome),
             Step::Invalid(s) => {
                 self.apply_invalid(s, outcome);
                 return;
@@ -185,7 +187,9 @@ impl Model {
         }
         // A write answered with the resource itself moves it by the call; anything
         // else observed a change that happened on its own.
-        let is_write = prediction.list.is_none() && !step.operation().starts_with("Describe");
+        let reads = ["Describe", "Get", "List"];
+        let is_write =
+            prediction.list.is_none() && !reads.iter().any(|r| step.operation().starts_with(r));
         let via = if is_write { step.operation() } else { "async" };
         for (handle, index, created) in observed {
             let Some(r) = self.resources.get_mut(handle.0 as usize) else {
@@ -195,6 +199,7 @@ impl Model {
             let from = if created { Some("[*]") } else { r.last_state };
             if let Some(from) = from {
                 if via != "async" || from != to {
+                    let via = Self::moved_by(r, via, from, to);
                     self.transitions.push(ObservedEdge {
                         kind: r.kind,
                         from,
@@ -243,15 +248,42 @@ impl Model {
         r.possible = lifecycle.closure(super::StateSet(1 << index));
         let to = lifecycle.states[index];
         if let Some(from) = r.last_state.filter(|f| *f != to) {
+            let via = Self::moved_by(r, "async", from, to);
             self.transitions.push(ObservedEdge {
                 kind: r.kind,
                 from,
                 to,
-                via: "async",
+                via,
             });
         }
         r.last_state = Some(to);
         true
+    }
+
+    /// The operation an observed change `from ⇢ to` is credited to: `via`, or, for a
+    /// change seen by a read after a call that moved the resource without showing its
+    /// state, that call (once, when the lifecycle has that call edge).
+    fn moved_by(
+        r: &mut Resource,
+        via: &'static str,
+        from: &'static str,
+        to: &'static str,
+    ) -> &'static str {
+        if via != "async" || from == to {
+            return via;
+        }
+        match r.moved_by.take() {
+            Some(call)
+                if r.kind
+                    .lifecycle()
+                    .calls
+                    .iter()
+                    .any(|(f, t, c)| *c == call && *t == to && (*f == from || *f == "*")) =>
+            {
+                call
+            }
+            _ => via,
+        }
     }
 
     /// Record an edge seen outside the prediction's expectations (e.g. the member

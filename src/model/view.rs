@@ -10,6 +10,7 @@ use super::gateways::{ASSOCIATION_MEMBERS, GATEWAY_MEMBERS, PROPOSAL_MEMBERS};
 use super::interconnects::INTERCONNECT_MEMBERS;
 use super::lags::LAG_MEMBERS;
 use super::prediction::{either, Expectation, Nested};
+use super::resiliency::RESILIENCY_GROUP_MEMBERS;
 use super::virtual_interfaces::{VIF_ECHO, VIF_MEMBERS};
 use super::{
     Basis, Handle, HandleRef, ListSpec, Model, Prediction, Resource, ResourceKind, StateCheck,
@@ -47,7 +48,15 @@ fn echoed(kind: ResourceKind) -> Echoed {
         ResourceKind::Connection => Echoed {
             owner: true,
             region: true,
-            ..only(&["connectionName", "bandwidth", "location", "vlan", "lagId"])
+            // billingMode once the case set it ([api] UpdateConnectionsBillingMode).
+            ..only(&[
+                "connectionName",
+                "bandwidth",
+                "location",
+                "vlan",
+                "lagId",
+                "billingMode",
+            ])
         },
         ResourceKind::Interconnect => Echoed {
             region: true,
@@ -78,6 +87,10 @@ fn echoed(kind: ResourceKind) -> Echoed {
             id: false,
             ..only(&[])
         },
+        ResourceKind::ResiliencyGroup => Echoed {
+            owner: true,
+            ..only(&["resiliencyGroupName"])
+        },
     }
 }
 
@@ -92,6 +105,7 @@ fn required_members(kind: ResourceKind) -> &'static [&'static str] {
         ResourceKind::GatewayAssociation => ASSOCIATION_MEMBERS,
         ResourceKind::AssociationProposal => PROPOSAL_MEMBERS,
         ResourceKind::GatewayAttachment => ATTACHMENT_MEMBERS,
+        ResourceKind::ResiliencyGroup => RESILIENCY_GROUP_MEMBERS,
         ResourceKind::BgpPeer => &[],
     }
 }
@@ -160,6 +174,14 @@ fn doubt(kind: ResourceKind, visibility: Visibility) -> Option<(&'static str, bo
         (AssociationProposal, _) => (
             "another account's or a deleted proposal may be not found, listed or absent",
             true,
+        ),
+        (ResiliencyGroup, MustNot) => (
+            "another account's resiliency group may be answered as not found or left out",
+            true,
+        ),
+        (ResiliencyGroup, May) => (
+            "a deleted resiliency group may be listed as deleted, vanish, or be not found",
+            false,
         ),
         (BgpPeer | GatewayAttachment, _) => return None,
     })

@@ -1,8 +1,9 @@
 //! Predictions for virtual interfaces and their BGP peers: Create/Allocate/Confirm
 //! {Private,Public,Transit}VirtualInterface, DescribeVirtualInterfaces,
 //! DeleteVirtualInterface, UpdateVirtualInterfaceAttributes, AssociateVirtualInterface,
-//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, DescribeVirtualGateways,
-//! CreateBGPPeer, DeleteBGPPeer.
+//! DescribeRouterConfiguration, ListVirtualInterfaceTestHistory, ListVirtualInterfaceRoutes,
+//! StartBgpFailoverTest, StopBgpFailoverTest, DescribeVirtualGateways, CreateBGPPeer,
+//! DeleteBGPPeer.
 //!
 //! Sources, cited per rule:
 //! - [api] the Direct Connect API reference (ownership: "Confirm…: accepts ownership of a
@@ -20,9 +21,8 @@
 //!   peer in `bgpPeers`);
 //! - [user guide] a VLAN is used by one virtual interface per connection;
 //! - [api] ListVirtualInterfaceTestHistory "Lists the virtual interface failover test
-//!   history"; tests are only made by StartBgpFailoverTest, which the model never calls
-//!   (it needs live BGP sessions), so every virtual interface of a case has an empty
-//!   history, whoever asks.
+//!   history": the tests the case started (`failover.rs`, with ListVirtualInterfaceRoutes,
+//!   StartBgpFailoverTest and StopBgpFailoverTest).
 
 use std::collections::BTreeMap;
 
@@ -36,7 +36,10 @@ use super::step::{AddressFamily, NewVif, VifStep};
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{CheckId, Outcome, Principal};
 
+mod failover;
 mod observe;
+
+pub use failover::MAX_TEST_MINUTES;
 
 /// Members every VIF answer must carry for the model to follow it.
 pub(super) const VIF_MEMBERS: &[&str] = &[
@@ -152,6 +155,33 @@ impl Model {
             }
             VifStep::ListVirtualInterfaceTestHistory { by, target } => {
                 self.test_history(*by, *target)
+            }
+            VifStep::ListVirtualInterfaceRoutes {
+                by,
+                target,
+                accepted,
+            } => {
+                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
+                Some(self.routes(*by, h, *accepted))
+            }
+            VifStep::StartBgpFailoverTest {
+                by,
+                target,
+                minutes,
+                peers,
+            } => {
+                // Half the references pick among VIFs that may be available.
+                let available = self.available_vifs();
+                let h =
+                    self.resolve_preferring(*target, ResourceKind::VirtualInterface, &available)?;
+                Some(self.start_failover_test(*by, h, *minutes, *peers))
+            }
+            VifStep::StopBgpFailoverTest { by, target } => {
+                // Half the references pick among VIFs with a running test.
+                let testing = self.testing_vifs();
+                let h =
+                    self.resolve_preferring(*target, ResourceKind::VirtualInterface, &testing)?;
+                Some(self.stop_failover_test(*by, h))
             }
             VifStep::DescribeVirtualGateways { .. } => {
                 let mut p = Prediction::succeed(Basis::Spec);
@@ -617,39 +647,6 @@ impl Model {
             nested: None,
         });
         (body, prediction)
-    }
-
-    /// ListVirtualInterfaceTestHistory. No failover test is ever started on a VIF of
-    /// the case, so the history of one of its VIFs is empty: a success must list
-    /// nothing (in particular nothing of another account's VIF). Without a VIF the
-    /// account's whole history is asked for, which may hold tests made outside the
-    /// case: only its shape is checked.
-    fn test_history(
-        &self,
-        by: Principal,
-        target: Option<HandleRef>,
-    ) -> Option<(Value, Prediction)> {
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = TEST_HISTORY_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "virtualInterfaceTestHistory",
-            id_member: "testId",
-            exclusive: target.is_some(),
-        });
-        let Some(reference) = target else {
-            return Some((json!({}), prediction));
-        };
-        let h = self.resolve(reference, ResourceKind::VirtualInterface)?;
-        let r = self.resource(h);
-        let body = json!({ "virtualInterfaceId": r.id });
-        if r.owner != by {
-            // The API reference does not say how another account's VIF is answered;
-            // a success must still show nothing of it.
-            prediction.may_refuse("another account's virtual interface may be answered as not found or with an empty history",);
-        } else if r.deleted || Self::confirming(r) {
-            prediction.may_refuse("the history of a deleted or an unconfirmed virtual interface may be empty or refused",);
-        }
-        Some((body, prediction))
     }
 
     fn create_bgp_peer(

@@ -401,13 +401,30 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
     }
 }
 
+/// Operations the aws CLI `.ci/run` pins (aws-cli 1.46.3, botocore 1.43.62) does not
+/// know (`aws directconnect help` lists none of them; newer releases add them): their
+/// steps are sent with curl, so a script runs with that CLI too.
+const NEWER_THAN_THE_PINNED_CLI: &[&str] = &[
+    "AssociateConnectionsToResiliencyGroup",
+    "CreateResiliencyGroup",
+    "DeleteResiliencyGroup",
+    "DisassociateConnectionsFromResiliencyGroup",
+    "GetResiliencyGroup",
+    "ListResiliencyGroupAssociations",
+    "ListResiliencyGroups",
+    "ListVirtualInterfaceRoutes",
+    "UpdateConnectionsBillingMode",
+    "UpdateResiliencyGroup",
+];
+
 /// Whether the aws CLI sends `s`'s request as dxconform sent it. It cannot send broken
 /// framing (a wire malformation), and its serializer walks the input shape: a member
 /// of the wrong JSON type (a string where a list belongs) stops it before sending
 /// (`'str' object has no attribute 'items'`), a member the shape does not declare is
-/// dropped. Such steps are sent with curl.
+/// dropped; an operation the CLI does not know it cannot send at all. Such steps are
+/// sent with curl.
 pub fn cli_sends_as_is(s: &StepRecord) -> bool {
-    if wire_malformation(s).is_some() {
+    if wire_malformation(s).is_some() || NEWER_THAN_THE_PINNED_CLI.contains(&s.operation.as_str()) {
         return false;
     }
     let spec = Spec::builtin();
@@ -868,6 +885,14 @@ mod tests {
             json!({}),
         );
         assert!(cli_sends_as_is(&incomplete));
+        // An operation newer than the pinned CLI.
+        let newer = step(
+            0,
+            "GetResiliencyGroup",
+            json!({"resiliencyGroupId": "dxrg-aaaaaaaaaaaaaaaaa"}),
+            json!({}),
+        );
+        assert!(!cli_sends_as_is(&newer));
 
         let mut report = sample_report();
         let repro = report.buckets[0].repro.as_mut().unwrap();

@@ -537,6 +537,7 @@ mod tests {
             [
                 ResourceKind::VirtualInterface,
                 ResourceKind::DirectConnectGateway,
+                ResourceKind::ResiliencyGroup,
                 ResourceKind::Lag,
                 ResourceKind::Connection,
                 ResourceKind::Interconnect,

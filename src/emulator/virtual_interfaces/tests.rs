@@ -52,7 +52,7 @@ fn create_private_answers_pending_with_its_first_peer() {
 }
 
 #[test]
-fn test_history_is_empty_and_only_the_owner_may_ask_for_a_vif() {
+fn test_history_without_tests_is_empty_and_only_the_owner_may_ask_for_a_vif() {
     let mut w = world();
     let conn = connection(&mut w);
     let id = private(&mut w, &conn, 9).unwrap()["virtualInterfaceId"].clone();
@@ -224,4 +224,75 @@ fn update_and_associate() {
         .contains("vlan 3"));
     let gws = w.ok(OWNER, "DescribeVirtualGateways", json!({}));
     assert_eq!(gws["virtualGateways"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history() {
+    let mut w = world();
+    let conn = connection(&mut w);
+    let id = private(&mut w, &conn, 11).unwrap()["virtualInterfaceId"].clone();
+    let err = w.refused(
+        OWNER,
+        "StartBgpFailoverTest",
+        json!({"virtualInterfaceId": id, "testDurationInMinutes": 4321}),
+    );
+    assert_says(&err, "4320");
+    let err = w.refused(
+        OTHER,
+        "StartBgpFailoverTest",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_says(&err, "Could not find");
+    let err = w.refused(
+        OWNER,
+        "StopBgpFailoverTest",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_says(&err, "no running failover test");
+    let started = w.ok(
+        OWNER,
+        "StartBgpFailoverTest",
+        json!({"virtualInterfaceId": id, "testDurationInMinutes": 90}),
+    )["virtualInterfaceTest"]
+        .clone();
+    assert_eq!(started["testDurationInMinutes"], 90);
+    assert_eq!(started["virtualInterfaceId"], id);
+    let state = |w: &mut World| {
+        w.ok(
+            OWNER,
+            "DescribeVirtualInterfaces",
+            json!({"virtualInterfaceId": id}),
+        )["virtualInterfaces"][0]["virtualInterfaceState"]
+            .clone()
+    };
+    assert_eq!(state(&mut w), "testing");
+    assert_eq!(state(&mut w), "testing", "until stopped");
+    let err = w.refused(
+        OWNER,
+        "StartBgpFailoverTest",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_says(&err, "testing");
+    let stopped = w.ok(
+        OWNER,
+        "StopBgpFailoverTest",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_eq!(stopped["virtualInterfaceTest"]["testId"], started["testId"]);
+    assert_ne!(state(&mut w), "testing");
+    let history = w.ok(
+        OWNER,
+        "ListVirtualInterfaceTestHistory",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_eq!(
+        history["virtualInterfaceTestHistory"][0]["testId"],
+        started["testId"]
+    );
+    let routes = w.ok(
+        OWNER,
+        "ListVirtualInterfaceRoutes",
+        json!({"virtualInterfaceId": id, "filters": {"routeDirection": "accepted"}}),
+    );
+    assert_eq!(routes["routes"], json!([]));
 }

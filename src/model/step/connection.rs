@@ -51,6 +51,15 @@ pub enum ConnectionStep {
         /// Caller.
         by: Principal,
     },
+    /// UpdateConnectionsBillingMode of one or more connections.
+    UpdateConnectionsBillingMode {
+        /// Caller.
+        by: Principal,
+        /// The connections (distinct ones are sent once each).
+        targets: Vec<HandleRef>,
+        /// The billing mode (a `RequestBillingMode` value).
+        billing_mode: String,
+    },
 }
 
 operations_by_variant!(
@@ -60,4 +69,5 @@ operations_by_variant!(
     UpdateConnection,
     DeleteConnection,
     DescribeLocations,
+    UpdateConnectionsBillingMode,
 );

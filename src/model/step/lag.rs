@@ -117,6 +117,13 @@ pub enum LagStep {
         /// Caller.
         by: Principal,
     },
+    /// ConfirmCustomerAgreement of an agreement, by name.
+    ConfirmCustomerAgreement {
+        /// Caller.
+        by: Principal,
+        /// agreementName (at most 100 characters).
+        name: String,
+    },
 }
 
 operations_by_variant!(
@@ -132,4 +139,5 @@ operations_by_variant!(
     DescribeLoa,
     DescribeConnectionLoa,
     DescribeCustomerMetadata,
+    ConfirmCustomerAgreement,
 );

@@ -5,6 +5,7 @@ mod connection;
 mod gateway;
 mod interconnect;
 mod lag;
+mod resiliency;
 mod tag;
 mod vif;
 
@@ -13,6 +14,7 @@ pub use gateway::GatewayStep;
 pub(crate) use interconnect::HostedAllocation;
 pub use interconnect::InterconnectStep;
 pub use lag::LagStep;
+pub use resiliency::ResiliencyStep;
 pub use tag::TagStep;
 pub use vif::{AddressFamily, NewVif, VifStep};
 
@@ -76,6 +78,8 @@ pub enum Step {
     Vif(VifStep),
     /// Direct Connect gateways, associations, proposals and attachments.
     Gateway(GatewayStep),
+    /// Resiliency groups and their connections.
+    Resiliency(ResiliencyStep),
     /// A step of any family with exactly one input rule broken.
     Invalid(super::InvalidStep),
     /// A step sent malformed (broken framing, an unknown member, a mangled id).
@@ -91,6 +95,7 @@ impl Step {
             Step::Lag(s) => s,
             Step::Vif(s) => s,
             Step::Gateway(s) => s,
+            Step::Resiliency(s) => s,
             Step::Invalid(s) => s,
             Step::Malformed(s) => s,
         }
@@ -141,6 +146,7 @@ impl Step {
             GatewayStep::OPERATIONS,
             InterconnectStep::OPERATIONS,
             LagStep::OPERATIONS,
+            ResiliencyStep::OPERATIONS,
         ]
         .concat()
     }

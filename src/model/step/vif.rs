@@ -1,7 +1,7 @@
 //! Steps of the virtual-interface family: virtual interfaces (create, allocate for
 //! another account, confirm, describe, update, associate, delete), their BGP peers,
-//! router configurations, BGP failover test history and the account's virtual
-//! private gateways.
+//! router configurations, routes, BGP failover tests and their history, and the
+//! account's virtual private gateways.
 
 use serde::{Deserialize, Serialize};
 
@@ -150,6 +150,36 @@ pub enum VifStep {
         /// One VIF, or `None` for every test of the caller's account.
         target: Option<HandleRef>,
     },
+    /// ListVirtualInterfaceRoutes of a VIF, with or without a route-direction filter.
+    ListVirtualInterfaceRoutes {
+        /// Caller.
+        by: Principal,
+        /// The VIF.
+        target: HandleRef,
+        /// `filters.routeDirection`: `Some(true)` accepted, `Some(false)` advertised.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        accepted: Option<bool>,
+    },
+    /// StartBgpFailoverTest on a VIF.
+    StartBgpFailoverTest {
+        /// Caller.
+        by: Principal,
+        /// The VIF.
+        target: HandleRef,
+        /// testDurationInMinutes, or the default (180).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<u16>,
+        /// Name the VIF's first BGP peer in `bgpPeers`.
+        #[serde(default)]
+        peers: bool,
+    },
+    /// StopBgpFailoverTest on a VIF.
+    StopBgpFailoverTest {
+        /// Caller.
+        by: Principal,
+        /// The VIF.
+        target: HandleRef,
+    },
     /// DescribeVirtualGateways of the caller's account.
     DescribeVirtualGateways {
         /// Caller.
@@ -200,6 +230,9 @@ impl VifStep {
         "AssociateVirtualInterface",
         "DescribeRouterConfiguration",
         "ListVirtualInterfaceTestHistory",
+        "ListVirtualInterfaceRoutes",
+        "StartBgpFailoverTest",
+        "StopBgpFailoverTest",
         "DescribeVirtualGateways",
         "CreateBGPPeer",
         "DeleteBGPPeer",
@@ -241,6 +274,9 @@ impl FamilyStep for VifStep {
             VifStep::AssociateVirtualInterface { .. } => "AssociateVirtualInterface",
             VifStep::DescribeRouterConfiguration { .. } => "DescribeRouterConfiguration",
             VifStep::ListVirtualInterfaceTestHistory { .. } => "ListVirtualInterfaceTestHistory",
+            VifStep::ListVirtualInterfaceRoutes { .. } => "ListVirtualInterfaceRoutes",
+            VifStep::StartBgpFailoverTest { .. } => "StartBgpFailoverTest",
+            VifStep::StopBgpFailoverTest { .. } => "StopBgpFailoverTest",
             VifStep::DescribeVirtualGateways { .. } => "DescribeVirtualGateways",
             VifStep::CreateBgpPeer { .. } => "CreateBGPPeer",
             VifStep::DeleteBgpPeer { .. } => "DeleteBGPPeer",
@@ -264,6 +300,9 @@ impl FamilyStep for VifStep {
             | VifStep::AssociateVirtualInterface { by, .. }
             | VifStep::DescribeRouterConfiguration { by, .. }
             | VifStep::ListVirtualInterfaceTestHistory { by, .. }
+            | VifStep::ListVirtualInterfaceRoutes { by, .. }
+            | VifStep::StartBgpFailoverTest { by, .. }
+            | VifStep::StopBgpFailoverTest { by, .. }
             | VifStep::DescribeVirtualGateways { by }
             | VifStep::CreateBgpPeer { by, .. }
             | VifStep::DeleteBgpPeer { by, .. } => *by,

@@ -172,6 +172,17 @@ impl Model {
                     BGP_PEER.closure(gone)
                 };
             }
+            VifStep::StartBgpFailoverTest { minutes, .. } if succeeded => {
+                if let Some(h) = prediction.resources.first().map(|e| e.handle) {
+                    let start = Some(failover::test_minutes(*minutes));
+                    self.apply_failover(h, start, outcome.body());
+                }
+            }
+            VifStep::StopBgpFailoverTest { .. } if succeeded => {
+                if let Some(h) = prediction.resources.first().map(|e| e.handle) {
+                    self.apply_failover(h, None, outcome.body());
+                }
+            }
             _ => {}
         }
     }

@@ -178,7 +178,7 @@ fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
     assert_eq!(p.expect, Expect::Succeed);
     let list = p.list.as_ref().unwrap();
     assert_eq!(list.member, "virtualInterfaceTestHistory");
-    // Exclusive with nothing expected: any listed test is a finding.
+    // Exclusive with nothing expected (no test started): any listed test is a finding.
     assert!(list.exclusive && p.resources.is_empty());
     let (_, p) = m
         .call(&history(Principal::Partner, Some(HandleRef(0))))
@@ -210,4 +210,103 @@ fn mtu_is_mapped_per_type() {
     assert_eq!(mtu_for("private", Some(9001)), Some(9001));
     assert_eq!(mtu_for("transit", Some(9001)), Some(8500));
     assert_eq!(mtu_for("public", Some(1500)), None);
+}
+
+#[test]
+fn a_started_failover_test_makes_the_vif_testing_joins_its_history_and_stops() {
+    let mut m = with_connection();
+    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
+    run(
+        &mut m,
+        create,
+        vif_answer("available", "111111111111", json!([])),
+    );
+    let start = |minutes| {
+        Step::Vif(VifStep::StartBgpFailoverTest {
+            by: Principal::Owner,
+            target: HandleRef(0),
+            minutes,
+            peers: false,
+        })
+    };
+    // [api] at most 4,320 minutes: documented, so a refusal is predicted.
+    let (_, p) = m.call(&start(Some(MAX_TEST_MINUTES + 1))).unwrap();
+    assert!(matches!(p.expect, Expect::Reject { .. }), "{:?}", p.expect);
+    // [api] the default is 180 minutes, echoed in the answer's test.
+    let (call, p) = m.call(&start(None)).unwrap();
+    assert_eq!(call.body, json!({"virtualInterfaceId": "dxvif-bbbbbbbb"}));
+    assert_eq!(p.within, Some("virtualInterfaceTest"));
+    assert!(p.resources[0]
+        .echo
+        .contains(&("testDurationInMinutes", json!(180))));
+    let answer = json!({"virtualInterfaceTest": {"testId": "dxtest-1",
+        "virtualInterfaceId": "dxvif-bbbbbbbb", "status": "in-progress"}});
+    m.observe(&start(None), &p, &Outcome::Success(answer));
+    let testing = VIRTUAL_INTERFACE.index("testing").unwrap();
+    assert!(m.resource(Handle(1)).possible.has(testing));
+    // The history of the VIF must list the test, and nothing else.
+    let history = Step::Vif(VifStep::ListVirtualInterfaceTestHistory {
+        by: Principal::Owner,
+        target: Some(HandleRef(0)),
+    });
+    let (_, p) = m.call(&history).unwrap();
+    assert!(p.list.as_ref().unwrap().exclusive);
+    assert_eq!(p.resources.len(), 1);
+    assert_eq!(p.resources[0].id.as_deref(), Some("dxtest-1"));
+    assert_eq!(p.resources[0].visibility, Visibility::Must);
+    // Stopping the running test is predicted to succeed, echoing the test.
+    let stop = Step::Vif(VifStep::StopBgpFailoverTest {
+        by: Principal::Owner,
+        target: HandleRef(0),
+    });
+    let (_, p) = m.call(&stop).unwrap();
+    assert_eq!(p.expect, Expect::Succeed);
+    assert!(p.resources[0].echo.contains(&("testId", json!("dxtest-1"))));
+    m.observe(
+        &stop,
+        &p,
+        &Outcome::Success(json!({"virtualInterfaceTest": {"testId": "dxtest-1"}})),
+    );
+    assert!(!m.resource(Handle(1)).possible.has(testing));
+    // With no test running, a stop may be refused.
+    let (_, p) = m.call(&stop).unwrap();
+    assert!(matches!(p.expect, Expect::Either { .. }));
+    // Another account may not test the VIF.
+    let foreign = Step::Vif(VifStep::StartBgpFailoverTest {
+        by: Principal::Partner,
+        target: HandleRef(0),
+        minutes: None,
+        peers: false,
+    });
+    assert_not_owner(&m, &foreign);
+}
+
+#[test]
+fn accepted_routes_of_a_case_vif_are_none_and_advertised_ones_are_not_judged() {
+    let mut m = with_connection();
+    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
+    run(
+        &mut m,
+        create,
+        vif_answer("available", "111111111111", json!([])),
+    );
+    let routes = |accepted| {
+        Step::Vif(VifStep::ListVirtualInterfaceRoutes {
+            by: Principal::Owner,
+            target: HandleRef(0),
+            accepted,
+        })
+    };
+    let (call, p) = m.call(&routes(Some(true))).unwrap();
+    assert_eq!(call.body["filters"], json!({"routeDirection": "accepted"}));
+    let list = p.list.as_ref().unwrap();
+    assert!(
+        list.exclusive && p.resources.is_empty(),
+        "any accepted route is a finding"
+    );
+    let (_, p) = m.call(&routes(Some(false))).unwrap();
+    assert!(!p.list.as_ref().unwrap().exclusive);
+    let (call, p) = m.call(&routes(None)).unwrap();
+    assert!(call.body.get("filters").is_none());
+    assert!(!p.list.as_ref().unwrap().exclusive);
 }
