@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::curl::{curl_arguments, wire_malformation};
 use super::replay_command;
 use super::reproduction::{
-    default_endpoint, finding_in_bucket, found_on, one_line, repro_buckets, reset_path,
+    default_endpoint, finding_in_bucket, found_on, one_line, push_lines, repro_buckets, reset_path,
     sibling_file, step_findings, steps_sent, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
@@ -316,20 +316,24 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
     let endpoint_flag = r#"--endpoint-url "$ENDPOINT""#;
     match (&report.target.accounts, report.target.kind) {
         (_, TargetKind::Moto) => {
-            let _ = writeln!(
+            push_lines(
                 out,
-                "# moto takes the caller's account from its credentials: assume a role in each principal's account."
+                &[
+                    "# moto takes the caller's account from its credentials: assume a role in each principal's account.",
+                    "credentials_for() {",
+                ],
             );
-            let _ = writeln!(out, "credentials_for() {{");
             let _ = writeln!(
                 out,
                 "  \"$AWS\" {endpoint_flag} sts assume-role --role-arn \"arn:aws:iam::$1:role/dxconform\" \\"
             );
-            let _ = writeln!(
+            push_lines(
                 out,
-                "    --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text"
+                &[
+                    "    --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text",
+                    "}",
+                ],
             );
-            let _ = writeln!(out, "}}");
             for p in principals {
                 let upper = p.name().to_uppercase();
                 let _ = writeln!(
@@ -381,13 +385,12 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
             }
         }
         (AccountSelector::Credentials, _) => {
-            let _ = writeln!(
+            push_lines(
                 out,
-                "# Real AWS: each principal uses its own profile (OWNER_PROFILE, PARTNER_PROFILE; default: the standard chain)."
-            );
-            let _ = writeln!(
-                out,
-                "# WARNING: this creates real Direct Connect resources, which cost money; delete them afterwards."
+                &[
+                    "# Real AWS: each principal uses its own profile (OWNER_PROFILE, PARTNER_PROFILE; default: the standard chain).",
+                    "# WARNING: this creates real Direct Connect resources, which cost money; delete them afterwards.",
+                ],
             );
             for p in principals {
                 let upper = p.name().to_uppercase();
@@ -495,13 +498,12 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
             let _ = writeln!(out, "# Usage: ENDPOINT=URL bash THIS_SCRIPT");
         }
     }
-    let _ = writeln!(
-        out,
-        "# Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI"
-    );
-    let _ = writeln!(
-        out,
-        "# parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript."
+    push_lines(
+        &mut out,
+        &[
+            "# Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI",
+            "# parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript.",
+        ],
     );
     if sent
         .iter()
@@ -521,8 +523,10 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
             let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT:-}}\"");
         }
     }
-    let _ = writeln!(out, "ENDPOINT=\"${{ENDPOINT%/}}\"");
-    let _ = writeln!(out, "AWS=\"${{AWS:-aws}}\"");
+    push_lines(
+        &mut out,
+        &["ENDPOINT=\"${ENDPOINT%/}\"", "AWS=\"${AWS:-aws}\""],
+    );
     let _ = writeln!(
         out,
         "export AWS_DEFAULT_REGION=\"${{AWS_DEFAULT_REGION:-{}}}\"",
@@ -530,29 +534,27 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     );
     let _ = writeln!(out, "export AWS_PAGER=\"\"");
     if emulator {
-        let _ = writeln!(
-            out,
-            "# One request per step, sent as dxconform sent it: no retries, no client-side validation."
-        );
-        let _ = writeln!(out, "AWS_CONFIG_FILE=\"$(mktemp)\"");
-        let _ = writeln!(out, "export AWS_CONFIG_FILE");
-        let _ = writeln!(out, "trap 'rm -f \"$AWS_CONFIG_FILE\"' EXIT");
-        let _ = writeln!(
-            out,
-            "printf '[default]\\nmax_attempts = 1\\nretry_mode = legacy\\nparameter_validation = false\\n' >\"$AWS_CONFIG_FILE\""
-        );
-        let _ = writeln!(out, "unset AWS_PROFILE AWS_SESSION_TOKEN");
-        let _ = writeln!(
-            out,
-            "export AWS_ACCESS_KEY_ID=\"${{AWS_ACCESS_KEY_ID:-testing}}\" AWS_SECRET_ACCESS_KEY=\"${{AWS_SECRET_ACCESS_KEY:-testing}}\""
+        push_lines(
+            &mut out,
+            &[
+                "# One request per step, sent as dxconform sent it: no retries, no client-side validation.",
+                "AWS_CONFIG_FILE=\"$(mktemp)\"",
+                "export AWS_CONFIG_FILE",
+                "trap 'rm -f \"$AWS_CONFIG_FILE\"' EXIT",
+                "printf '[default]\\nmax_attempts = 1\\nretry_mode = legacy\\nparameter_validation = false\\n' >\"$AWS_CONFIG_FILE\"",
+                "unset AWS_PROFILE AWS_SESSION_TOKEN",
+                "export AWS_ACCESS_KEY_ID=\"${AWS_ACCESS_KEY_ID:-testing}\" AWS_SECRET_ACCESS_KEY=\"${AWS_SECRET_ACCESS_KEY:-testing}\"",
+            ],
         );
     }
     if let Some(path) = reset_path(report) {
-        let _ = writeln!(
-            out,
-            "\n# Start from an empty target, as every dxconform case does (RESET=0 skips this)."
+        push_lines(
+            &mut out,
+            &[
+                "\n# Start from an empty target, as every dxconform case does (RESET=0 skips this).",
+                "if [ \"${RESET:-1}\" = 1 ]; then",
+            ],
         );
-        let _ = writeln!(out, "if [ \"${{RESET:-1}}\" = 1 ]; then");
         let _ = writeln!(
             out,
             "  curl -fsS -X POST \"$ENDPOINT{path}\" >/dev/null || echo \"warning: could not reset the target\" >&2"
@@ -567,40 +569,24 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
     }
     let _ = writeln!(out);
     principal_setup(report, &principals, &mut out);
-    let _ = writeln!(
-        out,
-        "\n# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug"
+    push_lines(
+        &mut out,
+        &[
+            "\n# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug",
+            "# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or",
+            "# the CLI's error. A step sent with curl prints curl -i's answer.",
+            "step() {",
+            "  printf '\\n--- %s\\n' \"$1\"; shift",
+            "  if [ \"$1\" = curl ]; then ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; return; fi",
+            "  local log status=0; log=$(mktemp)",
+            "  ANSWER=$(\"$@\" --debug 2>\"$log\") || status=$?",
+            "  printf '(HTTP %s)\\n' \"$(sed -n 's/.*\"POST [^\"]*\" \\([0-9][0-9]*\\) .*/\\1/p' \"$log\" | tail -n 1)\"",
+            "  if [ \"$status\" != 0 ]; then echo \"(rejected: the aws CLI exited $status)\"; ANSWER=$(grep -v '^[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9] ' \"$log\" | grep -v '^[[:space:]]*$' | tail -n 3); fi",
+            "  rm -f \"$log\"",
+            "  printf '%s\\n' \"${ANSWER:-(accepted: an empty answer)}\"",
+            "}",
+        ],
     );
-    let _ = writeln!(
-        out,
-        "# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or"
-    );
-    let _ = writeln!(
-        out,
-        "# the CLI's error. A step sent with curl prints curl -i's answer."
-    );
-    let _ = writeln!(out, "step() {{");
-    let _ = writeln!(out, "  printf '\\n--- %s\\n' \"$1\"; shift");
-    let _ = writeln!(
-        out,
-        "  if [ \"$1\" = curl ]; then ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; return; fi"
-    );
-    let _ = writeln!(out, "  local log status=0; log=$(mktemp)");
-    let _ = writeln!(out, "  ANSWER=$(\"$@\" --debug 2>\"$log\") || status=$?");
-    let _ = writeln!(
-        out,
-        "  printf '(HTTP %s)\\n' \"$(sed -n 's/.*\"POST [^\"]*\" \\([0-9][0-9]*\\) .*/\\1/p' \"$log\" | tail -n 1)\""
-    );
-    let _ = writeln!(
-        out,
-        "  if [ \"$status\" != 0 ]; then echo \"(rejected: the aws CLI exited $status)\"; ANSWER=$(grep -v '^[0-9]\\{{4\\}}-[0-9][0-9]-[0-9][0-9] ' \"$log\" | grep -v '^[[:space:]]*$' | tail -n 3); fi"
-    );
-    let _ = writeln!(out, "  rm -f \"$log\"");
-    let _ = writeln!(
-        out,
-        "  printf '%s\\n' \"${{ANSWER:-(accepted: an empty answer)}}\""
-    );
-    let _ = writeln!(out, "}}");
     let _ = writeln!(out, "{ID_OF_COMMENT}");
     let _ = writeln!(
         out,

@@ -12,7 +12,7 @@ use super::awscli::{
     defined_before, id_variables, shell_json, shell_quote, write_id_assignments, write_skipped,
     IdVariable, ID_OF_COMMENT,
 };
-use super::reproduction::{found_on, one_line, repro_buckets, reset_path};
+use super::reproduction::{found_on, one_line, push_lines, repro_buckets, reset_path};
 use crate::model::{Malformed, MalformedStep, Step};
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::Spec;
@@ -52,31 +52,23 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
             one_line(&b.actual)
         );
     }
-    let _ = writeln!(
-        out,
-        "# Run it as a script (`ENDPOINT=URL bash THIS_FILE`): each step prints the answer it gets now; the `# <` lines"
-    );
-    let _ = writeln!(
-        out,
-        "# below it are the bytes dxconform's run received. Ids the target generates are read from the answers into"
-    );
-    let _ = writeln!(
-        out,
-        "# variables (`CONNECTION_1`), so the sequence runs against a fresh target; the comments keep the run's values."
-    );
-    let _ = writeln!(
-        out,
-        "# Signature headers (authorization, x-amz-date, x-amz-security-token) are omitted: dxconform signs every"
+    push_lines(
+        &mut out,
+        &[
+            "# Run it as a script (`ENDPOINT=URL bash THIS_FILE`): each step prints the answer it gets now; the `# <` lines",
+            "# below it are the bytes dxconform's run received. Ids the target generates are read from the answers into",
+            "# variables (`CONNECTION_1`), so the sequence runs against a fresh target; the comments keep the run's values.",
+            "# Signature headers (authorization, x-amz-date, x-amz-security-token) are omitted: dxconform signs every",
+        ],
     );
     match &report.target.accounts {
         AccountSelector::AccessKey => {
-            let _ = writeln!(
-                out,
-                "# request with SigV4. This target needs a signature and reads the caller's account from the access key id,"
-            );
-            let _ = writeln!(
-                out,
-                "# so each command signs with curl's --aws-sigv4 (the target does not check the secret)."
+            push_lines(
+                &mut out,
+                &[
+                    "# request with SigV4. This target needs a signature and reads the caller's account from the access key id,",
+                    "# so each command signs with curl's --aws-sigv4 (the target does not check the secret).",
+                ],
             );
         }
         AccountSelector::Header(header) => {
@@ -104,11 +96,13 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
     {
         let _ = writeln!(out, "# Secrets are redacted as {REDACTED}.");
     }
-    let _ = writeln!(
-        out,
-        "\n# The run's endpoint (an ephemeral port when dxconform started the target): set ENDPOINT to yours."
+    push_lines(
+        &mut out,
+        &[
+            "\n# The run's endpoint (an ephemeral port when dxconform started the target): set ENDPOINT to yours.",
+            "set -u",
+        ],
     );
-    let _ = writeln!(out, "set -u");
     let _ = writeln!(
         out,
         "ENDPOINT=\"${{ENDPOINT:-{}}}\"",
@@ -125,13 +119,12 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
             "if [ \"${{RESET:-1}}\" = 1 ]; then curl -fsS -X POST \"$ENDPOINT{path}\" >/dev/null || echo \"warning: could not reset the target\" >&2; fi"
         );
     }
-    let _ = writeln!(
-        out,
-        "# step LABEL COMMAND…: one request of the sequence; prints the answer (status line, headers, body)."
-    );
-    let _ = writeln!(
-        out,
-        "step() {{ printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; }}"
+    push_lines(
+        &mut out,
+        &[
+            "# step LABEL COMMAND…: one request of the sequence; prints the answer (status line, headers, body).",
+            "step() { printf '\\n--- %s\\n' \"$1\"; shift; ANSWER=$(\"$@\" 2>&1) || echo \"(curl exited $?)\"; printf '%s\\n' \"$ANSWER\"; }",
+        ],
     );
     let _ = writeln!(out, "{ID_OF_COMMENT}");
     let _ = writeln!(

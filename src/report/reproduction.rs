@@ -70,6 +70,14 @@ pub fn reset_path(report: &RunReport) -> Option<&'static str> {
     }
 }
 
+/// Append fixed lines, each with its newline: the constant text of a script.
+pub fn push_lines(out: &mut String, lines: &[&str]) {
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
 /// Where a minimal sequence was found: `moto 5.2.6 (seed 7, round 3)`.
 pub fn found_on(report: &RunReport, repro: &Repro) -> String {
     format!(
