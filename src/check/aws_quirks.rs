@@ -3,49 +3,17 @@
 //! where AWS behaves as documented and a `shape.documented-deviation` warning where AWS
 //! breaks its own published specification.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use super::{CheckCtx, CheckSet, Finding, Severity};
+use crate::model::testing::{model, new_vif};
 use crate::model::{
-    AddressFamily, ConnectionStep, Env, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model,
-    NewVif, ResourceKind, Step, VifStep,
+    ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model, ResourceKind, Step,
+    VifStep,
 };
-use crate::vocab::{Accounts, Exchange, Outcome, Principal};
-
-/// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
-/// virtual private gateway per account.
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts::default(),
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: BTreeMap::from([
-            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-        ]),
-    })
-}
-
-/// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000.
-fn new_vif(by: Principal) -> NewVif {
-    NewVif {
-        by,
-        connection: HandleRef(0),
-        vlan: 101,
-        asn: 65000,
-        mtu: None,
-        name: "v".into(),
-        auth_key: None,
-        family: AddressFamily::Ipv4,
-        gateway: None,
-        vgw: 0,
-        subnet: 0,
-        tags: Vec::new(),
-    }
-}
+use crate::vocab::{Exchange, Outcome, Principal};
 
 const OWNER: &str = "111111111111";
 const PARTNER: &str = "222222222222";

@@ -7,7 +7,7 @@ use crate::vocab::{Accounts, CheckId, Outcome, Principal};
 
 /// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
 /// virtual private gateway per account.
-pub(super) fn model() -> Model {
+pub(crate) fn model() -> Model {
     Model::new(Env {
         region: "us-east-1".into(),
         accounts: Accounts::default(),
@@ -28,7 +28,7 @@ pub(super) fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
 
 /// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000,
 /// IPv4, no gateway, no tags.
-pub(super) fn new_vif(by: Principal) -> NewVif {
+pub(crate) fn new_vif(by: Principal) -> NewVif {
     NewVif {
         by,
         connection: HandleRef(0),
