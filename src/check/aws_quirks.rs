@@ -65,6 +65,14 @@ fn client_error(message: &str) -> Value {
     json!({"__type": "DirectConnectClientException", "message": message})
 }
 
+/// The same call made twice: the first answered `done` (HTTP 200), the repeat refused
+/// with the client error `refusal`, as AWS does for a call whose effect already happened;
+/// the harness must accept both answers.
+fn repeated_call_refused(m: &mut Model, step: Step, done: Value, refusal: &str) {
+    accepted(&answer(m, step.clone(), 200, done));
+    accepted(&answer(m, step, 400, client_error(refusal)));
+}
+
 /// The owner's dedicated connection `dxcon-aaaaaaaa` in EqDC2, answered `requested`.
 fn with_connection() -> Model {
     let mut m = model();
@@ -232,18 +240,12 @@ fn a_confirmed_hosted_connection_going_down_is_accepted() {
 fn confirming_a_connection_no_longer_ordering_may_fail_with_its_state() {
     // aws-sdk-go #2717: "ConfirmConnection failed. dxcon-… is in state requested".
     let mut m = with_hosted();
-    accepted(&answer(
+    repeated_call_refused(
         &mut m,
         confirm_hosted(),
-        200,
         json!({"connectionState": "pending"}),
-    ));
-    accepted(&answer(
-        &mut m,
-        confirm_hosted(),
-        400,
-        client_error("ConfirmConnection failed. dxcon-h0000001 is in state pending"),
-    ));
+        "ConfirmConnection failed. dxcon-h0000001 is in state pending",
+    );
 }
 
 #[test]
@@ -266,25 +268,16 @@ fn a_vif_on_a_connection_not_yet_available_may_be_refused() {
 
 #[test]
 fn deleting_what_is_already_deleted_may_be_a_client_exception_and_describes_keep_it() {
-    let delete_connection = || {
+    let mut m = with_connection();
+    repeated_call_refused(
+        &mut m,
         Step::Connection(ConnectionStep::DeleteConnection {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    let mut m = with_connection();
-    accepted(&answer(
-        &mut m,
-        delete_connection(),
-        200,
+        }),
         connection("dxcon-aaaaaaaa", "c", "deleted", "10Gbps"),
-    ));
-    accepted(&answer(
-        &mut m,
-        delete_connection(),
-        400,
-        client_error("Could not find Connection with ID dxcon-aaaaaaaa"),
-    ));
+        "Could not find Connection with ID dxcon-aaaaaaaa",
+    );
     // Describe keeps a deleted record for a while, or drops it.
     let describe = || {
         Step::Connection(ConnectionStep::DescribeConnections {
@@ -307,24 +300,15 @@ fn deleting_what_is_already_deleted_may_be_a_client_exception_and_describes_keep
         Principal::Owner,
     )));
     accepted(&answer(&mut m, create, 200, vif("pending", OWNER)));
-    let delete = || {
+    repeated_call_refused(
+        &mut m,
         Step::Vif(VifStep::DeleteVirtualInterface {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    accepted(&answer(
-        &mut m,
-        delete(),
-        200,
+        }),
         json!({"virtualInterfaceState": "deleting"}),
-    ));
-    accepted(&answer(
-        &mut m,
-        delete(),
-        400,
-        client_error("The virtual interface dxvif-bbbbbbbb does not exist"),
-    ));
+        "The virtual interface dxvif-bbbbbbbb does not exist",
+    );
     accepted(&answer(
         &mut m,
         describe_vifs(Principal::Owner),
@@ -404,25 +388,16 @@ fn accepting_a_proposal_twice_may_fail_as_already_accepted() {
             "directConnectGatewayId": GW, "directConnectGatewayOwnerAccount": OWNER,
             "proposalOwnerAccount": PARTNER}}),
     ));
-    let accept = || {
+    repeated_call_refused(
+        &mut m,
         Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    accepted(&answer(
-        &mut m,
-        accept(),
-        200,
+        }),
         json!({"directConnectGatewayAssociation":
             association("associating", "vgw-22222222", PARTNER)}),
-    ));
-    accepted(&answer(
-        &mut m,
-        accept(),
-        400,
-        client_error("Direct Connect Gateway Association Proposal  has been accepted!"),
-    ));
+        "Direct Connect Gateway Association Proposal  has been accepted!",
+    );
 }
 
 #[test]
