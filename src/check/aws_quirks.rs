@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::{CheckCtx, CheckSet, Finding, Severity};
-use crate::model::testing::{model, new_vif};
+use crate::model::testing::{hosted_for_owner, model, new_vif, partner_interconnect};
 use crate::model::{
     ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model, ResourceKind, Step,
     VifStep,
@@ -175,13 +175,7 @@ fn with_hosted() -> Model {
     let mut m = model();
     accepted(&answer(
         &mut m,
-        Step::Interconnect(InterconnectStep::CreateInterconnect {
-            by: Principal::Partner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "ic".into(),
-            tags: vec![],
-        }),
+        Step::Interconnect(partner_interconnect()),
         200,
         json!({"interconnectId": "dxcon-ic000001", "interconnectName": "ic",
             "interconnectState": "requested", "region": "us-east-1", "location": "EqDC2",
@@ -191,15 +185,7 @@ fn with_hosted() -> Model {
     hosted["vlan"] = json!(101);
     accepted(&answer(
         &mut m,
-        Step::Interconnect(InterconnectStep::AllocateHostedConnection {
-            by: Principal::Partner,
-            target: HandleRef(0),
-            owner: Principal::Owner,
-            bandwidth: "500Mbps".into(),
-            name: "h".into(),
-            vlan: 101,
-            tags: vec![],
-        }),
+        Step::Interconnect(hosted_for_owner()),
         200,
         hosted,
     ));

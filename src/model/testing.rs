@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{AddressFamily, Env, Expect, HandleRef, Model, NewVif, Prediction, Step};
+use super::{
+    AddressFamily, Env, Expect, HandleRef, InterconnectStep, Model, NewVif, Prediction, Step,
+};
 use crate::vocab::{Accounts, CheckId, Outcome, Principal};
 
 /// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
@@ -42,6 +44,31 @@ pub(crate) fn new_vif(by: Principal) -> NewVif {
         vgw: 0,
         subnet: 0,
         tags: Vec::new(),
+    }
+}
+
+/// The partner's 10Gbps interconnect `ic` in the first location.
+pub(crate) fn partner_interconnect() -> InterconnectStep {
+    InterconnectStep::CreateInterconnect {
+        by: Principal::Partner,
+        location: 0,
+        bandwidth: "10Gbps".into(),
+        name: "ic".into(),
+        tags: vec![],
+    }
+}
+
+/// A 500Mbps hosted connection `h` on VLAN 101, allocated by the partner on the case's
+/// first interconnect for the owner.
+pub(crate) fn hosted_for_owner() -> InterconnectStep {
+    InterconnectStep::AllocateHostedConnection {
+        by: Principal::Partner,
+        target: HandleRef(0),
+        owner: Principal::Owner,
+        bandwidth: "500Mbps".into(),
+        name: "h".into(),
+        vlan: 101,
+        tags: vec![],
     }
 }
 
