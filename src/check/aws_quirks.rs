@@ -8,7 +8,9 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::{CheckCtx, CheckSet, Finding, Severity};
-use crate::model::testing::{hosted_for_owner, model, new_vif, partner_interconnect};
+use crate::model::testing::{
+    hosted_for_owner, model, new_vif, owner_connection, partner_interconnect,
+};
 use crate::model::{
     ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model, ResourceKind, Step,
     VifStep,
@@ -78,13 +80,7 @@ fn with_connection() -> Model {
     let mut m = model();
     accepted(&answer(
         &mut m,
-        Step::Connection(ConnectionStep::CreateConnection {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "c".into(),
-            tags: Vec::new(),
-        }),
+        owner_connection("10Gbps"),
         200,
         connection("dxcon-aaaaaaaa", "c", "requested", "10Gbps"),
     ));

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AddressFamily, Env, Expect, HandleRef, InterconnectStep, Model, NewVif, Prediction, Step,
+    AddressFamily, ConnectionStep, Env, Expect, HandleRef, InterconnectStep, Model, NewVif,
+    Prediction, Step,
 };
 use crate::vocab::{Accounts, CheckId, Outcome, Principal};
 
@@ -45,6 +46,17 @@ pub(crate) fn new_vif(by: Principal) -> NewVif {
         subnet: 0,
         tags: Vec::new(),
     }
+}
+
+/// The owner's untagged connection `c` of `bandwidth` in the first location.
+pub(crate) fn owner_connection(bandwidth: &str) -> Step {
+    Step::Connection(ConnectionStep::CreateConnection {
+        by: Principal::Owner,
+        location: 0,
+        bandwidth: bandwidth.into(),
+        name: "c".into(),
+        tags: Vec::new(),
+    })
 }
 
 /// The partner's 10Gbps interconnect `ic` in the first location.

@@ -1,20 +1,14 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, new_vif, run};
+use crate::model::testing::{assert_not_owner, model, new_vif, owner_connection, run};
 use crate::model::Expect;
-use crate::model::{ConnectionStep, Step};
+use crate::model::Step;
 
 /// A model holding one connection of the owner (`dxcon-aaaaaaaa` in EqDC2).
 fn with_connection() -> Model {
     let mut m = model();
-    let step = Step::Connection(ConnectionStep::CreateConnection {
-        by: Principal::Owner,
-        location: 0,
-        bandwidth: "10Gbps".into(),
-        name: "c".into(),
-        tags: Vec::new(),
-    });
+    let step = owner_connection("10Gbps");
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2"});
     run(&mut m, step, Outcome::Success(answer));
