@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use rstest::rstest;
 use serde_json::{json, Value};
 
 use super::{CheckCtx, CheckSet, Finding, Severity};
@@ -12,8 +13,7 @@ use crate::model::testing::{
     hosted_for_owner, model, new_vif, owner_connection, partner_interconnect,
 };
 use crate::model::{
-    ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model, ResourceKind, Step,
-    VifStep,
+    ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Model, ResourceKind, Step, VifStep,
 };
 use crate::vocab::{Exchange, Outcome, Principal};
 
@@ -444,60 +444,42 @@ fn an_association_associating_for_long_is_never_a_liveness_failure() {
     ));
 }
 
-/// Whether the lifecycle reaches every state of `to` from `from` on its own.
-fn reaches(lifecycle: &Lifecycle, from: &[&str], to: &[&str]) -> bool {
+/// terraform-provider-aws internal/service/directconnect waiters: each waits from `from`
+/// for one of `to`, which the lifecycle must reach on its own.
+#[rstest]
+// A VIF create settles to `available` or `down` (10 minutes).
+#[case(ResourceKind::VirtualInterface, &["pending"], &["available", "down"])]
+#[case(ResourceKind::VirtualInterface, &["verifying"], &["available", "down"])]
+// A BGP peer to `available` or `verifying`.
+#[case(ResourceKind::BgpPeer, &["pending"], &["available", "verifying"])]
+// A gateway `pending` → `available` (10 minutes).
+#[case(ResourceKind::DirectConnectGateway, &["pending"], &["available"])]
+// A connection confirm from `requested`/`pending` to `available` (10 minutes);
+// `ordering` leaves only by ConfirmConnection, which answers `pending`.
+#[case(ResourceKind::Connection, &["requested"], &["available"])]
+#[case(ResourceKind::Connection, &["pending"], &["available"])]
+// Associations reach `associated` on their own, however long it takes.
+#[case(ResourceKind::GatewayAssociation, &["associating"], &["associated"])]
+fn the_terraform_providers_waiter_targets_are_reachable_on_their_own(
+    #[case] kind: ResourceKind,
+    #[case] from: &[&str],
+    #[case] to: &[&str],
+) {
+    let lifecycle = kind.lifecycle();
     let reached = lifecycle.closure(lifecycle.set(from));
-    to.iter()
-        .all(|s| lifecycle.index(s).is_some_and(|i| reached.has(i)))
+    for state in to {
+        assert!(
+            lifecycle.index(state).is_some_and(|i| reached.has(i)),
+            "{kind:?}: {from:?} never reaches {state}"
+        );
+    }
 }
 
 #[test]
-fn the_terraform_providers_waiter_targets_are_reachable_on_their_own() {
-    // terraform-provider-aws internal/service/directconnect waiters.
-    // A VIF create settles to `available` or `down` (10 minutes).
-    assert!(reaches(
-        ResourceKind::VirtualInterface.lifecycle(),
-        &["pending"],
-        &["available", "down"]
-    ));
-    assert!(reaches(
-        ResourceKind::VirtualInterface.lifecycle(),
-        &["verifying"],
-        &["available", "down"]
-    ));
-    // A BGP peer to `available` or `verifying`.
-    assert!(reaches(
-        ResourceKind::BgpPeer.lifecycle(),
-        &["pending"],
-        &["available", "verifying"]
-    ));
-    // A gateway `pending` → `available` (10 minutes).
-    assert!(reaches(
-        ResourceKind::DirectConnectGateway.lifecycle(),
-        &["pending"],
-        &["available"]
-    ));
-    // A connection confirm from `requested`/`pending` to `available` (10 minutes);
-    // `ordering` leaves only by ConfirmConnection, which answers `pending`.
-    assert!(reaches(
-        ResourceKind::Connection.lifecycle(),
-        &["requested"],
-        &["available"]
-    ));
-    assert!(reaches(
-        ResourceKind::Connection.lifecycle(),
-        &["pending"],
-        &["available"]
-    ));
+fn the_harness_never_waits_on_a_hosted_vif_confirming() {
     // A hosted VIF on the allocating side waits for `available`, `confirming` or `down`:
     // `confirming` stays until the owner acts, so the harness never waits on it.
     let vif_kind = ResourceKind::VirtualInterface.descriptor();
     assert!(!vif_kind.settles("confirming"));
     assert!(vif_kind.settles("pending"));
-    // Associations reach `associated` on their own, however long it takes.
-    assert!(reaches(
-        ResourceKind::GatewayAssociation.lifecycle(),
-        &["associating"],
-        &["associated"]
-    ));
 }
