@@ -3,49 +3,19 @@
 //! where AWS behaves as documented and a `shape.documented-deviation` warning where AWS
 //! breaks its own published specification.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
+use rstest::rstest;
 use serde_json::{json, Value};
 
 use super::{CheckCtx, CheckSet, Finding, Severity};
-use crate::model::{
-    AddressFamily, ConnectionStep, Env, GatewayStep, HandleRef, InterconnectStep, Lifecycle, Model,
-    NewVif, ResourceKind, Step, VifStep,
+use crate::model::testing::{
+    hosted_for_owner, model, new_vif, owner_connection, partner_interconnect,
 };
-use crate::vocab::{Accounts, Exchange, Outcome, Principal};
-
-/// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
-/// virtual private gateway per account.
-fn model() -> Model {
-    Model::new(Env {
-        region: "us-east-1".into(),
-        accounts: Accounts::default(),
-        locations: vec!["EqDC2".into()],
-        virtual_gateways: BTreeMap::from([
-            (Principal::Owner, vec!["vgw-11111111".to_owned()]),
-            (Principal::Partner, vec!["vgw-22222222".to_owned()]),
-        ]),
-    })
-}
-
-/// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000.
-fn new_vif(by: Principal) -> NewVif {
-    NewVif {
-        by,
-        connection: HandleRef(0),
-        vlan: 101,
-        asn: 65000,
-        mtu: None,
-        name: "v".into(),
-        auth_key: None,
-        family: AddressFamily::Ipv4,
-        gateway: None,
-        vgw: 0,
-        subnet: 0,
-        tags: Vec::new(),
-    }
-}
+use crate::model::{
+    ConnectionStep, GatewayStep, HandleRef, InterconnectStep, Model, ResourceKind, Step, VifStep,
+};
+use crate::vocab::{Exchange, Outcome, Principal};
 
 const OWNER: &str = "111111111111";
 const PARTNER: &str = "222222222222";
@@ -97,18 +67,20 @@ fn client_error(message: &str) -> Value {
     json!({"__type": "DirectConnectClientException", "message": message})
 }
 
+/// The same call made twice: the first answered `done` (HTTP 200), the repeat refused
+/// with the client error `refusal`, as AWS does for a call whose effect already happened;
+/// the harness must accept both answers.
+fn repeated_call_refused(m: &mut Model, step: Step, done: Value, refusal: &str) {
+    accepted(&answer(m, step.clone(), 200, done));
+    accepted(&answer(m, step, 400, client_error(refusal)));
+}
+
 /// The owner's dedicated connection `dxcon-aaaaaaaa` in EqDC2, answered `requested`.
 fn with_connection() -> Model {
     let mut m = model();
     accepted(&answer(
         &mut m,
-        Step::Connection(ConnectionStep::CreateConnection {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "c".into(),
-            tags: Vec::new(),
-        }),
+        owner_connection("10Gbps"),
         200,
         connection("dxcon-aaaaaaaa", "c", "requested", "10Gbps"),
     ));
@@ -199,13 +171,7 @@ fn with_hosted() -> Model {
     let mut m = model();
     accepted(&answer(
         &mut m,
-        Step::Interconnect(InterconnectStep::CreateInterconnect {
-            by: Principal::Partner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "ic".into(),
-            tags: vec![],
-        }),
+        Step::Interconnect(partner_interconnect()),
         200,
         json!({"interconnectId": "dxcon-ic000001", "interconnectName": "ic",
             "interconnectState": "requested", "region": "us-east-1", "location": "EqDC2",
@@ -215,15 +181,7 @@ fn with_hosted() -> Model {
     hosted["vlan"] = json!(101);
     accepted(&answer(
         &mut m,
-        Step::Interconnect(InterconnectStep::AllocateHostedConnection {
-            by: Principal::Partner,
-            target: HandleRef(0),
-            owner: Principal::Owner,
-            bandwidth: "500Mbps".into(),
-            name: "h".into(),
-            vlan: 101,
-            tags: vec![],
-        }),
+        Step::Interconnect(hosted_for_owner()),
         200,
         hosted,
     ));
@@ -264,18 +222,12 @@ fn a_confirmed_hosted_connection_going_down_is_accepted() {
 fn confirming_a_connection_no_longer_ordering_may_fail_with_its_state() {
     // aws-sdk-go #2717: "ConfirmConnection failed. dxcon-… is in state requested".
     let mut m = with_hosted();
-    accepted(&answer(
+    repeated_call_refused(
         &mut m,
         confirm_hosted(),
-        200,
         json!({"connectionState": "pending"}),
-    ));
-    accepted(&answer(
-        &mut m,
-        confirm_hosted(),
-        400,
-        client_error("ConfirmConnection failed. dxcon-h0000001 is in state pending"),
-    ));
+        "ConfirmConnection failed. dxcon-h0000001 is in state pending",
+    );
 }
 
 #[test]
@@ -298,25 +250,16 @@ fn a_vif_on_a_connection_not_yet_available_may_be_refused() {
 
 #[test]
 fn deleting_what_is_already_deleted_may_be_a_client_exception_and_describes_keep_it() {
-    let delete_connection = || {
+    let mut m = with_connection();
+    repeated_call_refused(
+        &mut m,
         Step::Connection(ConnectionStep::DeleteConnection {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    let mut m = with_connection();
-    accepted(&answer(
-        &mut m,
-        delete_connection(),
-        200,
+        }),
         connection("dxcon-aaaaaaaa", "c", "deleted", "10Gbps"),
-    ));
-    accepted(&answer(
-        &mut m,
-        delete_connection(),
-        400,
-        client_error("Could not find Connection with ID dxcon-aaaaaaaa"),
-    ));
+        "Could not find Connection with ID dxcon-aaaaaaaa",
+    );
     // Describe keeps a deleted record for a while, or drops it.
     let describe = || {
         Step::Connection(ConnectionStep::DescribeConnections {
@@ -339,24 +282,15 @@ fn deleting_what_is_already_deleted_may_be_a_client_exception_and_describes_keep
         Principal::Owner,
     )));
     accepted(&answer(&mut m, create, 200, vif("pending", OWNER)));
-    let delete = || {
+    repeated_call_refused(
+        &mut m,
         Step::Vif(VifStep::DeleteVirtualInterface {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    accepted(&answer(
-        &mut m,
-        delete(),
-        200,
+        }),
         json!({"virtualInterfaceState": "deleting"}),
-    ));
-    accepted(&answer(
-        &mut m,
-        delete(),
-        400,
-        client_error("The virtual interface dxvif-bbbbbbbb does not exist"),
-    ));
+        "The virtual interface dxvif-bbbbbbbb does not exist",
+    );
     accepted(&answer(
         &mut m,
         describe_vifs(Principal::Owner),
@@ -436,25 +370,16 @@ fn accepting_a_proposal_twice_may_fail_as_already_accepted() {
             "directConnectGatewayId": GW, "directConnectGatewayOwnerAccount": OWNER,
             "proposalOwnerAccount": PARTNER}}),
     ));
-    let accept = || {
+    repeated_call_refused(
+        &mut m,
         Step::Gateway(GatewayStep::AcceptDirectConnectGatewayAssociationProposal {
             by: Principal::Owner,
             target: HandleRef(0),
-        })
-    };
-    accepted(&answer(
-        &mut m,
-        accept(),
-        200,
+        }),
         json!({"directConnectGatewayAssociation":
             association("associating", "vgw-22222222", PARTNER)}),
-    ));
-    accepted(&answer(
-        &mut m,
-        accept(),
-        400,
-        client_error("Direct Connect Gateway Association Proposal  has been accepted!"),
-    ));
+        "Direct Connect Gateway Association Proposal  has been accepted!",
+    );
 }
 
 #[test]
@@ -519,60 +444,42 @@ fn an_association_associating_for_long_is_never_a_liveness_failure() {
     ));
 }
 
-/// Whether the lifecycle reaches every state of `to` from `from` on its own.
-fn reaches(lifecycle: &Lifecycle, from: &[&str], to: &[&str]) -> bool {
+/// terraform-provider-aws internal/service/directconnect waiters: each waits from `from`
+/// for one of `to`, which the lifecycle must reach on its own.
+#[rstest]
+// A VIF create settles to `available` or `down` (10 minutes).
+#[case(ResourceKind::VirtualInterface, &["pending"], &["available", "down"])]
+#[case(ResourceKind::VirtualInterface, &["verifying"], &["available", "down"])]
+// A BGP peer to `available` or `verifying`.
+#[case(ResourceKind::BgpPeer, &["pending"], &["available", "verifying"])]
+// A gateway `pending` → `available` (10 minutes).
+#[case(ResourceKind::DirectConnectGateway, &["pending"], &["available"])]
+// A connection confirm from `requested`/`pending` to `available` (10 minutes);
+// `ordering` leaves only by ConfirmConnection, which answers `pending`.
+#[case(ResourceKind::Connection, &["requested"], &["available"])]
+#[case(ResourceKind::Connection, &["pending"], &["available"])]
+// Associations reach `associated` on their own, however long it takes.
+#[case(ResourceKind::GatewayAssociation, &["associating"], &["associated"])]
+fn the_terraform_providers_waiter_targets_are_reachable_on_their_own(
+    #[case] kind: ResourceKind,
+    #[case] from: &[&str],
+    #[case] to: &[&str],
+) {
+    let lifecycle = kind.lifecycle();
     let reached = lifecycle.closure(lifecycle.set(from));
-    to.iter()
-        .all(|s| lifecycle.index(s).is_some_and(|i| reached.has(i)))
+    for state in to {
+        assert!(
+            lifecycle.index(state).is_some_and(|i| reached.has(i)),
+            "{kind:?}: {from:?} never reaches {state}"
+        );
+    }
 }
 
 #[test]
-fn the_terraform_providers_waiter_targets_are_reachable_on_their_own() {
-    // terraform-provider-aws internal/service/directconnect waiters.
-    // A VIF create settles to `available` or `down` (10 minutes).
-    assert!(reaches(
-        ResourceKind::VirtualInterface.lifecycle(),
-        &["pending"],
-        &["available", "down"]
-    ));
-    assert!(reaches(
-        ResourceKind::VirtualInterface.lifecycle(),
-        &["verifying"],
-        &["available", "down"]
-    ));
-    // A BGP peer to `available` or `verifying`.
-    assert!(reaches(
-        ResourceKind::BgpPeer.lifecycle(),
-        &["pending"],
-        &["available", "verifying"]
-    ));
-    // A gateway `pending` → `available` (10 minutes).
-    assert!(reaches(
-        ResourceKind::DirectConnectGateway.lifecycle(),
-        &["pending"],
-        &["available"]
-    ));
-    // A connection confirm from `requested`/`pending` to `available` (10 minutes);
-    // `ordering` leaves only by ConfirmConnection, which answers `pending`.
-    assert!(reaches(
-        ResourceKind::Connection.lifecycle(),
-        &["requested"],
-        &["available"]
-    ));
-    assert!(reaches(
-        ResourceKind::Connection.lifecycle(),
-        &["pending"],
-        &["available"]
-    ));
+fn the_harness_never_waits_on_a_hosted_vif_confirming() {
     // A hosted VIF on the allocating side waits for `available`, `confirming` or `down`:
     // `confirming` stays until the owner acts, so the harness never waits on it.
     let vif_kind = ResourceKind::VirtualInterface.descriptor();
     assert!(!vif_kind.settles("confirming"));
     assert!(vif_kind.settles("pending"));
-    // Associations reach `associated` on their own, however long it takes.
-    assert!(reaches(
-        ResourceKind::GatewayAssociation.lifecycle(),
-        &["associating"],
-        &["associated"]
-    ));
 }

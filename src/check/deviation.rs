@@ -85,7 +85,15 @@ fn collect(value: &Value, out: &mut Vec<&'static Deviation>) {
     }
 }
 
-fn walk(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
+/// Calls `visit(path, member, text)` for every string member inside `value`, depth first
+/// in document order; `path` starts as the caller's (`$`) and names each member
+/// (`$.connections[0].connectionState`). The checks that judge string members by their
+/// name share this walk.
+pub(super) fn each_string_member(
+    value: &Value,
+    path: &mut String,
+    visit: &mut impl FnMut(&str, &str, &str),
+) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
@@ -93,19 +101,8 @@ fn walk(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
                 path.push('.');
                 path.push_str(k);
                 match v {
-                    Value::String(s) => {
-                        if let Some(d) = lookup(k, s) {
-                            sink.report(
-                                path.clone(),
-                                format!("{} (published specification)", d.breaks),
-                                format!(
-                                    "{s:?}, outside the published specification; real AWS answers it ({})",
-                                    d.source
-                                ),
-                            );
-                        }
-                    }
-                    other => walk(other, path, sink),
+                    Value::String(s) => visit(path, k, s),
+                    other => each_string_member(other, path, visit),
                 }
                 path.truncate(len);
             }
@@ -114,7 +111,7 @@ fn walk(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
             for (i, v) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                walk(v, path, sink);
+                each_string_member(v, path, visit);
                 path.truncate(len);
             }
         }
@@ -126,7 +123,18 @@ fn walk(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
 /// (a warning: the specification is wrong there, not the target).
 pub fn documented_deviation(_ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     if let Outcome::Success(body) = &exchange.outcome {
-        walk(body, &mut "$".to_owned(), sink);
+        each_string_member(body, &mut "$".to_owned(), &mut |path, member, text| {
+            if let Some(d) = lookup(member, text) {
+                sink.report(
+                    path.to_owned(),
+                    format!("{} (published specification)", d.breaks),
+                    format!(
+                        "{text:?}, outside the published specification; real AWS answers it ({})",
+                        d.source
+                    ),
+                );
+            }
+        });
     }
 }
 

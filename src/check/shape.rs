@@ -117,46 +117,23 @@ fn documented_id_shapes() -> &'static [(&'static str, Regex)] {
     })
 }
 
-fn walk_ids(value: &Value, path: &mut String, sink: &mut Sink<'_>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let len = path.len();
-                path.push('.');
-                path.push_str(k);
-                if let Value::String(s) = v {
-                    if let Some((_, re)) = documented_id_shapes().iter().find(|(m, _)| m == k) {
-                        if !re.is_match(s) && super::deviation::lookup(k, s).is_none() {
-                            sink.report(
-                                path.clone(),
-                                format!("matches {}", re.as_str()),
-                                format!("{s:?}"),
-                            );
-                        }
-                    }
-                } else {
-                    walk_ids(v, path, sink);
-                }
-                path.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                walk_ids(v, path, sink);
-                path.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Declared patterns hold, and ids have their documented shapes.
 pub fn pattern(ctx: &CheckCtx<'_>, exchange: &Exchange, sink: &mut Sink<'_>) {
     report_kind(ctx, exchange, sink, ViolationKind::Pattern);
     if let Outcome::Success(body) = &exchange.outcome {
-        walk_ids(body, &mut "$".to_owned(), sink);
+        let mut check = |path: &str, member: &str, text: &str| {
+            let Some((_, re)) = documented_id_shapes().iter().find(|(m, _)| *m == member) else {
+                return;
+            };
+            if !re.is_match(text) && super::deviation::lookup(member, text).is_none() {
+                sink.report(
+                    path.to_owned(),
+                    format!("matches {}", re.as_str()),
+                    format!("{text:?}"),
+                );
+            }
+        };
+        super::deviation::each_string_member(body, &mut "$".to_owned(), &mut check);
     }
 }
 

@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use proptest::strategy::{NewTree, ValueTree};
 use proptest::test_runner::{Config, Reason, RngAlgorithm, TestRng, TestRunner};
 
-use crate::model::{HandleRef, Tag};
+use crate::model::{ConnectionStep, HandleRef, Step, Tag};
 use crate::vocab::Principal;
 
 /// A weighted choice between strategies of one value type; build it with
@@ -410,6 +410,17 @@ pub fn tags(max: usize) -> impl Strategy<Value = Vec<Tag>> {
 /// A reference to an earlier resource.
 pub fn handle() -> impl Strategy<Value = HandleRef> {
     any::<u8>().prop_map(HandleRef)
+}
+
+/// An untagged 10Gbps dedicated connection, the port other resources are made on.
+pub fn untagged_connection(by: Principal, location: u8, name: String) -> Step {
+    Step::Connection(ConnectionStep::CreateConnection {
+        by,
+        location,
+        bandwidth: "10Gbps".to_owned(),
+        name,
+        tags: Vec::new(),
+    })
 }
 
 /// A runner drawing from a ChaCha stream seeded with `seed` bytes, so a test draws

@@ -3,7 +3,7 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use super::common::{handle, maybe, name, principal, tags};
+use super::common::{handle, maybe, name, principal, tags, untagged_connection};
 use crate::model::{ConnectionStep, Step};
 
 /// Weighted connection steps.
@@ -60,13 +60,7 @@ pub fn billing(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
     )
         .prop_map(|(by, location, name, targets, billing_mode)| {
             vec![
-                Step::Connection(ConnectionStep::CreateConnection {
-                    by,
-                    location,
-                    bandwidth: "10Gbps".to_owned(),
-                    name,
-                    tags: Vec::new(),
-                }),
+                untagged_connection(by, location, name),
                 Step::Connection(ConnectionStep::UpdateConnectionsBillingMode {
                     by,
                     targets,

@@ -6,8 +6,8 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use super::common::{handle, name, principal, tags};
-use crate::model::{ConnectionStep, ResiliencyStep, Step};
+use super::common::{handle, name, principal, tags, untagged_connection};
+use crate::model::{ResiliencyStep, Step};
 use crate::vocab::Principal;
 
 fn resiliency_model() -> impl Strategy<Value = String> {
@@ -55,15 +55,7 @@ pub fn lifecycle(two_accounts: bool) -> impl Strategy<Value = Vec<Step>> {
         vec(steps(two_accounts), 1..=5),
     )
         .prop_map(|(by, group_name, model, location, rest)| {
-            let connection = |location: u8| {
-                Step::Connection(ConnectionStep::CreateConnection {
-                    by,
-                    location,
-                    bandwidth: "10Gbps".to_owned(),
-                    name: "dx-rg".to_owned(),
-                    tags: Vec::new(),
-                })
-            };
+            let connection = |location: u8| untagged_connection(by, location, "dx-rg".to_owned());
             let group = crate::model::HandleRef(u8::MAX);
             let mut steps = vec![
                 Step::Resiliency(ResiliencyStep::CreateResiliencyGroup {

@@ -5,10 +5,10 @@
 
 use proptest::prelude::*;
 
-use super::common::{handle, maybe, name, principal, tags, text, ALPHANUMERIC};
-use crate::model::{
-    AddressFamily, ConnectionStep, GatewayStep, NewVif, Step, VifStep, MAX_TEST_MINUTES,
+use super::common::{
+    handle, maybe, name, principal, tags, text, untagged_connection, ALPHANUMERIC,
 };
+use crate::model::{AddressFamily, GatewayStep, NewVif, Step, VifStep, MAX_TEST_MINUTES};
 use crate::vocab::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
@@ -130,13 +130,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     // VIFs live on connections and transit VIFs on gateways: plans need them first.
     let prerequisites = crate::weighted![
         3 => (by(), any::<u8>(), name()).prop_map(|(by, location, name)| {
-            Step::Connection(ConnectionStep::CreateConnection {
-                by,
-                location,
-                bandwidth: "10Gbps".to_owned(),
-                name,
-                tags: Vec::new(),
-            })
+            untagged_connection(by, location, name)
         }),
         1 => (by(), name()).prop_map(|(by, name)| {
             Step::Gateway(GatewayStep::CreateDirectConnectGateway {
@@ -348,13 +342,7 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
         proptest::collection::vec(followup, 1..=8),
     )
         .prop_map(move |(location, name, gateway, first, rest)| {
-            let mut steps = vec![Step::Connection(ConnectionStep::CreateConnection {
-                by: owner,
-                location,
-                bandwidth: "10Gbps".to_owned(),
-                name: name.clone(),
-                tags: Vec::new(),
-            })];
+            let mut steps = vec![untagged_connection(owner, location, name.clone())];
             if gateway || matches!(first, VifStep::CreateTransitVirtualInterface(_)) {
                 steps.push(Step::Gateway(GatewayStep::CreateDirectConnectGateway {
                     by: if matches!(first, VifStep::CreateTransitVirtualInterface(_)) {

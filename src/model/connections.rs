@@ -343,19 +343,13 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{assert_not_owner, model, run};
+    use crate::model::testing::{assert_not_owner, model, owner_connection, run};
     use crate::model::{Expect, HandleRef, Step};
 
     #[test]
     fn a_billing_mode_applied_is_echoed_by_the_answer_and_later_describes() {
         let mut m = model();
-        let create = Step::Connection(ConnectionStep::CreateConnection {
-            by: Principal::Owner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "c".into(),
-            tags: Vec::new(),
-        });
+        let create = owner_connection("10Gbps");
         run(
             &mut m,
             create,

@@ -26,7 +26,7 @@ mod state;
 mod step;
 mod tags;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod view;
 mod virtual_interfaces;
 

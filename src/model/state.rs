@@ -199,13 +199,7 @@ impl Model {
             let from = if created { Some("[*]") } else { r.last_state };
             if let Some(from) = from {
                 if via != "async" || from != to {
-                    let via = Self::moved_by(r, via, from, to);
-                    self.transitions.push(ObservedEdge {
-                        kind: r.kind,
-                        from,
-                        to,
-                        via,
-                    });
+                    self.transitions.push(Self::observed_edge(r, via, from, to));
                 }
             }
             r.last_state = Some(to);
@@ -248,21 +242,32 @@ impl Model {
         r.possible = lifecycle.closure(super::StateSet(1 << index));
         let to = lifecycle.states[index];
         if let Some(from) = r.last_state.filter(|f| *f != to) {
-            let via = Self::moved_by(r, "async", from, to);
-            self.transitions.push(ObservedEdge {
-                kind: r.kind,
-                from,
-                to,
-                via,
-            });
+            self.transitions
+                .push(Self::observed_edge(r, "async", from, to));
         }
         r.last_state = Some(to);
         true
     }
 
-    /// The operation an observed change `from ⇢ to` is credited to: `via`, or, for a
-    /// change seen by a read after a call that moved the resource without showing its
-    /// state, that call (once, when the lifecycle has that call edge).
+    /// The observed change `from ⇢ to` of `r`, credited to `via`, or, for a change seen
+    /// by a read after a call that moved the resource without showing its state, to that
+    /// call (once, when the lifecycle has that call edge).
+    fn observed_edge(
+        r: &mut Resource,
+        via: &'static str,
+        from: &'static str,
+        to: &'static str,
+    ) -> ObservedEdge {
+        let via = Self::moved_by(r, via, from, to);
+        ObservedEdge {
+            kind: r.kind,
+            from,
+            to,
+            via,
+        }
+    }
+
+    /// The operation an observed change `from ⇢ to` is credited to (see `observed_edge`).
     fn moved_by(
         r: &mut Resource,
         via: &'static str,

@@ -2,12 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{AddressFamily, Env, Expect, HandleRef, Model, NewVif, Prediction, Step};
+use super::{
+    AddressFamily, ConnectionStep, Env, Expect, HandleRef, InterconnectStep, Model, NewVif,
+    Prediction, Step,
+};
 use crate::vocab::{Accounts, CheckId, Outcome, Principal};
 
 /// A model in us-east-1 with one location (`EqDC2`), the default accounts and one
 /// virtual private gateway per account.
-pub(super) fn model() -> Model {
+pub(crate) fn model() -> Model {
     Model::new(Env {
         region: "us-east-1".into(),
         accounts: Accounts::default(),
@@ -28,7 +31,7 @@ pub(super) fn run(m: &mut Model, step: Step, answer: Outcome) -> Prediction {
 
 /// A private-VIF request by `by` on the case's first connection: VLAN 101, ASN 65000,
 /// IPv4, no gateway, no tags.
-pub(super) fn new_vif(by: Principal) -> NewVif {
+pub(crate) fn new_vif(by: Principal) -> NewVif {
     NewVif {
         by,
         connection: HandleRef(0),
@@ -42,6 +45,42 @@ pub(super) fn new_vif(by: Principal) -> NewVif {
         vgw: 0,
         subnet: 0,
         tags: Vec::new(),
+    }
+}
+
+/// The owner's untagged connection `c` of `bandwidth` in the first location.
+pub(crate) fn owner_connection(bandwidth: &str) -> Step {
+    Step::Connection(ConnectionStep::CreateConnection {
+        by: Principal::Owner,
+        location: 0,
+        bandwidth: bandwidth.into(),
+        name: "c".into(),
+        tags: Vec::new(),
+    })
+}
+
+/// The partner's 10Gbps interconnect `ic` in the first location.
+pub(crate) fn partner_interconnect() -> InterconnectStep {
+    InterconnectStep::CreateInterconnect {
+        by: Principal::Partner,
+        location: 0,
+        bandwidth: "10Gbps".into(),
+        name: "ic".into(),
+        tags: vec![],
+    }
+}
+
+/// A 500Mbps hosted connection `h` on VLAN 101, allocated by the partner on the case's
+/// first interconnect for the owner.
+pub(crate) fn hosted_for_owner() -> InterconnectStep {
+    InterconnectStep::AllocateHostedConnection {
+        by: Principal::Partner,
+        target: HandleRef(0),
+        owner: Principal::Owner,
+        bandwidth: "500Mbps".into(),
+        name: "h".into(),
+        vlan: 101,
+        tags: vec![],
     }
 }
 

@@ -1,7 +1,7 @@
 //! Tests of `interconnects`.
 
 use super::*;
-use crate::model::testing::{model, refused_to_non_owner};
+use crate::model::testing::{hosted_for_owner, model, partner_interconnect, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::Step;
 use rstest::rstest;
@@ -16,26 +16,12 @@ fn with_hosted() -> Model {
     let mut m = model();
     run(
         &mut m,
-        InterconnectStep::CreateInterconnect {
-            by: Principal::Partner,
-            location: 0,
-            bandwidth: "10Gbps".into(),
-            name: "ic".into(),
-            tags: vec![],
-        },
+        partner_interconnect(),
         json!({"interconnectId":"dxcon-ic000001","interconnectState":"requested"}),
     );
     run(
         &mut m,
-        InterconnectStep::AllocateHostedConnection {
-            by: Principal::Partner,
-            target: HandleRef(0),
-            owner: Principal::Owner,
-            bandwidth: "500Mbps".into(),
-            name: "h".into(),
-            vlan: 101,
-            tags: vec![],
-        },
+        hosted_for_owner(),
         json!({"connectionId":"dxcon-h0000001","connectionState":"ordering"}),
     );
     m

@@ -100,6 +100,7 @@ fn at_least_150_distinct_rule_violations_over_the_modelled_operations() {
     assert!(total >= 150, "{total}");
 }
 
+use crate::model::testing::owner_connection;
 use crate::model::{ConnectionStep, Env, Expect, HandleRef, NewVif, VifStep};
 use crate::vocab::Accounts;
 
@@ -113,7 +114,7 @@ fn model_with_connection() -> Model {
             vec!["vgw-11111111".to_owned()],
         )]),
     });
-    let step = create_connection();
+    let step = owner_connection("1Gbps");
     let (_, p) = m.call(&step).unwrap();
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c"});
@@ -132,16 +133,6 @@ fn model_with_connection() -> Model {
         &Outcome::Success(json!({ "connections": [available] })),
     );
     m
-}
-
-fn create_connection() -> Step {
-    Step::Connection(ConnectionStep::CreateConnection {
-        by: Principal::Owner,
-        location: 0,
-        bandwidth: "1Gbps".into(),
-        name: "c".into(),
-        tags: Vec::new(),
-    })
 }
 
 fn private_vif(vlan: u16, asn: u32) -> Step {
@@ -224,7 +215,7 @@ fn a_wrong_type_allows_the_protocol_error_and_a_non_create_uses_error_expected()
 #[test]
 fn an_accepted_invalid_create_is_tracked_for_teardown_without_its_broken_member() {
     let mut m = model_with_connection();
-    let step = invalid(create_connection(), "bandwidth.dedicated");
+    let step = invalid(owner_connection("1Gbps"), "bandwidth.dedicated");
     let (call, p) = m.call(&step).unwrap();
     assert_eq!(call.body["bandwidth"], json!("3Gbps"));
     let answer = json!({"connectionId": "dxcon-bbbbbbbb", "connectionState": "requested",
@@ -263,7 +254,7 @@ fn invalid_auth_keys_are_carried_as_lengths_never_as_values() {
 
 #[test]
 fn invalid_steps_round_trip_through_replay_json_with_their_rule() {
-    let step = invalid(create_connection(), "tags.count:tags");
+    let step = invalid(owner_connection("1Gbps"), "tags.count:tags");
     let json = serde_json::to_value(&step).unwrap();
     assert_eq!(json["invalid"]["name"], "tags.count:tags");
     assert_eq!(json["base"]["op"], "CreateConnection");

@@ -1,7 +1,7 @@
 //! Tests of `lags`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, refused_to_non_owner};
+use crate::model::testing::{assert_not_owner, model, owner_connection, refused_to_non_owner};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
 use rstest::rstest;
@@ -138,13 +138,7 @@ fn mac_sec_keys_need_a_capable_lag_and_are_remembered() {
 #[case(Principal::Partner, true)]
 fn a_lag_bundles_an_existing_connection_where_it_is(#[case] by: Principal, #[case] foreign: bool) {
     let mut m = model();
-    let create = Step::Connection(crate::model::ConnectionStep::CreateConnection {
-        by: Principal::Owner,
-        location: 0,
-        bandwidth: "1Gbps".into(),
-        name: "c".into(),
-        tags: vec![],
-    });
+    let create = owner_connection("1Gbps");
     let (_, p) = m.call(&create).unwrap();
     m.observe(
         &create,

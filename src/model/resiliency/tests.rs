@@ -1,8 +1,8 @@
 //! Tests of `resiliency`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, run};
-use crate::model::{ConnectionStep, Expect, Step};
+use crate::model::testing::{assert_not_owner, model, owner_connection, run};
+use crate::model::{Expect, Step};
 
 fn group_answer(state: &str) -> Outcome {
     Outcome::Success(
@@ -26,13 +26,7 @@ fn with_group_and_connection() -> Model {
         RESILIENCY_GROUP.names(p.resources[0].states),
         ["pending", "available"]
     );
-    let connection = Step::Connection(ConnectionStep::CreateConnection {
-        by: Principal::Owner,
-        location: 0,
-        bandwidth: "10Gbps".into(),
-        name: "c".into(),
-        tags: Vec::new(),
-    });
+    let connection = owner_connection("10Gbps");
     run(
         &mut m,
         connection,

@@ -1,20 +1,14 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, new_vif, run};
+use crate::model::testing::{assert_not_owner, model, new_vif, owner_connection, run};
 use crate::model::Expect;
-use crate::model::{ConnectionStep, Step};
+use crate::model::Step;
 
 /// A model holding one connection of the owner (`dxcon-aaaaaaaa` in EqDC2).
 fn with_connection() -> Model {
     let mut m = model();
-    let step = Step::Connection(ConnectionStep::CreateConnection {
-        by: Principal::Owner,
-        location: 0,
-        bandwidth: "10Gbps".into(),
-        name: "c".into(),
-        tags: Vec::new(),
-    });
+    let step = owner_connection("10Gbps");
     let answer = json!({"connectionId": "dxcon-aaaaaaaa", "connectionState": "requested",
         "location": "EqDC2"});
     run(&mut m, step, Outcome::Success(answer));
@@ -29,6 +23,15 @@ fn new_vif_step(make: fn(NewVif) -> VifStep, by: Principal) -> Step {
 fn vif_answer(state: &str, owner: &str, peers: Value) -> Outcome {
     Outcome::Success(json!({"virtualInterfaceId": "dxvif-bbbbbbbb",
         "virtualInterfaceState": state, "ownerAccount": owner, "bgpPeers": peers}))
+}
+
+/// A model holding the owner's connection and its private VIF `dxvif-bbbbbbbb`, answered
+/// in `state` without BGP peers.
+fn with_owner_vif(state: &str) -> Model {
+    let mut m = with_connection();
+    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
+    run(&mut m, create, vif_answer(state, "111111111111", json!([])));
+    m
 }
 
 fn rejection() -> Outcome {
@@ -163,13 +166,7 @@ fn vlans_are_unique_per_connection_and_creates_need_the_connection_owner() {
 
 #[test]
 fn test_history_of_a_case_vif_is_empty_and_another_accounts_may_be_refused() {
-    let mut m = with_connection();
-    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
-    run(
-        &mut m,
-        create,
-        vif_answer("pending", "111111111111", json!([])),
-    );
+    let mut m = with_owner_vif("pending");
     let history = |by, target| Step::Vif(VifStep::ListVirtualInterfaceTestHistory { by, target });
     let (call, p) = m
         .call(&history(Principal::Owner, Some(HandleRef(0))))
@@ -214,13 +211,7 @@ fn mtu_is_mapped_per_type() {
 
 #[test]
 fn a_started_failover_test_makes_the_vif_testing_joins_its_history_and_stops() {
-    let mut m = with_connection();
-    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
-    run(
-        &mut m,
-        create,
-        vif_answer("available", "111111111111", json!([])),
-    );
+    let mut m = with_owner_vif("available");
     let start = |minutes| {
         Step::Vif(VifStep::StartBgpFailoverTest {
             by: Principal::Owner,
@@ -283,13 +274,7 @@ fn a_started_failover_test_makes_the_vif_testing_joins_its_history_and_stops() {
 
 #[test]
 fn accepted_routes_of_a_case_vif_are_none_and_advertised_ones_are_not_judged() {
-    let mut m = with_connection();
-    let create = new_vif_step(VifStep::CreatePrivateVirtualInterface, Principal::Owner);
-    run(
-        &mut m,
-        create,
-        vif_answer("available", "111111111111", json!([])),
-    );
+    let m = with_owner_vif("available");
     let routes = |accepted| {
         Step::Vif(VifStep::ListVirtualInterfaceRoutes {
             by: Principal::Owner,
