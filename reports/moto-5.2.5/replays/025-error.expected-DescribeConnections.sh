@@ -1,18 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
-# Found on moto 5.2.5 (seed 2026, round 27). It shows:
-#   error.expected on DescribeConnections at $.__type (HTTP 400)
-#     expected: SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId))
-#     actual:   ConnectionNotFound: 12345 does not match any connections in region us-east-1.
-#   error.type on DescribeConnections at $.__type (HTTP 400)
-#     expected: one of DirectConnectServerException|DirectConnectClientException
-#     actual:   ConnectionNotFound
-#   sdk.parse on DescribeConnections at $ (HTTP 400)
-#     expected: an error the SDK models for this operation
-#     actual:   unhandled error ConnectionNotFound
-#   wire.protocol on DescribeConnections at $ (HTTP 400)
-#     expected: content-type application/x-amz-json-1.1
-#     actual:   content-type application/json
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
+# Found on moto 5.2.5 (seed 2026, round 8). It shows:
+#   error.expected on DescribeConnections at $.nextToken (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken))
+#     actual:   accepted (HTTP 200)
 # Also: `dxconform replay replays/025-error.expected-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/025-error.expected-DescribeConnections.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -48,38 +39,23 @@ read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
+# #0 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:27:32"
-#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072732-20261206072732"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072732"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206072732"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
-
-# #1 owner CreateLag; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:27:32"
-#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206072732-20261206072732"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206072732"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206072732"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
-
-# #2 owner DescribeConnections; dxconform saw HTTP 400 ConnectionNotFound
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
-#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
-#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId)), got ConnectionNotFound: 12345 does not match any connections in region us-east-1.   <- reproduced here
-step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":12345}'
+#    finding error.expected at $.nextToken: expected rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken)), got accepted (HTTP 200)   <- reproduced here
+step '#0 owner DescribeConnections' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.DescribeConnections' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"nextToken":12345}'

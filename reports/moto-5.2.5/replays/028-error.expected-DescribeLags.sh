@@ -1,18 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 11). It shows:
-#   error.expected on DescribeLags at $.__type (HTTP 400)
-#     expected: DirectConnectClientException (another account's LAG may be answered as not found or as an empty list)
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642 does not match any LAGs in region us-east-1.
-#   error.type on DescribeLags at $.__type (HTTP 400)
-#     expected: one of DirectConnectServerException|DirectConnectClientException
-#     actual:   LagNotFound
-#   sdk.parse on DescribeLags at $ (HTTP 400)
-#     expected: an error the SDK models for this operation
-#     actual:   unhandled error LagNotFound
-#   wire.protocol on DescribeLags at $ (HTTP 400)
-#     expected: content-type application/x-amz-json-1.1
-#     actual:   content-type application/json
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
+# Found on moto 5.2.5 (seed 2026, round 84). It shows:
+#   error.expected on DescribeLags at $.nextToken (HTTP 200)
+#     expected: rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken))
+#     actual:   accepted (HTTP 200)
 # Also: `dxconform replay replays/028-error.expected-DescribeLags.json --target moto`; the exact wire requests and answers: replays/028-error.expected-DescribeLags.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,31 +38,24 @@ credentials_for() {
 read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
-read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
-[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
-as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
-# #0 partner CreateLag; dxconform saw HTTP 200 success
+# #0 owner DescribeLags; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:26:42"
-#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642-20261206072642"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":1}'
-LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642
-
-# #1 owner DescribeLags; dxconform saw HTTP 400 LagNotFound
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
-#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound   <- reproduced here
-#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (another account's LAG may be answered as not found or as an empty list), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-dx-alpha-20261206072642 does not match any LAGs in region us-east-1.   <- reproduced here
-step '#1 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'"}'
+#    finding error.expected at $.nextToken: expected rejected with SerializationException|DirectConnectClientException (rule type:nextToken: nextToken is a JSON string (PaginationToken)), got accepted (HTTP 200)   <- reproduced here
+step '#0 owner DescribeLags' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.DescribeLags' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"nextToken":12345}'

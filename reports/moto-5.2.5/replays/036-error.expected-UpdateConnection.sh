@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.5 (seed 2026, round 44). It shows:
-#   error.expected on UpdateConnection at $.__type (HTTP 400)
-#     expected: DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814 does not match any connections in region us-east-1.
-#   error.type on UpdateConnection at $.__type (HTTP 400)
-#     expected: one of DirectConnectServerException|DirectConnectClientException
-#     actual:   ConnectionNotFound
-#   sdk.parse on UpdateConnection at $ (HTTP 400)
-#     expected: an error the SDK models for this operation
-#     actual:   unhandled error ConnectionNotFound
-#   wire.protocol on UpdateConnection at $ (HTTP 400)
+# Found on moto 5.2.5 (seed 2026, round 5). It shows:
+#   error.expected on UpdateConnection at $.encryptionMode (HTTP 200)
+#     expected: rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt)
+#     actual:   accepted (HTTP 200)
+#   sdk.parse on UpdateConnection at $ (HTTP 200)
+#     expected: the SDK parses the answer
+#     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
+#   shape.pattern on UpdateConnection at $.connectionId (HTTP 200)
+#     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182249"
+#   shape.type on UpdateConnection at $.hasLogicalRedundancy (HTTP 200)
+#     expected: string (HasLogicalRedundancy)
+#     actual:   boolean false
+#   shape.type on UpdateConnection at $.loaIssueTime (HTTP 200)
+#     expected: number (epoch seconds) (LoaIssueTime)
+#     actual:   string "2026-12-06 18:22:51"
+#   wire.protocol on UpdateConnection at $ (HTTP 200)
 #     expected: content-type application/x-amz-json-1.1
-#     actual:   content-type application/json
+#     actual:   content-type text/html; charset=utf-8
 # Also: `dxconform replay replays/036-error.expected-UpdateConnection.json --target moto`; the exact wire requests and answers: replays/036-error.expected-UpdateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -47,31 +53,39 @@ credentials_for() {
 read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
-read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
-[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
-as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
-# #0 partner CreateLag; dxconform saw HTTP 200 success
+# #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:28:14"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:22:47"
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with DirectConnectClientException (rule required:connectionsBandwidth: connectionsBandwidth is required (CreateLagRequest)), got accepted (HTTP 200)
-step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"lagName":"pbq34wkpt","location":"EqDC2","numberOfConnections":1}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814
+#    finding model.state at $.connectionState: expected state after this call: requested, got "available"
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247
 
-# #1 owner UpdateConnection; dxconform saw HTTP 400 ConnectionNotFound
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
-#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
-#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-pbq34wkpt-20261206072814-20261206072814 does not match any connections in region us-east-1.   <- reproduced here
-step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"dx-alpha","encryptionMode":"always"}'
+# #1 owner UpdateConnection; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
+#    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:22:47"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247"   <- reproduced here
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
+#    finding error.expected at $.encryptionMode: expected rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got accepted (HTTP 200)   <- reproduced here
+step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qakqaxdhrp19czr","encryptionMode":"always"}'

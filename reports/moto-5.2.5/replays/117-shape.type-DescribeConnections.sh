@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
-# Found on moto 5.2.5 (seed 2026, round 87). It shows:
-#   shape.type on DescribeConnections at $.connections[*].encryptionMode (HTTP 200)
-#     expected: string (EncryptionMode)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (5 steps).
+# Found on moto 5.2.5 (seed 2026, round 60). It shows:
+#   shape.type on DescribeConnections at $.connections[*].connectionName (HTTP 200)
+#     expected: string (ConnectionName)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/117-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/117-shape.type-DescribeConnections.curl.txt
 #
@@ -42,45 +42,75 @@ read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222
 [ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
 as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:43"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:16"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072943"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261206182416"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072943
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-gamma","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261206182416
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.encryptionMode: expected string (EncryptionMode), got integer 12345
+#    finding shape.type at $.connectionName: expected string (ConnectionName), got integer 12345
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:43"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072943"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:16"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261206182416"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.encryptionMode: expected rejected with SerializationException|DirectConnectClientException (rule type:encryptionMode: encryptionMode is a JSON string (EncryptionMode)), got accepted (HTTP 200)
-step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qyc5wvklhovcg-","encryptionMode":12345}'
+#    finding error.expected at $.connectionName: expected rejected with SerializationException|DirectConnectClientException (rule type:connectionName: connectionName is a JSON string (ConnectionName)), got accepted (HTTP 200)
+step '#1 owner UpdateConnection' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.UpdateConnection' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"connectionId":"'"$CONNECTION_1"'","connectionName":12345}'
 
-# #2 owner DescribeConnections; dxconform saw HTTP 200 success
+# #2 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#2 partner CreateInterconnect' as_partner directconnect create-interconnect --cli-input-json '{"bandwidth":"1Gbps","interconnectName":"dx-alpha","location":"CSVA1"}'
+
+# #3 partner AllocateHostedConnection: skipped by dxconform (its resource did not exist in this case)
+
+# #4 owner ConfirmConnection: skipped by dxconform (its resource did not exist in this case)
+
+# #5 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #6 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #7 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #8 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].encryptionMode: expected string (EncryptionMode), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].connectionName: expected string (ConnectionName), got integer 12345   <- reproduced here
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:43"
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-okqxupsanygbrfgbshivryjignanlrdoanedmnyqtlfsbyorjeyfziwszfaxbvfvcbsqicuxeaexomzmjgsztbkawjoxlsbbytte-20261206072943"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:16"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261206182416"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule int32:maxResults: maxResults is a 32-bit integer (MaxResultSetSize)), got accepted (HTTP 200)
-step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"maxResults":-2147483649}'
+step '#8 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
 
-# #3 partner UpdateConnection; dxconform saw HTTP 400 ConnectionNotFound
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
-#    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound
-#    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound
-#    finding error.expected at $.__type: expected SerializationException|DirectConnectClientException (rule type:connectionId: connectionId is a JSON string (ConnectionId)), got ConnectionNotFound: 12345 does not match any connections in region us-east-1.
-step '#3 partner UpdateConnection' as_partner directconnect update-connection --cli-input-json '{"connectionId":12345,"connectionName":"dx-gamma"}'
+# #9 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].connectionName: expected string (ConnectionName), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:16"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-gamma-20261206182416"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#9 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+
+# #10 partner DeleteInterconnect: skipped by dxconform (its resource did not exist in this case)

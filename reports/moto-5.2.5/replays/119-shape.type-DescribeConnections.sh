@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (3 steps).
-# Found on moto 5.2.5 (seed 2026, round 75). It shows:
-#   shape.type on DescribeConnections at $.connections[*].location (HTTP 200)
-#     expected: string (LocationCode)
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (5 steps).
+# Found on moto 5.2.5 (seed 2026, round 58). It shows:
+#   shape.type on DescribeConnections at $.connections[*].lagId (HTTP 200)
+#     expected: string (LagId)
 #     actual:   integer 12345
 # Also: `dxconform replay replays/119-shape.type-DescribeConnections.json --target moto`; the exact wire requests and answers: replays/119-shape.type-DescribeConnections.curl.txt
 #
@@ -42,40 +42,75 @@ read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222
 [ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
 as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"
-#    finding shape.type at $.location: expected string (LocationCode), got integer 12345
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917"
+#    finding shape.type at $.lagId: expected string (LagId), got integer 12345
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:12"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-i2or6d72k16le32j6k-20261206182412"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding error.accepted-invalid at $.location: expected rejected with SerializationException|DirectConnectClientException (rule type:location: location is a JSON string (LocationCode)), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo","location":12345}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917
+#    finding error.accepted-invalid at $.lagId: expected rejected with SerializationException|DirectConnectClientException (rule type:lagId: lagId is a JSON string (LagId)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnection' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"bandwidth":"1Gbps","connectionName":"i2or6d72k16le32j6k","lagId":12345,"location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-i2or6d72k16le32j6k-20261206182412
 
 # #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#1 partner CreateInterconnect' as_partner directconnect create-interconnect --cli-input-json '{"bandwidth":"1Gbps","interconnectName":"mzjccmyqtqaoyupekpenmazxcvsddhmnycrqpqgiktxzjyoudxolvoxnepmfgvwileheuszpbtryicbdkbwexuyjkaydndyjfakd","location":"EqDC2"}'
+step '#1 partner CreateInterconnect' as_partner directconnect create-interconnect --cli-input-json '{"bandwidth":"100Gbps","interconnectName":"dx-beta","location":"EqDC2"}'
 
 # #2 partner AllocateHostedConnection: skipped by dxconform (its resource did not exist in this case)
 
-# #3 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+# #3 owner ConfirmConnection: skipped by dxconform (its resource did not exist in this case)
 
 # #4 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
 
-# #5 owner DescribeConnections; dxconform saw HTTP 200 success
-#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
-#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 07:29:17"
-#    finding shape.type at $.connections[0].location: expected string (LocationCode), got integer 12345   <- reproduced here
-#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-ieusquibfmwdrwengzxmzoyvkccddkljyzktoqqgyhausyigosvdwhiuuetqagkhwloxcqnbitrjxffxngrafvteniqedtimmdpo-20261206072917"
-#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-step '#5 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+# #5 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
 
 # #6 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #7 partner DescribeInterconnects: skipped by dxconform (its resource did not exist in this case)
+
+# #8 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].lagId: expected string (LagId), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:12"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-i2or6d72k16le32j6k-20261206182412"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#8 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+
+# #9 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].lagId: expected string (LagId), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:12"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-i2or6d72k16le32j6k-20261206182412"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#9 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+
+# #10 owner DescribeConnections; dxconform saw HTTP 200 success
+#    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
+#    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
+#    finding shape.type at $.connections[0].lagId: expected string (LagId), got integer 12345   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:12"
+#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-i2or6d72k16le32j6k-20261206182412"
+#    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
+step '#10 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

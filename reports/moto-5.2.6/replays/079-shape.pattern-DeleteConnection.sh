@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.6 (seed 2026, round 62). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
+# Found on moto 5.2.6 (seed 2026, round 43). It shows:
 #   shape.pattern on DeleteConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072747"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"
 #   shape.required on DeleteConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -42,19 +42,48 @@ read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072747"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-beta","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072747
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"b15ydxionjtx","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319
 
-# #1 owner DeleteConnection; dxconform saw HTTP 200 success
+# #1 owner CreateDirectConnectGateway; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected CreateDirectConnectGateway implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#1 owner CreateDirectConnectGateway' as_owner directconnect create-direct-connect-gateway --cli-input-json '{"directConnectGatewayName":"b15ydxionjtx"}'
+
+# #2 owner CreateTransitVirtualInterface: skipped by dxconform (its resource did not exist in this case)
+
+# #3 owner AssociateVirtualInterface: skipped by dxconform (its resource did not exist in this case)
+
+# #4 owner CreateBGPPeer: skipped by dxconform (its resource did not exist in this case)
+
+# #5 owner DescribeVirtualInterfaces; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected DescribeVirtualInterfaces implemented, got HTTP 500 with an HTML body: <!doctype html>
+step '#5 owner DescribeVirtualInterfaces' as_owner directconnect describe-virtual-interfaces --cli-input-json '{}'
+
+# #6 owner ListVirtualInterfaceTestHistory: skipped by dxconform (its resource did not exist in this case)
+
+# #7 partner CreateBGPPeer: skipped by dxconform (its resource did not exist in this case)
+
+# #8 owner DeleteConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-beta-20261206072747"   <- reproduced here
-step '#1 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"   <- reproduced here
+step '#8 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (4 steps).
-# Found on moto 5.2.6 (seed 2026, round 86). It shows:
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
+# Found on moto 5.2.6 (seed 2026, round 76). It shows:
 #   shape.range on DescribeConnections at $.connections[*].tags[*].key (HTTP 200)
 #     expected: length within [1, 128]
 #     actual:   length 0 of ""
@@ -38,39 +38,33 @@ credentials_for() {
 read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
-read -r PARTNER_KEY PARTNER_SECRET PARTNER_TOKEN <<<"$(credentials_for 222222222222)"
-[ -n "$PARTNER_KEY" ] || echo "warning: no credentials for account 222222222222 (is $ENDPOINT a moto server?)" >&2
-as_partner() { AWS_ACCESS_KEY_ID="$PARTNER_KEY" AWS_SECRET_ACCESS_KEY="$PARTNER_SECRET" AWS_SESSION_TOKEN="$PARTNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
-# #0 owner CreateLag; dxconform saw HTTP 200 success
-#    finding shape.range at $.connections[0].tags[0].key: expected length within [1, 128], got length 0 of ""
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206073333-20261206073333"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206073333"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206073333"
-#    finding error.accepted-invalid at $.childConnectionTags: expected rejected with DirectConnectClientException (rule tag-key.empty:childConnectionTags: a tag key has 1 to 128 characters (TagKey)), got accepted (HTTP 200)
-step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"childConnectionTags":[{"key":"","value":"v"}],"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
+# #0 owner CreateConnection; dxconform saw HTTP 200 success
+#    finding shape.range at $.tags[0].key: expected length within [1, 128], got length 0 of ""
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206183104"
+#    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-key.empty:tags: a tag key has 1 to 128 characters (TagKey)), got accepted (HTTP 200)
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"t7uwvvxxtn43omn","location":"EqDC2","tags":[{"key":"","value":"v"}]}'
 
-# #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#1 partner CreateInterconnect' as_partner directconnect create-interconnect --cli-input-json '{"bandwidth":"1Gbps","interconnectName":"dx-beta","location":"EqDC2"}'
-
-# #2 partner AllocateHostedConnection: skipped by dxconform (its resource did not exist in this case)
-
-# #3 owner ConfirmConnection: skipped by dxconform (its resource did not exist in this case)
-
-# #4 partner DescribeInterconnects; dxconform saw HTTP 500 not-implemented
-#    finding op.implemented at $: expected DescribeInterconnects implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#4 partner DescribeInterconnects' as_partner directconnect describe-interconnects --cli-input-json '{}'
-
-# #5 owner DescribeConnections; dxconform saw HTTP 200 success
-#    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
+# #1 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding shape.range at $.connections[0].tags[0].key: expected length within [1, 128], got length 0 of ""   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206073333-20261206073333"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206073333"
-#    finding model.echo at $.connections[0].tags: expected [], got [=v]
-step '#5 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206183104"
+#    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)
+step '#1 owner DescribeConnections' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.DescribeConnections' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"maxResults":"12345"}'
+
+# #2 owner TagResource: skipped by dxconform (its resource did not exist in this case)

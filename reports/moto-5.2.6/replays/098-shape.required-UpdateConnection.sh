@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dxconform reproduction with the aws CLI: one call per step of a minimal sequence (2 steps).
-# Found on moto 5.2.6 (seed 2026, round 58). It shows:
+# Found on moto 5.2.6 (seed 2026, round 20). It shows:
 #   shape.required on UpdateConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -39,18 +39,30 @@ read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
 [ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
 as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 
-# step LABEL COMMAND…: one call of the sequence; prints the target's answer (or the CLI's error).
-step() { printf '\n--- %s\n' "$1"; shift; ANSWER=$("$@" 2>&1) || echo "(rejected: the aws CLI exited $?)"; printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"; }
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
 # id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-l-20261206072744"
-#    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
-step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"3Gbps","connectionName":"l","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-l-20261206072744
+#    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257"
+#    finding model.state at $.connectionState: expected state after this call: requested, got "available"
+step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn","location":"EqDC2"}'
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-l-20261206072744"
-step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"jhysmgkkjsnnaanumemikvddtnpdxxdqjjwwlceakbxqpkzpvqzawpyfxwznwctczraggtpxmrfudxxfautohbhpljpanfcvgdqr"}'
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257"
+step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"i6murs27f3ny8x"}'
