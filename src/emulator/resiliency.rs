@@ -285,16 +285,7 @@ fn list_associations(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
-
-    fn connection(w: &mut World) -> Value {
-        w.ok(
-            OWNER,
-            "CreateConnection",
-            json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-        )["connectionId"]
-            .clone()
-    }
+    use crate::emulator::testing::{assert_says, owned_connection, world, Calls, OTHER, OWNER};
 
     #[test]
     fn a_group_is_created_pending_renamed_listed_and_deleted_through_deleting() {
@@ -372,7 +363,7 @@ mod tests {
             json!({"resiliencyGroupName": "g", "intendedResiliencyModel": "basic-resiliency"}),
         )["resiliencyGroup"]["resiliencyGroupId"]
             .clone();
-        let (a, b) = (connection(&mut w), connection(&mut w));
+        let (a, b) = (owned_connection(&mut w), owned_connection(&mut w));
         let arn_b = connection_arn("us-east-1", OWNER, b.as_str().unwrap());
         let out = w.ok(
             OWNER,
