@@ -23,6 +23,7 @@ use super::arn::{partition, Arn};
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
 use super::tags::{tags_in_field, Tags};
+use super::world::Deletable;
 use super::{paging, ApiError, World};
 
 /// Operations answered by this file.
@@ -57,11 +58,13 @@ pub(super) struct ResiliencyGroup {
 
 tags_in_field!(ResiliencyGroup, tags);
 
-impl ResiliencyGroup {
+impl Deletable for ResiliencyGroup {
     fn gone(&self, now: Duration, delay: Duration) -> bool {
         DELETING.contains(&self.progress.current(now, delay))
     }
+}
 
+impl ResiliencyGroup {
     fn render(&self, state: &str, tags: bool) -> Value {
         let mut out = Map::new();
         out.insert("resiliencyGroupId".into(), json!(self.id));
@@ -145,12 +148,9 @@ fn update_group(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("resiliencyGroupId")?;
     let name = call.required_string("resiliencyGroupName")?;
-    let group = world.owned::<ResiliencyGroup>(call.account, id)?;
-    if group.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is deleted and cannot be updated"
-        )));
-    }
+    let group = world.owned_live::<ResiliencyGroup>(call, id, |_| {
+        format!("Resiliency group {id} is deleted and cannot be updated")
+    })?;
     group.name = name.to_owned();
     let state = group.progress.current(call.now, delay);
     Ok(json!({ "resiliencyGroup": group.render(state, true) }))
@@ -158,14 +158,10 @@ fn update_group(world: &mut World, call: &Call<'_>) -> Outcome {
 
 /// DeleteResiliencyGroup: the group is `deleting` ⇢ `deleted`.
 fn delete_group(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
     let id = call.required_string("resiliencyGroupId")?;
-    let group = world.owned::<ResiliencyGroup>(call.account, id)?;
-    if group.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is already deleted"
-        )));
-    }
+    let group = world.owned_live::<ResiliencyGroup>(call, id, |_| {
+        format!("Resiliency group {id} is already deleted")
+    })?;
     group.progress.restart(DELETING, call.now);
     group.connections.clear();
     Ok(json!({ "resiliencyGroup": group.render(DELETING[0], false) }))
@@ -191,17 +187,11 @@ fn resolve(
     world: &mut World,
     call: &Call<'_>,
 ) -> Result<(String, Vec<(String, String)>), ApiError> {
-    let delay = world.config.async_delay;
     let region = world.region().to_owned();
     let id = call.required_string("resiliencyGroupId")?.to_owned();
-    if world
-        .owned::<ResiliencyGroup>(call.account, &id)?
-        .gone(call.now, delay)
-    {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is deleted"
-        )));
-    }
+    world.owned_live::<ResiliencyGroup>(call, &id, |_| {
+        format!("Resiliency group {id} is deleted")
+    })?;
     let mut connections: Vec<(String, String)> = Vec::new();
     for identifier in call.strings("connectionIdentifiers") {
         let connection_id = match Arn::parse(identifier) {

@@ -24,6 +24,7 @@ use serde_json::{json, Map, Value};
 use super::dispatch::{Call, Handler, Outcome};
 use super::progress::Progress;
 use super::tags::{tags_in_field, Tags};
+use super::world::Deletable;
 use super::{ids, paging, ApiError, World};
 
 mod bgp_peers;
@@ -108,13 +109,15 @@ pub(super) struct VirtualInterface {
 
 tags_in_field!(VirtualInterface, tags);
 
+impl Deletable for VirtualInterface {
+    fn gone(&self, now: Duration, delay: Duration) -> bool {
+        GONE.contains(&self.current(now, delay))
+    }
+}
+
 impl VirtualInterface {
     fn current(&self, now: Duration, delay: Duration) -> &'static str {
         self.progress.current(now, delay)
-    }
-
-    pub(super) fn gone(&self, now: Duration, delay: Duration) -> bool {
-        GONE.contains(&self.current(now, delay))
     }
 
     fn confirming(&self, now: Duration, delay: Duration) -> bool {
