@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::progress::{self, Progress, ASSOCIATING, DELETING};
 use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, virtual_interfaces, ApiError, World};
@@ -55,10 +55,6 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ),
 ];
 
-const AVAILABLE: &[&str] = &["available"];
-const PENDING: &[&str] = &["pending", "available"];
-const DELETING: &[&str] = &["deleting", "deleted"];
-const ASSOCIATING: &[&str] = &["associating", "associated"];
 const UPDATING: &[&str] = &["updating", "associated"];
 const DISASSOCIATING: &[&str] = &["disassociating", "disassociated"];
 
@@ -241,7 +237,7 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     // Published outputs show `available` at once; LIFECYCLE: pending | available, so
     // every third gateway passes through pending.
     let seed = world.ids.seed(&format!("{id}/{name}/{asn}"));
-    let chain = if seed % 3 == 0 { PENDING } else { AVAILABLE };
+    let chain = progress::pending_one_in(3, seed);
     let gateway = Gateway {
         id: id.clone(),
         owner: call.account.to_owned(),

@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 
 use super::arn::{partition, Arn};
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::progress::{self, Progress, ASSOCIATING, DELETING};
 use super::tags::{tags_in_field, Tags};
 use super::world::Deletable;
 use super::{paging, ApiError, World};
@@ -37,11 +37,6 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("DisassociateConnectionsFromResiliencyGroup", disassociate),
     ("ListResiliencyGroupAssociations", list_associations),
 ];
-
-const PROVISIONING: &[&str] = &["pending", "available"];
-const AVAILABLE: &[&str] = &["available"];
-const DELETING: &[&str] = &["deleting", "deleted"];
-const ASSOCIATING: &[&str] = &["associating", "associated"];
 
 /// A resiliency group.
 #[derive(Debug, Clone)]
@@ -112,11 +107,7 @@ fn create_group(world: &mut World, call: &Call<'_>) -> Outcome {
     );
     // Which state a new group is answered in is not documented: half the groups
     // (by seed) are answered `pending`, the others `available`, so harnesses see both.
-    let chain = if seed % 2 == 0 {
-        PROVISIONING
-    } else {
-        AVAILABLE
-    };
+    let chain = progress::pending_one_in(2, seed);
     let group = ResiliencyGroup {
         id: id.clone(),
         arn,
