@@ -268,16 +268,19 @@ mod tests {
     use super::*;
     use crate::emulator::testing::{assert_says, owned_connection, world, Calls, OTHER, OWNER};
 
+    /// The owner's new group, as CreateResiliencyGroup answers it.
+    fn create_group(w: &mut World, request: Value) -> Value {
+        w.ok(OWNER, "CreateResiliencyGroup", request)["resiliencyGroup"].clone()
+    }
+
     #[test]
     fn a_group_is_created_pending_renamed_listed_and_deleted_through_deleting() {
         let mut w = world();
-        let out = w.ok(
-            OWNER,
-            "CreateResiliencyGroup",
+        let out = create_group(
+            &mut w,
             json!({"resiliencyGroupName": "g-1", "intendedResiliencyModel": "high-resiliency",
                 "tags": [{"key": "k", "value": "v"}]}),
-        )["resiliencyGroup"]
-            .clone();
+        );
         let id = out["resiliencyGroupId"].as_str().unwrap().to_owned();
         assert!(
             regex::Regex::new("^dxrg-[0-9a-z]{17}$")
@@ -338,11 +341,10 @@ mod tests {
     #[test]
     fn connections_are_associated_all_or_nothing_by_id_or_arn() {
         let mut w = world();
-        let id = w.ok(
-            OWNER,
-            "CreateResiliencyGroup",
+        let id = create_group(
+            &mut w,
             json!({"resiliencyGroupName": "g", "intendedResiliencyModel": "basic-resiliency"}),
-        )["resiliencyGroup"]["resiliencyGroupId"]
+        )["resiliencyGroupId"]
             .clone();
         let (a, b) = (owned_connection(&mut w), owned_connection(&mut w));
         let arn_b = connection_arn("us-east-1", OWNER, b.as_str().unwrap());

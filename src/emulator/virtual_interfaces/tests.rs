@@ -222,23 +222,16 @@ fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history()
     let mut w = world();
     let conn = owned_connection(&mut w);
     let id = private(&mut w, &conn, 11).unwrap()["virtualInterfaceId"].clone();
+    let vif = json!({"virtualInterfaceId": id});
     let err = w.refused(
         OWNER,
         "StartBgpFailoverTest",
         json!({"virtualInterfaceId": id, "testDurationInMinutes": 4321}),
     );
     assert_says(&err, "4320");
-    let err = w.refused(
-        OTHER,
-        "StartBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OTHER, "StartBgpFailoverTest", vif.clone());
     assert_says(&err, "Could not find");
-    let err = w.refused(
-        OWNER,
-        "StopBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OWNER, "StopBgpFailoverTest", vif.clone());
     assert_says(&err, "no running failover test");
     let started = w.ok(
         OWNER,
@@ -249,33 +242,18 @@ fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history()
     assert_eq!(started["testDurationInMinutes"], 90);
     assert_eq!(started["virtualInterfaceId"], id);
     let state = |w: &mut World| {
-        w.ok(
-            OWNER,
-            "DescribeVirtualInterfaces",
-            json!({"virtualInterfaceId": id}),
-        )["virtualInterfaces"][0]["virtualInterfaceState"]
+        w.ok(OWNER, "DescribeVirtualInterfaces", vif.clone())["virtualInterfaces"][0]
+            ["virtualInterfaceState"]
             .clone()
     };
     assert_eq!(state(&mut w), "testing");
     assert_eq!(state(&mut w), "testing", "until stopped");
-    let err = w.refused(
-        OWNER,
-        "StartBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OWNER, "StartBgpFailoverTest", vif.clone());
     assert_says(&err, "testing");
-    let stopped = w.ok(
-        OWNER,
-        "StopBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let stopped = w.ok(OWNER, "StopBgpFailoverTest", vif.clone());
     assert_eq!(stopped["virtualInterfaceTest"]["testId"], started["testId"]);
     assert_ne!(state(&mut w), "testing");
-    let history = w.ok(
-        OWNER,
-        "ListVirtualInterfaceTestHistory",
-        json!({"virtualInterfaceId": id}),
-    );
+    let history = w.ok(OWNER, "ListVirtualInterfaceTestHistory", vif.clone());
     assert_eq!(
         history["virtualInterfaceTestHistory"][0]["testId"],
         started["testId"]
