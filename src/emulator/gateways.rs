@@ -620,6 +620,7 @@ mod tests {
     fn gateway_lifecycle_and_delete_guard() {
         let mut w = world();
         let g = gateway(&mut w);
+        let the_gateway = json!({"directConnectGatewayId": g});
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
         w.refused(OWNER, "CreateDirectConnectGateway", bad);
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
@@ -631,11 +632,7 @@ mod tests {
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = w.refused(
-            OWNER,
-            "DeleteDirectConnectGateway",
-            json!({"directConnectGatewayId": g}),
-        );
+        let err = w.refused(OWNER, "DeleteDirectConnectGateway", the_gateway.clone());
         assert_says(&err, "associations");
         // The association settles, then each write answers the state it moves to.
         let association_state = "/directConnectGatewayAssociation/associationState";
@@ -661,7 +658,7 @@ mod tests {
             ),
             (
                 "DeleteDirectConnectGateway",
-                json!({"directConnectGatewayId": g}),
+                the_gateway.clone(),
                 "/directConnectGateway/directConnectGatewayState",
                 "deleting",
             ),
@@ -673,11 +670,7 @@ mod tests {
                 "{operation}: {out}"
             );
         }
-        w.refused(
-            OTHER,
-            "DescribeDirectConnectGateways",
-            json!({"directConnectGatewayId": g}),
-        );
+        w.refused(OTHER, "DescribeDirectConnectGateways", the_gateway.clone());
     }
 
     #[test]
