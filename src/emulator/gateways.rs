@@ -604,16 +604,11 @@ mod tests {
     use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
     fn gateway(w: &mut World) -> Value {
-        let out = w.ok(
-            OWNER,
-            "CreateDirectConnectGateway",
-            json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
-        );
-        assert_eq!(
-            out["directConnectGateway"]["directConnectGatewayState"],
-            "available"
-        );
-        out["directConnectGateway"]["directConnectGatewayId"].clone()
+        let request = json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600});
+        let out = w.ok(OWNER, "CreateDirectConnectGateway", request);
+        let created = &out["directConnectGateway"];
+        assert_eq!(created["directConnectGatewayState"], "available");
+        created["directConnectGatewayId"].clone()
     }
 
     #[test]
@@ -670,7 +665,7 @@ mod tests {
                 "{operation}: {out}"
             );
         }
-        w.refused(OTHER, "DescribeDirectConnectGateways", the_gateway.clone());
+        w.refused(OTHER, "DescribeDirectConnectGateways", the_gateway);
     }
 
     #[test]
