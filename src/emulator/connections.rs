@@ -26,6 +26,13 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("UpdateConnectionsBillingMode", update_billing_mode),
 ];
 
+/// How CreateConnection names its port.
+const CONNECTION_PORT: DedicatedRequest = DedicatedRequest {
+    name_field: "connectionName",
+    what: "a dedicated connection",
+    location_hint: "Use DescribeLocations to list the valid locations.",
+};
+
 /// MACsec encryption modes (the model types `encryptionMode` as a plain string;
 /// the API reference lists these values).
 const ENCRYPTION_MODES: &[&str] = &["no_encrypt", "should_encrypt", "must_encrypt"];
@@ -160,15 +167,7 @@ impl Observed for Connection {
 
 /// CreateConnection: a new dedicated connection in state `requested`.
 fn create_connection(world: &mut World, call: &Call<'_>) -> Outcome {
-    let port = Port::create_dedicated(
-        world,
-        call,
-        DedicatedRequest {
-            name_field: "connectionName",
-            what: "a dedicated connection",
-            location_hint: "Use DescribeLocations to list the valid locations.",
-        },
-    )?;
+    let port = Port::create_dedicated(world, call, CONNECTION_PORT)?;
     let mac_sec = call.boolean("requestMACSec").unwrap_or(false);
     let mut connection = Connection::new(port, call.account, mac_sec);
     connection.provider_name = call.string("providerName").map(str::to_owned);

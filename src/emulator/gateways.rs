@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::progress::{self, Progress, ASSOCIATING, DELETING};
 use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
 use super::{ids, paging, virtual_interfaces, ApiError, World};
@@ -55,10 +55,6 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ),
 ];
 
-const AVAILABLE: &[&str] = &["available"];
-const PENDING: &[&str] = &["pending", "available"];
-const DELETING: &[&str] = &["deleting", "deleted"];
-const ASSOCIATING: &[&str] = &["associating", "associated"];
 const UPDATING: &[&str] = &["updating", "associated"];
 const DISASSOCIATING: &[&str] = &["disassociating", "disassociated"];
 
@@ -241,7 +237,7 @@ fn create_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     // Published outputs show `available` at once; LIFECYCLE: pending | available, so
     // every third gateway passes through pending.
     let seed = world.ids.seed(&format!("{id}/{name}/{asn}"));
-    let chain = if seed % 3 == 0 { PENDING } else { AVAILABLE };
+    let chain = progress::pending_one_in(3, seed);
     let gateway = Gateway {
         id: id.clone(),
         owner: call.account.to_owned(),
@@ -608,22 +604,18 @@ mod tests {
     use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
 
     fn gateway(w: &mut World) -> Value {
-        let out = w.ok(
-            OWNER,
-            "CreateDirectConnectGateway",
-            json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600}),
-        );
-        assert_eq!(
-            out["directConnectGateway"]["directConnectGatewayState"],
-            "available"
-        );
-        out["directConnectGateway"]["directConnectGatewayId"].clone()
+        let request = json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600});
+        let out = w.ok(OWNER, "CreateDirectConnectGateway", request);
+        let created = &out["directConnectGateway"];
+        assert_eq!(created["directConnectGatewayState"], "available");
+        created["directConnectGatewayId"].clone()
     }
 
     #[test]
     fn gateway_lifecycle_and_delete_guard() {
         let mut w = world();
         let g = gateway(&mut w);
+        let the_gateway = json!({"directConnectGatewayId": g});
         let bad = json!({"directConnectGatewayName": "g", "amazonSideAsn": 100});
         w.refused(OWNER, "CreateDirectConnectGateway", bad);
         let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
@@ -635,11 +627,7 @@ mod tests {
         let assoc = &out["directConnectGatewayAssociation"];
         assert_eq!(assoc["associationState"], "associating");
         let id = assoc["associationId"].clone();
-        let err = w.refused(
-            OWNER,
-            "DeleteDirectConnectGateway",
-            json!({"directConnectGatewayId": g}),
-        );
+        let err = w.refused(OWNER, "DeleteDirectConnectGateway", the_gateway.clone());
         assert_says(&err, "associations");
         // The association settles, then each write answers the state it moves to.
         let association_state = "/directConnectGatewayAssociation/associationState";
@@ -665,7 +653,7 @@ mod tests {
             ),
             (
                 "DeleteDirectConnectGateway",
-                json!({"directConnectGatewayId": g}),
+                the_gateway.clone(),
                 "/directConnectGateway/directConnectGatewayState",
                 "deleting",
             ),
@@ -677,11 +665,7 @@ mod tests {
                 "{operation}: {out}"
             );
         }
-        w.refused(
-            OTHER,
-            "DescribeDirectConnectGateways",
-            json!({"directConnectGatewayId": g}),
-        );
+        w.refused(OTHER, "DescribeDirectConnectGateways", the_gateway);
     }
 
     #[test]

@@ -53,6 +53,13 @@ const ORDERING: &[&str] = &["ordering"];
 /// After ConfirmConnection.
 const CONFIRMED: &[&str] = &["pending", "available"];
 
+/// How CreateInterconnect names its port (no hint after an unknown location).
+const INTERCONNECT_PORT: DedicatedRequest = DedicatedRequest {
+    name_field: "interconnectName",
+    what: "an interconnect",
+    location_hint: "",
+};
+
 /// A one-page PDF stand-in for an LOA-CFA, base64 (the `loaContent` blob).
 pub(super) const LOA_PDF: &str = "JVBERi0xLjQKJSBkeGNvbmZvcm0gTE9BLUNGQQolJUVPRgo=";
 
@@ -94,15 +101,7 @@ fn mbps(bandwidth: &str) -> Option<u64> {
 
 /// CreateInterconnect: a new interconnect in state `requested`.
 fn create_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
-    let port = Port::create_dedicated(
-        world,
-        call,
-        DedicatedRequest {
-            name_field: "interconnectName",
-            what: "an interconnect",
-            location_hint: "",
-        },
-    )?;
+    let port = Port::create_dedicated(world, call, INTERCONNECT_PORT)?;
     let interconnect = Interconnect { port };
     let out = interconnect.render(CHAIN[0]);
     world
@@ -476,11 +475,8 @@ mod tests {
         let a = interconnect(&mut w);
         let b = interconnect(&mut w);
         let id = allocate_for_owner(&mut w, &a, 9).unwrap()["connectionId"].clone();
-        let out = w.ok(
-            PARTNER,
-            "AssociateHostedConnection",
-            json!({"connectionId": id, "parentConnectionId": b}),
-        );
+        let move_to_b = json!({"connectionId": id, "parentConnectionId": b});
+        let out = w.ok(PARTNER, "AssociateHostedConnection", move_to_b.clone());
         assert_eq!(out["connectionState"], "ordering");
         let on_b = w.ok(
             PARTNER,
@@ -488,11 +484,7 @@ mod tests {
             json!({"interconnectId": b}),
         );
         assert_eq!(on_b["connections"][0]["connectionId"], id);
-        let err = w.refused(
-            OWNER,
-            "AssociateHostedConnection",
-            json!({"connectionId": id, "parentConnectionId": b}),
-        );
+        let err = w.refused(OWNER, "AssociateHostedConnection", move_to_b);
         assert_says(&err, "Could not find");
         let loa = w.ok(
             PARTNER,

@@ -221,17 +221,12 @@ fn create_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod bundle_tests {
     use super::*;
-    use crate::emulator::testing::{world, Calls};
+    use crate::emulator::testing::{owned_connection, world, Calls};
 
     #[test]
     fn a_lag_around_an_existing_connection_starts_where_it_is() {
         let mut w = world();
-        let c = w.ok(
-            "111111111111",
-            "CreateConnection",
-            json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-        )["connectionId"]
-            .clone();
+        let c = owned_connection(&mut w);
         let out = w.ok("111111111111",
             "CreateLag",
             json!({"location":"EqDC2","connectionsBandwidth":"10Gbps","numberOfConnections":1, "lagName":"l","connectionId": c}),

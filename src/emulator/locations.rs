@@ -38,81 +38,51 @@ type Row = (
     &'static [&'static str],
 );
 
+/// A location offering the usual port speeds, MACsec on 10 and 100 Gbps.
+const fn standard(code: &'static str, name: &'static str) -> Row {
+    (code, name, PORTS, MACSEC)
+}
+
+/// A location that also offers 400 Gbps ports (with MACsec).
+const fn with_400g(code: &'static str, name: &'static str) -> Row {
+    (code, name, PORTS_400, MACSEC_400)
+}
+
 const TABLE: &[(&str, &[Row])] = &[
     (
         "us-east-1",
         &[
-            (
-                "EqDC2",
-                "Equinix DC2/DC11, Ashburn, VA, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            (
-                "CSVA1",
-                "CoreSite VA1, Reston, VA, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            ("CS32A", "CoreSite NY1, New York, NY, US", PORTS, MACSEC),
-            ("165HS", "165 Halsey Street, Newark, NJ, US", PORTS, MACSEC),
-            ("MB1SD", "Markley, Boston, MA, US", PORTS, MACSEC),
+            with_400g("EqDC2", "Equinix DC2/DC11, Ashburn, VA, US"),
+            with_400g("CSVA1", "CoreSite VA1, Reston, VA, US"),
+            standard("CS32A", "CoreSite NY1, New York, NY, US"),
+            standard("165HS", "165 Halsey Street, Newark, NJ, US"),
+            standard("MB1SD", "Markley, Boston, MA, US"),
         ],
     ),
     (
         "us-east-2",
         &[
-            (
-                "EQC50",
-                "Equinix CH2, Chicago, IL, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            ("COL67", "Cologix COL2, Columbus, OH, US", PORTS, MACSEC),
-            (
-                "NPKC1",
-                "Netrality Data Centers, Kansas City, MO, US",
-                PORTS,
-                MACSEC,
-            ),
-            ("QTS52", "QTS, Chicago, IL, US", PORTS, MACSEC),
+            with_400g("EQC50", "Equinix CH2, Chicago, IL, US"),
+            standard("COL67", "Cologix COL2, Columbus, OH, US"),
+            standard("NPKC1", "Netrality Data Centers, Kansas City, MO, US"),
+            standard("QTS52", "QTS, Chicago, IL, US"),
         ],
     ),
     (
         "us-west-1",
         &[
-            (
-                "CSSV4",
-                "CoreSite SV4, Santa Clara, CA, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            (
-                "EQSV5",
-                "Equinix SV5, San Jose, CA, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            ("EQLA3", "Equinix LA3, El Segundo, CA, US", PORTS, MACSEC),
-            ("CSOW", "CoreSite LA1, Los Angeles, CA, US", PORTS, MACSEC),
+            with_400g("CSSV4", "CoreSite SV4, Santa Clara, CA, US"),
+            with_400g("EQSV5", "Equinix SV5, San Jose, CA, US"),
+            standard("EQLA3", "Equinix LA3, El Segundo, CA, US"),
+            standard("CSOW", "CoreSite LA1, Los Angeles, CA, US"),
         ],
     ),
     (
         "us-west-2",
         &[
-            (
-                "EQSE2",
-                "Westin Building Exchange, Seattle, WA, US",
-                PORTS_400,
-                MACSEC_400,
-            ),
-            ("PEH51", "Pittock Block, Portland, OR, US", PORTS, MACSEC),
-            (
-                "SNAP",
-                "Switch SUPERNAP 8, Las Vegas, NV, US",
-                PORTS,
-                MACSEC,
-            ),
+            with_400g("EQSE2", "Westin Building Exchange, Seattle, WA, US"),
+            standard("PEH51", "Pittock Block, Portland, OR, US"),
+            standard("SNAP", "Switch SUPERNAP 8, Las Vegas, NV, US"),
             (
                 "T5ALA",
                 "Serverfarm LAX1 El Segundo, El Segundo, CA, US",
@@ -124,33 +94,28 @@ const TABLE: &[(&str, &[Row])] = &[
     (
         "eu-west-1",
         &[
-            ("EQLD5", "Equinix LD5, Slough, GB", PORTS, MACSEC),
-            ("ITXD2", "Digital Realty DUB2, Dublin, IE", PORTS, MACSEC),
-            ("SCDB9", "Servecentric Unit 9, Dublin, IE", PORTS, MACSEC),
-            ("TEJB1", "Teraco JB1, Johannesburg, ZA", PORTS, MACSEC),
+            standard("EQLD5", "Equinix LD5, Slough, GB"),
+            standard("ITXD2", "Digital Realty DUB2, Dublin, IE"),
+            standard("SCDB9", "Servecentric Unit 9, Dublin, IE"),
+            standard("TEJB1", "Teraco JB1, Johannesburg, ZA"),
         ],
     ),
     (
         "eu-central-1",
         &[
-            ("EQFA5", "Equinix FR5, Frankfurt, DE", PORTS, MACSEC),
-            ("INX6", "Digital Realty FRA6, Frankfurt, DE", PORTS, MACSEC),
-            ("EQAM3", "Equinix AM3, Amsterdam, NL", PORTS, MACSEC),
-            ("THV52", "Telehouse Voltaire, Paris, FR", PORTS, MACSEC),
+            standard("EQFA5", "Equinix FR5, Frankfurt, DE"),
+            standard("INX6", "Digital Realty FRA6, Frankfurt, DE"),
+            standard("EQAM3", "Equinix AM3, Amsterdam, NL"),
+            standard("THV52", "Telehouse Voltaire, Paris, FR"),
         ],
     ),
     (
         "ap-northeast-1",
         &[
-            ("EQTY2", "Equinix TY2, Tokyo, JP", PORTS, MACSEC),
-            (
-                "ATTC1",
-                "AT Tokyo Chuo Data Center, Tokyo, JP",
-                PORTS,
-                MACSEC,
-            ),
-            ("EQOS1", "Equinix OS1, Osaka, JP", PORTS, MACSEC),
-            ("NEIN2", "NEC Inzai, Inzai-shi, JP", PORTS, MACSEC),
+            standard("EQTY2", "Equinix TY2, Tokyo, JP"),
+            standard("ATTC1", "AT Tokyo Chuo Data Center, Tokyo, JP"),
+            standard("EQOS1", "Equinix OS1, Osaka, JP"),
+            standard("NEIN2", "NEC Inzai, Inzai-shi, JP"),
         ],
     ),
 ];

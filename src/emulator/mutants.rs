@@ -258,63 +258,74 @@ const DESCRIBES: &[&str] = &[
     "DescribeHostedConnections",
 ];
 
+/// A conformance fault (`liveness` false): the harness must catch it.
+const fn planted(
+    name: &'static str,
+    description: &'static str,
+    caught_by: &'static [CheckId],
+    fault: Fault,
+) -> Mutant {
+    Mutant {
+        name,
+        description,
+        caught_by,
+        liveness: false,
+        fault,
+    }
+}
+
 // ---------- the table ----------
 
 /// Every mutant.
 pub static MUTANTS: &[Mutant] = &[
     // --- wire ---
-    Mutant {
-        name: "html-500-describe",
-        description: "DescribeConnections answers an HTML 500 page",
-        caught_by: &[CheckId::OpImplemented],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    planted(
+        "html-500-describe",
+        "DescribeConnections answers an HTML 500 page",
+        &[CheckId::OpImplemented],
+        Fault::After(|_, _, call, outcome, _| {
             if call.operation == "DescribeConnections" {
                 Answer::Raw { status: 500, content_type: "text/html", body: Bytes::from_static(b"<!doctype html><title>500 Internal Server Error</title>") }
             } else {
                 keep(outcome)
             }
         }),
-    },
-    Mutant {
-        name: "truncated-json",
-        description: "CreateConnection's answer is cut in the middle of the JSON",
-        caught_by: &[CheckId::WireProtocol],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| match outcome {
+    ),
+    planted(
+        "truncated-json",
+        "CreateConnection's answer is cut in the middle of the JSON",
+        &[CheckId::WireProtocol],
+        Fault::After(|_, _, call, outcome, _| match outcome {
             Ok(body) if call.operation == "CreateConnection" => {
                 let text = body.to_string();
                 Answer::Raw { status: 200, content_type: "application/x-amz-json-1.1", body: Bytes::from(text[..text.len() / 2].to_owned()) }
             }
             other => keep(other),
         }),
-    },
-    Mutant {
-        name: "json-content-type",
-        description: "answers are labelled application/json instead of application/x-amz-json-1.1",
-        caught_by: &[CheckId::WireProtocol],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+    ),
+    planted(
+        "json-content-type",
+        "answers are labelled application/json instead of application/x-amz-json-1.1",
+        &[CheckId::WireProtocol],
+        Fault::After(|_, _, _, outcome, _| match outcome {
             Ok(body) => Answer::Raw { status: 200, content_type: "application/json", body: Bytes::from(body.to_string()) },
             other => keep(other),
         }),
-    },
-    Mutant {
-        name: "error-as-200",
-        description: "client errors are answered with HTTP 200 and the error document",
-        caught_by: &[CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::ErrorUnexpected, CheckId::ShapeUnknownMember, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+    ),
+    planted(
+        "error-as-200",
+        "client errors are answered with HTTP 200 and the error document",
+        &[CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::ErrorUnexpected, CheckId::ShapeUnknownMember, CheckId::SdkParse],
+        Fault::After(|_, _, _, outcome, _| match outcome {
             Err(e) if e.status == 400 => Answer::Outcome(Ok(json!({"__type": e.error_type, "message": e.message}))),
             other => keep(other),
         }),
-    },
-    Mutant {
-        name: "client-error-500",
-        description: "client errors are answered with HTTP 500",
-        caught_by: &[CheckId::WireStatus],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+    ),
+    planted(
+        "client-error-500",
+        "client errors are answered with HTTP 500",
+        &[CheckId::WireStatus],
+        Fault::After(|_, _, _, outcome, _| match outcome {
             Err(e) if e.status == 400 => Answer::Raw {
                 status: 500,
                 content_type: "application/x-amz-json-1.1",
@@ -322,43 +333,44 @@ pub static MUTANTS: &[Mutant] = &[
             },
             other => keep(other),
         }),
-    },
-    Mutant {
-        name: "undeclared-error-type",
-        description: "not-found errors are typed ResourceNotFoundException, which Direct Connect does not declare",
-        caught_by: &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ResourceNotFoundException")),
-    },
-    Mutant {
-        name: "empty-error-body",
-        description: "errors come back as HTTP 400 with an empty body",
-        caught_by: &[CheckId::WireProtocol],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| match outcome {
+    ),
+    planted(
+        "undeclared-error-type",
+        "not-found errors are typed ResourceNotFoundException, which Direct Connect does not declare",
+        &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
+        Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ResourceNotFoundException")),
+    ),
+    planted(
+        "empty-error-body",
+        "errors come back as HTTP 400 with an empty body",
+        &[CheckId::WireProtocol],
+        Fault::After(|_, _, _, outcome, _| match outcome {
             Err(e) if e.status == 400 => Answer::Raw { status: 400, content_type: "application/x-amz-json-1.1", body: Bytes::new() },
             other => keep(other),
         }),
-    },
+    ),
     Mutant {
-        name: "slow-untag",
-        description: "UntagResource answers after 1.5 s (liveness, not conformance)",
-        caught_by: &[CheckId::TransportFault],
         liveness: true,
-        fault: Fault::After(|_, _, call, outcome, _| {
+        ..planted(
+        "slow-untag",
+        "UntagResource answers after 1.5 s (liveness, not conformance)",
+        &[CheckId::TransportFault],
+        Fault::After(|_, _, call, outcome, _| {
             if call.operation == "UntagResource" {
                 Answer::Slow(Duration::from_millis(1500), Box::new(keep(outcome)))
             } else {
                 keep(outcome)
             }
         }),
+    )
     },
     Mutant {
-        name: "vif-stuck-pending",
-        description: "virtual interfaces never leave pending (liveness: a wait for the asynchronous edge times out)",
-        caught_by: &[CheckId::ModelLiveness],
         liveness: true,
-        fault: Fault::After(|_, _, call, outcome, _| {
+        ..planted(
+        "vif-stuck-pending",
+        "virtual interfaces never leave pending (liveness: a wait for the asynchronous edge times out)",
+        &[CheckId::ModelLiveness],
+        Fault::After(|_, _, call, outcome, _| {
             rewrite_member(call, &[], outcome, "virtualInterfaceState", |v| {
                 match v.as_str() {
                     Some("available" | "down") => json!("pending"),
@@ -366,168 +378,150 @@ pub static MUTANTS: &[Mutant] = &[
                 }
             })
         }),
+    )
     },
     // --- shape ---
-    Mutant {
-        name: "mis-cased-connection-state",
-        description: "connectionState values are capitalized (Available)",
-        caught_by: &[CheckId::ShapeEnum, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "connectionState", capitalized)),
-    },
-    Mutant {
-        name: "unknown-connection-state",
-        description: "connections report the undocumented state provisioning",
-        caught_by: &[CheckId::ShapeEnum, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |_| json!("provisioning"))),
-    },
-    Mutant {
-        name: "vlan-as-string",
-        description: "vlan is a JSON string",
-        caught_by: &[CheckId::ShapeType, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection", "DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
+    planted(
+        "mis-cased-connection-state",
+        "connectionState values are capitalized (Available)",
+        &[CheckId::ShapeEnum, CheckId::SdkParse],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "connectionState", capitalized)),
+    ),
+    planted(
+        "unknown-connection-state",
+        "connections report the undocumented state provisioning",
+        &[CheckId::ShapeEnum, CheckId::SdkParse],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |_| json!("provisioning"))),
+    ),
+    planted(
+        "vlan-as-string",
+        "vlan is a JSON string",
+        &[CheckId::ShapeType, CheckId::SdkParse],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection", "DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
             if m.contains_key("connectionId") {
                 m.insert("vlan".into(), json!("0"));
             }
         }))),
-    },
-    Mutant {
-        name: "timestamp-as-string",
-        description: "loaIssueTime is an ISO-8601 string instead of epoch seconds",
-        caught_by: &[CheckId::ShapeType, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
+    ),
+    planted(
+        "timestamp-as-string",
+        "loaIssueTime is an ISO-8601 string instead of epoch seconds",
+        &[CheckId::ShapeType, CheckId::SdkParse],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeConnections"], outcome, |b| each_object(b, &mut |m| {
             if m.contains_key("connectionId") {
                 m.insert("loaIssueTime".into(), json!("2026-11-25T10:00:00Z"));
             }
         }))),
-    },
-    Mutant {
-        name: "boolean-as-string",
-        description: "jumboFrameCapable is the string \"false\"",
-        caught_by: &[CheckId::ShapeType, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "jumboFrameCapable", |v| json!(v.to_string()))),
-    },
-    Mutant {
-        name: "missing-connection-id",
-        description: "CreateConnection's answer has no connectionId",
-        caught_by: &[CheckId::ShapeRequired],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+    ),
+    planted(
+        "boolean-as-string",
+        "jumboFrameCapable is the string \"false\"",
+        &[CheckId::ShapeType, CheckId::SdkParse],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "jumboFrameCapable", |v| json!(v.to_string()))),
+    ),
+    planted(
+        "missing-connection-id",
+        "CreateConnection's answer has no connectionId",
+        &[CheckId::ShapeRequired],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
             b.as_object_mut().map(|m| m.remove("connectionId"));
         })),
-    },
-    Mutant {
-        name: "upper-case-ids",
-        description: "connection ids are upper case (DXCON-…)",
-        caught_by: &[CheckId::ShapePattern, CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionId", |v| json!(v.as_str().unwrap_or_default().to_uppercase()))),
-    },
-    Mutant {
-        name: "short-owner-account",
-        description: "ownerAccount loses its last digit",
-        caught_by: &[CheckId::ShapePattern, CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |v| {
+    ),
+    planted(
+        "upper-case-ids",
+        "connection ids are upper case (DXCON-…)",
+        &[CheckId::ShapePattern, CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionId", |v| json!(v.as_str().unwrap_or_default().to_uppercase()))),
+    ),
+    planted(
+        "short-owner-account",
+        "ownerAccount loses its last digit",
+        &[CheckId::ShapePattern, CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |v| {
             let s = v.as_str().unwrap_or_default();
             json!(s[..s.len().saturating_sub(1)])
         })),
-    },
-    Mutant {
-        name: "misspelled-member",
-        description: "answers carry connectionID beside connectionId",
-        caught_by: &[CheckId::ShapeUnknownMember],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+    ),
+    planted(
+        "misspelled-member",
+        "answers carry connectionID beside connectionId",
+        &[CheckId::ShapeUnknownMember],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
             let id = b.get("connectionId").cloned().unwrap_or(Value::Null);
             b.as_object_mut().map(|m| m.insert("connectionID".into(), id));
         })),
-    },
-    Mutant {
-        name: "locations-missing",
-        description: "DescribeLocations answers {} without the locations member",
-        caught_by: &[CheckId::ShapeRequired],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeLocations"], outcome, |b| *b = json!({}))),
-    },
+    ),
+    planted(
+        "locations-missing",
+        "DescribeLocations answers {} without the locations member",
+        &[CheckId::ShapeRequired],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeLocations"], outcome, |b| *b = json!({}))),
+    ),
     // --- echo ---
-    Mutant {
-        name: "wrong-name-echo",
-        description: "connectionName comes back with a suffix",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection", "UpdateConnection"], outcome, "connectionName", |v| json!(format!("{}-x", v.as_str().unwrap_or_default())))),
-    },
-    Mutant {
-        name: "wrong-bandwidth-echo",
-        description: "bandwidth 1Gbps comes back as 10Gbps and 10Gbps as 1Gbps",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "bandwidth", |v| json!(if v == "1Gbps" { "10Gbps" } else { "1Gbps" }))),
-    },
-    Mutant {
-        name: "wrong-location-echo",
-        description: "location comes back lower-cased",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "location", |v| json!(v.as_str().unwrap_or_default().to_lowercase()))),
-    },
-    Mutant {
-        name: "wrong-owner-echo",
-        description: "ownerAccount is always 999999999999",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |_| json!("999999999999"))),
-    },
-    Mutant {
-        name: "wrong-region",
-        description: "region is always eu-west-1",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "region", |_| json!("eu-west-1"))),
-    },
-    Mutant {
-        name: "create-drops-tags",
-        description: "CreateConnection's answer omits the tags it was given",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
+    planted(
+        "wrong-name-echo",
+        "connectionName comes back with a suffix",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection", "UpdateConnection"], outcome, "connectionName", |v| json!(format!("{}-x", v.as_str().unwrap_or_default())))),
+    ),
+    planted(
+        "wrong-bandwidth-echo",
+        "bandwidth 1Gbps comes back as 10Gbps and 10Gbps as 1Gbps",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "bandwidth", |v| json!(if v == "1Gbps" { "10Gbps" } else { "1Gbps" }))),
+    ),
+    planted(
+        "wrong-location-echo",
+        "location comes back lower-cased",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "location", |v| json!(v.as_str().unwrap_or_default().to_lowercase()))),
+    ),
+    planted(
+        "wrong-owner-echo",
+        "ownerAccount is always 999999999999",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "ownerAccount", |_| json!("999999999999"))),
+    ),
+    planted(
+        "wrong-region",
+        "region is always eu-west-1",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &[], outcome, "region", |_| json!("eu-west-1"))),
+    ),
+    planted(
+        "create-drops-tags",
+        "CreateConnection's answer omits the tags it was given",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["CreateConnection"], outcome, |b| {
             b.as_object_mut().map(|m| m.remove("tags"));
         })),
-    },
-    Mutant {
-        name: "tag-values-blank",
-        description: "DescribeTags reports every tag value as empty",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeTags"], outcome, |b| each_object(b, &mut |m| {
+    ),
+    planted(
+        "tag-values-blank",
+        "DescribeTags reports every tag value as empty",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| on_success(call, &["DescribeTags"], outcome, |b| each_object(b, &mut |m| {
             if m.contains_key("key") {
                 m.insert("value".into(), json!(""));
             }
         }))),
-    },
-    Mutant {
-        name: "accepts-invalid-input",
-        description: "input validation against the service model is skipped: missing members, wrong enums, over-long tag keys are accepted",
-        caught_by: &[CheckId::ErrorAcceptedInvalid, CheckId::ErrorExpected],
-        liveness: false,
-        fault: Fault::Instead(|spec, world, call, _| {
+    ),
+    planted(
+        "accepts-invalid-input",
+        "input validation against the service model is skipped: missing members, wrong enums, over-long tag keys are accepted",
+        &[CheckId::ErrorAcceptedInvalid, CheckId::ErrorExpected],
+        Fault::Instead(|spec, world, call, _| {
             match super::dispatch::handler(call.operation) {
                 Some(handler) => keep(handler(world, call)),
                 None => keep(dispatch(spec, world, call)),
             }
         }),
-    },
-    Mutant {
-        name: "untag-does-nothing",
-        description: "UntagResource answers success without removing anything",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::Instead(|spec, world, call, _| {
+    ),
+    planted(
+        "untag-does-nothing",
+        "UntagResource answers success without removing anything",
+        &[CheckId::ModelEcho],
+        Fault::Instead(|spec, world, call, _| {
             if call.operation != "UntagResource" {
                 return keep(dispatch(spec, world, call));
             }
@@ -538,13 +532,12 @@ pub static MUTANTS: &[Mutant] = &[
             let probe = Call { operation: "DescribeTags", input: &input, ..*call };
             keep(dispatch(spec, world, &probe).map(|_| json!({})))
         }),
-    },
-    Mutant {
-        name: "rename-ignored",
-        description: "UpdateConnection answers the new name but keeps the old one",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::Instead(|spec, world, call, _| {
+    ),
+    planted(
+        "rename-ignored",
+        "UpdateConnection answers the new name but keeps the old one",
+        &[CheckId::ModelEcho],
+        Fault::Instead(|spec, world, call, _| {
             if call.operation != "UpdateConnection" {
                 return keep(dispatch(spec, world, call));
             }
@@ -560,79 +553,71 @@ pub static MUTANTS: &[Mutant] = &[
                 item
             }))
         }),
-    },
+    ),
     // --- states ---
-    Mutant {
-        name: "create-available",
-        description: "CreateConnection answers available instead of requested",
-        caught_by: &[CheckId::ModelState],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionState", |_| json!("available"))),
-    },
-    Mutant {
-        name: "delete-answers-available",
-        description: "DeleteConnection deletes but answers available",
-        caught_by: &[CheckId::ModelState],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DeleteConnection"], outcome, "connectionState", |_| json!("available"))),
-    },
-    Mutant {
-        name: "delete-does-nothing",
-        description: "DeleteConnection answers deleted but the connection lives on",
-        caught_by: &[CheckId::ModelGone],
-        liveness: false,
-        fault: Fault::Instead(|spec, world, call, _| {
+    planted(
+        "create-available",
+        "CreateConnection answers available instead of requested",
+        &[CheckId::ModelState],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["CreateConnection"], outcome, "connectionState", |_| json!("available"))),
+    ),
+    planted(
+        "delete-answers-available",
+        "DeleteConnection deletes but answers available",
+        &[CheckId::ModelState],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DeleteConnection"], outcome, "connectionState", |_| json!("available"))),
+    ),
+    planted(
+        "delete-does-nothing",
+        "DeleteConnection answers deleted but the connection lives on",
+        &[CheckId::ModelGone],
+        Fault::Instead(|spec, world, call, _| {
             if call.operation != "DeleteConnection" {
                 return keep(dispatch(spec, world, call));
             }
             pretend(spec, world, call, "DescribeConnections", "connections", "connectionId", "deleted")
         }),
-    },
-    Mutant {
-        name: "resurrect-after-delete",
-        description: "Describe reports deleted connections as available again",
-        caught_by: &[CheckId::ModelGone],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "deleted" { json!("available") } else { v.clone() })),
-    },
-    Mutant {
-        name: "state-regresses",
-        description: "Describe reports available connections as requested again",
-        caught_by: &[CheckId::ModelTransition],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "available" { json!("requested") } else { v.clone() })),
-    },
+    ),
+    planted(
+        "resurrect-after-delete",
+        "Describe reports deleted connections as available again",
+        &[CheckId::ModelGone],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "deleted" { json!("available") } else { v.clone() })),
+    ),
+    planted(
+        "state-regresses",
+        "Describe reports available connections as requested again",
+        &[CheckId::ModelTransition],
+        Fault::After(|_, _, call, outcome, _| rewrite_member(call, &["DescribeConnections"], outcome, "connectionState", |v| if v == "available" { json!("requested") } else { v.clone() })),
+    ),
     // --- visibility ---
-    Mutant {
-        name: "describe-omits-newest",
-        description: "list answers leave out their last item",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
+    planted(
+        "describe-omits-newest",
+        "list answers leave out their last item",
+        &[CheckId::ModelVisible],
+        Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
             if let Some(list) = list_member(b) {
                 list.pop();
             }
         })),
-    },
-    Mutant {
-        name: "describe-duplicates",
-        description: "list answers repeat their first item",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
+    ),
+    planted(
+        "describe-duplicates",
+        "list answers repeat their first item",
+        &[CheckId::ModelVisible],
+        Fault::After(|_, _, call, outcome, _| on_success(call, DESCRIBES, outcome, |b| {
             if let Some(list) = list_member(b) {
                 if let Some(first) = list.first().cloned() {
                     list.push(first);
                 }
             }
         })),
-    },
-    Mutant {
-        name: "describe-by-id-lists-all",
-        description: "DescribeConnections with a connectionId lists every connection of the account",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|spec, world, call, outcome, _| {
+    ),
+    planted(
+        "describe-by-id-lists-all",
+        "DescribeConnections with a connectionId lists every connection of the account",
+        &[CheckId::ModelVisible],
+        Fault::After(|spec, world, call, outcome, _| {
             if call.operation != "DescribeConnections" || call.string("connectionId").is_none() || outcome.is_err() {
                 return keep(outcome);
             }
@@ -640,13 +625,12 @@ pub static MUTANTS: &[Mutant] = &[
             let all = Call { input: &empty, ..*call };
             keep(dispatch(spec, world, &all))
         }),
-    },
-    Mutant {
-        name: "cross-account-leak",
-        description: "DescribeConnections also lists every other account's connections",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|spec, world, call, outcome, _| {
+    ),
+    planted(
+        "cross-account-leak",
+        "DescribeConnections also lists every other account's connections",
+        &[CheckId::ModelVisible],
+        Fault::After(|spec, world, call, outcome, _| {
             let Ok(mut body) = outcome else { return keep(outcome) };
             if call.operation != "DescribeConnections" || call.string("connectionId").is_some() {
                 return keep(Ok(body));
@@ -664,13 +648,12 @@ pub static MUTANTS: &[Mutant] = &[
             }
             keep(Ok(body))
         }),
-    },
-    Mutant {
-        name: "phantom-failover-test",
-        description: "ListVirtualInterfaceTestHistory of a VIF lists a failover test that was never started",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "phantom-failover-test",
+        "ListVirtualInterfaceTestHistory of a VIF lists a failover test that was never started",
+        &[CheckId::ModelVisible],
+        Fault::After(|_, _, call, outcome, _| {
             let Some(id) = call.string("virtualInterfaceId").map(str::to_owned) else { return keep(outcome) };
             on_success(call, &["ListVirtualInterfaceTestHistory"], outcome, |body| {
                 if let Some(Value::Array(history)) = body.get_mut("virtualInterfaceTestHistory") {
@@ -681,13 +664,12 @@ pub static MUTANTS: &[Mutant] = &[
                 }
             })
         }),
-    },
-    Mutant {
-        name: "phantom-accepted-route",
-        description: "ListVirtualInterfaceRoutes lists an accepted route though no customer router ever peered",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "phantom-accepted-route",
+        "ListVirtualInterfaceRoutes lists an accepted route though no customer router ever peered",
+        &[CheckId::ModelVisible],
+        Fault::After(|_, _, call, outcome, _| {
             let advertised = call.member("filters").and_then(|f| f.get("routeDirection")) == Some(&json!("advertised"));
             if advertised { return keep(outcome) }
             on_success(call, &["ListVirtualInterfaceRoutes"], outcome, |body| {
@@ -696,26 +678,24 @@ pub static MUTANTS: &[Mutant] = &[
                 }
             })
         }),
-    },
-    Mutant {
-        name: "failover-duration-ignored",
-        description: "StartBgpFailoverTest answers the default 180 minutes whatever testDurationInMinutes asked",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "failover-duration-ignored",
+        "StartBgpFailoverTest answers the default 180 minutes whatever testDurationInMinutes asked",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, _, call, outcome, _| {
             on_success(call, &["StartBgpFailoverTest"], outcome, |body| {
                 if let Some(test) = body.get_mut("virtualInterfaceTest").and_then(Value::as_object_mut) {
                     test.insert("testDurationInMinutes".into(), json!(180));
                 }
             })
         }),
-    },
-    Mutant {
-        name: "billing-mode-not-applied",
-        description: "UpdateConnectionsBillingMode answers the mode asked for, but the connections keep PayAsYouGo",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::After(|_, world, call, outcome, _| {
+    ),
+    planted(
+        "billing-mode-not-applied",
+        "UpdateConnectionsBillingMode answers the mode asked for, but the connections keep PayAsYouGo",
+        &[CheckId::ModelEcho],
+        Fault::After(|_, world, call, outcome, _| {
             if call.operation == "UpdateConnectionsBillingMode" && outcome.is_ok() {
                 let account = world.account_mut(call.account);
                 for id in call.strings("connectionIds") {
@@ -726,26 +706,24 @@ pub static MUTANTS: &[Mutant] = &[
             }
             keep(outcome)
         }),
-    },
-    Mutant {
-        name: "agreement-status-missing",
-        description: "ConfirmCustomerAgreement answers without the agreement's status",
-        caught_by: &[CheckId::ShapeRequired],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "agreement-status-missing",
+        "ConfirmCustomerAgreement answers without the agreement's status",
+        &[CheckId::ShapeRequired],
+        Fault::After(|_, _, call, outcome, _| {
             on_success(call, &["ConfirmCustomerAgreement"], outcome, |body| {
                 if let Some(m) = body.as_object_mut() {
                     m.remove("status");
                 }
             })
         }),
-    },
-    Mutant {
-        name: "resiliency-rename-not-kept",
-        description: "UpdateResiliencyGroup answers the new name, but the group keeps its old one",
-        caught_by: &[CheckId::ModelEcho],
-        liveness: false,
-        fault: Fault::Instead(|spec, world, call, _| {
+    ),
+    planted(
+        "resiliency-rename-not-kept",
+        "UpdateResiliencyGroup answers the new name, but the group keeps its old one",
+        &[CheckId::ModelEcho],
+        Fault::Instead(|spec, world, call, _| {
             let id = call.string("resiliencyGroupId").unwrap_or_default().to_owned();
             let old = world.account_mut(call.account).resiliency_groups.get(&id).map(|g| g.name.clone());
             let outcome = dispatch(spec, world, call);
@@ -756,13 +734,12 @@ pub static MUTANTS: &[Mutant] = &[
             }
             keep(outcome)
         }),
-    },
-    Mutant {
-        name: "resiliency-association-dropped",
-        description: "ListResiliencyGroupAssociations leaves out the group's first connection",
-        caught_by: &[CheckId::ModelVisible],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "resiliency-association-dropped",
+        "ListResiliencyGroupAssociations leaves out the group's first connection",
+        &[CheckId::ModelVisible],
+        Fault::After(|_, _, call, outcome, _| {
             on_success(call, &["ListResiliencyGroupAssociations"], outcome, |body| {
                 if let Some(Value::Array(items)) = body.get_mut("items") {
                     if !items.is_empty() {
@@ -771,51 +748,46 @@ pub static MUTANTS: &[Mutant] = &[
                 }
             })
         }),
-    },
-    Mutant {
-        name: "resiliency-delete-answers-available",
-        description: "DeleteResiliencyGroup answers the group available instead of deleting or deleted",
-        caught_by: &[CheckId::ModelState],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| {
+    ),
+    planted(
+        "resiliency-delete-answers-available",
+        "DeleteResiliencyGroup answers the group available instead of deleting or deleted",
+        &[CheckId::ModelState],
+        Fault::After(|_, _, call, outcome, _| {
             on_success(call, &["DeleteResiliencyGroup"], outcome, |body| {
                 if let Some(group) = body.get_mut("resiliencyGroup").and_then(Value::as_object_mut) {
                     group.insert("state".into(), json!("available"));
                 }
             })
         }),
-    },
-    Mutant {
-        name: "foreign-delete-allowed",
-        description: "any account may delete any connection",
-        caught_by: &[CheckId::ModelOwnership],
-        liveness: false,
-        fault: Fault::After(|spec, world, call, outcome, _| if call.operation == "DeleteConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
-    },
-    Mutant {
-        name: "foreign-update-allowed",
-        description: "any account may rename any connection",
-        caught_by: &[CheckId::ModelOwnership],
-        liveness: false,
-        fault: Fault::After(|spec, world, call, outcome, _| if call.operation == "UpdateConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
-    },
-    Mutant {
-        name: "foreign-tag-allowed",
-        description: "TagResource on another account's resource succeeds",
-        caught_by: &[CheckId::ModelOwnership],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| match outcome {
+    ),
+    planted(
+        "foreign-delete-allowed",
+        "any account may delete any connection",
+        &[CheckId::ModelOwnership],
+        Fault::After(|spec, world, call, outcome, _| if call.operation == "DeleteConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
+    ),
+    planted(
+        "foreign-update-allowed",
+        "any account may rename any connection",
+        &[CheckId::ModelOwnership],
+        Fault::After(|spec, world, call, outcome, _| if call.operation == "UpdateConnection" { as_any_account(spec, world, call, outcome) } else { keep(outcome) }),
+    ),
+    planted(
+        "foreign-tag-allowed",
+        "TagResource on another account's resource succeeds",
+        &[CheckId::ModelOwnership],
+        Fault::After(|_, _, call, outcome, _| match outcome {
             Err(e) if call.operation == "TagResource" && e.error_type == "DirectConnectClientException" => Answer::Outcome(Ok(json!({}))),
             other => keep(other),
         }),
-    },
+    ),
     // --- uniqueness and errors ---
-    Mutant {
-        name: "shared-ids",
-        description: "every CreateConnection answers the id of the previous one",
-        caught_by: &[CheckId::ModelUnique],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, memory| match outcome {
+    planted(
+        "shared-ids",
+        "every CreateConnection answers the id of the previous one",
+        &[CheckId::ModelUnique],
+        Fault::After(|_, _, call, outcome, memory| match outcome {
             Ok(mut body) if call.operation == "CreateConnection" => {
                 let fresh = body.get("connectionId").and_then(Value::as_str).map(str::to_owned);
                 let previous = memory.last_id.get(call.account).cloned();
@@ -828,28 +800,25 @@ pub static MUTANTS: &[Mutant] = &[
             }
             other => keep(other),
         }),
-    },
-    Mutant {
-        name: "not-found-own-type",
-        description: "missing resources are ConnectionNotFound errors (moto-style) instead of DirectConnectClientException",
-        caught_by: &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
-        liveness: false,
-        fault: Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ConnectionNotFound")),
-    },
-    Mutant {
-        name: "describe-tags-refused",
-        description: "DescribeTags refuses every request",
-        caught_by: &[CheckId::ErrorUnexpected],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| if call.operation == "DescribeTags" { Answer::Outcome(Err(ApiError::client("Tags are unavailable"))) } else { keep(outcome) }),
-    },
-    Mutant {
-        name: "update-refused",
-        description: "UpdateConnection refuses valid renames",
-        caught_by: &[CheckId::ErrorUnexpected],
-        liveness: false,
-        fault: Fault::After(|_, _, call, outcome, _| if call.operation == "UpdateConnection" && outcome.is_ok() { Answer::Outcome(Err(ApiError::client("Update not possible"))) } else { keep(outcome) }),
-    },
+    ),
+    planted(
+        "not-found-own-type",
+        "missing resources are ConnectionNotFound errors (moto-style) instead of DirectConnectClientException",
+        &[CheckId::ErrorType, CheckId::ErrorExpected, CheckId::ModelOwnership, CheckId::SdkParse],
+        Fault::After(|_, _, _, outcome, _| retype_not_found(outcome, "ConnectionNotFound")),
+    ),
+    planted(
+        "describe-tags-refused",
+        "DescribeTags refuses every request",
+        &[CheckId::ErrorUnexpected],
+        Fault::After(|_, _, call, outcome, _| if call.operation == "DescribeTags" { Answer::Outcome(Err(ApiError::client("Tags are unavailable"))) } else { keep(outcome) }),
+    ),
+    planted(
+        "update-refused",
+        "UpdateConnection refuses valid renames",
+        &[CheckId::ErrorUnexpected],
+        Fault::After(|_, _, call, outcome, _| if call.operation == "UpdateConnection" && outcome.is_ok() { Answer::Outcome(Err(ApiError::client("Update not possible"))) } else { keep(outcome) }),
+    ),
 ];
 
 #[cfg(test)]

@@ -28,6 +28,12 @@ pub(super) struct Progress {
     last_reported: &'static str,
 }
 
+// State chains shared by several resource families.
+const AVAILABLE: &[&str] = &["available"];
+pub(super) const PROVISIONING: &[&str] = &["pending", "available"];
+pub(super) const DELETING: &[&str] = &["deleting", "deleted"];
+pub(super) const ASSOCIATING: &[&str] = &["associating", "associated"];
+
 /// Observations between flaps in observation-driven mode.
 const FLAP_EVERY: u32 = 3;
 
@@ -154,6 +160,16 @@ pub(super) fn deletion_answer(seed: u32) -> &'static str {
         "deleting"
     } else {
         "deleted"
+    }
+}
+
+/// The chain of a new resource whose first state AWS does not pin down: one in
+/// `every` (by `seed`) starts `pending`, the others `available`, so harnesses see both.
+pub(super) fn pending_one_in(every: u32, seed: u32) -> &'static [&'static str] {
+    if seed % every == 0 {
+        PROVISIONING
+    } else {
+        AVAILABLE
     }
 }
 

@@ -21,8 +21,9 @@ use serde_json::{json, Map, Value};
 
 use super::arn::{partition, Arn};
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::progress::{self, Progress, ASSOCIATING, DELETING};
 use super::tags::{tags_in_field, Tags};
+use super::world::Deletable;
 use super::{paging, ApiError, World};
 
 /// Operations answered by this file.
@@ -36,11 +37,6 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
     ("DisassociateConnectionsFromResiliencyGroup", disassociate),
     ("ListResiliencyGroupAssociations", list_associations),
 ];
-
-const PROVISIONING: &[&str] = &["pending", "available"];
-const AVAILABLE: &[&str] = &["available"];
-const DELETING: &[&str] = &["deleting", "deleted"];
-const ASSOCIATING: &[&str] = &["associating", "associated"];
 
 /// A resiliency group.
 #[derive(Debug, Clone)]
@@ -57,11 +53,13 @@ pub(super) struct ResiliencyGroup {
 
 tags_in_field!(ResiliencyGroup, tags);
 
-impl ResiliencyGroup {
+impl Deletable for ResiliencyGroup {
     fn gone(&self, now: Duration, delay: Duration) -> bool {
         DELETING.contains(&self.progress.current(now, delay))
     }
+}
 
+impl ResiliencyGroup {
     fn render(&self, state: &str, tags: bool) -> Value {
         let mut out = Map::new();
         out.insert("resiliencyGroupId".into(), json!(self.id));
@@ -109,11 +107,7 @@ fn create_group(world: &mut World, call: &Call<'_>) -> Outcome {
     );
     // Which state a new group is answered in is not documented: half the groups
     // (by seed) are answered `pending`, the others `available`, so harnesses see both.
-    let chain = if seed % 2 == 0 {
-        PROVISIONING
-    } else {
-        AVAILABLE
-    };
+    let chain = progress::pending_one_in(2, seed);
     let group = ResiliencyGroup {
         id: id.clone(),
         arn,
@@ -145,12 +139,9 @@ fn update_group(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("resiliencyGroupId")?;
     let name = call.required_string("resiliencyGroupName")?;
-    let group = world.owned::<ResiliencyGroup>(call.account, id)?;
-    if group.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is deleted and cannot be updated"
-        )));
-    }
+    let group = world.owned_live::<ResiliencyGroup>(call, id, |_| {
+        format!("Resiliency group {id} is deleted and cannot be updated")
+    })?;
     group.name = name.to_owned();
     let state = group.progress.current(call.now, delay);
     Ok(json!({ "resiliencyGroup": group.render(state, true) }))
@@ -158,14 +149,10 @@ fn update_group(world: &mut World, call: &Call<'_>) -> Outcome {
 
 /// DeleteResiliencyGroup: the group is `deleting` ⇢ `deleted`.
 fn delete_group(world: &mut World, call: &Call<'_>) -> Outcome {
-    let delay = world.config.async_delay;
     let id = call.required_string("resiliencyGroupId")?;
-    let group = world.owned::<ResiliencyGroup>(call.account, id)?;
-    if group.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is already deleted"
-        )));
-    }
+    let group = world.owned_live::<ResiliencyGroup>(call, id, |_| {
+        format!("Resiliency group {id} is already deleted")
+    })?;
     group.progress.restart(DELETING, call.now);
     group.connections.clear();
     Ok(json!({ "resiliencyGroup": group.render(DELETING[0], false) }))
@@ -191,17 +178,11 @@ fn resolve(
     world: &mut World,
     call: &Call<'_>,
 ) -> Result<(String, Vec<(String, String)>), ApiError> {
-    let delay = world.config.async_delay;
     let region = world.region().to_owned();
     let id = call.required_string("resiliencyGroupId")?.to_owned();
-    if world
-        .owned::<ResiliencyGroup>(call.account, &id)?
-        .gone(call.now, delay)
-    {
-        return Err(ApiError::client(format!(
-            "Resiliency group {id} is deleted"
-        )));
-    }
+    world.owned_live::<ResiliencyGroup>(call, &id, |_| {
+        format!("Resiliency group {id} is deleted")
+    })?;
     let mut connections: Vec<(String, String)> = Vec::new();
     for identifier in call.strings("connectionIdentifiers") {
         let connection_id = match Arn::parse(identifier) {
@@ -285,27 +266,21 @@ fn list_associations(world: &mut World, call: &Call<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
+    use crate::emulator::testing::{assert_says, owned_connection, world, Calls, OTHER, OWNER};
 
-    fn connection(w: &mut World) -> Value {
-        w.ok(
-            OWNER,
-            "CreateConnection",
-            json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-        )["connectionId"]
-            .clone()
+    /// The owner's new group, as CreateResiliencyGroup answers it.
+    fn create_group(w: &mut World, request: Value) -> Value {
+        w.ok(OWNER, "CreateResiliencyGroup", request)["resiliencyGroup"].clone()
     }
 
     #[test]
     fn a_group_is_created_pending_renamed_listed_and_deleted_through_deleting() {
         let mut w = world();
-        let out = w.ok(
-            OWNER,
-            "CreateResiliencyGroup",
+        let out = create_group(
+            &mut w,
             json!({"resiliencyGroupName": "g-1", "intendedResiliencyModel": "high-resiliency",
                 "tags": [{"key": "k", "value": "v"}]}),
-        )["resiliencyGroup"]
-            .clone();
+        );
         let id = out["resiliencyGroupId"].as_str().unwrap().to_owned();
         assert!(
             regex::Regex::new("^dxrg-[0-9a-z]{17}$")
@@ -366,13 +341,12 @@ mod tests {
     #[test]
     fn connections_are_associated_all_or_nothing_by_id_or_arn() {
         let mut w = world();
-        let id = w.ok(
-            OWNER,
-            "CreateResiliencyGroup",
+        let id = create_group(
+            &mut w,
             json!({"resiliencyGroupName": "g", "intendedResiliencyModel": "basic-resiliency"}),
-        )["resiliencyGroup"]["resiliencyGroupId"]
+        )["resiliencyGroupId"]
             .clone();
-        let (a, b) = (connection(&mut w), connection(&mut w));
+        let (a, b) = (owned_connection(&mut w), owned_connection(&mut w));
         let arn_b = connection_arn("us-east-1", OWNER, b.as_str().unwrap());
         let out = w.ok(
             OWNER,

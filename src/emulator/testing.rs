@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::dispatch::{dispatch, Call, Outcome};
 use super::{ApiError, EmulatorConfig, World};
@@ -32,6 +32,16 @@ pub(super) const CONNECTION_STATES_SAMPLED_TWICE: [&str; 6] = [
 /// A world with the default configuration.
 pub(super) fn world() -> World {
     World::new(EmulatorConfig::default())
+}
+
+/// A new 10 Gbps dedicated connection of `OWNER` at EqDC2; its `connectionId`.
+pub(super) fn owned_connection(w: &mut World) -> Value {
+    w.ok(
+        OWNER,
+        "CreateConnection",
+        json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
+    )["connectionId"]
+        .clone()
 }
 
 /// Operations run on a test's world: each checks the answer against the service

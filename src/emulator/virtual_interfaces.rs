@@ -22,8 +22,9 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::dispatch::{Call, Handler, Outcome};
-use super::progress::Progress;
+use super::progress::{Progress, DELETING, PROVISIONING};
 use super::tags::{tags_in_field, Tags};
+use super::world::Deletable;
 use super::{ids, paging, ApiError, World};
 
 mod bgp_peers;
@@ -61,10 +62,8 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
 ];
 
 const CONFIRMING: &[&str] = &["confirming"];
-const PROVISIONING: &[&str] = &["pending", "available"];
 const VERIFYING_VIA_PENDING: &[&str] = &["verifying", "pending", "available"];
 const VERIFYING: &[&str] = &["verifying", "available"];
-const DELETING: &[&str] = &["deleting", "deleted"];
 const REJECTED: &[&str] = &["rejected"];
 const PEER: &[&str] = &["pending", "available"];
 const PEER_VERIFYING: &[&str] = &["pending", "verifying", "available"];
@@ -108,13 +107,15 @@ pub(super) struct VirtualInterface {
 
 tags_in_field!(VirtualInterface, tags);
 
+impl Deletable for VirtualInterface {
+    fn gone(&self, now: Duration, delay: Duration) -> bool {
+        GONE.contains(&self.current(now, delay))
+    }
+}
+
 impl VirtualInterface {
     fn current(&self, now: Duration, delay: Duration) -> &'static str {
         self.progress.current(now, delay)
-    }
-
-    pub(super) fn gone(&self, now: Duration, delay: Duration) -> bool {
-        GONE.contains(&self.current(now, delay))
     }
 
     fn confirming(&self, now: Duration, delay: Duration) -> bool {

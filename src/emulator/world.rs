@@ -5,8 +5,10 @@
 //! created it, and handlers look resources up only in the caller's account.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::connections::Connection;
+use super::dispatch::Call;
 use super::gateways::{Association, Gateway, Proposal};
 use super::ids::IdGen;
 use super::interconnects::Interconnect;
@@ -98,6 +100,12 @@ pub(super) trait Kind: Sized {
     const ID_FIELD: &'static str;
     /// Where an account keeps resources of this kind.
     fn store(account: &mut Account) -> &mut Store<Self>;
+}
+
+/// A resource that stays listed for a while after it is deleted (or rejected).
+pub(super) trait Deletable {
+    /// Deleted or on its way there at clock reading `now`.
+    fn gone(&self, now: Duration, delay: Duration) -> bool;
 }
 
 /// One table for the [`Kind`] of every resource type: the type, its store in
@@ -199,6 +207,22 @@ impl World {
     /// made-up id.
     pub(super) fn owned<T: Kind>(&mut self, account: &str, id: &str) -> Result<&mut T, ApiError> {
         T::store(self.account_mut(account)).require_mut(T::NAME, id)
+    }
+
+    /// The caller's resource `id` of kind `T`, refused with the client error
+    /// `refusal` words when it is gone (see [`World::owned`] for a missing one).
+    pub(super) fn owned_live<T: Kind + Deletable>(
+        &mut self,
+        call: &Call<'_>,
+        id: &str,
+        refusal: impl FnOnce(&T) -> String,
+    ) -> Result<&mut T, ApiError> {
+        let delay = self.config.async_delay;
+        let resource = self.owned::<T>(call.account, id)?;
+        if resource.gone(call.now, delay) {
+            return Err(ApiError::client(refusal(resource)));
+        }
+        Ok(resource)
     }
 
     /// The configured region.

@@ -107,13 +107,12 @@ pub(super) fn create_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
 pub(super) fn delete_bgp_peer(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = world.owned::<VirtualInterface>(call.account, id)?;
-    if vif.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
+    let vif = world.owned_live::<VirtualInterface>(call, id, |vif| {
+        format!(
             "Virtual interface {id} is in the {} state",
             vif.current(call.now, delay)
-        )));
-    }
+        )
+    })?;
     let by_id = call.string("bgpPeerId");
     let asn = call.integer("asnLong").or(call.integer("asn"));
     let customer = call.string("customerAddress");

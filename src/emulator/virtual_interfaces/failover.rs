@@ -15,7 +15,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Call, Outcome, VirtualInterface, World};
+use super::{Call, Deletable, Outcome, VirtualInterface, World};
 use crate::emulator::{paging, ApiError};
 
 /// [api] testDurationInMinutes: "Maximum value: 4,320 minutes (72 hours)".
@@ -102,12 +102,9 @@ pub(super) fn start_bgp_failover_test(world: &mut World, call: &Call<'_>) -> Out
 pub(super) fn stop_bgp_failover_test(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
     let id = call.required_string("virtualInterfaceId")?;
-    let vif = world.owned::<VirtualInterface>(call.account, id)?;
-    if vif.gone(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Virtual interface {id} is deleted and has no running failover test"
-        )));
-    }
+    let vif = world.owned_live::<VirtualInterface>(call, id, |_| {
+        format!("Virtual interface {id} is deleted and has no running failover test")
+    })?;
     let Some(i) = vif.running_test.take() else {
         return Err(ApiError::client(format!(
             "Virtual interface {id} has no running failover test"

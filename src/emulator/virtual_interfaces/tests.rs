@@ -1,16 +1,7 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::emulator::testing::{assert_says, world, Calls, OTHER, OWNER};
-
-fn connection(w: &mut World) -> Value {
-    w.ok(
-        OWNER,
-        "CreateConnection",
-        json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"c"}),
-    )["connectionId"]
-        .clone()
-}
+use crate::emulator::testing::{assert_says, owned_connection, world, Calls, OTHER, OWNER};
 
 fn private(w: &mut World, conn: &Value, vlan: i64) -> Outcome {
     let vgw = virtual_gateways_of(OWNER)[0].clone();
@@ -25,7 +16,7 @@ fn private(w: &mut World, conn: &Value, vlan: i64) -> Outcome {
 #[test]
 fn create_private_answers_pending_with_its_first_peer() {
     let mut w = world();
-    let conn = connection(&mut w);
+    let conn = owned_connection(&mut w);
     let out = private(&mut w, &conn, 101).unwrap();
     assert_eq!(out["virtualInterfaceState"], "pending");
     assert_eq!(out["virtualInterfaceType"], "private");
@@ -54,7 +45,7 @@ fn create_private_answers_pending_with_its_first_peer() {
 #[test]
 fn test_history_without_tests_is_empty_and_only_the_owner_may_ask_for_a_vif() {
     let mut w = world();
-    let conn = connection(&mut w);
+    let conn = owned_connection(&mut w);
     let id = private(&mut w, &conn, 9).unwrap()["virtualInterfaceId"].clone();
     let history = |w: &mut World, account: &str, body: Value| {
         w.invoke(account, "ListVirtualInterfaceTestHistory", body)
@@ -105,7 +96,7 @@ fn public_addresses_must_be_public_and_share_a_subnet() {
 #[test]
 fn allocate_confirm_and_reject() {
     let mut w = world();
-    let conn = connection(&mut w);
+    let conn = owned_connection(&mut w);
     let body = json!({"connectionId": conn, "ownerAccount": OTHER,
         "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": 7, "asn": 65001}});
     let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", body.clone());
@@ -138,7 +129,7 @@ fn allocate_confirm_and_reject() {
 #[test]
 fn bgp_peers_and_the_last_peer_rule() {
     let mut w = world();
-    let conn = connection(&mut w);
+    let conn = owned_connection(&mut w);
     let out = private(&mut w, &conn, 9).unwrap();
     let id = out["virtualInterfaceId"].clone();
     let first = out["bgpPeers"][0]["bgpPeerId"].clone();
@@ -195,8 +186,8 @@ fn bgp_peers_and_the_last_peer_rule() {
 #[test]
 fn update_and_associate() {
     let mut w = world();
-    let conn = connection(&mut w);
-    let conn2 = connection(&mut w);
+    let conn = owned_connection(&mut w);
+    let conn2 = owned_connection(&mut w);
     let id = private(&mut w, &conn, 3).unwrap()["virtualInterfaceId"].clone();
     let out = w.ok(
         OWNER,
@@ -229,25 +220,18 @@ fn update_and_associate() {
 #[test]
 fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history() {
     let mut w = world();
-    let conn = connection(&mut w);
+    let conn = owned_connection(&mut w);
     let id = private(&mut w, &conn, 11).unwrap()["virtualInterfaceId"].clone();
+    let vif = json!({"virtualInterfaceId": id});
     let err = w.refused(
         OWNER,
         "StartBgpFailoverTest",
         json!({"virtualInterfaceId": id, "testDurationInMinutes": 4321}),
     );
     assert_says(&err, "4320");
-    let err = w.refused(
-        OTHER,
-        "StartBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OTHER, "StartBgpFailoverTest", vif.clone());
     assert_says(&err, "Could not find");
-    let err = w.refused(
-        OWNER,
-        "StopBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OWNER, "StopBgpFailoverTest", vif.clone());
     assert_says(&err, "no running failover test");
     let started = w.ok(
         OWNER,
@@ -258,33 +242,18 @@ fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history()
     assert_eq!(started["testDurationInMinutes"], 90);
     assert_eq!(started["virtualInterfaceId"], id);
     let state = |w: &mut World| {
-        w.ok(
-            OWNER,
-            "DescribeVirtualInterfaces",
-            json!({"virtualInterfaceId": id}),
-        )["virtualInterfaces"][0]["virtualInterfaceState"]
+        w.ok(OWNER, "DescribeVirtualInterfaces", vif.clone())["virtualInterfaces"][0]
+            ["virtualInterfaceState"]
             .clone()
     };
     assert_eq!(state(&mut w), "testing");
     assert_eq!(state(&mut w), "testing", "until stopped");
-    let err = w.refused(
-        OWNER,
-        "StartBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let err = w.refused(OWNER, "StartBgpFailoverTest", vif.clone());
     assert_says(&err, "testing");
-    let stopped = w.ok(
-        OWNER,
-        "StopBgpFailoverTest",
-        json!({"virtualInterfaceId": id}),
-    );
+    let stopped = w.ok(OWNER, "StopBgpFailoverTest", vif.clone());
     assert_eq!(stopped["virtualInterfaceTest"]["testId"], started["testId"]);
     assert_ne!(state(&mut w), "testing");
-    let history = w.ok(
-        OWNER,
-        "ListVirtualInterfaceTestHistory",
-        json!({"virtualInterfaceId": id}),
-    );
+    let history = w.ok(OWNER, "ListVirtualInterfaceTestHistory", vif.clone());
     assert_eq!(
         history["virtualInterfaceTestHistory"][0]["testId"],
         started["testId"]
