@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# dxconform reproduction with the aws CLI: one call per step of a minimal sequence (1 step).
+# Found on moto 5.2.6 (seed 2026, round 68). It shows:
+#   op.implemented on DescribeLocations at $ (HTTP 500)
+#     expected: DescribeLocations implemented
+#     actual:   HTTP 500 with an HTML body: <!doctype html>
+# Also: `dxconform replay replays/063-op.implemented-DescribeLocations.json --target moto`; the exact wire requests and answers: replays/063-op.implemented-DescribeLocations.curl.txt
+#
+# Usage: start the target (`moto_server -p 5000  # moto 5.2.6`), then
+#   ENDPOINT=http://127.0.0.1:5000 bash THIS_SCRIPT
+# Each step prints the target's answer; the comment above it says what dxconform saw. The aws CLI
+# parses answers before printing them: raw-byte deviations (content type, JSON types) show in the curl transcript.
+set -u
+
+ENDPOINT="${ENDPOINT:-http://127.0.0.1:5000}"
+ENDPOINT="${ENDPOINT%/}"
+AWS="${AWS:-aws}"
+export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
+export AWS_PAGER=""
+# One request per step, sent as dxconform sent it: no retries, no client-side validation.
+AWS_CONFIG_FILE="$(mktemp)"
+export AWS_CONFIG_FILE
+trap 'rm -f "$AWS_CONFIG_FILE"' EXIT
+printf '[default]\nmax_attempts = 1\nretry_mode = legacy\nparameter_validation = false\n' >"$AWS_CONFIG_FILE"
+unset AWS_PROFILE AWS_SESSION_TOKEN
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-testing}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-testing}"
+
+# Start from an empty target, as every dxconform case does (RESET=0 skips this).
+if [ "${RESET:-1}" = 1 ]; then
+  curl -fsS -X POST "$ENDPOINT/moto-api/reset" >/dev/null || echo "warning: could not reset the target" >&2
+fi
+
+# moto takes the caller's account from its credentials: assume a role in each principal's account.
+credentials_for() {
+  "$AWS" --endpoint-url "$ENDPOINT" sts assume-role --role-arn "arn:aws:iam::$1:role/dxconform" \
+    --role-session-name dxconform --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text
+}
+read -r OWNER_KEY OWNER_SECRET OWNER_TOKEN <<<"$(credentials_for 111111111111)"
+[ -n "$OWNER_KEY" ] || echo "warning: no credentials for account 111111111111 (is $ENDPOINT a moto server?)" >&2
+as_owner() { AWS_ACCESS_KEY_ID="$OWNER_KEY" AWS_SECRET_ACCESS_KEY="$OWNER_SECRET" AWS_SESSION_TOKEN="$OWNER_TOKEN" "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+
+# step LABEL COMMAND…: one call of the sequence; prints the HTTP status (read from the aws CLI's --debug
+# log: the CLI parses answers and would hide an error answered with HTTP 200) and the target's answer, or
+# the CLI's error. A step sent with curl prints curl -i's answer.
+step() {
+  printf '\n--- %s\n' "$1"; shift
+  if [ "$1" = curl ]; then ANSWER=$("$@" 2>&1) || echo "(curl exited $?)"; printf '%s\n' "$ANSWER"; return; fi
+  local log status=0; log=$(mktemp)
+  ANSWER=$("$@" --debug 2>"$log") || status=$?
+  printf '(HTTP %s)\n' "$(sed -n 's/.*"POST [^"]*" \([0-9][0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+  if [ "$status" != 0 ]; then echo "(rejected: the aws CLI exited $status)"; ANSWER=$(grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$log" | grep -v '^[[:space:]]*$' | tail -n 3); fi
+  rm -f "$log"
+  printf '%s\n' "${ANSWER:-(accepted: an empty answer)}"
+}
+# id_of MEMBER N: the N-th distinct value of "MEMBER" in the last answer (an id the target generated).
+id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
+
+# #0 owner DescribeLocations; dxconform saw HTTP 500 not-implemented
+#    finding op.implemented at $: expected DescribeLocations implemented, got HTTP 500 with an HTML body: <!doctype html>   <- reproduced here
+step '#0 owner DescribeLocations' as_owner directconnect describe-locations --cli-input-json '{}'
