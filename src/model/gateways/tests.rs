@@ -65,12 +65,14 @@ fn associations_hold_the_gateway_and_one_vgw_at_a_time() {
         matches!(p.expect, Expect::Either { .. }),
         "refused or stays with associations left"
     );
-    let foreign = Step::Gateway(GatewayStep::CreateDirectConnectGatewayAssociation {
-        by: Principal::Partner,
-        gateway: HandleRef(0),
-        vgw: 0,
-    });
-    assert_not_owner(&m, &foreign);
+    assert_not_owner(
+        &m,
+        &Step::Gateway(GatewayStep::CreateDirectConnectGatewayAssociation {
+            by: Principal::Partner,
+            gateway: HandleRef(0),
+            vgw: 0,
+        }),
+    );
 }
 
 #[test]

@@ -89,12 +89,14 @@ fn disassociate_then_associate_back() {
     assert!(p.resources[0]
         .echo
         .contains(&("lagId", json!("dxlag-aaaa0001"))));
-    let foreign = Step::Lag(LagStep::AssociateConnectionWithLag {
-        by: Principal::Partner,
-        connection: HandleRef(0),
-        lag: HandleRef(0),
-    });
-    assert_not_owner(&m, &foreign);
+    assert_not_owner(
+        &m,
+        &Step::Lag(LagStep::AssociateConnectionWithLag {
+            by: Principal::Partner,
+            connection: HandleRef(0),
+            lag: HandleRef(0),
+        }),
+    );
 }
 
 #[test]

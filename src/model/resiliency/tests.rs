@@ -86,11 +86,13 @@ fn associated_connections_are_listed_by_arn_until_disassociated() {
     assert_eq!(p.resources.len(), 1);
     assert_eq!(p.resources[0].visibility, Visibility::May);
     // Another account may not touch the group.
-    let foreign = Step::Resiliency(ResiliencyStep::GetResiliencyGroup {
-        by: Principal::Partner,
-        target: HandleRef(0),
-    });
-    assert_not_owner(&m, &foreign);
+    assert_not_owner(
+        &m,
+        &Step::Resiliency(ResiliencyStep::GetResiliencyGroup {
+            by: Principal::Partner,
+            target: HandleRef(0),
+        }),
+    );
 }
 
 #[test]
