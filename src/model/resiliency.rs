@@ -255,13 +255,7 @@ impl Model {
             );
             return (body, Prediction::not_owner(rule));
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "resiliencyGroupAssociations",
-            id_member: "connectionArn",
-            exclusive: true,
-        });
+        let mut prediction = association_list("resiliencyGroupAssociations");
         for c in connections {
             prediction
                 .resources
@@ -310,13 +304,7 @@ impl Model {
                 ),
             );
         }
-        let mut prediction = Prediction::succeed(Basis::Documented);
-        prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
-        prediction.list = Some(ListSpec {
-            member: "items",
-            id_member: "connectionArn",
-            exclusive: true,
-        });
+        let mut prediction = association_list("items");
         for c in self.group_connections(g, ASSOCIATED) {
             let visibility = if self.resource(c).deleted || group.deleted {
                 Visibility::May
@@ -417,6 +405,19 @@ impl Model {
             _ => {}
         }
     }
+}
+
+/// A success that answers the group's associations in list `member`, one item per
+/// connection by its ARN, each with the association members AWS documents.
+fn association_list(member: &'static str) -> Prediction {
+    let mut prediction = Prediction::succeed(Basis::Documented);
+    prediction.required_members = ASSOCIATION_MEMBERS.to_vec();
+    prediction.list = Some(ListSpec {
+        member,
+        id_member: "connectionArn",
+        exclusive: true,
+    });
+    prediction
 }
 
 #[cfg(test)]
