@@ -64,12 +64,14 @@ impl Model {
                 self.describe(ResourceKind::Connection, *by, *target, None)
             }
             ConnectionStep::UpdateConnection { by, target, name } => {
-                let handle = self.resolve(*target, ResourceKind::Connection)?;
-                Some(self.update_connection(*by, handle, name))
+                self.on_resolved(*target, ResourceKind::Connection, |handle| {
+                    self.update_connection(*by, handle, name)
+                })
             }
             ConnectionStep::DeleteConnection { by, target } => {
-                let handle = self.resolve(*target, ResourceKind::Connection)?;
-                Some(self.delete_connection(*by, handle))
+                self.on_resolved(*target, ResourceKind::Connection, |handle| {
+                    self.delete_connection(*by, handle)
+                })
             }
             ConnectionStep::UpdateConnectionsBillingMode {
                 by,

@@ -53,16 +53,19 @@ impl Model {
                 self.describe(ResourceKind::DirectConnectGateway, *by, *target, None)
             }
             UpdateDirectConnectGateway { by, target, name } => {
-                let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
-                Some(self.update_gateway(*by, g, name))
+                self.on_resolved(*target, ResourceKind::DirectConnectGateway, |g| {
+                    self.update_gateway(*by, g, name)
+                })
             }
             DeleteDirectConnectGateway { by, target } => {
-                let g = self.resolve(*target, ResourceKind::DirectConnectGateway)?;
-                Some(self.delete_gateway(*by, g))
+                self.on_resolved(*target, ResourceKind::DirectConnectGateway, |g| {
+                    self.delete_gateway(*by, g)
+                })
             }
             CreateDirectConnectGatewayAssociation { by, gateway, vgw } => {
-                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
-                Some(self.create_association(*by, g, *vgw))
+                self.on_resolved(*gateway, ResourceKind::DirectConnectGateway, |g| {
+                    self.create_association(*by, g, *vgw)
+                })
             }
             DescribeDirectConnectGatewayAssociations {
                 by,
@@ -73,27 +76,32 @@ impl Model {
                 self.describe(ResourceKind::GatewayAssociation, *by, *target, g)
             }
             UpdateDirectConnectGatewayAssociation { by, target, prefix } => {
-                let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
-                Some(self.update_association(*by, a, *prefix))
+                self.on_resolved(*target, ResourceKind::GatewayAssociation, |a| {
+                    self.update_association(*by, a, *prefix)
+                })
             }
             DeleteDirectConnectGatewayAssociation { by, target } => {
-                let a = self.resolve(*target, ResourceKind::GatewayAssociation)?;
-                Some(self.delete_association(*by, a))
+                self.on_resolved(*target, ResourceKind::GatewayAssociation, |a| {
+                    self.delete_association(*by, a)
+                })
             }
             CreateDirectConnectGatewayAssociationProposal { by, gateway, vgw } => {
-                let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;
-                Some(self.create_proposal(*by, g, *vgw))
+                self.on_resolved(*gateway, ResourceKind::DirectConnectGateway, |g| {
+                    self.create_proposal(*by, g, *vgw)
+                })
             }
             DescribeDirectConnectGatewayAssociationProposals { by, target } => {
                 self.describe(ResourceKind::AssociationProposal, *by, *target, None)
             }
             AcceptDirectConnectGatewayAssociationProposal { by, target } => {
-                let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
-                Some(self.accept_proposal(*by, p))
+                self.on_resolved(*target, ResourceKind::AssociationProposal, |p| {
+                    self.accept_proposal(*by, p)
+                })
             }
             DeleteDirectConnectGatewayAssociationProposal { by, target } => {
-                let p = self.resolve(*target, ResourceKind::AssociationProposal)?;
-                Some(self.delete_proposal(*by, p))
+                self.on_resolved(*target, ResourceKind::AssociationProposal, |p| {
+                    self.delete_proposal(*by, p)
+                })
             }
             DescribeDirectConnectGatewayAttachments { by, gateway } => {
                 let g = self.resolve(*gateway, ResourceKind::DirectConnectGateway)?;

@@ -70,8 +70,9 @@ impl Model {
                 self.describe(ResourceKind::Interconnect, *by, *target, None)
             }
             InterconnectStep::DeleteInterconnect { by, target } => {
-                let h = self.resolve(*target, ResourceKind::Interconnect)?;
-                Some(self.delete_interconnect(*by, h))
+                self.on_resolved(*target, ResourceKind::Interconnect, |h| {
+                    self.delete_interconnect(*by, h)
+                })
             }
             InterconnectStep::DescribeInterconnectLoa { by, target } => {
                 let h = self.resolve(*target, ResourceKind::Interconnect)?;

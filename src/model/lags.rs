@@ -81,12 +81,12 @@ impl Model {
                 self.describe(ResourceKind::Lag, *by, *target, None)
             }
             LagStep::UpdateLag { by, target, name } => {
-                let h = self.resolve(*target, ResourceKind::Lag)?;
-                Some(self.update_lag(*by, h, name))
+                self.on_resolved(*target, ResourceKind::Lag, |h| {
+                    self.update_lag(*by, h, name)
+                })
             }
             LagStep::DeleteLag { by, target } => {
-                let h = self.resolve(*target, ResourceKind::Lag)?;
-                Some(self.delete_lag(*by, h))
+                self.on_resolved(*target, ResourceKind::Lag, |h| self.delete_lag(*by, h))
             }
             LagStep::AssociateConnectionWithLag {
                 by,

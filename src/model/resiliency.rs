@@ -66,16 +66,19 @@ impl Model {
                 tags,
             } => Some(self.create_group(*by, name, model, tags)),
             GetResiliencyGroup { by, target } => {
-                let h = self.resolve(*target, ResourceKind::ResiliencyGroup)?;
-                Some(self.get_group(*by, h))
+                self.on_resolved(*target, ResourceKind::ResiliencyGroup, |h| {
+                    self.get_group(*by, h)
+                })
             }
             UpdateResiliencyGroup { by, target, name } => {
-                let h = self.resolve(*target, ResourceKind::ResiliencyGroup)?;
-                Some(self.update_group(*by, h, name))
+                self.on_resolved(*target, ResourceKind::ResiliencyGroup, |h| {
+                    self.update_group(*by, h, name)
+                })
             }
             DeleteResiliencyGroup { by, target } => {
-                let h = self.resolve(*target, ResourceKind::ResiliencyGroup)?;
-                Some(self.delete_group(*by, h))
+                self.on_resolved(*target, ResourceKind::ResiliencyGroup, |h| {
+                    self.delete_group(*by, h)
+                })
             }
             ListResiliencyGroups { by } => {
                 let (body, mut p) =
@@ -111,8 +114,9 @@ impl Model {
                 Some(self.associate(*by, g, &picked, false))
             }
             ListResiliencyGroupAssociations { by, target } => {
-                let g = self.resolve(*target, ResourceKind::ResiliencyGroup)?;
-                Some(self.list_associations(*by, g))
+                self.on_resolved(*target, ResourceKind::ResiliencyGroup, |g| {
+                    self.list_associations(*by, g)
+                })
             }
         }
     }

@@ -87,6 +87,17 @@ impl Model {
         reference.pick(&self.handles_of(kind))
     }
 
+    /// The body and prediction of a step on the resource `reference` resolves to; `None`
+    /// (the step is skipped) when there is no resource of `kind`.
+    pub(super) fn on_resolved(
+        &self,
+        reference: HandleRef,
+        kind: ResourceKind,
+        predict: impl FnOnce(Handle) -> (Value, Prediction),
+    ) -> Option<(Value, Prediction)> {
+        self.resolve(reference, kind).map(predict)
+    }
+
     /// Resolve `reference` preferring `candidates`: half the references (those below
     /// 128) pick among them when there are any, so calls that need a fitting resource
     /// can succeed; the rest resolve among all created resources of `kind`.

@@ -128,18 +128,18 @@ impl Model {
                 self.describe(ResourceKind::VirtualInterface, *by, *target, None)
             }
             VifStep::DeleteVirtualInterface { by, target } => {
-                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
-                Some(self.delete_vif(*by, h))
+                self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
+                    self.delete_vif(*by, h)
+                })
             }
             VifStep::UpdateVirtualInterfaceAttributes {
                 by,
                 target,
                 name,
                 mtu,
-            } => {
-                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
-                Some(self.update_vif(*by, h, name.as_deref(), *mtu))
-            }
+            } => self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
+                self.update_vif(*by, h, name.as_deref(), *mtu)
+            }),
             VifStep::AssociateVirtualInterface {
                 by,
                 target,
@@ -150,8 +150,9 @@ impl Model {
                 Some(self.associate_vif(*by, h, c))
             }
             VifStep::DescribeRouterConfiguration { by, target } => {
-                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
-                Some(self.router_configuration(*by, h))
+                self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
+                    self.router_configuration(*by, h)
+                })
             }
             VifStep::ListVirtualInterfaceTestHistory { by, target } => {
                 self.test_history(*by, *target)
@@ -160,10 +161,9 @@ impl Model {
                 by,
                 target,
                 accepted,
-            } => {
-                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
-                Some(self.routes(*by, h, *accepted))
-            }
+            } => self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
+                self.routes(*by, h, *accepted)
+            }),
             VifStep::StartBgpFailoverTest {
                 by,
                 target,
@@ -195,10 +195,9 @@ impl Model {
                 family,
                 auth_key,
                 subnet,
-            } => {
-                let h = self.resolve(*target, ResourceKind::VirtualInterface)?;
-                Some(self.create_bgp_peer(*by, h, *asn, *family, auth_key.as_deref(), *subnet))
-            }
+            } => self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
+                self.create_bgp_peer(*by, h, *asn, *family, auth_key.as_deref(), *subnet)
+            }),
             VifStep::DeleteBgpPeer { by, target } => {
                 let p = self.resolve(*target, ResourceKind::BgpPeer)?;
                 self.delete_bgp_peer(*by, p)
