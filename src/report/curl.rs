@@ -181,6 +181,27 @@ pub(super) fn wire_malformation(s: &StepRecord) -> Option<Malformation> {
     }
 }
 
+/// The protocol headers a step sent (the content type, and the operation's target
+/// unless the malformation leaves it out) and how it was signed, each as the step's
+/// malformation (if any) broke it: the one account of them every reproduction form uses.
+pub(super) fn protocol_headers(s: &StepRecord) -> (Vec<(&'static str, String)>, Signature) {
+    let spec = Spec::builtin();
+    let malformation = wire_malformation(s);
+    let protocol = spec.content_type();
+    let content_type =
+        malformation.map_or(protocol.clone(), |m| m.content_type(&protocol).to_owned());
+    let mut headers = vec![("content-type", content_type)];
+    let target = match malformation {
+        Some(m) => m.target_header(&spec.source.target_prefix, &s.operation),
+        None => Some(spec.target_header(&s.operation)),
+    };
+    if let Some(target) = target {
+        headers.push(("x-amz-target", target));
+    }
+    let signature = malformation.map_or(Signature::SigV4, Malformation::signature);
+    (headers, signature)
+}
+
 /// curl's arguments (shell words) after `curl -X POST "$ENDPOINT"` that send the
 /// very bytes and headers a step sent: the awsJson headers, the account, the body,
 /// each as the step's malformation (if any) broke it. Signature headers are left out.
@@ -191,25 +212,12 @@ pub(super) fn curl_arguments(
 ) -> Vec<String> {
     let spec = Spec::builtin();
     let malformation = wire_malformation(s);
-    let mut args = Vec::new();
-    let protocol = spec.content_type();
-    let content_type = malformation.map_or(protocol.as_str(), |m| m.content_type(&protocol));
-    args.push(format!(
-        "-H {}",
-        shell_quote(&format!("content-type: {content_type}"))
-    ));
-    let target = match malformation {
-        Some(m) => m.target_header(&spec.source.target_prefix, &s.operation),
-        None => Some(spec.target_header(&s.operation)),
-    };
-    if let Some(target) = target {
-        args.push(format!(
-            "-H {}",
-            shell_quote(&format!("x-amz-target: {target}"))
-        ));
-    }
+    let (headers, signature) = protocol_headers(s);
+    let mut args: Vec<String> = headers
+        .iter()
+        .map(|(name, value)| format!("-H {}", shell_quote(&format!("{name}: {value}"))))
+        .collect();
     let account = report.config.accounts.of(s.principal);
-    let signature = malformation.map_or(Signature::SigV4, Malformation::signature);
     let sigv4 = |key: &str| {
         format!(
             "--aws-sigv4 {} --user {}",

@@ -14,14 +14,14 @@ use serde_json::Value;
 use super::awscli::{
     cli_sends_as_is, defined_before, defined_by, id_variables, mark_ids, IdVariable, MARK,
 };
-use super::curl::wire_malformation;
+use super::curl::{protocol_headers, wire_malformation};
 use super::reproduction::{
     default_endpoint, finding_in_bucket, found_on, one_line, repro_buckets, reset_path, steps_sent,
 };
 use crate::check::{bucket_path, Finding};
 use crate::run::{Repro, RunReport, StepRecord};
 use crate::spec::{Spec, ViolationKind};
-use crate::vocab::{AccountSelector, CheckId, Malformation, Principal};
+use crate::vocab::{AccountSelector, CheckId, Malformation, Principal, Signature};
 
 /// Extension of the pytest file.
 pub const PYTEST_EXTENSION: &str = "py";
@@ -252,8 +252,13 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
     );
     let _ = writeln!(
         out,
-        "TARGET_PREFIX = {}\n",
-        py_string(&spec.source.target_prefix)
+        "PROTOCOL_CONTENT_TYPE = {}",
+        py_string(&spec.content_type())
+    );
+    let _ = writeln!(
+        out,
+        "SIGNING_NAME = {}\n",
+        py_string(&spec.source.signing_name)
     );
     out.push_str(SUPPORT);
     let name = test_name(repro.replay_file.as_deref().unwrap_or("reproduction"));
@@ -271,16 +276,22 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
                 py_value(&s.request, &defined)
             )
         } else {
-            let how = malformation
-                .and_then(|m| serde_json::to_value(m).ok())
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let (headers, signature) = protocol_headers(s);
+            let headers = headers
+                .iter()
+                .map(|(name, value)| format!("{}: {}", py_string(name), py_string(value)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let signature = match signature {
+                Signature::SigV4 => "SIGV4".to_owned(),
+                Signature::Absent => "None".to_owned(),
+                Signature::Garbage(authorization) => py_string(authorization),
+            };
             format!(
-                "target.send_raw({}, {}, {}, {})",
+                "target.send_raw({}, {}, {}, {{{headers}}}, {signature})",
                 py_string(s.principal.name()),
                 py_string(&s.operation),
                 py_body(s, malformation, &defined),
-                py_string(&how)
             )
         };
         let _ = writeln!(out, "    # step {} as {}", s.index + 1, s.principal.name());
