@@ -339,20 +339,9 @@ mod tests {
         );
     }
 
-    /// The sample report with its first step sent broken by `how` (a wire malformation).
-    fn with_malformed_first_step(how: &str) -> RunReport {
-        let mut report = sample_report();
-        let repro = report.buckets[0].repro.as_mut().unwrap();
-        let base = serde_json::to_value(&repro.steps[0].step).unwrap();
-        repro.steps[0].step = serde_json::from_value(serde_json::json!({
-            "base": base, "malformed": {"kind": "wire", "how": how}
-        }))
-        .unwrap();
-        report
-    }
-
     #[test]
     fn a_malformed_step_is_sent_as_it_was_broken() {
+        use crate::report::test_support::with_malformed_first_step;
         let report = with_malformed_first_step("unknown-operation");
         let repro = report.buckets[0].repro.as_ref().unwrap();
         let text = curl_transcript(&report, repro);

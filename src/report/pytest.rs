@@ -332,7 +332,7 @@ pub fn pytest_file(report: &RunReport, repro: &Repro) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::sample_report;
+    use crate::report::test_support::{sample_report, with_malformed_first_step};
 
     #[test]
     fn python_literals_keep_ids_as_variables() {
@@ -374,5 +374,38 @@ mod tests {
             test_name("replays/003-model.state-CreateLag.json"),
             "test_003_model_state_CreateLag"
         );
+    }
+
+    #[test]
+    fn a_malformed_step_is_sent_with_the_headers_and_signature_dxconform_sent() {
+        let sent = |how: &str| {
+            let report = with_malformed_first_step(how);
+            let file = pytest_file(&report, report.buckets[0].repro.as_ref().unwrap());
+            file.lines()
+                .find(|line| line.contains("answers[0] = "))
+                .expect("the first step is sent")
+                .to_owned()
+        };
+        let line = sent("wrong-content-type");
+        assert!(
+            line.contains(r#"{"content-type": "text/plain", "x-amz-target": "OvertureService.CreateConnection"}, SIGV4)"#),
+            "{line}"
+        );
+        let line = sent("missing-target");
+        assert!(
+            line.contains(r#"{"content-type": "application/x-amz-json-1.1"}, SIGV4)"#),
+            "{line}"
+        );
+        assert!(sent("missing-signature").ends_with(", None)"));
+        let Signature::Garbage(authorization) = Malformation::MalformedSignature.signature() else {
+            panic!("a malformed signature is a garbage Authorization header");
+        };
+        let line = sent("malformed-signature");
+        assert!(
+            line.ends_with(&format!(", {})", py_string(authorization))),
+            "{line}"
+        );
+        let line = sent("invalid-json");
+        assert!(line.contains(r#""{\"connectionId\": ".encode()"#), "{line}");
     }
 }

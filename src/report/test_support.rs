@@ -109,6 +109,22 @@ pub fn sample_report() -> RunReport {
     report
 }
 
+/// The sample report with its first step sent broken by `how` (a wire malformation,
+/// as serialized: `unknown-operation`, `malformed-signature`, …).
+pub fn with_malformed_first_step(how: &str) -> RunReport {
+    let mut report = sample_report();
+    let repro = report.buckets[0]
+        .repro
+        .as_mut()
+        .expect("the sample has a repro");
+    let base = serde_json::to_value(&repro.steps[0].step).expect("a step serializes");
+    repro.steps[0].step = serde_json::from_value(json!({
+        "base": base, "malformed": {"kind": "wire", "how": how}
+    }))
+    .expect("a wire malformation");
+    report
+}
+
 /// A path named `name` in a fresh temporary folder, and the folder (removed when dropped).
 pub fn scratch_path(name: &str) -> (TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
