@@ -34,6 +34,12 @@ pub struct Cassette {
     /// Milliseconds per asynchronous state change of the recorded target, when known (0: unknown or step-driven).
     #[serde(default)]
     pub async_delay_ms: u64,
+    /// The recorded target was not reset between cases (as a real account cannot be):
+    /// cases shared its accounts with each other and with the account's history, so
+    /// lists were filtered to each case's own resources and which documented
+    /// alternative a resource got followed that history (docs/cassettes.md).
+    #[serde(default)]
+    pub shared: bool,
     /// Paths known to vary between targets or runs; differences there are not reported.
     #[serde(default)]
     pub varies: Vec<KnownVariance>,
@@ -101,12 +107,20 @@ pub struct RecordedExchange {
     /// Response body when it is not JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_text: Option<String>,
+    /// List items of resources the case does not know that were left out of `body`
+    /// (other cases' and earlier runs' resources on a target without reset).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: usize,
     /// Latency in microseconds.
     #[serde(default)]
     pub latency_us: u64,
     /// When the request was sent, in milliseconds since the case began.
     #[serde(default)]
     pub at_ms: u64,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Cassette {
