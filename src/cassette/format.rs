@@ -132,7 +132,7 @@ impl Cassette {
             path.to_owned()
         };
         let text = std::fs::read_to_string(&file).map_err(|e| CassetteError::io(&file, e))?;
-        let cassette: Cassette = serde_json::from_str(&text)
+        let mut cassette: Cassette = serde_json::from_str(&text)
             .map_err(|e| CassetteError::invalid(&file, e.to_string()))?;
         if cassette.format != CASSETTE_FORMAT {
             return Err(CassetteError::invalid(
@@ -140,7 +140,25 @@ impl Cassette {
                 format!("format {} is not {CASSETTE_FORMAT}", cassette.format),
             ));
         }
+        cassette.upgrade();
         Ok(cassette)
+    }
+
+    /// Number what earlier recordings of this format kept as the target wrote it and a
+    /// recording now turns into references (peering addresses, resiliency group and
+    /// failover test ids), in the order a recording numbers them (each answer before
+    /// its request), so a replay compares them as references. A no-op on a cassette
+    /// recorded since.
+    fn upgrade(&mut self) {
+        for case in &mut self.cases {
+            let mut refs = super::Refs::new(&crate::vocab::Accounts::default());
+            for e in &mut case.exchanges {
+                if let Some(body) = &e.body {
+                    e.body = Some(refs.upgraded(body));
+                }
+                e.request = refs.upgraded(&e.request);
+            }
+        }
     }
 
     /// Write `DIR/cassette.json`, creating `DIR`.

@@ -172,6 +172,13 @@ impl Refs {
 
     /// A string with every id and account replaced by its reference.
     pub fn text(&mut self, s: &str) -> String {
+        self.ids_in(s)
+            .replace(&self.accounts.owner, "{{account:owner}}")
+            .replace(&self.accounts.partner, "{{account:partner}}")
+    }
+
+    /// A string with every id replaced by its reference.
+    fn ids_in(&mut self, s: &str) -> String {
         if let Some(r) = self.ids.get(s) {
             return r.clone();
         }
@@ -209,8 +216,35 @@ impl Refs {
                 out = out.replace(id.as_str(), r);
             }
         }
-        out.replace(&self.accounts.owner, "{{account:owner}}")
-            .replace(&self.accounts.partner, "{{account:partner}}")
+        out
+    }
+
+    /// A value a cassette recorded before some generated values became references
+    /// (peering addresses, resiliency group and failover test ids), with those
+    /// numbered as a recording numbers them now; what is a reference stays.
+    pub(super) fn upgraded(&mut self, v: &Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(self.ids_in(s)),
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.upgraded(i)).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let v = match v.as_str() {
+                            Some(a)
+                                if ADDRESS_MEMBERS.contains(&k.as_str())
+                                    && !a.is_empty()
+                                    && !a.starts_with("{{") =>
+                            {
+                                Value::String(self.reference(a, "address"))
+                            }
+                            _ => self.upgraded(v),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 
     /// A JSON value with ids, accounts and timestamps replaced.
@@ -395,6 +429,97 @@ mod tests {
         assert_eq!(back["connectionId"], "dxcon-ref00001");
         assert_eq!(back["ownerAccount"], "111111111111");
         assert!(back["loaIssueTime"].is_number());
+    }
+
+    #[test]
+    fn listings_keep_only_what_the_case_knows() {
+        let mut refs = Refs::new(&Accounts::default());
+        refs.value(
+            &json!({"connectionId": "dxcon-own00001", "virtualInterfaceId": "dxvif-own00001"}),
+        );
+        let listing = || {
+            json!({"connections": [
+                {"connectionId": "dxcon-own00001", "connectionState": "available"},
+                {"connectionId": "dxcon-other0001", "connectionState": "available"}
+            ]})
+        };
+        let mut all = listing();
+        let left_out = refs.leave_out_foreign("DescribeConnections", &json!({}), &mut all);
+        assert_eq!(left_out, 1);
+        assert_eq!(all["connections"].as_array().unwrap().len(), 1);
+        let n = refs.value(&all);
+        assert_eq!(n["connections"][0]["connectionId"], "{{connection:1}}");
+        // Asked for one by id: another item is the target's defect, kept.
+        let mut by_id = listing();
+        let request = json!({"connectionId": "dxcon-own00001"});
+        assert_eq!(
+            refs.leave_out_foreign("DescribeConnections", &request, &mut by_id),
+            0
+        );
+        // Writes are not listings.
+        let mut write = listing();
+        assert_eq!(
+            refs.leave_out_foreign("CreateLag", &json!({}), &mut write),
+            0
+        );
+        // A failover test of a known VIF is the case's, even with an unknown id.
+        let mut tests = json!({"virtualInterfaceTestHistory": [
+            {"testId": "dxtest-phantom1", "virtualInterfaceId": "dxvif-own00001"},
+            {"testId": "dxtest-other001", "virtualInterfaceId": "dxvif-other001"}
+        ]});
+        assert_eq!(
+            refs.leave_out_foreign("ListVirtualInterfaceTestHistory", &json!({}), &mut tests),
+            1
+        );
+        assert_eq!(
+            tests["virtualInterfaceTestHistory"][0]["testId"],
+            "dxtest-phantom1"
+        );
+    }
+
+    #[test]
+    fn peering_addresses_are_references_that_keep_equality() {
+        let mut refs = Refs::new(&Accounts::default());
+        let vif = refs.value(&json!({
+            "amazonAddress": "169.254.7.1/30",
+            "customerAddress": "169.254.7.2/30",
+            "bgpPeers": [{"amazonAddress": "169.254.7.1/30", "customerAddress": "169.254.9.9/30"}],
+            "resiliencyGroupId": "dxrg-abc123def456ghi78",
+            "testId": "dxtest-ab12cd34"
+        }));
+        // Numbered in member order: amazonAddress, bgpPeers, customerAddress.
+        assert_eq!(vif["amazonAddress"], "{{address:1}}");
+        assert_eq!(vif["bgpPeers"][0]["amazonAddress"], "{{address:1}}");
+        assert_eq!(vif["bgpPeers"][0]["customerAddress"], "{{address:2}}");
+        assert_eq!(vif["customerAddress"], "{{address:3}}");
+        assert_eq!(vif["resiliencyGroupId"], "{{resiliency-group:1}}");
+        assert_eq!(vif["testId"], "{{test:1}}");
+        let back = materialize(&vif, &Accounts::default());
+        assert!(back["amazonAddress"]
+            .as_str()
+            .unwrap()
+            .starts_with("169.254."));
+        assert!(back["resiliencyGroupId"]
+            .as_str()
+            .unwrap()
+            .starts_with("dxrg-"));
+    }
+
+    #[test]
+    fn older_recordings_are_numbered_as_recordings_are_now() {
+        let raw = json!({
+            "amazonAddress": "169.254.7.1/30",
+            "connectionId": "dxcon-fgh12345",
+            "resiliencyGroupId": "dxrg-abc123def456ghi78",
+            "loaIssueTime": 1700000000
+        });
+        let now = Refs::new(&Accounts::default()).value(&raw);
+        let mut old = now.clone();
+        old["amazonAddress"] = raw["amazonAddress"].clone();
+        old["resiliencyGroupId"] = raw["resiliencyGroupId"].clone();
+        let mut refs = Refs::new(&Accounts::default());
+        assert_eq!(refs.upgraded(&old), now);
+        assert_eq!(Refs::new(&Accounts::default()).upgraded(&now), now);
     }
 
     #[test]

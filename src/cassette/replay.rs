@@ -347,6 +347,48 @@ async fn replay_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Basis, Expectation, Handle, StateCheck, Visibility, CONNECTION};
+
+    /// A prediction of one connection in `states`, checked as `check`.
+    fn predicting(states: &[&str], check: StateCheck) -> Prediction {
+        let mut p = Prediction::succeed(Basis::Documented);
+        p.resources.push(Expectation {
+            handle: Handle(0),
+            kind: ResourceKind::Connection,
+            id: None,
+            states: CONNECTION.set(states),
+            state_check: check,
+            visibility: Visibility::Must,
+            echo: Vec::new(),
+            tags: None,
+            nested: None,
+        });
+        p
+    }
+
+    #[test]
+    fn a_shared_target_excuses_timing_the_model_allows_and_nothing_it_refuses() {
+        let p = "$.connectionState";
+        let q = |s: &str| format!("\"{s}\"");
+        // A create answered `requested` (recorded) and `available` (replayed): the model
+        // allows only `requested`, so this is a deviation even along asynchronous edges.
+        let create = predicting(&["requested"], StateCheck::Result);
+        assert!(!shared_timing(&create, p, &q("requested"), &q("available")));
+        // Documented alternatives of a write's answer: both allowed.
+        let either = predicting(&["pending", "available"], StateCheck::Result);
+        assert!(shared_timing(&either, p, &q("available"), &q("pending")));
+        // A resource the prediction does not place: timing along asynchronous edges.
+        let none = Prediction::succeed(Basis::Documented);
+        assert!(shared_timing(&none, p, &q("pending"), &q("available")));
+        assert!(shared_timing(&none, p, &q("available"), &q("pending")));
+        // No asynchronous edge joins `available` and `deleted`.
+        assert!(!shared_timing(&none, p, &q("available"), &q("deleted")));
+        // A state going back where the model allows only what comes later.
+        let later = predicting(&["available", "down"], StateCheck::Transition);
+        assert!(!shared_timing(&later, p, &q("available"), &q("requested")));
+        // Not a state member: never excused.
+        assert!(!shared_timing(&none, "$.connectionName", &q("a"), &q("b")));
+    }
 
     #[test]
     fn state_differences_know_their_direction() {
