@@ -374,6 +374,8 @@ fn materialize_text(s: &str, accounts: &Accounts) -> String {
                 // A link-local /30 pair per reference: a valid peering address.
                 "address" => format!("169.254.{}.{}/30", (n / 64) % 256, (n % 64) * 4 + 1),
                 "date" => "2026-01-01T00:00:00Z".to_owned(),
+                // [spec] ResiliencyGroupId: `dxrg-` and 17 characters.
+                "resiliency-group" => format!("dxrg-ref{n:014}"),
                 other => {
                     let prefix = ID_KINDS
                         .iter()
@@ -499,10 +501,7 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("169.254."));
-        assert!(back["resiliencyGroupId"]
-            .as_str()
-            .unwrap()
-            .starts_with("dxrg-"));
+        assert_eq!(back["resiliencyGroupId"], "dxrg-ref00000000000001");
     }
 
     #[test]
