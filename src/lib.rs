@@ -63,7 +63,9 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "bench",
-        &["spec", "vocab", "target", "run", "emulator", "report"],
+        &[
+            "spec", "vocab", "target", "run", "emulator", "report", "cassette",
+        ],
     ),
     (
         "cli",

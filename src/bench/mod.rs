@@ -11,10 +11,12 @@
 mod nagle;
 mod no_reset;
 mod raw;
+mod replay;
 mod verdict;
 
 pub use nagle::NagleRow;
 pub use no_reset::NoResetRow;
+pub use replay::ReplayRow;
 pub use verdict::{VerdictRow, VERDICT_TARGETS};
 
 use std::fmt::Write as _;
@@ -56,6 +58,9 @@ pub struct BenchConfig {
     /// `--jobs` values of the no-reset rows (comma-separated).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 4])]
     pub no_reset_jobs: Vec<usize>,
+    /// Cases of the replay row: recorded on a served reference target without reset, replayed against a fresh one (0: skip).
+    #[arg(long, default_value_t = 1000)]
+    pub replay_cases: u32,
     /// moto_server executable (default: $DXCONFORM_MOTO_SERVER, .venv/bin/moto_server, PATH).
     #[arg(long, env = "DXCONFORM_MOTO_SERVER")]
     pub moto_server: Option<PathBuf>,
@@ -86,6 +91,9 @@ pub enum BenchError {
     /// An I/O error of the runtime.
     #[error("runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// A recording or its replay failed.
+    #[error(transparent)]
+    Cassette(#[from] crate::cassette::CassetteError),
 }
 
 /// One trial: the harness run and the raw replay of its requests.
@@ -199,6 +207,8 @@ pub struct BenchReport {
     pub nagle: Result<Vec<NagleRow>, String>,
     /// The no-reset rows, or why they were not measured.
     pub no_reset: Result<Vec<NoResetRow>, String>,
+    /// The replay row, or why it was not measured.
+    pub replay: Result<ReplayRow, String>,
 }
 
 /// CPU time (user + system) this process has used so far.
@@ -342,6 +352,7 @@ pub fn bench(
             verdict: verdict_rows(config, progress)?,
             nagle: Err("not asked for (--verdict)".to_owned()),
             no_reset: Err("not asked for (--verdict)".to_owned()),
+            replay: Err("not asked for (--verdict)".to_owned()),
         });
     }
     let mut measurements = Vec::new();
@@ -390,6 +401,11 @@ pub fn bench(
             &config.no_reset_jobs,
             progress,
         )?)
+    };
+    let replay = if config.replay_cases == 0 {
+        Err("not asked for (--replay-cases 0)".to_owned())
+    } else {
+        Ok(replay::measure(config.seed, config.replay_cases, progress)?)
     };
     let mut moto_skipped = None;
     if config.moto_cases == 0 {
@@ -440,6 +456,7 @@ pub fn bench(
         verdict,
         nagle,
         no_reset,
+        replay,
     })
 }
 
@@ -580,6 +597,7 @@ pub fn markdown(report: &BenchReport) -> String {
     }
     nagle_section(&mut out, &report.nagle);
     no_reset_section(&mut out, &report.no_reset);
+    replay_section(&mut out, &report.replay);
     if !report.verdict.is_empty() {
         verdict::section(&mut out, &report.verdict);
     }
@@ -676,6 +694,39 @@ fn no_reset_section(out: &mut String, rows: &Result<Vec<NoResetRow>, String>) {
             t.gone,
             t.idle_ms,
             t.leftovers
+        );
+    }
+}
+
+/// The replay row: a recording made without reset, replayed against a fresh target.
+fn replay_section(out: &mut String, row: &Result<ReplayRow, String>) {
+    let rows = row.clone().map(|r| vec![r]);
+    let Some(rows) = measured_section(out, "Without reset: recordings that replay", &rows) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "`dxconform run --record` against a served reference target without a reset URL (cases \
+         share its accounts, as on a real account), then `dxconform parity` of that cassette \
+         against a fresh served target, also without reset (docs/cassettes.md). Left out: list \
+         items of other cases' resources, which recording and replay ignore as the run does.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| cases | exchanges compared | differences | left out | record s | parity s | parity / record |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2}× |",
+            row.cases,
+            row.compared,
+            row.differences,
+            row.left_out,
+            row.record.as_secs_f64(),
+            row.parity.as_secs_f64(),
+            row.ratio()
         );
     }
 }

@@ -34,6 +34,12 @@ pub struct Cassette {
     /// Milliseconds per asynchronous state change of the recorded target, when known (0: unknown or step-driven).
     #[serde(default)]
     pub async_delay_ms: u64,
+    /// The recorded target was not reset between cases (as a real account cannot be):
+    /// cases shared its accounts with each other and with the account's history, so
+    /// lists were filtered to each case's own resources and which documented
+    /// alternative a resource got followed that history (docs/cassettes.md).
+    #[serde(default)]
+    pub shared: bool,
     /// Paths known to vary between targets or runs; differences there are not reported.
     #[serde(default)]
     pub varies: Vec<KnownVariance>,
@@ -101,12 +107,20 @@ pub struct RecordedExchange {
     /// Response body when it is not JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_text: Option<String>,
+    /// List items of resources the case does not know that were left out of `body`
+    /// (other cases' and earlier runs' resources on a target without reset).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: usize,
     /// Latency in microseconds.
     #[serde(default)]
     pub latency_us: u64,
     /// When the request was sent, in milliseconds since the case began.
     #[serde(default)]
     pub at_ms: u64,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Cassette {
@@ -118,7 +132,7 @@ impl Cassette {
             path.to_owned()
         };
         let text = std::fs::read_to_string(&file).map_err(|e| CassetteError::io(&file, e))?;
-        let cassette: Cassette = serde_json::from_str(&text)
+        let mut cassette: Cassette = serde_json::from_str(&text)
             .map_err(|e| CassetteError::invalid(&file, e.to_string()))?;
         if cassette.format != CASSETTE_FORMAT {
             return Err(CassetteError::invalid(
@@ -126,7 +140,25 @@ impl Cassette {
                 format!("format {} is not {CASSETTE_FORMAT}", cassette.format),
             ));
         }
+        cassette.upgrade();
         Ok(cassette)
+    }
+
+    /// Number what earlier recordings of this format kept as the target wrote it and a
+    /// recording now turns into references (peering addresses, resiliency group and
+    /// failover test ids), in the order a recording numbers them (each answer before
+    /// its request), so a replay compares them as references. A no-op on a cassette
+    /// recorded since.
+    fn upgrade(&mut self) {
+        for case in &mut self.cases {
+            let mut refs = super::Refs::new(&crate::vocab::Accounts::default());
+            for e in &mut case.exchanges {
+                if let Some(body) = &e.body {
+                    e.body = Some(refs.upgraded(body));
+                }
+                e.request = refs.upgraded(&e.request);
+            }
+        }
     }
 
     /// Write `DIR/cassette.json`, creating `DIR`.

@@ -37,7 +37,8 @@ pub fn parity_markdown(outcome: &ParityOutcome) -> String {
         s,
         "Replayed a cassette recorded against {} (seed {}): {} cases, {} exchanges compared, \
          {} differences in {} buckets; {} observations ahead of the recording in time (not differences), \
-         {} Describe polls waiting for a recorded state, {} differences on declared varying paths.\n",
+         {} Describe polls waiting for a recorded state, {} differences on declared varying paths, \
+         {} states along asynchronous edges the model allows on a target shared with other cases (not differences).\n",
         target(&outcome.recorded),
         outcome.seed,
         outcome.cases,
@@ -46,7 +47,8 @@ pub fn parity_markdown(outcome: &ParityOutcome) -> String {
         groups.len(),
         outcome.ahead,
         outcome.polls,
-        outcome.declared
+        outcome.declared,
+        outcome.alternatives
     );
     let delay = if outcome.async_delay_ms > 0 {
         format!(" --async-delay-ms {}", outcome.async_delay_ms)

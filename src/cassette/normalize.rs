@@ -1,8 +1,11 @@
-//! Normalisation: generated ids, account ids, request ids and timestamps become
-//! stable references (`{{connection:1}}`, `{{account:owner}}`, `{{request-id}}`,
-//! `{{timestamp}}` for epoch numbers, `{{date}}` for date strings), numbered per case in order of first appearance, so two runs
-//! of one plan against different targets compare equal where they behave alike.
-//! [`materialize`] turns references back into valid-looking values for offline checks.
+//! Normalisation: generated ids, account ids, peering addresses, request ids and
+//! timestamps become stable references (`{{connection:1}}`, `{{account:owner}}`,
+//! `{{address:1}}`, `{{request-id}}`, `{{timestamp}}` for epoch numbers, `{{date}}` for
+//! date strings), numbered per case in order of first appearance, so two runs of one
+//! plan against different targets (or against one target at different points of its
+//! history) compare equal where they behave alike. List items of resources the case
+//! does not know are left out first ([`Refs::leave_out_foreign`]), as the run ignores
+//! them. [`materialize`] turns references back into valid-looking values for offline checks.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -10,6 +13,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::model::ResourceKind;
 use crate::vocab::Accounts;
 
 /// Id shapes and the reference kind each becomes.
@@ -20,6 +24,8 @@ const ID_KINDS: &[(&str, &str)] = &[
     ("dxpeer", "peer"),
     ("vgw", "vgw"),
     ("tgw", "tgw"),
+    ("dxrg", "resiliency-group"),
+    ("dxtest", "test"),
 ];
 
 /// Members holding timestamps (the service model's `timestamp` shapes and dates).
@@ -44,7 +50,28 @@ const ID_MEMBERS: &[&str] = &[
     "proposalId",
     "virtualGatewayId",
     "transitGatewayId",
+    "resiliencyGroupId",
+    "testId",
 ];
+
+/// Lists of an account's items that are not resources of the model: the list member,
+/// the member naming each item, and the member naming the resource it belongs to (an
+/// item of a resource the case knows is the case's, even with an id it never saw: a
+/// test it did not start is the target's defect). [api] ListVirtualInterfaceTestHistory
+/// lists the account's BGP failover tests unless asked for one test or one interface's.
+const OTHER_LISTS: &[(&str, &str, Option<&str>)] = &[(
+    "virtualInterfaceTestHistory",
+    "testId",
+    Some("virtualInterfaceId"),
+)];
+
+/// Members holding BGP peering addresses: AWS assigns them when a request leaves them
+/// out ([api] NewPrivateVirtualInterface.amazonAddress: "If you do not specify an
+/// address, AWS assigns one"; IPv6 peers always get AWS's), so, like ids, they become
+/// references (`{{address:N}}`): a replay assigned other addresses still compares
+/// equal, and an address that must equal an earlier one (the request's, the VIF's
+/// in its BGP peer) is still checked.
+const ADDRESS_MEMBERS: &[&str] = &["amazonAddress", "customerAddress"];
 
 /// Response headers whose values are per request.
 const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amz-id-2"];
@@ -53,7 +80,7 @@ fn id_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"\b(?:(dxcon|dxlag|dxvif|dxpeer|vgw|tgw)-[0-9a-z]{6,17}|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))\b",
+            r"\b(?:(dxcon|dxlag|dxvif|dxpeer|vgw|tgw|dxrg|dxtest)-[0-9a-z]{6,17}|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))\b",
         )
         .expect("valid id pattern")
     })
@@ -94,8 +121,64 @@ impl Refs {
         r
     }
 
+    /// Whether the case has seen `id` (as the target wrote it) in a request or an answer.
+    fn knows(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    /// `body`, a Describe or List answer to `request`, without the list items of resources the
+    /// case does not know; returns how many were left out. On a target shared with
+    /// other cases (no reset between cases, as on a real account) a listing also shows
+    /// theirs and what the earlier history of the account left; the run ignores them
+    /// (`model/view.rs`: a list not asked for by id is not exclusive), so the
+    /// recording and the comparison do too, before numbering, so a foreign id never
+    /// takes a reference. A Describe of one resource by id keeps every item: another
+    /// there is the target's defect, which the run reports too. Items nested in a kept
+    /// one (a VIF's BGP peers) are the case's own.
+    pub fn leave_out_foreign(&self, operation: &str, request: &Value, body: &mut Value) -> usize {
+        if !operation.starts_with("Describe") && !operation.starts_with("List") {
+            return 0;
+        }
+        let Value::Object(members) = body else {
+            return 0;
+        };
+        let lists = ResourceKind::ALL
+            .iter()
+            .map(|k| (k.descriptor().list_member, k.descriptor().id_member, None))
+            .chain(OTHER_LISTS.iter().copied());
+        let mut left_out = 0;
+        for (list_member, id_member, belongs_to) in lists {
+            if request.get(id_member).is_some() {
+                continue;
+            }
+            let Some(Value::Array(items)) = members.get_mut(list_member) else {
+                continue;
+            };
+            let before = items.len();
+            let known = |item: &Value, member: &str| {
+                item.get(member)
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| self.knows(id))
+            };
+            items.retain(|item| {
+                item.get(id_member).is_none()
+                    || known(item, id_member)
+                    || belongs_to.is_some_and(|owner| known(item, owner))
+            });
+            left_out += before - items.len();
+        }
+        left_out
+    }
+
     /// A string with every id and account replaced by its reference.
     pub fn text(&mut self, s: &str) -> String {
+        self.ids_in(s)
+            .replace(&self.accounts.owner, "{{account:owner}}")
+            .replace(&self.accounts.partner, "{{account:partner}}")
+    }
+
+    /// A string with every id replaced by its reference.
+    fn ids_in(&mut self, s: &str) -> String {
         if let Some(r) = self.ids.get(s) {
             return r.clone();
         }
@@ -133,8 +216,35 @@ impl Refs {
                 out = out.replace(id.as_str(), r);
             }
         }
-        out.replace(&self.accounts.owner, "{{account:owner}}")
-            .replace(&self.accounts.partner, "{{account:partner}}")
+        out
+    }
+
+    /// A value a cassette recorded before some generated values became references
+    /// (peering addresses, resiliency group and failover test ids), with those
+    /// numbered as a recording numbers them now; what is a reference stays.
+    pub(super) fn upgraded(&mut self, v: &Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(self.ids_in(s)),
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.upgraded(i)).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let v = match v.as_str() {
+                            Some(a)
+                                if ADDRESS_MEMBERS.contains(&k.as_str())
+                                    && !a.is_empty()
+                                    && !a.starts_with("{{") =>
+                            {
+                                Value::String(self.reference(a, "address"))
+                            }
+                            _ => self.upgraded(v),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 
     /// A JSON value with ids, accounts and timestamps replaced.
@@ -178,6 +288,11 @@ impl Refs {
                             Value::String("{{date}}".to_owned())
                         } else if TIMESTAMP_MEMBERS.contains(&k.as_str()) && !v.is_null() {
                             Value::String("{{timestamp}}".to_owned())
+                        } else if let Some(address) = v
+                            .as_str()
+                            .filter(|a| ADDRESS_MEMBERS.contains(&k.as_str()) && !a.is_empty())
+                        {
+                            Value::String(self.reference(address, "address"))
                         } else {
                             self.replaced(v)
                         };
@@ -256,7 +371,11 @@ fn materialize_text(s: &str, accounts: &Accounts) -> String {
                 "uuid" => format!("00000000-0000-4000-8000-{n:012x}"),
                 "request-id" => format!("00000000-0000-4000-8000-{n:012x}"),
                 "timestamp" => "1767225600".to_owned(),
+                // A link-local /30 pair per reference: a valid peering address.
+                "address" => format!("169.254.{}.{}/30", (n / 64) % 256, (n % 64) * 4 + 1),
                 "date" => "2026-01-01T00:00:00Z".to_owned(),
+                // [spec] ResiliencyGroupId: `dxrg-` and 17 characters.
+                "resiliency-group" => format!("dxrg-ref{n:014}"),
                 other => {
                     let prefix = ID_KINDS
                         .iter()
@@ -312,6 +431,94 @@ mod tests {
         assert_eq!(back["connectionId"], "dxcon-ref00001");
         assert_eq!(back["ownerAccount"], "111111111111");
         assert!(back["loaIssueTime"].is_number());
+    }
+
+    #[test]
+    fn listings_keep_only_what_the_case_knows() {
+        let mut refs = Refs::new(&Accounts::default());
+        refs.value(
+            &json!({"connectionId": "dxcon-own00001", "virtualInterfaceId": "dxvif-own00001"}),
+        );
+        let listing = || {
+            json!({"connections": [
+                {"connectionId": "dxcon-own00001", "connectionState": "available"},
+                {"connectionId": "dxcon-other0001", "connectionState": "available"}
+            ]})
+        };
+        let mut all = listing();
+        let left_out = refs.leave_out_foreign("DescribeConnections", &json!({}), &mut all);
+        assert_eq!(left_out, 1);
+        assert_eq!(all["connections"].as_array().unwrap().len(), 1);
+        let n = refs.value(&all);
+        assert_eq!(n["connections"][0]["connectionId"], "{{connection:1}}");
+        // Asked for one by id: another item is the target's defect, kept.
+        let mut by_id = listing();
+        let request = json!({"connectionId": "dxcon-own00001"});
+        assert_eq!(
+            refs.leave_out_foreign("DescribeConnections", &request, &mut by_id),
+            0
+        );
+        // Writes are not listings.
+        let mut write = listing();
+        assert_eq!(
+            refs.leave_out_foreign("CreateLag", &json!({}), &mut write),
+            0
+        );
+        // A failover test of a known VIF is the case's, even with an unknown id.
+        let mut tests = json!({"virtualInterfaceTestHistory": [
+            {"testId": "dxtest-phantom1", "virtualInterfaceId": "dxvif-own00001"},
+            {"testId": "dxtest-other001", "virtualInterfaceId": "dxvif-other001"}
+        ]});
+        assert_eq!(
+            refs.leave_out_foreign("ListVirtualInterfaceTestHistory", &json!({}), &mut tests),
+            1
+        );
+        assert_eq!(
+            tests["virtualInterfaceTestHistory"][0]["testId"],
+            "dxtest-phantom1"
+        );
+    }
+
+    #[test]
+    fn peering_addresses_are_references_that_keep_equality() {
+        let mut refs = Refs::new(&Accounts::default());
+        let vif = refs.value(&json!({
+            "amazonAddress": "169.254.7.1/30",
+            "customerAddress": "169.254.7.2/30",
+            "bgpPeers": [{"amazonAddress": "169.254.7.1/30", "customerAddress": "169.254.9.9/30"}],
+            "resiliencyGroupId": "dxrg-abc123def456ghi78",
+            "testId": "dxtest-ab12cd34"
+        }));
+        // Numbered in member order: amazonAddress, bgpPeers, customerAddress.
+        assert_eq!(vif["amazonAddress"], "{{address:1}}");
+        assert_eq!(vif["bgpPeers"][0]["amazonAddress"], "{{address:1}}");
+        assert_eq!(vif["bgpPeers"][0]["customerAddress"], "{{address:2}}");
+        assert_eq!(vif["customerAddress"], "{{address:3}}");
+        assert_eq!(vif["resiliencyGroupId"], "{{resiliency-group:1}}");
+        assert_eq!(vif["testId"], "{{test:1}}");
+        let back = materialize(&vif, &Accounts::default());
+        assert!(back["amazonAddress"]
+            .as_str()
+            .unwrap()
+            .starts_with("169.254."));
+        assert_eq!(back["resiliencyGroupId"], "dxrg-ref00000000000001");
+    }
+
+    #[test]
+    fn older_recordings_are_numbered_as_recordings_are_now() {
+        let raw = json!({
+            "amazonAddress": "169.254.7.1/30",
+            "connectionId": "dxcon-fgh12345",
+            "resiliencyGroupId": "dxrg-abc123def456ghi78",
+            "loaIssueTime": 1700000000
+        });
+        let now = Refs::new(&Accounts::default()).value(&raw);
+        let mut old = now.clone();
+        old["amazonAddress"] = raw["amazonAddress"].clone();
+        old["resiliencyGroupId"] = raw["resiliencyGroupId"].clone();
+        let mut refs = Refs::new(&Accounts::default());
+        assert_eq!(refs.upgraded(&old), now);
+        assert_eq!(Refs::new(&Accounts::default()).upgraded(&now), now);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::CaseContext;
 use crate::check::Finding;
 use crate::model::{Call, Model};
+use crate::target::WireClient;
 use crate::vocab::Outcome;
 
 /// Passes over the deletes a case's teardown sends.
@@ -61,7 +62,51 @@ pub(super) async fn teardown(
     step: usize,
 ) -> (Vec<String>, TeardownStats, Vec<Finding>) {
     let (target, client) = (ctx.target, ctx.client);
-    let mut faults = Vec::new();
+    let deletion = delete_live(client, model, |call| {
+        if let Some(journal) = &target.journal {
+            journal.deleted(
+                call.principal,
+                client.accounts(),
+                call.operation,
+                &call.body,
+            );
+        }
+    })
+    .await;
+    let faults = deletion
+        .unanswered
+        .as_ref()
+        .map(|exchange| super::case::transport_findings(ctx, exchange, step))
+        .unwrap_or_default();
+    let leaked = deletion
+        .refused
+        .iter()
+        .map(|c| c.body.to_string())
+        .collect();
+    (leaked, deletion.stats, faults)
+}
+
+/// What [`delete_live`] did.
+#[derive(Debug)]
+pub struct Deletion {
+    /// The deletes that did not succeed (leftovers).
+    pub refused: Vec<Call>,
+    /// Counts and times.
+    pub stats: TeardownStats,
+    /// The delete the target did not answer, which ended the teardown.
+    pub unanswered: Option<crate::vocab::Exchange>,
+}
+
+/// Delete what `model` still has live through `client`, children first, in passes
+/// (see the module's comment); `deleted` hears of each delete that succeeded or
+/// found nothing left. Shared by a run's teardown and a recording's
+/// (`dxconform run --record` on a target that cannot be reset).
+pub async fn delete_live(
+    client: &WireClient,
+    model: &Model,
+    mut deleted: impl FnMut(&Call),
+) -> Deletion {
+    let mut unanswered = None;
     let started = Instant::now();
     let mut stats = TeardownStats::default();
     let mut busy = Duration::ZERO;
@@ -80,7 +125,7 @@ pub(super) async fn teardown(
             busy += sent.elapsed();
             if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
                 // The target did not answer: what is left stays for `dxconform sweep`.
-                faults = super::case::transport_findings(ctx, &exchange, step);
+                unanswered = Some(exchange);
                 refused.push(call);
                 refused.extend(calls);
                 break;
@@ -89,20 +134,13 @@ pub(super) async fn teardown(
             if matches!(exchange.outcome, Outcome::Success(_)) || gone {
                 stats.gone += u64::from(gone);
                 progress = true;
-                if let Some(journal) = &target.journal {
-                    journal.deleted(
-                        call.principal,
-                        client.accounts(),
-                        call.operation,
-                        &call.body,
-                    );
-                }
+                deleted(&call);
             } else {
                 tracing::debug!(operation = call.operation, body = %call.body, status = exchange.status, pass, "teardown delete refused");
                 refused.push(call);
             }
         }
-        if refused.is_empty() || !progress || !faults.is_empty() || pass + 1 == PASSES {
+        if refused.is_empty() || !progress || unanswered.is_some() || pass + 1 == PASSES {
             break;
         }
         pending = std::mem::take(&mut refused);
@@ -112,6 +150,9 @@ pub(super) async fn teardown(
     stats.total_us = u64::try_from(total.as_micros()).unwrap_or(u64::MAX);
     stats.idle_ms = u64::try_from(total.saturating_sub(busy).as_millis()).unwrap_or(u64::MAX);
     stats.leftovers = refused.len() as u64;
-    let leaked = refused.iter().map(|c| c.body.to_string()).collect();
-    (leaked, stats, faults)
+    Deletion {
+        refused,
+        stats,
+        unanswered,
+    }
 }
