@@ -57,6 +57,17 @@ impl ApiError {
         ApiError::client(format!("Could not find {kind} with ID {id}"))
     }
 
+    /// A delete refused because the resource is already gone: this refusal, or with
+    /// `not_found` (the `deleted_not_found` quirk) AWS's "Could not find {kind} with ID
+    /// {id}", which terraform-provider-aws's deletes treat as already gone.
+    pub(super) fn gone_as_not_found(self, not_found: bool, kind: &str, id: &str) -> Self {
+        if not_found {
+            ApiError::not_found(kind, id)
+        } else {
+            self
+        }
+    }
+
     /// `SerializationException` (400): the body is not a JSON object, or a member
     /// has the wrong JSON type (awsJson protocol-level rejection, raised before
     /// the operation runs).

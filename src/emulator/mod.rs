@@ -33,6 +33,7 @@ mod locations;
 mod mutants;
 mod paging;
 mod port;
+mod profile;
 mod progress;
 mod protocol;
 mod resiliency;
@@ -48,6 +49,10 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EmulatorConfig;
 pub use error::ServeError;
 pub use mutants::{mutant, Mutant, MUTANTS};
+pub use profile::{
+    InvalidTimeScale, KnobOverrides, Profile, ProfileError, Quirks, TimeScale, UnknownProfile,
+    UnknownQuirk, SWITCHES as QUIRK_SWITCHES,
+};
 pub use server::{Emulator, ACCOUNTS_PATH, RESET_PATH};
 
 use api_error::ApiError;

@@ -265,3 +265,107 @@ fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history()
     );
     assert_eq!(routes["routes"], json!([]));
 }
+
+/// A world with the quirks of the aws profile that act on VIFs, in observation-driven mode.
+fn quirky_world() -> World {
+    World::new(crate::emulator::EmulatorConfig {
+        quirks: crate::emulator::Quirks {
+            approving_hosted_vifs: true,
+            vif_needs_available_connection: true,
+            deleted_not_found: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+/// One call without the spec check of `Calls`: `approving` is outside the published enum.
+fn unchecked(w: &mut World, account: &str, operation: &str, body: Value) -> Outcome {
+    let Value::Object(input) = body else {
+        unreachable!("test bodies are objects")
+    };
+    let call = Call {
+        operation,
+        account,
+        input: &input,
+        now: Duration::ZERO,
+    };
+    super::super::dispatch::dispatch(crate::spec::Spec::builtin(), w, &call)
+}
+
+#[test]
+fn with_the_quirk_a_vif_needs_an_available_connection() {
+    let mut w = quirky_world();
+    let conn = owned_connection(&mut w);
+    // A new connection is `requested`: the VIF is refused as AWS refuses it.
+    let err = private(&mut w, &conn, 5).unwrap_err();
+    assert_eq!(err.error_type, "DirectConnectClientException");
+    assert_eq!(err.message, "The specified Connection ID is not available");
+    // Observed up to `available` (one edge per Describe), it takes VIFs.
+    for _ in 0..3 {
+        w.ok(OWNER, "DescribeConnections", json!({"connectionId": conn}));
+    }
+    assert!(private(&mut w, &conn, 5).is_ok());
+    // The faithful target takes a VIF on a connection still `requested`.
+    let mut faithful = world();
+    let conn = owned_connection(&mut faithful);
+    assert!(private(&mut faithful, &conn, 5).is_ok());
+}
+
+#[test]
+fn with_the_quirk_an_allocated_vif_is_approving_then_confirming_and_confirmable_throughout() {
+    let mut w = quirky_world();
+    let conn = owned_connection(&mut w);
+    for _ in 0..3 {
+        w.ok(OWNER, "DescribeConnections", json!({"connectionId": conn}));
+    }
+    let allocate = |vlan: i64| {
+        json!({"connectionId": conn, "ownerAccount": OTHER,
+            "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": vlan, "asn": 65001}})
+    };
+    let out = unchecked(
+        &mut w,
+        OWNER,
+        "AllocatePrivateVirtualInterface",
+        allocate(7),
+    )
+    .unwrap();
+    assert_eq!(out["virtualInterfaceState"], "approving");
+    let id = out["virtualInterfaceId"].clone();
+    // While approving, its owner can confirm it, as a confirming one.
+    let vgw = virtual_gateways_of(OTHER)[0].clone();
+    let confirm = json!({"virtualInterfaceId": id, "virtualGatewayId": vgw});
+    let out = unchecked(&mut w, OTHER, "ConfirmPrivateVirtualInterface", confirm).unwrap();
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    // Another: the next Describe shows it `confirming`; deleting it rejects it.
+    let out = unchecked(
+        &mut w,
+        OWNER,
+        "AllocatePrivateVirtualInterface",
+        allocate(8),
+    )
+    .unwrap();
+    let id = out["virtualInterfaceId"].clone();
+    let seen = w.ok(
+        OTHER,
+        "DescribeVirtualInterfaces",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_eq!(
+        seen["virtualInterfaces"][0]["virtualInterfaceState"],
+        "confirming"
+    );
+    let out = w.ok(
+        OTHER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_eq!(out["virtualInterfaceState"], "rejected");
+    // Deleting it again: AWS's not-found words.
+    let err = w.refused(
+        OTHER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_says(&err, "Could not find VirtualInterface with ID");
+}
