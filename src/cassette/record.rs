@@ -70,12 +70,34 @@ pub(super) fn skipped(step: usize, s: &crate::model::Step) -> RecordedExchange {
     }
 }
 
+/// Execute `plan` once and record its exchanges. On a target that cannot be reset (an
+/// endpoint, AWS) the recording owns what it creates as a run's case does: creates
+/// carry the run tag, the journal follows every step, and what is still live at the
+/// end is deleted (what cannot be stays journaled for `dxconform sweep`).
 async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan) -> RecordedCase {
     let mut model = Model::new(env.clone());
     let mut refs = Refs::new(&env.accounts);
     let began = Instant::now();
     let mut exchanges = Vec::new();
+    let journal = target.journal.as_ref().filter(|_| !target.can_reset());
+    let journal_case = journal.map_or(0, |j| j.case());
+    let accounts = target.client.accounts();
+    if let Some(journal) = journal {
+        journal.accounts(accounts);
+    }
+    let sync = |model: &Model| {
+        if let Some(journal) = journal {
+            let live = model.teardown();
+            let live: Vec<_> = live
+                .iter()
+                .map(|c| (c.principal, c.operation, &c.body))
+                .collect();
+            journal.sync(journal_case, accounts, &live);
+        }
+    };
     for (index, step) in plan.steps.iter().enumerate() {
+        let tagged = journal.map(|j| crate::model::with_run_tag(step, j.run_id()));
+        let step = tagged.as_ref().unwrap_or(step);
         let Some((call, prediction)) = model.call(step) else {
             exchanges.push(skipped(index, step));
             continue;
@@ -86,10 +108,22 @@ async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan)
             .call(call.principal, call.operation, &call.body)
             .await;
         model.observe(step, &prediction, &exchange.outcome);
+        sync(&model);
         exchanges.push(recorded(&mut refs, index, &exchange, at_ms));
         if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
             break;
         }
+    }
+    if let Some(journal) = journal {
+        let done = crate::run::delete_live(target, &target.client, &model).await;
+        if !done.leaked.is_empty() {
+            tracing::warn!(
+                case,
+                leftovers = done.leaked.len(),
+                "the recording left resources live; they stay journaled for `dxconform sweep`"
+            );
+        }
+        journal.forget(journal_case);
     }
     RecordedCase {
         case,

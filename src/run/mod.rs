@@ -58,5 +58,5 @@ pub use root_cause::{root_causes, RootCause};
 pub use root_cause_key::{current_key, key_kind, BaselineStatus, KEY_KINDS, RETIRED_KEYS};
 pub use runner::{discover_env, run, run_observed};
 pub use sweep::{discover_tagged, sweep, AccountSweep, SweepOutcome};
-pub use teardown::TeardownStats;
+pub use teardown::{delete_live, Teardown, TeardownStats};
 pub use wait::{WaitStats, Waiter};

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::CaseContext;
 use crate::check::Finding;
 use crate::model::{Call, Model};
-use crate::vocab::Outcome;
+use crate::target::{LaunchedTarget, WireClient};
+use crate::vocab::{Exchange, Outcome};
 
 /// Passes over the deletes a case's teardown sends.
 pub(super) const PASSES: usize = 3;
@@ -60,8 +61,30 @@ pub(super) async fn teardown(
     model: &Model,
     step: usize,
 ) -> (Vec<String>, TeardownStats, Vec<Finding>) {
-    let (target, client) = (ctx.target, ctx.client);
-    let mut faults = Vec::new();
+    let done = delete_live(ctx.target, ctx.client, model).await;
+    let faults = done
+        .unanswered
+        .map(|exchange| super::case::transport_findings(ctx, &exchange, step))
+        .unwrap_or_default();
+    (done.leaked, done.stats, faults)
+}
+
+/// What [`delete_live`] did.
+#[derive(Debug)]
+pub struct Teardown {
+    /// The delete bodies of what could not be deleted.
+    pub leaked: Vec<String>,
+    /// Deletes sent, retried, found gone; time; leftovers.
+    pub stats: TeardownStats,
+    /// The delete the target did not answer (the teardown ended there).
+    pub unanswered: Option<Exchange>,
+}
+
+/// Delete what `model` still has live, children first, as `client`'s accounts,
+/// journaling each delete on a journaled `target` (a case's teardown, and the
+/// recording pass of `run --record` on a target without reset).
+pub async fn delete_live(target: &LaunchedTarget, client: &WireClient, model: &Model) -> Teardown {
+    let mut unanswered = None;
     let started = Instant::now();
     let mut stats = TeardownStats::default();
     let mut busy = Duration::ZERO;
@@ -80,7 +103,7 @@ pub(super) async fn teardown(
             busy += sent.elapsed();
             if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
                 // The target did not answer: what is left stays for `dxconform sweep`.
-                faults = super::case::transport_findings(ctx, &exchange, step);
+                unanswered = Some(exchange);
                 refused.push(call);
                 refused.extend(calls);
                 break;
@@ -102,7 +125,7 @@ pub(super) async fn teardown(
                 refused.push(call);
             }
         }
-        if refused.is_empty() || !progress || !faults.is_empty() || pass + 1 == PASSES {
+        if refused.is_empty() || !progress || unanswered.is_some() || pass + 1 == PASSES {
             break;
         }
         pending = std::mem::take(&mut refused);
@@ -113,5 +136,9 @@ pub(super) async fn teardown(
     stats.idle_ms = u64::try_from(total.saturating_sub(busy).as_millis()).unwrap_or(u64::MAX);
     stats.leftovers = refused.len() as u64;
     let leaked = refused.iter().map(|c| c.body.to_string()).collect();
-    (leaked, stats, faults)
+    Teardown {
+        leaked,
+        stats,
+        unanswered,
+    }
 }
