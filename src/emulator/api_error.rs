@@ -13,6 +13,9 @@ pub(super) struct ApiError {
     pub error_type: &'static str,
     /// Human-readable message (the `message` member).
     pub message: String,
+    /// The quirk of real AWS that made this answer (`Quirks`), tallied for
+    /// `GET /dxconform/quirks`; `None` for the faithful answers.
+    pub quirk: Option<&'static str>,
 }
 
 impl ApiError {
@@ -21,6 +24,15 @@ impl ApiError {
             status,
             error_type,
             message: message.into(),
+            quirk: None,
+        }
+    }
+
+    /// The same answer, made by the quirk `quirk` (a `Tally` name).
+    pub(super) fn by_quirk(self, quirk: &'static str) -> Self {
+        ApiError {
+            quirk: Some(quirk),
+            ..self
         }
     }
 
@@ -62,7 +74,7 @@ impl ApiError {
     /// {id}", which terraform-provider-aws's deletes treat as already gone.
     pub(super) fn gone_as_not_found(self, not_found: bool, kind: &str, id: &str) -> Self {
         if not_found {
-            ApiError::not_found(kind, id)
+            ApiError::not_found(kind, id).by_quirk(super::profile::played::DELETED_NOT_FOUND)
         } else {
             self
         }

@@ -396,12 +396,20 @@ fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
     }
     let (page, next) = paging::page(&ids, call)?;
     let mut out = Vec::new();
+    let mut held = 0;
     for id in page {
         if let Some(a) = account.associations.get_mut(id) {
             let state = a.progress.observe(call.now, delay, false);
+            // Past one delay, only `Quirks::associating` keeps it there.
+            held += u64::from(
+                state == "associating" && !delay.is_zero() && a.progress.age(call.now) > delay,
+            );
             out.push(a.render(state));
         }
     }
+    world
+        .played
+        .add_n(super::profile::played::ASSOCIATING_HELD, held);
     Ok(paging::answer(
         "directConnectGatewayAssociations",
         out,
@@ -761,6 +769,7 @@ mod tests {
         assert_eq!(state_at(&mut w, 15), "associating");
         assert_eq!(state_at(&mut w, 44), "associating");
         assert_eq!(state_at(&mut w, 46), "associated");
+        assert_eq!(w.played.counts().get("associating-held"), Some(&2));
         let delete = json!({"associationId": id});
         let later = Duration::from_secs(50 * 60);
         w.invoke_at(

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::profile::{played, Tally};
 use super::EmulatorConfig;
 
 /// List members of Describe* answers, the id member of their items and their state member.
@@ -77,6 +78,8 @@ pub(super) struct Knobs {
     /// When Describe first showed each record gone.
     gone_since: Mutex<HashMap<String, Instant>>,
     empty_references: bool,
+    /// What the knobs did.
+    pub(super) played: Tally,
 }
 
 impl Knobs {
@@ -93,6 +96,7 @@ impl Knobs {
             retention: config.quirks.gone_retention,
             gone_since: Mutex::new(HashMap::new()),
             empty_references: config.quirks.empty_string_references,
+            played: Tally::default(),
         }
     }
 
@@ -117,6 +121,7 @@ impl Knobs {
             b.tokens -= 1.0;
             false
         } else {
+            self.played.add(played::THROTTLED);
             true
         }
     }
@@ -125,7 +130,8 @@ impl Knobs {
     /// Describe* list what was created less than the lag ago.
     pub(super) fn settle(&self, operation: &str, output: &mut Value) {
         if self.empty_references {
-            empty_references(output);
+            self.played
+                .add_n(played::EMPTY_REFERENCE, empty_references(output));
         }
         if operation.starts_with("Describe") {
             self.forget_gone(output);
@@ -139,11 +145,14 @@ impl Knobs {
             created.retain(|_, at| now.duration_since(*at) < self.lag);
             for (list, id_member, _) in LISTS {
                 if let Some(Value::Array(items)) = output.get_mut(*list) {
+                    let before = items.len();
                     items.retain(|item| {
                         item.get(*id_member)
                             .and_then(Value::as_str)
                             .is_none_or(|id| !created.contains_key(id))
                     });
+                    self.played
+                        .add_n(played::HIDDEN_BY_LAG, (before - items.len()) as u64);
                 }
             }
         } else if let Some(member) = created_member(operation) {
@@ -170,6 +179,7 @@ impl Knobs {
         let now = Instant::now();
         for (list, id_member, state_member) in LISTS {
             if let Some(Value::Array(items)) = output.get_mut(*list) {
+                let before = items.len();
                 items.retain(|item| {
                     let id = item.get(*id_member).and_then(Value::as_str);
                     let state = item.get(*state_member).and_then(Value::as_str);
@@ -181,6 +191,8 @@ impl Knobs {
                         _ => true,
                     }
                 });
+                self.played
+                    .add_n(played::GONE_DROPPED, (before - items.len()) as u64);
             }
         }
     }
@@ -188,27 +200,32 @@ impl Knobs {
 
 /// Name every unset id reference of the VIF documents in `output` `""`: the answer's
 /// own VIF, one wrapped in `virtualInterface`, or each of a `virtualInterfaces` list.
-fn empty_references(output: &mut Value) {
-    let fill = |vif: &mut Value| {
+/// Returns how many it named.
+fn empty_references(output: &mut Value) -> u64 {
+    let fill = |vif: &mut Value| -> u64 {
         let Some(object) = vif.as_object_mut() else {
-            return;
+            return 0;
         };
         if !object.contains_key("virtualInterfaceType") {
-            return;
+            return 0;
         }
+        let mut named = 0;
         for member in VIF_REFERENCES {
-            object
-                .entry(*member)
-                .or_insert_with(|| Value::String(String::new()));
+            if !object.contains_key(*member) {
+                object.insert((*member).to_owned(), Value::String(String::new()));
+                named += 1;
+            }
         }
+        named
     };
-    fill(output);
+    let mut named = fill(output);
     if let Some(vif) = output.get_mut("virtualInterface") {
-        fill(vif);
+        named += fill(vif);
     }
     if let Some(Value::Array(vifs)) = output.get_mut("virtualInterfaces") {
-        vifs.iter_mut().for_each(fill);
+        named += vifs.iter_mut().map(fill).sum::<u64>();
     }
+    named
 }
 
 /// The id member of what `operation` creates (a create's answer also names parents).
@@ -264,6 +281,7 @@ mod tests {
         assert_eq!(describe(), (2, 1), "kept for a while");
         std::thread::sleep(Duration::from_millis(80));
         assert_eq!(describe(), (1, 0), "then dropped; live records stay");
+        assert_eq!(k.played.counts().get("gone-record-dropped"), Some(&2));
         // Without the quirk, gone records stay for ever.
         let mut out =
             json!({"connections": [{"connectionId": "dxcon-x", "connectionState": "deleted"}]});
@@ -294,6 +312,7 @@ mod tests {
         k.settle("DescribeVirtualInterfaces", &mut listed);
         assert_eq!(listed["virtualInterfaces"][0]["virtualGatewayId"], "vgw-1");
         assert_eq!(listed["virtualInterfaces"][0]["directConnectGatewayId"], "");
+        assert_eq!(k.played.counts().get("empty-string-reference"), Some(&4));
         // Other answers and the faithful target are left alone.
         let mut other = json!({"connectionId": "dxcon-1"});
         k.settle("DescribeConnections", &mut other);
@@ -316,6 +335,7 @@ mod tests {
         let k = knobs(3, 0);
         let throttled = (0..10).filter(|_| k.throttled()).count();
         assert_eq!(throttled, 7, "a burst of one second's worth passes");
+        assert_eq!(k.played.counts().get("throttled"), Some(&7));
         assert!((0..100).all(|_| !knobs(0, 0).throttled()));
     }
 

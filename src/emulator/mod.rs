@@ -53,7 +53,7 @@ pub use profile::{
     InvalidTimeScale, KnobOverrides, Profile, ProfileError, Quirks, TimeScale, UnknownProfile,
     UnknownQuirk, SWITCHES as QUIRK_SWITCHES,
 };
-pub use server::{Emulator, ACCOUNTS_PATH, RESET_PATH};
+pub use server::{Emulator, ACCOUNTS_PATH, QUIRKS_PATH, RESET_PATH};
 
 use api_error::ApiError;
 use world::World;

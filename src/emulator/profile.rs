@@ -13,8 +13,10 @@
 //! the 5 requests per second of the throttle become 5000. Explicit knobs set after the
 //! profile (the `serve`/`run` flags) are taken as given, unscaled.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::EmulatorConfig;
@@ -258,6 +260,56 @@ impl Quirks {
         *field(self) = on;
         Ok(())
     }
+}
+
+/// What the knobs and quirks did, by name, since the target started (`GET
+/// /dxconform/quirks`): so a test or a user can see that a profile's behaviours were
+/// played, not only configured.
+#[derive(Debug, Default)]
+pub(super) struct Tally(Mutex<BTreeMap<&'static str, u64>>);
+
+impl Tally {
+    /// Count one `name`.
+    pub(super) fn add(&self, name: &'static str) {
+        self.add_n(name, 1);
+    }
+
+    /// Count `n` of `name`.
+    pub(super) fn add_n(&self, name: &'static str, n: u64) {
+        if n > 0 {
+            let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            *counts.entry(name).or_default() += n;
+        }
+    }
+
+    /// The counts so far.
+    pub(super) fn counts(&self) -> BTreeMap<&'static str, u64> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The names [`Tally`] counts.
+pub(super) mod played {
+    /// An API call answered 400 ThrottlingException (`throttle_rps`).
+    pub const THROTTLED: &str = "throttled";
+    /// A new resource left out of a Describe list (`consistency_lag`).
+    pub const HIDDEN_BY_LAG: &str = "hidden-by-consistency-lag";
+    /// A gone record left out of a Describe list (`Quirks::gone_retention`).
+    pub const GONE_DROPPED: &str = "gone-record-dropped";
+    /// An unset VIF reference answered `""` (`Quirks::empty_string_references`).
+    pub const EMPTY_REFERENCE: &str = "empty-string-reference";
+    /// A VIF allocated `approving` (`Quirks::approving_hosted_vifs`).
+    pub const APPROVING: &str = "approving-hosted-vif";
+    /// A confirmed hosted connection set to go down (`Quirks::hosted_down_one_in`).
+    pub const HOSTED_DOWN: &str = "hosted-connection-down";
+    /// An association seen `associating` past one asynchronous delay (`Quirks::associating`).
+    pub const ASSOCIATING_HELD: &str = "associating-held";
+    /// ConfirmConnection refused in AWS's words (`Quirks::confirm_names_state`).
+    pub const CONFIRM_NAMES_STATE: &str = "confirm-names-state";
+    /// A VIF refused on a connection not yet available (`Quirks::vif_needs_available_connection`).
+    pub const VIF_NEEDS_AVAILABLE: &str = "vif-needs-available-connection";
+    /// A delete of what is gone answered "Could not find" (`Quirks::deleted_not_found`).
+    pub const DELETED_NOT_FOUND: &str = "deleted-not-found";
 }
 
 /// Knobs set one by one over a profile's configuration; `None` keeps the profile's

@@ -87,6 +87,11 @@ impl Progress {
         self.chain[steps.min(self.chain.len() - 1)]
     }
 
+    /// How long ago the resource was created (or restarted on its current chain).
+    pub(super) fn age(&self, now: Duration) -> Duration {
+        now.saturating_sub(self.created_at)
+    }
+
     /// The state a Describe reports; in observation-driven mode it also advances.
     pub(super) fn observe(
         &mut self,

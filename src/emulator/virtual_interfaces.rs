@@ -333,9 +333,10 @@ fn live_connection(world: &mut World, call: &Call<'_>, id: &str) -> Result<Strin
     // equinix/terraform-provider-equinix #26, terraform-provider-aws #3252: a VIF needs
     // a provisioned connection.
     if needs_available && !matches!(state, "available" | "down") {
-        return Err(ApiError::client(
-            "The specified Connection ID is not available",
-        ));
+        return Err(
+            ApiError::client("The specified Connection ID is not available")
+                .by_quirk(super::profile::played::VIF_NEEDS_AVAILABLE),
+        );
     }
     Ok(connection.location().to_owned())
 }
@@ -507,6 +508,7 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
     // Ids restart with every reset, so behaviour varies with the inputs too.
     let variety = world.ids.seed(&format!("{id}/{vlan}/{asn}/{vif_name}"));
     let chain = if kind.allocate && world.config.quirks.approving_hosted_vifs {
+        world.played.add(super::profile::played::APPROVING);
         APPROVING
     } else if kind.allocate {
         CONFIRMING

@@ -301,6 +301,7 @@ fn with_the_quirk_a_vif_needs_an_available_connection() {
     let err = private(&mut w, &conn, 5).unwrap_err();
     assert_eq!(err.error_type, "DirectConnectClientException");
     assert_eq!(err.message, "The specified Connection ID is not available");
+    assert_eq!(err.quirk, Some("vif-needs-available-connection"));
     // Observed up to `available` (one edge per Describe), it takes VIFs.
     for _ in 0..3 {
         w.ok(OWNER, "DescribeConnections", json!({"connectionId": conn}));
@@ -368,4 +369,6 @@ fn with_the_quirk_an_allocated_vif_is_approving_then_confirming_and_confirmable_
         json!({"virtualInterfaceId": id}),
     );
     assert_says(&err, "Could not find VirtualInterface with ID");
+    assert_eq!(err.quirk, Some("deleted-not-found"), "tallied by the server");
+    assert_eq!(w.played.counts().get("approving-hosted-vif"), Some(&2));
 }
