@@ -369,6 +369,10 @@ fn with_the_quirk_an_allocated_vif_is_approving_then_confirming_and_confirmable_
         json!({"virtualInterfaceId": id}),
     );
     assert_says(&err, "Could not find VirtualInterface with ID");
-    assert_eq!(err.quirk, Some("deleted-not-found"), "tallied by the server");
+    assert_eq!(
+        err.quirk,
+        Some("deleted-not-found"),
+        "tallied by the server"
+    );
     assert_eq!(w.played.counts().get("approving-hosted-vif"), Some(&2));
 }
