@@ -220,8 +220,11 @@ impl Quirks {
     }
 }
 
+/// The switch of one on/off quirk in [`Quirks`].
+pub type Switch = fn(&mut Quirks) -> &mut bool;
+
 /// The on/off quirks by their `--quirk` names (`dxconform serve --quirk NAME`).
-pub const SWITCHES: &[(&str, fn(&mut Quirks) -> &mut bool)] = &[
+pub const SWITCHES: &[(&str, Switch)] = &[
     ("approving-hosted-vifs", |q| &mut q.approving_hosted_vifs),
     ("empty-string-references", |q| {
         &mut q.empty_string_references
