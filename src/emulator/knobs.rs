@@ -131,7 +131,7 @@ impl Knobs {
     pub(super) fn settle(&self, operation: &str, output: &mut Value) {
         if self.empty_references {
             self.played
-                .add_n(played::EMPTY_REFERENCE, empty_references(output));
+                .add_n(played::EMPTY_REFERENCES, empty_references(output));
         }
         if operation.starts_with("Describe") {
             self.forget_gone(output);
@@ -312,7 +312,7 @@ mod tests {
         k.settle("DescribeVirtualInterfaces", &mut listed);
         assert_eq!(listed["virtualInterfaces"][0]["virtualGatewayId"], "vgw-1");
         assert_eq!(listed["virtualInterfaces"][0]["directConnectGatewayId"], "");
-        assert_eq!(k.played.counts().get("empty-string-reference"), Some(&4));
+        assert_eq!(k.played.counts().get("empty-string-references"), Some(&4));
         // Other answers and the faithful target are left alone.
         let mut other = json!({"connectionId": "dxcon-1"});
         k.settle("DescribeConnections", &mut other);

@@ -13,7 +13,9 @@
 //! with MACsec keys and LOAs, `tags`, `locations`, …), and the shared pieces
 //! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `progress`, `config`, `error`,
 //! `api_error`). `mutants` is the fault-injection layer that plants one deliberate
-//! deviation (`--mutant NAME`) around the faithful dispatch.
+//! deviation (`--mutant NAME`) around the faithful dispatch. `profile` holds the
+//! `aws` profile: real AWS's timing and publicly documented quirks, each a knob
+//! (`Quirks`), off in the default `faithful` profile.
 
 mod api_error;
 mod arn;

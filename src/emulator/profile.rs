@@ -170,10 +170,12 @@ pub struct Quirks {
     /// One confirmed hosted connection in this many (by id) goes `pending ⇢ down`
     /// instead of `available` (terraform-provider-aws #26565). Zero: none.
     pub hosted_down_one_in: u32,
-    /// An allocated hosted VIF first reports `approving`, a state not in the published
-    /// enum, then `confirming` (terraform-provider-aws #11594: "unexpected state
-    /// 'approving', wanted target 'available, confirming, down'"). While approving it
-    /// can be confirmed or deleted as a confirming one.
+    /// An allocated hosted VIF, answered `confirming`, then reports `approving` for
+    /// one asynchronous delay from its allocation (one Describe without a clock), a
+    /// state not in the published enum, then `confirming` again (terraform-provider-aws #11594: the
+    /// waiter after the allocation met "unexpected state 'approving', wanted target
+    /// 'available, confirming, down'"). While approving it can be confirmed or
+    /// deleted as a confirming one.
     pub approving_hosted_vifs: bool,
     /// Unset id references in VIF answers come as empty strings:
     /// `"virtualGatewayId": ""`, `"directConnectGatewayId": ""` (published aws-cli
@@ -218,35 +220,7 @@ impl Quirks {
     pub(super) fn hosted_goes_down(&self, seed: u32) -> bool {
         self.hosted_down_one_in > 0 && seed % self.hosted_down_one_in == 0
     }
-}
 
-/// The switch of one on/off quirk in [`Quirks`].
-pub type Switch = fn(&mut Quirks) -> &mut bool;
-
-/// The on/off quirks by their `--quirk` names (`dxconform serve --quirk NAME`).
-pub const SWITCHES: &[(&str, Switch)] = &[
-    ("approving-hosted-vifs", |q| &mut q.approving_hosted_vifs),
-    ("empty-string-references", |q| {
-        &mut q.empty_string_references
-    }),
-    ("confirm-names-state", |q| &mut q.confirm_names_state),
-    ("vif-needs-available-connection", |q| {
-        &mut q.vif_needs_available_connection
-    }),
-    ("deleted-not-found", |q| &mut q.deleted_not_found),
-];
-
-/// A `--quirk` name that is not one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown quirk {name:?}: one of {known}")]
-pub struct UnknownQuirk {
-    /// The name given.
-    pub name: String,
-    /// The known names, comma-separated.
-    pub known: String,
-}
-
-impl Quirks {
     /// Turn the quirk `name` on or off.
     pub fn set(&mut self, name: &str, on: bool) -> Result<(), UnknownQuirk> {
         let (_, field) = SWITCHES
@@ -263,6 +237,30 @@ impl Quirks {
         *field(self) = on;
         Ok(())
     }
+}
+
+/// The switch of one on/off quirk in [`Quirks`].
+pub type Switch = fn(&mut Quirks) -> &mut bool;
+
+/// The on/off quirks by their `--quirk` names (`dxconform serve --quirk NAME`).
+pub const SWITCHES: &[(&str, Switch)] = &[
+    (played::APPROVING, |q| &mut q.approving_hosted_vifs),
+    (played::EMPTY_REFERENCES, |q| &mut q.empty_string_references),
+    (played::CONFIRM_NAMES_STATE, |q| &mut q.confirm_names_state),
+    (played::VIF_NEEDS_AVAILABLE, |q| {
+        &mut q.vif_needs_available_connection
+    }),
+    (played::DELETED_NOT_FOUND, |q| &mut q.deleted_not_found),
+];
+
+/// A `--quirk` name that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown quirk {name:?}: one of {known}")]
+pub struct UnknownQuirk {
+    /// The name given.
+    pub name: String,
+    /// The known names, comma-separated.
+    pub known: String,
 }
 
 /// What the knobs and quirks did, by name, since the target started (`GET
@@ -291,7 +289,7 @@ impl Tally {
     }
 }
 
-/// The names [`Tally`] counts.
+/// The names [`Tally`] counts; an on/off quirk's is also its `--quirk` name.
 pub(super) mod played {
     /// An API call answered 400 ThrottlingException (`throttle_rps`).
     pub const THROTTLED: &str = "throttled";
@@ -300,9 +298,9 @@ pub(super) mod played {
     /// A gone record left out of a Describe list (`Quirks::gone_retention`).
     pub const GONE_DROPPED: &str = "gone-record-dropped";
     /// An unset VIF reference answered `""` (`Quirks::empty_string_references`).
-    pub const EMPTY_REFERENCE: &str = "empty-string-reference";
-    /// A VIF allocated `approving` (`Quirks::approving_hosted_vifs`).
-    pub const APPROVING: &str = "approving-hosted-vif";
+    pub const EMPTY_REFERENCES: &str = "empty-string-references";
+    /// A VIF allocated to pass through `approving` (`Quirks::approving_hosted_vifs`).
+    pub const APPROVING: &str = "approving-hosted-vifs";
     /// A confirmed hosted connection set to go down (`Quirks::hosted_down_one_in`).
     pub const HOSTED_DOWN: &str = "hosted-connection-down";
     /// An association seen `associating` past one asynchronous delay (`Quirks::associating`).

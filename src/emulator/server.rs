@@ -39,7 +39,7 @@ pub(super) const HEALTH_PATH: &str = "/dxconform/health";
 /// a run left across every account, including ones it chose itself).
 pub const ACCOUNTS_PATH: &str = "/dxconform/accounts";
 /// `GET`: what the knobs and quirks of the target's profile did so far, by name
-/// (`{"played": {"throttled": 3, "approving-hosted-vif": 1, …}}`).
+/// (`{"played": {"throttled": 3, "approving-hosted-vifs": 1, …}}`).
 pub const QUIRKS_PATH: &str = "/dxconform/quirks";
 /// Largest request body accepted (Direct Connect requests are a few KiB).
 const MAX_BODY: usize = 1 << 20;

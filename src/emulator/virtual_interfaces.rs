@@ -62,9 +62,13 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
 ];
 
 const CONFIRMING: &[&str] = &["confirming"];
-/// An allocated VIF that first reports the undocumented `approving`
-/// (`Quirks::approving_hosted_vifs`, terraform-provider-aws #11594).
-const APPROVING: &[&str] = &["approving", "confirming"];
+/// An allocated VIF that reports the undocumented `approving` for a while after its
+/// allocation answered `confirming` (`Quirks::approving_hosted_vifs`;
+/// terraform-provider-aws #11594: the provider's waiter, polling after the
+/// allocation, met "unexpected state 'approving'").
+const APPROVING: &[&str] = &["confirming", "approving", "confirming"];
+/// How long the first state of a chain lasts when only the create's answer shows it.
+const ANSWER_ONLY: Duration = Duration::from_nanos(1);
 const VERIFYING_VIA_PENDING: &[&str] = &["verifying", "pending", "available"];
 const VERIFYING: &[&str] = &["verifying", "available"];
 const REJECTED: &[&str] = &["rejected"];
@@ -550,7 +554,13 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
         virtual_gateway,
         gateway: gateway.map(|g| (g, Progress::new(ATTACHING, call.now, seed))),
         route_filter: object.get("routeFilterPrefixes").cloned(),
-        progress: Progress::new(chain, call.now, variety),
+        // With a clock, `confirming` is the allocation's answer only and `approving`
+        // lasts the first delay from there (one held instant stands for the answer).
+        progress: Progress::new(chain, call.now, variety).first_held(if chain == APPROVING {
+            ANSWER_ONLY
+        } else {
+            Duration::ZERO
+        }),
         peers: vec![peer],
         tags,
         tests: Vec::new(),
