@@ -145,3 +145,40 @@ fn a_target_that_never_settles_is_reported_as_model_liveness() {
         report.failures().map(|b| &b.check).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_embedded_target_with_the_aws_profile_has_no_failure_and_waits_for_its_states() {
+    use dxconform::emulator::{Profile, TimeScale};
+    let out = tempfile::tempdir().unwrap();
+    let emulator = Profile::Aws.config(TimeScale::new(0.001).unwrap());
+    let config = RunConfig {
+        target: TargetConfig {
+            // As `dxconform run --emulator-profile aws` derives them.
+            consistency_budget: emulator.consistency_lag * 3 + Duration::from_millis(500),
+            wait: WaitPolicy {
+                interval: Duration::from_millis(50),
+                timeout: Duration::from_secs(30),
+                adaptive: false,
+            },
+            ..TargetConfig::default()
+        },
+        emulator,
+        cases: 60,
+        seed: 3,
+        out: out.path().to_path_buf(),
+        ..RunConfig::default()
+    };
+    let report = dxconform::run::run(&config).expect("run");
+    let failures: Vec<_> = report
+        .failures()
+        .map(|b| (&b.check, &b.operation, &b.actual))
+        .collect();
+    assert!(failures.is_empty(), "findings: {failures:#?}");
+    // What it reports besides are AWS's documented deviations, as warnings.
+    let json = serde_json::to_value(&report).unwrap();
+    for bucket in json["buckets"].as_array().unwrap() {
+        assert_eq!(bucket["check"], "shape.documented-deviation", "{bucket}");
+    }
+    assert!(report.waits.waits > 0, "{:?}", report.waits);
+    assert_eq!(report.waits.timed_out, 0, "{:?}", report.waits);
+}

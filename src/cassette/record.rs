@@ -93,16 +93,37 @@ pub(super) fn skipped(step: usize, s: &crate::model::Step) -> RecordedExchange {
     }
 }
 
-/// Record one case. On a target that cannot be reset the case's resources are then
-/// deleted, as a run's teardown deletes them (not recorded: the replay does the same),
-/// so no case meets what an earlier one left holding an account's shared things (a
-/// virtual private gateway stays associated until its association is deleted).
+/// Record one case. On a target that cannot be reset (an endpoint, AWS) the recording
+/// owns what it creates as a run's case does: with a journal, creates carry the run tag
+/// and the journal follows every step; at the end the case's resources are deleted, as a
+/// run's teardown deletes them (not recorded: the replay does the same), so no case meets
+/// what an earlier one left holding an account's shared things (a virtual private gateway
+/// stays associated until its association is deleted). What cannot be deleted stays
+/// journaled for `dxconform sweep`.
 async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan) -> RecordedCase {
     let mut model = Model::new(env.clone());
     let mut refs = Refs::new(&env.accounts);
     let began = Instant::now();
     let mut exchanges = Vec::new();
+    let journal = target.journal.as_ref().filter(|_| !target.can_reset());
+    let journal_case = journal.map_or(0, |j| j.case());
+    let accounts = target.client.accounts();
+    if let Some(journal) = journal {
+        journal.accounts(accounts);
+    }
+    let sync = |model: &Model| {
+        if let Some(journal) = journal {
+            let live = model.teardown();
+            let live: Vec<_> = live
+                .iter()
+                .map(|c| (c.principal, c.operation, &c.body))
+                .collect();
+            journal.sync(journal_case, accounts, &live);
+        }
+    };
     for (index, step) in plan.steps.iter().enumerate() {
+        let tagged = journal.map(|j| crate::model::with_run_tag(step, j.run_id()));
+        let step = tagged.as_ref().unwrap_or(step);
         let Some((call, prediction)) = model.call(step) else {
             exchanges.push(skipped(index, step));
             continue;
@@ -113,12 +134,30 @@ async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan)
             .call(call.principal, call.operation, &call.body)
             .await;
         model.observe(step, &prediction, &exchange.outcome);
+        sync(&model);
         exchanges.push(recorded(&mut refs, index, &exchange, at_ms));
         if matches!(exchange.outcome, Outcome::TransportFault { .. }) {
             break;
         }
     }
-    clear(target, &model).await;
+    if !target.can_reset() {
+        let deletion = crate::run::delete_live(&target.client, &model, |call| {
+            if let Some(journal) = journal {
+                journal.deleted(call.principal, accounts, call.operation, &call.body);
+            }
+        })
+        .await;
+        if !deletion.refused.is_empty() {
+            tracing::warn!(
+                case,
+                leftovers = deletion.refused.len(),
+                "the recording left resources live; they stay journaled for `dxconform sweep`"
+            );
+        }
+    }
+    if let Some(journal) = journal {
+        journal.forget(journal_case);
+    }
     RecordedCase {
         case,
         plan: plan.clone(),

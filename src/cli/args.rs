@@ -331,17 +331,32 @@ pub struct RunArgs {
     #[arg(long)]
     pub record: Option<PathBuf>,
     /// Embedded target only: milliseconds per asynchronous state change (AWS-like timing; 0: step-driven).
-    #[arg(long, default_value_t = 0)]
-    pub async_delay_ms: u64,
-    /// Embedded target only: milliseconds added to every answer.
-    #[arg(long, default_value_t = 0)]
-    pub emulator_latency_ms: u64,
-    /// Embedded target only: requests per second beyond which it answers 400 ThrottlingException (0: off).
-    #[arg(long, default_value_t = 0)]
-    pub emulator_throttle_rps: u32,
-    /// Embedded target only: milliseconds a created resource is missing from Describe lists.
-    #[arg(long, default_value_t = 0)]
-    pub emulator_consistency_lag_ms: u64,
+    /// Overrides the profile's value.
+    #[arg(long, value_name = "MS")]
+    pub async_delay_ms: Option<u64>,
+    /// Embedded target only: milliseconds added to every answer (overrides the profile's).
+    #[arg(long, value_name = "MS")]
+    pub emulator_latency_ms: Option<u64>,
+    /// Embedded target only: requests per second beyond which it answers 400 ThrottlingException
+    /// (0: off; overrides the profile's).
+    #[arg(long, value_name = "RPS")]
+    pub emulator_throttle_rps: Option<u32>,
+    /// Embedded target only: milliseconds a created resource is missing from Describe lists
+    /// (overrides the profile's).
+    #[arg(long, value_name = "MS")]
+    pub emulator_consistency_lag_ms: Option<u64>,
+    /// Embedded target only: the reference target's profile: `faithful` (default) or `aws`
+    /// (AWS-like latency, throttling, eventual consistency, minutes-long states and the
+    /// quirks of docs/aws-quirks.md; see `dxconform serve --help`).
+    #[arg(long, value_name = "PROFILE", default_value = "faithful")]
+    pub emulator_profile: crate::emulator::Profile,
+    /// Embedded target only: factor on the profile's durations (and its inverse on its
+    /// rates), in (0, 1]: 0.001 plays AWS's 45 minutes in 2.7 s.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub emulator_time_scale: f64,
+    /// Embedded target only: the reference target's quirks (see `dxconform serve --help`).
+    #[command(flatten)]
+    pub emulator_quirks: EmulatorQuirkArgs,
     /// Resource journal: every resource created on a target that cannot be reset is
     /// appended here (fsync'd) the moment its id is known (default OUT/journal.ndjson).
     #[arg(long, env = "DXCONFORM_JOURNAL")]
@@ -399,21 +414,88 @@ pub struct ServeArgs {
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
     /// Milliseconds each asynchronous state change takes (requested ⇢ pending ⇢ available);
-    /// 0 (default): every Describe moves a resource one edge further, deterministically.
-    #[arg(long, default_value_t = 0)]
-    pub async_delay_ms: u64,
+    /// 0 (the faithful profile's): every Describe moves a resource one edge further,
+    /// deterministically. Overrides the profile's value, as every knob below.
+    #[arg(long, value_name = "MS")]
+    pub async_delay_ms: Option<u64>,
     /// Plant one deliberate deviation from AWS (see `dxconform mutants --list`).
     #[arg(long)]
     pub mutant: Option<String>,
     /// Milliseconds added to every API answer (AWS-like latency).
-    #[arg(long, default_value_t = 0)]
-    pub latency_ms: u64,
+    #[arg(long, value_name = "MS")]
+    pub latency_ms: Option<u64>,
     /// Requests per second beyond which API calls are answered with 400 ThrottlingException (0: off).
-    #[arg(long, default_value_t = 0)]
-    pub throttle_rps: u32,
+    #[arg(long, value_name = "RPS")]
+    pub throttle_rps: Option<u32>,
     /// Milliseconds a created resource is missing from Describe* lists (eventual consistency).
-    #[arg(long, default_value_t = 0)]
-    pub consistency_lag_ms: u64,
+    #[arg(long, value_name = "MS")]
+    pub consistency_lag_ms: Option<u64>,
+    /// What the target starts from: `faithful` (default: Direct Connect as AWS documents
+    /// it) or `aws` (AWS-like latency, throttling, eventual consistency, minutes-long
+    /// asynchronous states and every quirk of docs/aws-quirks.md).
+    #[arg(long, value_name = "PROFILE", default_value = "faithful")]
+    pub profile: crate::emulator::Profile,
+    /// Factor on the profile's durations (and its inverse on its rates), in (0, 1]:
+    /// 0.001 plays AWS's 45 minutes in 2.7 s. Explicit knobs are not scaled.
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Quirks of real AWS, one by one.
+    #[command(flatten)]
+    pub quirks: QuirkArgs,
+}
+
+/// The quirks of `dxconform serve` (docs/aws-quirks.md), over the profile's.
+#[derive(Debug, Args, Default)]
+pub struct QuirkArgs {
+    /// Turn a quirk on (repeatable): approving-hosted-vifs, empty-string-references,
+    /// confirm-names-state, vif-needs-available-connection, deleted-not-found.
+    #[arg(long = "quirk", value_name = "NAME")]
+    pub on: Vec<String>,
+    /// Turn a quirk off (repeatable; same names as --quirk).
+    #[arg(long = "no-quirk", value_name = "NAME")]
+    pub off: Vec<String>,
+    /// Milliseconds a new gateway association stays `associating` (0: one asynchronous delay;
+    /// needs --async-delay-ms or the aws profile).
+    #[arg(long, value_name = "MS")]
+    pub associating_ms: Option<u64>,
+    /// One confirmed hosted connection in N goes `down` instead of `available` (0: none).
+    #[arg(long, value_name = "N")]
+    pub hosted_down_one_in: Option<u32>,
+    /// Milliseconds Describe keeps listing a `deleted`/`rejected`/`disassociated` record (0: for ever).
+    #[arg(long, value_name = "MS")]
+    pub gone_retention_ms: Option<u64>,
+}
+
+/// The quirks of the embedded reference target of `dxconform run`, over its profile's.
+#[derive(Debug, Args, Default)]
+pub struct EmulatorQuirkArgs {
+    /// Embedded target only: turn a quirk on (repeatable; names as `dxconform serve --quirk`).
+    #[arg(long = "emulator-quirk", value_name = "NAME")]
+    pub on: Vec<String>,
+    /// Embedded target only: turn a quirk off (repeatable).
+    #[arg(long = "emulator-no-quirk", value_name = "NAME")]
+    pub off: Vec<String>,
+    /// Embedded target only: milliseconds a new gateway association stays `associating`.
+    #[arg(long = "emulator-associating-ms", value_name = "MS")]
+    pub associating_ms: Option<u64>,
+    /// Embedded target only: one confirmed hosted connection in N goes `down` (0: none).
+    #[arg(long = "emulator-hosted-down-one-in", value_name = "N")]
+    pub hosted_down_one_in: Option<u32>,
+    /// Embedded target only: milliseconds Describe keeps a gone record (0: for ever).
+    #[arg(long = "emulator-gone-retention-ms", value_name = "MS")]
+    pub gone_retention_ms: Option<u64>,
+}
+
+impl From<&EmulatorQuirkArgs> for QuirkArgs {
+    fn from(args: &EmulatorQuirkArgs) -> QuirkArgs {
+        QuirkArgs {
+            on: args.on.clone(),
+            off: args.off.clone(),
+            associating_ms: args.associating_ms,
+            hosted_down_one_in: args.hosted_down_one_in,
+            gone_retention_ms: args.gone_retention_ms,
+        }
+    }
 }
 
 /// `dxconform replay`.

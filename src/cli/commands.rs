@@ -328,41 +328,38 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| args.out.join("journal.ndjson")),
     );
     target.run_id = Some(format!("run-{seed}-{}", random_seed()));
-    let mut emulator = crate::emulator::EmulatorConfig::default();
-    if let Some(name) = &args.mutant {
-        if target.kind != TargetKind::Embedded {
-            return usage("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
-        }
-        emulator.mutant = Some(name.clone());
+    if args.mutant.is_some() && target.kind != TargetKind::Embedded {
+        return usage("--mutant plants a fault into the embedded reference target; it cannot be combined with --target or --endpoint");
     }
-    if args.async_delay_ms > 0 {
-        if target.kind != TargetKind::Embedded {
-            return usage("--async-delay-ms sets the embedded reference target's timing; it cannot be combined with --target or --endpoint");
-        }
-        emulator.async_delay = Duration::from_millis(args.async_delay_ms);
-        if args.target.wait_interval.is_none() {
-            // Real time moves states: wait for them as on AWS, at loopback pace.
-            target.wait.interval = Duration::from_millis(50);
-        }
+    let knobs = knob_overrides(
+        args.async_delay_ms,
+        args.emulator_latency_ms,
+        args.emulator_throttle_rps,
+        args.emulator_consistency_lag_ms,
+        &(&args.emulator_quirks).into(),
+    );
+    let profiled = args.emulator_profile != crate::emulator::Profile::Faithful;
+    if (knobs.any() || profiled) && target.kind != TargetKind::Embedded {
+        return usage("--async-delay-ms and the --emulator-* knobs set the embedded reference target's behaviour; for another target use `dxconform serve` with --profile, --async-delay-ms, --latency-ms, --throttle-rps, --consistency-lag-ms, --quirk");
     }
-    if args.emulator_latency_ms > 0
-        || args.emulator_throttle_rps > 0
-        || args.emulator_consistency_lag_ms > 0
-    {
-        if target.kind != TargetKind::Embedded {
-            return usage("--emulator-* knobs set the embedded reference target's behaviour; for another target use `dxconform serve` with --latency-ms, --throttle-rps, --consistency-lag-ms");
-        }
-        emulator.latency = Duration::from_millis(args.emulator_latency_ms);
-        emulator.throttle_rps = args.emulator_throttle_rps;
-        emulator.consistency_lag = Duration::from_millis(args.emulator_consistency_lag_ms);
-        if args.target.consistency_budget_ms.is_none() {
-            target.consistency_budget = emulator.consistency_lag * 3
-                + Duration::from_millis(if args.emulator_consistency_lag_ms > 0 {
-                    500
-                } else {
-                    0
-                });
-        }
+    let mut emulator = knobs
+        .configure(args.emulator_profile, args.emulator_time_scale)
+        .or_else(|e| usage(e.to_string()))?;
+    emulator.mutant = args.mutant.clone();
+    if !emulator.async_delay.is_zero() && args.target.wait_interval.is_none() {
+        // Real time moves states: wait for them as on AWS, at loopback pace.
+        target.wait.interval = Duration::from_millis(50);
+    }
+    let realism = !emulator.latency.is_zero()
+        || emulator.throttle_rps > 0
+        || !emulator.consistency_lag.is_zero();
+    if realism && args.target.consistency_budget_ms.is_none() {
+        target.consistency_budget = emulator.consistency_lag * 3
+            + Duration::from_millis(if emulator.consistency_lag.is_zero() {
+                0
+            } else {
+                500
+            });
     }
     let budgets = budgets(&args)?;
     target.retry.max_rps = budgets.max_rps;
@@ -456,7 +453,38 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     write_and_summarise(report, &args.out, baseline.as_ref())
 }
 
+/// The knobs given one by one (`None`: the profile's value).
+fn knob_overrides(
+    async_delay_ms: Option<u64>,
+    latency_ms: Option<u64>,
+    throttle_rps: Option<u32>,
+    consistency_lag_ms: Option<u64>,
+    quirks: &super::args::QuirkArgs,
+) -> crate::emulator::KnobOverrides {
+    let ms = |v: Option<u64>| v.map(Duration::from_millis);
+    crate::emulator::KnobOverrides {
+        async_delay: ms(async_delay_ms),
+        latency: ms(latency_ms),
+        throttle_rps,
+        consistency_lag: ms(consistency_lag_ms),
+        associating: ms(quirks.associating_ms),
+        hosted_down_one_in: quirks.hosted_down_one_in,
+        gone_retention: ms(quirks.gone_retention_ms),
+        quirks_on: quirks.on.clone(),
+        quirks_off: quirks.off.clone(),
+    }
+}
+
 fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let config = knob_overrides(
+        args.async_delay_ms,
+        args.latency_ms,
+        args.throttle_rps,
+        args.consistency_lag_ms,
+        &args.quirks,
+    )
+    .configure(args.profile, args.time_scale)
+    .or_else(|e| usage(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -467,12 +495,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
     runtime.block_on(async {
         let config = crate::emulator::EmulatorConfig {
             region: args.region.clone(),
-            async_delay: Duration::from_millis(args.async_delay_ms),
             mutant: args.mutant.clone(),
-            latency: Duration::from_millis(args.latency_ms),
-            throttle_rps: args.throttle_rps,
-            consistency_lag: Duration::from_millis(args.consistency_lag_ms),
-            ..Default::default()
+            ..config
         };
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
         let emulator = crate::emulator::Emulator::start(addr, config)

@@ -13,6 +13,9 @@ pub(super) struct ApiError {
     pub error_type: &'static str,
     /// Human-readable message (the `message` member).
     pub message: String,
+    /// The quirk of real AWS that made this answer (`Quirks`), tallied for
+    /// `GET /dxconform/quirks`; `None` for the faithful answers.
+    pub quirk: Option<&'static str>,
 }
 
 impl ApiError {
@@ -21,6 +24,15 @@ impl ApiError {
             status,
             error_type,
             message: message.into(),
+            quirk: None,
+        }
+    }
+
+    /// The same answer, made by the quirk `quirk` (a `Tally` name).
+    pub(super) fn by_quirk(self, quirk: &'static str) -> Self {
+        ApiError {
+            quirk: Some(quirk),
+            ..self
         }
     }
 
@@ -55,6 +67,17 @@ impl ApiError {
     /// learns nothing about other accounts' resources.
     pub(super) fn not_found(kind: &str, id: &str) -> Self {
         ApiError::client(format!("Could not find {kind} with ID {id}"))
+    }
+
+    /// A delete refused because the resource is already gone: this refusal, or with
+    /// `not_found` (the `deleted_not_found` quirk) AWS's "Could not find {kind} with ID
+    /// {id}", which terraform-provider-aws's deletes treat as already gone.
+    pub(super) fn gone_as_not_found(self, not_found: bool, kind: &str, id: &str) -> Self {
+        if not_found {
+            ApiError::not_found(kind, id).by_quirk(super::profile::played::DELETED_NOT_FOUND)
+        } else {
+            self
+        }
     }
 
     /// `SerializationException` (400): the body is not a JSON object, or a member

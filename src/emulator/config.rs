@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::ServeError;
+use super::{Quirks, ServeError};
 
 /// How the reference target behaves. Built by `dxconform run` (embedded target) and
 /// `dxconform serve`; `Default` gives the values documented on each field.
@@ -31,6 +31,8 @@ pub struct EmulatorConfig {
     /// How long a created resource is missing from Describe* lists (default zero;
     /// `--consistency-lag-ms`).
     pub consistency_lag: Duration,
+    /// Quirks of real AWS to play (default: none; `--profile aws` turns them all on).
+    pub quirks: Quirks,
 }
 
 impl Default for EmulatorConfig {
@@ -43,6 +45,7 @@ impl Default for EmulatorConfig {
             latency: Duration::ZERO,
             throttle_rps: 0,
             consistency_lag: Duration::ZERO,
+            quirks: Quirks::default(),
         }
     }
 }
@@ -71,6 +74,13 @@ impl EmulatorConfig {
             return invalid(format!(
                 "default account {:?} is not a 12-digit account id",
                 self.default_account
+            ));
+        }
+        if !self.quirks.associating.is_zero() && self.async_delay.is_zero() {
+            // Without a clock, states move one edge per Describe: a duration would mean nothing.
+            return invalid(format!(
+                "a gateway association held `associating` for {:?} needs clock-driven states: set an asynchronous delay above zero",
+                self.quirks.associating
             ));
         }
         Ok(())
@@ -102,6 +112,21 @@ mod tests {
             ..EmulatorConfig::default()
         };
         assert!(bad_account.check().is_err());
+        let held_without_clock = EmulatorConfig {
+            quirks: Quirks {
+                associating: Duration::from_secs(1),
+                ..Quirks::default()
+            },
+            ..EmulatorConfig::default()
+        };
+        let err = held_without_clock.check().unwrap_err().to_string();
+        assert!(err.contains("asynchronous delay"), "{err}");
+        assert!(EmulatorConfig {
+            async_delay: Duration::from_millis(1),
+            ..held_without_clock
+        }
+        .check()
+        .is_ok());
         assert!(is_account_id("000000000000"));
         assert!(!is_account_id("00000000000a"));
     }

@@ -242,10 +242,12 @@ fn delete_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
     let canonical = world.ids.canonical(id);
+    let not_found = world.config.quirks.deleted_not_found;
     let connection = world.owned::<Connection>(call.account, id)?;
     connection
         .port
-        .refuse_if_deleted("Connection", id, "deleted")?;
+        .refuse_if_deleted("Connection", id, "deleted")
+        .map_err(|e| e.gone_as_not_found(not_found, "Connection", id))?;
     // [api] "rejected: a hosted connection in the ordering state enters the rejected
     // state if it is deleted by the customer".
     let ordering = connection.hosted.is_some() && connection.current(call.now, delay) == "ordering";
@@ -528,6 +530,27 @@ mod tests {
             )
             .unwrap();
         assert_eq!(out["connections"][0]["connectionState"], "deleted");
+    }
+
+    #[test]
+    fn with_the_quirk_deleting_a_deleted_connection_is_not_found() {
+        for (not_found, needle) in [
+            (false, "is in the deleted state"),
+            (true, "Could not find Connection with ID"),
+        ] {
+            let mut w = World::new(EmulatorConfig {
+                quirks: crate::emulator::Quirks {
+                    deleted_not_found: not_found,
+                    ..Default::default()
+                },
+                ..Default::default()
+            });
+            let id = create(&mut w, basic()).unwrap()["connectionId"].clone();
+            w.ok(OWNER, "DeleteConnection", json!({"connectionId": id}));
+            let err = w.refused(OWNER, "DeleteConnection", json!({"connectionId": id}));
+            assert_eq!(err.error_type, "DirectConnectClientException");
+            assert_says(&err, needle);
+        }
     }
 }
 

@@ -145,7 +145,10 @@ fn declared(spec: &Spec, operation: &str, error: ApiError) -> ApiError {
         "TooManyTagsException" | "DuplicateTagKeysException"
     );
     if tag_error && !spec.declares_error(operation, error.error_type) {
-        return ApiError::client(error.message);
+        return ApiError {
+            quirk: error.quirk,
+            ..ApiError::client(error.message)
+        };
     }
     error
 }

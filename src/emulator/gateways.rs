@@ -274,7 +274,12 @@ fn delete_gateway(world: &mut World, call: &Call<'_>) -> Outcome {
     if !live {
         return Err(ApiError::client(format!(
             "Direct Connect gateway {id} is already being deleted"
-        )));
+        ))
+        .gone_as_not_found(
+            world.config.quirks.deleted_not_found,
+            "DirectConnectGateway",
+            id,
+        ));
     }
     let associated = world
         .account_mut(call.account)
@@ -335,7 +340,9 @@ fn new_association(
         vgw_owner: vgw_owner.to_owned(),
         region: world.region().to_owned(),
         prefixes,
-        progress: Progress::new(ASSOCIATING, now, world.ids.seed(&id)),
+        // terraform-provider-aws #9225, #14328: `associating` may last 45 minutes.
+        progress: Progress::new(ASSOCIATING, now, world.ids.seed(&id))
+            .first_held(world.config.quirks.associating),
     };
     let out = association.render("associating");
     world
@@ -389,12 +396,20 @@ fn describe_associations(world: &mut World, call: &Call<'_>) -> Outcome {
     }
     let (page, next) = paging::page(&ids, call)?;
     let mut out = Vec::new();
+    let mut held = 0;
     for id in page {
         if let Some(a) = account.associations.get_mut(id) {
             let state = a.progress.observe(call.now, delay, false);
+            // Past one delay, only `Quirks::associating` keeps it there.
+            held += u64::from(
+                state == "associating" && !delay.is_zero() && a.progress.age(call.now) > delay,
+            );
             out.push(a.render(state));
         }
     }
+    world
+        .played
+        .add_n(super::profile::played::ASSOCIATING_HELD, held);
     Ok(paging::answer(
         "directConnectGatewayAssociations",
         out,
@@ -425,6 +440,7 @@ fn update_association(world: &mut World, call: &Call<'_>) -> Outcome {
 
 fn delete_association(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
+    let not_found = world.config.quirks.deleted_not_found;
     let id = match call.string("associationId") {
         Some(id) => id.to_owned(),
         None => {
@@ -441,9 +457,8 @@ fn delete_association(world: &mut World, call: &Call<'_>) -> Outcome {
     };
     let a = world.owned::<Association>(call.account, &id)?;
     if !a.live(call.now, delay) {
-        return Err(ApiError::client(format!(
-            "Association {id} is already being disassociated"
-        )));
+        let refusal = ApiError::client(format!("Association {id} is already being disassociated"));
+        return Err(refusal.gone_as_not_found(not_found, "DirectConnectGatewayAssociation", &id));
     }
     a.progress.restart(DISASSOCIATING, call.now);
     Ok(json!({ "directConnectGatewayAssociation": a.render("disassociating") }))
@@ -712,6 +727,69 @@ mod tests {
             OTHER,
             "DeleteDirectConnectGatewayAssociationProposal",
             json!({"proposalId": id}),
+        );
+    }
+
+    #[test]
+    fn with_the_quirks_an_association_stays_associating_for_long_and_a_second_delete_is_not_found()
+    {
+        let delay = Duration::from_secs(1);
+        let mut w = World::new(crate::emulator::EmulatorConfig {
+            async_delay: delay,
+            quirks: crate::emulator::Quirks {
+                associating: Duration::from_secs(45 * 60),
+                deleted_not_found: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let request = json!({"directConnectGatewayName": "g", "amazonSideAsn": 64600});
+        let g = w.ok(OWNER, "CreateDirectConnectGateway", request)["directConnectGateway"]
+            ["directConnectGatewayId"]
+            .clone();
+        let vgw = virtual_interfaces::virtual_gateways_of(OWNER)[0].clone();
+        let out = w.ok(
+            OWNER,
+            "CreateDirectConnectGatewayAssociation",
+            json!({"directConnectGatewayId": g, "virtualGatewayId": vgw}),
+        );
+        let id = out["directConnectGatewayAssociation"]["associationId"].clone();
+        let state_at = |w: &mut World, minutes: u64| {
+            let out = w
+                .invoke_at(
+                    OWNER,
+                    "DescribeDirectConnectGatewayAssociations",
+                    json!({"associationId": id}),
+                    Duration::from_secs(minutes * 60),
+                )
+                .unwrap();
+            out["directConnectGatewayAssociations"][0]["associationState"].clone()
+        };
+        // terraform-provider-aws #9225: still associating after 15 and 44 minutes.
+        assert_eq!(state_at(&mut w, 15), "associating");
+        assert_eq!(state_at(&mut w, 44), "associating");
+        assert_eq!(state_at(&mut w, 46), "associated");
+        assert_eq!(w.played.counts().get("associating-held"), Some(&2));
+        let delete = json!({"associationId": id});
+        let later = Duration::from_secs(50 * 60);
+        w.invoke_at(
+            OWNER,
+            "DeleteDirectConnectGatewayAssociation",
+            delete.clone(),
+            later,
+        )
+        .unwrap();
+        let err = w
+            .invoke_at(
+                OWNER,
+                "DeleteDirectConnectGatewayAssociation",
+                delete,
+                later,
+            )
+            .unwrap_err();
+        assert_says(
+            &err,
+            "Could not find DirectConnectGatewayAssociation with ID",
         );
     }
 }

@@ -20,7 +20,7 @@ use super::dispatch::{Call, Handler, Outcome};
 use super::port::{DedicatedRequest, Port, CHAIN};
 use super::store::{describe, Observed};
 use super::tags::{tags_in_field, Tags};
-use super::{paging, ApiError, World};
+use super::{ids, paging, ApiError, World};
 
 /// Operations answered by this file.
 pub(super) const OPERATIONS: &[(&str, Handler)] = &[
@@ -52,6 +52,8 @@ const HOSTED_BANDWIDTHS: &[&str] = &[
 const ORDERING: &[&str] = &["ordering"];
 /// After ConfirmConnection.
 const CONFIRMED: &[&str] = &["pending", "available"];
+/// A confirmed hosted connection that goes down instead (`Quirks::hosted_down_one_in`).
+const CONFIRMED_DOWN: &[&str] = &["pending", "down"];
 
 /// How CreateInterconnect names its port (no hint after an unknown location).
 const INTERCONNECT_PORT: DedicatedRequest = DedicatedRequest {
@@ -133,10 +135,12 @@ fn hosted_on(world: &World, parent: &str, allocator: &str) -> Vec<(String, Strin
 /// DeleteInterconnect: `deleted` at once; refused while it hosts live connections.
 fn delete_interconnect(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("interconnectId")?;
+    let not_found = world.config.quirks.deleted_not_found;
     world
         .owned::<Interconnect>(call.account, id)?
         .port
-        .refuse_if_deleted("Interconnect", id, "deleted")?;
+        .refuse_if_deleted("Interconnect", id, "deleted")
+        .map_err(|e| e.gone_as_not_found(not_found, "Interconnect", id))?;
     let live = hosted_on(world, id, call.account)
         .into_iter()
         .any(|(a, c)| {
@@ -301,14 +305,29 @@ fn allocate_connection_on_interconnect(world: &mut World, call: &Call<'_>) -> Ou
 fn confirm_connection(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("connectionId")?;
     let delay = world.config.async_delay;
+    let quirks = world.config.quirks.clone();
+    let seed = ids::seed(&world.ids.canonical(id));
     let c = world.owned::<Connection>(call.account, id)?;
     let state = c.current(call.now, delay);
     if c.hosted.is_none() || state != "ordering" {
+        if quirks.confirm_names_state {
+            // aws-sdk-go #2717: "ConfirmConnection failed. dxcon-… is in state requested".
+            return Err(ApiError::client(format!(
+                "ConfirmConnection failed. {id} is in state {state}"
+            ))
+            .by_quirk(super::profile::played::CONFIRM_NAMES_STATE));
+        }
         return Err(ApiError::client(format!(
             "Connection {id} is in the {state} state; only a hosted connection in the ordering state can be confirmed"
         )));
     }
-    c.port.progress.restart(CONFIRMED, call.now);
+    // terraform-provider-aws #26565: a confirmed hosted connection can go `down`.
+    let goes_down = quirks.hosted_goes_down(seed);
+    let chain = if goes_down { CONFIRMED_DOWN } else { CONFIRMED };
+    c.port.progress.restart(chain, call.now);
+    if goes_down {
+        world.played.add(super::profile::played::HOSTED_DOWN);
+    }
     Ok(json!({"connectionState": CONFIRMED[0]}))
 }
 
@@ -492,5 +511,56 @@ mod tests {
             json!({"interconnectId": a}),
         );
         assert_eq!(loa["loa"]["loaContentType"], "application/pdf");
+    }
+
+    #[test]
+    fn with_the_quirks_a_confirm_names_the_state_and_one_in_n_hosted_connections_goes_down() {
+        let quirks = crate::emulator::Quirks {
+            confirm_names_state: true,
+            hosted_down_one_in: 2,
+            ..Default::default()
+        };
+        let mut w = World::new(crate::emulator::EmulatorConfig {
+            quirks,
+            ..Default::default()
+        });
+        // aws-sdk-go #2717: a dedicated connection still `requested` cannot be confirmed.
+        let dedicated = w.ok(
+            OWNER,
+            "CreateConnection",
+            json!({"location":"EqDC2","bandwidth":"10Gbps","connectionName":"d"}),
+        )["connectionId"]
+            .clone();
+        let err = w.refused(
+            OWNER,
+            "ConfirmConnection",
+            json!({"connectionId": dedicated}),
+        );
+        assert_eq!(
+            err.message,
+            format!(
+                "ConfirmConnection failed. {} is in state requested",
+                dedicated.as_str().unwrap()
+            )
+        );
+        // #26565: of the confirmed hosted connections, those the quirk picks end `down`.
+        let ic = interconnect(&mut w);
+        let mut ends = Vec::new();
+        for vlan in 1..=6 {
+            let id = allocate_for_owner(&mut w, &ic, vlan).unwrap()["connectionId"].clone();
+            assert_eq!(
+                w.ok(OWNER, "ConfirmConnection", json!({"connectionId": id}))["connectionState"],
+                "pending"
+            );
+            let seen = w.ok(OWNER, "DescribeConnections", json!({"connectionId": id}));
+            ends.push(seen["connections"][0]["connectionState"].clone());
+        }
+        assert!(ends.contains(&json!("down")), "{ends:?}");
+        assert!(ends.contains(&json!("available")), "{ends:?}");
+        // The faithful detour (pending ⇢ down ⇢ available) also shows `down` at times:
+        // the tally counts only the connections the quirk sent down for good.
+        let down = ends.iter().filter(|s| *s == "down").count() as u64;
+        let played = w.played.counts()["hosted-connection-down"];
+        assert!((1..=down).contains(&played), "{played} of {ends:?}");
     }
 }

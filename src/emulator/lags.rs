@@ -300,8 +300,11 @@ fn update_lag(world: &mut World, call: &Call<'_>) -> Outcome {
 /// DeleteLag: `deleted` at once; its members become standalone connections.
 fn delete_lag(world: &mut World, call: &Call<'_>) -> Outcome {
     let id = call.required_string("lagId")?;
+    let not_found = world.config.quirks.deleted_not_found;
     let lag = world.owned::<Lag>(call.account, id)?;
-    lag.port.refuse_if_deleted("Lag", id, "deleted")?;
+    lag.port
+        .refuse_if_deleted("Lag", id, "deleted")
+        .map_err(|e| e.gone_as_not_found(not_found, "Lag", id))?;
     lag.port.deleted = true;
     let lag = lag.clone();
     let account = world.account_mut(call.account);

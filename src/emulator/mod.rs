@@ -13,7 +13,9 @@
 //! with MACsec keys and LOAs, `tags`, `locations`, …), and the shared pieces
 //! (`world`, `store`, `ids`, `arn`, `paging`, `clock`, `progress`, `config`, `error`,
 //! `api_error`). `mutants` is the fault-injection layer that plants one deliberate
-//! deviation (`--mutant NAME`) around the faithful dispatch.
+//! deviation (`--mutant NAME`) around the faithful dispatch. `profile` holds the
+//! `aws` profile: real AWS's timing and publicly documented quirks, each a knob
+//! (`Quirks`), off in the default `faithful` profile.
 
 mod api_error;
 mod arn;
@@ -33,6 +35,7 @@ mod locations;
 mod mutants;
 mod paging;
 mod port;
+mod profile;
 mod progress;
 mod protocol;
 mod resiliency;
@@ -48,7 +51,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EmulatorConfig;
 pub use error::ServeError;
 pub use mutants::{mutant, Mutant, MUTANTS};
-pub use server::{Emulator, ACCOUNTS_PATH, RESET_PATH};
+pub use profile::{
+    InvalidTimeScale, KnobOverrides, Profile, ProfileError, Quirks, TimeScale, UnknownProfile,
+    UnknownQuirk, SWITCHES as QUIRK_SWITCHES,
+};
+pub use server::{Emulator, ACCOUNTS_PATH, QUIRKS_PATH, RESET_PATH};
 
 use api_error::ApiError;
 use world::World;

@@ -26,6 +26,9 @@ pub(super) struct Progress {
     detoured: bool,
     /// The state last reported (writes answer it as "the current state").
     last_reported: &'static str,
+    /// In clock-driven mode, how long the first state lasts when AWS keeps it longer
+    /// than one delay (zero: one delay, as every state).
+    first_held: Duration,
 }
 
 // State chains shared by several resource families.
@@ -48,6 +51,16 @@ impl Progress {
             flap_offset: seed % FLAP_EVERY,
             detoured: false,
             last_reported: chain[0],
+            first_held: Duration::ZERO,
+        }
+    }
+
+    /// The same, its first state lasting `held` in clock-driven mode (e.g. a gateway
+    /// association `associating` for 45 minutes, `Quirks::associating`).
+    pub(super) fn first_held(self, held: Duration) -> Progress {
+        Progress {
+            first_held: held,
+            ..self
         }
     }
 
@@ -57,13 +70,26 @@ impl Progress {
     }
 
     fn by_clock(&self, now: Duration, delay: Duration) -> &'static str {
-        let age = now.saturating_sub(self.created_at);
+        let mut age = now.saturating_sub(self.created_at);
+        let mut held_steps = 0;
+        if !self.first_held.is_zero() {
+            if age < self.first_held {
+                return self.chain[0];
+            }
+            age -= self.first_held;
+            held_steps = 1;
+        }
         let steps = if delay.is_zero() {
             usize::MAX
         } else {
-            (age.as_nanos() / delay.as_nanos().max(1)) as usize
+            held_steps + (age.as_nanos() / delay.as_nanos().max(1)) as usize
         };
         self.chain[steps.min(self.chain.len() - 1)]
+    }
+
+    /// How long ago the resource was created (or restarted on its current chain).
+    pub(super) fn age(&self, now: Duration) -> Duration {
+        now.saturating_sub(self.created_at)
     }
 
     /// The state a Describe reports; in observation-driven mode it also advances.
@@ -148,6 +174,7 @@ impl Progress {
         self.created_at = now;
         self.observations = 1;
         self.last_reported = chain[0];
+        self.first_held = Duration::ZERO;
     }
 }
 
@@ -221,6 +248,28 @@ mod tests {
         );
         assert_eq!(p.observe(Duration::from_secs(9), delay, true), "available");
         assert!(p.settled(Duration::from_secs(9), delay));
+    }
+
+    #[test]
+    fn a_held_first_state_lasts_its_own_time_then_the_chain_goes_on_by_the_delay() {
+        let delay = Duration::from_secs(1);
+        let held = Duration::from_secs(45);
+        let mut p = Progress::new(ASSOCIATING, Duration::ZERO, 0).first_held(held);
+        assert_eq!(
+            p.observe(Duration::from_secs(2), delay, false),
+            "associating"
+        );
+        assert_eq!(
+            p.observe(Duration::from_secs(44), delay, false),
+            "associating"
+        );
+        assert_eq!(
+            p.observe(Duration::from_secs(45), delay, false),
+            "associated"
+        );
+        // A restart (e.g. an update) is not held.
+        p.restart(ASSOCIATING, Duration::from_secs(50));
+        assert_eq!(p.current(Duration::from_secs(51), delay), "associated");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub(super) const HEALTH_PATH: &str = "/dxconform/health";
 /// kind: `{"accounts": {"111111111111": {"connections": 2}}}` (a test counts what
 /// a run left across every account, including ones it chose itself).
 pub const ACCOUNTS_PATH: &str = "/dxconform/accounts";
+/// `GET`: what the knobs and quirks of the target's profile did so far, by name
+/// (`{"played": {"throttled": 3, "approving-hosted-vifs": 1, …}}`).
+pub const QUIRKS_PATH: &str = "/dxconform/quirks";
 /// Largest request body accepted (Direct Connect requests are a few KiB).
 const MAX_BODY: usize = 1 << 20;
 
@@ -202,10 +205,19 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Full<Byt
             let live = shared.world().live_accounts(shared.clock.now());
             protocol::response(200, &json!({ "accounts": live }), &request_id)
         }
-        (method, "/" | RESET_PATH | HEALTH_PATH | ACCOUNTS_PATH) => protocol::error_response(
-            &ApiError::no_route(405, format!("{method} is not allowed on {path}")),
-            &request_id,
-        ),
+        (&Method::GET, QUIRKS_PATH) => {
+            let mut played = shared.knobs.played.counts();
+            for (name, n) in shared.world().played.counts() {
+                *played.entry(name).or_default() += n;
+            }
+            protocol::response(200, &json!({ "played": played }), &request_id)
+        }
+        (method, "/" | RESET_PATH | HEALTH_PATH | ACCOUNTS_PATH | QUIRKS_PATH) => {
+            protocol::error_response(
+                &ApiError::no_route(405, format!("{method} is not allowed on {path}")),
+                &request_id,
+            )
+        }
         (_, _) => protocol::error_response(
             &ApiError::no_route(404, format!("No route for {path}")),
             &request_id,
@@ -292,7 +304,7 @@ async fn api(
     };
     let answer = {
         let mut world = shared.world();
-        catch_unwind(AssertUnwindSafe(|| match shared.mutant {
+        let answer = catch_unwind(AssertUnwindSafe(|| match shared.mutant {
             None => Answer::Outcome(dispatch(shared.spec, &mut world, &call)),
             Some(mutant) => {
                 let mut memory = shared.memory.lock().unwrap_or_else(|p| p.into_inner());
@@ -303,7 +315,14 @@ async fn api(
             Answer::Outcome(Err(ApiError::server(
                 "An internal error occurred in the reference target",
             )))
-        })
+        });
+        if let Answer::Outcome(Err(ApiError {
+            quirk: Some(quirk), ..
+        })) = &answer
+        {
+            world.played.add(quirk);
+        }
+        answer
     };
     let answer = match answer {
         Answer::Outcome(Ok(mut output)) => {

@@ -62,6 +62,13 @@ pub(super) const OPERATIONS: &[(&str, Handler)] = &[
 ];
 
 const CONFIRMING: &[&str] = &["confirming"];
+/// An allocated VIF that reports the undocumented `approving` for a while after its
+/// allocation answered `confirming` (`Quirks::approving_hosted_vifs`;
+/// terraform-provider-aws #11594: the provider's waiter, polling after the
+/// allocation, met "unexpected state 'approving'").
+const APPROVING: &[&str] = &["confirming", "approving", "confirming"];
+/// How long the first state of a chain lasts when only the create's answer shows it.
+const ANSWER_ONLY: Duration = Duration::from_nanos(1);
 const VERIFYING_VIA_PENDING: &[&str] = &["verifying", "pending", "available"];
 const VERIFYING: &[&str] = &["verifying", "available"];
 const REJECTED: &[&str] = &["rejected"];
@@ -118,8 +125,10 @@ impl VirtualInterface {
         self.progress.current(now, delay)
     }
 
+    /// Awaiting its owner's confirmation (`approving` is AWS's undocumented name for
+    /// the same wait, #11594: the VIF can be confirmed or rejected alike).
     fn confirming(&self, now: Duration, delay: Duration) -> bool {
-        self.current(now, delay) == "confirming"
+        matches!(self.current(now, delay), "confirming" | "approving")
     }
 
     /// The id of the Direct Connect gateway it is attached to.
@@ -313,18 +322,25 @@ fn vlan_taken(
 /// The caller's live connection `id`, with its location.
 fn live_connection(world: &mut World, call: &Call<'_>, id: &str) -> Result<String, ApiError> {
     let delay = world.config.async_delay;
+    let needs_available = world.config.quirks.vif_needs_available_connection;
     let connection = world
         .account_mut(call.account)
         .connections
         .get_mut(id)
         .ok_or_else(|| ApiError::not_found("Connection", id))?;
-    if matches!(
-        connection.current(call.now, delay),
-        "deleted" | "deleting" | "rejected"
-    ) {
+    let state = connection.current(call.now, delay);
+    if matches!(state, "deleted" | "deleting" | "rejected") {
         return Err(ApiError::client(format!(
             "Connection {id} is in the deleted state and cannot take virtual interfaces"
         )));
+    }
+    // equinix/terraform-provider-equinix #26, terraform-provider-aws #3252: a VIF needs
+    // a provisioned connection.
+    if needs_available && !matches!(state, "available" | "down") {
+        return Err(
+            ApiError::client("The specified Connection ID is not available")
+                .by_quirk(super::profile::played::VIF_NEEDS_AVAILABLE),
+        );
     }
     Ok(connection.location().to_owned())
 }
@@ -495,7 +511,10 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
     let key = auth_key(object, seed)?;
     // Ids restart with every reset, so behaviour varies with the inputs too.
     let variety = world.ids.seed(&format!("{id}/{vlan}/{asn}/{vif_name}"));
-    let chain = if kind.allocate {
+    let chain = if kind.allocate && world.config.quirks.approving_hosted_vifs {
+        world.played.add(super::profile::played::APPROVING);
+        APPROVING
+    } else if kind.allocate {
         CONFIRMING
     } else {
         live_chain(kind.vif_type, variety)
@@ -535,7 +554,13 @@ fn new_vif(world: &mut World, call: &Call<'_>, kind: Kind) -> Result<(Value, Str
         virtual_gateway,
         gateway: gateway.map(|g| (g, Progress::new(ATTACHING, call.now, seed))),
         route_filter: object.get("routeFilterPrefixes").cloned(),
-        progress: Progress::new(chain, call.now, variety),
+        // With a clock, `confirming` is the allocation's answer only and `approving`
+        // lasts the first delay from there (one held instant stands for the answer).
+        progress: Progress::new(chain, call.now, variety).first_held(if chain == APPROVING {
+            ANSWER_ONLY
+        } else {
+            Duration::ZERO
+        }),
         peers: vec![peer],
         tags,
         tests: Vec::new(),
@@ -647,13 +672,15 @@ fn describe_virtual_interfaces(world: &mut World, call: &Call<'_>) -> Outcome {
 /// rejected, any other goes deleting ⇢ deleted.
 fn delete_virtual_interface(world: &mut World, call: &Call<'_>) -> Outcome {
     let delay = world.config.async_delay;
+    let not_found = world.config.quirks.deleted_not_found;
     let id = call.required_string("virtualInterfaceId")?;
     let vif = visible(world, call, id)?;
     if vif.gone(call.now, delay) {
         return Err(ApiError::client(format!(
             "Virtual interface {id} is in the {} state and cannot be deleted",
             vif.current(call.now, delay)
-        )));
+        ))
+        .gone_as_not_found(not_found, "VirtualInterface", id));
     }
     let chain = if vif.confirming(call.now, delay) {
         REJECTED

@@ -144,6 +144,8 @@ pub(super) struct World {
     /// Id sequences (kept across resets, so ids are never reused).
     pub ids: IdGen,
     accounts: BTreeMap<String, Account>,
+    /// What the quirks did (kept across resets: it counts the target's life).
+    pub played: super::profile::Tally,
 }
 
 impl World {
@@ -153,6 +155,7 @@ impl World {
             config,
             ids: IdGen::default(),
             accounts: BTreeMap::new(),
+            played: super::profile::Tally::default(),
         }
     }
 

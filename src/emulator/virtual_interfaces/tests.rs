@@ -265,3 +265,145 @@ fn a_failover_test_puts_the_vif_in_testing_until_stopped_and_joins_its_history()
     );
     assert_eq!(routes["routes"], json!([]));
 }
+
+/// A world with the quirks of the aws profile that act on VIFs, in observation-driven mode.
+fn quirky_world() -> World {
+    World::new(crate::emulator::EmulatorConfig {
+        quirks: crate::emulator::Quirks {
+            approving_hosted_vifs: true,
+            vif_needs_available_connection: true,
+            deleted_not_found: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+/// One call without the spec check of `Calls`: `approving` is outside the published enum.
+fn unchecked(w: &mut World, account: &str, operation: &str, body: Value) -> Outcome {
+    unchecked_at(w, account, operation, body, Duration::ZERO)
+}
+
+/// [`unchecked`] at clock reading `now`.
+fn unchecked_at(
+    w: &mut World,
+    account: &str,
+    operation: &str,
+    body: Value,
+    now: Duration,
+) -> Outcome {
+    let Value::Object(input) = body else {
+        unreachable!("test bodies are objects")
+    };
+    let call = Call {
+        operation,
+        account,
+        input: &input,
+        now,
+    };
+    super::super::dispatch::dispatch(crate::spec::Spec::builtin(), w, &call)
+}
+
+#[test]
+fn with_the_quirk_a_vif_needs_an_available_connection() {
+    let mut w = quirky_world();
+    let conn = owned_connection(&mut w);
+    // A new connection is `requested`: the VIF is refused as AWS refuses it.
+    let err = private(&mut w, &conn, 5).unwrap_err();
+    assert_eq!(err.error_type, "DirectConnectClientException");
+    assert_eq!(err.message, "The specified Connection ID is not available");
+    assert_eq!(err.quirk, Some("vif-needs-available-connection"));
+    // Observed up to `available` (one edge per Describe), it takes VIFs.
+    for _ in 0..3 {
+        w.ok(OWNER, "DescribeConnections", json!({"connectionId": conn}));
+    }
+    assert!(private(&mut w, &conn, 5).is_ok());
+    // The faithful target takes a VIF on a connection still `requested`.
+    let mut faithful = world();
+    let conn = owned_connection(&mut faithful);
+    assert!(private(&mut faithful, &conn, 5).is_ok());
+}
+
+#[test]
+fn with_the_quirk_an_allocated_vif_goes_approving_then_confirming_and_is_confirmable_throughout() {
+    let mut w = quirky_world();
+    let conn = owned_connection(&mut w);
+    for _ in 0..3 {
+        w.ok(OWNER, "DescribeConnections", json!({"connectionId": conn}));
+    }
+    let allocate = |vlan: i64| {
+        json!({"connectionId": conn, "ownerAccount": OTHER,
+            "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": vlan, "asn": 65001}})
+    };
+    let state = |w: &mut World, id: &Value| {
+        let describe = json!({"virtualInterfaceId": id});
+        let seen = unchecked(w, OTHER, "DescribeVirtualInterfaces", describe).unwrap();
+        seen["virtualInterfaces"][0]["virtualInterfaceState"].clone()
+    };
+    // The allocation answers `confirming`; the next Describe shows `approving`.
+    let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", allocate(7));
+    assert_eq!(out["virtualInterfaceState"], "confirming");
+    let id = out["virtualInterfaceId"].clone();
+    assert_eq!(state(&mut w, &id), "approving");
+    // While approving, its owner can confirm it, as a confirming one.
+    let vgw = virtual_gateways_of(OTHER)[0].clone();
+    let confirm = json!({"virtualInterfaceId": id, "virtualGatewayId": vgw});
+    let out = unchecked(&mut w, OTHER, "ConfirmPrivateVirtualInterface", confirm).unwrap();
+    assert_eq!(out["virtualInterfaceState"], "pending");
+    // Another: `approving`, then `confirming` again; deleting it rejects it.
+    let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", allocate(8));
+    let id = out["virtualInterfaceId"].clone();
+    assert_eq!(state(&mut w, &id), "approving");
+    assert_eq!(state(&mut w, &id), "confirming");
+    let out = w.ok(
+        OTHER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_eq!(out["virtualInterfaceState"], "rejected");
+    // Deleting it again: AWS's not-found words.
+    let err = w.refused(
+        OTHER,
+        "DeleteVirtualInterface",
+        json!({"virtualInterfaceId": id}),
+    );
+    assert_says(&err, "Could not find VirtualInterface with ID");
+    assert_eq!(
+        err.quirk,
+        Some("deleted-not-found"),
+        "tallied by the server"
+    );
+    assert_eq!(w.played.counts().get("approving-hosted-vifs"), Some(&2));
+}
+
+#[test]
+fn with_the_quirk_and_a_clock_an_allocated_vif_is_approving_for_one_delay() {
+    let delay = Duration::from_secs(60);
+    let mut w = World::new(crate::emulator::EmulatorConfig {
+        async_delay: delay,
+        quirks: crate::emulator::Quirks {
+            approving_hosted_vifs: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let conn = owned_connection(&mut w);
+    let body = json!({"connectionId": conn, "ownerAccount": OTHER,
+        "newPrivateVirtualInterfaceAllocation": {"virtualInterfaceName": "h", "vlan": 7, "asn": 65001}});
+    let out = w.ok(OWNER, "AllocatePrivateVirtualInterface", body);
+    assert_eq!(out["virtualInterfaceState"], "confirming");
+    let describe = json!({"virtualInterfaceId": out["virtualInterfaceId"]});
+    let state_at = |w: &mut World, secs: u64| {
+        let at = Duration::from_secs(secs);
+        let seen = unchecked_at(w, OTHER, "DescribeVirtualInterfaces", describe.clone(), at);
+        seen.unwrap()["virtualInterfaces"][0]["virtualInterfaceState"].clone()
+    };
+    assert_eq!(state_at(&mut w, 1), "approving");
+    assert_eq!(state_at(&mut w, 59), "approving");
+    assert_eq!(state_at(&mut w, 61), "confirming");
+    assert_eq!(
+        state_at(&mut w, 600),
+        "confirming",
+        "until its owner confirms it"
+    );
+}
