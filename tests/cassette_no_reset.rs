@@ -11,7 +11,7 @@ use std::path::Path;
 use dxconform::cassette::{parity, parity_markdown, record, Cassette, ParityOutcome};
 use dxconform::emulator::EmulatorConfig;
 use dxconform::run::RunConfig;
-use dxconform::target::{ServedReference, TargetConfig, TargetKind};
+use dxconform::target::{Journal, ServedReference, TargetConfig, TargetKind};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 
@@ -134,4 +134,33 @@ fn a_shared_recording_still_shows_a_planted_deviation() {
             parity_markdown(&outcome)
         );
     }
+}
+
+#[test]
+fn a_journaled_recording_tags_its_creates_deletes_them_and_replays_without_differences() {
+    // The README's nightly records with `--journal` on an account it cannot reset: its
+    // creates carry the run tag (so a sweep finds them), the replay sends the same tag.
+    let recorded_on = serve(&[]);
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = journal_dir.path().join("journal.ndjson");
+    let mut on = target(&recorded_on, false);
+    on.journal = Some(journal.clone());
+    on.run_id = Some("run-nightly".to_owned());
+    let (_dir, cassette) = record_on(on, 43, 60);
+    assert_eq!(cassette.run_tag.as_deref(), Some("run-nightly"));
+    let tagged = cassette
+        .cases
+        .iter()
+        .flat_map(|c| &c.exchanges)
+        .filter(|e| e.request.to_string().contains("dxconform:run-id"))
+        .count();
+    assert!(tagged > 0, "creates carry the run tag");
+    let leftovers = Journal::leftovers(&journal, Some("run-nightly")).unwrap();
+    assert!(
+        leftovers.is_empty(),
+        "each recorded case deleted what it created: {leftovers:?}"
+    );
+    let fresh = serve(&[]);
+    let outcome = replay(&cassette, &target(&fresh, false));
+    assert!(outcome.identical(), "{}", parity_markdown(&outcome));
 }

@@ -40,6 +40,12 @@ pub struct Cassette {
     /// alternative a resource got followed that history (docs/cassettes.md).
     #[serde(default)]
     pub shared: bool,
+    /// The run id whose tag (`dxconform:run-id`) the recording's creates carried (a
+    /// journaled recording on a target without reset, so that a sweep finds what it
+    /// created); a replay tags its creates the same, so that requests and answers are
+    /// the recorded ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_tag: Option<String>,
     /// Paths known to vary between targets or runs; differences there are not reported.
     #[serde(default)]
     pub varies: Vec<KnownVariance>,

@@ -93,6 +93,11 @@ pub(super) fn skipped(step: usize, s: &crate::model::Step) -> RecordedExchange {
     }
 }
 
+/// The journal a recording keeps: a run's, on a target that cannot be reset.
+fn recording_journal(target: &LaunchedTarget) -> Option<&crate::target::Journal> {
+    target.journal.as_deref().filter(|_| !target.can_reset())
+}
+
 /// Record one case. On a target that cannot be reset (an endpoint, AWS) the recording
 /// owns what it creates as a run's case does: with a journal, creates carry the run tag
 /// and the journal follows every step; at the end the case's resources are deleted, as a
@@ -105,7 +110,7 @@ async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan)
     let mut refs = Refs::new(&env.accounts);
     let began = Instant::now();
     let mut exchanges = Vec::new();
-    let journal = target.journal.as_ref().filter(|_| !target.can_reset());
+    let journal = recording_journal(target);
     let journal_case = journal.map_or(0, |j| j.case());
     let accounts = target.client.accounts();
     if let Some(journal) = journal {
@@ -189,6 +194,7 @@ pub fn record(config: &RunConfig, dir: &Path) -> Result<Cassette, CassetteError>
                 async_delay_ms: u64::try_from(config.emulator.async_delay.as_millis())
                     .unwrap_or(u64::MAX),
                 shared: !target.can_reset(),
+                run_tag: recording_journal(&target).map(|j| j.run_id().to_owned()),
                 varies: super::replay::default_varies(),
                 cases,
             })

@@ -12,7 +12,7 @@ use super::parity::finding;
 use super::record::recorded;
 use super::{diff, Cassette, CassetteError, KnownVariance, RecordedExchange, Refs};
 use crate::check::{bucket_path, Finding};
-use crate::model::{Model, Prediction, ResourceKind, StateSet};
+use crate::model::{with_run_tag, Model, Prediction, ResourceKind, StateSet};
 use crate::target::{LaunchedTarget, TargetConfig, TargetIdentity};
 
 /// Paths every cassette declares as varying (none so far: everything a target
@@ -243,6 +243,8 @@ async fn replay_all(
             let Some(step) = case.plan.steps.get(rec.step) else {
                 continue;
             };
+            let tagged = cassette.run_tag.as_deref().map(|id| with_run_tag(step, id));
+            let step = tagged.as_ref().unwrap_or(step);
             let mut report = |check: &'static str,
                               status: u16,
                               path: String,
