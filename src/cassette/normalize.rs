@@ -223,28 +223,13 @@ impl Refs {
     /// (peering addresses, resiliency group and failover test ids), with those
     /// numbered as a recording numbers them now; what is a reference stays.
     pub(super) fn upgraded(&mut self, v: &Value) -> Value {
-        match v {
-            Value::String(s) => Value::String(self.ids_in(s)),
-            Value::Array(items) => Value::Array(items.iter().map(|i| self.upgraded(i)).collect()),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        let v = match v.as_str() {
-                            Some(a)
-                                if ADDRESS_MEMBERS.contains(&k.as_str())
-                                    && !a.is_empty()
-                                    && !a.starts_with("{{") =>
-                            {
-                                Value::String(self.reference(a, "address"))
-                            }
-                            _ => self.upgraded(v),
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        rewrite(v, &mut |node| match node {
+            Node::Text(s) => Some(Value::String(self.ids_in(s))),
+            Node::Member(k, m) => m
+                .as_str()
+                .filter(|a| ADDRESS_MEMBERS.contains(&k) && !a.is_empty() && !a.starts_with("{{"))
+                .map(|a| Value::String(self.reference(a, "address"))),
+        })
     }
 
     /// A JSON value with ids, accounts and timestamps replaced.
@@ -278,30 +263,19 @@ impl Refs {
     }
 
     fn replaced(&mut self, v: &Value) -> Value {
-        match v {
-            Value::String(s) => Value::String(self.text(s)),
-            Value::Array(items) => Value::Array(items.iter().map(|i| self.replaced(i)).collect()),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        let v = if TIMESTAMP_MEMBERS.contains(&k.as_str()) && v.is_string() {
-                            Value::String("{{date}}".to_owned())
-                        } else if TIMESTAMP_MEMBERS.contains(&k.as_str()) && !v.is_null() {
-                            Value::String("{{timestamp}}".to_owned())
-                        } else if let Some(address) = v
-                            .as_str()
-                            .filter(|a| ADDRESS_MEMBERS.contains(&k.as_str()) && !a.is_empty())
-                        {
-                            Value::String(self.reference(address, "address"))
-                        } else {
-                            self.replaced(v)
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        rewrite(v, &mut |node| match node {
+            Node::Text(s) => Some(Value::String(self.text(s))),
+            Node::Member(k, m) if TIMESTAMP_MEMBERS.contains(&k) && m.is_string() => {
+                Some(Value::String("{{date}}".to_owned()))
+            }
+            Node::Member(k, m) if TIMESTAMP_MEMBERS.contains(&k) && !m.is_null() => {
+                Some(Value::String("{{timestamp}}".to_owned()))
+            }
+            Node::Member(k, m) => m
+                .as_str()
+                .filter(|a| ADDRESS_MEMBERS.contains(&k) && !a.is_empty())
+                .map(|a| Value::String(self.reference(a, "address"))),
+        })
     }
 
     /// Response headers with request ids and dates replaced (lengths dropped: they follow the body).
@@ -320,6 +294,32 @@ impl Refs {
                 (k.clone(), v)
             })
             .collect()
+    }
+}
+
+/// What [`rewrite`] asks about: a member of an object (by name), or a string that is
+/// not a member [`rewrite`] was answered for.
+enum Node<'a> {
+    Member(&'a str, &'a Value),
+    Text(&'a str),
+}
+
+/// `v` rebuilt: a member `visit` answers for becomes the answer, a string becomes
+/// `visit`'s answer for its text (kept when `None`); arrays and other members are
+/// rebuilt the same way, item by item.
+fn rewrite(v: &Value, visit: &mut dyn FnMut(Node<'_>) -> Option<Value>) -> Value {
+    match v {
+        Value::String(s) => visit(Node::Text(s)).unwrap_or_else(|| v.clone()),
+        Value::Array(items) => Value::Array(items.iter().map(|i| rewrite(i, visit)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, m)| {
+                    let m = visit(Node::Member(k, m)).unwrap_or_else(|| rewrite(m, visit));
+                    (k.clone(), m)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
