@@ -510,30 +510,39 @@ fn throughput_table(out: &mut String, report: &BenchReport) {
          a trial; model-checked operations are the steps sent and checked (resets and discovery calls are \
          requests, not operations).\n"
     );
-    let _ = writeln!(
+    table(
         out,
-        "| target | --jobs | cases | model-checked ops/s | harness CPU µs/op | bare client CPU µs/req | harness CPU above the bare client µs/op | run req/s | raw replay req/s | run / raw | failures |"
+        "| target | --jobs | cases | model-checked ops/s | harness CPU µs/op | bare client CPU µs/req | harness CPU above the bare client µs/op | run req/s | raw replay req/s | run / raw | failures |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        report.measurements.iter().map(|m| {
+            let median = |f: fn(&Trial) -> f64, digits: usize| format!("{:.*}", digits, m.median(f));
+            vec![
+                m.target.to_string(),
+                m.jobs.to_string(),
+                m.cases.to_string(),
+                median(Trial::operations_per_second, 0),
+                median(Trial::cpu_per_operation_us, 1),
+                median(Trial::raw_cpu_per_request_us, 1),
+                median(Trial::cpu_above_transport_per_operation_us, 1),
+                median(Trial::requests_per_second, 0),
+                median(Trial::raw_requests_per_second, 0),
+                format!("{:.0}%", m.median(Trial::ratio) * 100.0),
+                m.failures.to_string(),
+            ]
+        }),
     );
-    let _ = writeln!(
-        out,
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    );
-    for m in &report.measurements {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0}% | {} |",
-            m.target,
-            m.jobs,
-            m.cases,
-            m.median(Trial::operations_per_second),
-            m.median(Trial::cpu_per_operation_us),
-            m.median(Trial::raw_cpu_per_request_us),
-            m.median(Trial::cpu_above_transport_per_operation_us),
-            m.median(Trial::requests_per_second),
-            m.median(Trial::raw_requests_per_second),
-            m.median(Trial::ratio) * 100.0,
-            m.failures
-        );
+}
+
+/// A Markdown table: its `header` and `rule` lines, then one line per row of cells.
+pub(super) fn table(
+    out: &mut String,
+    header: &str,
+    rule: &str,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) {
+    let _ = writeln!(out, "{header}\n{rule}");
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
     }
 }
 
@@ -640,23 +649,21 @@ fn nagle_section(out: &mut String, nagle: &Result<Vec<NagleRow>, String>) {
          came in pieces. One run of the same seed per row, `--jobs 1`, wall time per request \
          (the proxy's own Python time included).\n"
     );
-    let _ = writeln!(
-        out,
-        "| proxy | requests | wall s | ms/request | vs Nagle off |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     let base = rows.first().map_or(1.0, NagleRow::ms_per_request);
-    for row in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {:.2} | {:.2} | {:.2}× |",
-            row.label,
-            row.requests,
-            row.wall.as_secs_f64(),
-            row.ms_per_request(),
-            row.ms_per_request() / base.max(1e-9)
-        );
-    }
+    table(
+        out,
+        "| proxy | requests | wall s | ms/request | vs Nagle off |",
+        "|---|---:|---:|---:|---:|",
+        rows.iter().map(|row| {
+            vec![
+                row.label.to_string(),
+                row.requests.to_string(),
+                format!("{:.2}", row.wall.as_secs_f64()),
+                format!("{:.2}", row.ms_per_request()),
+                format!("{:.2}×", row.ms_per_request() / base.max(1e-9)),
+            ]
+        }),
+    );
 }
 
 /// The no-reset rows: wall time per case against a target without reset, and what
@@ -674,28 +681,21 @@ fn no_reset_section(out: &mut String, rows: &Result<Vec<NoResetRow>, String>) {
          per row, no waits for asynchronous states; teardown idle is its time with no request in \
          flight, leftovers what it could not delete (report.json `teardown`).\n"
     );
-    let _ = writeln!(
+    table(
         out,
-        "| --jobs | cases | wall s | ms/case | teardown ms/case | deletes | retries | already gone | idle ms | leftovers |"
+        "| --jobs | cases | wall s | ms/case | teardown ms/case | deletes | retries | already gone | idle ms | leftovers |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        rows.iter().map(|row| {
+            let t = &row.teardown;
+            let times = [row.wall.as_secs_f64(), row.ms_per_case(), row.teardown_ms_per_case()];
+            let counts = [t.deletes, t.retries, t.gone, t.idle_ms, t.leftovers];
+            [row.jobs.to_string(), row.cases.to_string()]
+                .into_iter()
+                .chain(times.map(|x| format!("{x:.2}")))
+                .chain(counts.map(|n| n.to_string()))
+                .collect()
+        }),
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for row in rows {
-        let t = &row.teardown;
-        let _ = writeln!(
-            out,
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
-            row.jobs,
-            row.cases,
-            row.wall.as_secs_f64(),
-            row.ms_per_case(),
-            row.teardown_ms_per_case(),
-            t.deletes,
-            t.retries,
-            t.gone,
-            t.idle_ms,
-            t.leftovers
-        );
-    }
 }
 
 /// The replay row: a recording made without reset, replayed against a fresh target.
@@ -711,24 +711,21 @@ fn replay_section(out: &mut String, row: &Result<ReplayRow, String>) {
          against a fresh served target, also without reset (docs/cassettes.md). Left out: list \
          items of other cases' resources, which recording and replay ignore as the run does.\n"
     );
-    let _ = writeln!(
+    table(
         out,
-        "| cases | exchanges compared | differences | left out | record s | parity s | parity / record |"
+        "| cases | exchanges compared | differences | left out | record s | parity s | parity / record |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        rows.iter().map(|row| {
+            let counts = [row.cases, row.compared, row.differences, row.left_out];
+            let seconds = [row.record.as_secs_f64(), row.parity.as_secs_f64()];
+            counts
+                .map(|n| n.to_string())
+                .into_iter()
+                .chain(seconds.map(|x| format!("{x:.2}")))
+                .chain([format!("{:.2}×", row.ratio())])
+                .collect()
+        }),
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
-    for row in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2}× |",
-            row.cases,
-            row.compared,
-            row.differences,
-            row.left_out,
-            row.record.as_secs_f64(),
-            row.parity.as_secs_f64(),
-            row.ratio()
-        );
-    }
 }
 
 #[cfg(test)]

@@ -135,28 +135,26 @@ pub fn section(out: &mut String, rows: &[VerdictRow]) {
          decided after one poll (*shortened*; report.json's `shortened_waits[]`). Goal: the first \
          finding within one wait timeout, the complete report of 200 cases under 2 minutes.\n"
     );
-    let _ = writeln!(
+    super::table(
         out,
-        "| target | cases | first finding s | complete report s | failure buckets | full waits | shortened waits | wait timeout s | requests | goal |"
+        "| target | cases | first finding s | complete report s | failure buckets | full waits | shortened waits | wait timeout s | requests | goal |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        rows.iter().map(|r| {
+            let first = r.first_finding;
+            vec![
+                r.target.to_string(),
+                r.cases.to_string(),
+                first.map_or("-".to_owned(), |f| format!("{:.1}", f.as_secs_f64())),
+                format!("{:.1}", r.complete.as_secs_f64()),
+                r.failures.to_string(),
+                r.full_waits.to_string(),
+                r.shortened_waits.to_string(),
+                format!("{:.0}", r.timeout.as_secs_f64()),
+                r.requests.to_string(),
+                (if r.meets_goal() { "met" } else { "**missed**" }).to_owned(),
+            ]
+        }),
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {:.1} | {} | {} | {} | {:.0} | {} | {} |",
-            r.target,
-            r.cases,
-            r.first_finding
-                .map_or("-".to_owned(), |f| format!("{:.1}", f.as_secs_f64())),
-            r.complete.as_secs_f64(),
-            r.failures,
-            r.full_waits,
-            r.shortened_waits,
-            r.timeout.as_secs_f64(),
-            r.requests,
-            if r.meets_goal() { "met" } else { "**missed**" }
-        );
-    }
 }
 
 #[cfg(test)]
