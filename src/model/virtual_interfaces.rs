@@ -28,11 +28,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR};
+use super::connections::CLIENT_ERROR;
 use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
 use super::prediction::{Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
 use super::step::{AddressFamily, NewVif, VifStep};
+use super::tags::send_tags;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{CheckId, Outcome, Principal};
 
@@ -337,9 +338,7 @@ impl Model {
                 inner["virtualGatewayId"] = json!(vgw);
                 attributes.insert("virtualGatewayId".to_owned(), json!(vgw));
             }
-            if !n.tags.is_empty() {
-                inner["tags"] = tags_json(&n.tags);
-            }
+            send_tags(&mut inner, &n.tags);
         }
         let member = crate::vocab::new_vif_member(vif_type, allocate);
         let mut body = json!({ "connectionId": conn_id });

@@ -309,9 +309,9 @@ impl Model {
 /// What a VIF answer's state can reach (writes that may re-provision it, answered
 /// even where the model accepted either outcome).
 fn answered_state(outcome: &Outcome) -> Option<StateSet> {
-    let state = outcome.body()?.get("virtualInterfaceState")?.as_str()?;
-    let index = VIRTUAL_INTERFACE.index(state)?;
-    Some(VIRTUAL_INTERFACE.closure(StateSet(1 << index)))
+    let vif = ResourceKind::VirtualInterface;
+    let shown = vif.shown_states(outcome.body(), StateSet::EMPTY);
+    (!shown.is_empty()).then_some(shown)
 }
 
 /// The gateway a Confirm step named, from the model's view (member, id).
