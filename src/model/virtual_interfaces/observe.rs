@@ -135,13 +135,8 @@ impl Model {
                     r.attributes.insert("location".to_owned(), location);
                 }
             }
-            VifStep::CreateBgpPeer {
-                target,
-                asn,
-                family,
-                ..
-            } if succeeded => {
-                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
+            VifStep::CreateBgpPeer(peer) if succeeded => {
+                let Some(h) = self.resolve(peer.target, ResourceKind::VirtualInterface) else {
                     return;
                 };
                 let handle = Handle(self.resources.len() as u32);
@@ -154,7 +149,7 @@ impl Model {
                     return;
                 };
                 let owner = self.resource(h).owner;
-                self.push_peer(id, possible, h, owner, *asn, *family);
+                self.push_peer(id, possible, h, owner, peer.asn, peer.family);
             }
             VifStep::DeleteBgpPeer { target, .. } if succeeded => {
                 let Some(p) = self.resolve(*target, ResourceKind::BgpPeer) else {

@@ -70,14 +70,14 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
     let (_, p) = m.call(&delete).unwrap();
     assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("last BGP Peer")));
     // A second peer makes the first deletable, answered deleting.
-    let add = Step::Vif(VifStep::CreateBgpPeer {
+    let add = Step::Vif(VifStep::CreateBgpPeer(NewBgpPeer {
         by: Principal::Owner,
         target: HandleRef(0),
         asn: 1,
         family: AddressFamily::Ipv6,
         auth_key: None,
         subnet: 0,
-    });
+    }));
     let answer = json!({"virtualInterface": {"virtualInterfaceId": "dxvif-bbbbbbbb", "virtualInterfaceState": "pending",
         "bgpPeers": [{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"},
                      {"bgpPeerId": "dxpeer-dddddddd", "bgpPeerState": "pending"}]}});
