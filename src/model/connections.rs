@@ -172,13 +172,8 @@ impl Model {
     }
 
     fn update_connection(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
-        let id = self.resource(handle).id.clone();
-        let body = json!({"connectionId": id, "connectionName": name});
-        let mut prediction = self.on_connection(by, handle, "update");
-        if let Some(view) = prediction.resources.first_mut() {
-            view.echo_instead("connectionName", json!(name));
-        }
-        (body, prediction)
+        let prediction = self.on_connection(by, handle, "update");
+        self.renaming(handle, "connectionName", name, prediction)
     }
 
     fn delete_connection(&self, by: Principal, handle: Handle) -> (Value, Prediction) {

@@ -302,13 +302,9 @@ impl Model {
     }
 
     fn update_lag(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
-        let body = json!({"lagId": self.resource(handle).id, "lagName": name});
         // [outputs] UpdateLag answers the LAG's current state.
-        let mut prediction = self.on_lag(by, handle, "update");
-        if let Some(view) = prediction.resources.first_mut() {
-            view.echo_instead("lagName", json!(name));
-        }
-        (body, prediction)
+        let prediction = self.on_lag(by, handle, "update");
+        self.renaming(handle, "lagName", name, prediction)
     }
 
     fn delete_lag(&self, by: Principal, handle: Handle) -> (Value, Prediction) {

@@ -115,6 +115,24 @@ impl Model {
         (body, predict())
     }
 
+    /// A rename of `handle` to `name`, its `member`: the request names it by id (its
+    /// kind's id member) and the new name, and the answer `prediction` expects of it,
+    /// when the call is not refused, shows the new name.
+    pub(super) fn renaming(
+        &self,
+        handle: Handle,
+        member: &'static str,
+        name: &str,
+        mut prediction: Prediction,
+    ) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({ r.kind.id_member(): r.id, member: name });
+        if let Some(view) = prediction.resources.first_mut() {
+            view.echo_instead(member, json!(name));
+        }
+        (body, prediction)
+    }
+
     /// Resolve `reference` preferring `candidates`: half the references (those below
     /// 128) pick among them when there are any, so calls that need a fitting resource
     /// can succeed; the rest resolve among all created resources of `kind`.
