@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::interconnects::echoed;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{either, Basis, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
@@ -433,17 +434,14 @@ impl Model {
         use GatewayStep::*;
         let succeeded = matches!(outcome, Outcome::Success(_));
         match step {
-            CreateDirectConnectGateway {
-                by,
-                name,
-                asn,
-                tags,
-            } => {
+            CreateDirectConnectGateway { by, tags, .. } => {
                 let mut r = Resource::new(ResourceKind::DirectConnectGateway, *by);
-                r.attributes = BTreeMap::from([
-                    ("directConnectGatewayName".to_owned(), json!(name)),
-                    ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
-                ]);
+                // Kept as the create's answer must show them: the name, and the ASN
+                // asked for or its default.
+                r.attributes = ["directConnectGatewayName", "amazonSideAsn"]
+                    .into_iter()
+                    .map(|member| (member.to_owned(), echoed(prediction, member)))
+                    .collect();
                 r.tags = Tag::map(tags);
                 self.push_made(r, prediction, outcome);
             }
