@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::date::utc_datetime;
-use super::findings::Reproduction;
+use super::findings::ReproductionWords;
 use super::lifecycle::{lifecycles, status_label, svg};
 use super::reproduction::target_name;
 use super::root_causes::{baseline_mark, finding_numbers, operations_text, shortest_replay_file};
@@ -395,6 +395,13 @@ fn root_causes(report: &RunReport, out: &mut String) {
     out.push_str("</tbody></table>\n");
 }
 
+const HTML_REPRODUCTION: ReproductionWords = ReproductionWords {
+    none: "<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n",
+    same_as: |first| {
+        format!("<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>\n")
+    },
+};
+
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(
         out,
@@ -430,19 +437,8 @@ fn findings(report: &RunReport, out: &mut String) {
             escape(&b.expected),
             escape(&b.actual)
         );
-        let sequence = match f.reproduction {
-            Reproduction::None => {
-                out.push_str("<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n");
-                continue;
-            }
-            Reproduction::SameAs(first) => {
-                let _ = writeln!(
-                    out,
-                    "<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>"
-                );
-                continue;
-            }
-            Reproduction::Minimal(sequence) => sequence,
+        let Some(sequence) = f.own_sequence(out, &HTML_REPRODUCTION) else {
+            continue;
         };
         let _ = writeln!(
             out,

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::date::utc_datetime;
-use super::findings::Reproduction;
+use super::findings::ReproductionWords;
 use super::lifecycle::{lifecycles, mermaid, status_label};
 use super::replay_command;
 use super::reproduction::target_name;
@@ -267,6 +267,11 @@ fn root_causes(report: &RunReport, out: &mut String) {
     let _ = writeln!(out);
 }
 
+const MARKDOWN_REPRODUCTION: ReproductionWords = ReproductionWords {
+    none: "\n",
+    same_as: |first| format!("- reproduction: the same minimal sequence as finding {first}\n\n"),
+};
+
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(out, "## Findings\n");
     if report.buckets.is_empty() {
@@ -286,19 +291,8 @@ fn findings(report: &RunReport, out: &mut String) {
         );
         let _ = writeln!(out, "- expected: {}", escape_cell(&b.expected));
         let _ = writeln!(out, "- actual: {}", escape_cell(&b.actual));
-        let sequence = match f.reproduction {
-            Reproduction::None => {
-                out.push('\n');
-                continue;
-            }
-            Reproduction::SameAs(first) => {
-                let _ = writeln!(
-                    out,
-                    "- reproduction: the same minimal sequence as finding {first}\n"
-                );
-                continue;
-            }
-            Reproduction::Minimal(sequence) => sequence,
+        let Some(sequence) = f.own_sequence(out, &MARKDOWN_REPRODUCTION) else {
+            continue;
         };
         let _ = writeln!(
             out,
