@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::curl::{curl_arguments, wire_malformation};
 use super::replay_command;
 use super::reproduction::{
-    default_endpoint, finding_in_bucket, found_on, one_line, push_lines, repro_buckets, reset_path,
-    sibling_file, step_findings, steps_sent, CURL_EXTENSION,
+    bucket_title, default_endpoint, finding_in_bucket, found_on, one_line, push_lines,
+    repro_buckets, reset_path, sibling_file, step_findings, steps_sent, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::{Spec, ViolationKind};
@@ -467,11 +467,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
         found_on(report, repro)
     );
     for b in &buckets {
-        let _ = writeln!(
-            out,
-            "#   {} on {} at {} (HTTP {})",
-            b.check, b.operation, b.path, b.status
-        );
+        let _ = writeln!(out, "#   {}", bucket_title(b));
         let _ = writeln!(out, "#     expected: {}", one_line(&b.expected));
         let _ = writeln!(out, "#     actual:   {}", one_line(&b.actual));
     }
