@@ -8,11 +8,13 @@ use super::date::utc_datetime;
 use super::findings::ReproductionWords;
 use super::lifecycle::{lifecycles, status_label, svg};
 use super::reproduction::target_name;
-use super::root_causes::{baseline_mark, finding_numbers, operations_text, shortest_replay_file};
+use super::root_causes::{
+    baseline_mark, cause_section, finding_numbers, operations_text, shortest_replay_file,
+};
 use super::score::{by_resource, not_implemented_reason, score, ResourceScore};
 use super::{replay_command, resource_type};
 use crate::check::Severity;
-use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
+use crate::run::{CoverageCell, RootCause, RunReport, CHECK_GROUPS};
 
 /// `text` safe inside HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -357,16 +359,10 @@ fn lifecycle_section(report: &RunReport, out: &mut String) {
 
 /// The root causes first, each linking to the findings it explains.
 fn root_causes(report: &RunReport, out: &mut String) {
-    if report.root_causes.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<h2 id=\"root-causes\">Root causes ({} for {} findings)</h2>\n<table><thead><tr><th>#</th><th>root cause</th><th>operations</th><th>findings</th><th>occurrences</th><th>shortest reproduction</th></tr></thead><tbody>",
-        report.root_causes.len(),
-        report.buckets.len()
-    );
-    for (n, cause) in report.root_causes.iter().enumerate() {
+    let heading = |causes, findings| {
+        format!("<h2 id=\"root-causes\">Root causes ({causes} for {findings} findings)</h2>\n<table><thead><tr><th>#</th><th>root cause</th><th>operations</th><th>findings</th><th>occurrences</th><th>shortest reproduction</th></tr></thead><tbody>\n")
+    };
+    let row = |out: &mut String, number: usize, cause: &RootCause| {
         let links: Vec<String> = finding_numbers(report, cause)
             .iter()
             .map(|n| format!("<a href=\"#bucket-{n}\">{n}</a>"))
@@ -384,15 +380,15 @@ fn root_causes(report: &RunReport, out: &mut String) {
             out,
             "<tr class=\"{}\"><td>{}</td><td>{}{mark}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
             if cause.severity == Severity::Failure { "failure" } else { "warning" },
-            n + 1,
+            number,
             escape(&cause.title),
             escape(&cause.key),
             escape(&operations_text(cause, 6)),
             links.join(", "),
             cause.count
         );
-    }
-    out.push_str("</tbody></table>\n");
+    };
+    cause_section(out, report, heading, row, "</tbody></table>\n");
 }
 
 const HTML_REPRODUCTION: ReproductionWords = ReproductionWords {
