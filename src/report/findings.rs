@@ -82,6 +82,20 @@ pub struct Sequence {
     pub curl: String,
 }
 
+impl Sequence {
+    /// What every report says of the sequence: `3 steps (reproduced on re-run)`, with
+    /// the shrink note, when there is one, marked up by `note`.
+    pub fn summary(&self, note: impl Fn(&str) -> String) -> String {
+        format!(
+            "{} steps ({}{})",
+            self.sent.len(),
+            self.reproduced,
+            self.shrink_note
+                .map_or_else(String::new, |n| format!("; {}", note(n)))
+        )
+    }
+}
+
 /// The files a saved reproduction comes as.
 pub struct ReplayFiles {
     /// `dxconform replay FILE --target …`.

@@ -438,15 +438,8 @@ fn findings(report: &RunReport, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "<p>Minimal sequence: {} steps ({}{}).</p>\n<pre class=\"sequence\">{}</pre>",
-            sequence.sent.len(),
-            sequence.reproduced,
-            sequence
-                .shrink_note
-                .map_or_else(String::new, |note| format!(
-                    "; <strong>{}</strong>",
-                    escape(note)
-                )),
+            "<p>Minimal sequence: {}.</p>\n<pre class=\"sequence\">{}</pre>",
+            sequence.summary(|note| format!("<strong>{}</strong>", escape(note))),
             escape(&sequence.sent.join("\n"))
         );
         out.push_str("<p><strong>Reproduce with</strong></p>\n");

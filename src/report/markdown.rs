@@ -290,12 +290,8 @@ fn findings(report: &RunReport, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "- minimal sequence: {} steps ({}{})\n",
-            sequence.sent.len(),
-            sequence.reproduced,
-            sequence
-                .shrink_note
-                .map_or_else(String::new, |note| format!("; {note}"))
+            "- minimal sequence: {}\n",
+            sequence.summary(str::to_owned)
         );
         out.push_str(&fenced("text", &sequence.sent.join("\n")));
         out.push('\n');
