@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::interconnects::echoed;
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
 use super::tags::send_tags;
@@ -267,7 +266,7 @@ impl Model {
                 tags,
             } => {
                 let body = outcome.body();
-                let location = echoed(prediction, "location");
+                let location = prediction.echoed("location");
                 let mut attributes = BTreeMap::from([
                     ("connectionName".to_owned(), json!(name)),
                     ("bandwidth".to_owned(), json!(bandwidth)),

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::interconnects::echoed;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{either, Basis, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
@@ -440,7 +439,7 @@ impl Model {
                 // asked for or its default.
                 r.attributes = ["directConnectGatewayName", "amazonSideAsn"]
                     .into_iter()
-                    .map(|member| (member.to_owned(), echoed(prediction, member)))
+                    .map(|member| (member.to_owned(), prediction.echoed(member)))
                     .collect();
                 r.tags = Tag::map(tags);
                 self.push_made(r, prediction, outcome);

@@ -389,7 +389,7 @@ impl Model {
                 tags,
                 ..
             } => {
-                let location = echoed(prediction, "location");
+                let location = prediction.echoed("location");
                 let requested = INTERCONNECT.closure(INTERCONNECT.set(&["requested"]));
                 self.resources.push(Resource {
                     attributes: BTreeMap::from([
@@ -448,7 +448,7 @@ impl Model {
             attributes: BTreeMap::from([
                 ("connectionName".to_owned(), json!(allocation.name)),
                 ("bandwidth".to_owned(), json!(allocation.bandwidth)),
-                ("location".to_owned(), echoed(prediction, "location")),
+                ("location".to_owned(), prediction.echoed("location")),
                 ("vlan".to_owned(), json!(allocation.vlan)),
             ]),
             parent,
@@ -463,16 +463,6 @@ impl Model {
             )
         });
     }
-}
-
-/// The value the prediction's first expectation echoes for `member` (or null).
-pub(super) fn echoed(prediction: &Prediction, member: &str) -> Value {
-    prediction
-        .resources
-        .first()
-        .and_then(|e| e.echo.iter().find(|(m, _)| *m == member))
-        .map(|(_, v)| v.clone())
-        .unwrap_or(Value::Null)
 }
 
 /// The state index an answer shows in `member`.

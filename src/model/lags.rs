@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::interconnects::{echoed, observed};
+use super::interconnects::observed;
 use super::lifecycle::LAG;
 use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
@@ -609,8 +609,8 @@ impl Model {
         succeeded: bool,
         body: Option<&Value>,
     ) {
-        let location = echoed(prediction, "location");
-        let bandwidth = match echoed(prediction, "connectionsBandwidth") {
+        let location = prediction.echoed("location");
+        let bandwidth = match prediction.echoed("connectionsBandwidth") {
             Value::String(b) => b,
             _ => bandwidth.to_owned(),
         };
