@@ -113,7 +113,9 @@ fn create_connection() -> Step {
 }
 
 fn base_of(operation: &str) -> Step {
-    use dxconform::model::{AddressFamily, GatewayStep, HandleRef, NewVif, Tag, TagStep, VifStep};
+    use dxconform::model::{
+        AddressFamily, GatewayStep, HandleRef, NewBgpPeer, NewVif, Tag, TagStep, VifStep,
+    };
     let vif = NewVif {
         by: Principal::Owner,
         connection: HandleRef(0),
@@ -143,14 +145,14 @@ fn base_of(operation: &str) -> Step {
                 ..vif
             }))
         }
-        "CreateBGPPeer" => Step::Vif(VifStep::CreateBgpPeer {
+        "CreateBGPPeer" => Step::Vif(VifStep::CreateBgpPeer(NewBgpPeer {
             by: Principal::Owner,
             target: HandleRef(0),
             asn: 65001,
             family: AddressFamily::Ipv6,
             auth_key: None,
             subnet: 0,
-        }),
+        })),
         "TagResource" => Step::Tags(TagStep::TagResource {
             by: Principal::Owner,
             kind: dxconform::model::ResourceKind::Connection,

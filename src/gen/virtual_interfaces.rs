@@ -8,7 +8,9 @@ use proptest::prelude::*;
 use super::common::{
     handle, maybe, name, principal, tags, text, untagged_connection, ALPHANUMERIC,
 };
-use crate::model::{AddressFamily, GatewayStep, NewVif, Step, VifStep, MAX_TEST_MINUTES};
+use crate::model::{
+    AddressFamily, GatewayStep, NewBgpPeer, NewVif, Step, VifStep, MAX_TEST_MINUTES,
+};
 use crate::vocab::Principal;
 
 fn family() -> impl Strategy<Value = AddressFamily> {
@@ -86,6 +88,20 @@ fn new_vif(by: BoxedStrategy<Principal>, with_tags: bool) -> BoxedStrategy<NewVi
         .boxed()
 }
 
+/// A BGP peer added by a caller drawn from `by` on a VIF of the case.
+fn new_bgp_peer(by: impl Strategy<Value = Principal>) -> impl Strategy<Value = NewBgpPeer> {
+    (by, handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
+        |(by, target, asn, family, auth_key, subnet)| NewBgpPeer {
+            by,
+            target,
+            asn,
+            family,
+            auth_key,
+            subnet,
+        },
+    )
+}
+
 /// Weighted VIF and BGP-peer steps.
 pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
     let by = move || principal(two_accounts);
@@ -119,11 +135,7 @@ pub fn steps(two_accounts: bool) -> BoxedStrategy<Step> {
         2 => (by(), handle(), test_minutes(), any::<bool>())
             .prop_map(|(by, target, minutes, peers)| VifStep::StartBgpFailoverTest { by, target, minutes, peers }),
         1 => (by(), handle()).prop_map(|(by, target)| VifStep::StopBgpFailoverTest { by, target }),
-        4 => (by(), handle(), asn(), family(), auth_key(), any::<u8>()).prop_map(
-            |(by, target, asn, family, auth_key, subnet)| VifStep::CreateBgpPeer {
-                by, target, asn, family, auth_key, subnet,
-            }
-        ),
+        4 => new_bgp_peer(by()).prop_map(VifStep::CreateBgpPeer),
         3 => (by(), handle()).prop_map(|(by, target)| VifStep::DeleteBgpPeer { by, target }),
     ];
     let others = others.boxed();
@@ -214,24 +226,8 @@ pub fn lifecycle(two_accounts: bool) -> BoxedStrategy<Vec<Step>> {
             })
         })
         .boxed();
-    let peer = (
-        crate::pick![owner, vif_owner],
-        handle(),
-        asn(),
-        family(),
-        auth_key(),
-        any::<u8>(),
-    )
-        .prop_map(|(by, target, asn, family, auth_key, subnet)| {
-            Step::Vif(VifStep::CreateBgpPeer {
-                by,
-                target,
-                asn,
-                family,
-                auth_key,
-                subnet,
-            })
-        })
+    let peer = new_bgp_peer(crate::pick![owner, vif_owner])
+        .prop_map(|peer| Step::Vif(VifStep::CreateBgpPeer(peer)))
         .boxed();
     let delete_peer = (crate::pick![owner, vif_owner], handle())
         .prop_map(|(by, target)| Step::Vif(VifStep::DeleteBgpPeer { by, target }))

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ConnectionStep;
+use super::tags::send_tags;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
@@ -33,14 +34,6 @@ pub(super) const CONNECTION_MEMBERS: &[&str] = &[
     "location",
     "bandwidth",
 ];
-
-pub(super) fn tags_json(tags: &[Tag]) -> Value {
-    Value::Array(
-        tags.iter()
-            .map(|t| json!({"key": t.key, "value": t.value}))
-            .collect(),
-    )
-}
 
 impl Model {
     /// The body and prediction of a connection step; `None` to skip it.
@@ -125,9 +118,7 @@ impl Model {
         };
         let location = self.location_code(location);
         let mut body = json!({"location": location, "bandwidth": bandwidth, name_member: name});
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
+        send_tags(&mut body, tags);
         let mut echo = vec![
             (name_member, json!(name)),
             ("bandwidth", json!(bandwidth)),
@@ -180,13 +171,8 @@ impl Model {
     }
 
     fn update_connection(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
-        let id = self.resource(handle).id.clone();
-        let body = json!({"connectionId": id, "connectionName": name});
-        let mut prediction = self.on_connection(by, handle, "update");
-        if let Some(view) = prediction.resources.first_mut() {
-            view.echo_instead("connectionName", json!(name));
-        }
-        (body, prediction)
+        let prediction = self.on_connection(by, handle, "update");
+        self.renaming(handle, "connectionName", name, prediction)
     }
 
     fn delete_connection(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
@@ -280,24 +266,7 @@ impl Model {
                 tags,
             } => {
                 let body = outcome.body();
-                let id = body
-                    .and_then(|b| b.get("connectionId"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                let observed = body
-                    .and_then(|b| b.get("connectionState"))
-                    .and_then(Value::as_str)
-                    .and_then(|s| CONNECTION.index(s));
-                let possible = match observed {
-                    Some(i) => CONNECTION.closure(super::StateSet(1 << i)),
-                    None => CONNECTION.closure(CONNECTION.set(&["requested"])),
-                };
-                let location = prediction
-                    .resources
-                    .first()
-                    .and_then(|e| e.echo.iter().find(|(m, _)| *m == "location"))
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or(Value::Null);
+                let location = prediction.echoed("location");
                 let mut attributes = BTreeMap::from([
                     ("connectionName".to_owned(), json!(name)),
                     ("bandwidth".to_owned(), json!(bandwidth)),
@@ -310,13 +279,17 @@ impl Model {
                         attributes.insert(key.to_owned(), v.clone());
                     }
                 }
+                let requested = CONNECTION.closure(CONNECTION.set(&["requested"]));
                 self.resources.push(Resource {
-                    id: if succeeded { id } else { None },
-                    possible,
-                    created: succeeded,
                     attributes,
-                    tags: Tag::map(tags),
-                    ..Resource::new(ResourceKind::Connection, *by)
+                    ..Resource::from_create(
+                        ResourceKind::Connection,
+                        *by,
+                        tags,
+                        succeeded,
+                        body,
+                        requested,
+                    )
                 });
             }
             ConnectionStep::UpdateConnection { target, name, .. } if succeeded => {

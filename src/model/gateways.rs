@@ -17,10 +17,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::tags_json;
 use super::lifecycle::{ASSOCIATION_PROPOSAL, DIRECT_CONNECT_GATEWAY, GATEWAY_ASSOCIATION};
 use super::prediction::{either, Basis, Prediction, StateCheck, Visibility};
 use super::step::GatewayStep;
+use super::tags::send_tags;
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag};
 use crate::vocab::{Outcome, Principal};
 
@@ -59,7 +59,8 @@ impl Model {
             }
             DeleteDirectConnectGateway { by, target } => {
                 self.on_resolved(*target, ResourceKind::DirectConnectGateway, |g| {
-                    self.delete_gateway(*by, g)
+                    let rule = "only the owner account may delete a Direct Connect gateway";
+                    self.owner_only(*by, g, rule, || self.delete_gateway(*by, g))
                 })
             }
             CreateDirectConnectGatewayAssociation { by, gateway, vgw } => {
@@ -121,9 +122,7 @@ impl Model {
         if let Some(asn) = asn {
             body["amazonSideAsn"] = json!(asn);
         }
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
+        send_tags(&mut body, tags);
         let mut prediction = self.creating(self.created(
             ResourceKind::DirectConnectGateway,
             // [outputs] available at once; [lifecycle] pending | available.
@@ -171,15 +170,9 @@ impl Model {
         })
     }
 
-    fn delete_gateway(&self, by: Principal, g: Handle) -> (Value, Prediction) {
+    /// The owner's DeleteDirectConnectGateway of `g`.
+    fn delete_gateway(&self, by: Principal, g: Handle) -> Prediction {
         let r = self.resource(g);
-        let body = json!({ "directConnectGatewayId": r.id });
-        if r.owner != by {
-            return (
-                body,
-                Prediction::not_owner("only the owner account may delete a Direct Connect gateway"),
-            );
-        }
         let mut prediction = Prediction::succeed(Basis::Documented);
         prediction.within = Some("directConnectGateway");
         prediction.required_members = GATEWAY_MEMBERS.to_vec();
@@ -203,7 +196,7 @@ impl Model {
             view.states = DIRECT_CONNECT_GATEWAY.set(&["deleting"]);
         }
         prediction.resources.push(view);
-        (body, prediction)
+        prediction
     }
 
     /// Whether a live association holds the virtual private gateway `vgw`.
@@ -440,17 +433,14 @@ impl Model {
         use GatewayStep::*;
         let succeeded = matches!(outcome, Outcome::Success(_));
         match step {
-            CreateDirectConnectGateway {
-                by,
-                name,
-                asn,
-                tags,
-            } => {
+            CreateDirectConnectGateway { by, tags, .. } => {
                 let mut r = Resource::new(ResourceKind::DirectConnectGateway, *by);
-                r.attributes = BTreeMap::from([
-                    ("directConnectGatewayName".to_owned(), json!(name)),
-                    ("amazonSideAsn".to_owned(), json!(asn.unwrap_or(64512))),
-                ]);
+                // Kept as the create's answer must show them: the name, and the ASN
+                // asked for or its default.
+                r.attributes = ["directConnectGatewayName", "amazonSideAsn"]
+                    .into_iter()
+                    .map(|member| (member.to_owned(), prediction.echoed(member)))
+                    .collect();
                 r.tags = Tag::map(tags);
                 self.push_made(r, prediction, outcome);
             }

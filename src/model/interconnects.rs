@@ -20,11 +20,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CONNECTION_MEMBERS};
+use super::connections::CONNECTION_MEMBERS;
 use super::lifecycle::INTERCONNECT;
 use super::prediction::{Basis, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::{HostedAllocation, InterconnectStep};
-use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
+use super::tags::send_tags;
+use super::{Handle, HandleRef, Model, Resource, ResourceKind, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
 /// Members every interconnect answer must carry for the model to follow it.
@@ -71,7 +72,9 @@ impl Model {
             }
             InterconnectStep::DeleteInterconnect { by, target } => {
                 self.on_resolved(*target, ResourceKind::Interconnect, |h| {
-                    self.delete_interconnect(*by, h)
+                    // [api] calls act on the caller's resources.
+                    let rule = "only the owner account may delete an interconnect";
+                    self.owner_only(*by, h, rule, || self.delete_interconnect(h))
                 })
             }
             InterconnectStep::DescribeInterconnectLoa { by, target } => {
@@ -110,14 +113,15 @@ impl Model {
                     "connectionName": a.name,
                     "vlan": a.vlan,
                 });
-                if !a.tags.is_empty() {
-                    body["tags"] = tags_json(a.tags);
-                }
+                send_tags(&mut body, a.tags);
                 Some((body, self.allocate(h, &a)))
             }
             InterconnectStep::ConfirmConnection { by, target } => {
                 let h = self.resolve_hosted(*target)?;
-                Some(self.confirm_connection(*by, h))
+                // [api] ConfirmConnection: the hosted connection "remains in this state
+                // until the owner confirms creation".
+                let rule = "only the owner account may confirm a hosted connection";
+                Some(self.owner_only(*by, h, rule, || self.confirm_connection(h)))
             }
             InterconnectStep::AssociateHostedConnection {
                 by,
@@ -168,14 +172,9 @@ impl Model {
             .collect()
     }
 
-    fn delete_interconnect(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+    /// The owner's DeleteInterconnect of `handle`.
+    fn delete_interconnect(&self, handle: Handle) -> Prediction {
         let r = self.resource(handle);
-        let body = json!({"interconnectId": r.id});
-        if r.owner != by {
-            // [api] calls act on the caller's resources.
-            let p = Prediction::not_owner("only the owner account may delete an interconnect");
-            return (body, p);
-        }
         let mut prediction = Prediction::succeed(Basis::Documented);
         // [outputs] DeleteInterconnect answers `deleted`; `deleting` exists too.
         let mut states = INTERCONNECT.set(&["deleting", "deleted"]);
@@ -195,7 +194,7 @@ impl Model {
             .resources
             .push(self.answering(handle, states, check));
         prediction.required_members = vec!["interconnectState"];
-        (body, prediction)
+        prediction
     }
 
     /// DescribeHostedConnections / DescribeConnectionsOnInterconnect of `parent`.
@@ -291,15 +290,9 @@ impl Model {
         prediction
     }
 
-    fn confirm_connection(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
+    /// The owner's ConfirmConnection of the hosted connection `handle`.
+    fn confirm_connection(&self, handle: Handle) -> Prediction {
         let r = self.resource(handle);
-        let body = json!({"connectionId": r.id});
-        if r.owner != by {
-            // [api] ConfirmConnection: the hosted connection "remains in this state until
-            // the owner confirms creation".
-            let p = Prediction::not_owner("only the owner account may confirm a hosted connection");
-            return (body, p);
-        }
         let ordering = CONNECTION.set(&["ordering"]);
         let pending = CONNECTION.set(&["pending"]);
         let mut prediction = Prediction::succeed(Basis::Documented);
@@ -320,7 +313,7 @@ impl Model {
             StateCheck::Result,
         ));
         prediction.required_members = vec!["connectionState"];
-        (body, prediction)
+        prediction
     }
 
     fn associate_hosted(
@@ -396,25 +389,22 @@ impl Model {
                 tags,
                 ..
             } => {
-                let location = echoed(prediction, "location");
-                let id = body
-                    .and_then(|b| b.get("interconnectId"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                let possible = observed(body, "interconnectState", |s| INTERCONNECT.index(s))
-                    .map(|i| INTERCONNECT.closure(StateSet(1 << i)))
-                    .unwrap_or_else(|| INTERCONNECT.closure(INTERCONNECT.set(&["requested"])));
+                let location = prediction.echoed("location");
+                let requested = INTERCONNECT.closure(INTERCONNECT.set(&["requested"]));
                 self.resources.push(Resource {
-                    id: if succeeded { id } else { None },
-                    possible,
-                    created: succeeded,
                     attributes: BTreeMap::from([
                         ("interconnectName".to_owned(), json!(name)),
                         ("bandwidth".to_owned(), json!(bandwidth)),
                         ("location".to_owned(), location),
                     ]),
-                    tags: Tag::map(tags),
-                    ..Resource::new(ResourceKind::Interconnect, *by)
+                    ..Resource::from_create(
+                        ResourceKind::Interconnect,
+                        *by,
+                        tags,
+                        succeeded,
+                        body,
+                        requested,
+                    )
                 });
             }
             InterconnectStep::DeleteInterconnect { target, .. } if succeeded => {
@@ -454,39 +444,25 @@ impl Model {
         let succeeded = matches!(outcome, Outcome::Success(_));
         let body = outcome.body();
         let parent = self.resolve(allocation.target, ResourceKind::Interconnect);
-        let id = body
-            .and_then(|b| b.get("connectionId"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let possible = observed(body, "connectionState", |s| CONNECTION.index(s))
-            .map(|i| CONNECTION.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| CONNECTION.set(&["ordering"]));
         self.resources.push(Resource {
-            id: if succeeded { id } else { None },
-            possible,
-            created: succeeded,
             attributes: BTreeMap::from([
                 ("connectionName".to_owned(), json!(allocation.name)),
                 ("bandwidth".to_owned(), json!(allocation.bandwidth)),
-                ("location".to_owned(), echoed(prediction, "location")),
+                ("location".to_owned(), prediction.echoed("location")),
                 ("vlan".to_owned(), json!(allocation.vlan)),
             ]),
-            tags: Tag::map(allocation.tags),
             parent,
             peer: Some(allocation.by),
-            ..Resource::new(ResourceKind::Connection, allocation.owner)
+            ..Resource::from_create(
+                ResourceKind::Connection,
+                allocation.owner,
+                allocation.tags,
+                succeeded,
+                body,
+                CONNECTION.set(&["ordering"]),
+            )
         });
     }
-}
-
-/// The value the prediction's first expectation echoes for `member` (or null).
-pub(super) fn echoed(prediction: &Prediction, member: &str) -> Value {
-    prediction
-        .resources
-        .first()
-        .and_then(|e| e.echo.iter().find(|(m, _)| *m == member))
-        .map(|(_, v)| v.clone())
-        .unwrap_or(Value::Null)
 }
 
 /// The state index an answer shows in `member`.

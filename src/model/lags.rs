@@ -23,11 +23,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::tags_json;
-use super::interconnects::{echoed, observed};
+use super::interconnects::observed;
 use super::lifecycle::LAG;
 use super::prediction::{Basis, Expectation, Prediction, StateCheck, Visibility};
 use super::step::LagStep;
+use super::tags::{send_tags, tags_json};
 use super::{Handle, Model, Resource, ResourceKind, StateSet, Tag, CONNECTION};
 use crate::vocab::{Outcome, Principal};
 
@@ -224,9 +224,7 @@ impl Model {
             "numberOfConnections": count,
             "lagName": name,
         });
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
+        send_tags(&mut body, tags);
         // The run-ownership tag (model::run_tag) goes on the new member connections too.
         let run_tag: Vec<Tag> = tags
             .iter()
@@ -304,13 +302,9 @@ impl Model {
     }
 
     fn update_lag(&self, by: Principal, handle: Handle, name: &str) -> (Value, Prediction) {
-        let body = json!({"lagId": self.resource(handle).id, "lagName": name});
         // [outputs] UpdateLag answers the LAG's current state.
-        let mut prediction = self.on_lag(by, handle, "update");
-        if let Some(view) = prediction.resources.first_mut() {
-            view.echo_instead("lagName", json!(name));
-        }
-        (body, prediction)
+        let prediction = self.on_lag(by, handle, "update");
+        self.renaming(handle, "lagName", name, prediction)
     }
 
     fn delete_lag(&self, by: Principal, handle: Handle) -> (Value, Prediction) {
@@ -615,11 +609,8 @@ impl Model {
         succeeded: bool,
         body: Option<&Value>,
     ) {
-        let possible = observed(body, "lagState", |s| LAG.index(s))
-            .map(|i| LAG.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| LAG.closure(LAG.set(&["requested", "pending", "available"])));
-        let location = echoed(prediction, "location");
-        let bandwidth = match echoed(prediction, "connectionsBandwidth") {
+        let location = prediction.echoed("location");
+        let bandwidth = match prediction.echoed("connectionsBandwidth") {
             Value::String(b) => b,
             _ => bandwidth.to_owned(),
         };
@@ -636,17 +627,10 @@ impl Model {
         }
         let lag_id = body.and_then(|b| b.get("lagId")).cloned();
         let lag = Handle(self.resources.len() as u32);
+        let unseen = LAG.closure(LAG.set(&["requested", "pending", "available"]));
         self.resources.push(Resource {
-            id: if succeeded {
-                lag_id.as_ref().and_then(Value::as_str).map(str::to_owned)
-            } else {
-                None
-            },
-            possible,
-            created: succeeded,
             attributes,
-            tags: Tag::map(tags),
-            ..Resource::new(ResourceKind::Lag, by)
+            ..Resource::from_create(ResourceKind::Lag, by, tags, succeeded, body, unseen)
         });
         if !succeeded {
             return;

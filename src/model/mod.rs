@@ -43,8 +43,8 @@ pub use run_tag::{with_run_tag, RUN_TAG_KEY};
 pub use single::SINGLE_OPERATIONS;
 pub use state::{Call, Env, Model, ObservedEdge};
 pub use step::{
-    AddressFamily, ConnectionStep, FamilyStep, GatewayStep, InterconnectStep, LagStep, NewVif,
-    Plan, ResiliencyStep, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
+    AddressFamily, ConnectionStep, FamilyStep, GatewayStep, InterconnectStep, LagStep, NewBgpPeer,
+    NewVif, Plan, ResiliencyStep, Step, TagStep, VifStep, MALFORMED_RULE_PREFIX,
 };
 pub use tags::MAX_TAGS;
 pub use virtual_interfaces::{other_principal, MAX_TEST_MINUTES};

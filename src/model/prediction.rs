@@ -313,3 +313,15 @@ impl Prediction {
         self.basis = Basis::Assumed;
     }
 }
+
+impl Prediction {
+    /// The value the first expected resource echoes for `member` (null if none): what
+    /// the model keeps of a create, as its answer must show it.
+    pub(super) fn echoed(&self, member: &str) -> Value {
+        self.resources
+            .first()
+            .and_then(|e| e.echo.iter().find(|(m, _)| *m == member))
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Value::Null)
+    }
+}

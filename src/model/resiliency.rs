@@ -28,10 +28,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::tags_json;
 use super::lifecycle::RESILIENCY_GROUP;
 use super::prediction::{Basis, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::ResiliencyStep;
+use super::tags::send_tags;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet, Tag};
 use crate::vocab::{Outcome, Principal};
 
@@ -115,7 +115,8 @@ impl Model {
             }
             ListResiliencyGroupAssociations { by, target } => {
                 self.on_resolved(*target, ResourceKind::ResiliencyGroup, |g| {
-                    self.list_associations(*by, g)
+                    let rule = "only the owner account may list a resiliency group's connections";
+                    self.owner_only(*by, g, rule, || self.list_associations(g))
                 })
             }
         }
@@ -158,9 +159,7 @@ impl Model {
         tags: &[Tag],
     ) -> (Value, Prediction) {
         let mut body = json!({"resiliencyGroupName": name, "intendedResiliencyModel": model});
-        if !tags.is_empty() {
-            body["tags"] = tags_json(tags);
-        }
+        send_tags(&mut body, tags);
         let mut prediction = self.creating(self.created(
             ResourceKind::ResiliencyGroup,
             // Not documented: a new group may be answered pending or available.
@@ -297,17 +296,9 @@ impl Model {
         }
     }
 
-    fn list_associations(&self, by: Principal, g: Handle) -> (Value, Prediction) {
+    /// The owner's ListResiliencyGroupAssociations of `g`.
+    fn list_associations(&self, g: Handle) -> Prediction {
         let group = self.resource(g);
-        let body = json!({"resiliencyGroupId": group.id});
-        if group.owner != by {
-            return (
-                body,
-                Prediction::not_owner(
-                    "only the owner account may list a resiliency group's connections",
-                ),
-            );
-        }
         let mut prediction = association_list("items");
         for c in self.group_connections(g, ASSOCIATED) {
             let visibility = if self.resource(c).deleted || group.deleted {
@@ -328,7 +319,7 @@ impl Model {
         if group.deleted {
             prediction.may_refuse("the connections of a deleted resiliency group may be refused");
         }
-        (body, prediction)
+        prediction
     }
 
     /// Apply a resiliency-group step's answer (after states were narrowed).
@@ -343,25 +334,17 @@ impl Model {
         match step {
             CreateResiliencyGroup { by, name, tags, .. } => {
                 let group = outcome.body().and_then(|b| b.get(GROUP));
-                let id = group
-                    .and_then(|g| g.get("resiliencyGroupId"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                let possible = group
-                    .and_then(|g| g.get("state"))
-                    .and_then(Value::as_str)
-                    .and_then(|s| RESILIENCY_GROUP.index(s))
-                    .map(|i| RESILIENCY_GROUP.closure(StateSet(1 << i)))
-                    .unwrap_or_else(|| {
-                        RESILIENCY_GROUP.closure(RESILIENCY_GROUP.set(&["pending"]))
-                    });
+                let pending = RESILIENCY_GROUP.closure(RESILIENCY_GROUP.set(&["pending"]));
                 self.resources.push(Resource {
-                    id: if succeeded { id } else { None },
-                    possible,
-                    created: succeeded,
                     attributes: BTreeMap::from([("resiliencyGroupName".to_owned(), json!(name))]),
-                    tags: Tag::map(tags),
-                    ..Resource::new(ResourceKind::ResiliencyGroup, *by)
+                    ..Resource::from_create(
+                        ResourceKind::ResiliencyGroup,
+                        *by,
+                        tags,
+                        succeeded,
+                        group,
+                        pending,
+                    )
                 });
             }
             UpdateResiliencyGroup { target, name, .. } if succeeded => {

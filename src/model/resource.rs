@@ -91,6 +91,24 @@ impl ResourceKind {
     pub fn display_name(self) -> &'static str {
         self.descriptor().display
     }
+
+    /// The id an answer's `item` (an object of this kind) shows in the id member.
+    pub fn shown_id(self, item: Option<&Value>) -> Option<String> {
+        item.and_then(|i| i.get(self.id_member()))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// The states an answer's `item` leaves a resource of this kind in: the state its
+    /// state member shows and every state that one reaches on its own, or `unseen` when
+    /// it shows no state this kind knows.
+    pub fn shown_states(self, item: Option<&Value>, unseen: StateSet) -> StateSet {
+        let lifecycle = self.lifecycle();
+        item.and_then(|i| i.get(self.state_member()))
+            .and_then(Value::as_str)
+            .and_then(|s| lifecycle.index(s))
+            .map_or(unseen, |i| lifecycle.closure(StateSet(1 << i)))
+    }
 }
 
 /// A resource created within one case: the n-th create of the plan.
@@ -211,6 +229,26 @@ impl Resource {
             last_state: None,
             tags_unknown: false,
             moved_by: None,
+        }
+    }
+
+    /// The resource of `kind` a create by `owner` with `tags` made, or tried to: bound
+    /// to the id its answer `item` shows only when the create `succeeded`, in the states
+    /// the answer shows (`unseen`, when it shows none). Attributes are the caller's.
+    pub fn from_create(
+        kind: ResourceKind,
+        owner: Principal,
+        tags: &[Tag],
+        succeeded: bool,
+        item: Option<&Value>,
+        unseen: StateSet,
+    ) -> Resource {
+        Resource {
+            id: if succeeded { kind.shown_id(item) } else { None },
+            possible: kind.shown_states(item, unseen),
+            created: succeeded,
+            tags: Tag::map(tags),
+            ..Resource::new(kind, owner)
         }
     }
 

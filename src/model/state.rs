@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{Handle, HandleRef, Prediction, Resource, ResourceKind, Step};
 use crate::vocab::{Accounts, Outcome, Principal};
@@ -96,6 +96,41 @@ impl Model {
         predict: impl FnOnce(Handle) -> (Value, Prediction),
     ) -> Option<(Value, Prediction)> {
         self.resolve(reference, kind).map(predict)
+    }
+
+    /// A call on `handle` whose request names it by id (its kind's id member): refused
+    /// with `rule` when `by` does not own it, else predicted by `predict`.
+    pub(super) fn owner_only(
+        &self,
+        by: Principal,
+        handle: Handle,
+        rule: &str,
+        predict: impl FnOnce() -> Prediction,
+    ) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({ r.kind.id_member(): r.id });
+        if r.owner != by {
+            return (body, Prediction::not_owner(rule));
+        }
+        (body, predict())
+    }
+
+    /// A rename of `handle` to `name`, its `member`: the request names it by id (its
+    /// kind's id member) and the new name, and the answer `prediction` expects of it,
+    /// when the call is not refused, shows the new name.
+    pub(super) fn renaming(
+        &self,
+        handle: Handle,
+        member: &'static str,
+        name: &str,
+        mut prediction: Prediction,
+    ) -> (Value, Prediction) {
+        let r = self.resource(handle);
+        let body = json!({ r.kind.id_member(): r.id, member: name });
+        if let Some(view) = prediction.resources.first_mut() {
+            view.echo_instead(member, json!(name));
+        }
+        (body, prediction)
     }
 
     /// Resolve `reference` preferring `candidates`: half the references (those below

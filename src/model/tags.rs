@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR};
+use super::connections::CLIENT_ERROR;
 use super::prediction::{Basis, Expect, Expectation, ListSpec, Prediction, StateCheck, Visibility};
 use super::step::TagStep;
 use super::{Handle, Model, ResourceKind, Tag};
@@ -14,6 +14,23 @@ use crate::vocab::{CheckId, Outcome, Principal};
 
 /// At most 50 tags per resource [api TagResource].
 pub const MAX_TAGS: usize = 50;
+
+/// `tags` as the API takes them: a list of `{"key", "value"}` objects [api Tag].
+pub(super) fn tags_json(tags: &[Tag]) -> Value {
+    Value::Array(
+        tags.iter()
+            .map(|t| json!({"key": t.key, "value": t.value}))
+            .collect(),
+    )
+}
+
+/// Give a create's request `body` its `tags` member, when there are tags: every
+/// create takes them as an optional member [api], and an absent one is not an empty one.
+pub(super) fn send_tags(body: &mut Value, tags: &[Tag]) {
+    if !tags.is_empty() {
+        body["tags"] = tags_json(tags);
+    }
+}
 
 impl Model {
     /// The body and prediction of a tag step; `None` to skip it.

@@ -95,6 +95,14 @@ pub(super) fn refused_to_non_owner(expect: &Expect) -> bool {
     )
 }
 
+/// `step` as the partner sends it: the same operation on the same resources, from the
+/// account that does not own them (what the ownership assertions ask).
+pub(super) fn as_partner(step: &Step) -> Step {
+    let mut json = serde_json::to_value(step).expect("steps serialize");
+    json["by"] = serde_json::json!(Principal::Partner);
+    serde_json::from_value(json).expect("a step of another caller is a step")
+}
+
 /// Assert that `m` predicts `step` refused because its caller does not own what it acts on.
 pub(super) fn assert_not_owner(m: &Model, step: &Step) {
     let (_, p) = m.call(step).expect("step applies");

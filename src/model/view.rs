@@ -372,17 +372,10 @@ impl Model {
         e: &Expectation,
     ) -> Option<(String, StateSet)> {
         let (_, item) = prediction.locate(e, body)?;
-        let id = item
-            .get(e.kind.id_member())
-            .and_then(Value::as_str)?
-            .to_owned();
-        let lifecycle = e.kind.lifecycle();
-        let set = item
-            .get(e.kind.state_member())
-            .and_then(Value::as_str)
-            .and_then(|s| lifecycle.index(s))
-            .map(|i| lifecycle.closure(StateSet(1 << i)))
-            .unwrap_or_else(|| lifecycle.closure(e.states));
+        let id = e.kind.shown_id(Some(item))?;
+        let set = e
+            .kind
+            .shown_states(Some(item), e.kind.lifecycle().closure(e.states));
         Some((id, set))
     }
 

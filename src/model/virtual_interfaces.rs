@@ -28,11 +28,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::connections::{tags_json, CLIENT_ERROR};
+use super::connections::CLIENT_ERROR;
 use super::lifecycle::{BGP_PEER, GATEWAY_ATTACHMENT, VIRTUAL_INTERFACE};
 use super::prediction::{Basis, Expectation, ListSpec, Nested, Prediction, StateCheck, Visibility};
 use super::step::FamilyStep;
-use super::step::{AddressFamily, NewVif, VifStep};
+use super::step::{AddressFamily, NewBgpPeer, NewVif, VifStep};
+use super::tags::send_tags;
 use super::{Handle, HandleRef, Model, Resource, ResourceKind, StateSet};
 use crate::vocab::{CheckId, Outcome, Principal};
 
@@ -188,16 +189,11 @@ impl Model {
                 p.required_members = vec!["virtualGateways"];
                 Some((json!({}), p))
             }
-            VifStep::CreateBgpPeer {
-                by,
-                target,
-                asn,
-                family,
-                auth_key,
-                subnet,
-            } => self.on_resolved(*target, ResourceKind::VirtualInterface, |h| {
-                self.create_bgp_peer(*by, h, *asn, *family, auth_key.as_deref(), *subnet)
-            }),
+            VifStep::CreateBgpPeer(peer) => {
+                self.on_resolved(peer.target, ResourceKind::VirtualInterface, |h| {
+                    self.create_bgp_peer(h, peer)
+                })
+            }
             VifStep::DeleteBgpPeer { by, target } => {
                 let p = self.resolve(*target, ResourceKind::BgpPeer)?;
                 self.delete_bgp_peer(*by, p)
@@ -337,9 +333,7 @@ impl Model {
                 inner["virtualGatewayId"] = json!(vgw);
                 attributes.insert("virtualGatewayId".to_owned(), json!(vgw));
             }
-            if !n.tags.is_empty() {
-                inner["tags"] = tags_json(&n.tags);
-            }
+            send_tags(&mut inner, &n.tags);
         }
         let member = crate::vocab::new_vif_member(vif_type, allocate);
         let mut body = json!({ "connectionId": conn_id });
@@ -648,15 +642,15 @@ impl Model {
         (body, prediction)
     }
 
-    fn create_bgp_peer(
-        &self,
-        by: Principal,
-        h: Handle,
-        asn: u32,
-        family: AddressFamily,
-        auth_key: Option<&str>,
-        subnet: u8,
-    ) -> (Value, Prediction) {
+    fn create_bgp_peer(&self, h: Handle, new: &NewBgpPeer) -> (Value, Prediction) {
+        let NewBgpPeer {
+            by,
+            asn,
+            family,
+            subnet,
+            ..
+        } = *new;
+        let auth_key = new.auth_key.as_deref();
         let r = self.resource(h);
         let mut peer = json!({ "asn": asn, "addressFamily": family.name() });
         if let Some(key) = auth_key {

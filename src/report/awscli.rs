@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::curl::{curl_arguments, wire_malformation};
 use super::replay_command;
 use super::reproduction::{
-    default_endpoint, finding_in_bucket, found_on, one_line, push_lines, repro_buckets, reset_path,
-    sibling_file, step_findings, steps_sent, CURL_EXTENSION,
+    bucket_title, default_endpoint, finding_in_bucket, found_on, one_line, push_lines,
+    repro_buckets, reset_path, sibling_file, step_findings, steps_sent, CURL_EXTENSION,
 };
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::{Spec, ViolationKind};
@@ -346,11 +346,8 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
                     "[ -n \"${upper}_KEY\" ] || echo \"warning: no credentials for account {} (is $ENDPOINT a moto server?)\" >&2",
                     accounts.of(*p)
                 );
-                let _ = writeln!(
-                    out,
-                    "as_{}() {{ AWS_ACCESS_KEY_ID=\"${upper}_KEY\" AWS_SECRET_ACCESS_KEY=\"${upper}_SECRET\" AWS_SESSION_TOKEN=\"${upper}_TOKEN\" \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
-                    p.name()
-                );
+                let credentials = format!("AWS_ACCESS_KEY_ID=\"${upper}_KEY\" AWS_SECRET_ACCESS_KEY=\"${upper}_SECRET\" AWS_SESSION_TOKEN=\"${upper}_TOKEN\" ");
+                define_as(out, *p, &credentials, endpoint_flag);
             }
         }
         (AccountSelector::AccessKey, _) => {
@@ -359,12 +356,11 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
                 "# The target takes the caller's account from the SigV4 access key id (it does not check the secret)."
             );
             for p in principals {
-                let _ = writeln!(
-                    out,
-                    "as_{}() {{ AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=dxconform \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
-                    p.name(),
+                let key = format!(
+                    "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=dxconform ",
                     accounts.of(*p)
                 );
+                define_as(out, *p, &key, endpoint_flag);
             }
         }
         (AccountSelector::Header(header), _) => {
@@ -377,11 +373,7 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
                 "# cannot send: every step runs as the target's default account (the curl transcript sends the header)."
             );
             for p in principals {
-                let _ = writeln!(
-                    out,
-                    "as_{}() {{ \"$AWS\" {endpoint_flag} --output json \"$@\"; }}",
-                    p.name()
-                );
+                define_as(out, *p, "", endpoint_flag);
             }
         }
         (AccountSelector::Credentials, _) => {
@@ -394,14 +386,22 @@ fn principal_setup(report: &RunReport, principals: &[Principal], out: &mut Strin
             );
             for p in principals {
                 let upper = p.name().to_uppercase();
-                let _ = writeln!(
-                    out,
-                    "as_{}() {{ \"$AWS\" ${{{upper}_PROFILE:+--profile \"${upper}_PROFILE\"}} ${{ENDPOINT:+--endpoint-url \"$ENDPOINT\"}} --output json \"$@\"; }}",
-                    p.name()
-                );
+                let flags = format!("${{{upper}_PROFILE:+--profile \"${upper}_PROFILE\"}} ${{ENDPOINT:+--endpoint-url \"$ENDPOINT\"}}");
+                define_as(out, *p, "", &flags);
             }
         }
     }
+}
+
+/// The script's `as_owner`/`as_partner` function: the aws CLI as principal `p`, with
+/// `environment` (variable assignments, each followed by a space) and `flags` before
+/// the call's own arguments, answering JSON.
+fn define_as(out: &mut String, p: Principal, environment: &str, flags: &str) {
+    let _ = writeln!(
+        out,
+        "as_{}() {{ {environment}\"$AWS\" {flags} --output json \"$@\"; }}",
+        p.name()
+    );
 }
 
 /// Operations the aws CLI `.ci/run` pins (aws-cli 1.46.3, botocore 1.43.62) does not
@@ -467,11 +467,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
         found_on(report, repro)
     );
     for b in &buckets {
-        let _ = writeln!(
-            out,
-            "#   {} on {} at {} (HTTP {})",
-            b.check, b.operation, b.path, b.status
-        );
+        let _ = writeln!(out, "#   {}", bucket_title(b));
         let _ = writeln!(out, "#     expected: {}", one_line(&b.expected));
         let _ = writeln!(out, "#     actual:   {}", one_line(&b.actual));
     }
@@ -657,6 +653,7 @@ pub fn aws_cli_script(report: &RunReport, repro: &Repro) -> String {
 mod tests {
     use super::*;
     use crate::report::test_support::sample_report;
+    use rstest::rstest;
     use serde_json::json;
 
     #[test]
@@ -839,47 +836,38 @@ mod tests {
         );
     }
 
-    #[test]
-    fn ill_typed_and_undeclared_members_are_sent_with_curl() {
-        let valid = step(
-            0,
-            "DescribeConnections",
-            json!({"connectionId": "dxcon-aaaa1111"}),
-            json!({}),
-        );
-        assert!(cli_sends_as_is(&valid));
-        // `tags` must be a list: the aws CLI's serializer fails on a string.
-        let ill_typed = step(
-            0,
-            "CreateConnection",
-            json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": "k=v"}),
-            json!({}),
-        );
-        assert!(!cli_sends_as_is(&ill_typed));
-        let undeclared = step(
-            0,
-            "DescribeConnections",
-            json!({"connectionId": "dxcon-aaaa1111", "extra": 1}),
-            json!({}),
-        );
-        assert!(!cli_sends_as_is(&undeclared));
-        // Missing members and broken patterns the CLI sends as they are (no validation).
-        let incomplete = step(
-            0,
-            "CreateConnection",
-            json!({"location": "EqDC2"}),
-            json!({}),
-        );
-        assert!(cli_sends_as_is(&incomplete));
-        // An operation newer than the pinned CLI.
-        let newer = step(
-            0,
-            "GetResiliencyGroup",
-            json!({"resiliencyGroupId": "dxrg-aaaaaaaaaaaaaaaaa"}),
-            json!({}),
-        );
-        assert!(!cli_sends_as_is(&newer));
+    #[rstest]
+    #[case::valid("DescribeConnections", json!({"connectionId": "dxcon-aaaa1111"}), true)]
+    // `tags` must be a list: the aws CLI's serializer fails on a string.
+    #[case::ill_typed(
+        "CreateConnection",
+        json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": "k=v"}),
+        false
+    )]
+    #[case::undeclared(
+        "DescribeConnections",
+        json!({"connectionId": "dxcon-aaaa1111", "extra": 1}),
+        false
+    )]
+    // Missing members and broken patterns the CLI sends as they are (no validation).
+    #[case::incomplete("CreateConnection", json!({"location": "EqDC2"}), true)]
+    // An operation newer than the pinned CLI.
+    #[case::newer(
+        "GetResiliencyGroup",
+        json!({"resiliencyGroupId": "dxrg-aaaaaaaaaaaaaaaaa"}),
+        false
+    )]
+    fn the_cli_sends_well_typed_declared_members_of_operations_it_knows(
+        #[case] operation: &str,
+        #[case] request: Value,
+        #[case] as_is: bool,
+    ) {
+        let sent = step(0, operation, request, json!({}));
+        assert_eq!(cli_sends_as_is(&sent), as_is);
+    }
 
+    #[test]
+    fn ill_typed_members_are_sent_with_curl() {
         let mut report = sample_report();
         let repro = report.buckets[0].repro.as_mut().unwrap();
         repro.steps[0].request = json!({"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "c", "tags": "k=v"});

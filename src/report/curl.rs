@@ -12,7 +12,9 @@ use super::awscli::{
     defined_before, id_variables, shell_json, shell_quote, write_id_assignments, write_skipped,
     IdVariable, ID_OF_COMMENT,
 };
-use super::reproduction::{found_on, one_line, push_lines, repro_buckets, reset_path};
+use super::reproduction::{
+    bucket_title, found_on, one_line, push_lines, repro_buckets, reset_path,
+};
 use crate::model::{Malformed, MalformedStep, Step};
 use crate::run::{Repro, RunReport, StepRecord, REDACTED};
 use crate::spec::Spec;
@@ -43,11 +45,8 @@ pub fn curl_transcript(report: &RunReport, repro: &Repro) -> String {
     for b in repro_buckets(report, repro) {
         let _ = writeln!(
             out,
-            "#   {} on {} at {} (HTTP {}): expected {}, got {}",
-            b.check,
-            b.operation,
-            b.path,
-            b.status,
+            "#   {}: expected {}, got {}",
+            bucket_title(b),
             one_line(&b.expected),
             one_line(&b.actual)
         );

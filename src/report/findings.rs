@@ -39,6 +39,33 @@ pub enum Reproduction {
     Minimal(Sequence),
 }
 
+/// How a report words a finding whose reproduction is absent or shown at another
+/// finding, where Markdown and HTML differ.
+pub struct ReproductionWords {
+    /// What follows a finding with no minimal sequence.
+    pub none: &'static str,
+    /// What follows a finding sharing the minimal sequence of finding `first`.
+    pub same_as: fn(first: usize) -> String,
+}
+
+impl Finding<'_> {
+    /// The finding's own minimal sequence, to be shown with it; for a reproduction
+    /// that is absent or shown at another finding, `words` say so and there is none.
+    pub fn own_sequence(&self, out: &mut String, words: &ReproductionWords) -> Option<&Sequence> {
+        match &self.reproduction {
+            Reproduction::None => {
+                out.push_str(words.none);
+                None
+            }
+            Reproduction::SameAs(first) => {
+                out.push_str(&(words.same_as)(*first));
+                None
+            }
+            Reproduction::Minimal(sequence) => Some(sequence),
+        }
+    }
+}
+
 /// A minimal sequence and the ways to run it again.
 pub struct Sequence {
     /// The steps that were sent, one line each.
@@ -53,6 +80,20 @@ pub struct Sequence {
     pub aws_cli: String,
     /// The curl transcript of the wire requests and answers.
     pub curl: String,
+}
+
+impl Sequence {
+    /// What every report says of the sequence: `3 steps (reproduced on re-run)`, with
+    /// the shrink note, when there is one, marked up by `note`.
+    pub fn summary(&self, note: impl Fn(&str) -> String) -> String {
+        format!(
+            "{} steps ({}{})",
+            self.sent.len(),
+            self.reproduced,
+            self.shrink_note
+                .map_or_else(String::new, |n| format!("; {}", note(n)))
+        )
+    }
 }
 
 /// The files a saved reproduction comes as.

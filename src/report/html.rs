@@ -5,14 +5,16 @@
 use std::fmt::Write as _;
 
 use super::date::utc_datetime;
-use super::findings::Reproduction;
+use super::findings::ReproductionWords;
 use super::lifecycle::{lifecycles, status_label, svg};
 use super::reproduction::target_name;
-use super::root_causes::{baseline_mark, finding_numbers, operations_text, shortest_replay_file};
+use super::root_causes::{
+    baseline_mark, cause_section, finding_numbers, operations_text, shortest_replay_file,
+};
 use super::score::{by_resource, not_implemented_reason, score, ResourceScore};
 use super::{replay_command, resource_type};
 use crate::check::Severity;
-use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
+use crate::run::{CoverageCell, RootCause, RunReport, CHECK_GROUPS};
 
 /// `text` safe inside HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -357,16 +359,10 @@ fn lifecycle_section(report: &RunReport, out: &mut String) {
 
 /// The root causes first, each linking to the findings it explains.
 fn root_causes(report: &RunReport, out: &mut String) {
-    if report.root_causes.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<h2 id=\"root-causes\">Root causes ({} for {} findings)</h2>\n<table><thead><tr><th>#</th><th>root cause</th><th>operations</th><th>findings</th><th>occurrences</th><th>shortest reproduction</th></tr></thead><tbody>",
-        report.root_causes.len(),
-        report.buckets.len()
-    );
-    for (n, cause) in report.root_causes.iter().enumerate() {
+    let heading = |causes, findings| {
+        format!("<h2 id=\"root-causes\">Root causes ({causes} for {findings} findings)</h2>\n<table><thead><tr><th>#</th><th>root cause</th><th>operations</th><th>findings</th><th>occurrences</th><th>shortest reproduction</th></tr></thead><tbody>\n")
+    };
+    let row = |out: &mut String, number: usize, cause: &RootCause| {
         let links: Vec<String> = finding_numbers(report, cause)
             .iter()
             .map(|n| format!("<a href=\"#bucket-{n}\">{n}</a>"))
@@ -384,16 +380,23 @@ fn root_causes(report: &RunReport, out: &mut String) {
             out,
             "<tr class=\"{}\"><td>{}</td><td>{}{mark}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{repro}</td></tr>",
             if cause.severity == Severity::Failure { "failure" } else { "warning" },
-            n + 1,
+            number,
             escape(&cause.title),
             escape(&cause.key),
             escape(&operations_text(cause, 6)),
             links.join(", "),
             cause.count
         );
-    }
-    out.push_str("</tbody></table>\n");
+    };
+    cause_section(out, report, heading, row, "</tbody></table>\n");
 }
+
+const HTML_REPRODUCTION: ReproductionWords = ReproductionWords {
+    none: "<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n",
+    same_as: |first| {
+        format!("<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>\n")
+    },
+};
 
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(
@@ -430,31 +433,13 @@ fn findings(report: &RunReport, out: &mut String) {
             escape(&b.expected),
             escape(&b.actual)
         );
-        let sequence = match f.reproduction {
-            Reproduction::None => {
-                out.push_str("<p class=\"meta\">No minimal sequence: this bucket was seen alongside another failure's.</p>\n</article>\n");
-                continue;
-            }
-            Reproduction::SameAs(first) => {
-                let _ = writeln!(
-                    out,
-                    "<p>Reproduction: the same minimal sequence as <a href=\"#bucket-{first}\">finding {first}</a>.</p>\n</article>"
-                );
-                continue;
-            }
-            Reproduction::Minimal(sequence) => sequence,
+        let Some(sequence) = f.own_sequence(out, &HTML_REPRODUCTION) else {
+            continue;
         };
         let _ = writeln!(
             out,
-            "<p>Minimal sequence: {} steps ({}{}).</p>\n<pre class=\"sequence\">{}</pre>",
-            sequence.sent.len(),
-            sequence.reproduced,
-            sequence
-                .shrink_note
-                .map_or_else(String::new, |note| format!(
-                    "; <strong>{}</strong>",
-                    escape(note)
-                )),
+            "<p>Minimal sequence: {}.</p>\n<pre class=\"sequence\">{}</pre>",
+            sequence.summary(|note| format!("<strong>{}</strong>", escape(note))),
             escape(&sequence.sent.join("\n"))
         );
         out.push_str("<p><strong>Reproduce with</strong></p>\n");

@@ -4,15 +4,16 @@
 use std::fmt::Write as _;
 
 use super::date::utc_datetime;
-use super::findings::Reproduction;
+use super::findings::ReproductionWords;
 use super::lifecycle::{lifecycles, mermaid, status_label};
 use super::replay_command;
 use super::reproduction::target_name;
 use super::root_causes::{
-    baseline_mark, finding_numbers, operations_text, severity_label, shortest_replay_file,
+    baseline_mark, cause_section, finding_numbers, operations_text, severity_label,
+    shortest_replay_file,
 };
 use super::score::{by_resource, not_implemented_reason, score};
-use crate::run::{CoverageCell, RunReport, CHECK_GROUPS};
+use crate::run::{CoverageCell, RootCause, RunReport, CHECK_GROUPS};
 use crate::target::TargetKind;
 
 fn cell(c: CoverageCell) -> &'static str {
@@ -226,22 +227,15 @@ fn details_table<const N: usize>(
 /// The root causes first: what there is to fix, each with its shortest reproduction
 /// and the findings (numbered as in the Findings section) it explains.
 fn root_causes(report: &RunReport, out: &mut String) {
-    if report.root_causes.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "## Root causes\n\n{} root causes explain the {} findings below \
-         (how they are grouped: dxconform's docs/root-causes.md).\n",
-        report.root_causes.len(),
-        report.buckets.len()
-    );
-    let _ = writeln!(
-        out,
-        "| # | severity | root cause | operations | findings | occurrences | shortest reproduction |"
-    );
-    let _ = writeln!(out, "|---:|---|---|---|---|---:|---|");
-    for (n, cause) in report.root_causes.iter().enumerate() {
+    let heading = |causes, findings| {
+        format!(
+            "## Root causes\n\n{causes} root causes explain the {findings} findings below \
+             (how they are grouped: dxconform's docs/root-causes.md).\n\n\
+             | # | severity | root cause | operations | findings | occurrences | shortest reproduction |\n\
+             |---:|---|---|---|---|---:|---|\n"
+        )
+    };
+    let row = |out: &mut String, number: usize, cause: &RootCause| {
         let findings: Vec<String> = finding_numbers(report, cause)
             .iter()
             .map(usize::to_string)
@@ -254,7 +248,7 @@ fn root_causes(report: &RunReport, out: &mut String) {
         let _ = writeln!(
             out,
             "| {} | {}{mark} | {} <br>`{}` | {} | {} | {} | {} |",
-            n + 1,
+            number,
             severity_label(cause.severity).to_lowercase(),
             escape_cell(&cause.title),
             escape_cell(&cause.key),
@@ -263,9 +257,14 @@ fn root_causes(report: &RunReport, out: &mut String) {
             cause.count,
             repro
         );
-    }
-    let _ = writeln!(out);
+    };
+    cause_section(out, report, heading, row, "\n");
 }
+
+const MARKDOWN_REPRODUCTION: ReproductionWords = ReproductionWords {
+    none: "\n",
+    same_as: |first| format!("- reproduction: the same minimal sequence as finding {first}\n\n"),
+};
 
 fn findings(report: &RunReport, out: &mut String) {
     let _ = writeln!(out, "## Findings\n");
@@ -286,28 +285,13 @@ fn findings(report: &RunReport, out: &mut String) {
         );
         let _ = writeln!(out, "- expected: {}", escape_cell(&b.expected));
         let _ = writeln!(out, "- actual: {}", escape_cell(&b.actual));
-        let sequence = match f.reproduction {
-            Reproduction::None => {
-                out.push('\n');
-                continue;
-            }
-            Reproduction::SameAs(first) => {
-                let _ = writeln!(
-                    out,
-                    "- reproduction: the same minimal sequence as finding {first}\n"
-                );
-                continue;
-            }
-            Reproduction::Minimal(sequence) => sequence,
+        let Some(sequence) = f.own_sequence(out, &MARKDOWN_REPRODUCTION) else {
+            continue;
         };
         let _ = writeln!(
             out,
-            "- minimal sequence: {} steps ({}{})\n",
-            sequence.sent.len(),
-            sequence.reproduced,
-            sequence
-                .shrink_note
-                .map_or_else(String::new, |note| format!("; {note}"))
+            "- minimal sequence: {}\n",
+            sequence.summary(str::to_owned)
         );
         out.push_str(&fenced("text", &sequence.sent.join("\n")));
         out.push('\n');

@@ -14,6 +14,15 @@ pub fn repro_buckets<'a>(report: &'a RunReport, repro: &Repro) -> Vec<&'a Bucket
         .collect()
 }
 
+/// A bucket as a reproduction's comments name it:
+/// `model.state on CreateConnection at $.connectionState (HTTP 200)`.
+pub fn bucket_title(b: &Bucket) -> String {
+    format!(
+        "{} on {} at {} (HTTP {})",
+        b.check, b.operation, b.path, b.status
+    )
+}
+
 /// The file beside a replay file with another extension:
 /// `replays/001-x.json` → `replays/001-x.sh`.
 pub fn sibling_file(replay_file: &str, extension: &str) -> String {

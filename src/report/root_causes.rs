@@ -51,6 +51,27 @@ pub fn baseline_line(report: &RunReport) -> Option<String> {
     Some(line)
 }
 
+/// The root-cause section of a report: nothing when the run found no root cause;
+/// else `heading` (given how many root causes explain how many findings), `row` for
+/// each cause with its number (from 1, in report order: what the findings refer to),
+/// and `closing`.
+pub fn cause_section(
+    out: &mut String,
+    report: &RunReport,
+    heading: impl FnOnce(usize, usize) -> String,
+    mut row: impl FnMut(&mut String, usize, &RootCause),
+    closing: &str,
+) {
+    if report.root_causes.is_empty() {
+        return;
+    }
+    out.push_str(&heading(report.root_causes.len(), report.buckets.len()));
+    for (n, cause) in report.root_causes.iter().enumerate() {
+        row(out, n + 1, cause);
+    }
+    out.push_str(closing);
+}
+
 /// The bucket a reference names.
 pub fn bucket_of<'a>(report: &'a RunReport, reference: &BucketRef) -> Option<&'a Bucket> {
     report.buckets.iter().find(|b| reference.names(b))

@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use super::findings::ReplayFiles;
 use super::replay_command;
 use super::root_causes::{
-    baseline_line, baseline_mark, cause_number, operations_text, severity_label, shortest_repro,
+    baseline_line, baseline_mark, cause_number, cause_section, operations_text, severity_label,
+    shortest_repro,
 };
-use crate::run::{Repro, RunReport, StepRecord};
+use crate::run::{Repro, RootCause, RunReport, StepRecord};
 
 /// What a plain-text report says around a minimal sequence, where the terminal
 /// summary and a JUnit failure body word it differently.
@@ -350,21 +351,15 @@ pub fn summary(report: &RunReport) -> String {
 /// The root causes, before the buckets they explain: what there is to fix, and
 /// where to start.
 fn root_cause_lines(report: &RunReport, out: &mut String) {
-    if report.root_causes.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "ROOT CAUSES: {} explain the {} buckets below (docs/root-causes.md)",
-        report.root_causes.len(),
-        report.buckets.len()
-    );
-    for (n, cause) in report.root_causes.iter().enumerate() {
+    let heading = |causes, buckets| {
+        format!("ROOT CAUSES: {causes} explain the {buckets} buckets below (docs/root-causes.md)\n")
+    };
+    let row = |out: &mut String, number: usize, cause: &RootCause| {
         let mark = baseline_mark(cause).map_or_else(String::new, |m| format!(" ({m})"));
         let _ = writeln!(
             out,
             "{:>3}. {}{mark} {} [{}]",
-            n + 1,
+            number,
             severity_label(cause.severity),
             cause.title,
             cause.key
@@ -393,6 +388,6 @@ fn root_cause_lines(report: &RunReport, out: &mut String) {
                 }
             }
         }
-    }
-    let _ = writeln!(out);
+    };
+    cause_section(out, report, heading, row, "\n");
 }

@@ -64,46 +64,68 @@ fn brief(value: &Value) -> String {
     }
 }
 
+/// A walk through one JSON document: the path to the value being validated and the
+/// violations found so far.
+struct Walk {
+    path: String,
+    found: Vec<Violation>,
+}
+
+impl Walk {
+    /// `kind` broken at the current path: `expected`, but the value is `actual`.
+    fn violate(&mut self, kind: ViolationKind, expected: String, actual: String) {
+        self.found.push(Violation {
+            kind,
+            path: self.path.clone(),
+            expected,
+            actual,
+        });
+    }
+
+    /// Visit the value at `segment` (`.member`, `[3]`) below the current path.
+    fn at(&mut self, segment: std::fmt::Arguments<'_>, visit: impl FnOnce(&mut Walk)) {
+        let len = self.path.len();
+        let _ = self.path.write_fmt(segment);
+        visit(self);
+        self.path.truncate(len);
+    }
+
+    /// A number (a length or a value, as `what` says) outside the shape's min/max.
+    fn check_range(&mut self, shape: &Shape, n: f64, what: &str, value: &Value) {
+        let low = shape.min.is_some_and(|min| n < min);
+        let high = shape.max.is_some_and(|max| n > max);
+        if low || high {
+            let bound = |b: Option<f64>| b.map_or("-".to_owned(), |b| b.to_string());
+            self.violate(
+                ViolationKind::Range,
+                format!("{what} within [{}, {}]", bound(shape.min), bound(shape.max)),
+                format!("{what} {n} of {}", brief(value)),
+            );
+        }
+    }
+}
+
 impl Spec {
     /// Validate `value` as an instance of shape `shape`; the root path is `$`.
     pub fn validate(&self, shape: &str, value: &Value) -> Vec<Violation> {
-        let mut out = Vec::new();
-        let mut path = String::from("$");
+        let mut walk = Walk {
+            path: String::from("$"),
+            found: Vec::new(),
+        };
         if let Some(found) = self.shape(shape) {
-            self.validate_at(shape, found, value, &mut path, &mut out);
+            self.validate_at(shape, found, value, &mut walk);
         }
-        out
+        walk.found
     }
 
     /// Validate `value` as `member`'s shape (the spec resolved it at parse).
-    fn validate_member(
-        &self,
-        member: usize,
-        value: &Value,
-        path: &mut String,
-        out: &mut Vec<Violation>,
-    ) {
+    fn validate_member(&self, member: usize, value: &Value, walk: &mut Walk) {
         if let Some((name, shape)) = self.shape_at(member) {
-            self.validate_at(name, shape, value, path, out);
+            self.validate_at(name, shape, value, walk);
         }
     }
 
-    fn validate_at(
-        &self,
-        name: &str,
-        shape: &Shape,
-        value: &Value,
-        path: &mut String,
-        out: &mut Vec<Violation>,
-    ) {
-        let mut violate = |kind, expected: String, actual: String, path: &str| {
-            out.push(Violation {
-                kind,
-                path: path.to_owned(),
-                expected,
-                actual,
-            })
-        };
+    fn validate_at(&self, name: &str, shape: &Shape, value: &Value, walk: &mut Walk) {
         let type_ok = match shape.shape_type {
             ShapeType::Structure | ShapeType::Map => value.is_object(),
             ShapeType::List => value.is_array(),
@@ -117,92 +139,80 @@ impl Spec {
                 ShapeType::Timestamp => "number (epoch seconds)".to_owned(),
                 t => format!("{t:?}").to_lowercase(),
             };
-            violate(
+            walk.violate(
                 ViolationKind::Type,
                 format!("{expected} ({name})"),
                 format!("{} {}", json_type(value), brief(value)),
-                path,
             );
             return;
         }
         match shape.shape_type {
-            ShapeType::Structure => self.validate_structure(name, shape, value, path, out),
+            ShapeType::Structure => self.validate_structure(name, shape, value, walk),
             ShapeType::List => {
                 let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
                 // An empty list means the same as an absent member to every awsJson
                 // deserializer, so a list's minimum length applies to non-empty lists only.
                 if !items.is_empty() {
-                    check_range(shape, items.len() as f64, "length", value, path, out);
+                    walk.check_range(shape, items.len() as f64, "length", value);
                 }
                 if let Some(member) = &shape.member {
                     for (i, item) in items.iter().enumerate() {
-                        let len = path.len();
-                        let _ = write!(path, "[{i}]");
-                        self.validate_member(member.index, item, path, out);
-                        path.truncate(len);
+                        walk.at(format_args!("[{i}]"), |walk| {
+                            self.validate_member(member.index, item, walk);
+                        });
                     }
                 }
             }
             ShapeType::Map => {
                 let Some(map) = value.as_object() else { return };
                 for (k, v) in map {
-                    let len = path.len();
-                    let _ = write!(path, "[{}]", Value::String(k.clone()));
-                    if let Some(key) = &shape.key {
-                        self.validate_member(key.index, &Value::String(k.clone()), path, out);
-                    }
-                    if let Some(val) = &shape.value {
-                        self.validate_member(val.index, v, path, out);
-                    }
-                    path.truncate(len);
+                    let key_value = Value::String(k.clone());
+                    walk.at(format_args!("[{key_value}]"), |walk| {
+                        if let Some(key) = &shape.key {
+                            self.validate_member(key.index, &key_value, walk);
+                        }
+                        if let Some(val) = &shape.value {
+                            self.validate_member(val.index, v, walk);
+                        }
+                    });
                 }
             }
             ShapeType::String => {
                 let text = value.as_str().unwrap_or_default();
                 if let Some(values) = &shape.enum_values {
                     if !values.iter().any(|v| v == text) {
-                        violate(
+                        walk.violate(
                             ViolationKind::Enum,
                             format!("one of {} ({name})", values.join("|")),
                             brief(value),
-                            path,
                         );
                     }
                 }
-                check_range(
-                    shape,
-                    text.chars().count() as f64,
-                    "length",
-                    value,
-                    path,
-                    out,
-                );
+                walk.check_range(shape, text.chars().count() as f64, "length", value);
                 if let Some(source) = &shape.pattern {
                     if let Some(re) = shape.regex() {
                         if !re.is_match(text) {
-                            out.push(Violation {
-                                kind: ViolationKind::Pattern,
-                                path: path.clone(),
-                                expected: format!("matches {source} ({name})"),
-                                actual: brief(value),
-                            });
+                            walk.violate(
+                                ViolationKind::Pattern,
+                                format!("matches {source} ({name})"),
+                                brief(value),
+                            );
                         }
                     }
                 }
             }
             ShapeType::Integer | ShapeType::Long | ShapeType::Double | ShapeType::Float => {
                 if let Some(n) = value.as_f64() {
-                    check_range(shape, n, "value", value, path, out);
+                    walk.check_range(shape, n, "value", value);
                 }
                 if shape.shape_type == ShapeType::Integer {
                     let fits = value.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
                     if !fits {
-                        out.push(Violation {
-                            kind: ViolationKind::Range,
-                            path: path.clone(),
-                            expected: format!("32-bit integer ({name})"),
-                            actual: brief(value),
-                        });
+                        walk.violate(
+                            ViolationKind::Range,
+                            format!("32-bit integer ({name})"),
+                            brief(value),
+                        );
                     }
                 }
             }
@@ -210,65 +220,35 @@ impl Spec {
         }
     }
 
-    fn validate_structure(
-        &self,
-        name: &str,
-        shape: &Shape,
-        value: &Value,
-        path: &mut String,
-        out: &mut Vec<Violation>,
-    ) {
+    fn validate_structure(&self, name: &str, shape: &Shape, value: &Value, walk: &mut Walk) {
         let Some(object) = value.as_object() else {
             return;
         };
         for required in &shape.required {
             if object.get(required).is_none_or(Value::is_null) {
-                out.push(Violation {
-                    kind: ViolationKind::Required,
-                    path: format!("{path}.{required}"),
-                    expected: format!("member {required} of {name}"),
-                    actual: "absent".to_owned(),
+                walk.at(format_args!(".{required}"), |walk| {
+                    walk.violate(
+                        ViolationKind::Required,
+                        format!("member {required} of {name}"),
+                        "absent".to_owned(),
+                    );
                 });
             }
         }
         for (key, member_value) in object {
-            let len = path.len();
-            path.push('.');
-            path.push_str(key);
-            match shape.members.get(key) {
-                // awsJson serializers may emit null for absent members; SDKs skip them.
-                Some(_) if member_value.is_null() => {}
-                Some(member) => self.validate_member(member.index, member_value, path, out),
-                None => out.push(Violation {
-                    kind: ViolationKind::UnknownMember,
-                    path: path.clone(),
-                    expected: format!("a member of {name}"),
-                    actual: brief(member_value),
-                }),
-            }
-            path.truncate(len);
+            walk.at(format_args!(".{key}"), |walk| {
+                match shape.members.get(key) {
+                    // awsJson serializers may emit null for absent members; SDKs skip them.
+                    Some(_) if member_value.is_null() => {}
+                    Some(member) => self.validate_member(member.index, member_value, walk),
+                    None => walk.violate(
+                        ViolationKind::UnknownMember,
+                        format!("a member of {name}"),
+                        brief(member_value),
+                    ),
+                }
+            });
         }
-    }
-}
-
-fn check_range(
-    shape: &Shape,
-    n: f64,
-    what: &str,
-    value: &Value,
-    path: &str,
-    out: &mut Vec<Violation>,
-) {
-    let low = shape.min.is_some_and(|min| n < min);
-    let high = shape.max.is_some_and(|max| n > max);
-    if low || high {
-        let bound = |b: Option<f64>| b.map_or("-".to_owned(), |b| b.to_string());
-        out.push(Violation {
-            kind: ViolationKind::Range,
-            path: path.to_owned(),
-            expected: format!("{what} within [{}, {}]", bound(shape.min), bound(shape.max)),
-            actual: format!("{what} {n} of {}", brief(value)),
-        });
     }
 }
 

@@ -1,7 +1,9 @@
 //! Tests of `lags`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, owner_connection, refused_to_non_owner};
+use crate::model::testing::{
+    as_partner, assert_not_owner, model, owner_connection, refused_to_non_owner,
+};
 use crate::model::Expect;
 use crate::model::{HandleRef, Step};
 use rstest::rstest;
@@ -89,14 +91,7 @@ fn disassociate_then_associate_back() {
     assert!(p.resources[0]
         .echo
         .contains(&("lagId", json!("dxlag-aaaa0001"))));
-    assert_not_owner(
-        &m,
-        &Step::Lag(LagStep::AssociateConnectionWithLag {
-            by: Principal::Partner,
-            connection: HandleRef(0),
-            lag: HandleRef(0),
-        }),
-    );
+    assert_not_owner(&m, &as_partner(&back));
 }
 
 #[test]

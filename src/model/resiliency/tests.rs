@@ -1,7 +1,7 @@
 //! Tests of `resiliency`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, owner_connection, run};
+use crate::model::testing::{as_partner, assert_not_owner, model, owner_connection, run};
 use crate::model::{Expect, Step};
 
 fn group_answer(state: &str) -> Outcome {
@@ -86,13 +86,7 @@ fn associated_connections_are_listed_by_arn_until_disassociated() {
     assert_eq!(p.resources.len(), 1);
     assert_eq!(p.resources[0].visibility, Visibility::May);
     // Another account may not touch the group.
-    assert_not_owner(
-        &m,
-        &Step::Resiliency(ResiliencyStep::GetResiliencyGroup {
-            by: Principal::Partner,
-            target: HandleRef(0),
-        }),
-    );
+    assert_not_owner(&m, &as_partner(&associate));
 }
 
 #[test]

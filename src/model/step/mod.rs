@@ -16,7 +16,7 @@ pub use interconnect::InterconnectStep;
 pub use lag::LagStep;
 pub use resiliency::ResiliencyStep;
 pub use tag::TagStep;
-pub use vif::{AddressFamily, NewVif, VifStep};
+pub use vif::{AddressFamily, NewBgpPeer, NewVif, VifStep};
 
 use serde::{Deserialize, Serialize};
 

@@ -29,6 +29,24 @@ impl AddressFamily {
     }
 }
 
+/// The inputs of a new BGP peer on a virtual interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewBgpPeer {
+    /// Caller.
+    pub by: Principal,
+    /// The VIF.
+    pub target: HandleRef,
+    /// Customer-side ASN.
+    pub asn: u32,
+    /// Address family.
+    pub family: AddressFamily,
+    /// BGP auth key, or one chosen by AWS. Serialized as its length only.
+    #[serde(with = "crate::model::secret", default)]
+    pub auth_key: Option<String>,
+    /// Index of the public /30 for public IPv4 peers.
+    pub subnet: u8,
+}
+
 /// The inputs of a new (or allocated) virtual interface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewVif {
@@ -187,21 +205,7 @@ pub enum VifStep {
     },
     /// CreateBGPPeer on a VIF.
     #[serde(rename = "CreateBGPPeer")]
-    CreateBgpPeer {
-        /// Caller.
-        by: Principal,
-        /// The VIF.
-        target: HandleRef,
-        /// Customer-side ASN.
-        asn: u32,
-        /// Address family.
-        family: AddressFamily,
-        /// BGP auth key, or one chosen by AWS. Serialized as its length only.
-        #[serde(with = "crate::model::secret", default)]
-        auth_key: Option<String>,
-        /// Index of the public /30 for public IPv4 peers.
-        subnet: u8,
-    },
+    CreateBgpPeer(NewBgpPeer),
     /// DeleteBGPPeer by id.
     #[serde(rename = "DeleteBGPPeer")]
     DeleteBgpPeer {
@@ -278,7 +282,7 @@ impl FamilyStep for VifStep {
             VifStep::StartBgpFailoverTest { .. } => "StartBgpFailoverTest",
             VifStep::StopBgpFailoverTest { .. } => "StopBgpFailoverTest",
             VifStep::DescribeVirtualGateways { .. } => "DescribeVirtualGateways",
-            VifStep::CreateBgpPeer { .. } => "CreateBGPPeer",
+            VifStep::CreateBgpPeer(_) => "CreateBGPPeer",
             VifStep::DeleteBgpPeer { .. } => "DeleteBGPPeer",
         }
     }
@@ -304,8 +308,8 @@ impl FamilyStep for VifStep {
             | VifStep::StartBgpFailoverTest { by, .. }
             | VifStep::StopBgpFailoverTest { by, .. }
             | VifStep::DescribeVirtualGateways { by }
-            | VifStep::CreateBgpPeer { by, .. }
             | VifStep::DeleteBgpPeer { by, .. } => *by,
+            VifStep::CreateBgpPeer(peer) => peer.by,
         }
     }
 }
@@ -346,14 +350,14 @@ mod tests {
             subnet: 3,
             tags: Vec::new(),
         }));
-        let peer = Step::Vif(VifStep::CreateBgpPeer {
+        let peer = Step::Vif(VifStep::CreateBgpPeer(NewBgpPeer {
             by: Principal::Partner,
             target: HandleRef(0),
             asn: 1,
             family: AddressFamily::Ipv6,
             auth_key: None,
             subnet: 0,
-        });
+        }));
         for step in [create, peer] {
             let json = serde_json::to_value(&step).unwrap();
             assert_eq!(json["op"], step.operation());

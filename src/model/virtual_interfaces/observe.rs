@@ -135,13 +135,8 @@ impl Model {
                     r.attributes.insert("location".to_owned(), location);
                 }
             }
-            VifStep::CreateBgpPeer {
-                target,
-                asn,
-                family,
-                ..
-            } if succeeded => {
-                let Some(h) = self.resolve(*target, ResourceKind::VirtualInterface) else {
+            VifStep::CreateBgpPeer(peer) if succeeded => {
+                let Some(h) = self.resolve(peer.target, ResourceKind::VirtualInterface) else {
                     return;
                 };
                 let handle = Handle(self.resources.len() as u32);
@@ -154,7 +149,7 @@ impl Model {
                     return;
                 };
                 let owner = self.resource(h).owner;
-                self.push_peer(id, possible, h, owner, *asn, *family);
+                self.push_peer(id, possible, h, owner, peer.asn, peer.family);
             }
             VifStep::DeleteBgpPeer { target, .. } if succeeded => {
                 let Some(p) = self.resolve(*target, ResourceKind::BgpPeer) else {
@@ -309,9 +304,9 @@ impl Model {
 /// What a VIF answer's state can reach (writes that may re-provision it, answered
 /// even where the model accepted either outcome).
 fn answered_state(outcome: &Outcome) -> Option<StateSet> {
-    let state = outcome.body()?.get("virtualInterfaceState")?.as_str()?;
-    let index = VIRTUAL_INTERFACE.index(state)?;
-    Some(VIRTUAL_INTERFACE.closure(StateSet(1 << index)))
+    let vif = ResourceKind::VirtualInterface;
+    let shown = vif.shown_states(outcome.body(), StateSet::EMPTY);
+    (!shown.is_empty()).then_some(shown)
 }
 
 /// The gateway a Confirm step named, from the model's view (member, id).

@@ -1,7 +1,7 @@
 //! Tests of `virtual_interfaces`.
 
 use super::*;
-use crate::model::testing::{assert_not_owner, model, new_vif, owner_connection, run};
+use crate::model::testing::{as_partner, assert_not_owner, model, new_vif, owner_connection, run};
 use crate::model::Expect;
 use crate::model::Step;
 
@@ -70,14 +70,14 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
     let (_, p) = m.call(&delete).unwrap();
     assert!(matches!(&p.expect, Expect::Reject { rule, .. } if rule.contains("last BGP Peer")));
     // A second peer makes the first deletable, answered deleting.
-    let add = Step::Vif(VifStep::CreateBgpPeer {
+    let add = Step::Vif(VifStep::CreateBgpPeer(NewBgpPeer {
         by: Principal::Owner,
         target: HandleRef(0),
         asn: 1,
         family: AddressFamily::Ipv6,
         auth_key: None,
         subnet: 0,
-    });
+    }));
     let answer = json!({"virtualInterface": {"virtualInterfaceId": "dxvif-bbbbbbbb", "virtualInterfaceState": "pending",
         "bgpPeers": [{"bgpPeerId": "dxpeer-cccccccc", "bgpPeerState": "pending"},
                      {"bgpPeerId": "dxpeer-dddddddd", "bgpPeerState": "pending"}]}});
@@ -87,13 +87,7 @@ fn create_predicts_pending_with_its_first_peer_and_guards_the_last_peer() {
     assert_eq!(p.expect, Expect::Succeed);
     assert_eq!(BGP_PEER.names(p.resources[1].states), ["deleting"]);
     // Another account may not touch the peers.
-    assert_not_owner(
-        &m,
-        &Step::Vif(VifStep::DeleteBgpPeer {
-            by: Principal::Partner,
-            target: HandleRef(1),
-        }),
-    );
+    assert_not_owner(&m, &as_partner(&delete));
 }
 
 #[test]
@@ -265,15 +259,7 @@ fn a_started_failover_test_makes_the_vif_testing_joins_its_history_and_stops() {
     let (_, p) = m.call(&stop).unwrap();
     assert!(matches!(p.expect, Expect::Either { .. }));
     // Another account may not test the VIF.
-    assert_not_owner(
-        &m,
-        &Step::Vif(VifStep::StartBgpFailoverTest {
-            by: Principal::Partner,
-            target: HandleRef(0),
-            minutes: None,
-            peers: false,
-        }),
-    );
+    assert_not_owner(&m, &as_partner(&start(None)));
 }
 
 #[test]
