@@ -62,7 +62,7 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.range at $.numberOfConnections: expected 32-bit integer (Count), got -2147483649   <- reproduced here
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206182430"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-alpha-20261206205521"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: invalid number
 #    finding error.accepted-invalid at $.numberOfConnections: expected rejected with SerializationException|DirectConnectClientException (rule int32:numberOfConnections: numberOfConnections is a 32-bit integer (Count)), got accepted (HTTP 200)   <- reproduced here
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-alpha","location":"EqDC2","numberOfConnections":-2147483649}'

@@ -65,13 +65,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:23:19"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:42"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182319"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206205442"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"g7rlduc","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182319
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206205442
 
 # #1 owner CreateLag; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -84,7 +84,7 @@ step '#2 owner DescribeLags' as_owner directconnect describe-lags --cli-input-js
 # #3 owner AssociateMacSecKey; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.macSecKeys[0].ckn: expected string (Ckn), got integer 12345   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182319"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206205442"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 #    finding error.expected at $.ckn: expected rejected with SerializationException|DirectConnectClientException (rule type:ckn: ckn is a JSON string (Ckn)), got accepted (HTTP 200)   <- reproduced here
 step '#3 owner AssociateMacSecKey' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.AssociateMacSecKey' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"cak":"***redacted***","ckn":12345,"connectionId":"'"$CONNECTION_1"'"}'

@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 19). It shows:
 #   error.expected on DescribeConnections at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (another account's connection may be answered as not found or as an empty list)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436 does not match any connections in region us-east-1.
 #   error.type on DescribeConnections at $.__type (HTTP 400)
 #     expected: one of DirectConnectServerException|DirectConnectClientException
 #     actual:   ConnectionNotFound
@@ -70,12 +70,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:23:09"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:36"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule bandwidth.dedicated: a dedicated connection's bandwidth is 1Gbps, 10Gbps, 100Gbps or 400Gbps), got accepted (HTTP 200)
 step '#0 partner CreateConnection' as_partner directconnect create-connection --cli-input-json '{"bandwidth":"3Gbps","connectionName":"dx-beta","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436
 
 # #1 partner CreateInterconnect; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateInterconnect implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -93,7 +93,7 @@ step '#1 partner CreateInterconnect' as_partner directconnect create-interconnec
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (another account's connection may be answered as not found or as an empty list), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309 does not match any connections in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (another account's connection may be answered as not found or as an empty list), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436 does not match any connections in region us-east-1.   <- reproduced here
 step '#6 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
 
 # #7 owner ConfirmConnection: skipped by dxconform (its resource did not exist in this case)
@@ -102,12 +102,12 @@ step '#6 owner DescribeConnections' as_owner directconnect describe-connections 
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (another account's connection may be answered as not found or as an empty list), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309 does not match any connections in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (another account's connection may be answered as not found or as an empty list), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436 does not match any connections in region us-east-1.   <- reproduced here
 step '#8 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'
 
 # #9 owner DeleteConnection; dxconform saw HTTP 400 ConnectionNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound
-#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206182309 does not match any connections in region us-east-1.
+#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-beta-20261206205436 does not match any connections in region us-east-1.
 step '#9 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

@@ -18,7 +18,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNTS = {"owner": "111111111111", "partner": "222222222222"}
 DEFAULT_ACCOUNT_HEADER = "x-moto-account-id"
 DEFAULT_RESET_PATH = "/moto-api/reset"
-TARGET_PREFIX = "OvertureService"
+PROTOCOL_CONTENT_TYPE = "application/x-amz-json-1.1"
+SIGNING_NAME = "directconnect"
 
 # ---- dxconform reproduction support (the same in every generated file) ----
 import json
@@ -34,8 +35,10 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-CONTENT_TYPE = "application/x-amz-json-1.1"
-MALFORMED_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=not-a-credential"
+from botocore import xform_name
+
+# `send_raw`'s signature argument for a request signed with SigV4, as valid ones are.
+SIGV4 = object()
 
 
 class Answer:
@@ -159,7 +162,7 @@ class Target:
 
         client = self.client(principal)
         client.meta.events.register("before-parse.directconnect", keep)
-        method = getattr(client, _snake(operation))
+        method = getattr(client, xform_name(operation))
         sdk_error = None
         try:
             method(**params)
@@ -174,21 +177,17 @@ class Target:
         self.answers.append(answer)
         return answer
 
-    def send_raw(self, principal, operation, body, malformation):
-        """Send a request boto3 cannot send (broken framing), signed as dxconform signed it."""
-        headers = {"Content-Type": CONTENT_TYPE}
-        if malformation == "wrong-content-type":
-            headers["Content-Type"] = "text/plain"
-        if malformation == "unknown-operation":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}Nonexistent"
-        elif malformation != "missing-target":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}"
+    def send_raw(self, principal, operation, body, headers, signature):
+        """Send a request boto3 cannot send (broken framing) with the protocol `headers`
+        dxconform sent, signed with SigV4 (`SIGV4`), unsigned (None) or with this
+        `Authorization` header."""
+        headers = dict(headers)
         headers.update(self._extra_headers(principal))
         request = AWSRequest(method="POST", url=self.endpoint + "/", data=body, headers=headers)
-        if malformation not in ("missing-signature", "malformed-signature"):
-            SigV4Auth(self._credentials(principal), "directconnect", self.region).add_auth(request)
-        if malformation == "malformed-signature":
-            request.headers["Authorization"] = MALFORMED_AUTHORIZATION
+        if signature is SIGV4:
+            SigV4Auth(self._credentials(principal), SIGNING_NAME, self.region).add_auth(request)
+        elif signature is not None:
+            request.headers["Authorization"] = signature
         prepared = request.prepare()
         raw = urllib.request.Request(
             prepared.url, data=prepared.body, headers=dict(prepared.headers), method="POST"
@@ -200,10 +199,6 @@ class Target:
             answer = Answer(error.code, dict(error.headers), error.read())
         self.answers.append(answer)
         return answer
-
-
-def _snake(operation):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 def deviation(answer, finding, earlier):
@@ -310,7 +305,7 @@ def _wire_deviation(answer, finding, where, saw):
     for an implemented operation an answer that is not a uniform non-answer."""
     problems = []
     content_type = answer.headers.get("content-type", "")
-    if answer.body and not content_type.startswith(CONTENT_TYPE):
+    if answer.body and not content_type.startswith(PROTOCOL_CONTENT_TYPE):
         problems.append(f"content-type {content_type or 'absent'}")
     if answer.body and not isinstance(answer.json, dict):
         problems.append("a body that is not a JSON object")
@@ -376,7 +371,7 @@ def test_024_error_expected_DescribeConnections(target):
     # step 2 as owner
     answers[1] = target.call("owner", "CreateDirectConnectGateway", {"directConnectGatewayName": "dx-alpha"})
     # step 8 as owner
-    answers[7] = target.send_raw("owner", "DescribeConnections", json.dumps({"connectionId": CONNECTION_1, "maxResults": "12345"}).encode(), "")
+    answers[7] = target.send_raw("owner", "DescribeConnections", json.dumps({"connectionId": CONNECTION_1, "maxResults": "12345"}).encode(), {"content-type": "application/x-amz-json-1.1", "x-amz-target": "OvertureService.DescribeConnections"}, SIGV4)
     # step 9 as owner
     answers[8] = target.call("owner", "CreatePrivateVirtualInterface", {"connectionId": CONNECTION_1, "newPrivateVirtualInterface": {"addressFamily": "ipv4", "asn": 26432, "authKey": "***redacted***", "mtu": 1500, "tags": [{"key": "k0", "value": "v"}, {"key": "k1", "value": "v"}, {"key": "k2", "value": "v"}, {"key": "k3", "value": "v"}, {"key": "k4", "value": "v"}, {"key": "k5", "value": "v"}, {"key": "k6", "value": "v"}, {"key": "k7", "value": "v"}, {"key": "k8", "value": "v"}, {"key": "k9", "value": "v"}, {"key": "k10", "value": "v"}, {"key": "k11", "value": "v"}, {"key": "k12", "value": "v"}, {"key": "k13", "value": "v"}, {"key": "k14", "value": "v"}, {"key": "k15", "value": "v"}, {"key": "k16", "value": "v"}, {"key": "k17", "value": "v"}, {"key": "k18", "value": "v"}, {"key": "k19", "value": "v"}, {"key": "k20", "value": "v"}, {"key": "k21", "value": "v"}, {"key": "k22", "value": "v"}, {"key": "k23", "value": "v"}, {"key": "k24", "value": "v"}, {"key": "k25", "value": "v"}, {"key": "k26", "value": "v"}, {"key": "k27", "value": "v"}, {"key": "k28", "value": "v"}, {"key": "k29", "value": "v"}, {"key": "k30", "value": "v"}, {"key": "k31", "value": "v"}, {"key": "k32", "value": "v"}, {"key": "k33", "value": "v"}, {"key": "k34", "value": "v"}, {"key": "k35", "value": "v"}, {"key": "k36", "value": "v"}, {"key": "k37", "value": "v"}, {"key": "k38", "value": "v"}, {"key": "k39", "value": "v"}, {"key": "k40", "value": "v"}, {"key": "k41", "value": "v"}, {"key": "k42", "value": "v"}, {"key": "k43", "value": "v"}, {"key": "k44", "value": "v"}, {"key": "k45", "value": "v"}, {"key": "k46", "value": "v"}, {"key": "k47", "value": "v"}, {"key": "k48", "value": "v"}, {"key": "k49", "value": "v"}, {"key": "k50", "value": "v"}], "virtualGatewayId": "vgw-0a1b2c3d", "virtualInterfaceName": "nyahsnd4hvf43", "vlan": 110}})
     findings = [

@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 102). It shows:
 #   error.expected on DescribeLags at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (another account's LAG may be answered as not found or as an empty list)
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503 does not match any LAGs in region us-east-1.
+#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538 does not match any LAGs in region us-east-1.
 #   error.type on DescribeLags at $.__type (HTTP 400)
 #     expected: one of DirectConnectServerException|DirectConnectClientException
 #     actual:   LagNotFound
@@ -70,19 +70,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:03"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:38"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503-20261206182503"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538-20261206205538"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"jlb-ghpdyw-6qhvpeqim","location":"EqDC2","numberOfConnections":1}'
-LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503
+LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538
 
 # #1 partner DescribeLags; dxconform saw HTTP 400 LagNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (another account's LAG may be answered as not found or as an empty list), got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206182503 does not match any LAGs in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (another account's LAG may be answered as not found or as an empty list), got LagNotFound: arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-jlb-ghpdyw-6qhvpeqim-20261206205538 does not match any LAGs in region us-east-1.   <- reproduced here
 step '#1 partner DescribeLags' as_partner directconnect describe-lags --cli-input-json '{"lagId":"'"$LAG_1"'"}'

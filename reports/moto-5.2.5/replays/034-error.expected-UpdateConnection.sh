@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 51). It shows:
 #   error.expected on UpdateConnection at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206182358 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206205504 does not match any connections in region us-east-1.
 #   error.type on UpdateConnection at $.__type (HTTP 400)
 #     expected: one of DirectConnectServerException|DirectConnectClientException
 #     actual:   ConnectionNotFound
@@ -71,13 +71,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:23:58"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:04"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206182358"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206205504"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"n","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206182358
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206205504
 
 # #1 owner CreatePrivateVirtualInterface; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreatePrivateVirtualInterface implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -93,5 +93,5 @@ step '#1 owner CreatePrivateVirtualInterface' as_owner directconnect create-priv
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding error.expected at $.__type: expected DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206182358 does not match any connections in region us-east-1.   <- reproduced here
+#    finding error.expected at $.__type: expected DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-n-20261206205504 does not match any connections in region us-east-1.   <- reproduced here
 step '#5 partner UpdateConnection' as_partner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"cdv9-ew","encryptionMode":"always"}'

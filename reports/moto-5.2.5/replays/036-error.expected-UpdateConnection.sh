@@ -9,13 +9,13 @@
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on UpdateConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182249"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206205418"
 #   shape.type on UpdateConnection at $.hasLogicalRedundancy (HTTP 200)
 #     expected: string (HasLogicalRedundancy)
 #     actual:   boolean false
 #   shape.type on UpdateConnection at $.loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 18:22:51"
+#     actual:   string "2026-12-06 20:54:20"
 #   wire.protocol on UpdateConnection at $ (HTTP 200)
 #     expected: content-type application/x-amz-json-1.1
 #     actual:   content-type text/html; charset=utf-8
@@ -73,19 +73,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:22:47"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:17"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206205417"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206205417
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:22:47"   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182247"   <- reproduced here
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:17"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206205417"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 #    finding error.expected at $.encryptionMode: expected rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got accepted (HTTP 200)   <- reproduced here
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qakqaxdhrp19czr","encryptionMode":"always"}'

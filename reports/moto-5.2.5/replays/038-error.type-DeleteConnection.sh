@@ -6,7 +6,7 @@
 #     actual:   ConnectionNotFound
 #   model.ownership on DeleteConnection at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (only the owner account may delete a connection)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206182255 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206205422 does not match any connections in region us-east-1.
 #   sdk.parse on DeleteConnection at $ (HTTP 400)
 #     expected: an error the SDK models for this operation
 #     actual:   unhandled error ConnectionNotFound
@@ -70,13 +70,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:22:54"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:22"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206182254"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206205422"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"kkpnmzxnt5tvkx","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206182254
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206205422
 
 # #1 owner CreatePrivateVirtualInterface; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreatePrivateVirtualInterface implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -88,5 +88,5 @@ step '#1 owner CreatePrivateVirtualInterface' as_owner directconnect create-priv
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json   <- reproduced here
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound   <- reproduced here
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound   <- reproduced here
-#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206182254 does not match any connections in region us-east-1.   <- reproduced here
+#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may delete a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-kkpnmzxnt5tvkx-20261206205422 does not match any connections in region us-east-1.   <- reproduced here
 step '#3 partner DeleteConnection' as_partner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

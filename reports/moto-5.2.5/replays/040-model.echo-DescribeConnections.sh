@@ -62,9 +62,9 @@ step '#0 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'conten
 # #1 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:08"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:09"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182408"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205509"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"EqDC2"}'
@@ -72,12 +72,12 @@ step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-
 # #2 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:08"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:09"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182408"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205509"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182408" again
+#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205509" again
 step '#2 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"CSVA1"}'
 
 # #3 owner AssociateConnectionsToResiliencyGroup: skipped by dxconform (its resource did not exist in this case)
@@ -86,14 +86,14 @@ step '#2 owner CreateConnection' as_owner directconnect create-connection --cli-
 
 # #5 owner CreateResiliencyGroup; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateResiliencyGroup implemented, got HTTP 500 with an HTML body: <!doctype html>
-step '#5 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateResiliencyGroup' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"intendedResiliencyModel":"maximum-resiliency","resiliencyGroupName":"dx-beta","tags":[{"key":"fkvdjoxvstskxrwbmtrkhtrsbcwwmphfxzrgchirnhcqjczelfobmtqqytnqivatdpeqyyozbcmwtemesbtjdlzxhobriokolbxyxfgspmmhvqxjmpqvzibkvcxffvha","value":"P-lg@JbfHPMk"}]}'
+step '#5 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateResiliencyGroup' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"intendedResiliencyModel":"maximum-resiliency","resiliencyGroupName":"dx-beta"}'
 
 # #6 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:08"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:09"
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182408"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205509"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.echo at $.connections[0].location: expected "EqDC2", got "CSVA1"   <- reproduced here
 step '#6 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

@@ -58,11 +58,11 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:28"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:51"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528-20261206182528"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551-20261206205551"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.childConnectionTags: expected rejected with TooManyTagsException|DirectConnectClientException (rule tags.count:childConnectionTags: a resource has at most 50 tags), got accepted (HTTP 200)
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"childConnectionTags":[{"key":"k0","value":"v"},{"key":"k1","value":"v"},{"key":"k2","value":"v"},{"key":"k3","value":"v"},{"key":"k4","value":"v"},{"key":"k5","value":"v"},{"key":"k6","value":"v"},{"key":"k7","value":"v"},{"key":"k8","value":"v"},{"key":"k9","value":"v"},{"key":"k10","value":"v"},{"key":"k11","value":"v"},{"key":"k12","value":"v"},{"key":"k13","value":"v"},{"key":"k14","value":"v"},{"key":"k15","value":"v"},{"key":"k16","value":"v"},{"key":"k17","value":"v"},{"key":"k18","value":"v"},{"key":"k19","value":"v"},{"key":"k20","value":"v"},{"key":"k21","value":"v"},{"key":"k22","value":"v"},{"key":"k23","value":"v"},{"key":"k24","value":"v"},{"key":"k25","value":"v"},{"key":"k26","value":"v"},{"key":"k27","value":"v"},{"key":"k28","value":"v"},{"key":"k29","value":"v"},{"key":"k30","value":"v"},{"key":"k31","value":"v"},{"key":"k32","value":"v"},{"key":"k33","value":"v"},{"key":"k34","value":"v"},{"key":"k35","value":"v"},{"key":"k36","value":"v"},{"key":"k37","value":"v"},{"key":"k38","value":"v"},{"key":"k39","value":"v"},{"key":"k40","value":"v"},{"key":"k41","value":"v"},{"key":"k42","value":"v"},{"key":"k43","value":"v"},{"key":"k44","value":"v"},{"key":"k45","value":"v"},{"key":"k46","value":"v"},{"key":"k47","value":"v"},{"key":"k48","value":"v"},{"key":"k49","value":"v"},{"key":"k50","value":"v"}],"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1,"tags":[{"key":"team","value":"x_9qnwIH"}]}'
@@ -70,25 +70,25 @@ step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"
 # #1 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:28"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:51"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528-20261206182528"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551-20261206205551"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
-#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528" again
+#    finding model.unique at $.lagId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551" again
 step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dx-gamma","location":"EqDC2","numberOfConnections":1}'
 
 # #2 owner DescribeLags; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.lags[0].connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:28"
+#    finding shape.type at $.lags[0].connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:51"
 #    finding shape.type at $.lags[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.lags[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528-20261206182528"
-#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
-#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206182528"
+#    finding shape.pattern at $.lags[0].connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551-20261206205551"
+#    finding shape.pattern at $.lags[0].connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
+#    finding shape.pattern at $.lags[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dx-gamma-20261206205551"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.echo at $.lags[0].tags: expected [], got [team=x_9qnwIH]   <- reproduced here
 step '#2 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{}'

@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 95). It shows:
 #   model.ownership on AssociateMacSecKey at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (only the owner account may associate a MACsec key of its connection)
-#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449-20261206182449 does not match any LAGs in region us-east-1.
+#     actual:   LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532-20261206205532 does not match any LAGs in region us-east-1.
 # Also: `dxconform replay replays/045-model.ownership-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/045-model.ownership-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -62,19 +62,19 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:49"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:32"
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449-20261206182449"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532-20261206205532"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 step '#0 partner CreateLag' as_partner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc","location":"EqDC2","numberOfConnections":1}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449-20261206182449
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532-20261206205532
 
 # #1 owner AssociateMacSecKey; dxconform saw HTTP 400 LagNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error LagNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got LagNotFound
-#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may associate a MACsec key of its connection), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206182449-20261206182449 does not match any LAGs in region us-east-1.   <- reproduced here
+#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may associate a MACsec key of its connection), got LagNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-iefievuupmjmawqhdrrbwwsrcwydebrbbughrhlowskuajrxsceplilhsdkqmhwgbogdnmxjpwdfngojzhxsqllhddjkqwrqkpdc-20261206205532-20261206205532 does not match any LAGs in region us-east-1.   <- reproduced here
 step '#1 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"d0489973b8c3f6e72b0fbdeb506b0744b9b098851836653d1760ecd3d98e3d74","connectionId":"'"$CONNECTION_1"'"}'

@@ -3,7 +3,7 @@
 # Found on moto 5.2.5 (seed 2026, round 91). It shows:
 #   model.ownership on UpdateConnection at $.__type (HTTP 400)
 #     expected: DirectConnectClientException (only the owner account may update a connection)
-#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206182442 does not match any connections in region us-east-1.
+#     actual:   ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206205529 does not match any connections in region us-east-1.
 # Also: `dxconform replay replays/049-model.ownership-UpdateConnection.json --target moto`; the exact wire requests and answers: replays/049-model.ownership-UpdateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.5`), then
@@ -61,17 +61,17 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 partner CreateConnection; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:24:42"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:29"
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206182442"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206205529"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 partner CreateConnection' as_partner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"dx-gamma","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206182442
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206205529
 
 # #1 owner UpdateConnection; dxconform saw HTTP 400 ConnectionNotFound
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type application/json
 #    finding sdk.parse at $: expected an error the SDK models for this operation, got unhandled error ConnectionNotFound
 #    finding error.type at $.__type: expected one of DirectConnectServerException|DirectConnectClientException, got ConnectionNotFound
-#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may update a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206182442 does not match any connections in region us-east-1.   <- reproduced here
+#    finding model.ownership at $.__type: expected DirectConnectClientException (only the owner account may update a connection), got ConnectionNotFound: arn:aws:directconnect:us-east-1:222222222222:dx-con/dx-moto-dx-gamma-20261206205529 does not match any connections in region us-east-1.   <- reproduced here
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"ygag9o2050etpcf"}'

@@ -9,7 +9,7 @@ with what AWS answers where the target deviated:
     target: unhandled error: failed to parse JSON: expected ValueString or ValueNull
   step 1: shape.pattern on CreateConnection at $.connectionId (HTTP 200)
     AWS: matches ^dx(con|lag)-[a-z0-9]{6,}$
-    target: "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182230"
+    target: "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206205358"
   step 1: shape.required on CreateConnection at $.ownerAccount (HTTP 200)
     AWS: member ownerAccount
     target: absent
@@ -18,7 +18,7 @@ with what AWS answers where the target deviated:
     target: boolean false
   step 1: shape.type on CreateConnection at $.loaIssueTime (HTTP 200)
     AWS: number (epoch seconds) (LoaIssueTime)
-    target: string "2026-12-06 18:22:30"
+    target: string "2026-12-06 20:53:58"
   step 1: wire.protocol on CreateConnection at $ (HTTP 200)
     AWS: content-type application/x-amz-json-1.1
     target: content-type text/html; charset=utf-8
@@ -30,7 +30,7 @@ with what AWS answers where the target deviated:
     target: unhandled error: failed to parse JSON: expected ValueString or ValueNull
   step 3: shape.pattern on DescribeConnections at $.connections[0].connectionId (HTTP 200)
     AWS: matches ^dx(con|lag)-[a-z0-9]{6,}$
-    target: "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182230"
+    target: "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206205358"
   step 3: shape.required on DescribeConnections at $.connections[0].ownerAccount (HTTP 200)
     AWS: member ownerAccount
     target: absent
@@ -39,7 +39,7 @@ with what AWS answers where the target deviated:
     target: boolean false
   step 3: shape.type on DescribeConnections at $.connections[0].loaIssueTime (HTTP 200)
     AWS: number (epoch seconds) (LoaIssueTime)
-    target: string "2026-12-06 18:22:30"
+    target: string "2026-12-06 20:53:58"
   step 3: wire.protocol on DescribeConnections at $ (HTTP 200)
     AWS: content-type application/x-amz-json-1.1
     target: content-type text/html; charset=utf-8
@@ -56,7 +56,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNTS = {"owner": "111111111111", "partner": "222222222222"}
 DEFAULT_ACCOUNT_HEADER = "x-moto-account-id"
 DEFAULT_RESET_PATH = "/moto-api/reset"
-TARGET_PREFIX = "OvertureService"
+PROTOCOL_CONTENT_TYPE = "application/x-amz-json-1.1"
+SIGNING_NAME = "directconnect"
 
 # ---- dxconform reproduction support (the same in every generated file) ----
 import json
@@ -72,8 +73,10 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-CONTENT_TYPE = "application/x-amz-json-1.1"
-MALFORMED_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=not-a-credential"
+from botocore import xform_name
+
+# `send_raw`'s signature argument for a request signed with SigV4, as valid ones are.
+SIGV4 = object()
 
 
 class Answer:
@@ -197,7 +200,7 @@ class Target:
 
         client = self.client(principal)
         client.meta.events.register("before-parse.directconnect", keep)
-        method = getattr(client, _snake(operation))
+        method = getattr(client, xform_name(operation))
         sdk_error = None
         try:
             method(**params)
@@ -212,21 +215,17 @@ class Target:
         self.answers.append(answer)
         return answer
 
-    def send_raw(self, principal, operation, body, malformation):
-        """Send a request boto3 cannot send (broken framing), signed as dxconform signed it."""
-        headers = {"Content-Type": CONTENT_TYPE}
-        if malformation == "wrong-content-type":
-            headers["Content-Type"] = "text/plain"
-        if malformation == "unknown-operation":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}Nonexistent"
-        elif malformation != "missing-target":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}"
+    def send_raw(self, principal, operation, body, headers, signature):
+        """Send a request boto3 cannot send (broken framing) with the protocol `headers`
+        dxconform sent, signed with SigV4 (`SIGV4`), unsigned (None) or with this
+        `Authorization` header."""
+        headers = dict(headers)
         headers.update(self._extra_headers(principal))
         request = AWSRequest(method="POST", url=self.endpoint + "/", data=body, headers=headers)
-        if malformation not in ("missing-signature", "malformed-signature"):
-            SigV4Auth(self._credentials(principal), "directconnect", self.region).add_auth(request)
-        if malformation == "malformed-signature":
-            request.headers["Authorization"] = MALFORMED_AUTHORIZATION
+        if signature is SIGV4:
+            SigV4Auth(self._credentials(principal), SIGNING_NAME, self.region).add_auth(request)
+        elif signature is not None:
+            request.headers["Authorization"] = signature
         prepared = request.prepare()
         raw = urllib.request.Request(
             prepared.url, data=prepared.body, headers=dict(prepared.headers), method="POST"
@@ -238,10 +237,6 @@ class Target:
             answer = Answer(error.code, dict(error.headers), error.read())
         self.answers.append(answer)
         return answer
-
-
-def _snake(operation):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 def deviation(answer, finding, earlier):
@@ -348,7 +343,7 @@ def _wire_deviation(answer, finding, where, saw):
     for an implemented operation an answer that is not a uniform non-answer."""
     problems = []
     content_type = answer.headers.get("content-type", "")
-    if answer.body and not content_type.startswith(CONTENT_TYPE):
+    if answer.body and not content_type.startswith(PROTOCOL_CONTENT_TYPE):
         problems.append(f"content-type {content_type or 'absent'}")
     if answer.body and not isinstance(answer.json, dict):
         problems.append("a body that is not a JSON object")
@@ -412,7 +407,7 @@ def test_050_model_state_CreateConnection(target):
     answers[0] = target.call("owner", "CreateConnection", {"bandwidth": "10Gbps", "connectionName": "dx-alpha", "location": "EqDC2"})
     CONNECTION_1 = answers[0].id("connectionId", 1)
     # step 2 as owner
-    answers[1] = target.send_raw("owner", "UpdateConnectionsBillingMode", json.dumps({"billingMode": "PayAsYouGo", "connectionIds": [CONNECTION_1]}).encode(), "")
+    answers[1] = target.send_raw("owner", "UpdateConnectionsBillingMode", json.dumps({"billingMode": "PayAsYouGo", "connectionIds": [CONNECTION_1]}).encode(), {"content-type": "application/x-amz-json-1.1", "x-amz-target": "OvertureService.UpdateConnectionsBillingMode"}, SIGV4)
     # step 3 as owner
     answers[2] = target.call("owner", "DescribeConnections", {})
     findings = [

@@ -6,13 +6,13 @@
 #     actual:   unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #   shape.pattern on CreateLag at $.connections[*].connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300-20261206182300"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427-20261206205427"
 #   shape.pattern on CreateLag at $.connections[*].lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427"
 #   shape.pattern on CreateLag at $.lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427"
 #   shape.required on CreateLag at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -21,7 +21,7 @@
 #     actual:   boolean false
 #   shape.type on CreateLag at $.connections[*].loaIssueTime (HTTP 200)
 #     expected: number (epoch seconds) (LoaIssueTime)
-#     actual:   string "2026-12-06 18:23:00"
+#     actual:   string "2026-12-06 20:54:28"
 #   shape.type on CreateLag at $.hasLogicalRedundancy (HTTP 200)
 #     expected: string (HasLogicalRedundancy)
 #     actual:   boolean false
@@ -82,11 +82,11 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8   <- reproduced here
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:23:00"   <- reproduced here
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:54:27"   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false   <- reproduced here
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300-20261206182300"   <- reproduced here
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300"   <- reproduced here
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182300"   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427-20261206205427"   <- reproduced here
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427"   <- reproduced here
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206205427"   <- reproduced here
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull   <- reproduced here
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb","location":"EqDC2","numberOfConnections":1}'

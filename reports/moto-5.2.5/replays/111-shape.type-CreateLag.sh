@@ -62,12 +62,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].bandwidth: expected string (Bandwidth), got integer 12345   <- reproduced here
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:33"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:53"
 #    finding shape.type at $.connectionsBandwidth: expected string (Bandwidth), got integer 12345   <- reproduced here
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206182533-20261206182533"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206182533"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206182533"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206205553-20261206205553"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206205553"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-qi06vem7fbv-20261206205553"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.connectionsBandwidth: expected rejected with SerializationException|DirectConnectClientException (rule type:connectionsBandwidth: connectionsBandwidth is a JSON string (Bandwidth)), got accepted (HTTP 200)
 step '#0 owner CreateLag' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateLag' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"connectionsBandwidth":12345,"lagName":"qi06vem7fbv","location":"EqDC2","numberOfConnections":1}'

@@ -59,8 +59,8 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.bandwidth: expected string (Bandwidth), got integer 12345
 #    finding shape.type at $.hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:14"
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nzylkubxdiqsysllfdjavnawavxmiozxsyogemflpuozqvuggwrxeggcjczojflckhzsgpevgqxznqikkhxuvdkcjeedbkvcxkah-20261206182514"
+#    finding shape.type at $.loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:43"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nzylkubxdiqsysllfdjavnawavxmiozxsyogemflpuozqvuggwrxeggcjczojflckhzsgpevgqxznqikkhxuvdkcjeedbkvcxkah-20261206205543"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with SerializationException|DirectConnectClientException (rule type:bandwidth: bandwidth is a JSON string (Bandwidth)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnection' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"bandwidth":12345,"connectionName":"nzylkubxdiqsysllfdjavnawavxmiozxsyogemflpuozqvuggwrxeggcjczojflckhzsgpevgqxznqikkhxuvdkcjeedbkvcxkah","location":"EqDC2"}'
@@ -69,8 +69,8 @@ step '#0 owner CreateConnection' curl -sS -i -X POST "$ENDPOINT" -H 'content-typ
 #    finding wire.protocol at $: expected content-type application/x-amz-json-1.1, got content-type text/html; charset=utf-8
 #    finding shape.type at $.connections[0].bandwidth: expected string (Bandwidth), got integer 12345   <- reproduced here
 #    finding shape.type at $.connections[0].hasLogicalRedundancy: expected string (HasLogicalRedundancy), got boolean false
-#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 18:25:14"
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nzylkubxdiqsysllfdjavnawavxmiozxsyogemflpuozqvuggwrxeggcjczojflckhzsgpevgqxznqikkhxuvdkcjeedbkvcxkah-20261206182514"
+#    finding shape.type at $.connections[0].loaIssueTime: expected number (epoch seconds) (LoaIssueTime), got string "2026-12-06 20:55:43"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nzylkubxdiqsysllfdjavnawavxmiozxsyogemflpuozqvuggwrxeggcjczojflckhzsgpevgqxznqikkhxuvdkcjeedbkvcxkah-20261206205543"
 #    finding sdk.parse at $: expected the SDK parses the answer, got unhandled error: failed to parse JSON: expected ValueString or ValueNull
 #    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule int32:maxResults: maxResults is a 32-bit integer (MaxResultSetSize)), got accepted (HTTP 200)
 step '#1 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{"maxResults":-2147483649}'

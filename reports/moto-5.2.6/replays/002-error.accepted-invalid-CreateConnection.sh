@@ -56,6 +56,6 @@ step() {
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-f9mr-20261206182317"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-f9mr-20261206204828"
 #    finding error.accepted-invalid at $.billingMode: expected rejected with SerializationException|DirectConnectClientException (rule type:billingMode: billingMode is a JSON string (RequestBillingMode)), got accepted (HTTP 200)   <- reproduced here
 step '#0 owner CreateConnection' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.CreateConnection' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"bandwidth":"1Gbps","billingMode":12345,"connectionName":"f9mr","location":"EqDC2"}'

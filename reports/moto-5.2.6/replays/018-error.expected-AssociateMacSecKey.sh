@@ -58,10 +58,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182258"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204819"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"g7rlduc","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182258
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204819
 
 # #1 owner CreateLag; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -71,6 +71,6 @@ step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"
 step '#2 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{}'
 
 # #3 owner AssociateMacSecKey; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182258"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204819"
 #    finding error.expected at $.ckn: expected rejected with SerializationException|DirectConnectClientException (rule type:ckn: ckn is a JSON string (Ckn)), got accepted (HTTP 200)   <- reproduced here
 step '#3 owner AssociateMacSecKey' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.AssociateMacSecKey' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"cak":"***redacted***","ckn":12345,"connectionId":"'"$CONNECTION_1"'"}'

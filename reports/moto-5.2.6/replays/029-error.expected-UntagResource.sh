@@ -61,16 +61,16 @@ step '#0 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'conten
 
 # #1 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206183120"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205321"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"EqAsh2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206183120
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205321
 
 # #2 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206183120"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205321"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206183120" again
+#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206205321" again
 step '#2 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"EqDC2"}'
 
 # #3 owner AssociateConnectionsToResiliencyGroup: skipped by dxconform (its resource did not exist in this case)

@@ -6,7 +6,7 @@
 #     actual:   accepted (HTTP 200)
 #   shape.pattern on UpdateConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182245"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206204812"
 # Also: `dxconform replay replays/031-error.expected-UpdateConnection.json --target moto`; the exact wire requests and answers: replays/031-error.expected-UpdateConnection.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.6`), then
@@ -60,12 +60,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182244"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206204811"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182244
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206204811
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206182244"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-wfferautdpucfycmfierjtoljpunldoumrrvzciewuenpvftpkyakhimkikauveyehdzdiayexhssnxfocjlczphpyyzpnkkpmcu-20261206204811"   <- reproduced here
 #    finding error.expected at $.encryptionMode: expected rejected with DirectConnectClientException (rule encryptionMode: encryptionMode is no_encrypt, should_encrypt or must_encrypt), got accepted (HTTP 200)   <- reproduced here
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"qakqaxdhrp19czr","encryptionMode":"always"}'

@@ -3,7 +3,7 @@
 # Found on moto 5.2.6 (seed 2026, round 56). It shows:
 #   error.unexpected on AssociateMacSecKey at $ (HTTP 400)
 #     expected: success
-#     actual:   DirectConnectClientException: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333-20261206182333 does not match any LAGs in region us-east-1.
+#     actual:   DirectConnectClientException: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836-20261206204836 does not match any LAGs in region us-east-1.
 # Also: `dxconform replay replays/032-error.unexpected-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/032-error.unexpected-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.6`), then
@@ -58,12 +58,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333-20261206182333"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836-20261206204836"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836"
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"ybhzubceaem43m","location":"EqDC2","numberOfConnections":1,"requestMACSec":true}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333-20261206182333
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836-20261206204836
 
 # #1 owner AssociateMacSecKey; dxconform saw HTTP 400 DirectConnectClientException
-#    finding error.unexpected at $: expected success, got DirectConnectClientException: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206182333-20261206182333 does not match any LAGs in region us-east-1.   <- reproduced here
+#    finding error.unexpected at $: expected success, got DirectConnectClientException: arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-ybhzubceaem43m-20261206204836-20261206204836 does not match any LAGs in region us-east-1.   <- reproduced here
 step '#1 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"c27a604ec308ba9f9f0b734ee9657597514b1703ba4d1c3d9dd5263c06ec2e50","connectionId":"'"$CONNECTION_1"'"}'

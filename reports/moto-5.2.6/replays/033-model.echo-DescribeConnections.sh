@@ -61,15 +61,15 @@ step '#0 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'conten
 
 # #1 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182327"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206204833"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"EqDC2"}'
 
 # #2 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182327"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206204833"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
-#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182327" again
+#    finding model.unique at $.connectionId: expected an id not returned before in this case, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206204833" again
 step '#2 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-rg","location":"CSVA1"}'
 
 # #3 owner AssociateConnectionsToResiliencyGroup: skipped by dxconform (its resource did not exist in this case)
@@ -82,6 +82,6 @@ step '#5 owner CreateResiliencyGroup' curl -sS -i -X POST "$ENDPOINT" -H 'conten
 
 # #6 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206182327"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-rg-20261206204833"
 #    finding model.echo at $.connections[0].location: expected "EqDC2", got "CSVA1"   <- reproduced here
 step '#6 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

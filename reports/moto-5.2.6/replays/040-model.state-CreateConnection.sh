@@ -9,10 +9,10 @@
 #     actual:   HTTP 500 with an HTML body: <!doctype html>
 #   shape.pattern on CreateConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182240"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204809"
 #   shape.pattern on DescribeConnections at $.connections[*].connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182241"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204810"
 #   shape.required on CreateConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -72,10 +72,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182230"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204803"   <- reproduced here
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"   <- reproduced here
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-alpha","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182230
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204803
 
 # #1 owner UpdateConnectionsBillingMode; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected UpdateConnectionsBillingMode implemented, got HTTP 500 with an HTML body: <!doctype html>   <- reproduced here
@@ -83,5 +83,5 @@ step '#1 owner UpdateConnectionsBillingMode' curl -sS -i -X POST "$ENDPOINT" -H 
 
 # #2 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182230"   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204803"   <- reproduced here
 step '#2 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

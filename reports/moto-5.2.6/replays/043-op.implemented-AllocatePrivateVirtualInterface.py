@@ -17,7 +17,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNTS = {"owner": "111111111111", "partner": "222222222222"}
 DEFAULT_ACCOUNT_HEADER = "x-moto-account-id"
 DEFAULT_RESET_PATH = "/moto-api/reset"
-TARGET_PREFIX = "OvertureService"
+PROTOCOL_CONTENT_TYPE = "application/x-amz-json-1.1"
+SIGNING_NAME = "directconnect"
 
 # ---- dxconform reproduction support (the same in every generated file) ----
 import json
@@ -33,8 +34,10 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-CONTENT_TYPE = "application/x-amz-json-1.1"
-MALFORMED_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=not-a-credential"
+from botocore import xform_name
+
+# `send_raw`'s signature argument for a request signed with SigV4, as valid ones are.
+SIGV4 = object()
 
 
 class Answer:
@@ -158,7 +161,7 @@ class Target:
 
         client = self.client(principal)
         client.meta.events.register("before-parse.directconnect", keep)
-        method = getattr(client, _snake(operation))
+        method = getattr(client, xform_name(operation))
         sdk_error = None
         try:
             method(**params)
@@ -173,21 +176,17 @@ class Target:
         self.answers.append(answer)
         return answer
 
-    def send_raw(self, principal, operation, body, malformation):
-        """Send a request boto3 cannot send (broken framing), signed as dxconform signed it."""
-        headers = {"Content-Type": CONTENT_TYPE}
-        if malformation == "wrong-content-type":
-            headers["Content-Type"] = "text/plain"
-        if malformation == "unknown-operation":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}Nonexistent"
-        elif malformation != "missing-target":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}"
+    def send_raw(self, principal, operation, body, headers, signature):
+        """Send a request boto3 cannot send (broken framing) with the protocol `headers`
+        dxconform sent, signed with SigV4 (`SIGV4`), unsigned (None) or with this
+        `Authorization` header."""
+        headers = dict(headers)
         headers.update(self._extra_headers(principal))
         request = AWSRequest(method="POST", url=self.endpoint + "/", data=body, headers=headers)
-        if malformation not in ("missing-signature", "malformed-signature"):
-            SigV4Auth(self._credentials(principal), "directconnect", self.region).add_auth(request)
-        if malformation == "malformed-signature":
-            request.headers["Authorization"] = MALFORMED_AUTHORIZATION
+        if signature is SIGV4:
+            SigV4Auth(self._credentials(principal), SIGNING_NAME, self.region).add_auth(request)
+        elif signature is not None:
+            request.headers["Authorization"] = signature
         prepared = request.prepare()
         raw = urllib.request.Request(
             prepared.url, data=prepared.body, headers=dict(prepared.headers), method="POST"
@@ -199,10 +198,6 @@ class Target:
             answer = Answer(error.code, dict(error.headers), error.read())
         self.answers.append(answer)
         return answer
-
-
-def _snake(operation):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 def deviation(answer, finding, earlier):
@@ -309,7 +304,7 @@ def _wire_deviation(answer, finding, where, saw):
     for an implemented operation an answer that is not a uniform non-answer."""
     problems = []
     content_type = answer.headers.get("content-type", "")
-    if answer.body and not content_type.startswith(CONTENT_TYPE):
+    if answer.body and not content_type.startswith(PROTOCOL_CONTENT_TYPE):
         problems.append(f"content-type {content_type or 'absent'}")
     if answer.body and not isinstance(answer.json, dict):
         problems.append("a body that is not a JSON object")

@@ -57,10 +57,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-bjcqdxjunkrcfhkcixxkmhxshzvekwpauogqarwamyycnovgunurjkxalgvprcafenowptmkfoazxqyiqadbqwgtqrnoeymosidx-20261206182253"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-bjcqdxjunkrcfhkcixxkmhxshzvekwpauogqarwamyycnovgunurjkxalgvprcafenowptmkfoazxqyiqadbqwgtqrnoeymosidx-20261206204816"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"bjcqdxjunkrcfhkcixxkmhxshzvekwpauogqarwamyycnovgunurjkxalgvprcafenowptmkfoazxqyiqadbqwgtqrnoeymosidx","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-bjcqdxjunkrcfhkcixxkmhxshzvekwpauogqarwamyycnovgunurjkxalgvprcafenowptmkfoazxqyiqadbqwgtqrnoeymosidx-20261206182253
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-bjcqdxjunkrcfhkcixxkmhxshzvekwpauogqarwamyycnovgunurjkxalgvprcafenowptmkfoazxqyiqadbqwgtqrnoeymosidx-20261206204816
 
 # #1 owner AllocatePrivateVirtualInterface; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected AllocatePrivateVirtualInterface implemented, got HTTP 500 with an HTML body: <!doctype html>   <- reproduced here

@@ -58,18 +58,18 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206182326-20261206182326"
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206182326"
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206182326"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206204833-20261206204833"
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206204833"
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206204833"
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"dl55kp7wk92wcjz-e8","location":"EqDC2","numberOfConnections":1}'
-LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206182326
+LAG_1=$(id_of lagId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206204833
 
 # #1 owner UpdateLag; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected UpdateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
 step '#1 owner UpdateLag' as_owner directconnect update-lag --cli-input-json '{"lagId":"'"$LAG_1"'","lagName":"pzagx1hnfrzm3"}'
 
 # #2 owner AssociateMacSecKey; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206182326"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-dl55kp7wk92wcjz-e8-20261206204833"
 #    finding error.expected at $.ckn: expected rejected with SerializationException|DirectConnectClientException (rule type:ckn: ckn is a JSON string (Ckn)), got accepted (HTTP 200)
 step '#2 owner AssociateMacSecKey' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.AssociateMacSecKey' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"cak":"***redacted***","ckn":12345,"connectionId":"'"$LAG_1"'"}'
 

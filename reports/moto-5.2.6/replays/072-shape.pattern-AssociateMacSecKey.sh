@@ -3,7 +3,7 @@
 # Found on moto 5.2.6 (seed 2026, round 23). It shows:
 #   shape.pattern on AssociateMacSecKey at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182301"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204820"
 # Also: `dxconform replay replays/072-shape.pattern-AssociateMacSecKey.json --target moto`; the exact wire requests and answers: replays/072-shape.pattern-AssociateMacSecKey.curl.txt
 #
 # Usage: start the target (`moto_server -p 5000  # moto 5.2.6`), then
@@ -58,10 +58,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182301"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204820"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"g7rlduc","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182301
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204820
 
 # #1 owner CreateLag; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateLag implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -71,6 +71,6 @@ step '#1 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"
 step '#2 owner DescribeLags' as_owner directconnect describe-lags --cli-input-json '{}'
 
 # #3 owner AssociateMacSecKey; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206182301"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g7rlduc-20261206204820"   <- reproduced here
 #    finding error.expected at $.cak: expected rejected with SerializationException|DirectConnectClientException (rule type:cak: cak is a JSON string (Cak)), got accepted (HTTP 200)
 step '#3 owner AssociateMacSecKey' as_owner directconnect associate-mac-sec-key --cli-input-json '{"cak":"***redacted***","ckn":"799ff79477ce0366589135ddc315ae4428f3876a25dc54f92704e619107a97ef","connectionId":"'"$CONNECTION_1"'"}'

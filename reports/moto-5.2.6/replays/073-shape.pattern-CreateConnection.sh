@@ -57,6 +57,6 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.pattern at $.tags[0].key: expected matches ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (TagKey), got "bad#key"   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g9otla1po68thiaaj9r-20261206183107"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-g9otla1po68thiaaj9r-20261206205309"
 #    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-key.alphabet:tags: a tag key has letters, spaces, digits and _.:/=+-@ (TagKey)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"g9otla1po68thiaaj9r","location":"EqDC2","tags":[{"key":"bad#key","value":"v"}]}'

@@ -57,6 +57,6 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.pattern at $.tags[0].value: expected matches ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (TagValue), got "bad!value"   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-d-20261206182313"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-d-20261206204826"
 #    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-value.alphabet:tags: a tag value has letters, spaces, digits and _.:/=+-@ (TagValue)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"d","location":"EqDC2","tags":[{"key":"k","value":"bad!value"}]}'

@@ -3,13 +3,13 @@
 # Found on moto 5.2.6 (seed 2026, round 9). It shows:
 #   shape.pattern on CreateLag at $.connections[*].connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247-20261206182247"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813-20261206204813"
 #   shape.pattern on CreateLag at $.connections[*].lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813"
 #   shape.pattern on CreateLag at $.lagId (HTTP 200)
 #     expected: matches ^dxlag-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813"
 #   shape.required on CreateLag at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -66,7 +66,7 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateLag; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247-20261206182247"   <- reproduced here
-#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247"   <- reproduced here
-#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206182247"   <- reproduced here
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-Requested Connection 1 for Lag arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813-20261206204813"   <- reproduced here
+#    finding shape.pattern at $.connections[0].lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813"   <- reproduced here
+#    finding shape.pattern at $.lagId: expected matches ^dxlag-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dxlag/dxlag-moto-wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb-20261206204813"   <- reproduced here
 step '#0 owner CreateLag' as_owner directconnect create-lag --cli-input-json '{"connectionsBandwidth":"1Gbps","lagName":"wgmqtiglgiphfisqqueagdpoazlmqwqdqdvbieldxduxmsixkyouyzkeagvfhhikkubdaqxizjhzobposdykaddpzxllrasjjdlb","location":"EqDC2","numberOfConnections":1}'

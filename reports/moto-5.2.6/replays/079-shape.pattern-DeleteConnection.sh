@@ -3,7 +3,7 @@
 # Found on moto 5.2.6 (seed 2026, round 43). It shows:
 #   shape.pattern on DeleteConnection at $.connectionId (HTTP 200)
 #     expected: matches ^dx(con|lag)-[a-z0-9]{6,}$
-#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"
+#     actual:   "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206204829"
 #   shape.required on DeleteConnection at $.ownerAccount (HTTP 200)
 #     expected: member ownerAccount
 #     actual:   absent
@@ -60,10 +60,10 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206204829"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"b15ydxionjtx","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206204829
 
 # #1 owner CreateDirectConnectGateway; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected CreateDirectConnectGateway implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -85,5 +85,5 @@ step '#5 owner DescribeVirtualInterfaces' as_owner directconnect describe-virtua
 
 # #8 owner DeleteConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206182319"   <- reproduced here
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-b15ydxionjtx-20261206204829"   <- reproduced here
 step '#8 owner DeleteConnection' as_owner directconnect delete-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'"}'

@@ -3,7 +3,7 @@ moto 5.2.6 (seed 2026, round 70),
 with what AWS answers where the target deviated:
   step 2: shape.pattern on UpdateConnection at $.lagId (HTTP 200)
     AWS: matches ^dxlag-[a-z0-9]{6,}$
-    target: "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-drwj59b9sp8fy3h5ukrzc-20261206183045"
+    target: "arn:aws:directconnect:us-east-1:222222222222:dxlag/dxlag-moto-drwj59b9sp8fy3h5ukrzc-20261206205250"
 
 Start the target (`moto_server -p 5000  # moto 5.2.6`), then:
     DXCONFORM_ENDPOINT=http://127.0.0.1:5000 pytest --import-mode=importlib THIS_FILE
@@ -17,7 +17,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNTS = {"owner": "111111111111", "partner": "222222222222"}
 DEFAULT_ACCOUNT_HEADER = "x-moto-account-id"
 DEFAULT_RESET_PATH = "/moto-api/reset"
-TARGET_PREFIX = "OvertureService"
+PROTOCOL_CONTENT_TYPE = "application/x-amz-json-1.1"
+SIGNING_NAME = "directconnect"
 
 # ---- dxconform reproduction support (the same in every generated file) ----
 import json
@@ -33,8 +34,10 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-CONTENT_TYPE = "application/x-amz-json-1.1"
-MALFORMED_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=not-a-credential"
+from botocore import xform_name
+
+# `send_raw`'s signature argument for a request signed with SigV4, as valid ones are.
+SIGV4 = object()
 
 
 class Answer:
@@ -158,7 +161,7 @@ class Target:
 
         client = self.client(principal)
         client.meta.events.register("before-parse.directconnect", keep)
-        method = getattr(client, _snake(operation))
+        method = getattr(client, xform_name(operation))
         sdk_error = None
         try:
             method(**params)
@@ -173,21 +176,17 @@ class Target:
         self.answers.append(answer)
         return answer
 
-    def send_raw(self, principal, operation, body, malformation):
-        """Send a request boto3 cannot send (broken framing), signed as dxconform signed it."""
-        headers = {"Content-Type": CONTENT_TYPE}
-        if malformation == "wrong-content-type":
-            headers["Content-Type"] = "text/plain"
-        if malformation == "unknown-operation":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}Nonexistent"
-        elif malformation != "missing-target":
-            headers["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}"
+    def send_raw(self, principal, operation, body, headers, signature):
+        """Send a request boto3 cannot send (broken framing) with the protocol `headers`
+        dxconform sent, signed with SigV4 (`SIGV4`), unsigned (None) or with this
+        `Authorization` header."""
+        headers = dict(headers)
         headers.update(self._extra_headers(principal))
         request = AWSRequest(method="POST", url=self.endpoint + "/", data=body, headers=headers)
-        if malformation not in ("missing-signature", "malformed-signature"):
-            SigV4Auth(self._credentials(principal), "directconnect", self.region).add_auth(request)
-        if malformation == "malformed-signature":
-            request.headers["Authorization"] = MALFORMED_AUTHORIZATION
+        if signature is SIGV4:
+            SigV4Auth(self._credentials(principal), SIGNING_NAME, self.region).add_auth(request)
+        elif signature is not None:
+            request.headers["Authorization"] = signature
         prepared = request.prepare()
         raw = urllib.request.Request(
             prepared.url, data=prepared.body, headers=dict(prepared.headers), method="POST"
@@ -199,10 +198,6 @@ class Target:
             answer = Answer(error.code, dict(error.headers), error.read())
         self.answers.append(answer)
         return answer
-
-
-def _snake(operation):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 def deviation(answer, finding, earlier):
@@ -309,7 +304,7 @@ def _wire_deviation(answer, finding, where, saw):
     for an implemented operation an answer that is not a uniform non-answer."""
     problems = []
     content_type = answer.headers.get("content-type", "")
-    if answer.body and not content_type.startswith(CONTENT_TYPE):
+    if answer.body and not content_type.startswith(PROTOCOL_CONTENT_TYPE):
         problems.append(f"content-type {content_type or 'absent'}")
     if answer.body and not isinstance(answer.json, dict):
         problems.append("a body that is not a JSON object")
@@ -373,7 +368,7 @@ def test_085_shape_pattern_UpdateConnection(target):
     answers[0] = target.call("partner", "CreateLag", {"childConnectionTags": [{"key": "k0", "value": "v"}, {"key": "k1", "value": "v"}, {"key": "k2", "value": "v"}, {"key": "k3", "value": "v"}, {"key": "k4", "value": "v"}, {"key": "k5", "value": "v"}, {"key": "k6", "value": "v"}, {"key": "k7", "value": "v"}, {"key": "k8", "value": "v"}, {"key": "k9", "value": "v"}, {"key": "k10", "value": "v"}, {"key": "k11", "value": "v"}, {"key": "k12", "value": "v"}, {"key": "k13", "value": "v"}, {"key": "k14", "value": "v"}, {"key": "k15", "value": "v"}, {"key": "k16", "value": "v"}, {"key": "k17", "value": "v"}, {"key": "k18", "value": "v"}, {"key": "k19", "value": "v"}, {"key": "k20", "value": "v"}, {"key": "k21", "value": "v"}, {"key": "k22", "value": "v"}, {"key": "k23", "value": "v"}, {"key": "k24", "value": "v"}, {"key": "k25", "value": "v"}, {"key": "k26", "value": "v"}, {"key": "k27", "value": "v"}, {"key": "k28", "value": "v"}, {"key": "k29", "value": "v"}, {"key": "k30", "value": "v"}, {"key": "k31", "value": "v"}, {"key": "k32", "value": "v"}, {"key": "k33", "value": "v"}, {"key": "k34", "value": "v"}, {"key": "k35", "value": "v"}, {"key": "k36", "value": "v"}, {"key": "k37", "value": "v"}, {"key": "k38", "value": "v"}, {"key": "k39", "value": "v"}, {"key": "k40", "value": "v"}, {"key": "k41", "value": "v"}, {"key": "k42", "value": "v"}, {"key": "k43", "value": "v"}, {"key": "k44", "value": "v"}, {"key": "k45", "value": "v"}, {"key": "k46", "value": "v"}, {"key": "k47", "value": "v"}, {"key": "k48", "value": "v"}, {"key": "k49", "value": "v"}, {"key": "k50", "value": "v"}], "connectionsBandwidth": "1Gbps", "lagName": "drwj59b9sp8fy3h5ukrzc", "location": "EqDC2", "numberOfConnections": 1})
     CONNECTION_1 = answers[0].id("connectionId", 1)
     # step 2 as partner
-    answers[1] = target.send_raw("partner", "UpdateConnection", json.dumps({"connectionId": CONNECTION_1, "connectionName": 12345}).encode(), "")
+    answers[1] = target.send_raw("partner", "UpdateConnection", json.dumps({"connectionId": CONNECTION_1, "connectionName": 12345}).encode(), {"content-type": "application/x-amz-json-1.1", "x-amz-target": "OvertureService.UpdateConnection"}, SIGV4)
     findings = [
         {"step": 1, "check": "shape.pattern", "operation": "UpdateConnection", "path": "$.lagId", "status": 200, "expected": "matches ^dxlag-[a-z0-9]{6,}$", "output_members": ["awsDevice", "awsDeviceV2", "awsLogicalDeviceId", "bandwidth", "billingMode", "connectionId", "connectionName", "connectionState", "encryptionMode", "hasLogicalRedundancy", "jumboFrameCapable", "lagId", "loaIssueTime", "location", "macSecCapable", "macSecKeys", "ownerAccount", "partnerInterconnectMacSecCapable", "partnerName", "portEncryptionStatus", "prefixPoolSizeIpv4", "prefixPoolSizeIpv6", "prefixPoolUnallocatedCountIpv4", "prefixPoolUnallocatedCountIpv6", "providerName", "rateLimiterStatus", "region", "tags", "vlan"]},
     ]

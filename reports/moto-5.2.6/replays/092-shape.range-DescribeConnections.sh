@@ -57,13 +57,13 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.range at $.tags[0].key: expected length within [1, 128], got length 0 of ""
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206183104"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206205305"
 #    finding error.accepted-invalid at $.tags: expected rejected with DirectConnectClientException (rule tag-key.empty:tags: a tag key has 1 to 128 characters (TagKey)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"1Gbps","connectionName":"t7uwvvxxtn43omn","location":"EqDC2","tags":[{"key":"","value":"v"}]}'
 
 # #1 owner DescribeConnections; dxconform saw HTTP 200 success
 #    finding shape.range at $.connections[0].tags[0].key: expected length within [1, 128], got length 0 of ""   <- reproduced here
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206183104"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-t7uwvvxxtn43omn-20261206205305"
 #    finding error.expected at $.maxResults: expected rejected with SerializationException|DirectConnectClientException (rule type:maxResults: maxResults is a JSON integer (MaxResultSetSize)), got accepted (HTTP 200)
 step '#1 owner DescribeConnections' curl -sS -i -X POST "$ENDPOINT" -H 'content-type: application/x-amz-json-1.1' -H 'x-amz-target: OvertureService.DescribeConnections' -H 'x-moto-account-id: 111111111111' --aws-sigv4 'aws:amz:us-east-1:directconnect' --user 'testing:dxconform' --data-raw '{"maxResults":"12345"}'
 

@@ -56,16 +56,16 @@ step() {
 id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' | awk '!seen[$0]++' | sed -n "${2:-1}p"; }
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nqq639t-j6dina-20261206182329"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nqq639t-j6dina-20261206204834"
 #    finding error.accepted-invalid at $.bandwidth: expected rejected with DirectConnectClientException (rule required:bandwidth: bandwidth is required (CreateConnectionRequest)), got accepted (HTTP 200)
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"connectionName":"nqq639t-j6dina","location":"EqDC2"}'
 
 # #1 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182329"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204834"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#1 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"dx-alpha","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182329
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204834
 
 # #2 owner UpdateConnectionsBillingMode; dxconform saw HTTP 500 not-implemented
 #    finding op.implemented at $: expected UpdateConnectionsBillingMode implemented, got HTTP 500 with an HTML body: <!doctype html>
@@ -75,6 +75,6 @@ step '#2 owner UpdateConnectionsBillingMode' curl -sS -i -X POST "$ENDPOINT" -H 
 #    finding shape.required at $.connections[0].ownerAccount: expected member ownerAccount, got absent
 #    finding shape.required at $.connections[0].bandwidth: expected member bandwidth, got absent   <- reproduced here
 #    finding shape.required at $.connections[1].ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nqq639t-j6dina-20261206182329"
-#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206182329"
+#    finding shape.pattern at $.connections[0].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-nqq639t-j6dina-20261206204834"
+#    finding shape.pattern at $.connections[1].connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-dx-alpha-20261206204834"
 step '#3 owner DescribeConnections' as_owner directconnect describe-connections --cli-input-json '{}'

@@ -57,12 +57,12 @@ id_of() { printf '%s\n' "$ANSWER" | sed -n 's/^ *"'"$1"'": "\([^"]*\)".*/\1/p' |
 
 # #0 owner CreateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206204818"
 #    finding model.state at $.connectionState: expected state after this call: requested, got "available"
 step '#0 owner CreateConnection' as_owner directconnect create-connection --cli-input-json '{"bandwidth":"10Gbps","connectionName":"rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn","location":"EqDC2"}'
-CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257
+CONNECTION_1=$(id_of connectionId 1)  # dxconform's run got arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206204818
 
 # #1 owner UpdateConnection; dxconform saw HTTP 200 success
 #    finding shape.required at $.ownerAccount: expected member ownerAccount, got absent   <- reproduced here
-#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206182257"
+#    finding shape.pattern at $.connectionId: expected matches ^dx(con|lag)-[a-z0-9]{6,}$, got "arn:aws:directconnect:us-east-1:111111111111:dx-con/dx-moto-rfgbhsythgogemwppuiqdsfmlonvmmsqcuqnkxqrfsfsavrjmszemyuopzcsqslbamxuooauhgflojirayxnmpqtnhrgxajlyfbn-20261206204818"
 step '#1 owner UpdateConnection' as_owner directconnect update-connection --cli-input-json '{"connectionId":"'"$CONNECTION_1"'","connectionName":"i6murs27f3ny8x"}'
