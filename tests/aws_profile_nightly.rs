@@ -10,14 +10,16 @@
 //! nightly is built to stay clear of (`--max-rps` paces it under the rate), so a
 //! second test meets the profile's throttle at real scale.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use dxconform::target::ServedReference;
 use serde_json::Value;
+use support::{get_json, live_accounts};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 
@@ -68,24 +70,6 @@ fn nightly_flags() -> Vec<String> {
     .collect()
 }
 
-/// `GET path` on the loopback endpoint, the answer's JSON body.
-fn get_json(endpoint: &str, path: &str) -> Value {
-    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).expect("target answers");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {answer}"))
-}
-
 /// What the target's knobs and quirks did so far, by name.
 fn played(endpoint: &str) -> BTreeMap<String, u64> {
     serde_json::from_value(get_json(endpoint, "/dxconform/quirks")["played"].clone()).unwrap()
@@ -133,11 +117,10 @@ fn the_nightly_configuration_against_the_aws_profile_ends_clean_and_meets_the_qu
         .output()
         .unwrap();
     assert_eq!(sweep.status.code(), Some(0), "{sweep:?}");
-    let live = &get_json(&endpoint, "/dxconform/accounts")["accounts"];
-    assert_eq!(
-        live,
-        &serde_json::json!({}),
-        "zero leftovers in every account after the sweep"
+    let live = live_accounts(&endpoint);
+    assert!(
+        live.is_empty(),
+        "zero leftovers in every account after the sweep: {live:?}"
     );
 
     let report: Value =

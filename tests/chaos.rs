@@ -6,14 +6,16 @@
 //! (exit 2); its journal must hold every resource it could not delete, whole, so a
 //! sweep leaves nothing live. Loopback only.
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use dxconform::target::ServedReference;
 use serde_json::Value;
+use support::live_accounts;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 
@@ -35,25 +37,6 @@ fn signal(pid: u32, name: &str) {
         .status()
         .unwrap();
     assert!(status.success(), "kill -{name} {pid}");
-}
-
-/// Live resources per account on the target (`GET /dxconform/accounts`).
-fn live_accounts(endpoint: &str) -> serde_json::Map<String, Value> {
-    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /dxconform/accounts HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    let body: Value = serde_json::from_str(body).unwrap();
-    body["accounts"].as_object().cloned().unwrap_or_default()
 }
 
 /// `dxconform run` against `endpoint`, journaled and logged into `dir`.

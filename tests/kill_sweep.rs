@@ -10,14 +10,16 @@
 //! repeats the random moments of an earlier try (the test prints its seed).
 //! Loopback only.
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dxconform::target::ServedReference;
 use serde_json::Value;
+use support::live_accounts;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dxconform");
 
@@ -33,32 +35,6 @@ fn next(state: &mut u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// `GET path` on the loopback endpoint, the answer's JSON body.
-fn get_json(endpoint: &str, path: &str) -> Value {
-    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).expect("target answers");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {answer}"))
-}
-
-/// Every account of the target with live resources, and how many of each kind.
-fn live_accounts(endpoint: &str) -> serde_json::Map<String, Value> {
-    get_json(endpoint, "/dxconform/accounts")["accounts"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default()
 }
 
 /// Every account a journal names (its `accounts` lines and its resources' pairs).
