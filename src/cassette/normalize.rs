@@ -225,11 +225,17 @@ impl Refs {
     pub(super) fn upgraded(&mut self, v: &Value) -> Value {
         rewrite(v, &mut |node| match node {
             Node::Text(s) => Some(Value::String(self.ids_in(s))),
-            Node::Member(k, m) => m
-                .as_str()
-                .filter(|a| ADDRESS_MEMBERS.contains(&k) && !a.is_empty() && !a.starts_with("{{"))
-                .map(|a| Value::String(self.reference(a, "address"))),
+            Node::Member(k, m) => self.address(k, m),
         })
+    }
+
+    /// The reference of a peering address member's value (`{{address:N}}`); `None` for
+    /// other members, an unset address and what is a reference already.
+    fn address(&mut self, member: &str, value: &Value) -> Option<Value> {
+        value
+            .as_str()
+            .filter(|a| ADDRESS_MEMBERS.contains(&member) && !a.is_empty() && !a.starts_with("{{"))
+            .map(|a| Value::String(self.reference(a, "address")))
     }
 
     /// A JSON value with ids, accounts and timestamps replaced.
@@ -271,10 +277,7 @@ impl Refs {
             Node::Member(k, m) if TIMESTAMP_MEMBERS.contains(&k) && !m.is_null() => {
                 Some(Value::String("{{timestamp}}".to_owned()))
             }
-            Node::Member(k, m) => m
-                .as_str()
-                .filter(|a| ADDRESS_MEMBERS.contains(&k) && !a.is_empty())
-                .map(|a| Value::String(self.reference(a, "address"))),
+            Node::Member(k, m) => self.address(k, m),
         })
     }
 

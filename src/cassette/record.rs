@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Cassette, CassetteError, RecordedCase, RecordedExchange, Refs, CASSETTE_FORMAT};
 use crate::model::{Env, Model, Plan};
 use crate::run::{redact, RunConfig};
-use crate::target::LaunchedTarget;
+use crate::target::{Journal, LaunchedTarget};
 use crate::vocab::{Exchange, Outcome};
 
 /// The plans a recording of `seed` executes: `cases` plans drawn from one RNG stream.
@@ -62,16 +62,17 @@ pub(super) fn recorded(
 }
 
 /// Delete what a case left live on a target that cannot be reset (a reset clears it
-/// otherwise). What cannot be deleted stays, the same when recorded and replayed.
-pub(super) async fn clear(target: &LaunchedTarget, model: &Model) {
+/// otherwise), marking each delete in `journal`, if any. What cannot be deleted stays,
+/// the same when recorded and replayed (and journaled for `dxconform sweep`).
+pub(super) async fn clear(target: &LaunchedTarget, model: &Model, journal: Option<&Journal>) {
     if target.can_reset() {
         return;
     }
-    let deletion = crate::run::delete_live(&target.client, model, |_| {}).await;
+    let deletion = crate::run::delete_live(&target.client, model, journal).await;
     if !deletion.refused.is_empty() {
-        tracing::debug!(
+        tracing::warn!(
             leftovers = deletion.refused.len(),
-            "a recorded case left resources it could not delete"
+            "a recorded or replayed case left resources it could not delete"
         );
     }
 }
@@ -94,7 +95,7 @@ pub(super) fn skipped(step: usize, s: &crate::model::Step) -> RecordedExchange {
 }
 
 /// The journal a recording keeps: a run's, on a target that cannot be reset.
-fn recording_journal(target: &LaunchedTarget) -> Option<&crate::target::Journal> {
+fn recording_journal(target: &LaunchedTarget) -> Option<&Journal> {
     target.journal.as_deref().filter(|_| !target.can_reset())
 }
 
@@ -145,21 +146,7 @@ async fn record_case(target: &LaunchedTarget, env: &Env, case: u32, plan: &Plan)
             break;
         }
     }
-    if !target.can_reset() {
-        let deletion = crate::run::delete_live(&target.client, &model, |call| {
-            if let Some(journal) = journal {
-                journal.deleted(call.principal, accounts, call.operation, &call.body);
-            }
-        })
-        .await;
-        if !deletion.refused.is_empty() {
-            tracing::warn!(
-                case,
-                leftovers = deletion.refused.len(),
-                "the recording left resources live; they stay journaled for `dxconform sweep`"
-            );
-        }
-    }
+    clear(target, &model, journal).await;
     if let Some(journal) = journal {
         journal.forget(journal_case);
     }

@@ -341,7 +341,7 @@ async fn replay_all(
                 report(check, got.status, path, expected, actual);
             }
         }
-        super::record::clear(target, &model).await;
+        super::record::clear(target, &model, None).await;
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::CaseContext;
 use crate::check::Finding;
 use crate::model::{Call, Model};
-use crate::target::WireClient;
+use crate::target::{Journal, WireClient};
 use crate::vocab::Outcome;
 
 /// Passes over the deletes a case's teardown sends.
@@ -61,18 +61,7 @@ pub(super) async fn teardown(
     model: &Model,
     step: usize,
 ) -> (Vec<String>, TeardownStats, Vec<Finding>) {
-    let (target, client) = (ctx.target, ctx.client);
-    let deletion = delete_live(client, model, |call| {
-        if let Some(journal) = &target.journal {
-            journal.deleted(
-                call.principal,
-                client.accounts(),
-                call.operation,
-                &call.body,
-            );
-        }
-    })
-    .await;
+    let deletion = delete_live(ctx.client, model, ctx.target.journal.as_deref()).await;
     let faults = deletion
         .unanswered
         .as_ref()
@@ -98,13 +87,14 @@ pub struct Deletion {
 }
 
 /// Delete what `model` still has live through `client`, children first, in passes
-/// (see the module's comment); `deleted` hears of each delete that succeeded or
-/// found nothing left. Shared by a run's teardown and a recording's
-/// (`dxconform run --record` on a target that cannot be reset).
+/// (see the module's comment); each delete that succeeded or found nothing left is
+/// marked deleted in `journal`, if any, as `client`'s accounts. Shared by a run's
+/// teardown and a recording's or replay's (`dxconform run --record`, `dxconform
+/// parity` on a target that cannot be reset).
 pub async fn delete_live(
     client: &WireClient,
     model: &Model,
-    mut deleted: impl FnMut(&Call),
+    journal: Option<&Journal>,
 ) -> Deletion {
     let mut unanswered = None;
     let started = Instant::now();
@@ -134,7 +124,14 @@ pub async fn delete_live(
             if matches!(exchange.outcome, Outcome::Success(_)) || gone {
                 stats.gone += u64::from(gone);
                 progress = true;
-                deleted(&call);
+                if let Some(journal) = journal {
+                    journal.deleted(
+                        call.principal,
+                        client.accounts(),
+                        call.operation,
+                        &call.body,
+                    );
+                }
             } else {
                 tracing::debug!(operation = call.operation, body = %call.body, status = exchange.status, pass, "teardown delete refused");
                 refused.push(call);
